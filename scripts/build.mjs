@@ -1,0 +1,27 @@
+// Bundles the CLI and every buildpack with ncc. Buildpacks: buildpacks/<name>/src/main.ts -> bin/main.js,
+// which bin/detect and bin/build (committed shell wrappers) run with the build image's Node.js.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const ncc = join("node_modules", ".bin", "ncc");
+
+function bundle(entry, outDir) {
+  const started = Date.now();
+  execFileSync(ncc, ["build", entry, "-o", outDir, "--quiet", "--target", "es2022"], { stdio: "inherit" });
+  console.log(`bundled ${entry} -> ${outDir} in ${Date.now() - started} ms`);
+}
+
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+if (want("cli")) bundle("src/cli/main.ts", "dist/cli");
+
+for (const name of readdirSync("buildpacks")) {
+  const entry = join("buildpacks", name, "src", "main.ts");
+  if (!existsSync(entry) || !want(name)) continue;
+  const tmp = join("buildpacks", name, ".bundle");
+  bundle(entry, tmp);
+  renameSync(join(tmp, "index.js"), join("buildpacks", name, "bin", "main.js"));
+  rmSync(tmp, { recursive: true, force: true });
+}
