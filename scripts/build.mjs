@@ -1,4 +1,4 @@
-// Bundles the CLI and every buildpack with ncc. Buildpacks: buildpacks/<name>/src/main.ts -> bin/main.js,
+// Bundles the CLI and every buildpack with ncc. Buildpacks: buildpacks/<name>/src/main.ts -> bin/main.mjs,
 // which bin/detect and bin/build (committed shell wrappers) run with the build image's Node.js.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
@@ -22,6 +22,6 @@ for (const name of readdirSync("buildpacks")) {
   if (!existsSync(entry) || !want(name)) continue;
   const tmp = join("buildpacks", name, ".bundle");
   bundle(entry, tmp);
-  renameSync(join(tmp, "index.js"), join("buildpacks", name, "bin", "main.js"));
+  renameSync(join(tmp, "index.js"), join("buildpacks", name, "bin", "main.mjs"));
   rmSync(tmp, { recursive: true, force: true });
 }
