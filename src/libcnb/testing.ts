@@ -1,0 +1,98 @@
+// Fakes for unit tests of buildpacks (never imported by a buildpack's main.ts, so not bundled).
+import type { Target } from "./context.js";
+import type { Exec, ExecOptions, ExecResult } from "./exec.js";
+import type { AppFiles } from "./files.js";
+import { type Clock, createLogger, type Logger } from "./log.js";
+
+export interface ExecCall {
+  command: string;
+  args: string[];
+  options: ExecOptions;
+}
+
+export type FakeExecHandler = (
+  call: ExecCall,
+) => Partial<ExecResult> | undefined | Promise<Partial<ExecResult> | undefined>;
+
+/**
+ * An Exec that records calls and answers with `handler` (default: exit 0, no output). Output given
+ * by the handler is also sent to options.output, as the real one streams it.
+ */
+export function fakeExec(handler: FakeExecHandler = () => undefined): Exec & { calls: ExecCall[] } {
+  const calls: ExecCall[] = [];
+  const exec = async (
+    command: string,
+    args: readonly string[],
+    options: ExecOptions = {},
+  ): Promise<ExecResult> => {
+    const call = { command, args: [...args], options };
+    calls.push(call);
+    const r = (await handler(call)) ?? {};
+    const stdout = r.stdout ?? "";
+    const stderr = r.stderr ?? "";
+    const output = r.output ?? stdout + stderr;
+    if (output) options.output?.write(output);
+    return {
+      code: r.code ?? 0,
+      stdout,
+      stderr,
+      output,
+      ...(r.spawnError ? { spawnError: r.spawnError } : {}),
+    };
+  };
+  return Object.assign(exec, { calls });
+}
+
+/** A clock that advances by `step` ms each time it is read. */
+export function steppingClock(step = 1000, start = 0): Clock {
+  let t = start - step;
+  return {
+    now: () => {
+      t += step;
+      return t;
+    },
+  };
+}
+
+/** A logger writing into a string, read through .text(). */
+export function memoryLogger(clock: Clock = steppingClock()): Logger & { text(): string } {
+  let buf = "";
+  const logger = createLogger((t) => {
+    buf += t;
+  }, clock);
+  return Object.assign(logger, { text: () => buf });
+}
+
+/** An AppFiles over an in-memory tree: keys are relative paths, values file contents. */
+export function memoryAppFiles(files: Record<string, string>, root = "/workspace"): AppFiles {
+  const norm = (rel: string) => rel.replace(/^\.\//, "").replace(/\/+$/, "");
+  const has = (rel: string) => Object.hasOwn(files, norm(rel));
+  const isDir = (rel: string) => {
+    const p = norm(rel);
+    return p === "." || p === "" || Object.keys(files).some((f) => f.startsWith(`${p}/`));
+  };
+  return {
+    root,
+    isFile: (rel) => has(rel),
+    exists: (rel) => has(rel) || isDir(rel),
+    readText: (rel) => files[norm(rel)],
+    readBytes: (rel) => (has(rel) ? new TextEncoder().encode(files[norm(rel)]) : undefined),
+    list: (rel = ".") => {
+      const p = norm(rel);
+      const prefix = p === "." || p === "" ? "" : `${p}/`;
+      const names = new Set<string>();
+      for (const f of Object.keys(files)) {
+        if (f.startsWith(prefix)) names.add(f.slice(prefix.length).split("/")[0] ?? "");
+      }
+      return [...names].filter(Boolean).sort();
+    },
+  };
+}
+
+export const testTarget: Target = {
+  os: "linux",
+  arch: "amd64",
+  archVariant: "",
+  distroName: "debian",
+  distroVersion: "13",
+};
