@@ -1,0 +1,135 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { MlBuildpacksError } from "../core/errors.js";
+import { messages } from "../core/messages.js";
+import type { CreateBuilderRequest } from "../core/builder/create.js";
+import { type BuildRequest, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
+
+export type Command =
+  | { kind: "build"; request: BuildRequest; reportFile: string | undefined }
+  | { kind: "builder-create"; request: CreateBuilderRequest }
+  | { kind: "help"; text: string }
+  | { kind: "version" };
+
+export const USAGE = `ml-buildpacks: Cloud Native Buildpacks for machine-learning projects
+
+Usage:
+  ml-buildpacks build APP_DIR --image REF [options]
+  ml-buildpacks builder create --config builder.toml --image REF [options]
+  ml-buildpacks --version | --help
+
+build options:
+  --image REF            image to build and push (required), e.g. 127.0.0.1:5000/team/app:1.0
+  --tag REF              another tag for the same image (repeatable)
+  --builder REF          builder image (default ${REQUEST_DEFAULTS.builder})
+  --run-image REF        run image instead of the builder's
+  --cache-dir DIR        keep the lifecycle's layer cache in DIR between builds
+  --clear-cache          empty the cache dir before building
+  --env KEY=VALUE        build-time env for the buildpacks (repeatable)
+  --platform OS/ARCH     platform to build for; must match the builder (default: the builder's)
+  --pull POLICY          missing (default) or always: when to pull the builder
+  --default-process T    process type the image starts by default
+  --report FILE          write the JSON build report to FILE
+  --log-level LEVEL      info (default) or debug
+
+builder create options:
+  --config FILE          builder.toml (pack's format: [stack] or [build]/[[run.images]], [[buildpacks]], [[order]])
+  --image REF            builder image to create
+  --lifecycle-dir DIR    lifecycle and launcher binaries (default .infra/lifecycle/linux-amd64)
+  --no-publish           build the image locally without pushing it
+`;
+
+const usageError = (problem: string) => new MlBuildpacksError(messages.usage(problem, "run `ml-buildpacks --help`"));
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usageError((err as Error).message.split("\n")[0] ?? String(err));
+  }
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw usageError(`--${name} must be one of ${allowed.join(", ")}, not "${value}"`);
+  return value as T;
+}
+
+/** Pure: argv (without node and script) -> a command. */
+export function parseCommand(argv: string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") return { kind: "help", text: USAGE };
+  if (first === "--version" || first === "-v") return { kind: "version" };
+  if (first === "build") return parseBuild(rest);
+  if (first === "builder") {
+    const [sub, ...subRest] = rest;
+    if (sub === "create") return parseBuilderCreate(subRest);
+    throw usageError(`unknown builder subcommand "${sub ?? ""}" (known: create)`);
+  }
+  throw usageError(`unknown command "${first}" (known: build, builder create)`);
+}
+
+function parseBuild(args: string[]): Command {
+  const { values: v, positionals } = parse(args, {
+    image: { type: "string" },
+    tag: { type: "string", multiple: true },
+    builder: { type: "string" },
+    "run-image": { type: "string" },
+    "cache-dir": { type: "string" },
+    "clear-cache": { type: "boolean" },
+    env: { type: "string", multiple: true },
+    platform: { type: "string" },
+    pull: { type: "string" },
+    "default-process": { type: "string" },
+    report: { type: "string" },
+    "log-level": { type: "string" },
+    help: { type: "boolean" },
+  });
+  if (v.help) return { kind: "help", text: USAGE };
+  if (positionals.length !== 1) throw usageError("build takes exactly one APP_DIR");
+  const str = (name: string) => v[name] as string | undefined;
+  const image = str("image");
+  if (!image) throw usageError("--image is required");
+  return {
+    kind: "build",
+    reportFile: str("report"),
+    request: {
+      appDir: positionals[0] as string,
+      image,
+      additionalTags: (v.tag as string[] | undefined) ?? [],
+      builder: str("builder") ?? REQUEST_DEFAULTS.builder,
+      runImage: str("run-image"),
+      cacheDir: str("cache-dir"),
+      clearCache: v["clear-cache"] === true,
+      env: parseEnvEntries((v.env as string[] | undefined) ?? []),
+      platform: str("platform"),
+      pull: oneOf("pull", str("pull"), ["missing", "always"], REQUEST_DEFAULTS.pull),
+      defaultProcess: str("default-process"),
+      logLevel: oneOf("log-level", str("log-level"), ["info", "debug"], REQUEST_DEFAULTS.logLevel),
+    },
+  };
+}
+
+function parseBuilderCreate(args: string[]): Command {
+  const { values: v, positionals } = parse(args, {
+    config: { type: "string" },
+    image: { type: "string" },
+    "lifecycle-dir": { type: "string" },
+    "no-publish": { type: "boolean" },
+    help: { type: "boolean" },
+  });
+  if (v.help) return { kind: "help", text: USAGE };
+  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
+  const config = v.config as string | undefined;
+  const image = v.image as string | undefined;
+  if (!config) throw usageError("--config is required");
+  if (!image) throw usageError("--image is required");
+  return {
+    kind: "builder-create",
+    request: {
+      configFile: config,
+      image,
+      lifecycleDir: (v["lifecycle-dir"] as string | undefined) ?? ".infra/lifecycle/linux-amd64",
+      publish: v["no-publish"] !== true,
+    },
+  };
+}

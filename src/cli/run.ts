@@ -1,0 +1,47 @@
+import { writeFileSync } from "node:fs";
+import { build } from "../core/build.js";
+import { createBuilder } from "../core/builder/create.js";
+import { Docker } from "../core/docker.js";
+import { renderError } from "../core/errors.js";
+import { DockerExecutor } from "../core/executor/docker.js";
+import { ConsoleLogger, formatDuration, systemClock } from "../core/log.js";
+import { runProcess } from "../core/process.js";
+import { renderSummary } from "../core/report.js";
+import { ML_BUILDPACKS_VERSION } from "../core/version.js";
+import { parseCommand } from "./args.js";
+
+/** The CLI: parse, run one command, render errors; returns the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const log = new ConsoleLogger();
+  try {
+    const command = parseCommand(argv);
+    const docker = new Docker(runProcess);
+    switch (command.kind) {
+      case "help":
+        log.info(command.text);
+        return 0;
+      case "version":
+        log.info(ML_BUILDPACKS_VERSION);
+        return 0;
+      case "builder-create":
+        await createBuilder(command.request, { docker, run: runProcess, log });
+        return 0;
+      case "build": {
+        const req = command.request;
+        const report = await build(req, {
+          docker,
+          log,
+          clock: systemClock,
+          makeExecutor: (builder, platformApi, secretEnv) =>
+            new DockerExecutor({ docker, builder, appDir: req.appDir, cacheDir: req.cacheDir, buildEnv: req.env, platformApi, secretEnv }),
+        });
+        log.info(`\nSuccessfully built ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`);
+        if (command.reportFile) writeFileSync(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+        return 0;
+      }
+    }
+  } catch (err) {
+    log.error(`\n${renderError(err)}`);
+    return typeof (err as { exitCode?: unknown }).exitCode === "number" ? (err as { exitCode: number }).exitCode : 1;
+  }
+}

@@ -1,0 +1,159 @@
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Docker } from "../docker.js";
+import { MlBuildpacksError } from "../errors.js";
+import { formatBytes, type Logger } from "../log.js";
+import { DEFAULT_LIFECYCLE_VERSION, lifecycleApis } from "../lifecycle/versions.js";
+import { messages } from "../messages.js";
+import type { ProcessRunner } from "../process.js";
+import { stringifyToml } from "../toml.js";
+import { ML_BUILDPACKS_VERSION } from "../version.js";
+import { type BuildpackDescriptor, readBuilderConfig, readBuildpackDescriptor, resolveOrder } from "./config.js";
+import { builderLabels, buildpackPath } from "./labels.js";
+
+export interface CreateBuilderRequest {
+  configFile: string;
+  image: string;
+  /** Directory with the lifecycle and launcher binaries for the builder's architecture. */
+  lifecycleDir: string;
+  publish: boolean;
+}
+
+export interface CreateBuilderResult {
+  image: string;
+  imageId: string;
+  digest: string | undefined;
+  buildpacks: string[];
+  sizeBytes: number;
+}
+
+const PHASE_LINKS = ["analyzer", "detector", "restorer", "builder", "exporter", "creator", "rebaser", "extender"];
+
+export async function createBuilder(
+  req: CreateBuilderRequest,
+  deps: { docker: Docker; run: ProcessRunner; log: Logger },
+): Promise<CreateBuilderResult> {
+  const { docker, log } = deps;
+  const config = readBuilderConfig(req.configFile);
+  const configText = readFileSync(req.configFile, "utf8");
+  const buildpacks = config.buildpackDirs.map(readBuildpackDescriptor);
+  const order = resolveOrder(config, buildpacks, configText);
+  for (const bp of buildpacks) {
+    if (!existsSync(join(bp.dir, "bin", "main.mjs"))) throw new MlBuildpacksError(messages.buildpackNotBuilt(bp.dir));
+  }
+  const lifecycleVersion = await readLifecycleVersion(req.lifecycleDir, config.lifecycleVersion, deps.run);
+  const apis = lifecycleApis(lifecycleVersion);
+
+  const buildImage = await log.group(`Resolving build image ${config.buildImage}`, () =>
+    docker.ensureImage(config.buildImage, { pull: "missing" }),
+  );
+  log.info(`build image ${buildImage.Id.slice(0, 19)} (${buildImage.Os}/${buildImage.Architecture}), lifecycle ${lifecycleVersion}`);
+
+  const context = mkdtempSync(join(tmpdir(), "ml-buildpacks-builder-"));
+  try {
+    const dockerfile = writeContext(context, req.lifecycleDir, buildpacks, config, order);
+    const stageTag = `ml-buildpacks-builder-stage:${process.pid}`;
+    await log.group("Assembling builder layers", () =>
+      docker.must("build the builder image", ["build", "--network", "host", "-q", "-t", stageTag, "-f", dockerfile, context], {
+        env: { DOCKER_BUILDKIT: "1" },
+      }),
+    );
+    const staged = await docker.inspectImage(stageTag);
+    if (!staged) throw new MlBuildpacksError(messages.dockerFailed("find the image it just built", stageTag));
+    // One COPY layer per buildpack, right after the build image's own layers.
+    const base = buildImage.RootFS.Layers.length;
+    const layerDiffIds = buildpacks.map((_, i) => staged.RootFS.Layers[base + i] ?? "");
+    const labels = builderLabels({
+      config,
+      order,
+      buildpacks,
+      layerDiffIds,
+      lifecycleVersion,
+      apis,
+      createdBy: { name: "ml-buildpacks", version: ML_BUILDPACKS_VERSION },
+    });
+    const labelFile = join(context, "Dockerfile.labels");
+    writeFileSync(labelFile, `FROM ${stageTag}\n`);
+    await log.group("Writing builder labels", () =>
+      docker.must(
+        "label the builder image",
+        ["build", "--network", "host", "-q", "-t", req.image, "-f", labelFile, ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]), context],
+        { env: { DOCKER_BUILDKIT: "1" } },
+      ),
+    );
+    await docker.exec(["image", "rm", stageTag]);
+
+    let digest: string | undefined;
+    if (req.publish) {
+      await log.group(`Pushing ${req.image}`, () => docker.must(`push ${req.image}`, ["push", req.image], { onLine: (l) => log.output(l) }));
+    }
+    const final = await docker.inspectImage(req.image);
+    if (!final) throw new MlBuildpacksError(messages.dockerFailed("find the builder it just built", req.image));
+    if (req.publish) {
+      const repo = req.image.replace(/(:[\w][\w.-]*)?$/, "");
+      digest = (final.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`))?.split("@")[1];
+    }
+    const result: CreateBuilderResult = {
+      image: req.image,
+      imageId: final.Id,
+      digest,
+      buildpacks: buildpacks.map((b) => `${b.id}@${b.version}`),
+      sizeBytes: final.Size,
+    };
+    log.info(
+      `Builder ${req.image}${digest ? `@${digest}` : ""}: ${result.buildpacks.join(", ")}; ${order.length} order group(s); ${formatBytes(final.Size)}`,
+    );
+    return result;
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+}
+
+/** Lays out the docker build context and returns the Dockerfile path. */
+function writeContext(
+  context: string,
+  lifecycleDir: string,
+  buildpacks: BuildpackDescriptor[],
+  config: ReturnType<typeof readBuilderConfig>,
+  order: { group: { id: string; version?: string; optional?: boolean }[] }[],
+): string {
+  const lines = [`FROM ${config.buildImage}`];
+  buildpacks.forEach((bp, i) => {
+    const dest = join(context, `bp${i}`);
+    mkdirSync(dest);
+    cpSync(join(bp.dir, "buildpack.toml"), join(dest, "buildpack.toml"));
+    cpSync(join(bp.dir, "bin"), join(dest, "bin"), { recursive: true });
+    for (const f of ["detect", "build"]) chmodSync(join(dest, "bin", f), 0o755);
+    lines.push(`COPY bp${i} ${buildpackPath(bp)}`);
+  });
+
+  const lc = join(context, "lifecycle");
+  mkdirSync(lc);
+  for (const bin of ["lifecycle", "launcher"]) {
+    cpSync(join(lifecycleDir, bin), join(lc, bin));
+    chmodSync(join(lc, bin), 0o755);
+  }
+  for (const link of PHASE_LINKS) symlinkSync("lifecycle", join(lc, link));
+  lines.push("COPY lifecycle /cnb/lifecycle");
+
+  const runImages = config.runImages.map((r) => ({ image: r.image, mirrors: r.mirrors }));
+  writeFileSync(join(context, "order.toml"), stringifyToml({ order }));
+  writeFileSync(join(context, "run.toml"), stringifyToml({ images: runImages }));
+  // stack.toml serves platforms older than Platform API 0.12 (and pack's rebase).
+  writeFileSync(join(context, "stack.toml"), stringifyToml({ "run-image": runImages[0] ?? {} }));
+  lines.push("COPY order.toml run.toml stack.toml /cnb/");
+  const dockerfile = join(context, "Dockerfile");
+  writeFileSync(dockerfile, `${lines.join("\n")}\n`);
+  return dockerfile;
+}
+
+async function readLifecycleVersion(dir: string, declared: string | undefined, run: ProcessRunner): Promise<string> {
+  const binary = join(dir, "lifecycle");
+  if (!existsSync(binary) || !existsSync(join(dir, "launcher"))) throw new MlBuildpacksError(messages.lifecycleNotFound(dir));
+  const result = await run(binary, ["-version"]).catch(() => undefined);
+  const reported = result?.exitCode === 0 ? result.stdout.trim() : "";
+  // Built without ldflags the lifecycle says 0.0.0: fall back to what builder.toml declares.
+  const version = reported && reported !== "0.0.0" ? reported : (declared ?? DEFAULT_LIFECYCLE_VERSION);
+  return version;
+}

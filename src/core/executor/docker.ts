@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { BuilderInfo } from "../builder/inspect.js";
+import type { Docker } from "../docker.js";
+import { CONTAINER_PATHS, type PhaseSpec } from "../lifecycle/phases.js";
+import type { Executor } from "./types.js";
+
+export interface DockerExecutorOptions {
+  docker: Docker;
+  builder: BuilderInfo;
+  appDir: string;
+  cacheDir: string | undefined;
+  buildEnv: Record<string, string>;
+  platformApi: string;
+  /**
+   * Environment for the phases that talk to registries, passed to `docker run -e NAME` by name only:
+   * values travel in the docker client's environment, never in argv.
+   */
+  secretEnv: Record<string, string>;
+}
+
+/** Pure: the `docker run` argv for one phase. */
+export function phaseDockerArgs(
+  spec: PhaseSpec,
+  o: {
+    builderRef: string;
+    platform: string;
+    uid: number;
+    gid: number;
+    layersVolume: string;
+    workspaceVolume: string;
+    platformDir: string;
+    outDir: string;
+    cacheDir: string | undefined;
+    platformApi: string;
+    secretEnvNames: readonly string[];
+    name: string;
+  },
+): string[] {
+  const user = spec.runAs === "root" ? "0:0" : `${o.uid}:${o.gid}`;
+  return [
+    "run",
+    "--rm",
+    "--name",
+    o.name,
+    "--network",
+    "host",
+    "--platform",
+    o.platform,
+    "--user",
+    user,
+    "-v",
+    `${o.layersVolume}:${CONTAINER_PATHS.layers}`,
+    "-v",
+    `${o.workspaceVolume}:${CONTAINER_PATHS.app}`,
+    "-v",
+    `${o.platformDir}:${CONTAINER_PATHS.platform}:ro`,
+    "-v",
+    `${o.outDir}:${CONTAINER_PATHS.out}`,
+    ...(o.cacheDir ? ["-v", `${o.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
+    "-e",
+    `CNB_PLATFORM_API=${o.platformApi}`,
+    ...(spec.registry ? o.secretEnvNames.flatMap((n) => ["-e", n]) : []),
+    "--entrypoint",
+    spec.binary,
+    o.builderRef,
+    ...spec.args,
+  ];
+}
+
+/** Each phase in its own container from the builder image, sharing volumes, as pack does without the creator. */
+export class DockerExecutor implements Executor {
+  private readonly id = randomBytes(6).toString("hex");
+  private readonly layersVolume = `ml-buildpacks-layers-${this.id}`;
+  private readonly workspaceVolume = `ml-buildpacks-workspace-${this.id}`;
+  private readonly scratch = mkdtempSync(join(tmpdir(), "ml-buildpacks-build-"));
+  private readonly platformDir = join(this.scratch, "platform");
+  private readonly outDir = join(this.scratch, "out");
+  private readonly cacheDir: string | undefined;
+
+  constructor(private readonly o: DockerExecutorOptions) {
+    this.cacheDir = o.cacheDir ? resolve(o.cacheDir) : undefined;
+  }
+
+  async prepare(): Promise<void> {
+    const { docker, builder } = this.o;
+    mkdirSync(join(this.platformDir, "env"), { recursive: true });
+    for (const [name, value] of Object.entries(this.o.buildEnv)) writeFileSync(join(this.platformDir, "env", name), value);
+    mkdirSync(this.outDir, { mode: 0o777 });
+    if (this.cacheDir) mkdirSync(this.cacheDir, { recursive: true });
+    await docker.createVolume(this.layersVolume);
+    await docker.createVolume(this.workspaceVolume);
+    // One root container copies the app (without .git) and hands every writable path to the CNB user.
+    const owner = `${builder.uid}:${builder.gid}`;
+    const script = [
+      "set -e",
+      `cd /app-source && tar --exclude=./.git -cf - . | tar -C ${CONTAINER_PATHS.app} -xf -`,
+      `chown -R ${owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${this.cacheDir ? ` ${CONTAINER_PATHS.cache}` : ""}`,
+      `chmod 0777 ${CONTAINER_PATHS.out}`,
+    ].join("\n");
+    await docker.must("copy the app into the build workspace", [
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "--platform",
+      builder.platform,
+      "--user",
+      "0:0",
+      "-v",
+      `${resolve(this.o.appDir)}:/app-source:ro`,
+      "-v",
+      `${this.layersVolume}:${CONTAINER_PATHS.layers}`,
+      "-v",
+      `${this.workspaceVolume}:${CONTAINER_PATHS.app}`,
+      "-v",
+      `${this.outDir}:${CONTAINER_PATHS.out}`,
+      ...(this.cacheDir ? ["-v", `${this.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
+      "--entrypoint",
+      "sh",
+      builder.ref,
+      "-c",
+      script,
+    ]);
+  }
+
+  async runPhase(spec: PhaseSpec, onLine: (line: string) => void): Promise<number> {
+    const args = phaseDockerArgs(spec, {
+      builderRef: this.o.builder.ref,
+      platform: this.o.builder.platform,
+      uid: this.o.builder.uid,
+      gid: this.o.builder.gid,
+      layersVolume: this.layersVolume,
+      workspaceVolume: this.workspaceVolume,
+      platformDir: this.platformDir,
+      outDir: this.outDir,
+      cacheDir: this.cacheDir,
+      platformApi: this.o.platformApi,
+      secretEnvNames: Object.keys(this.o.secretEnv),
+      name: `ml-buildpacks-${spec.phase}-${this.id}`,
+    });
+    const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
+    return result.exitCode;
+  }
+
+  readOutput(name: string): string | undefined {
+    const file = join(this.outDir, name);
+    return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.o.docker.removeVolumes([this.layersVolume, this.workspaceVolume]);
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The five lifecycle phases as pure data: which binary, which flags, as which user.
+ * Flags follow lifecycle 0.21 for Platform API 0.12-0.14 (cmd/lifecycle/*.go DefineFlags).
+ */
+export const PHASES = ["analyze", "detect", "restore", "build", "export"] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Where things live inside the builder container; every phase sees the same paths. */
+export const CONTAINER_PATHS = {
+  layers: "/layers",
+  app: "/workspace",
+  platform: "/platform",
+  cache: "/cache",
+  /** analyzed.toml, group.toml, plan.toml and report.toml: outside /layers so the host can read them. */
+  out: "/ml-buildpacks",
+} as const;
+
+export interface PhaseInputs {
+  platformApi: string;
+  /** Image to export, fully qualified. */
+  image: string;
+  /** Additional tags, fully qualified. */
+  additionalTags: readonly string[];
+  runImage: string | undefined;
+  previousImage: string | undefined;
+  useCache: boolean;
+  logLevel: "debug" | "info" | "warn";
+  defaultProcess: string | undefined;
+  insecureRegistries: readonly string[];
+}
+
+export interface PhaseSpec {
+  phase: Phase;
+  binary: string;
+  args: string[];
+  /**
+   * detector and builder refuse to run as root; analyzer, restorer and exporter start as root
+   * (to read credentials and the Docker socket, and fix ownership) and drop to CNB_USER_ID themselves.
+   */
+  runAs: "root" | "cnb";
+  /** Needs registry access (and therefore credentials). */
+  registry: boolean;
+}
+
+const out = (name: string) => `${CONTAINER_PATHS.out}/${name}`;
+
+export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
+  const common = ["-log-level", inputs.logLevel, "-no-color"];
+  const state = ["-analyzed", out("analyzed.toml"), "-group", out("group.toml")];
+  const insecure = inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]);
+  const cache = inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : [];
+  const tags = inputs.additionalTags;
+  const bin = (name: string) => `/cnb/lifecycle/${name}`;
+
+  return [
+    {
+      phase: "analyze",
+      binary: bin("analyzer"),
+      runAs: "root",
+      registry: true,
+      args: [
+        ...common,
+        "-analyzed",
+        out("analyzed.toml"),
+        "-layers",
+        CONTAINER_PATHS.layers,
+        ...(inputs.runImage ? ["-run-image", inputs.runImage] : []),
+        ...(inputs.previousImage ? ["-previous-image", inputs.previousImage] : []),
+        ...tags.flatMap((t) => ["-tag", t]),
+        ...insecure,
+        inputs.image,
+      ],
+    },
+    {
+      phase: "detect",
+      binary: bin("detector"),
+      runAs: "cnb",
+      registry: false,
+      // Debug level: the platform shows each buildpack's detect output when no group passes.
+      args: [
+        "-log-level",
+        "debug",
+        "-no-color",
+        "-app",
+        CONTAINER_PATHS.app,
+        "-layers",
+        CONTAINER_PATHS.layers,
+        "-platform",
+        CONTAINER_PATHS.platform,
+        ...state,
+        "-plan",
+        out("plan.toml"),
+      ],
+    },
+    {
+      phase: "restore",
+      binary: bin("restorer"),
+      runAs: "root",
+      registry: true,
+      args: [...common, "-layers", CONTAINER_PATHS.layers, ...state, ...cache, ...insecure],
+    },
+    {
+      phase: "build",
+      binary: bin("builder"),
+      runAs: "cnb",
+      registry: false,
+      args: [
+        ...common,
+        "-app",
+        CONTAINER_PATHS.app,
+        "-layers",
+        CONTAINER_PATHS.layers,
+        "-platform",
+        CONTAINER_PATHS.platform,
+        ...state,
+        "-plan",
+        out("plan.toml"),
+      ],
+    },
+    {
+      phase: "export",
+      binary: bin("exporter"),
+      runAs: "root",
+      registry: true,
+      args: [
+        ...common,
+        "-app",
+        CONTAINER_PATHS.app,
+        "-layers",
+        CONTAINER_PATHS.layers,
+        ...state,
+        ...cache,
+        "-report",
+        out("report.toml"),
+        "-parallel",
+        ...(inputs.defaultProcess ? ["-process-type", inputs.defaultProcess] : []),
+        ...insecure,
+        inputs.image,
+        ...tags,
+      ],
+    },
+  ];
+}

@@ -1,0 +1,124 @@
+/**
+ * Every user-facing text of the core, in one place: what happened, and what to do.
+ * Each entry returns the options of an MlBuildpacksError.
+ */
+import type { FileLocation } from "./errors.js";
+
+type ErrorOpts = { title: string; detail?: string; hint?: string; location?: FileLocation; exitCode?: number };
+
+export const messages = {
+  invalidImageRef: (input: string, why: string): ErrorOpts => ({
+    title: `"${input}" is not a valid image reference: ${why}`,
+    hint: "use the form registry/repository[:tag], e.g. 127.0.0.1:5000/team/app:1.0",
+    exitCode: 2,
+  }),
+
+  appDirNotFound: (dir: string): ErrorOpts => ({
+    title: `the app directory ${dir} does not exist or is not a directory`,
+    hint: "pass the path of your project (the folder with requirements.txt, app.py, ...)",
+    exitCode: 2,
+  }),
+
+  invalidEnvVar: (entry: string): ErrorOpts => ({
+    title: `build env "${entry}" is not of the form KEY=VALUE`,
+    hint: "write one variable per entry, e.g. --env PIP_INDEX_URL=https://pypi.example/simple",
+    exitCode: 2,
+  }),
+
+  reservedEnvVar: (name: string): ErrorOpts => ({
+    title: `build env ${name} is reserved for the lifecycle and cannot be set`,
+    hint: "remove it; CNB_* variables are set by ml-buildpacks itself",
+    exitCode: 2,
+  }),
+
+  fileNotFound: (file: string, what: string): ErrorOpts => ({
+    title: `${what} ${file} was not found`,
+    hint: "check the path",
+    exitCode: 2,
+  }),
+
+  tomlSyntax: (location: FileLocation, reason: string): ErrorOpts => ({
+    title: `${location.file} is not valid TOML`,
+    detail: reason,
+    location,
+    hint: "fix the syntax at the line shown",
+    exitCode: 2,
+  }),
+
+  builderConfigInvalid: (location: FileLocation, problem: string, hint: string): ErrorOpts => ({
+    title: `${location.file}: ${problem}`,
+    location,
+    hint,
+    exitCode: 2,
+  }),
+
+  buildpackNotBuilt: (dir: string): ErrorOpts => ({
+    title: `buildpack ${dir} has no bin/main.mjs bundle`,
+    hint: "run `npm run build` first (it bundles the CLI and every buildpack)",
+    exitCode: 2,
+  }),
+
+  lifecycleNotFound: (dir: string): ErrorOpts => ({
+    title: `no lifecycle binaries in ${dir}`,
+    detail: "expected lifecycle and launcher executables there",
+    hint: "run `npm run infra` (builds lifecycle v0.21.17 from its Go module) or pass --lifecycle-dir",
+    exitCode: 2,
+  }),
+
+  unknownLifecycleVersion: (version: string, known: string[]): ErrorOpts => ({
+    title: `lifecycle version ${version} is not one ml-buildpacks knows the APIs of`,
+    detail: `known versions: ${known.join(", ")}`,
+    hint: "use a known lifecycle version, or add its API ranges to src/core/lifecycle/versions.ts",
+    exitCode: 2,
+  }),
+
+  dockerUnavailable: (detail: string): ErrorOpts => ({
+    title: "cannot talk to the Docker engine",
+    detail,
+    hint: "start Docker (on this project's dev machines: `npm run infra`) and check DOCKER_HOST",
+  }),
+
+  dockerFailed: (what: string, output: string): ErrorOpts => ({
+    title: `docker could not ${what}`,
+    detail: output.trim().split("\n").slice(-15).join("\n"),
+    hint: "read docker's message above",
+  }),
+
+  imageNotFound: (ref: string, output: string): ErrorOpts => ({
+    title: `image ${ref} could not be found locally or pulled`,
+    detail: output.trim().split("\n").slice(-5).join("\n"),
+    hint: "check the reference and that its registry is reachable (for the local builders: `npm run infra`)",
+  }),
+
+  notABuilder: (ref: string, missing: string): ErrorOpts => ({
+    title: `${ref} is not a CNB builder image: ${missing}`,
+    hint: "pass a builder made by `ml-buildpacks builder create` (or any pack-compatible builder) with --builder",
+    exitCode: 2,
+  }),
+
+  noCommonPlatformApi: (ref: string, builderApis: string[], ours: string[]): ErrorOpts => ({
+    title: `the lifecycle in ${ref} supports no Platform API that ml-buildpacks speaks`,
+    detail: `builder: ${builderApis.join(", ") || "none listed"}; ml-buildpacks: ${ours.join(", ")}`,
+    hint: "rebuild the builder with a lifecycle of version 0.17 or newer",
+    exitCode: 2,
+  }),
+
+  registryUnreachable: (registry: string, image: string, reason: string): ErrorOpts => ({
+    title: `cannot reach the registry ${registry} to push ${image}`,
+    detail: reason,
+    hint: "check the image name and that the registry is up (the local one: `npm run infra`); nothing was built or pushed",
+  }),
+
+  registryAuthFailed: (registry: string, status: number): ErrorOpts => ({
+    title: `the registry ${registry} refused our credentials (HTTP ${status})`,
+    hint: "log in (docker login, or CNB_REGISTRY_AUTH) with an account that may push to this repository",
+  }),
+
+  unsupportedPlatform: (requested: string, builder: string, builderPlatform: string): ErrorOpts => ({
+    title: `the builder ${builder} is for ${builderPlatform}, but ${requested} was requested`,
+    hint: "pass a builder for that platform (or a multi-arch builder index), or drop --platform",
+    exitCode: 2,
+  }),
+
+  usage: (problem: string, hint: string): ErrorOpts => ({ title: problem, hint, exitCode: 2 }),
+} as const;

@@ -1,0 +1,48 @@
+import { MlBuildpacksError } from "./errors.js";
+import { messages } from "./messages.js";
+
+/** One build, whatever front end asked for it (CLI flags, action inputs, GitLab inputs, Tekton params). */
+export interface BuildRequest {
+  /** Host directory of the app's source. */
+  appDir: string;
+  /** Image to export, e.g. 127.0.0.1:5000/team/app:1.0. */
+  image: string;
+  /** Further tags for the same image (full references). */
+  additionalTags: string[];
+  builder: string;
+  /** Overrides the builder's run image. */
+  runImage: string | undefined;
+  /** Host directory for the lifecycle's layer cache; undefined builds without a cache. */
+  cacheDir: string | undefined;
+  clearCache: boolean;
+  /** Build-time environment for buildpacks (written to <platform>/env). */
+  env: Record<string, string>;
+  /** e.g. linux/amd64; must match the builder's platform. */
+  platform: string | undefined;
+  pull: "missing" | "always";
+  defaultProcess: string | undefined;
+  logLevel: "info" | "debug";
+}
+
+export const DEFAULT_BUILDER = "127.0.0.1:5000/ml-buildpacks/builder:cpu";
+
+export const REQUEST_DEFAULTS = {
+  builder: DEFAULT_BUILDER,
+  pull: "missing",
+  logLevel: "info",
+} as const;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Parses KEY=VALUE entries (CLI --env, action `env` lines); CNB_* names are the lifecycle's. */
+export function parseEnvEntries(entries: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf("=");
+    const name = eq > 0 ? entry.slice(0, eq) : "";
+    if (!ENV_NAME.test(name)) throw new MlBuildpacksError(messages.invalidEnvVar(entry));
+    if (name.startsWith("CNB_")) throw new MlBuildpacksError(messages.reservedEnvVar(name));
+    env[name] = entry.slice(eq + 1);
+  }
+  return env;
+}
