@@ -34,7 +34,10 @@ export function decideReuse<M extends Record<string, MetadataScalar>>(
     const after = expected[key];
     if (before === after) continue;
     const describe = describers[key];
-    reasons.push(describe ? describe(before, after) : `${key} changed (${show(before)} -> ${show(after)})`);
+    // When the types differ ("1" vs 1) show both as JSON so the change is visible.
+    const fmt =
+      typeof before !== typeof after && before !== undefined ? (v: unknown) => JSON.stringify(v) : show;
+    reasons.push(describe ? describe(before, after) : `${key} changed (${fmt(before)} -> ${fmt(after)})`);
   }
   for (const key of Object.keys(restored)) {
     if (!(key in expected)) reasons.push(`${key} no longer recorded (was ${show(restored[key])})`);
