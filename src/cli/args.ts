@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { CreateBuilderRequest } from "../core/builder/create.js";
 import { MlBuildpacksError } from "../core/errors.js";
 import { messages } from "../core/messages.js";
-import type { CreateBuilderRequest } from "../core/builder/create.js";
 import { type BuildRequest, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
 
 export type Command =
@@ -38,7 +38,8 @@ builder create options:
   --no-publish           build the image locally without pushing it
 `;
 
-const usageError = (problem: string) => new MlBuildpacksError(messages.usage(problem, "run `ml-buildpacks --help`"));
+const usageError = (problem: string) =>
+  new MlBuildpacksError(messages.usage(problem, "run `ml-buildpacks --help`"));
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>) {
   try {
@@ -48,16 +49,23 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>)
   }
 }
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw usageError(`--${name} must be one of ${allowed.join(", ")}, not "${value}"`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw usageError(`--${name} must be one of ${allowed.join(", ")}, not "${value}"`);
   return value as T;
 }
 
 /** Pure: argv (without node and script) -> a command. */
 export function parseCommand(argv: string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined || first === "--help" || first === "-h" || first === "help") return { kind: "help", text: USAGE };
+  if (first === undefined || first === "--help" || first === "-h" || first === "help")
+    return { kind: "help", text: USAGE };
   if (first === "--version" || first === "-v") return { kind: "version" };
   if (first === "build") return parseBuild(rest);
   if (first === "builder") {

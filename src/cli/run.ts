@@ -33,15 +33,27 @@ export async function runCli(argv: string[]): Promise<number> {
           log,
           clock: systemClock,
           makeExecutor: (builder, platformApi, secretEnv) =>
-            new DockerExecutor({ docker, builder, appDir: req.appDir, cacheDir: req.cacheDir, buildEnv: req.env, platformApi, secretEnv }),
+            new DockerExecutor({
+              docker,
+              builder,
+              appDir: req.appDir,
+              cacheDir: req.cacheDir,
+              buildEnv: req.env,
+              platformApi,
+              secretEnv,
+            }),
         });
-        log.info(`\nSuccessfully built ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`);
+        log.info(
+          `\nSuccessfully built ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`,
+        );
         if (command.reportFile) writeFileSync(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
         return 0;
       }
     }
   } catch (err) {
     log.error(`\n${renderError(err)}`);
-    return typeof (err as { exitCode?: unknown }).exitCode === "number" ? (err as { exitCode: number }).exitCode : 1;
+    return typeof (err as { exitCode?: unknown }).exitCode === "number"
+      ? (err as { exitCode: number }).exitCode
+      : 1;
   }
 }

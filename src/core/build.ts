@@ -5,11 +5,11 @@ import type { Docker } from "./docker.js";
 import { MlBuildpacksError } from "./errors.js";
 import type { Executor } from "./executor/types.js";
 import { formatImageRef, parseImageRef, withDigest } from "./image-ref.js";
-import type { Clock, Logger } from "./log.js";
 import { explainExit } from "./lifecycle/exit-codes.js";
 import { emptyActivity, recordExporterLine } from "./lifecycle/output.js";
 import { type Phase, phaseSpecs } from "./lifecycle/phases.js";
 import { negotiatePlatformApi, SUPPORTED_PLATFORM_APIS } from "./lifecycle/versions.js";
+import type { Clock, Logger } from "./log.js";
 import { messages } from "./messages.js";
 import { RegistryClient } from "./registry/client.js";
 import { resolveRegistryAuth, secretsOf } from "./registry/credentials.js";
@@ -41,14 +41,18 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
     await docker.ping();
     const image = await docker.ensureImage(req.builder, { pull: req.pull, platform: req.platform });
     const info = builderInfo(req.builder, image);
-    log.info(`builder ${info.digest ?? info.imageId} for ${info.platform}, lifecycle ${info.lifecycleVersion}, CNB user ${info.uid}:${info.gid}`);
+    log.info(
+      `builder ${info.digest ?? info.imageId} for ${info.platform}, lifecycle ${info.lifecycleVersion}, CNB user ${info.uid}:${info.gid}`,
+    );
     return info;
   });
   if (req.platform && req.platform !== builder.platform)
     throw new MlBuildpacksError(messages.unsupportedPlatform(req.platform, req.builder, builder.platform));
   const platformApi = negotiatePlatformApi(builder.platformApis);
   if (!platformApi)
-    throw new MlBuildpacksError(messages.noCommonPlatformApi(req.builder, builder.platformApis, [...SUPPORTED_PLATFORM_APIS]));
+    throw new MlBuildpacksError(
+      messages.noCommonPlatformApi(req.builder, builder.platformApis, [...SUPPORTED_PLATFORM_APIS]),
+    );
 
   const registries = [...new Set([target.registry, ...tags.map((t) => parseImageRef(t).registry)])];
   const auth = resolveRegistryAuth(registries, deps.env);
@@ -58,7 +62,9 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
   await registry.ping(req.image);
 
   if (req.clearCache && req.cacheDir) clearDir(req.cacheDir, log);
-  const secretEnv: Record<string, string> = Object.keys(auth).length ? { CNB_REGISTRY_AUTH: JSON.stringify(auth) } : {};
+  const secretEnv: Record<string, string> = Object.keys(auth).length
+    ? { CNB_REGISTRY_AUTH: JSON.stringify(auth) }
+    : {};
   const executor = deps.makeExecutor(builder, platformApi, secretEnv);
   const specs = phaseSpecs({
     platformApi,
@@ -113,7 +119,12 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
     imageRef: formatImageRef(withDigest(target, exported.digest)),
     tags: [formatImageRef(target), ...tags],
     platform: builder.platform,
-    builder: { ref: req.builder, digest: builder.digest, lifecycleVersion: builder.lifecycleVersion, platformApi },
+    builder: {
+      ref: req.builder,
+      digest: builder.digest,
+      lifecycleVersion: builder.lifecycleVersion,
+      platformApi,
+    },
     buildpacks: group,
     layers,
     phases,
@@ -124,12 +135,23 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
 }
 
 function phaseTitle(phase: Phase): string {
-  return { analyze: "ANALYZING", detect: "DETECTING", restore: "RESTORING", build: "BUILDING", export: "EXPORTING" }[phase];
+  return {
+    analyze: "ANALYZING",
+    detect: "DETECTING",
+    restore: "RESTORING",
+    build: "BUILDING",
+    export: "EXPORTING",
+  }[phase];
 }
 
 function phaseError(phase: Phase, code: number): MlBuildpacksError {
   const { title, hint } = explainExit(phase, code);
-  return new MlBuildpacksError({ title, hint, detail: `lifecycle ${phase} phase exited with code ${code}`, exitCode: 1 });
+  return new MlBuildpacksError({
+    title,
+    hint,
+    detail: `lifecycle ${phase} phase exited with code ${code}`,
+    exitCode: 1,
+  });
 }
 
 function clearDir(dir: string, log: Logger): void {

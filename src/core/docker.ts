@@ -41,11 +41,17 @@ export class Docker {
     try {
       result = await this.exec(args, opts);
     } catch (err) {
-      throw new MlBuildpacksError(messages.dockerUnavailable(err instanceof Error ? err.message : String(err)));
+      throw new MlBuildpacksError(
+        messages.dockerUnavailable(err instanceof Error ? err.message : String(err)),
+      );
     }
     if (result.exitCode !== 0) {
       const output = `${result.stderr}\n${result.stdout}`;
-      if (/Cannot connect to the Docker daemon|docker daemon is not running|permission denied.*docker.sock/i.test(output))
+      if (
+        /Cannot connect to the Docker daemon|docker daemon is not running|permission denied.*docker.sock/i.test(
+          output,
+        )
+      )
         throw new MlBuildpacksError(messages.dockerUnavailable(output.trim()));
       throw new MlBuildpacksError(messages.dockerFailed(what, output));
     }
@@ -64,7 +70,10 @@ export class Docker {
   }
 
   /** Inspects an image, pulling it first when it is not present locally. */
-  async ensureImage(ref: string, opts: { pull: "missing" | "always"; platform?: string }): Promise<ImageInspect> {
+  async ensureImage(
+    ref: string,
+    opts: { pull: "missing" | "always"; platform?: string },
+  ): Promise<ImageInspect> {
     if (opts.pull === "missing") {
       const local = await this.inspectImage(ref);
       if (local) return local;
@@ -72,7 +81,8 @@ export class Docker {
     const args = ["pull", "--quiet", ...(opts.platform ? ["--platform", opts.platform] : []), ref];
     const pulled = await this.exec(args);
     const inspected = await this.inspectImage(ref);
-    if (!inspected) throw new MlBuildpacksError(messages.imageNotFound(ref, `${pulled.stderr}\n${pulled.stdout}`));
+    if (!inspected)
+      throw new MlBuildpacksError(messages.imageNotFound(ref, `${pulled.stderr}\n${pulled.stdout}`));
     return inspected;
   }
 

@@ -17,7 +17,13 @@ export class MlBuildpacksError extends Error {
   /** Process exit code the CLI should use. */
   readonly exitCode: number;
 
-  constructor(opts: { title: string; detail?: string; hint?: string; location?: FileLocation; exitCode?: number }) {
+  constructor(opts: {
+    title: string;
+    detail?: string;
+    hint?: string;
+    location?: FileLocation;
+    exitCode?: number;
+  }) {
     super(opts.title);
     this.name = "MlBuildpacksError";
     this.title = opts.title;

@@ -45,7 +45,8 @@ export function parseImageRef(input: string): ImageRef {
   } else if (!rest.includes("/")) {
     rest = `library/${rest}`;
   }
-  if (!REPOSITORY.test(rest)) throw invalid(`"${rest}" is not a valid repository name (lowercase, digits, . _ - /)`);
+  if (!REPOSITORY.test(rest))
+    throw invalid(`"${rest}" is not a valid repository name (lowercase, digits, . _ - /)`);
   if (!tag && !digest) tag = "latest";
   return { registry, repository: rest, tag, digest };
 }

@@ -4,7 +4,13 @@
  */
 import type { FileLocation } from "./errors.js";
 
-type ErrorOpts = { title: string; detail?: string; hint?: string; location?: FileLocation; exitCode?: number };
+type ErrorOpts = {
+  title: string;
+  detail?: string;
+  hint?: string;
+  location?: FileLocation;
+  exitCode?: number;
+};
 
 export const messages = {
   invalidImageRef: (input: string, why: string): ErrorOpts => ({

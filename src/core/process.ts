@@ -18,7 +18,11 @@ export interface RunResult {
 }
 
 /** Runs a program; injected everywhere so the core's orchestration can be tested with fakes. */
-export type ProcessRunner = (command: string, args: readonly string[], opts?: RunOptions) => Promise<RunResult>;
+export type ProcessRunner = (
+  command: string,
+  args: readonly string[],
+  opts?: RunOptions,
+) => Promise<RunResult>;
 
 export const runProcess: ProcessRunner = (command, args, opts = {}) =>
   new Promise((resolve, reject) => {

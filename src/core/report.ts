@@ -1,5 +1,5 @@
-import { formatBytes, formatDuration } from "./log.js";
 import type { LayerActivity } from "./lifecycle/output.js";
+import { formatBytes, formatDuration } from "./log.js";
 
 /** The JSON report of one build (--report, action `metadata` output). */
 export interface BuildReport {
@@ -24,9 +24,15 @@ export function renderSummary(r: BuildReport): string {
   const rows = [
     ["image", r.imageRef],
     ["platform", r.platform],
-    ["builder", `${r.builder.ref} (lifecycle ${r.builder.lifecycleVersion}, platform API ${r.builder.platformApi})`],
+    [
+      "builder",
+      `${r.builder.ref} (lifecycle ${r.builder.lifecycleVersion}, platform API ${r.builder.platformApi})`,
+    ],
     ["buildpacks", r.buildpacks.map((b) => `${b.id}@${b.version}`).join(", ")],
-    ["layers", `${r.layers.reused.length} reused, ${r.layers.added.length} added${r.layers.added.length ? ` (${r.layers.added.join(", ")})` : ""}`],
+    [
+      "layers",
+      `${r.layers.reused.length} reused, ${r.layers.added.length} added${r.layers.added.length ? ` (${r.layers.added.join(", ")})` : ""}`,
+    ],
     ["cache layers", `${r.layers.cacheReused.length} reused, ${r.layers.cacheAdded.length} added`],
     ["image size", r.imageSizeBytes !== undefined ? formatBytes(r.imageSizeBytes) : "unknown"],
     ["phases", r.phases.map((p) => `${p.phase} ${formatDuration(p.ms)}`).join(", ")],

@@ -10,7 +10,14 @@ export function parseTomlFile(text: string, file: string): Record<string, unknow
     const e = err as Error & { line?: number; col?: number };
     const reason = e.message.split("\n")[0] ?? e.message;
     throw new MlBuildpacksError(
-      messages.tomlSyntax({ file, line: e.line !== undefined ? e.line + 1 : undefined, column: e.col !== undefined ? e.col + 1 : undefined }, reason),
+      messages.tomlSyntax(
+        {
+          file,
+          line: e.line !== undefined ? e.line + 1 : undefined,
+          column: e.col !== undefined ? e.col + 1 : undefined,
+        },
+        reason,
+      ),
     );
   }
 }

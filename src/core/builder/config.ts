@@ -49,7 +49,11 @@ export function parseBuilderConfig(text: string, file: string): BuilderConfig {
 
   for (const key of Object.keys(doc)) {
     if (!TOP_LEVEL_KEYS.includes(key))
-      fail(`unknown key "${key}"`, `remove it; known keys: ${TOP_LEVEL_KEYS.join(", ")}`, lineOf(text, new RegExp(`^\\s*\\[*\\s*${key}\\b`)));
+      fail(
+        `unknown key "${key}"`,
+        `remove it; known keys: ${TOP_LEVEL_KEYS.join(", ")}`,
+        lineOf(text, new RegExp(`^\\s*\\[*\\s*${key}\\b`)),
+      );
   }
 
   const stack = isTable(doc.stack) ? doc.stack : {};
@@ -58,20 +62,39 @@ export function parseBuilderConfig(text: string, file: string): BuilderConfig {
 
   const buildImage = str(build.image) ?? str(stack["build-image"]);
   if (!buildImage)
-    fail("no build image", 'set [build] image = "..." (or [stack] build-image = "...")', lineOf(text, /^\s*\[(stack|build)\]/));
+    fail(
+      "no build image",
+      'set [build] image = "..." (or [stack] build-image = "...")',
+      lineOf(text, /^\s*\[(stack|build)\]/),
+    );
 
   const runImages: BuilderConfig["runImages"] = [];
   if (Array.isArray(run.images)) {
     for (const [i, entry] of run.images.entries()) {
       const image = isTable(entry) ? str(entry.image) : undefined;
-      if (!image) fail(`[[run.images]] entry ${i + 1} has no image`, 'add image = "registry/run-image:tag"', lineOf(text, /^\s*\[\[run\.images\]\]/));
-      runImages.push({ image: image as string, mirrors: stringList(isTable(entry) ? entry.mirrors : undefined) });
+      if (!image)
+        fail(
+          `[[run.images]] entry ${i + 1} has no image`,
+          'add image = "registry/run-image:tag"',
+          lineOf(text, /^\s*\[\[run\.images\]\]/),
+        );
+      runImages.push({
+        image: image as string,
+        mirrors: stringList(isTable(entry) ? entry.mirrors : undefined),
+      });
     }
   } else if (str(stack["run-image"])) {
-    runImages.push({ image: str(stack["run-image"]) as string, mirrors: stringList(stack["run-image-mirrors"]) });
+    runImages.push({
+      image: str(stack["run-image"]) as string,
+      mirrors: stringList(stack["run-image-mirrors"]),
+    });
   }
   if (runImages.length === 0)
-    fail("no run image", 'add [[run.images]] image = "..." (or [stack] run-image = "...")', lineOf(text, /^\s*\[(stack|build)\]/));
+    fail(
+      "no run image",
+      'add [[run.images]] image = "..." (or [stack] run-image = "...")',
+      lineOf(text, /^\s*\[(stack|build)\]/),
+    );
 
   const baseDir = dirname(resolve(file));
   const buildpackDirs: string[] = [];
@@ -81,12 +104,25 @@ export function parseBuilderConfig(text: string, file: string): BuilderConfig {
     const line = lineOf(text, /^\s*\[\[buildpacks\]\]/, searchFrom);
     searchFrom = line ?? searchFrom;
     const uri = isTable(entry) ? str(entry.uri) : undefined;
-    if (!uri) fail(`[[buildpacks]] entry ${i + 1} has no uri`, 'add uri = "path/to/buildpack" (relative to this file)', line);
+    if (!uri)
+      fail(
+        `[[buildpacks]] entry ${i + 1} has no uri`,
+        'add uri = "path/to/buildpack" (relative to this file)',
+        line,
+      );
     if (/^[a-z]+:\/\//.test(uri as string) && !(uri as string).startsWith("file://"))
-      fail(`buildpack uri "${uri}" is not a local directory`, "ml-buildpacks builders take buildpacks from local directories", line);
+      fail(
+        `buildpack uri "${uri}" is not a local directory`,
+        "ml-buildpacks builders take buildpacks from local directories",
+        line,
+      );
     const dir = resolve(baseDir, (uri as string).replace(/^file:\/\//, ""));
     if (!existsSync(join(dir, "buildpack.toml")))
-      fail(`buildpack uri "${uri}" has no buildpack.toml (looked in ${dir})`, "point uri at a buildpack directory, relative to this file", line);
+      fail(
+        `buildpack uri "${uri}" has no buildpack.toml (looked in ${dir})`,
+        "point uri at a buildpack directory, relative to this file",
+        line,
+      );
     buildpackDirs.push(dir);
   }
   if (buildpackDirs.length === 0) fail("no [[buildpacks]]", 'add at least one [[buildpacks]] uri = "..."');
@@ -97,17 +133,27 @@ export function parseBuilderConfig(text: string, file: string): BuilderConfig {
     const line = lineOf(text, /^\s*\[\[order\]\]/, searchFrom);
     searchFrom = line ?? searchFrom;
     const group = isTable(entry) && Array.isArray(entry.group) ? entry.group : [];
-    if (group.length === 0) fail(`[[order]] ${i + 1} has no group entries`, "add [[order.group]] tables with id (and version)", line);
+    if (group.length === 0)
+      fail(
+        `[[order]] ${i + 1} has no group entries`,
+        "add [[order.group]] tables with id (and version)",
+        line,
+      );
     order.push({
       group: group.map((g) => {
         const id = isTable(g) ? str(g.id) : undefined;
         if (!id) fail(`an [[order.group]] in [[order]] ${i + 1} has no id`, 'add id = "buildpack/id"', line);
         const t = g as Table;
-        return { id: id as string, ...(str(t.version) ? { version: t.version as string } : {}), ...(t.optional === true ? { optional: true } : {}) };
+        return {
+          id: id as string,
+          ...(str(t.version) ? { version: t.version as string } : {}),
+          ...(t.optional === true ? { optional: true } : {}),
+        };
       }),
     });
   }
-  if (order.length === 0) fail("no [[order]] groups", "add at least one [[order]] with [[order.group]] entries");
+  if (order.length === 0)
+    fail("no [[order]] groups", "add at least one [[order]] with [[order.group]] entries");
 
   const lifecycle = isTable(doc.lifecycle) ? doc.lifecycle : {};
   return {
@@ -132,7 +178,9 @@ export function readBuildpackDescriptor(dir: string): BuildpackDescriptor {
   const doc = parseTomlFile(text, file);
   const bp = isTable(doc.buildpack) ? doc.buildpack : {};
   const fail = (problem: string, hint: string): never => {
-    throw new MlBuildpacksError(messages.builderConfigInvalid({ file, line: lineOf(text, /^\s*\[buildpack\]/) }, problem, hint));
+    throw new MlBuildpacksError(
+      messages.builderConfigInvalid({ file, line: lineOf(text, /^\s*\[buildpack\]/) }, problem, hint),
+    );
   };
   const id = str(bp.id) ?? fail("[buildpack] has no id", 'add id = "org/name"');
   const version = str(bp.version) ?? fail("[buildpack] has no version", 'add version = "0.1.0"');
@@ -145,22 +193,33 @@ export function readBuildpackDescriptor(dir: string): BuildpackDescriptor {
     version: version as string,
     name: str(bp.name),
     homepage: str(bp.homepage),
-    targets: (Array.isArray(doc.targets) ? doc.targets : []).filter(isTable).map((t) => ({ os: String(t.os ?? "linux"), arch: String(t.arch ?? "") })),
+    targets: (Array.isArray(doc.targets) ? doc.targets : [])
+      .filter(isTable)
+      .map((t) => ({ os: String(t.os ?? "linux"), arch: String(t.arch ?? "") })),
     stacks: (Array.isArray(doc.stacks) ? doc.stacks : []).filter(isTable).map((s) => ({ id: String(s.id) })),
   };
 }
 
 /** Checks every order entry names an included buildpack (and version); fills in missing versions. */
-export function resolveOrder(config: BuilderConfig, buildpacks: BuildpackDescriptor[], text: string): BuilderConfig["order"] {
+export function resolveOrder(
+  config: BuilderConfig,
+  buildpacks: BuildpackDescriptor[],
+  text: string,
+): BuilderConfig["order"] {
   return config.order.map(({ group }) => ({
     group: group.map((entry) => {
-      const matches = buildpacks.filter((b) => b.id === entry.id && (!entry.version || b.version === entry.version));
+      const matches = buildpacks.filter(
+        (b) => b.id === entry.id && (!entry.version || b.version === entry.version),
+      );
       const first = matches[0];
       if (!first) {
         const known = buildpacks.map((b) => `${b.id}@${b.version}`).join(", ");
         throw new MlBuildpacksError(
           messages.builderConfigInvalid(
-            { file: config.file, line: lineOf(text, new RegExp(`id\\s*=\\s*"${entry.id.replace(/[/.]/g, "\\$&")}"`)) },
+            {
+              file: config.file,
+              line: lineOf(text, new RegExp(`id\\s*=\\s*"${entry.id.replace(/[/.]/g, "\\$&")}"`)),
+            },
             `order group entry ${entry.id}${entry.version ? `@${entry.version}` : ""} is not among the [[buildpacks]]`,
             `use one of: ${known}`,
           ),

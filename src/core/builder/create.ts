@@ -1,15 +1,30 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Docker } from "../docker.js";
 import { MlBuildpacksError } from "../errors.js";
-import { formatBytes, type Logger } from "../log.js";
 import { DEFAULT_LIFECYCLE_VERSION, lifecycleApis } from "../lifecycle/versions.js";
+import { formatBytes, type Logger } from "../log.js";
 import { messages } from "../messages.js";
 import type { ProcessRunner } from "../process.js";
 import { stringifyToml } from "../toml.js";
 import { ML_BUILDPACKS_VERSION } from "../version.js";
-import { type BuildpackDescriptor, readBuilderConfig, readBuildpackDescriptor, resolveOrder } from "./config.js";
+import {
+  type BuildpackDescriptor,
+  readBuilderConfig,
+  readBuildpackDescriptor,
+  resolveOrder,
+} from "./config.js";
 import { builderLabels, buildpackPath } from "./labels.js";
 
 export interface CreateBuilderRequest {
@@ -28,7 +43,16 @@ export interface CreateBuilderResult {
   sizeBytes: number;
 }
 
-const PHASE_LINKS = ["analyzer", "detector", "restorer", "builder", "exporter", "creator", "rebaser", "extender"];
+const PHASE_LINKS = [
+  "analyzer",
+  "detector",
+  "restorer",
+  "builder",
+  "exporter",
+  "creator",
+  "rebaser",
+  "extender",
+];
 
 export async function createBuilder(
   req: CreateBuilderRequest,
@@ -40,7 +64,8 @@ export async function createBuilder(
   const buildpacks = config.buildpackDirs.map(readBuildpackDescriptor);
   const order = resolveOrder(config, buildpacks, configText);
   for (const bp of buildpacks) {
-    if (!existsSync(join(bp.dir, "bin", "main.mjs"))) throw new MlBuildpacksError(messages.buildpackNotBuilt(bp.dir));
+    if (!existsSync(join(bp.dir, "bin", "main.mjs")))
+      throw new MlBuildpacksError(messages.buildpackNotBuilt(bp.dir));
   }
   const lifecycleVersion = await readLifecycleVersion(req.lifecycleDir, config.lifecycleVersion, deps.run);
   const apis = lifecycleApis(lifecycleVersion);
@@ -48,16 +73,22 @@ export async function createBuilder(
   const buildImage = await log.group(`Resolving build image ${config.buildImage}`, () =>
     docker.ensureImage(config.buildImage, { pull: "missing" }),
   );
-  log.info(`build image ${buildImage.Id.slice(0, 19)} (${buildImage.Os}/${buildImage.Architecture}), lifecycle ${lifecycleVersion}`);
+  log.info(
+    `build image ${buildImage.Id.slice(0, 19)} (${buildImage.Os}/${buildImage.Architecture}), lifecycle ${lifecycleVersion}`,
+  );
 
   const context = mkdtempSync(join(tmpdir(), "ml-buildpacks-builder-"));
   try {
     const dockerfile = writeContext(context, req.lifecycleDir, buildpacks, config, order);
     const stageTag = `ml-buildpacks-builder-stage:${process.pid}`;
     await log.group("Assembling builder layers", () =>
-      docker.must("build the builder image", ["build", "--network", "host", "-q", "-t", stageTag, "-f", dockerfile, context], {
-        env: { DOCKER_BUILDKIT: "1" },
-      }),
+      docker.must(
+        "build the builder image",
+        ["build", "--network", "host", "-q", "-t", stageTag, "-f", dockerfile, context],
+        {
+          env: { DOCKER_BUILDKIT: "1" },
+        },
+      ),
     );
     const staged = await docker.inspectImage(stageTag);
     if (!staged) throw new MlBuildpacksError(messages.dockerFailed("find the image it just built", stageTag));
@@ -78,7 +109,18 @@ export async function createBuilder(
     await log.group("Writing builder labels", () =>
       docker.must(
         "label the builder image",
-        ["build", "--network", "host", "-q", "-t", req.image, "-f", labelFile, ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]), context],
+        [
+          "build",
+          "--network",
+          "host",
+          "-q",
+          "-t",
+          req.image,
+          "-f",
+          labelFile,
+          ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+          context,
+        ],
         { env: { DOCKER_BUILDKIT: "1" } },
       ),
     );
@@ -86,10 +128,13 @@ export async function createBuilder(
 
     let digest: string | undefined;
     if (req.publish) {
-      await log.group(`Pushing ${req.image}`, () => docker.must(`push ${req.image}`, ["push", req.image], { onLine: (l) => log.output(l) }));
+      await log.group(`Pushing ${req.image}`, () =>
+        docker.must(`push ${req.image}`, ["push", req.image], { onLine: (l) => log.output(l) }),
+      );
     }
     const final = await docker.inspectImage(req.image);
-    if (!final) throw new MlBuildpacksError(messages.dockerFailed("find the builder it just built", req.image));
+    if (!final)
+      throw new MlBuildpacksError(messages.dockerFailed("find the builder it just built", req.image));
     if (req.publish) {
       const repo = req.image.replace(/(:[\w][\w.-]*)?$/, "");
       digest = (final.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`))?.split("@")[1];
@@ -148,9 +193,14 @@ function writeContext(
   return dockerfile;
 }
 
-async function readLifecycleVersion(dir: string, declared: string | undefined, run: ProcessRunner): Promise<string> {
+async function readLifecycleVersion(
+  dir: string,
+  declared: string | undefined,
+  run: ProcessRunner,
+): Promise<string> {
   const binary = join(dir, "lifecycle");
-  if (!existsSync(binary) || !existsSync(join(dir, "launcher"))) throw new MlBuildpacksError(messages.lifecycleNotFound(dir));
+  if (!existsSync(binary) || !existsSync(join(dir, "launcher")))
+    throw new MlBuildpacksError(messages.lifecycleNotFound(dir));
   const result = await run(binary, ["-version"]).catch(() => undefined);
   const reported = result?.exitCode === 0 ? result.stdout.trim() : "";
   // Built without ldflags the lifecycle says 0.0.0: fall back to what builder.toml declares.

@@ -24,14 +24,18 @@ export interface BuilderInfo {
 export function builderInfo(ref: string, image: ImageInspect): BuilderInfo {
   const labels = image.Config.Labels ?? {};
   const raw = labels[BUILDER_METADATA_LABEL];
-  if (!raw) throw new MlBuildpacksError(messages.notABuilder(ref, `it has no ${BUILDER_METADATA_LABEL} label`));
+  if (!raw)
+    throw new MlBuildpacksError(messages.notABuilder(ref, `it has no ${BUILDER_METADATA_LABEL} label`));
   const metadata = JSON.parse(raw) as Partial<BuilderMetadata>;
   const uid = Number(imageEnv(image, "CNB_USER_ID"));
   const gid = Number(imageEnv(image, "CNB_GROUP_ID"));
   if (!Number.isInteger(uid) || !Number.isInteger(gid) || imageEnv(image, "CNB_USER_ID") === undefined)
-    throw new MlBuildpacksError(messages.notABuilder(ref, "CNB_USER_ID/CNB_GROUP_ID are not set in its environment"));
+    throw new MlBuildpacksError(
+      messages.notABuilder(ref, "CNB_USER_ID/CNB_GROUP_ID are not set in its environment"),
+    );
   const runImages = (metadata.images ?? []).map((i) => i.image);
-  if (runImages.length === 0 && metadata.stack?.runImage?.image) runImages.push(metadata.stack.runImage.image);
+  if (runImages.length === 0 && metadata.stack?.runImage?.image)
+    runImages.push(metadata.stack.runImage.image);
   const digest = (image.RepoDigests ?? [])
     .map((d) => d.slice(d.indexOf("@") + 1))
     .find((d) => d.startsWith("sha256:"));

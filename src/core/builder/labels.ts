@@ -26,7 +26,11 @@ export function builderLabels(inputs: LabelInputs): Record<string, string> {
   const [firstRun] = config.runImages;
   const metadata: BuilderMetadata = {
     description: config.description,
-    buildpacks: buildpacks.map((b) => ({ id: b.id, version: b.version, ...(b.homepage ? { homepage: b.homepage } : {}) })),
+    buildpacks: buildpacks.map((b) => ({
+      id: b.id,
+      version: b.version,
+      ...(b.homepage ? { homepage: b.homepage } : {}),
+    })),
     stack: { runImage: { image: firstRun?.image ?? "", mirrors: firstRun?.mirrors ?? [] } },
     images: config.runImages.map((r) => ({ image: r.image, mirrors: r.mirrors })),
     lifecycle: {

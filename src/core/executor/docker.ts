@@ -87,7 +87,8 @@ export class DockerExecutor implements Executor {
   async prepare(): Promise<void> {
     const { docker, builder } = this.o;
     mkdirSync(join(this.platformDir, "env"), { recursive: true });
-    for (const [name, value] of Object.entries(this.o.buildEnv)) writeFileSync(join(this.platformDir, "env", name), value);
+    for (const [name, value] of Object.entries(this.o.buildEnv))
+      writeFileSync(join(this.platformDir, "env", name), value);
     mkdirSync(this.outDir, { mode: 0o777 });
     if (this.cacheDir) mkdirSync(this.cacheDir, { recursive: true });
     await docker.createVolume(this.layersVolume);

@@ -30,6 +30,7 @@ export function recordExporterLine(activity: LayerActivity, line: string): void 
   const app = /^(Reused|Added) (\d+)\/(\d+) app layer\(s\)$/.exec(text);
   if (app) {
     const count = Number(app[2]);
-    for (let i = 0; i < count; i++) activity[app[1] === "Reused" ? "reused" : "added"].push(`app${count > 1 ? `-${i + 1}` : ""}`);
+    for (let i = 0; i < count; i++)
+      activity[app[1] === "Reused" ? "reused" : "added"].push(`app${count > 1 ? `-${i + 1}` : ""}`);
   }
 }

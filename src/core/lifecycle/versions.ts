@@ -33,5 +33,7 @@ function compareApi(a: string, b: string): number {
 
 /** The newest Platform API both the builder's lifecycle and the core support, or undefined. */
 export function negotiatePlatformApi(builderApis: readonly string[]): string | undefined {
-  return SUPPORTED_PLATFORM_APIS.filter((api) => builderApis.includes(api)).sort(compareApi).at(-1);
+  return SUPPORTED_PLATFORM_APIS.filter((api) => builderApis.includes(api))
+    .sort(compareApi)
+    .at(-1);
 }

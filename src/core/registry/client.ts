@@ -17,7 +17,11 @@ export interface Manifest {
     mediaType?: string;
     config?: { size: number; digest: string };
     layers?: { size: number; digest: string }[];
-    manifests?: { digest: string; size: number; platform?: { os: string; architecture: string; variant?: string } }[];
+    manifests?: {
+      digest: string;
+      size: number;
+      platform?: { os: string; architecture: string; variant?: string };
+    }[];
   };
 }
 
@@ -58,7 +62,9 @@ export class RegistryClient {
       const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) });
       await res.body?.cancel();
     } catch (err) {
-      throw new MlBuildpacksError(messages.registryUnreachable(this.registry, image, describeFetchError(err)));
+      throw new MlBuildpacksError(
+        messages.registryUnreachable(this.registry, image, describeFetchError(err)),
+      );
     }
   }
 
@@ -86,7 +92,10 @@ export class RegistryClient {
 
   private async request(method: string, path: string, repository: string, headers: Record<string, string>) {
     for (let attempt = 0; ; attempt++) {
-      const res = await this.fetch(`${this.base}${path}`, { method, headers: { ...headers, ...this.authHeader() } });
+      const res = await this.fetch(`${this.base}${path}`, {
+        method,
+        headers: { ...headers, ...this.authHeader() },
+      });
       if (res.status === 401 && !this.bearer && (await this.authenticate(res, repository))) continue;
       if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
         await res.body?.cancel();
@@ -119,7 +128,8 @@ export class RegistryClient {
     url.searchParams.set("scope", params.scope ?? `repository:${repository}:pull`);
     const headers: Record<string, string> = this.credential ? { Authorization: this.credential } : {};
     const tokenRes = await this.fetch(url, { headers });
-    if (!tokenRes.ok) throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, tokenRes.status));
+    if (!tokenRes.ok)
+      throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, tokenRes.status));
     const token = (await tokenRes.json()) as { token?: string; access_token?: string };
     this.bearer = token.token ?? token.access_token;
     return this.bearer !== undefined;

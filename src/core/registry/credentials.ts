@@ -41,7 +41,9 @@ export function resolveRegistryAuth(
 ): RegistryAuthMap {
   if (env.CNB_REGISTRY_AUTH) {
     const parsed = JSON.parse(env.CNB_REGISTRY_AUTH) as RegistryAuthMap;
-    return Object.fromEntries(Object.entries(parsed).filter(([host]) => registries.includes(registryHost(host))));
+    return Object.fromEntries(
+      Object.entries(parsed).filter(([host]) => registries.includes(registryHost(host))),
+    );
   }
   const configDir = env.DOCKER_CONFIG ?? join(homedir(), ".docker");
   let text: string;

@@ -1,0 +1,81 @@
+import { describe, expect, test } from "vitest";
+import { parseCommand } from "../../../src/cli/args.js";
+import { MlBuildpacksError } from "../../../src/core/errors.js";
+
+describe("CLI arguments", () => {
+  test("build with every option", () => {
+    const cmd = parseCommand([
+      "build",
+      "app",
+      "--image",
+      "r/a:1",
+      "--tag",
+      "r/a:2",
+      "--builder",
+      "b:1",
+      "--cache-dir",
+      "/c",
+      "--clear-cache",
+      "--env",
+      "A=1",
+      "--env",
+      "B=x=y",
+      "--platform",
+      "linux/arm64",
+      "--pull",
+      "always",
+      "--report",
+      "r.json",
+    ]);
+    expect(cmd).toMatchObject({
+      kind: "build",
+      reportFile: "r.json",
+      request: {
+        appDir: "app",
+        image: "r/a:1",
+        additionalTags: ["r/a:2"],
+        builder: "b:1",
+        cacheDir: "/c",
+        clearCache: true,
+        env: { A: "1", B: "x=y" },
+        platform: "linux/arm64",
+        pull: "always",
+      },
+    });
+  });
+
+  test("defaults", () => {
+    expect(parseCommand(["build", ".", "--image", "r/a"])).toMatchObject({
+      request: {
+        builder: "127.0.0.1:5000/ml-buildpacks/builder:cpu",
+        cacheDir: undefined,
+        pull: "missing",
+        env: {},
+      },
+    });
+  });
+
+  test.each([
+    [["build", "--image", "x"], "exactly one APP_DIR"],
+    [["build", "."], "--image is required"],
+    [["build", ".", "--image", "x", "--nope"], "Unknown option '--nope'"],
+    [["build", ".", "--image", "x", "--pull", "sometimes"], "--pull must be one of missing, always"],
+    [
+      ["build", ".", "--image", "x", "--env", "NOEQUALS"],
+      'build env "NOEQUALS" is not of the form KEY=VALUE',
+    ],
+    [["build", ".", "--image", "x", "--env", "CNB_USER_ID=0"], "CNB_USER_ID is reserved"],
+    [["builder", "create", "--image", "x"], "--config is required"],
+    [["deploy"], 'unknown command "deploy"'],
+  ])("%j is a usage error", (argv, text) => {
+    let error: unknown;
+    try {
+      parseCommand(argv);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(MlBuildpacksError);
+    expect((error as MlBuildpacksError).title).toContain(text);
+    expect((error as MlBuildpacksError).exitCode).toBe(2);
+  });
+});

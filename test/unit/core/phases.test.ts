@@ -1,0 +1,125 @@
+import { describe, expect, test } from "vitest";
+import { phaseDockerArgs } from "../../../src/core/executor/docker.js";
+import { explainExit } from "../../../src/core/lifecycle/exit-codes.js";
+import { type PhaseInputs, phaseSpecs } from "../../../src/core/lifecycle/phases.js";
+import { negotiatePlatformApi } from "../../../src/core/lifecycle/versions.js";
+
+const inputs: PhaseInputs = {
+  platformApi: "0.14",
+  image: "127.0.0.1:5000/a/b:1",
+  additionalTags: ["127.0.0.1:5000/a/b:latest"],
+  runImage: undefined,
+  previousImage: undefined,
+  useCache: true,
+  logLevel: "info",
+  defaultProcess: undefined,
+  insecureRegistries: [],
+};
+
+describe("phaseSpecs", () => {
+  const specs = phaseSpecs(inputs);
+
+  test("five phases in lifecycle order", () => {
+    expect(specs.map((s) => s.phase)).toEqual(["analyze", "detect", "restore", "build", "export"]);
+  });
+
+  test.each([
+    ["analyze", "root"],
+    ["detect", "cnb"],
+    ["restore", "root"],
+    ["build", "cnb"],
+    ["export", "root"],
+  ])("%s runs as %s (detector and builder refuse root)", (phase, user) => {
+    expect(specs.find((s) => s.phase === phase)?.runAs).toBe(user);
+  });
+
+  test("cache dir only for restore and export, and only when caching", () => {
+    const withCache = specs.filter((s) => s.args.includes("-cache-dir")).map((s) => s.phase);
+    expect(withCache).toEqual(["restore", "export"]);
+    const noCache = phaseSpecs({ ...inputs, useCache: false });
+    expect(noCache.some((s) => s.args.includes("-cache-dir"))).toBe(false);
+  });
+
+  test("analyze and export name the image and extra tags", () => {
+    const analyze = specs[0]?.args ?? [];
+    expect(analyze.at(-1)).toBe(inputs.image);
+    expect(analyze).toContain("-tag");
+    const exp = specs[4]?.args ?? [];
+    expect(exp.slice(-2)).toEqual([inputs.image, "127.0.0.1:5000/a/b:latest"]);
+    expect(exp).toContain("-parallel");
+  });
+
+  test("detect runs at debug level so failures can list what was looked for", () => {
+    const detect = specs[1]?.args ?? [];
+    expect(detect.slice(0, 2)).toEqual(["-log-level", "debug"]);
+  });
+});
+
+function specOf(phase: string) {
+  const spec = phaseSpecs(inputs).find((s) => s.phase === phase);
+  if (!spec) throw new Error(`no ${phase} phase`);
+  return spec;
+}
+
+describe("phaseDockerArgs", () => {
+  const base = {
+    builderRef: "b:1",
+    platform: "linux/amd64",
+    uid: 1000,
+    gid: 1000,
+    layersVolume: "lv",
+    workspaceVolume: "wv",
+    platformDir: "/tmp/p",
+    outDir: "/tmp/o",
+    cacheDir: "/tmp/c",
+    platformApi: "0.14",
+    secretEnvNames: ["CNB_REGISTRY_AUTH"],
+    name: "n",
+  };
+
+  test("passes credentials by name only, and only to registry phases", () => {
+    const a = phaseDockerArgs(specOf("analyze"), base);
+    expect(a).toContain("CNB_REGISTRY_AUTH");
+    expect(a.some((x) => x.startsWith("CNB_REGISTRY_AUTH="))).toBe(false);
+    expect(phaseDockerArgs(specOf("detect"), base)).not.toContain("CNB_REGISTRY_AUTH");
+  });
+
+  test("users, network and mounts", () => {
+    const a = phaseDockerArgs(specOf("analyze"), base);
+    expect(a.slice(a.indexOf("--user"), a.indexOf("--user") + 2)).toEqual(["--user", "0:0"]);
+    const d = phaseDockerArgs(specOf("detect"), base);
+    expect(d.slice(d.indexOf("--user"), d.indexOf("--user") + 2)).toEqual(["--user", "1000:1000"]);
+    expect(d).toEqual(
+      expect.arrayContaining([
+        "--network",
+        "host",
+        "lv:/layers",
+        "wv:/workspace",
+        "/tmp/p:/platform:ro",
+        "/tmp/c:/cache",
+        "CNB_PLATFORM_API=0.14",
+      ]),
+    );
+  });
+});
+
+describe("platform API negotiation", () => {
+  test.each([
+    [["0.7", "0.12", "0.13", "0.14", "0.15"], "0.14"],
+    [["0.12", "0.13"], "0.13"],
+    [["0.9", "0.10"], undefined],
+  ])("%j -> %s", (apis, expected) => {
+    expect(negotiatePlatformApi(apis)).toBe(expected);
+  });
+});
+
+describe("exit codes", () => {
+  test.each([
+    [20, "no buildpack group detected this app"],
+    [51, "a buildpack failed while building the app"],
+    [62, "exporting the image failed"],
+    [99, "failed with exit code 99"],
+  ])("%i", (code, text) => {
+    expect(explainExit("build", code).title).toContain(text);
+  });
+});
