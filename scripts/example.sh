@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The main job: bring up the local infrastructure, build the pip + OpenCV + pandas example into an
+# image with the real lifecycle, push it to the local registry and run it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+image="${IMAGE:-127.0.0.1:5000/examples/pip-opencv-pandas:latest}"
+
+bash scripts/infra.sh
+mkdir -p .infra/cache
+node bin/ml-buildpacks.js build examples/pip-opencv-pandas \
+  --image "$image" \
+  --cache-dir .infra/cache/pip-opencv-pandas \
+  --report .infra/example-report.json
+digest=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(".infra/example-report.json","utf8")).imageRef)')
+printf '\n### running %s\n' "$digest"
+/usr/bin/docker run --rm --network host "$digest"

@@ -1,0 +1,114 @@
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { cli, copyApp, docker, REGISTRY, readReport, registryHas, RUN_ID } from "./helpers.js";
+
+// One story, in order: create the builder, build the pip example fresh, rebuild without change,
+// change only code, change requirements. Each step runs the pushed image and checks what it printed.
+const builder = `${REGISTRY}/ml-buildpacks/builder:e2e-${RUN_ID}`;
+const repository = `e2e/pip-example-${RUN_ID}`;
+const image = `${REGISTRY}/${repository}:latest`;
+let app: string;
+let cacheDir: string;
+let work: string;
+
+async function buildApp(name: string) {
+  const reportFile = join(work, `${name}.json`);
+  const result = await cli(["build", app, "--image", image, "--builder", builder, "--cache-dir", cacheDir, "--report", reportFile]);
+  expect(result.code, result.output).toBe(0);
+  return { ...result, report: readReport(reportFile) };
+}
+
+async function runImage(ref: string) {
+  const result = await docker(["run", "--rm", "--network", "host", "--pull", "always", ref]);
+  expect(result.code, result.output).toBe(0);
+  return result.output;
+}
+
+beforeAll(() => {
+  app = copyApp("pip-opencv-pandas");
+  work = mkdtempSync(join(tmpdir(), "e2e-pip-work-"));
+  cacheDir = join(work, "cache");
+});
+
+describe("pip example with the real lifecycle", () => {
+  let first: Awaited<ReturnType<typeof buildApp>>;
+
+  test("builder create assembles and pushes a pack-compatible builder", async () => {
+    const result = await cli(["builder", "create", "--config", "stacks/cpu/builder.toml", "--image", builder]);
+    expect(result.code, result.output).toBe(0);
+    expect(await registryHas("ml-buildpacks/builder", `e2e-${RUN_ID}`)).toBe(true);
+    const inspect = await docker(["image", "inspect", builder, "--format", "{{json .Config.Labels}}"]);
+    const labels = JSON.parse(inspect.output) as Record<string, string>;
+    const metadata = JSON.parse(labels["io.buildpacks.builder.metadata"] ?? "{}");
+    expect(metadata.lifecycle.version).toBe("0.21.17");
+    expect(metadata.buildpacks.map((b: { id: string }) => b.id)).toEqual([
+      "ml-buildpacks/python",
+      "ml-buildpacks/pip",
+      "ml-buildpacks/processes",
+    ]);
+    const layers = JSON.parse(labels["io.buildpacks.buildpack.layers"] ?? "{}");
+    expect(layers["ml-buildpacks/pip"]["0.1.0"].layerDiffID).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(JSON.parse(labels["io.buildpacks.buildpack.order"] ?? "[]")).toHaveLength(2);
+    const files = await docker(["run", "--rm", "--entrypoint", "ls", builder, "/cnb", "/cnb/lifecycle", "/cnb/buildpacks/ml-buildpacks_pip/0.1.0/bin"]);
+    expect(files.output).toMatch(/order\.toml[\s\S]*run\.toml[\s\S]*stack\.toml/);
+    expect(files.output).toMatch(/analyzer[\s\S]*detector[\s\S]*exporter[\s\S]*launcher[\s\S]*restorer/);
+    expect(files.output).toMatch(/build[\s\S]*detect[\s\S]*main\.mjs/);
+  });
+
+  test("a fresh build produces an image that runs the app as a non-root user", async () => {
+    first = await buildApp("fresh");
+    const { report } = first;
+    expect(report.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(report.buildpacks.map((b) => b.id)).toEqual(["ml-buildpacks/python", "ml-buildpacks/pip", "ml-buildpacks/processes"]);
+    expect(report.layers.added).toContain("ml-buildpacks/pip:venv");
+    expect(report.phases.map((p) => p.phase)).toEqual(["analyze", "detect", "restore", "build", "export"]);
+    expect(report.platform).toBe("linux/amd64");
+    expect(report.imageSizeBytes).toBeGreaterThan(10_000_000);
+    for (const header of ["===> ANALYZING", "===> DETECTING", "===> RESTORING", "===> BUILDING", "===> EXPORTING"])
+      expect(first.output).toContain(header);
+
+    const output = await runImage(report.imageRef);
+    expect(output).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1, numpy 2\.5\.5/);
+    expect(output).toMatch(/as uid 1000\b/);
+    expect(output).toMatch(/edge pixels: [1-9]\d*, busiest row: \d+/);
+    expect(output).toContain("greeting: hello from ml-buildpacks");
+
+    const inspect = await docker(["image", "inspect", report.imageRef, "--format", "{{json .Config}}"]);
+    const config = JSON.parse(inspect.output) as { User: string; Labels: Record<string, string>; Entrypoint: string[] };
+    expect(config.User).toBe("1000:1000");
+    expect(config.Entrypoint).toEqual(["/cnb/process/web"]);
+    const buildMetadata = JSON.parse(config.Labels["io.buildpacks.build.metadata"] ?? "{}");
+    expect(buildMetadata.processes).toEqual(expect.arrayContaining([expect.objectContaining({ type: "web" })]));
+    expect(config.Labels["io.buildpacks.stack.id"]).toBe("dev.ml-buildpacks.stacks.trixie.cpu");
+  });
+
+  test("a rebuild with no change reuses every layer and gives the same digest", async () => {
+    const again = await buildApp("no-change");
+    expect(again.report.digest).toBe(first.report.digest);
+    expect(again.report.layers.added).toEqual([]);
+    expect(again.report.layers.reused).toEqual(expect.arrayContaining(["ml-buildpacks/pip:venv", "app"]));
+  });
+
+  test("changing only app code reuses the dependency layer", async () => {
+    const source = join(app, "app.py");
+    writeFileSync(source, readFileSync(source, "utf8").replace("hello from ml-buildpacks", "code changed"));
+    const changed = await buildApp("code-change");
+    expect(changed.report.digest).not.toBe(first.report.digest);
+    expect(changed.report.layers.reused).toContain("ml-buildpacks/pip:venv");
+    expect(changed.report.layers.added).toContain("app");
+    expect(changed.report.layers.added).not.toContain("ml-buildpacks/pip:venv");
+    expect(await runImage(changed.report.imageRef)).toContain("greeting: code changed");
+  });
+
+  test("changing requirements.txt rebuilds the virtual environment and says why", async () => {
+    appendFileSync(join(app, "requirements.txt"), "six==1.17.0\n");
+    const changed = await buildApp("requirements-change");
+    expect(changed.report.layers.added).toContain("ml-buildpacks/pip:venv");
+    expect(changed.output).toMatch(/requirements\.txt changed/);
+    const output = await runImage(changed.report.imageRef);
+    expect(output).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
+    expect(await registryHas(repository, "latest")).toBe(true);
+  });
+});
