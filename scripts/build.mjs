@@ -1,5 +1,6 @@
-// Bundles the CLI and every buildpack with ncc. Buildpacks: buildpacks/<name>/src/main.ts -> bin/main.mjs,
-// which bin/detect and bin/build (committed shell wrappers) run with the build image's Node.js.
+// Bundles the CLI and every buildpack with ncc (transpile only: type checking is `npm run typecheck`).
+// Buildpacks: buildpacks/<name>/src/main.ts -> bin/main.mjs, which bin/detect and bin/build
+// (committed shell wrappers) run with the build image's Node.js.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ const ncc = join("node_modules", ".bin", "ncc");
 
 function bundle(entry, outDir) {
   const started = Date.now();
-  execFileSync(ncc, ["build", entry, "-o", outDir, "--quiet", "--target", "es2022"], { stdio: "inherit" });
+  execFileSync(ncc, ["build", entry, "-o", outDir, "--quiet", "--target", "es2022", "--transpile-only"], { stdio: "inherit" });
   console.log(`bundled ${entry} -> ${outDir} in ${Date.now() - started} ms`);
 }
 
