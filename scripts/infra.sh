@@ -128,7 +128,7 @@ ensure_packages() {
   done
   if [ ${#missing[@]} -eq 0 ]; then
     STEP_MSG="Debian packages already installed"
-    return
+    return 0
   fi
   log "installing ${missing[*]} ..."
   apt-get update -qq
@@ -141,7 +141,7 @@ docker_up() { "$DOCKER" info >/dev/null 2>&1; }
 ensure_dockerd() {
   if docker_up; then
     STEP_MSG="dockerd already running"
-    return
+    return 0
   fi
   mkdir -p "$INFRA"
   local pid=""
@@ -158,7 +158,7 @@ ensure_dockerd() {
   fi
   local i
   for i in $(seq 1 120); do
-    docker_up && { STEP_MSG="started dockerd (log .infra/dockerd.log)"; return; }
+    docker_up && { STEP_MSG="started dockerd (log .infra/dockerd.log)"; return 0; }
     if ! kill -0 "$pid" 2>/dev/null && ! pid_alive "$INFRA/dockerd.pid"; then
       tail -n 20 "$INFRA/dockerd.log" >&2 || true
       fail "dockerd exited; see .infra/dockerd.log"
@@ -194,13 +194,18 @@ http:
   headers:
     X-Content-Type-Options: [nosniff]
 EOF
-  if cmp -s "$tmp" "$cfg"; then rm -f "$tmp"; return 1; fi
-  mv "$tmp" "$cfg"
+  if cmp -s "$tmp" "$cfg"; then
+    rm -f "$tmp"
+    echo unchanged
+  else
+    mv "$tmp" "$cfg"
+    echo changed
+  fi
 }
 
 ensure_registry() {
   local changed=false
-  write_registry_config && changed=true
+  [ "$(write_registry_config)" = changed ] && changed=true
   if registry_up; then
     if $changed && pid_alive "$INFRA/registry.pid"; then
       log "registry config changed, restarting our registry (pid $(cat "$INFRA/registry.pid"))"
@@ -209,8 +214,10 @@ ensure_registry() {
       for i in $(seq 1 20); do registry_up || break; sleep 0.5; done
     else
       STEP_MSG="registry already running at $REGISTRY_URL"
-      $changed && warn "registry config changed but the running registry was not started by this script; left as is"
-      return
+      if $changed; then
+        warn "registry config changed but the running registry was not started by this script; left as is"
+      fi
+      return 0
     fi
   fi
   setsid nohup /usr/bin/docker-registry serve "$INFRA/registry/config.yml" \
@@ -218,7 +225,7 @@ ensure_registry() {
   echo $! >"$INFRA/registry.pid"
   local i
   for i in $(seq 1 60); do
-    registry_up && { STEP_MSG="started registry at $REGISTRY_URL (log .infra/registry/registry.log)"; return; }
+    registry_up && { STEP_MSG="started registry at $REGISTRY_URL (log .infra/registry/registry.log)"; return 0; }
     if ! pid_alive "$INFRA/registry.pid"; then
       tail -n 20 "$INFRA/registry/registry.log" >&2 || true
       fail "docker-registry exited; see .infra/registry/registry.log"
@@ -233,18 +240,18 @@ ensure_binfmt() {
   local dir=/proc/sys/fs/binfmt_misc conf=/usr/lib/binfmt.d/qemu-aarch64.conf
   if [ -e "$dir/qemu-aarch64" ]; then
     STEP_MSG="qemu-aarch64 binfmt already registered"
-    return
+    return 0
   fi
   if ! mountpoint -q "$dir"; then
     if ! mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null; then
       warn "cannot mount binfmt_misc: arm64 images cannot run here (amd64 is unaffected)"
       STEP_MSG="qemu binfmt unavailable (arm64 emulation off)"
-      return
+      return 0
     fi
   fi
   if [ -e "$dir/qemu-aarch64" ]; then
     STEP_MSG="mounted binfmt_misc; qemu-aarch64 already registered"
-    return
+    return 0
   fi
   if [ -f "$conf" ] && cat "$conf" >"$dir/register" 2>/dev/null; then
     STEP_MSG="registered qemu-aarch64 binfmt (arm64 emulation on)"
@@ -270,7 +277,7 @@ ensure_lifecycle() {
   local arch=$1 out="$INFRA/lifecycle/linux-$1" phase
   if lifecycle_current "$out"; then
     STEP_MSG="lifecycle $LIFECYCLE_VERSION already built in .infra/lifecycle/linux-$arch"
-    return
+    return 0
   fi
   command -v go >/dev/null || fail "go not found (expected /usr/local/go/bin/go); needed to build the lifecycle"
   log "building lifecycle $LIFECYCLE_VERSION for linux/$arch from scripts/lifecycle (about a minute the first time) ..."
@@ -295,7 +302,7 @@ image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 # The machine's Debian archive: first non-security deb URI in the apt sources (deb822 or one-line).
 debian_mirror() {
   local f uri=""
-  if [ -n "${ML_BUILDPACKS_DEBIAN_MIRROR:-}" ]; then echo "${ML_BUILDPACKS_DEBIAN_MIRROR%/}"; return; fi
+  if [ -n "${ML_BUILDPACKS_DEBIAN_MIRROR:-}" ]; then echo "${ML_BUILDPACKS_DEBIAN_MIRROR%/}"; return 0; fi
   for f in /etc/apt/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
     uri=$(awk '
@@ -478,13 +485,13 @@ build_project() {
   fi
   if [ ! -f src/cli/main.ts ]; then
     STEP_MSG="${did:+${did[*]}; }project not bundled: src/cli/main.ts does not exist yet"
-    return
+    return 0
   fi
   if [ -f "$stamp" ] && [ -f dist/cli/index.js ] && [ ${#did[@]} -eq 0 ] &&
     [ -z "$(find src buildpacks scripts/build.mjs package.json package-lock.json tsconfig.json \
       -newer "$stamp" -not -path '*/bin/main.mjs' -not -path '*/.bundle/*' -print -quit 2>/dev/null)" ]; then
     STEP_MSG="project bundle (dist/, buildpacks/*/bin/main.mjs) already current"
-    return
+    return 0
   fi
   log "npm run build ..."
   touch "$stamp.new"
@@ -502,11 +509,11 @@ build_builder() {
   local image="$IMAGE_PREFIX/builder:$FLAVOR" config="stacks/$FLAVOR/builder.toml"
   if [ ! -f dist/cli/index.js ]; then
     STEP_MSG="builder skipped: the CLI is not built yet (dist/cli/index.js missing)"
-    return
+    return 0
   fi
   if [ ! -f "$config" ]; then
     STEP_MSG="builder skipped: $config does not exist yet"
-    return
+    return 0
   fi
   node bin/ml-buildpacks.js builder create --config "$config" --image "$image" \
     --lifecycle-dir .infra/lifecycle/linux-amd64
