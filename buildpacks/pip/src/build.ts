@@ -1,0 +1,43 @@
+import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { REQUIREMENTS } from "./detect.js";
+import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "./layers/pip-cache.js";
+import { createVenv, decideVenv, installRequirements, venvKey, writeVenvEnv } from "./layers/venv.js";
+import { probePython } from "./python.js";
+import { fingerprintRequirements } from "./requirements.js";
+
+export async function build(ctx: BuildContext): Promise<void> {
+  const log = ctx.logger;
+  log.header("Installing requirements");
+  const tools = await probePython(ctx.exec);
+  const pip = tools.pipMode === "system" ? `pip ${tools.pipVersion}` : "pip from ensurepip";
+  log.step(`Python ${tools.version}, ${pip}, ${describeTarget(ctx.target)}`);
+
+  const req = fingerprintRequirements(ctx.app, REQUIREMENTS);
+  if (req.included.length) log.step(`${REQUIREMENTS} includes ${req.included.join(", ")}`);
+
+  const key = venvKey(req, tools, ctx.target);
+  const cacheKey = pipCacheKey(tools, ctx.target);
+  const venv = ctx.layers.get("venv");
+  if (venv.restoreProblem) log.warning("Ignoring unreadable venv metadata", venv.restoreProblem);
+  const decision = decideVenv(key, venv, req);
+
+  if (decision.action === "reuse") {
+    log.step(`Reusing virtual environment (${REQUIREMENTS} unchanged)`);
+    // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's layer.
+    venv.write(key, { launch: true });
+    keepPipCache(ctx, cacheKey);
+    return;
+  }
+  if (decision.action === "rebuild") {
+    log.step("Discarding the virtual environment from the previous image:");
+    log.detail(decision.reasons);
+  }
+
+  venv.reset();
+  const cache = preparePipCache(ctx, cacheKey);
+  await createVenv(ctx, venv, tools);
+  await installRequirements(ctx, venv, tools, REQUIREMENTS, cache.path);
+  writeVenvEnv(venv);
+  venv.write(key, { launch: true });
+  savePipCache(cache, cacheKey);
+}

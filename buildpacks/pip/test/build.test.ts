@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
+import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
+import { build } from "../src/build.js";
+import { sha256 } from "../src/requirements.js";
+import { buildContext } from "./helpers.js";
+
+const REQS = "six==1.17.0\n";
+
+/** A fake Python: answers the probe, "creates" the venv, and runs pip (optionally failing). */
+function fakePython(opts: { pip?: string | null; pipFails?: boolean } = {}) {
+  return fakeExec((call: ExecCall) => {
+    const { args } = call;
+    if (args[0] === "-I") {
+      return {
+        stdout: JSON.stringify({ python: "3.13.5", pip: opts.pip === undefined ? "25.1.1" : opts.pip }),
+      };
+    }
+    if (args[1] === "venv") {
+      const dir = args[args.length - 1] ?? "";
+      mkdirSync(join(dir, "bin"), { recursive: true });
+      writeFileSync(join(dir, "pyvenv.cfg"), "home = /usr/bin\n");
+      return {};
+    }
+    if (args.includes("install")) {
+      if (opts.pipFails) {
+        return {
+          code: 1,
+          stderr: "ERROR: Could not find a version that satisfies the requirement six==99\n",
+        };
+      }
+      return { stdout: "Collecting six==1.17.0\nSuccessfully installed six-1.17.0\n" };
+    }
+    return {};
+  });
+}
+
+function restoredKey(overrides: Record<string, unknown> = {}) {
+  return {
+    layer_version: 1,
+    requirements_sha256: sha256(REQS),
+    included_sha256: "",
+    python_version: "3.13.5",
+    pip_version: "25.1.1",
+    arch: "amd64",
+    distro_name: "debian",
+    distro_version: "13",
+    ...overrides,
+  };
+}
+
+function toml(path: string) {
+  return parseToml(readFileSync(path, "utf8"));
+}
+
+describe("pip build", () => {
+  it("creates a venv without pip, installs with the system pip into it, and caches downloads", async () => {
+    const exec = fakePython();
+    const ctx = buildContext({ "requirements.txt": REQS }, exec);
+    await build(ctx);
+
+    const venv = join(ctx.layersDir, "venv");
+    const cache = join(ctx.layersDir, "pip-cache");
+    expect(exec.calls.map((c) => [c.command, ...c.args].join(" "))).toEqual([
+      expect.stringMatching(/^\/usr\/bin\/python3 -I -c /),
+      `/usr/bin/python3 -m venv --without-pip ${venv}`,
+      `/usr/bin/python3 -m pip --python ${venv}/bin/python install --requirement requirements.txt --cache-dir ${cache} --no-input --progress-bar off --disable-pip-version-check`,
+    ]);
+    expect(exec.calls[2]?.options.cwd).toBe(ctx.appDir);
+    expect(exec.calls[2]?.options.env).toMatchObject({
+      PIP_DISABLE_PIP_VERSION_CHECK: "1",
+      PIP_USER: undefined,
+    });
+
+    expect(toml(`${venv}.toml`)).toEqual({
+      types: { build: false, launch: true, cache: false },
+      metadata: restoredKey(),
+    });
+    expect(readFileSync(join(venv, "env.launch", "VIRTUAL_ENV.override"), "utf8")).toBe(venv);
+    expect(toml(`${cache}.toml`)).toMatchObject({ types: { build: false, launch: false, cache: true } });
+
+    const log = ctx.logger.text();
+    expect(log).toContain("[Installing requirements]");
+    expect(log).toContain("- Python 3.13.5, pip 25.1.1, linux/amd64 (debian 13)");
+    expect(log).toContain("- Creating virtual environment ... (0.1s)");
+    expect(log).toContain("- Running pip install --requirement requirements.txt");
+    expect(log).toContain("      Successfully installed six-1.17.0\n");
+    expect(log).toMatch(/ {2}Done \(\d+\.\ds\)/);
+  });
+
+  it("reuses the previous image's venv when the key is unchanged: rewrites only venv.toml", async () => {
+    const exec = fakePython();
+    const ctx = buildContext({ "requirements.txt": REQS }, exec);
+    // What the lifecycle restores: [metadata] only, no [types], no layer contents.
+    writeFileSync(join(ctx.layersDir, "venv.toml"), stringifyToml({ metadata: restoredKey() }));
+    const cacheMeta = { layer_version: 1, python_version: "3.13.5", pip_version: "25.1.1", arch: "amd64" };
+    writeFileSync(
+      join(ctx.layersDir, "pip-cache.toml"),
+      stringifyToml({ metadata: { ...cacheMeta, distro_name: "debian", distro_version: "13" } }),
+    );
+    mkdirSync(join(ctx.layersDir, "pip-cache", "http"), { recursive: true });
+
+    await build(ctx);
+
+    expect(exec.calls).toHaveLength(1); // the probe only
+    expect(existsSync(join(ctx.layersDir, "venv"))).toBe(false);
+    expect(toml(join(ctx.layersDir, "venv.toml"))).toEqual({
+      types: { build: false, launch: true, cache: false },
+      metadata: restoredKey(),
+    });
+    expect(toml(join(ctx.layersDir, "pip-cache.toml"))).toMatchObject({ types: { cache: true } });
+    expect(ctx.logger.text()).toContain("- Reusing virtual environment (requirements.txt unchanged)");
+  });
+
+  it("discards and rebuilds the venv when the key changed, saying why", async () => {
+    const exec = fakePython();
+    const ctx = buildContext({ "requirements.txt": REQS }, exec);
+    writeFileSync(
+      join(ctx.layersDir, "venv.toml"),
+      stringifyToml({
+        metadata: restoredKey({ requirements_sha256: "ab".repeat(32), python_version: "3.13.4" }),
+      }),
+    );
+    await build(ctx);
+    const log = ctx.logger.text();
+    expect(log).toContain("- Discarding the virtual environment from the previous image:");
+    expect(log).toContain(`  requirements.txt changed (sha256 abababab… -> ${sha256(REQS).slice(0, 8)}…)`);
+    expect(log).toContain("  Python 3.13.4 -> 3.13.5");
+    expect(exec.calls.some((c) => c.args.includes("install"))).toBe(true);
+    expect(toml(join(ctx.layersDir, "venv.toml")).metadata).toEqual(restoredKey());
+  });
+
+  it("clears a pip cache made for another Python", async () => {
+    const ctx = buildContext({ "requirements.txt": REQS }, fakePython());
+    writeFileSync(
+      join(ctx.layersDir, "pip-cache.toml"),
+      stringifyToml({ metadata: { layer_version: 1, python_version: "3.12.1" } }),
+    );
+    mkdirSync(join(ctx.layersDir, "pip-cache", "wheels"), { recursive: true });
+    await build(ctx);
+    expect(ctx.logger.text()).toContain("- Clearing the pip download cache:\n  Python 3.12.1 -> 3.13.5\n");
+    expect(existsSync(join(ctx.layersDir, "pip-cache", "wheels"))).toBe(false);
+  });
+
+  it("streams pip's output and fails with a BuildpackError when pip fails", async () => {
+    const ctx = buildContext({ "requirements.txt": "six==99\n" }, fakePython({ pipFails: true }));
+    const err = await build(ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect((err as BuildpackError).title).toBe("pip could not install requirements.txt");
+    expect((err as BuildpackError).body).toContain("no wheel for Python 3.13.5 on linux/amd64");
+    expect(ctx.logger.text()).toContain(
+      "      ERROR: Could not find a version that satisfies the requirement six==99",
+    );
+    expect(ctx.logger.text()).toMatch(/Failed after/);
+    expect(existsSync(join(ctx.layersDir, "venv.toml"))).toBe(false);
+  });
+
+  it("uses the venv's own pip from ensurepip when the system has no usable pip, then removes it", async () => {
+    const exec = fakePython({ pip: null });
+    const ctx = buildContext({ "requirements.txt": REQS }, exec);
+    await build(ctx);
+    const venv = join(ctx.layersDir, "venv");
+    const lines = exec.calls.map((c) => [c.command, ...c.args].join(" "));
+    expect(lines[1]).toBe(`/usr/bin/python3 -m venv ${venv}`);
+    expect(lines[2]).toMatch(new RegExp(`^${venv}/bin/python -m pip install --requirement requirements.txt`));
+    expect(lines[3]).toBe(`${venv}/bin/python -m pip uninstall --yes --quiet pip`);
+    expect(toml(`${venv}.toml`).metadata).toMatchObject({ pip_version: "ensurepip" });
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import type { DetectContext } from "../../../src/libcnb/index.js";
+import { memoryAppFiles, testTarget } from "../../../src/libcnb/testing.js";
+import { detect } from "../src/detect.js";
+
+function ctx(files: Record<string, string>): DetectContext {
+  return {
+    appDir: "/workspace",
+    app: memoryAppFiles(files),
+    platformDir: "/platform",
+    platformEnv: {},
+    buildpack: {
+      dir: "/cnb/buildpacks/x",
+      api: "0.10",
+      id: "ml-buildpacks/pip",
+      version: "0.1.0",
+      name: "ML pip",
+    },
+    target: testTarget,
+    env: {},
+    exec: async () => {
+      throw new Error("detect must not run tools");
+    },
+  };
+}
+
+describe("pip detect", () => {
+  it("passes with requirements.txt and requires python", () => {
+    expect(detect(ctx({ "requirements.txt": "numpy\n" }))).toEqual({
+      pass: true,
+      plan: { requires: [{ name: "python" }] },
+    });
+  });
+
+  it.each([{}, { "pyproject.toml": "" }, { "app.py": "" }, { "requirements.txt/x": "" }])(
+    "fails with %j",
+    (files) => {
+      expect(detect(ctx(files))).toEqual({
+        pass: false,
+        reasons: ["looked for requirements.txt in the app: none found"],
+      });
+    },
+  );
+});
