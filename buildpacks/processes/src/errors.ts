@@ -1,0 +1,65 @@
+// Every message the processes buildpack shows a user: what happened and what to do.
+import { BuildpackError } from "../../../src/libcnb/index.js";
+
+const PROCFILE_FORMAT =
+  'Each line must be "<type>: <command>", e.g.\n\n' +
+  "  web: gunicorn --bind 0.0.0.0:8080 app:app\n" +
+  "  worker: python3 worker.py\n\n" +
+  "The type may use letters, digits, - and _. Blank lines and lines starting with # are ignored.";
+
+export function procfileMalformedLine(file: string, line: number, text: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} line ${line} is not a process definition`,
+    body: `Line ${line} reads:\n\n  ${text}\n\n${PROCFILE_FORMAT}`,
+    file,
+    line,
+  });
+}
+
+export function procfileEmptyCommand(file: string, line: number, type: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file}: process "${type}" has no command`,
+    body: `Line ${line} defines the process type "${type}" but no command after the colon.\n\n${PROCFILE_FORMAT}`,
+    file,
+    line,
+  });
+}
+
+export function duplicateProcess(
+  file: string,
+  type: string,
+  line?: number,
+  firstLine?: number,
+): BuildpackError {
+  const where = firstLine !== undefined ? ` (first defined on line ${firstLine})` : "";
+  return new BuildpackError({
+    title: `${file} defines the process type "${type}" twice`,
+    body: `Each process type may be defined once${where}. Remove or rename one of them.`,
+    file,
+    line,
+  });
+}
+
+export function projectTomlSyntax(file: string, message: string, line?: number): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not valid TOML`,
+    body: `${message}\n\nFix the syntax of ${file}; see https://toml.io for the format.`,
+    file,
+    line,
+  });
+}
+
+export function projectTomlInvalid(file: string, problem: string, line?: number): BuildpackError {
+  return new BuildpackError({
+    title: `${file}: invalid [[io.buildpacks.processes]]`,
+    body:
+      `${problem}\n\nEach [[io.buildpacks.processes]] table takes:\n` +
+      '  type = "web"                       # required: letters, digits, ., - and _\n' +
+      '  command = ["python3", "serve.py"]  # required: argv (run directly) or a string (run with bash -c)\n' +
+      '  args = ["--port", "8080"]          # optional: default arguments, replaced by `docker run IMAGE <args>`\n' +
+      "  default = true                     # optional: at most one process\n" +
+      '  working-dir = "src"                # optional: relative to the app dir',
+    file,
+    line,
+  });
+}

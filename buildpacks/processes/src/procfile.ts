@@ -1,0 +1,44 @@
+// Procfile: "<type>: <command>" per line, like Heroku's. Commands are shell lines, run with bash -c.
+import type { Process } from "../../../src/libcnb/index.js";
+import * as errors from "./errors.js";
+
+export interface ProcfileEntry {
+  type: string;
+  command: string;
+  line: number;
+}
+
+const LINE = /^([A-Za-z0-9_-]+)\s*:\s*(.*)$/;
+
+export function parseProcfile(text: string, file = "Procfile"): ProcfileEntry[] {
+  const entries: ProcfileEntry[] = [];
+  const firstLine = new Map<string, number>();
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    const trimmed = raw.trim();
+    if (!trimmed || trimmed.startsWith("#")) return;
+    const m = LINE.exec(trimmed);
+    if (!m?.[1]) throw errors.procfileMalformedLine(file, line, trimmed);
+    const type = m[1];
+    const command = (m[2] ?? "").trim();
+    if (!command) throw errors.procfileEmptyCommand(file, line, type);
+    const first = firstLine.get(type);
+    if (first !== undefined) throw errors.duplicateProcess(file, type, line, first);
+    firstLine.set(type, line);
+    entries.push({ type, command, line });
+  });
+  return entries;
+}
+
+/**
+ * The launcher execs commands directly (Buildpack API 0.9+); a Procfile line is shell syntax
+ * ($PORT, &&, pipes), so it runs as ["bash", "-c", line]. bash execs a lone simple command in place,
+ * so signals still reach the app.
+ */
+export function shellProcess(type: string, line: string): Process {
+  return { type, command: ["bash", "-c", line] };
+}
+
+export function procfileProcesses(entries: ProcfileEntry[]): Process[] {
+  return entries.map((e) => shellProcess(e.type, e.command));
+}
