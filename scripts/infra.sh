@@ -175,6 +175,7 @@ write_registry_config() {
   mkdir -p "$INFRA/registry/data"
   local cfg="$INFRA/registry/config.yml" tmp
   tmp=$(mktemp "$cfg.XXXXXX")
+  chmod 644 "$tmp"
   cat >"$tmp" <<EOF
 # Written by scripts/infra.sh; regenerated on every run.
 version: 0.1
@@ -489,7 +490,7 @@ build_project() {
   fi
   if [ -f "$stamp" ] && [ -f dist/cli/index.js ] && [ ${#did[@]} -eq 0 ] &&
     [ -z "$(find src buildpacks scripts/build.mjs package.json package-lock.json tsconfig.json \
-      -newer "$stamp" -not -path '*/bin/main.mjs' -not -path '*/.bundle/*' -print -quit 2>/dev/null)" ]; then
+      -type f -newer "$stamp" -not -path '*/bin/main.mjs' -not -path '*/.bundle/*' -print -quit 2>/dev/null || echo missing)" ]; then
     STEP_MSG="project bundle (dist/, buildpacks/*/bin/main.mjs) already current"
     return 0
   fi
