@@ -33,16 +33,31 @@ export function venvFailed(command: string, code: number, output: string): Build
   });
 }
 
+/** Extra advice for failures recognisable in pip's output. */
+export function pipFailureHints(output: string): string[] {
+  const hints: string[] = [];
+  if (/CERTIFICATE_VERIFY_FAILED/.test(output)) {
+    hints.push(
+      "pip could not verify the package index's TLS certificate. If a proxy or private index uses\n" +
+        "its own certificate authority, give pip the CA bundle: set PIP_CERT=/path/to/ca.pem in the\n" +
+        "build environment, with the file available in the build (e.g. in the app dir).",
+    );
+  }
+  return hints;
+}
+
 export function pipInstallFailed(
   file: string,
   code: number,
   python: string,
   platform: string,
+  hints: string[] = [],
 ): BuildpackError {
   return new BuildpackError({
     title: `pip could not install ${file}`,
     body:
       `pip exited with status ${code}. Its output above says which requirement failed and why.\n\n` +
+      hints.map((h) => `${h}\n\n`).join("") +
       "Common causes and what to do:\n" +
       `  - a package name or version that does not exist: check the spelling and pins in ${file};\n` +
       `  - no wheel for Python ${python} on ${platform}, and building from source failed:\n` +

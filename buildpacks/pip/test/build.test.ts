@@ -157,6 +157,18 @@ describe("pip build", () => {
     expect(existsSync(join(ctx.layersDir, "venv.toml"))).toBe(false);
   });
 
+  it("adds advice for TLS certificate failures", async () => {
+    const exec = fakeExec((call) =>
+      call.args[0] === "-I"
+        ? { stdout: '{"python": "3.13.5", "pip": "25.1.1"}' }
+        : call.args.includes("install")
+          ? { code: 1, stderr: "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED]'))\n" }
+          : {},
+    );
+    const err = await build(buildContext({ "requirements.txt": REQS }, exec)).catch((e: unknown) => e);
+    expect((err as BuildpackError).body).toContain("set PIP_CERT=/path/to/ca.pem");
+  });
+
   it("uses the venv's own pip from ensurepip when the system has no usable pip, then removes it", async () => {
     const exec = fakePython({ pip: null });
     const ctx = buildContext({ "requirements.txt": REQS }, exec);

@@ -139,7 +139,13 @@ export async function installRequirements(
     const r = await ctx.exec(command, args, { cwd: ctx.appDir, env: PIP_ENV, output });
     if (r.code !== 0) {
       const platform = `${ctx.target.os}/${ctx.target.arch}`;
-      throw errors.pipInstallFailed(requirements, r.code, tools.version, platform);
+      throw errors.pipInstallFailed(
+        requirements,
+        r.code,
+        tools.version,
+        platform,
+        errors.pipFailureHints(r.output),
+      );
     }
   });
   if (tools.pipMode === "venv") {
