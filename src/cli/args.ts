@@ -2,7 +2,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { CreateBuilderRequest } from "../core/builder/create.js";
 import { MlBuildpacksError } from "../core/errors.js";
 import { messages } from "../core/messages.js";
-import { type BuildRequest, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
+import { type BuildRequest, defaultCaCerts, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
 
 export type Command =
   | { kind: "build"; request: BuildRequest; reportFile: string | undefined }
@@ -30,6 +30,8 @@ build options:
   --default-process T    process type the image starts by default
   --report FILE          write the JSON build report to FILE
   --log-level LEVEL      info (default) or debug
+  --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
+                         else $SSL_CERT_FILE when set)
 
 builder create options:
   --config FILE          builder.toml (pack's format: [stack] or [build]/[[run.images]], [[buildpacks]], [[order]])
@@ -62,12 +64,16 @@ function oneOf<T extends string>(
 }
 
 /** Pure: argv (without node and script) -> a command. */
-export function parseCommand(argv: string[]): Command {
+export function parseCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  isFile: (path: string) => boolean = () => false,
+): Command {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help")
     return { kind: "help", text: USAGE };
   if (first === "--version" || first === "-v") return { kind: "version" };
-  if (first === "build") return parseBuild(rest);
+  if (first === "build") return parseBuild(rest, env, isFile);
   if (first === "builder") {
     const [sub, ...subRest] = rest;
     if (sub === "create") return parseBuilderCreate(subRest);
@@ -76,7 +82,7 @@ export function parseCommand(argv: string[]): Command {
   throw usageError(`unknown command "${first}" (known: build, builder create)`);
 }
 
-function parseBuild(args: string[]): Command {
+function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: string) => boolean): Command {
   const { values: v, positionals } = parse(args, {
     image: { type: "string" },
     tag: { type: "string", multiple: true },
@@ -90,6 +96,7 @@ function parseBuild(args: string[]): Command {
     "default-process": { type: "string" },
     report: { type: "string" },
     "log-level": { type: "string" },
+    "ca-certs": { type: "string" },
     help: { type: "boolean" },
   });
   if (v.help) return { kind: "help", text: USAGE };
@@ -113,6 +120,7 @@ function parseBuild(args: string[]): Command {
       pull: oneOf("pull", str("pull"), ["missing", "always"], REQUEST_DEFAULTS.pull),
       defaultProcess: str("default-process"),
       logLevel: oneOf("log-level", str("log-level"), ["info", "debug"], REQUEST_DEFAULTS.logLevel),
+      caCerts: str("ca-certs") ?? defaultCaCerts(env, isFile),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { build } from "../core/build.js";
 import { createBuilder } from "../core/builder/create.js";
 import { Docker } from "../core/docker.js";
@@ -14,7 +14,7 @@ import { parseCommand } from "./args.js";
 export async function runCli(argv: string[]): Promise<number> {
   const log = new ConsoleLogger();
   try {
-    const command = parseCommand(argv);
+    const command = parseCommand(argv, process.env, (path) => existsSync(path) && statSync(path).isFile());
     const docker = new Docker(runProcess);
     switch (command.kind) {
       case "help":
@@ -39,6 +39,7 @@ export async function runCli(argv: string[]): Promise<number> {
               appDir: req.appDir,
               cacheDir: req.cacheDir,
               buildEnv: req.env,
+              caCerts: req.caCerts,
               platformApi,
               secretEnv,
             }),

@@ -22,6 +22,11 @@ export interface BuildRequest {
   pull: "missing" | "always";
   defaultProcess: string | undefined;
   logLevel: "info" | "debug";
+  /**
+   * Host CA bundle to trust inside the phase containers (TLS-intercepting proxies, private indexes).
+   * Mounted read-only over the build image's system bundle; never part of an image layer.
+   */
+  caCerts: string | undefined;
 }
 
 export const DEFAULT_BUILDER = "127.0.0.1:5000/ml-buildpacks/builder:cpu";
@@ -31,6 +36,15 @@ export const REQUEST_DEFAULTS = {
   pull: "missing",
   logLevel: "info",
 } as const;
+
+/** --ca-certs default: ML_BUILDPACKS_CA_CERTS, else the host's SSL_CERT_FILE when it names a file. */
+export function defaultCaCerts(
+  env: NodeJS.ProcessEnv,
+  isFile: (path: string) => boolean,
+): string | undefined {
+  const candidate = env.ML_BUILDPACKS_CA_CERTS ?? env.SSL_CERT_FILE;
+  return candidate && isFile(candidate) ? candidate : undefined;
+}
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -13,6 +13,7 @@ export interface DockerExecutorOptions {
   appDir: string;
   cacheDir: string | undefined;
   buildEnv: Record<string, string>;
+  caCerts: string | undefined;
   platformApi: string;
   /**
    * Environment for the phases that talk to registries, passed to `docker run -e NAME` by name only:
@@ -20,6 +21,9 @@ export interface DockerExecutorOptions {
    */
   secretEnv: Record<string, string>;
 }
+
+/** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
+const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
 /** Pure: the `docker run` argv for one phase. */
 export function phaseDockerArgs(
@@ -34,6 +38,7 @@ export function phaseDockerArgs(
     platformDir: string;
     outDir: string;
     cacheDir: string | undefined;
+    caCerts: string | undefined;
     platformApi: string;
     secretEnvNames: readonly string[];
     name: string;
@@ -60,6 +65,7 @@ export function phaseDockerArgs(
     "-v",
     `${o.outDir}:${CONTAINER_PATHS.out}`,
     ...(o.cacheDir ? ["-v", `${o.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
+    ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
     "-e",
     `CNB_PLATFORM_API=${o.platformApi}`,
     ...(spec.registry ? o.secretEnvNames.flatMap((n) => ["-e", n]) : []),
@@ -138,6 +144,7 @@ export class DockerExecutor implements Executor {
       platformDir: this.platformDir,
       outDir: this.outDir,
       cacheDir: this.cacheDir,
+      caCerts: this.o.caCerts ? resolve(this.o.caCerts) : undefined,
       platformApi: this.o.platformApi,
       secretEnvNames: Object.keys(this.o.secretEnv),
       name: `ml-buildpacks-${spec.phase}-${this.id}`,

@@ -44,6 +44,18 @@ describe("CLI arguments", () => {
     });
   });
 
+  test("--ca-certs defaults to ML_BUILDPACKS_CA_CERTS, then SSL_CERT_FILE, when the file exists", () => {
+    const parse = (env: NodeJS.ProcessEnv, files: string[]) =>
+      parseCommand(["build", ".", "--image", "r/a"], env, (p) => files.includes(p));
+    expect(parse({ SSL_CERT_FILE: "/s.crt" }, ["/s.crt"])).toMatchObject({ request: { caCerts: "/s.crt" } });
+    expect(
+      parse({ ML_BUILDPACKS_CA_CERTS: "/m.crt", SSL_CERT_FILE: "/s.crt" }, ["/m.crt", "/s.crt"]),
+    ).toMatchObject({
+      request: { caCerts: "/m.crt" },
+    });
+    expect(parse({ SSL_CERT_FILE: "/missing.crt" }, [])).toMatchObject({ request: { caCerts: undefined } });
+  });
+
   test("defaults", () => {
     expect(parseCommand(["build", ".", "--image", "r/a"])).toMatchObject({
       request: {

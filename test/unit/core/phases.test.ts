@@ -72,6 +72,7 @@ describe("phaseDockerArgs", () => {
     platformDir: "/tmp/p",
     outDir: "/tmp/o",
     cacheDir: "/tmp/c",
+    caCerts: "/host/ca.crt",
     platformApi: "0.14",
     secretEnvNames: ["CNB_REGISTRY_AUTH"],
     name: "n",
@@ -97,6 +98,7 @@ describe("phaseDockerArgs", () => {
         "wv:/workspace",
         "/tmp/p:/platform:ro",
         "/tmp/c:/cache",
+        "/host/ca.crt:/etc/ssl/certs/ca-certificates.crt:ro",
         "CNB_PLATFORM_API=0.14",
       ]),
     );
