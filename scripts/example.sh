@@ -3,6 +3,10 @@
 # image with the real lifecycle, push it to the local registry and run it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Build containers trust what this machine trusts (TLS-intercepting proxies in front of PyPI).
+if [ -z "${ML_BUILDPACKS_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export ML_BUILDPACKS_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 image="${IMAGE:-127.0.0.1:5000/examples/pip-opencv-pandas:latest}"
 
 bash scripts/infra.sh

@@ -2,6 +2,10 @@
 # Every test: brings up the local infrastructure (idempotent), then static checks, unit and e2e tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Build containers trust what this machine trusts (TLS-intercepting proxies in front of PyPI).
+if [ -z "${ML_BUILDPACKS_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export ML_BUILDPACKS_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 started=$SECONDS
 step() { printf '\n### %s\n' "$*"; }
 
