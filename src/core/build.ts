@@ -6,7 +6,12 @@ import { MlBuildpacksError } from "./errors.js";
 import type { Executor } from "./executor/types.js";
 import { formatImageRef, parseImageRef, withDigest } from "./image-ref.js";
 import { explainExit } from "./lifecycle/exit-codes.js";
-import { emptyActivity, recordExporterLine } from "./lifecycle/output.js";
+import {
+  detectFailureLines,
+  detectFailureReasons,
+  emptyActivity,
+  recordExporterLine,
+} from "./lifecycle/output.js";
 import { type Phase, phaseSpecs } from "./lifecycle/phases.js";
 import { negotiatePlatformApi, SUPPORTED_PLATFORM_APIS } from "./lifecycle/versions.js";
 import type { Clock, Logger } from "./log.js";
@@ -89,22 +94,23 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
       // The detector runs at debug level so a failed detection can show what each buildpack looked for;
       // that output is only printed when detection fails.
       const detectLines: string[] = [];
-      const code = await log.group(phaseTitle(spec.phase), () =>
-        executor.runPhase(spec, (line) => {
+      await log.group(phaseTitle(spec.phase), async () => {
+        const exit = await executor.runPhase(spec, (line) => {
           if (spec.phase === "detect") return void detectLines.push(line);
           log.output(line);
           if (spec.phase === "export") recordExporterLine(layers, line);
-        }),
-      );
-      phases.push({ phase: spec.phase, ms: clock.now() - phaseStarted });
-      if (spec.phase === "detect") {
-        if (code !== 0) for (const line of detectLines) log.output(line);
-        else {
+        });
+        phases.push({ phase: spec.phase, ms: clock.now() - phaseStarted });
+        if (spec.phase === "detect" && exit !== 0) {
+          for (const line of detectFailureLines(detectLines)) log.output(line);
+          throw phaseError(spec.phase, exit, detectFailureReasons(detectLines));
+        }
+        if (exit !== 0) throw phaseError(spec.phase, exit);
+        if (spec.phase === "detect") {
           group = readGroup(executor.readOutput("group.toml"));
           for (const bp of group) log.output(`${bp.id} ${bp.version}`);
         }
-      }
-      if (code !== 0) throw phaseError(spec.phase, code);
+      });
     }
     exported = readExportReport(executor.readOutput("report.toml"));
   } finally {
@@ -144,14 +150,10 @@ function phaseTitle(phase: Phase): string {
   }[phase];
 }
 
-function phaseError(phase: Phase, code: number): MlBuildpacksError {
+function phaseError(phase: Phase, code: number, reasons: string[] = []): MlBuildpacksError {
   const { title, hint } = explainExit(phase, code);
-  return new MlBuildpacksError({
-    title,
-    hint,
-    detail: `lifecycle ${phase} phase exited with code ${code}`,
-    exitCode: 1,
-  });
+  const detail = [...reasons, `(lifecycle ${phase} phase exited with code ${code})`].join("\n");
+  return new MlBuildpacksError({ title, hint, detail, exitCode: 1 });
 }
 
 function clearDir(dir: string, log: Logger): void {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { cli, REGISTRY, registryHas, RUN_ID } from "./helpers.js";
+import { cli, REGISTRY, RUN_ID, registryHas } from "./helpers.js";
 
 // Bad input through the real CLI, lifecycle, Docker and registry: a clear message, a non-zero exit,
 // nothing pushed. Uses the default cpu builder that `npm run infra` pushed.
@@ -37,9 +37,15 @@ describe("bad input", () => {
   test("a builder.toml order naming a missing buildpack is refused before anything is built", async () => {
     const dir = mkdtempSync(join(tmpdir(), "e2e-builder-order-"));
     mkdirSync(join(dir, "bp"));
-    writeFileSync(join(dir, "bp", "buildpack.toml"), 'api = "0.10"\n[buildpack]\nid = "x/bp"\nversion = "1.0.0"\n');
+    writeFileSync(
+      join(dir, "bp", "buildpack.toml"),
+      'api = "0.10"\n[buildpack]\nid = "x/bp"\nversion = "1.0.0"\n',
+    );
     const config = join(dir, "builder.toml");
-    writeFileSync(config, '[stack]\nbuild-image = "a/b:1"\nrun-image = "a/c:1"\n[[buildpacks]]\nuri = "bp"\n[[order]]\n[[order.group]]\nid = "x/other"\n');
+    writeFileSync(
+      config,
+      '[stack]\nbuild-image = "a/b:1"\nrun-image = "a/c:1"\n[[buildpacks]]\nuri = "bp"\n[[order]]\n[[order.group]]\nid = "x/other"\n',
+    );
     const result = await cli(["builder", "create", "--config", config, "--image", `${REGISTRY}/e2e/never:1`]);
     expect(result.code).toBe(2);
     expect(result.output).toContain("order group entry x/other is not among the [[buildpacks]]");
@@ -54,7 +60,9 @@ describe("bad input", () => {
     });
     const result = await cli(["build", app, "--image", `${REGISTRY}/${repo}:1`]);
     expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/No matching distribution found for ml-buildpacks-no-such-package-xyz==9\.9\.9/);
+    expect(result.output).toMatch(
+      /No matching distribution found for ml-buildpacks-no-such-package-xyz==9\.9\.9/,
+    );
     expect(result.output).toContain("a buildpack failed while building the app");
     expect(await registryHas(repo, "1")).toBe(false);
   });

@@ -50,7 +50,10 @@ export function readReport(file: string): BuildReport {
 export async function registryHas(repository: string, tag: string): Promise<boolean> {
   const res = await fetch(`http://${REGISTRY}/v2/${repository}/manifests/${tag}`, {
     method: "HEAD",
-    headers: { Accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" },
+    headers: {
+      Accept:
+        "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+    },
   });
   return res.ok;
 }

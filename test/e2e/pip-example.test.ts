@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { cli, copyApp, docker, REGISTRY, readReport, registryHas, RUN_ID } from "./helpers.js";
+import { cli, copyApp, docker, REGISTRY, RUN_ID, readReport, registryHas } from "./helpers.js";
 
 // One story, in order: create the builder, build the pip example fresh, rebuild without change,
 // change only code, change requirements. Each step runs the pushed image and checks what it printed.
@@ -15,7 +15,18 @@ let work: string;
 
 async function buildApp(name: string) {
   const reportFile = join(work, `${name}.json`);
-  const result = await cli(["build", app, "--image", image, "--builder", builder, "--cache-dir", cacheDir, "--report", reportFile]);
+  const result = await cli([
+    "build",
+    app,
+    "--image",
+    image,
+    "--builder",
+    builder,
+    "--cache-dir",
+    cacheDir,
+    "--report",
+    reportFile,
+  ]);
   expect(result.code, result.output).toBe(0);
   return { ...result, report: readReport(reportFile) };
 }
@@ -36,7 +47,14 @@ describe("pip example with the real lifecycle", () => {
   let first: Awaited<ReturnType<typeof buildApp>>;
 
   test("builder create assembles and pushes a pack-compatible builder", async () => {
-    const result = await cli(["builder", "create", "--config", "stacks/cpu/builder.toml", "--image", builder]);
+    const result = await cli([
+      "builder",
+      "create",
+      "--config",
+      "stacks/cpu/builder.toml",
+      "--image",
+      builder,
+    ]);
     expect(result.code, result.output).toBe(0);
     expect(await registryHas("ml-buildpacks/builder", `e2e-${RUN_ID}`)).toBe(true);
     const inspect = await docker(["image", "inspect", builder, "--format", "{{json .Config.Labels}}"]);
@@ -51,7 +69,16 @@ describe("pip example with the real lifecycle", () => {
     const layers = JSON.parse(labels["io.buildpacks.buildpack.layers"] ?? "{}");
     expect(layers["ml-buildpacks/pip"]["0.1.0"].layerDiffID).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(JSON.parse(labels["io.buildpacks.buildpack.order"] ?? "[]")).toHaveLength(2);
-    const files = await docker(["run", "--rm", "--entrypoint", "ls", builder, "/cnb", "/cnb/lifecycle", "/cnb/buildpacks/ml-buildpacks_pip/0.1.0/bin"]);
+    const files = await docker([
+      "run",
+      "--rm",
+      "--entrypoint",
+      "ls",
+      builder,
+      "/cnb",
+      "/cnb/lifecycle",
+      "/cnb/buildpacks/ml-buildpacks_pip/0.1.0/bin",
+    ]);
     expect(files.output).toMatch(/order\.toml[\s\S]*run\.toml[\s\S]*stack\.toml/);
     expect(files.output).toMatch(/analyzer[\s\S]*detector[\s\S]*exporter[\s\S]*launcher[\s\S]*restorer/);
     expect(files.output).toMatch(/build[\s\S]*detect[\s\S]*main\.mjs/);
@@ -61,12 +88,22 @@ describe("pip example with the real lifecycle", () => {
     first = await buildApp("fresh");
     const { report } = first;
     expect(report.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(report.buildpacks.map((b) => b.id)).toEqual(["ml-buildpacks/python", "ml-buildpacks/pip", "ml-buildpacks/processes"]);
+    expect(report.buildpacks.map((b) => b.id)).toEqual([
+      "ml-buildpacks/python",
+      "ml-buildpacks/pip",
+      "ml-buildpacks/processes",
+    ]);
     expect(report.layers.added).toContain("ml-buildpacks/pip:venv");
     expect(report.phases.map((p) => p.phase)).toEqual(["analyze", "detect", "restore", "build", "export"]);
     expect(report.platform).toBe("linux/amd64");
     expect(report.imageSizeBytes).toBeGreaterThan(10_000_000);
-    for (const header of ["===> ANALYZING", "===> DETECTING", "===> RESTORING", "===> BUILDING", "===> EXPORTING"])
+    for (const header of [
+      "===> ANALYZING",
+      "===> DETECTING",
+      "===> RESTORING",
+      "===> BUILDING",
+      "===> EXPORTING",
+    ])
       expect(first.output).toContain(header);
 
     const output = await runImage(report.imageRef);
@@ -76,11 +113,17 @@ describe("pip example with the real lifecycle", () => {
     expect(output).toContain("greeting: hello from ml-buildpacks");
 
     const inspect = await docker(["image", "inspect", report.imageRef, "--format", "{{json .Config}}"]);
-    const config = JSON.parse(inspect.output) as { User: string; Labels: Record<string, string>; Entrypoint: string[] };
+    const config = JSON.parse(inspect.output) as {
+      User: string;
+      Labels: Record<string, string>;
+      Entrypoint: string[];
+    };
     expect(config.User).toBe("1000:1000");
     expect(config.Entrypoint).toEqual(["/cnb/process/web"]);
     const buildMetadata = JSON.parse(config.Labels["io.buildpacks.build.metadata"] ?? "{}");
-    expect(buildMetadata.processes).toEqual(expect.arrayContaining([expect.objectContaining({ type: "web" })]));
+    expect(buildMetadata.processes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: "web" })]),
+    );
     expect(config.Labels["io.buildpacks.stack.id"]).toBe("dev.ml-buildpacks.stacks.trixie.cpu");
   });
 

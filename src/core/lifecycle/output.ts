@@ -34,3 +34,28 @@ export function recordExporterLine(activity: LayerActivity, line: string): void 
       activity[app[1] === "Reused" ? "reused" : "added"].push(`app${count > 1 ? `-${i + 1}` : ""}`);
   }
 }
+
+const DETECT_NOISE =
+  /^(Starting detector|Parsing inputs|Ensuring privileges|Executing command|Timer: |Checking for match|Resolving plan|skip: )/;
+
+/** Pure: the detector's debug lines worth showing a person when detection failed. */
+export function detectFailureLines(lines: readonly string[]): string[] {
+  return lines.filter((line) => !DETECT_NOISE.test(line.trim()));
+}
+
+/** Pure: "buildpack: what it looked for" per buildpack, once each, from the detector's debug output. */
+export function detectFailureReasons(lines: readonly string[]): string[] {
+  const reasons = new Map<string, string[]>();
+  let current: string | undefined;
+  for (const line of lines) {
+    const header = /^======== (Output: (.+)|Results) ========$/.exec(line.trim());
+    if (header) {
+      current = header[2];
+      if (current && !reasons.has(current)) reasons.set(current, []);
+      else if (current) current = undefined; // seen in an earlier group: skip the repeat
+      continue;
+    }
+    if (current && line.trim()) reasons.get(current)?.push(line.trim());
+  }
+  return [...reasons].filter(([, r]) => r.length > 0).map(([bp, r]) => `${bp}: ${r.join(" ")}`);
+}

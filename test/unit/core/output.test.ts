@@ -1,5 +1,10 @@
 import { expect, test } from "vitest";
-import { emptyActivity, recordExporterLine } from "../../../src/core/lifecycle/output.js";
+import {
+  detectFailureLines,
+  detectFailureReasons,
+  emptyActivity,
+  recordExporterLine,
+} from "../../../src/core/lifecycle/output.js";
 import { renderSummary } from "../../../src/core/report.js";
 
 test("exporter log lines become layer activity", () => {
@@ -40,4 +45,28 @@ test("summary lists layers, size and phase timings", () => {
   expect(text).toContain("3.0 MiB");
   expect(text).toContain("build 1.5 s");
   expect(text).toContain("x/py@0.1.0");
+});
+
+test("a failed detection keeps what each buildpack looked for, once", () => {
+  const lines = [
+    "Starting detector...",
+    "Timer: Detector started at x",
+    "Checking for match against descriptor: {linux amd64  []}",
+    "======== Output: a/python@0.1.0 ========",
+    "looked for requirements.txt: none found",
+    "======== Output: a/pip@0.1.0 ========",
+    "looked for requirements.txt in the app",
+    "======== Results ========",
+    "fail: a/python@0.1.0",
+    "======== Output: a/python@0.1.0 ========",
+    "looked for requirements.txt: none found",
+    "======== Results ========",
+    "ERROR: No buildpack groups passed detection.",
+  ];
+  expect(detectFailureReasons(lines)).toEqual([
+    "a/python@0.1.0: looked for requirements.txt: none found",
+    "a/pip@0.1.0: looked for requirements.txt in the app",
+  ]);
+  expect(detectFailureLines(lines)).not.toContain("Starting detector...");
+  expect(detectFailureLines(lines)).toContain("ERROR: No buildpack groups passed detection.");
 });
