@@ -9,7 +9,9 @@ const ncc = join("node_modules", ".bin", "ncc");
 
 function bundle(entry, outDir) {
   const started = Date.now();
-  execFileSync(ncc, ["build", entry, "-o", outDir, "--quiet", "--target", "es2022", "--transpile-only"], { stdio: "inherit" });
+  execFileSync(ncc, ["build", entry, "-o", outDir, "--quiet", "--target", "es2022", "--transpile-only"], {
+    stdio: "inherit",
+  });
   console.log(`bundled ${entry} -> ${outDir} in ${Date.now() - started} ms`);
 }
 
