@@ -30,6 +30,8 @@ build options:
   --default-process T    process type the image starts by default
   --report FILE          write the JSON build report to FILE
   --log-level LEVEL      info (default) or debug
+  --no-publish           export to the local Docker daemon instead of pushing to the registry
+  --trust-builder        run every phase in one creator container (faster; only for builders you trust)
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
                          else $SSL_CERT_FILE when set)
 
@@ -97,6 +99,8 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
     report: { type: "string" },
     "log-level": { type: "string" },
     "ca-certs": { type: "string" },
+    "no-publish": { type: "boolean" },
+    "trust-builder": { type: "boolean" },
     help: { type: "boolean" },
   });
   if (v.help) return { kind: "help", text: USAGE };
@@ -121,6 +125,8 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
       defaultProcess: str("default-process"),
       logLevel: oneOf("log-level", str("log-level"), ["info", "debug"], REQUEST_DEFAULTS.logLevel),
       caCerts: str("ca-certs") ?? defaultCaCerts(env, isFile),
+      publish: v["no-publish"] !== true,
+      trustBuilder: v["trust-builder"] === true,
     },
   };
 }

@@ -10,9 +10,11 @@ import {
   detectFailureLines,
   detectFailureReasons,
   emptyActivity,
+  groupFromCreatorOutput,
+  type LayerActivity,
   recordExporterLine,
 } from "./lifecycle/output.js";
-import { type Phase, phaseSpecs } from "./lifecycle/phases.js";
+import { creatorSpec, type Phase, type PhaseSpec, phaseSpecs } from "./lifecycle/phases.js";
 import { negotiatePlatformApi, SUPPORTED_PLATFORM_APIS } from "./lifecycle/versions.js";
 import type { Clock, Logger } from "./log.js";
 import { messages } from "./messages.js";
@@ -33,15 +35,12 @@ export interface BuildDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Runs analyze, detect, restore, build and export for one image and returns the report. */
-export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildReport> {
-  const { docker, log, clock } = deps;
-  const started = clock.now();
-  if (!existsSync(req.appDir) || !statSync(req.appDir).isDirectory())
-    throw new MlBuildpacksError(messages.appDirNotFound(req.appDir));
-  const target = parseImageRef(req.image);
-  const tags = req.additionalTags.map((t) => formatImageRef(parseImageRef(t)));
-
+/** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
+export async function resolveBuilder(
+  req: Pick<BuildRequest, "builder" | "pull" | "platform">,
+  deps: Pick<BuildDeps, "docker" | "log">,
+): Promise<BuilderInfo> {
+  const { docker, log } = deps;
   const builder = await log.group(`Resolving builder ${req.builder}`, async () => {
     await docker.ping();
     const image = await docker.ensureImage(req.builder, { pull: req.pull, platform: req.platform });
@@ -53,6 +52,23 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
   });
   if (req.platform && req.platform !== builder.platform)
     throw new MlBuildpacksError(messages.unsupportedPlatform(req.platform, req.builder, builder.platform));
+  return builder;
+}
+
+/** Runs analyze, detect, restore, build and export (or the creator) for one image and returns the report. */
+export async function build(
+  req: BuildRequest,
+  deps: BuildDeps,
+  resolved?: BuilderInfo,
+): Promise<BuildReport> {
+  const { docker, log, clock } = deps;
+  const started = clock.now();
+  if (!existsSync(req.appDir) || !statSync(req.appDir).isDirectory())
+    throw new MlBuildpacksError(messages.appDirNotFound(req.appDir));
+  const target = parseImageRef(req.image);
+  const tags = req.additionalTags.map((t) => formatImageRef(parseImageRef(t)));
+
+  const builder = resolved ?? (await resolveBuilder(req, deps));
   const platformApi = negotiatePlatformApi(builder.platformApis);
   if (!platformApi)
     throw new MlBuildpacksError(
@@ -62,26 +78,37 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
   const registries = [...new Set([target.registry, ...tags.map((t) => parseImageRef(t).registry)])];
   const auth = resolveRegistryAuth(registries, deps.env);
   for (const secret of secretsOf(auth)) deps.registerSecret?.(secret);
-  // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
   const registry = new RegistryClient(target.registry, { auth });
-  await registry.ping(req.image);
+  if (req.publish) {
+    // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
+    await registry.ping(req.image);
+  } else {
+    // The exporter writes to the daemon and reads the run image from it.
+    const runImage = req.runImage ?? builder.runImages[0];
+    if (runImage)
+      await log.group(`Pulling run image ${runImage}`, () =>
+        docker.ensureImage(runImage, { pull: req.pull, platform: builder.platform }),
+      );
+  }
 
   if (req.clearCache && req.cacheDir) clearDir(req.cacheDir, log);
   const secretEnv: Record<string, string> = Object.keys(auth).length
     ? { CNB_REGISTRY_AUTH: JSON.stringify(auth) }
     : {};
   const executor = deps.makeExecutor(builder, platformApi, secretEnv);
-  const specs = phaseSpecs({
+  const phaseInputs = {
     platformApi,
     image: formatImageRef(target),
     additionalTags: tags,
     runImage: req.runImage,
     previousImage: undefined,
     useCache: req.cacheDir !== undefined,
-    logLevel: req.logLevel === "debug" ? "debug" : "info",
+    logLevel: req.logLevel === "debug" ? ("debug" as const) : ("info" as const),
     defaultProcess: req.defaultProcess,
     insecureRegistries: [],
-  });
+    daemon: !req.publish,
+  };
+  const specs = req.trustBuilder ? [creatorSpec(phaseInputs)] : phaseSpecs(phaseInputs);
 
   const phases: BuildReport["phases"] = [];
   const layers = emptyActivity();
@@ -90,27 +117,9 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
   try {
     await log.group("Preparing workspace", () => executor.prepare());
     for (const spec of specs) {
-      const phaseStarted = clock.now();
-      // The detector runs at debug level so a failed detection can show what each buildpack looked for;
-      // that output is only printed when detection fails.
-      const detectLines: string[] = [];
-      await log.group(phaseTitle(spec.phase), async () => {
-        const exit = await executor.runPhase(spec, (line) => {
-          if (spec.phase === "detect") return void detectLines.push(line);
-          log.output(line);
-          if (spec.phase === "export") recordExporterLine(layers, line);
-        });
-        phases.push({ phase: spec.phase, ms: clock.now() - phaseStarted });
-        if (spec.phase === "detect" && exit !== 0) {
-          for (const line of detectFailureLines(detectLines)) log.output(line);
-          throw phaseError(spec.phase, exit, detectFailureReasons(detectLines));
-        }
-        if (exit !== 0) throw phaseError(spec.phase, exit);
-        if (spec.phase === "detect") {
-          group = readGroup(executor.readOutput("group.toml"));
-          for (const bp of group) log.output(`${bp.id} ${bp.version}`);
-        }
-      });
+      const result = await runPhase(spec, executor, { log, clock, layers });
+      phases.push({ phase: spec.phase, ms: result.ms });
+      if (result.group) group = result.group;
     }
     exported = readExportReport(executor.readOutput("report.toml"));
   } finally {
@@ -118,12 +127,26 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
   }
   if (!exported) throw phaseError("export", -1);
 
-  const imageSizeBytes = await registry.imageSize(target.repository, exported.digest).catch(() => undefined);
+  let imageSizeBytes: number | undefined;
+  let imageId = exported.imageId;
+  let imageRef = formatImageRef(target);
+  if (req.publish && exported.digest) {
+    imageRef = formatImageRef(withDigest(target, exported.digest));
+    const manifest = await registry.getManifest(target.repository, exported.digest).catch(() => undefined);
+    imageId = manifest?.body.config?.digest ?? imageId;
+    imageSizeBytes = manifest?.body.layers
+      ? (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0)
+      : undefined;
+  } else {
+    imageSizeBytes = (await docker.inspectImage(imageRef))?.Size;
+  }
   return {
     image: formatImageRef(target),
-    digest: exported.digest,
-    imageRef: formatImageRef(withDigest(target, exported.digest)),
+    digest: exported.digest ?? "",
+    imageId: imageId ?? "",
+    imageRef,
     tags: [formatImageRef(target), ...tags],
+    published: req.publish,
     platform: builder.platform,
     builder: {
       ref: req.builder,
@@ -140,6 +163,40 @@ export async function build(req: BuildRequest, deps: BuildDeps): Promise<BuildRe
   };
 }
 
+/** Runs one phase in its own log section; throws a readable error when it fails. */
+async function runPhase(
+  spec: PhaseSpec,
+  executor: Executor,
+  ctx: { log: Logger; clock: Clock; layers: LayerActivity },
+): Promise<{ ms: number; group: { id: string; version: string }[] | undefined }> {
+  const { log, clock, layers } = ctx;
+  const started = clock.now();
+  // The detector runs at debug level so a failed detection can show what each buildpack looked for;
+  // that output is printed only when detection fails.
+  const held: string[] = [];
+  const seen: string[] = [];
+  return log.group(phaseTitle(spec.phase), async () => {
+    const exit = await executor.runPhase(spec, (line) => {
+      if (spec.phase === "detect") return void held.push(line);
+      seen.push(line);
+      log.output(line);
+      if (spec.phase === "export" || spec.phase === "create") recordExporterLine(layers, line);
+    });
+    const ms = clock.now() - started;
+    if (spec.phase === "detect" && exit !== 0) {
+      for (const line of detectFailureLines(held)) log.output(line);
+      throw phaseError(spec.phase, exit, detectFailureReasons(held));
+    }
+    if (exit !== 0) throw phaseError(spec.phase, exit);
+    if (spec.phase === "detect") {
+      const group = readGroup(executor.readOutput("group.toml"));
+      for (const bp of group) log.output(`${bp.id} ${bp.version}`);
+      return { ms, group };
+    }
+    return { ms, group: spec.phase === "create" ? groupFromCreatorOutput(seen) : undefined };
+  });
+}
+
 function phaseTitle(phase: Phase): string {
   return {
     analyze: "ANALYZING",
@@ -147,6 +204,7 @@ function phaseTitle(phase: Phase): string {
     restore: "RESTORING",
     build: "BUILDING",
     export: "EXPORTING",
+    create: "CREATING (analyze, detect, restore, build, export in one container)",
   }[phase];
 }
 
@@ -163,14 +221,15 @@ function clearDir(dir: string, log: Logger): void {
 }
 
 interface ExportReport {
-  digest: string;
-  tags: string[];
+  digest: string | undefined;
+  imageId: string | undefined;
 }
 
 function readExportReport(text: string | undefined): ExportReport | undefined {
   if (!text) return undefined;
-  const doc = parseTomlFile(text, "report.toml") as { image?: { digest?: string; tags?: string[] } };
-  return doc.image?.digest ? { digest: doc.image.digest, tags: doc.image.tags ?? [] } : undefined;
+  const doc = parseTomlFile(text, "report.toml") as { image?: { digest?: string; "image-id"?: string } };
+  if (!doc.image?.digest && !doc.image?.["image-id"]) return undefined;
+  return { digest: doc.image.digest, imageId: doc.image["image-id"] };
 }
 
 function readGroup(text: string | undefined): { id: string; version: string }[] {

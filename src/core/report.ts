@@ -4,11 +4,15 @@ import { formatBytes, formatDuration } from "./log.js";
 /** The JSON report of one build (--report, action `metadata` output). */
 export interface BuildReport {
   image: string;
-  /** Registry digest of the exported image. */
+  /** Registry digest of the manifest ("" when exported to the Docker daemon). */
   digest: string;
-  /** image@digest, the immutable reference to deploy. */
+  /** Digest of the image config (what `docker images` shows as IMAGE ID). */
+  imageId: string;
+  /** image@digest, the immutable reference to deploy (image:tag when exported to the daemon). */
   imageRef: string;
   tags: string[];
+  /** Pushed to a registry (true) or written to the local Docker daemon. */
+  published: boolean;
   platform: string;
   builder: { ref: string; digest: string | undefined; lifecycleVersion: string; platformApi: string };
   buildpacks: { id: string; version: string }[];

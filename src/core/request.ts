@@ -22,6 +22,10 @@ export interface BuildRequest {
   pull: "missing" | "always";
   defaultProcess: string | undefined;
   logLevel: "info" | "debug";
+  /** Push to the registry (true) or export to the local Docker daemon (false). */
+  publish: boolean;
+  /** Run all phases in one creator container (faster; buildpacks then run beside registry credentials). */
+  trustBuilder: boolean;
   /**
    * Host CA bundle to trust inside the phase containers (TLS-intercepting proxies, private indexes).
    * Mounted read-only over the build image's system bundle; never part of an image layer.

@@ -25,6 +25,12 @@ export interface DockerExecutorOptions {
 /** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
 const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
+/** The daemon's socket on this host, for phases that export to it (DOCKER_HOST=unix://... or the default). */
+export function dockerSocketPath(env: NodeJS.ProcessEnv): string {
+  const host = env.DOCKER_HOST;
+  return host?.startsWith("unix://") ? host.slice("unix://".length) : "/var/run/docker.sock";
+}
+
 /** Pure: the `docker run` argv for one phase. */
 export function phaseDockerArgs(
   spec: PhaseSpec,
@@ -39,6 +45,7 @@ export function phaseDockerArgs(
     outDir: string;
     cacheDir: string | undefined;
     caCerts: string | undefined;
+    dockerSocket: string;
     platformApi: string;
     secretEnvNames: readonly string[];
     name: string;
@@ -66,6 +73,7 @@ export function phaseDockerArgs(
     `${o.outDir}:${CONTAINER_PATHS.out}`,
     ...(o.cacheDir ? ["-v", `${o.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
     ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
+    ...(spec.daemon ? ["-v", `${o.dockerSocket}:/var/run/docker.sock`] : []),
     "-e",
     `CNB_PLATFORM_API=${o.platformApi}`,
     ...(spec.registry ? o.secretEnvNames.flatMap((n) => ["-e", n]) : []),
@@ -145,6 +153,7 @@ export class DockerExecutor implements Executor {
       outDir: this.outDir,
       cacheDir: this.cacheDir,
       caCerts: this.o.caCerts ? resolve(this.o.caCerts) : undefined,
+      dockerSocket: dockerSocketPath(process.env),
       platformApi: this.o.platformApi,
       secretEnvNames: Object.keys(this.o.secretEnv),
       name: `ml-buildpacks-${spec.phase}-${this.id}`,

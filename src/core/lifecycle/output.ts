@@ -59,3 +59,19 @@ export function detectFailureReasons(lines: readonly string[]): string[] {
   }
   return [...reasons].filter(([, r]) => r.length > 0).map(([bp, r]) => `${bp}: ${r.join(" ")}`);
 }
+
+/**
+ * Pure: the buildpack group from the creator's detect output ("3 of 3 buildpacks participating"
+ * followed by "<id> <version>" lines); the separate detector's group.toml serves otherwise.
+ */
+export function groupFromCreatorOutput(lines: readonly string[]): { id: string; version: string }[] {
+  const start = lines.findIndex((l) => /^\d+ of \d+ buildpacks participating$/.test(l.trim()));
+  if (start < 0) return [];
+  const group: { id: string; version: string }[] = [];
+  for (const line of lines.slice(start + 1)) {
+    const match = /^([a-z0-9][\w./-]*) (\d[\w.+-]*)$/i.exec(line.trim());
+    if (!match?.[1] || !match[2]) break;
+    group.push({ id: match[1], version: match[2] });
+  }
+  return group;
+}

@@ -3,7 +3,8 @@
  * Flags follow lifecycle 0.21 for Platform API 0.12-0.14 (cmd/lifecycle/*.go DefineFlags).
  */
 export const PHASES = ["analyze", "detect", "restore", "build", "export"] as const;
-export type Phase = (typeof PHASES)[number];
+/** "create" is the creator: all five phases in one container, for trusted builders. */
+export type Phase = (typeof PHASES)[number] | "create";
 
 /** Where things live inside the builder container; every phase sees the same paths. */
 export const CONTAINER_PATHS = {
@@ -27,6 +28,8 @@ export interface PhaseInputs {
   logLevel: "debug" | "info" | "warn";
   defaultProcess: string | undefined;
   insecureRegistries: readonly string[];
+  /** Export to (and analyze from) the Docker daemon instead of a registry. */
+  daemon: boolean;
 }
 
 export interface PhaseSpec {
@@ -40,6 +43,8 @@ export interface PhaseSpec {
   runAs: "root" | "cnb";
   /** Needs registry access (and therefore credentials). */
   registry: boolean;
+  /** Talks to the Docker daemon (needs its socket). */
+  daemon: boolean;
 }
 
 const out = (name: string) => `${CONTAINER_PATHS.out}/${name}`;
@@ -50,6 +55,7 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
   const insecure = inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]);
   const cache = inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : [];
   const tags = inputs.additionalTags;
+  const daemon = inputs.daemon ? ["-daemon"] : [];
   const bin = (name: string) => `/cnb/lifecycle/${name}`;
 
   return [
@@ -58,8 +64,10 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
       binary: bin("analyzer"),
       runAs: "root",
       registry: true,
+      daemon: inputs.daemon,
       args: [
         ...common,
+        ...daemon,
         "-analyzed",
         out("analyzed.toml"),
         "-layers",
@@ -76,6 +84,7 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
       binary: bin("detector"),
       runAs: "cnb",
       registry: false,
+      daemon: false,
       // Debug level: the platform shows each buildpack's detect output when no group passes.
       args: [
         "-log-level",
@@ -97,6 +106,7 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
       binary: bin("restorer"),
       runAs: "root",
       registry: true,
+      daemon: false,
       args: [...common, "-layers", CONTAINER_PATHS.layers, ...state, ...cache, ...insecure],
     },
     {
@@ -104,6 +114,7 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
       binary: bin("builder"),
       runAs: "cnb",
       registry: false,
+      daemon: false,
       args: [
         ...common,
         "-app",
@@ -122,8 +133,10 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
       binary: bin("exporter"),
       runAs: "root",
       registry: true,
+      daemon: inputs.daemon,
       args: [
         ...common,
+        ...daemon,
         "-app",
         CONTAINER_PATHS.app,
         "-layers",
@@ -140,4 +153,40 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
       ],
     },
   ];
+}
+
+/**
+ * The creator runs every phase in one container (one start instead of five). It runs as root with
+ * registry credentials while buildpacks execute, so only for builders the user trusts.
+ */
+export function creatorSpec(inputs: PhaseInputs): PhaseSpec {
+  return {
+    phase: "create",
+    binary: "/cnb/lifecycle/creator",
+    runAs: "root",
+    registry: true,
+    daemon: inputs.daemon,
+    args: [
+      ...(inputs.daemon ? ["-daemon"] : []),
+      "-log-level",
+      inputs.logLevel,
+      "-no-color",
+      "-app",
+      CONTAINER_PATHS.app,
+      "-layers",
+      CONTAINER_PATHS.layers,
+      "-platform",
+      CONTAINER_PATHS.platform,
+      ...(inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : []),
+      "-report",
+      out("report.toml"),
+      "-parallel",
+      ...(inputs.runImage ? ["-run-image", inputs.runImage] : []),
+      ...(inputs.previousImage ? ["-previous-image", inputs.previousImage] : []),
+      ...(inputs.defaultProcess ? ["-process-type", inputs.defaultProcess] : []),
+      ...inputs.additionalTags.flatMap((t) => ["-tag", t]),
+      ...inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]),
+      inputs.image,
+    ],
+  };
 }

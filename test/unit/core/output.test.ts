@@ -3,6 +3,7 @@ import {
   detectFailureLines,
   detectFailureReasons,
   emptyActivity,
+  groupFromCreatorOutput,
   recordExporterLine,
 } from "../../../src/core/lifecycle/output.js";
 import { renderSummary } from "../../../src/core/report.js";
@@ -30,8 +31,10 @@ test("summary lists layers, size and phase timings", () => {
   const text = renderSummary({
     image: "r/a:1",
     digest: "sha256:abc",
+    imageId: "sha256:def",
     imageRef: "r/a@sha256:abc",
     tags: ["r/a:1"],
+    published: true,
     platform: "linux/amd64",
     builder: { ref: "b", digest: undefined, lifecycleVersion: "0.21.17", platformApi: "0.14" },
     buildpacks: [{ id: "x/py", version: "0.1.0" }],
@@ -69,4 +72,21 @@ test("a failed detection keeps what each buildpack looked for, once", () => {
   ]);
   expect(detectFailureLines(lines)).not.toContain("Starting detector...");
   expect(detectFailureLines(lines)).toContain("ERROR: No buildpack groups passed detection.");
+});
+
+test("the creator's detect output gives the buildpack group", () => {
+  expect(
+    groupFromCreatorOutput([
+      "===> DETECTING",
+      "3 of 3 buildpacks participating",
+      "ml-buildpacks/python 0.1.0",
+      "ml-buildpacks/pip 0.1.0",
+      "ml-buildpacks/processes 0.1.0",
+      "===> RESTORING",
+    ]),
+  ).toEqual([
+    { id: "ml-buildpacks/python", version: "0.1.0" },
+    { id: "ml-buildpacks/pip", version: "0.1.0" },
+    { id: "ml-buildpacks/processes", version: "0.1.0" },
+  ]);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { phaseDockerArgs } from "../../../src/core/executor/docker.js";
 import { explainExit } from "../../../src/core/lifecycle/exit-codes.js";
-import { type PhaseInputs, phaseSpecs } from "../../../src/core/lifecycle/phases.js";
+import { creatorSpec, type PhaseInputs, phaseSpecs } from "../../../src/core/lifecycle/phases.js";
 import { negotiatePlatformApi } from "../../../src/core/lifecycle/versions.js";
 
 const inputs: PhaseInputs = {
@@ -14,6 +14,7 @@ const inputs: PhaseInputs = {
   logLevel: "info",
   defaultProcess: undefined,
   insecureRegistries: [],
+  daemon: false,
 };
 
 describe("phaseSpecs", () => {
@@ -73,6 +74,7 @@ describe("phaseDockerArgs", () => {
     outDir: "/tmp/o",
     cacheDir: "/tmp/c",
     caCerts: "/host/ca.crt",
+    dockerSocket: "/var/run/docker.sock",
     platformApi: "0.14",
     secretEnvNames: ["CNB_REGISTRY_AUTH"],
     name: "n",
@@ -102,6 +104,45 @@ describe("phaseDockerArgs", () => {
         "CNB_PLATFORM_API=0.14",
       ]),
     );
+  });
+});
+
+describe("daemon export and the creator", () => {
+  test("-daemon on analyze and export only, and the socket mounted only there", () => {
+    const specs = phaseSpecs({ ...inputs, daemon: true });
+    expect(specs.filter((s) => s.args.includes("-daemon")).map((s) => s.phase)).toEqual([
+      "analyze",
+      "export",
+    ]);
+    const base = {
+      builderRef: "b:1",
+      platform: "linux/amd64",
+      uid: 1000,
+      gid: 1000,
+      layersVolume: "lv",
+      workspaceVolume: "wv",
+      platformDir: "/p",
+      outDir: "/o",
+      cacheDir: undefined,
+      caCerts: undefined,
+      dockerSocket: "/run/docker.sock",
+      platformApi: "0.14",
+      secretEnvNames: [],
+      name: "n",
+    };
+    const mounts = specs.map((s) =>
+      phaseDockerArgs(s, base).includes("/run/docker.sock:/var/run/docker.sock"),
+    );
+    expect(mounts).toEqual([true, false, false, false, true]);
+  });
+
+  test("the creator gets the image, tags, cache and report in one invocation", () => {
+    const spec = creatorSpec(inputs);
+    expect(spec.runAs).toBe("root");
+    expect(spec.args).toEqual(
+      expect.arrayContaining(["-cache-dir", "/cache", "-report", "/ml-buildpacks/report.toml", "-tag"]),
+    );
+    expect(spec.args.at(-1)).toBe(inputs.image);
   });
 });
 
