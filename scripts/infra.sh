@@ -42,7 +42,7 @@ Installs and starts what ml-buildpacks needs on this machine (Debian 12/13, as r
 Debian packages, dockerd (no bridge; use --network host), a registry on $REGISTRY_ADDR,
 qemu binfmt for arm64, lifecycle $LIFECYCLE_VERSION binaries in .infra/lifecycle/linux-<arch>/,
 a Debian 13 base image, the stack images $IMAGE_PREFIX/{build,run}:<flavor>,
-the project bundle (npm ci / npm run build) and the builder image $IMAGE_PREFIX/builder:<flavor>.
+the project bundle (npm install / npm run build) and the builder image $IMAGE_PREFIX/builder:<flavor>.
 
 Options:
   --flavor NAME   stack flavor, a directory under stacks/ (default: cpu)
@@ -474,15 +474,17 @@ ensure_stack_images() {
   fi
 }
 
-# npm ci when node_modules is missing or older than package-lock.json, then npm run build
+# npm install (from the committed lock) when node_modules is missing or older than package-lock.json,
+# then npm run build. Not `npm ci`: vite lists an optional dependency (napi-windows-process-start-time)
+# the reachable npm registry does not serve, so the lock cannot hold it and `npm ci` refuses the lock.
 # (CLI + buildpacks) unless nothing it reads changed since the last successful build.
 build_project() {
   local did=() stamp="$INFRA/project-build.stamp"
   cd "$REPO"
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "npm ci ..."
-    npm ci --no-audit --no-fund --loglevel=error
-    did+=("npm ci")
+    log "npm install ..."
+    npm install --no-audit --no-fund --loglevel=error
+    did+=("npm install")
   fi
   if [ ! -f src/cli/main.ts ]; then
     STEP_MSG="${did:+${did[*]}; }project not bundled: src/cli/main.ts does not exist yet"
