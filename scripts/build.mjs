@@ -19,6 +19,10 @@ const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
 if (want("cli")) bundle("src/cli/main.ts", "dist/cli");
+if (want("action")) {
+  bundle("src/github/main.ts", "dist/main");
+  bundle("src/github/post.ts", "dist/post");
+}
 
 for (const name of readdirSync("buildpacks")) {
   const entry = join("buildpacks", name, "src", "main.ts");

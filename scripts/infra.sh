@@ -15,6 +15,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 INFRA="$REPO/.infra"
 
 LIFECYCLE_VERSION=0.21.17
+ACT_VERSION=v0.2.87
 REGISTRY_ADDR=127.0.0.1:5000
 REGISTRY_URL="http://$REGISTRY_ADDR"
 IMAGE_PREFIX="$REGISTRY_ADDR/ml-buildpacks"
@@ -298,6 +299,20 @@ ensure_lifecycle() {
   STEP_MSG="built lifecycle $LIFECYCLE_VERSION in .infra/lifecycle/linux-$arch"
 }
 
+# act, a real GitHub Actions runner with its own cache server, for the action's e2e tests.
+ensure_act() {
+  local bin="$INFRA/bin/act"
+  if [ -x "$bin" ] && [ "$("$bin" --version 2>/dev/null)" = "act version ${ACT_VERSION#v}" ]; then
+    STEP_MSG="act $ACT_VERSION already built in .infra/bin"
+    return 0
+  fi
+  command -v go >/dev/null || fail "go not found (expected /usr/local/go/bin/go); needed to build act"
+  log "building act $ACT_VERSION from its Go module (about a minute the first time) ..."
+  mkdir -p "$INFRA/bin"
+  (cd "$INFRA" && GOBIN="$INFRA/bin" CGO_ENABLED=0 go install "github.com/nektos/act@$ACT_VERSION")
+  STEP_MSG="built act $ACT_VERSION in .infra/bin"
+}
+
 image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
 # The machine's Debian archive: first non-security deb URI in the apt sources (deb822 or one-line).
@@ -553,6 +568,7 @@ main() {
   for arch in "${ARCHES[@]}"; do
     run_step "lifecycle-$arch" ensure_lifecycle "$arch"
   done
+  run_step act ensure_act
   run_step base-image ensure_base_image
   run_step stack-images ensure_stack_images
   run_step project build_project

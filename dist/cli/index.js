@@ -1,0 +1,4112 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 557:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const f = __nccwpck_require__(470)
+const DateTime = global.Date
+
+class Date extends DateTime {
+  constructor (value) {
+    super(value)
+    this.isDate = true
+  }
+  toISOString () {
+    return `${this.getUTCFullYear()}-${f(2, this.getUTCMonth() + 1)}-${f(2, this.getUTCDate())}`
+  }
+}
+
+module.exports = value => {
+  const date = new Date(value)
+  /* istanbul ignore if */
+  if (isNaN(date)) {
+    throw new TypeError('Invalid Datetime')
+  } else {
+    return date
+  }
+}
+
+
+/***/ }),
+
+/***/ 487:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const f = __nccwpck_require__(470)
+
+class FloatingDateTime extends Date {
+  constructor (value) {
+    super(value + 'Z')
+    this.isFloating = true
+  }
+  toISOString () {
+    const date = `${this.getUTCFullYear()}-${f(2, this.getUTCMonth() + 1)}-${f(2, this.getUTCDate())}`
+    const time = `${f(2, this.getUTCHours())}:${f(2, this.getUTCMinutes())}:${f(2, this.getUTCSeconds())}.${f(3, this.getUTCMilliseconds())}`
+    return `${date}T${time}`
+  }
+}
+
+module.exports = value => {
+  const date = new FloatingDateTime(value)
+  /* istanbul ignore if */
+  if (isNaN(date)) {
+    throw new TypeError('Invalid Datetime')
+  } else {
+    return date
+  }
+}
+
+
+/***/ }),
+
+/***/ 376:
+/***/ ((module) => {
+
+
+module.exports = value => {
+  const date = new Date(value)
+  /* istanbul ignore if */
+  if (isNaN(date)) {
+    throw new TypeError('Invalid Datetime')
+  } else {
+    return date
+  }
+}
+
+
+/***/ }),
+
+/***/ 420:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const f = __nccwpck_require__(470)
+
+class Time extends Date {
+  constructor (value) {
+    super(`0000-01-01T${value}Z`)
+    this.isTime = true
+  }
+  toISOString () {
+    return `${f(2, this.getUTCHours())}:${f(2, this.getUTCMinutes())}:${f(2, this.getUTCSeconds())}.${f(3, this.getUTCMilliseconds())}`
+  }
+}
+
+module.exports = value => {
+  const date = new Time(value)
+  /* istanbul ignore if */
+  if (isNaN(date)) {
+    throw new TypeError('Invalid Datetime')
+  } else {
+    return date
+  }
+}
+
+
+/***/ }),
+
+/***/ 470:
+/***/ ((module) => {
+
+
+module.exports = (d, num) => {
+  num = String(num)
+  while (num.length < d) num = '0' + num
+  return num
+}
+
+
+/***/ }),
+
+/***/ 991:
+/***/ ((module) => {
+
+
+const ParserEND = 0x110000
+class ParserError extends Error {
+  /* istanbul ignore next */
+  constructor (msg, filename, linenumber) {
+    super('[ParserError] ' + msg, filename, linenumber)
+    this.name = 'ParserError'
+    this.code = 'ParserError'
+    if (Error.captureStackTrace) Error.captureStackTrace(this, ParserError)
+  }
+}
+class State {
+  constructor (parser) {
+    this.parser = parser
+    this.buf = ''
+    this.returned = null
+    this.result = null
+    this.resultTable = null
+    this.resultArr = null
+  }
+}
+class Parser {
+  constructor () {
+    this.pos = 0
+    this.col = 0
+    this.line = 0
+    this.obj = {}
+    this.ctx = this.obj
+    this.stack = []
+    this._buf = ''
+    this.char = null
+    this.ii = 0
+    this.state = new State(this.parseStart)
+  }
+
+  parse (str) {
+    /* istanbul ignore next */
+    if (str.length === 0 || str.length == null) return
+
+    this._buf = String(str)
+    this.ii = -1
+    this.char = -1
+    let getNext
+    while (getNext === false || this.nextChar()) {
+      getNext = this.runOne()
+    }
+    this._buf = null
+  }
+  nextChar () {
+    if (this.char === 0x0A) {
+      ++this.line
+      this.col = -1
+    }
+    ++this.ii
+    this.char = this._buf.codePointAt(this.ii)
+    ++this.pos
+    ++this.col
+    return this.haveBuffer()
+  }
+  haveBuffer () {
+    return this.ii < this._buf.length
+  }
+  runOne () {
+    return this.state.parser.call(this, this.state.returned)
+  }
+  finish () {
+    this.char = ParserEND
+    let last
+    do {
+      last = this.state.parser
+      this.runOne()
+    } while (this.state.parser !== last)
+
+    this.ctx = null
+    this.state = null
+    this._buf = null
+
+    return this.obj
+  }
+  next (fn) {
+    /* istanbul ignore next */
+    if (typeof fn !== 'function') throw new ParserError('Tried to set state to non-existent state: ' + JSON.stringify(fn))
+    this.state.parser = fn
+  }
+  goto (fn) {
+    this.next(fn)
+    return this.runOne()
+  }
+  call (fn, returnWith) {
+    if (returnWith) this.next(returnWith)
+    this.stack.push(this.state)
+    this.state = new State(fn)
+  }
+  callNow (fn, returnWith) {
+    this.call(fn, returnWith)
+    return this.runOne()
+  }
+  return (value) {
+    /* istanbul ignore next */
+    if (this.stack.length === 0) throw this.error(new ParserError('Stack underflow'))
+    if (value === undefined) value = this.state.buf
+    this.state = this.stack.pop()
+    this.state.returned = value
+  }
+  returnNow (value) {
+    this.return(value)
+    return this.runOne()
+  }
+  consume () {
+    /* istanbul ignore next */
+    if (this.char === ParserEND) throw this.error(new ParserError('Unexpected end-of-buffer'))
+    this.state.buf += this._buf[this.ii]
+  }
+  error (err) {
+    err.line = this.line
+    err.col = this.col
+    err.pos = this.pos
+    return err
+  }
+  /* istanbul ignore next */
+  parseStart () {
+    throw new ParserError('Must declare a parseStart method')
+  }
+}
+Parser.END = ParserEND
+Parser.Error = ParserError
+module.exports = Parser
+
+
+/***/ }),
+
+/***/ 862:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+/* eslint-disable no-new-wrappers, no-eval, camelcase, operator-linebreak */
+module.exports = makeParserClass(__nccwpck_require__(991))
+module.exports.makeParserClass = makeParserClass
+
+class TomlError extends Error {
+  constructor (msg) {
+    super(msg)
+    this.name = 'TomlError'
+    /* istanbul ignore next */
+    if (Error.captureStackTrace) Error.captureStackTrace(this, TomlError)
+    this.fromTOML = true
+    this.wrapped = null
+  }
+}
+TomlError.wrap = err => {
+  const terr = new TomlError(err.message)
+  terr.code = err.code
+  terr.wrapped = err
+  return terr
+}
+module.exports.TomlError = TomlError
+
+const createDateTime = __nccwpck_require__(376)
+const createDateTimeFloat = __nccwpck_require__(487)
+const createDate = __nccwpck_require__(557)
+const createTime = __nccwpck_require__(420)
+
+const CTRL_I = 0x09
+const CTRL_J = 0x0A
+const CTRL_M = 0x0D
+const CTRL_CHAR_BOUNDARY = 0x1F // the last non-character in the latin1 region of unicode, except DEL
+const CHAR_SP = 0x20
+const CHAR_QUOT = 0x22
+const CHAR_NUM = 0x23
+const CHAR_APOS = 0x27
+const CHAR_PLUS = 0x2B
+const CHAR_COMMA = 0x2C
+const CHAR_HYPHEN = 0x2D
+const CHAR_PERIOD = 0x2E
+const CHAR_0 = 0x30
+const CHAR_1 = 0x31
+const CHAR_7 = 0x37
+const CHAR_9 = 0x39
+const CHAR_COLON = 0x3A
+const CHAR_EQUALS = 0x3D
+const CHAR_A = 0x41
+const CHAR_E = 0x45
+const CHAR_F = 0x46
+const CHAR_T = 0x54
+const CHAR_U = 0x55
+const CHAR_Z = 0x5A
+const CHAR_LOWBAR = 0x5F
+const CHAR_a = 0x61
+const CHAR_b = 0x62
+const CHAR_e = 0x65
+const CHAR_f = 0x66
+const CHAR_i = 0x69
+const CHAR_l = 0x6C
+const CHAR_n = 0x6E
+const CHAR_o = 0x6F
+const CHAR_r = 0x72
+const CHAR_s = 0x73
+const CHAR_t = 0x74
+const CHAR_u = 0x75
+const CHAR_x = 0x78
+const CHAR_z = 0x7A
+const CHAR_LCUB = 0x7B
+const CHAR_RCUB = 0x7D
+const CHAR_LSQB = 0x5B
+const CHAR_BSOL = 0x5C
+const CHAR_RSQB = 0x5D
+const CHAR_DEL = 0x7F
+const SURROGATE_FIRST = 0xD800
+const SURROGATE_LAST = 0xDFFF
+
+const escapes = {
+  [CHAR_b]: '\u0008',
+  [CHAR_t]: '\u0009',
+  [CHAR_n]: '\u000A',
+  [CHAR_f]: '\u000C',
+  [CHAR_r]: '\u000D',
+  [CHAR_QUOT]: '\u0022',
+  [CHAR_BSOL]: '\u005C'
+}
+
+function isDigit (cp) {
+  return cp >= CHAR_0 && cp <= CHAR_9
+}
+function isHexit (cp) {
+  return (cp >= CHAR_A && cp <= CHAR_F) || (cp >= CHAR_a && cp <= CHAR_f) || (cp >= CHAR_0 && cp <= CHAR_9)
+}
+function isBit (cp) {
+  return cp === CHAR_1 || cp === CHAR_0
+}
+function isOctit (cp) {
+  return (cp >= CHAR_0 && cp <= CHAR_7)
+}
+function isAlphaNumQuoteHyphen (cp) {
+  return (cp >= CHAR_A && cp <= CHAR_Z)
+      || (cp >= CHAR_a && cp <= CHAR_z)
+      || (cp >= CHAR_0 && cp <= CHAR_9)
+      || cp === CHAR_APOS
+      || cp === CHAR_QUOT
+      || cp === CHAR_LOWBAR
+      || cp === CHAR_HYPHEN
+}
+function isAlphaNumHyphen (cp) {
+  return (cp >= CHAR_A && cp <= CHAR_Z)
+      || (cp >= CHAR_a && cp <= CHAR_z)
+      || (cp >= CHAR_0 && cp <= CHAR_9)
+      || cp === CHAR_LOWBAR
+      || cp === CHAR_HYPHEN
+}
+const _type = Symbol('type')
+const _declared = Symbol('declared')
+
+const hasOwnProperty = Object.prototype.hasOwnProperty
+const defineProperty = Object.defineProperty
+const descriptor = {configurable: true, enumerable: true, writable: true, value: undefined}
+
+function hasKey (obj, key) {
+  if (hasOwnProperty.call(obj, key)) return true
+  if (key === '__proto__') defineProperty(obj, '__proto__', descriptor)
+  return false
+}
+
+const INLINE_TABLE = Symbol('inline-table')
+function InlineTable () {
+  return Object.defineProperties({}, {
+    [_type]: {value: INLINE_TABLE}
+  })
+}
+function isInlineTable (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === INLINE_TABLE
+}
+
+const TABLE = Symbol('table')
+function Table () {
+  return Object.defineProperties({}, {
+    [_type]: {value: TABLE},
+    [_declared]: {value: false, writable: true}
+  })
+}
+function isTable (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === TABLE
+}
+
+const _contentType = Symbol('content-type')
+const INLINE_LIST = Symbol('inline-list')
+function InlineList (type) {
+  return Object.defineProperties([], {
+    [_type]: {value: INLINE_LIST},
+    [_contentType]: {value: type}
+  })
+}
+function isInlineList (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === INLINE_LIST
+}
+
+const LIST = Symbol('list')
+function List () {
+  return Object.defineProperties([], {
+    [_type]: {value: LIST}
+  })
+}
+function isList (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === LIST
+}
+
+// in an eval, to let bundlers not slurp in a util proxy
+let _custom
+try {
+  const utilInspect = eval("require('util').inspect")
+  _custom = utilInspect.custom
+} catch (_) {
+  /* eval require not available in transpiled bundle */
+}
+/* istanbul ignore next */
+const _inspect = _custom || 'inspect'
+
+class BoxedBigInt {
+  constructor (value) {
+    try {
+      this.value = global.BigInt.asIntN(64, value)
+    } catch (_) {
+      /* istanbul ignore next */
+      this.value = null
+    }
+    Object.defineProperty(this, _type, {value: INTEGER})
+  }
+  isNaN () {
+    return this.value === null
+  }
+  /* istanbul ignore next */
+  toString () {
+    return String(this.value)
+  }
+  /* istanbul ignore next */
+  [_inspect] () {
+    return `[BigInt: ${this.toString()}]}`
+  }
+  valueOf () {
+    return this.value
+  }
+}
+
+const INTEGER = Symbol('integer')
+function Integer (value) {
+  let num = Number(value)
+  // -0 is a float thing, not an int thing
+  if (Object.is(num, -0)) num = 0
+  /* istanbul ignore else */
+  if (global.BigInt && !Number.isSafeInteger(num)) {
+    return new BoxedBigInt(value)
+  } else {
+    /* istanbul ignore next */
+    return Object.defineProperties(new Number(num), {
+      isNaN: {value: function () { return isNaN(this) }},
+      [_type]: {value: INTEGER},
+      [_inspect]: {value: () => `[Integer: ${value}]`}
+    })
+  }
+}
+function isInteger (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === INTEGER
+}
+
+const FLOAT = Symbol('float')
+function Float (value) {
+  /* istanbul ignore next */
+  return Object.defineProperties(new Number(value), {
+    [_type]: {value: FLOAT},
+    [_inspect]: {value: () => `[Float: ${value}]`}
+  })
+}
+function isFloat (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === FLOAT
+}
+
+function tomlType (value) {
+  const type = typeof value
+  if (type === 'object') {
+    /* istanbul ignore if */
+    if (value === null) return 'null'
+    if (value instanceof Date) return 'datetime'
+    /* istanbul ignore else */
+    if (_type in value) {
+      switch (value[_type]) {
+        case INLINE_TABLE: return 'inline-table'
+        case INLINE_LIST: return 'inline-list'
+        /* istanbul ignore next */
+        case TABLE: return 'table'
+        /* istanbul ignore next */
+        case LIST: return 'list'
+        case FLOAT: return 'float'
+        case INTEGER: return 'integer'
+      }
+    }
+  }
+  return type
+}
+
+function makeParserClass (Parser) {
+  class TOMLParser extends Parser {
+    constructor () {
+      super()
+      this.ctx = this.obj = Table()
+    }
+
+    /* MATCH HELPER */
+    atEndOfWord () {
+      return this.char === CHAR_NUM || this.char === CTRL_I || this.char === CHAR_SP || this.atEndOfLine()
+    }
+    atEndOfLine () {
+      return this.char === Parser.END || this.char === CTRL_J || this.char === CTRL_M
+    }
+
+    parseStart () {
+      if (this.char === Parser.END) {
+        return null
+      } else if (this.char === CHAR_LSQB) {
+        return this.call(this.parseTableOrList)
+      } else if (this.char === CHAR_NUM) {
+        return this.call(this.parseComment)
+      } else if (this.char === CTRL_J || this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M) {
+        return null
+      } else if (isAlphaNumQuoteHyphen(this.char)) {
+        return this.callNow(this.parseAssignStatement)
+      } else {
+        throw this.error(new TomlError(`Unknown character "${this.char}"`))
+      }
+    }
+
+    // HELPER, this strips any whitespace and comments to the end of the line
+    // then RETURNS. Last state in a production.
+    parseWhitespaceToEOL () {
+      if (this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M) {
+        return null
+      } else if (this.char === CHAR_NUM) {
+        return this.goto(this.parseComment)
+      } else if (this.char === Parser.END || this.char === CTRL_J) {
+        return this.return()
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected only whitespace or comments till end of line'))
+      }
+    }
+
+    /* ASSIGNMENT: key = value */
+    parseAssignStatement () {
+      return this.callNow(this.parseAssign, this.recordAssignStatement)
+    }
+    recordAssignStatement (kv) {
+      let target = this.ctx
+      let finalKey = kv.key.pop()
+      for (let kw of kv.key) {
+        if (hasKey(target, kw) && !isTable(target[kw])) {
+          throw this.error(new TomlError("Can't redefine existing key"))
+        }
+        target = target[kw] = target[kw] || Table()
+      }
+      if (hasKey(target, finalKey)) {
+        throw this.error(new TomlError("Can't redefine existing key"))
+      }
+      target[_declared] = true
+      // unbox our numbers
+      if (isInteger(kv.value) || isFloat(kv.value)) {
+        target[finalKey] = kv.value.valueOf()
+      } else {
+        target[finalKey] = kv.value
+      }
+      return this.goto(this.parseWhitespaceToEOL)
+    }
+
+    /* ASSSIGNMENT expression, key = value possibly inside an inline table */
+    parseAssign () {
+      return this.callNow(this.parseKeyword, this.recordAssignKeyword)
+    }
+    recordAssignKeyword (key) {
+      if (this.state.resultTable) {
+        this.state.resultTable.push(key)
+      } else {
+        this.state.resultTable = [key]
+      }
+      return this.goto(this.parseAssignKeywordPreDot)
+    }
+    parseAssignKeywordPreDot () {
+      if (this.char === CHAR_PERIOD) {
+        return this.next(this.parseAssignKeywordPostDot)
+      } else if (this.char !== CHAR_SP && this.char !== CTRL_I) {
+        return this.goto(this.parseAssignEqual)
+      }
+    }
+    parseAssignKeywordPostDot () {
+      if (this.char !== CHAR_SP && this.char !== CTRL_I) {
+        return this.callNow(this.parseKeyword, this.recordAssignKeyword)
+      }
+    }
+
+    parseAssignEqual () {
+      if (this.char === CHAR_EQUALS) {
+        return this.next(this.parseAssignPreValue)
+      } else {
+        throw this.error(new TomlError('Invalid character, expected "="'))
+      }
+    }
+    parseAssignPreValue () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else {
+        return this.callNow(this.parseValue, this.recordAssignValue)
+      }
+    }
+    recordAssignValue (value) {
+      return this.returnNow({key: this.state.resultTable, value: value})
+    }
+
+    /* COMMENTS: #...eol */
+    parseComment () {
+      do {
+        if (this.char === Parser.END || this.char === CTRL_J) {
+          return this.return()
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I)) {
+          throw this.errorControlCharIn('comments')
+        }
+      } while (this.nextChar())
+    }
+
+    /* TABLES AND LISTS, [foo] and [[foo]] */
+    parseTableOrList () {
+      if (this.char === CHAR_LSQB) {
+        this.next(this.parseList)
+      } else {
+        return this.goto(this.parseTable)
+      }
+    }
+
+    /* TABLE [foo.bar.baz] */
+    parseTable () {
+      this.ctx = this.obj
+      return this.goto(this.parseTableNext)
+    }
+    parseTableNext () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else {
+        return this.callNow(this.parseKeyword, this.parseTableMore)
+      }
+    }
+    parseTableMore (keyword) {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === CHAR_RSQB) {
+        if (hasKey(this.ctx, keyword) && (!isTable(this.ctx[keyword]) || this.ctx[keyword][_declared])) {
+          throw this.error(new TomlError("Can't redefine existing key"))
+        } else {
+          this.ctx = this.ctx[keyword] = this.ctx[keyword] || Table()
+          this.ctx[_declared] = true
+        }
+        return this.next(this.parseWhitespaceToEOL)
+      } else if (this.char === CHAR_PERIOD) {
+        if (!hasKey(this.ctx, keyword)) {
+          this.ctx = this.ctx[keyword] = Table()
+        } else if (isTable(this.ctx[keyword])) {
+          this.ctx = this.ctx[keyword]
+        } else if (isList(this.ctx[keyword])) {
+          this.ctx = this.ctx[keyword][this.ctx[keyword].length - 1]
+        } else {
+          throw this.error(new TomlError("Can't redefine existing key"))
+        }
+        return this.next(this.parseTableNext)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected whitespace, . or ]'))
+      }
+    }
+
+    /* LIST [[a.b.c]] */
+    parseList () {
+      this.ctx = this.obj
+      return this.goto(this.parseListNext)
+    }
+    parseListNext () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else {
+        return this.callNow(this.parseKeyword, this.parseListMore)
+      }
+    }
+    parseListMore (keyword) {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === CHAR_RSQB) {
+        if (!hasKey(this.ctx, keyword)) {
+          this.ctx[keyword] = List()
+        }
+        if (isInlineList(this.ctx[keyword])) {
+          throw this.error(new TomlError("Can't extend an inline array"))
+        } else if (isList(this.ctx[keyword])) {
+          const next = Table()
+          this.ctx[keyword].push(next)
+          this.ctx = next
+        } else {
+          throw this.error(new TomlError("Can't redefine an existing key"))
+        }
+        return this.next(this.parseListEnd)
+      } else if (this.char === CHAR_PERIOD) {
+        if (!hasKey(this.ctx, keyword)) {
+          this.ctx = this.ctx[keyword] = Table()
+        } else if (isInlineList(this.ctx[keyword])) {
+          throw this.error(new TomlError("Can't extend an inline array"))
+        } else if (isInlineTable(this.ctx[keyword])) {
+          throw this.error(new TomlError("Can't extend an inline table"))
+        } else if (isList(this.ctx[keyword])) {
+          this.ctx = this.ctx[keyword][this.ctx[keyword].length - 1]
+        } else if (isTable(this.ctx[keyword])) {
+          this.ctx = this.ctx[keyword]
+        } else {
+          throw this.error(new TomlError("Can't redefine an existing key"))
+        }
+        return this.next(this.parseListNext)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected whitespace, . or ]'))
+      }
+    }
+    parseListEnd (keyword) {
+      if (this.char === CHAR_RSQB) {
+        return this.next(this.parseWhitespaceToEOL)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected whitespace, . or ]'))
+      }
+    }
+
+    /* VALUE string, number, boolean, inline list, inline object */
+    parseValue () {
+      if (this.char === Parser.END) {
+        throw this.error(new TomlError('Key without value'))
+      } else if (this.char === CHAR_QUOT) {
+        return this.next(this.parseDoubleString)
+      } if (this.char === CHAR_APOS) {
+        return this.next(this.parseSingleString)
+      } else if (this.char === CHAR_HYPHEN || this.char === CHAR_PLUS) {
+        return this.goto(this.parseNumberSign)
+      } else if (this.char === CHAR_i) {
+        return this.next(this.parseInf)
+      } else if (this.char === CHAR_n) {
+        return this.next(this.parseNan)
+      } else if (isDigit(this.char)) {
+        return this.goto(this.parseNumberOrDateTime)
+      } else if (this.char === CHAR_t || this.char === CHAR_f) {
+        return this.goto(this.parseBoolean)
+      } else if (this.char === CHAR_LSQB) {
+        return this.call(this.parseInlineList, this.recordValue)
+      } else if (this.char === CHAR_LCUB) {
+        return this.call(this.parseInlineTable, this.recordValue)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expecting string, number, datetime, boolean, inline array or inline table'))
+      }
+    }
+    recordValue (value) {
+      return this.returnNow(value)
+    }
+
+    parseInf () {
+      if (this.char === CHAR_n) {
+        return this.next(this.parseInf2)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected "inf", "+inf" or "-inf"'))
+      }
+    }
+    parseInf2 () {
+      if (this.char === CHAR_f) {
+        if (this.state.buf === '-') {
+          return this.return(-Infinity)
+        } else {
+          return this.return(Infinity)
+        }
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected "inf", "+inf" or "-inf"'))
+      }
+    }
+
+    parseNan () {
+      if (this.char === CHAR_a) {
+        return this.next(this.parseNan2)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected "nan"'))
+      }
+    }
+    parseNan2 () {
+      if (this.char === CHAR_n) {
+        return this.return(NaN)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected "nan"'))
+      }
+    }
+
+    /* KEYS, barewords or basic, literal, or dotted */
+    parseKeyword () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseBasicString)
+      } else if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralString)
+      } else {
+        return this.goto(this.parseBareKey)
+      }
+    }
+
+    /* KEYS: barewords */
+    parseBareKey () {
+      do {
+        if (this.char === Parser.END) {
+          throw this.error(new TomlError('Key ended without value'))
+        } else if (isAlphaNumHyphen(this.char)) {
+          this.consume()
+        } else if (this.state.buf.length === 0) {
+          throw this.error(new TomlError('Empty bare keys are not allowed'))
+        } else {
+          return this.returnNow()
+        }
+      } while (this.nextChar())
+    }
+
+    /* STRINGS, single quoted (literal) */
+    parseSingleString () {
+      if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralMultiStringMaybe)
+      } else {
+        return this.goto(this.parseLiteralString)
+      }
+    }
+    parseLiteralString () {
+      do {
+        if (this.char === CHAR_APOS) {
+          return this.return()
+        } else if (this.atEndOfLine()) {
+          throw this.error(new TomlError('Unterminated string'))
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I)) {
+          throw this.errorControlCharIn('strings')
+        } else {
+          this.consume()
+        }
+      } while (this.nextChar())
+    }
+    parseLiteralMultiStringMaybe () {
+      if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralMultiString)
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseLiteralMultiString () {
+      if (this.char === CTRL_M) {
+        return null
+      } else if (this.char === CTRL_J) {
+        return this.next(this.parseLiteralMultiStringContent)
+      } else {
+        return this.goto(this.parseLiteralMultiStringContent)
+      }
+    }
+    parseLiteralMultiStringContent () {
+      do {
+        if (this.char === CHAR_APOS) {
+          return this.next(this.parseLiteralMultiEnd)
+        } else if (this.char === Parser.END) {
+          throw this.error(new TomlError('Unterminated multi-line string'))
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I && this.char !== CTRL_J && this.char !== CTRL_M)) {
+          throw this.errorControlCharIn('strings')
+        } else {
+          this.consume()
+        }
+      } while (this.nextChar())
+    }
+    parseLiteralMultiEnd () {
+      if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralMultiEnd2)
+      } else {
+        this.state.buf += "'"
+        return this.goto(this.parseLiteralMultiStringContent)
+      }
+    }
+    parseLiteralMultiEnd2 () {
+      if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralMultiEnd3)
+      } else {
+        this.state.buf += "''"
+        return this.goto(this.parseLiteralMultiStringContent)
+      }
+    }
+    parseLiteralMultiEnd3 () {
+      if (this.char === CHAR_APOS) {
+        this.state.buf += "'"
+        return this.next(this.parseLiteralMultiEnd4)
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseLiteralMultiEnd4 () {
+      if (this.char === CHAR_APOS) {
+        this.state.buf += "'"
+        return this.return()
+      } else {
+        return this.returnNow()
+      }
+    }
+
+    /* STRINGS double quoted */
+    parseDoubleString () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseMultiStringMaybe)
+      } else {
+        return this.goto(this.parseBasicString)
+      }
+    }
+    parseBasicString () {
+      do {
+        if (this.char === CHAR_BSOL) {
+          return this.call(this.parseEscape, this.recordEscapeReplacement)
+        } else if (this.char === CHAR_QUOT) {
+          return this.return()
+        } else if (this.atEndOfLine()) {
+          throw this.error(new TomlError('Unterminated string'))
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I)) {
+          throw this.errorControlCharIn('strings')
+        } else {
+          this.consume()
+        }
+      } while (this.nextChar())
+    }
+    recordEscapeReplacement (replacement) {
+      this.state.buf += replacement
+      return this.goto(this.parseBasicString)
+    }
+    parseMultiStringMaybe () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseMultiString)
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseMultiString () {
+      if (this.char === CTRL_M) {
+        return null
+      } else if (this.char === CTRL_J) {
+        return this.next(this.parseMultiStringContent)
+      } else {
+        return this.goto(this.parseMultiStringContent)
+      }
+    }
+    parseMultiStringContent () {
+      do {
+        if (this.char === CHAR_BSOL) {
+          return this.call(this.parseMultiEscape, this.recordMultiEscapeReplacement)
+        } else if (this.char === CHAR_QUOT) {
+          return this.next(this.parseMultiEnd)
+        } else if (this.char === Parser.END) {
+          throw this.error(new TomlError('Unterminated multi-line string'))
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I && this.char !== CTRL_J && this.char !== CTRL_M)) {
+          throw this.errorControlCharIn('strings')
+        } else {
+          this.consume()
+        }
+      } while (this.nextChar())
+    }
+    errorControlCharIn (type) {
+      let displayCode = '\\u00'
+      if (this.char < 16) {
+        displayCode += '0'
+      }
+      displayCode += this.char.toString(16)
+
+      return this.error(new TomlError(`Control characters (codes < 0x1f and 0x7f) are not allowed in ${type}, use ${displayCode} instead`))
+    }
+    recordMultiEscapeReplacement (replacement) {
+      this.state.buf += replacement
+      return this.goto(this.parseMultiStringContent)
+    }
+    parseMultiEnd () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseMultiEnd2)
+      } else {
+        this.state.buf += '"'
+        return this.goto(this.parseMultiStringContent)
+      }
+    }
+    parseMultiEnd2 () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseMultiEnd3)
+      } else {
+        this.state.buf += '""'
+        return this.goto(this.parseMultiStringContent)
+      }
+    }
+    parseMultiEnd3 () {
+      if (this.char === CHAR_QUOT) {
+        this.state.buf += '"'
+        return this.next(this.parseMultiEnd4)
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseMultiEnd4 () {
+      if (this.char === CHAR_QUOT) {
+        this.state.buf += '"'
+        return this.return()
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseMultiEscape () {
+      if (this.char === CTRL_M || this.char === CTRL_J) {
+        return this.next(this.parseMultiTrim)
+      } else if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return this.next(this.parsePreMultiTrim)
+      } else {
+        return this.goto(this.parseEscape)
+      }
+    }
+    parsePreMultiTrim () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === CTRL_M || this.char === CTRL_J) {
+        return this.next(this.parseMultiTrim)
+      } else {
+        throw this.error(new TomlError("Can't escape whitespace"))
+      }
+    }
+    parseMultiTrim () {
+      // explicitly whitespace here, END should follow the same path as chars
+      if (this.char === CTRL_J || this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M) {
+        return null
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseEscape () {
+      if (this.char in escapes) {
+        return this.return(escapes[this.char])
+      } else if (this.char === CHAR_u) {
+        return this.call(this.parseSmallUnicode, this.parseUnicodeReturn)
+      } else if (this.char === CHAR_U) {
+        return this.call(this.parseLargeUnicode, this.parseUnicodeReturn)
+      } else {
+        throw this.error(new TomlError('Unknown escape character: ' + this.char))
+      }
+    }
+    parseUnicodeReturn (char) {
+      try {
+        const codePoint = parseInt(char, 16)
+        if (codePoint >= SURROGATE_FIRST && codePoint <= SURROGATE_LAST) {
+          throw this.error(new TomlError('Invalid unicode, character in range 0xD800 - 0xDFFF is reserved'))
+        }
+        return this.returnNow(String.fromCodePoint(codePoint))
+      } catch (err) {
+        throw this.error(TomlError.wrap(err))
+      }
+    }
+    parseSmallUnicode () {
+      if (!isHexit(this.char)) {
+        throw this.error(new TomlError('Invalid character in unicode sequence, expected hex'))
+      } else {
+        this.consume()
+        if (this.state.buf.length >= 4) return this.return()
+      }
+    }
+    parseLargeUnicode () {
+      if (!isHexit(this.char)) {
+        throw this.error(new TomlError('Invalid character in unicode sequence, expected hex'))
+      } else {
+        this.consume()
+        if (this.state.buf.length >= 8) return this.return()
+      }
+    }
+
+    /* NUMBERS */
+    parseNumberSign () {
+      this.consume()
+      return this.next(this.parseMaybeSignedInfOrNan)
+    }
+    parseMaybeSignedInfOrNan () {
+      if (this.char === CHAR_i) {
+        return this.next(this.parseInf)
+      } else if (this.char === CHAR_n) {
+        return this.next(this.parseNan)
+      } else {
+        return this.callNow(this.parseNoUnder, this.parseNumberIntegerStart)
+      }
+    }
+    parseNumberIntegerStart () {
+      if (this.char === CHAR_0) {
+        this.consume()
+        return this.next(this.parseNumberIntegerExponentOrDecimal)
+      } else {
+        return this.goto(this.parseNumberInteger)
+      }
+    }
+    parseNumberIntegerExponentOrDecimal () {
+      if (this.char === CHAR_PERIOD) {
+        this.consume()
+        return this.call(this.parseNoUnder, this.parseNumberFloat)
+      } else if (this.char === CHAR_E || this.char === CHAR_e) {
+        this.consume()
+        return this.next(this.parseNumberExponentSign)
+      } else {
+        return this.returnNow(Integer(this.state.buf))
+      }
+    }
+    parseNumberInteger () {
+      if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnder)
+      } else if (this.char === CHAR_E || this.char === CHAR_e) {
+        this.consume()
+        return this.next(this.parseNumberExponentSign)
+      } else if (this.char === CHAR_PERIOD) {
+        this.consume()
+        return this.call(this.parseNoUnder, this.parseNumberFloat)
+      } else {
+        const result = Integer(this.state.buf)
+        /* istanbul ignore if */
+        if (result.isNaN()) {
+          throw this.error(new TomlError('Invalid number'))
+        } else {
+          return this.returnNow(result)
+        }
+      }
+    }
+    parseNoUnder () {
+      if (this.char === CHAR_LOWBAR || this.char === CHAR_PERIOD || this.char === CHAR_E || this.char === CHAR_e) {
+        throw this.error(new TomlError('Unexpected character, expected digit'))
+      } else if (this.atEndOfWord()) {
+        throw this.error(new TomlError('Incomplete number'))
+      }
+      return this.returnNow()
+    }
+    parseNoUnderHexOctBinLiteral () {
+      if (this.char === CHAR_LOWBAR || this.char === CHAR_PERIOD) {
+        throw this.error(new TomlError('Unexpected character, expected digit'))
+      } else if (this.atEndOfWord()) {
+        throw this.error(new TomlError('Incomplete number'))
+      }
+      return this.returnNow()
+    }
+    parseNumberFloat () {
+      if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnder, this.parseNumberFloat)
+      } else if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_E || this.char === CHAR_e) {
+        this.consume()
+        return this.next(this.parseNumberExponentSign)
+      } else {
+        return this.returnNow(Float(this.state.buf))
+      }
+    }
+    parseNumberExponentSign () {
+      if (isDigit(this.char)) {
+        return this.goto(this.parseNumberExponent)
+      } else if (this.char === CHAR_HYPHEN || this.char === CHAR_PLUS) {
+        this.consume()
+        this.call(this.parseNoUnder, this.parseNumberExponent)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected -, + or digit'))
+      }
+    }
+    parseNumberExponent () {
+      if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnder)
+      } else {
+        return this.returnNow(Float(this.state.buf))
+      }
+    }
+
+    /* NUMBERS or DATETIMES  */
+    parseNumberOrDateTime () {
+      if (this.char === CHAR_0) {
+        this.consume()
+        return this.next(this.parseNumberBaseOrDateTime)
+      } else {
+        return this.goto(this.parseNumberOrDateTimeOnly)
+      }
+    }
+    parseNumberOrDateTimeOnly () {
+      // note, if two zeros are in a row then it MUST be a date
+      if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnder, this.parseNumberInteger)
+      } else if (isDigit(this.char)) {
+        this.consume()
+        if (this.state.buf.length > 4) this.next(this.parseNumberInteger)
+      } else if (this.char === CHAR_E || this.char === CHAR_e) {
+        this.consume()
+        return this.next(this.parseNumberExponentSign)
+      } else if (this.char === CHAR_PERIOD) {
+        this.consume()
+        return this.call(this.parseNoUnder, this.parseNumberFloat)
+      } else if (this.char === CHAR_HYPHEN) {
+        return this.goto(this.parseDateTime)
+      } else if (this.char === CHAR_COLON) {
+        return this.goto(this.parseOnlyTimeHour)
+      } else {
+        return this.returnNow(Integer(this.state.buf))
+      }
+    }
+    parseDateTimeOnly () {
+      if (this.state.buf.length < 4) {
+        if (isDigit(this.char)) {
+          return this.consume()
+        } else if (this.char === CHAR_COLON) {
+          return this.goto(this.parseOnlyTimeHour)
+        } else {
+          throw this.error(new TomlError('Expected digit while parsing year part of a date'))
+        }
+      } else {
+        if (this.char === CHAR_HYPHEN) {
+          return this.goto(this.parseDateTime)
+        } else {
+          throw this.error(new TomlError('Expected hyphen (-) while parsing year part of date'))
+        }
+      }
+    }
+    parseNumberBaseOrDateTime () {
+      if (this.char === CHAR_b) {
+        this.consume()
+        return this.call(this.parseNoUnderHexOctBinLiteral, this.parseIntegerBin)
+      } else if (this.char === CHAR_o) {
+        this.consume()
+        return this.call(this.parseNoUnderHexOctBinLiteral, this.parseIntegerOct)
+      } else if (this.char === CHAR_x) {
+        this.consume()
+        return this.call(this.parseNoUnderHexOctBinLiteral, this.parseIntegerHex)
+      } else if (this.char === CHAR_PERIOD) {
+        return this.goto(this.parseNumberInteger)
+      } else if (isDigit(this.char)) {
+        return this.goto(this.parseDateTimeOnly)
+      } else {
+        return this.returnNow(Integer(this.state.buf))
+      }
+    }
+    parseIntegerHex () {
+      if (isHexit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnderHexOctBinLiteral)
+      } else {
+        const result = Integer(this.state.buf)
+        /* istanbul ignore if */
+        if (result.isNaN()) {
+          throw this.error(new TomlError('Invalid number'))
+        } else {
+          return this.returnNow(result)
+        }
+      }
+    }
+    parseIntegerOct () {
+      if (isOctit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnderHexOctBinLiteral)
+      } else {
+        const result = Integer(this.state.buf)
+        /* istanbul ignore if */
+        if (result.isNaN()) {
+          throw this.error(new TomlError('Invalid number'))
+        } else {
+          return this.returnNow(result)
+        }
+      }
+    }
+    parseIntegerBin () {
+      if (isBit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnderHexOctBinLiteral)
+      } else {
+        const result = Integer(this.state.buf)
+        /* istanbul ignore if */
+        if (result.isNaN()) {
+          throw this.error(new TomlError('Invalid number'))
+        } else {
+          return this.returnNow(result)
+        }
+      }
+    }
+
+    /* DATETIME */
+    parseDateTime () {
+      // we enter here having just consumed the year and about to consume the hyphen
+      if (this.state.buf.length < 4) {
+        throw this.error(new TomlError('Years less than 1000 must be zero padded to four characters'))
+      }
+      this.state.result = this.state.buf
+      this.state.buf = ''
+      return this.next(this.parseDateMonth)
+    }
+    parseDateMonth () {
+      if (this.char === CHAR_HYPHEN) {
+        if (this.state.buf.length < 2) {
+          throw this.error(new TomlError('Months less than 10 must be zero padded to two characters'))
+        }
+        this.state.result += '-' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseDateDay)
+      } else if (isDigit(this.char)) {
+        this.consume()
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+    parseDateDay () {
+      if (this.char === CHAR_T || this.char === CHAR_SP) {
+        if (this.state.buf.length < 2) {
+          throw this.error(new TomlError('Days less than 10 must be zero padded to two characters'))
+        }
+        this.state.result += '-' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseStartTimeHour)
+      } else if (this.atEndOfWord()) {
+        return this.returnNow(createDate(this.state.result + '-' + this.state.buf))
+      } else if (isDigit(this.char)) {
+        this.consume()
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+    parseStartTimeHour () {
+      if (this.atEndOfWord()) {
+        return this.returnNow(createDate(this.state.result))
+      } else {
+        return this.goto(this.parseTimeHour)
+      }
+    }
+    parseTimeHour () {
+      if (this.char === CHAR_COLON) {
+        if (this.state.buf.length < 2) {
+          throw this.error(new TomlError('Hours less than 10 must be zero padded to two characters'))
+        }
+        this.state.result += 'T' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseTimeMin)
+      } else if (isDigit(this.char)) {
+        this.consume()
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+    parseTimeMin () {
+      if (this.state.buf.length < 2 && isDigit(this.char)) {
+        this.consume()
+      } else if (this.state.buf.length === 2 && this.char === CHAR_COLON) {
+        this.state.result += ':' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseTimeSec)
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+    parseTimeSec () {
+      if (isDigit(this.char)) {
+        this.consume()
+        if (this.state.buf.length === 2) {
+          this.state.result += ':' + this.state.buf
+          this.state.buf = ''
+          return this.next(this.parseTimeZoneOrFraction)
+        }
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+
+    parseOnlyTimeHour () {
+      /* istanbul ignore else */
+      if (this.char === CHAR_COLON) {
+        if (this.state.buf.length < 2) {
+          throw this.error(new TomlError('Hours less than 10 must be zero padded to two characters'))
+        }
+        this.state.result = this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseOnlyTimeMin)
+      } else {
+        throw this.error(new TomlError('Incomplete time'))
+      }
+    }
+    parseOnlyTimeMin () {
+      if (this.state.buf.length < 2 && isDigit(this.char)) {
+        this.consume()
+      } else if (this.state.buf.length === 2 && this.char === CHAR_COLON) {
+        this.state.result += ':' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseOnlyTimeSec)
+      } else {
+        throw this.error(new TomlError('Incomplete time'))
+      }
+    }
+    parseOnlyTimeSec () {
+      if (isDigit(this.char)) {
+        this.consume()
+        if (this.state.buf.length === 2) {
+          return this.next(this.parseOnlyTimeFractionMaybe)
+        }
+      } else {
+        throw this.error(new TomlError('Incomplete time'))
+      }
+    }
+    parseOnlyTimeFractionMaybe () {
+      this.state.result += ':' + this.state.buf
+      if (this.char === CHAR_PERIOD) {
+        this.state.buf = ''
+        this.next(this.parseOnlyTimeFraction)
+      } else {
+        return this.return(createTime(this.state.result))
+      }
+    }
+    parseOnlyTimeFraction () {
+      if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.atEndOfWord()) {
+        if (this.state.buf.length === 0) throw this.error(new TomlError('Expected digit in milliseconds'))
+        return this.returnNow(createTime(this.state.result + '.' + this.state.buf))
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected period (.), minus (-), plus (+) or Z'))
+      }
+    }
+
+    parseTimeZoneOrFraction () {
+      if (this.char === CHAR_PERIOD) {
+        this.consume()
+        this.next(this.parseDateTimeFraction)
+      } else if (this.char === CHAR_HYPHEN || this.char === CHAR_PLUS) {
+        this.consume()
+        this.next(this.parseTimeZoneHour)
+      } else if (this.char === CHAR_Z) {
+        this.consume()
+        return this.return(createDateTime(this.state.result + this.state.buf))
+      } else if (this.atEndOfWord()) {
+        return this.returnNow(createDateTimeFloat(this.state.result + this.state.buf))
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected period (.), minus (-), plus (+) or Z'))
+      }
+    }
+    parseDateTimeFraction () {
+      if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.state.buf.length === 1) {
+        throw this.error(new TomlError('Expected digit in milliseconds'))
+      } else if (this.char === CHAR_HYPHEN || this.char === CHAR_PLUS) {
+        this.consume()
+        this.next(this.parseTimeZoneHour)
+      } else if (this.char === CHAR_Z) {
+        this.consume()
+        return this.return(createDateTime(this.state.result + this.state.buf))
+      } else if (this.atEndOfWord()) {
+        return this.returnNow(createDateTimeFloat(this.state.result + this.state.buf))
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected period (.), minus (-), plus (+) or Z'))
+      }
+    }
+    parseTimeZoneHour () {
+      if (isDigit(this.char)) {
+        this.consume()
+        // FIXME: No more regexps
+        if (/\d\d$/.test(this.state.buf)) return this.next(this.parseTimeZoneSep)
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected digit'))
+      }
+    }
+    parseTimeZoneSep () {
+      if (this.char === CHAR_COLON) {
+        this.consume()
+        this.next(this.parseTimeZoneMin)
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected colon'))
+      }
+    }
+    parseTimeZoneMin () {
+      if (isDigit(this.char)) {
+        this.consume()
+        if (/\d\d$/.test(this.state.buf)) return this.return(createDateTime(this.state.result + this.state.buf))
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected digit'))
+      }
+    }
+
+    /* BOOLEAN */
+    parseBoolean () {
+      /* istanbul ignore else */
+      if (this.char === CHAR_t) {
+        this.consume()
+        return this.next(this.parseTrue_r)
+      } else if (this.char === CHAR_f) {
+        this.consume()
+        return this.next(this.parseFalse_a)
+      }
+    }
+    parseTrue_r () {
+      if (this.char === CHAR_r) {
+        this.consume()
+        return this.next(this.parseTrue_u)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+    parseTrue_u () {
+      if (this.char === CHAR_u) {
+        this.consume()
+        return this.next(this.parseTrue_e)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+    parseTrue_e () {
+      if (this.char === CHAR_e) {
+        return this.return(true)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    parseFalse_a () {
+      if (this.char === CHAR_a) {
+        this.consume()
+        return this.next(this.parseFalse_l)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    parseFalse_l () {
+      if (this.char === CHAR_l) {
+        this.consume()
+        return this.next(this.parseFalse_s)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    parseFalse_s () {
+      if (this.char === CHAR_s) {
+        this.consume()
+        return this.next(this.parseFalse_e)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    parseFalse_e () {
+      if (this.char === CHAR_e) {
+        return this.return(false)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    /* INLINE LISTS */
+    parseInlineList () {
+      if (this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M || this.char === CTRL_J) {
+        return null
+      } else if (this.char === Parser.END) {
+        throw this.error(new TomlError('Unterminated inline array'))
+      } else if (this.char === CHAR_NUM) {
+        return this.call(this.parseComment)
+      } else if (this.char === CHAR_RSQB) {
+        return this.return(this.state.resultArr || InlineList())
+      } else {
+        return this.callNow(this.parseValue, this.recordInlineListValue)
+      }
+    }
+    recordInlineListValue (value) {
+      if (!this.state.resultArr) {
+        this.state.resultArr = InlineList(tomlType(value))
+      }
+      if (isFloat(value) || isInteger(value)) {
+        // unbox now that we've verified they're ok
+        this.state.resultArr.push(value.valueOf())
+      } else {
+        this.state.resultArr.push(value)
+      }
+      return this.goto(this.parseInlineListNext)
+    }
+    parseInlineListNext () {
+      if (this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M || this.char === CTRL_J) {
+        return null
+      } else if (this.char === CHAR_NUM) {
+        return this.call(this.parseComment)
+      } else if (this.char === CHAR_COMMA) {
+        return this.next(this.parseInlineList)
+      } else if (this.char === CHAR_RSQB) {
+        return this.goto(this.parseInlineList)
+      } else {
+        throw this.error(new TomlError('Invalid character, expected whitespace, comma (,) or close bracket (])'))
+      }
+    }
+
+    /* INLINE TABLE */
+    parseInlineTable () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === Parser.END || this.char === CHAR_NUM || this.char === CTRL_J || this.char === CTRL_M) {
+        throw this.error(new TomlError('Unterminated inline array'))
+      } else if (this.char === CHAR_RCUB) {
+        return this.return(this.state.resultTable || InlineTable())
+      } else {
+        if (!this.state.resultTable) this.state.resultTable = InlineTable()
+        return this.callNow(this.parseAssign, this.recordInlineTableValue)
+      }
+    }
+    recordInlineTableValue (kv) {
+      let target = this.state.resultTable
+      let finalKey = kv.key.pop()
+      for (let kw of kv.key) {
+        if (hasKey(target, kw) && (!isTable(target[kw]) || target[kw][_declared])) {
+          throw this.error(new TomlError("Can't redefine existing key"))
+        }
+        target = target[kw] = target[kw] || Table()
+      }
+      if (hasKey(target, finalKey)) {
+        throw this.error(new TomlError("Can't redefine existing key"))
+      }
+      if (isInteger(kv.value) || isFloat(kv.value)) {
+        target[finalKey] = kv.value.valueOf()
+      } else {
+        target[finalKey] = kv.value
+      }
+      return this.goto(this.parseInlineTableNext)
+    }
+    parseInlineTableNext () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === Parser.END || this.char === CHAR_NUM || this.char === CTRL_J || this.char === CTRL_M) {
+        throw this.error(new TomlError('Unterminated inline array'))
+      } else if (this.char === CHAR_COMMA) {
+        return this.next(this.parseInlineTablePostComma)
+      } else if (this.char === CHAR_RCUB) {
+        return this.goto(this.parseInlineTable)
+      } else {
+        throw this.error(new TomlError('Invalid character, expected whitespace, comma (,) or close bracket (])'))
+      }
+    }
+    parseInlineTablePostComma () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === Parser.END || this.char === CHAR_NUM || this.char === CTRL_J || this.char === CTRL_M) {
+        throw this.error(new TomlError('Unterminated inline array'))
+      } else if (this.char === CHAR_COMMA) {
+        throw this.error(new TomlError('Empty elements in inline tables are not permitted'))
+      } else if (this.char === CHAR_RCUB) {
+        throw this.error(new TomlError('Trailing commas in inline tables are not permitted'))
+      } else {
+        return this.goto(this.parseInlineTable)
+      }
+    }
+  }
+  return TOMLParser
+}
+
+
+/***/ }),
+
+/***/ 72:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = parseAsync
+
+const TOMLParser = __nccwpck_require__(862)
+const prettyError = __nccwpck_require__(349)
+
+function parseAsync (str, opts) {
+  if (!opts) opts = {}
+  const index = 0
+  const blocksize = opts.blocksize || 40960
+  const parser = new TOMLParser()
+  return new Promise((resolve, reject) => {
+    setImmediate(parseAsyncNext, index, blocksize, resolve, reject)
+  })
+  function parseAsyncNext (index, blocksize, resolve, reject) {
+    if (index >= str.length) {
+      try {
+        return resolve(parser.finish())
+      } catch (err) {
+        return reject(prettyError(err, str))
+      }
+    }
+    try {
+      parser.parse(str.slice(index, index + blocksize))
+      setImmediate(parseAsyncNext, index + blocksize, blocksize, resolve, reject)
+    } catch (err) {
+      reject(prettyError(err, str))
+    }
+  }
+}
+
+
+/***/ }),
+
+/***/ 349:
+/***/ ((module) => {
+
+
+module.exports = prettyError
+
+function prettyError (err, buf) {
+  /* istanbul ignore if */
+  if (err.pos == null || err.line == null) return err
+  let msg = err.message
+  msg += ` at row ${err.line + 1}, col ${err.col + 1}, pos ${err.pos}:\n`
+
+  /* istanbul ignore else */
+  if (buf && buf.split) {
+    const lines = buf.split(/\n/)
+    const lineNumWidth = String(Math.min(lines.length, err.line + 3)).length
+    let linePadding = ' '
+    while (linePadding.length < lineNumWidth) linePadding += ' '
+    for (let ii = Math.max(0, err.line - 1); ii < Math.min(lines.length, err.line + 2); ++ii) {
+      let lineNum = String(ii + 1)
+      if (lineNum.length < lineNumWidth) lineNum = ' ' + lineNum
+      if (err.line === ii) {
+        msg += lineNum + '> ' + lines[ii] + '\n'
+        msg += linePadding + '  '
+        for (let hh = 0; hh < err.col; ++hh) {
+          msg += ' '
+        }
+        msg += '^\n'
+      } else {
+        msg += lineNum + ': ' + lines[ii] + '\n'
+      }
+    }
+  }
+  err.message = msg + '\n'
+  return err
+}
+
+
+/***/ }),
+
+/***/ 874:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = parseStream
+
+const stream = __nccwpck_require__(203)
+const TOMLParser = __nccwpck_require__(862)
+
+function parseStream (stm) {
+  if (stm) {
+    return parseReadable(stm)
+  } else {
+    return parseTransform(stm)
+  }
+}
+
+function parseReadable (stm) {
+  const parser = new TOMLParser()
+  stm.setEncoding('utf8')
+  return new Promise((resolve, reject) => {
+    let readable
+    let ended = false
+    let errored = false
+    function finish () {
+      ended = true
+      if (readable) return
+      try {
+        resolve(parser.finish())
+      } catch (err) {
+        reject(err)
+      }
+    }
+    function error (err) {
+      errored = true
+      reject(err)
+    }
+    stm.once('end', finish)
+    stm.once('error', error)
+    readNext()
+
+    function readNext () {
+      readable = true
+      let data
+      while ((data = stm.read()) !== null) {
+        try {
+          parser.parse(data)
+        } catch (err) {
+          return error(err)
+        }
+      }
+      readable = false
+      /* istanbul ignore if */
+      if (ended) return finish()
+      /* istanbul ignore if */
+      if (errored) return
+      stm.once('readable', readNext)
+    }
+  })
+}
+
+function parseTransform () {
+  const parser = new TOMLParser()
+  return new stream.Transform({
+    objectMode: true,
+    transform (chunk, encoding, cb) {
+      try {
+        parser.parse(chunk.toString(encoding))
+      } catch (err) {
+        this.emit('error', err)
+      }
+      cb()
+    },
+    flush (cb) {
+      try {
+        this.push(parser.finish())
+      } catch (err) {
+        this.emit('error', err)
+      }
+      cb()
+    }
+  })
+}
+
+
+/***/ }),
+
+/***/ 171:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = parseString
+
+const TOMLParser = __nccwpck_require__(862)
+const prettyError = __nccwpck_require__(349)
+
+function parseString (str) {
+  if (global.Buffer && global.Buffer.isBuffer(str)) {
+    str = str.toString('utf8')
+  }
+  const parser = new TOMLParser()
+  try {
+    parser.parse(str)
+    return parser.finish()
+  } catch (err) {
+    throw prettyError(err, str)
+  }
+}
+
+
+/***/ }),
+
+/***/ 185:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = __nccwpck_require__(171)
+module.exports.async = __nccwpck_require__(72)
+module.exports.stream = __nccwpck_require__(874)
+module.exports.prettyError = __nccwpck_require__(349)
+
+
+/***/ }),
+
+/***/ 887:
+/***/ ((module) => {
+
+
+module.exports = stringify
+module.exports.value = stringifyInline
+
+function stringify (obj) {
+  if (obj === null) throw typeError('null')
+  if (obj === void (0)) throw typeError('undefined')
+  if (typeof obj !== 'object') throw typeError(typeof obj)
+
+  if (typeof obj.toJSON === 'function') obj = obj.toJSON()
+  if (obj == null) return null
+  const type = tomlType(obj)
+  if (type !== 'table') throw typeError(type)
+  return stringifyObject('', '', obj)
+}
+
+function typeError (type) {
+  return new Error('Can only stringify objects, not ' + type)
+}
+
+function getInlineKeys (obj) {
+  return Object.keys(obj).filter(key => isInline(obj[key]))
+}
+function getComplexKeys (obj) {
+  return Object.keys(obj).filter(key => !isInline(obj[key]))
+}
+
+function toJSON (obj) {
+  let nobj = Array.isArray(obj) ? [] : Object.prototype.hasOwnProperty.call(obj, '__proto__') ? {['__proto__']: undefined} : {}
+  for (let prop of Object.keys(obj)) {
+    if (obj[prop] && typeof obj[prop].toJSON === 'function' && !('toISOString' in obj[prop])) {
+      nobj[prop] = obj[prop].toJSON()
+    } else {
+      nobj[prop] = obj[prop]
+    }
+  }
+  return nobj
+}
+
+function stringifyObject (prefix, indent, obj) {
+  obj = toJSON(obj)
+  let inlineKeys
+  let complexKeys
+  inlineKeys = getInlineKeys(obj)
+  complexKeys = getComplexKeys(obj)
+  const result = []
+  const inlineIndent = indent || ''
+  inlineKeys.forEach(key => {
+    var type = tomlType(obj[key])
+    if (type !== 'undefined' && type !== 'null') {
+      result.push(inlineIndent + stringifyKey(key) + ' = ' + stringifyAnyInline(obj[key], true))
+    }
+  })
+  if (result.length > 0) result.push('')
+  const complexIndent = prefix && inlineKeys.length > 0 ? indent + '  ' : ''
+  complexKeys.forEach(key => {
+    result.push(stringifyComplex(prefix, complexIndent, key, obj[key]))
+  })
+  return result.join('\n')
+}
+
+function isInline (value) {
+  switch (tomlType(value)) {
+    case 'undefined':
+    case 'null':
+    case 'integer':
+    case 'nan':
+    case 'float':
+    case 'boolean':
+    case 'string':
+    case 'datetime':
+      return true
+    case 'array':
+      return value.length === 0 || tomlType(value[0]) !== 'table'
+    case 'table':
+      return Object.keys(value).length === 0
+    /* istanbul ignore next */
+    default:
+      return false
+  }
+}
+
+function tomlType (value) {
+  if (value === undefined) {
+    return 'undefined'
+  } else if (value === null) {
+    return 'null'
+  /* eslint-disable valid-typeof */
+  } else if (typeof value === 'bigint' || (Number.isInteger(value) && !Object.is(value, -0))) {
+    return 'integer'
+  } else if (typeof value === 'number') {
+    return 'float'
+  } else if (typeof value === 'boolean') {
+    return 'boolean'
+  } else if (typeof value === 'string') {
+    return 'string'
+  } else if ('toISOString' in value) {
+    return isNaN(value) ? 'undefined' : 'datetime'
+  } else if (Array.isArray(value)) {
+    return 'array'
+  } else {
+    return 'table'
+  }
+}
+
+function stringifyKey (key) {
+  const keyStr = String(key)
+  if (/^[-A-Za-z0-9_]+$/.test(keyStr)) {
+    return keyStr
+  } else {
+    return stringifyBasicString(keyStr)
+  }
+}
+
+function stringifyBasicString (str) {
+  return '"' + escapeString(str).replace(/"/g, '\\"') + '"'
+}
+
+function stringifyLiteralString (str) {
+  return "'" + str + "'"
+}
+
+function numpad (num, str) {
+  while (str.length < num) str = '0' + str
+  return str
+}
+
+function escapeString (str) {
+  return str.replace(/\\/g, '\\\\')
+    .replace(/[\b]/g, '\\b')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\f/g, '\\f')
+    .replace(/\r/g, '\\r')
+    /* eslint-disable no-control-regex */
+    .replace(/([\u0000-\u001f\u007f])/, c => '\\u' + numpad(4, c.codePointAt(0).toString(16)))
+    /* eslint-enable no-control-regex */
+}
+
+function stringifyMultilineString (str) {
+  let escaped = str.split(/\n/).map(str => {
+    return escapeString(str).replace(/"(?="")/g, '\\"')
+  }).join('\n')
+  if (escaped.slice(-1) === '"') escaped += '\\\n'
+  return '"""\n' + escaped + '"""'
+}
+
+function stringifyAnyInline (value, multilineOk) {
+  let type = tomlType(value)
+  if (type === 'string') {
+    if (multilineOk && /\n/.test(value)) {
+      type = 'string-multiline'
+    } else if (!/[\b\t\n\f\r']/.test(value) && /"/.test(value)) {
+      type = 'string-literal'
+    }
+  }
+  return stringifyInline(value, type)
+}
+
+function stringifyInline (value, type) {
+  /* istanbul ignore if */
+  if (!type) type = tomlType(value)
+  switch (type) {
+    case 'string-multiline':
+      return stringifyMultilineString(value)
+    case 'string':
+      return stringifyBasicString(value)
+    case 'string-literal':
+      return stringifyLiteralString(value)
+    case 'integer':
+      return stringifyInteger(value)
+    case 'float':
+      return stringifyFloat(value)
+    case 'boolean':
+      return stringifyBoolean(value)
+    case 'datetime':
+      return stringifyDatetime(value)
+    case 'array':
+      return stringifyInlineArray(value.filter(_ => tomlType(_) !== 'null' && tomlType(_) !== 'undefined' && tomlType(_) !== 'nan'))
+    case 'table':
+      return stringifyInlineTable(value)
+    /* istanbul ignore next */
+    default:
+      throw typeError(type)
+  }
+}
+
+function stringifyInteger (value) {
+  /* eslint-disable security/detect-unsafe-regex */
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, '_')
+}
+
+function stringifyFloat (value) {
+  if (value === Infinity) {
+    return 'inf'
+  } else if (value === -Infinity) {
+    return '-inf'
+  } else if (Object.is(value, NaN)) {
+    return 'nan'
+  } else if (Object.is(value, -0)) {
+    return '-0.0'
+  }
+  const [int, dec] = String(value).split('.')
+  return stringifyInteger(int) + '.' + dec
+}
+
+function stringifyBoolean (value) {
+  return String(value)
+}
+
+function stringifyDatetime (value) {
+  return value.toISOString()
+}
+
+function stringifyInlineArray (values) {
+  values = toJSON(values)
+  let result = '['
+  const stringified = values.map(_ => stringifyInline(_))
+  if (stringified.join(', ').length > 60 || /\n/.test(stringified)) {
+    result += '\n  ' + stringified.join(',\n  ') + '\n'
+  } else {
+    result += ' ' + stringified.join(', ') + (stringified.length > 0 ? ' ' : '')
+  }
+  return result + ']'
+}
+
+function stringifyInlineTable (value) {
+  value = toJSON(value)
+  const result = []
+  Object.keys(value).forEach(key => {
+    result.push(stringifyKey(key) + ' = ' + stringifyAnyInline(value[key], false))
+  })
+  return '{ ' + result.join(', ') + (result.length > 0 ? ' ' : '') + '}'
+}
+
+function stringifyComplex (prefix, indent, key, value) {
+  const valueType = tomlType(value)
+  /* istanbul ignore else */
+  if (valueType === 'array') {
+    return stringifyArrayOfTables(prefix, indent, key, value)
+  } else if (valueType === 'table') {
+    return stringifyComplexTable(prefix, indent, key, value)
+  } else {
+    throw typeError(valueType)
+  }
+}
+
+function stringifyArrayOfTables (prefix, indent, key, values) {
+  values = toJSON(values)
+  const firstValueType = tomlType(values[0])
+  /* istanbul ignore if */
+  if (firstValueType !== 'table') throw typeError(firstValueType)
+  const fullKey = prefix + stringifyKey(key)
+  let result = ''
+  values.forEach(table => {
+    if (result.length > 0) result += '\n'
+    result += indent + '[[' + fullKey + ']]\n'
+    result += stringifyObject(fullKey + '.', indent, table)
+  })
+  return result
+}
+
+function stringifyComplexTable (prefix, indent, key, value) {
+  const fullKey = prefix + stringifyKey(key)
+  let result = ''
+  if (getInlineKeys(value).length > 0) {
+    result += indent + '[' + fullKey + ']\n'
+  }
+  return result + stringifyObject(fullKey + '.', indent, value)
+}
+
+
+/***/ }),
+
+/***/ 572:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+exports.parse = __nccwpck_require__(185)
+exports.stringify = __nccwpck_require__(887)
+
+
+/***/ }),
+
+/***/ 203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * A failure a person can act on: what happened, and what to do about it.
+ * Every user-facing error in the core is one of these; texts live in messages.ts.
+ */
+class MlBuildpacksError extends Error {
+    title;
+    detail;
+    hint;
+    location;
+    /** Process exit code the CLI should use. */
+    exitCode;
+    constructor(opts) {
+        super(opts.title);
+        this.name = "MlBuildpacksError";
+        this.title = opts.title;
+        this.detail = opts.detail ?? "";
+        this.hint = opts.hint ?? "";
+        this.location = opts.location;
+        this.exitCode = opts.exitCode ?? 1;
+    }
+}
+function formatLocation(loc) {
+    return [loc.file, loc.line, loc.column].filter((p) => p !== undefined).join(":");
+}
+/** Renders an error for a terminal or CI log. */
+function renderError(err) {
+    if (!(err instanceof MlBuildpacksError)) {
+        const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        return `ERROR: unexpected failure (a bug in ml-buildpacks, please report it):\n${message}`;
+    }
+    const lines = [`ERROR: ${err.title}`];
+    if (err.location)
+        lines.push(`  at ${formatLocation(err.location)}`);
+    if (err.detail)
+        lines.push(...err.detail.split("\n").map((l) => `  ${l}`));
+    if (err.hint)
+        lines.push(`  What to do: ${err.hint}`);
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/core/messages.ts
+const messages = {
+    invalidImageRef: (input, why) => ({
+        title: `"${input}" is not a valid image reference: ${why}`,
+        hint: "use the form registry/repository[:tag], e.g. 127.0.0.1:5000/team/app:1.0",
+        exitCode: 2,
+    }),
+    appDirNotFound: (dir) => ({
+        title: `the app directory ${dir} does not exist or is not a directory`,
+        hint: "pass the path of your project (the folder with requirements.txt, app.py, ...)",
+        exitCode: 2,
+    }),
+    invalidEnvVar: (entry) => ({
+        title: `build env "${entry}" is not of the form KEY=VALUE`,
+        hint: "write one variable per entry, e.g. --env PIP_INDEX_URL=https://pypi.example/simple",
+        exitCode: 2,
+    }),
+    reservedEnvVar: (name) => ({
+        title: `build env ${name} is reserved for the lifecycle and cannot be set`,
+        hint: "remove it; CNB_* variables are set by ml-buildpacks itself",
+        exitCode: 2,
+    }),
+    fileNotFound: (file, what) => ({
+        title: `${what} ${file} was not found`,
+        hint: "check the path",
+        exitCode: 2,
+    }),
+    tomlSyntax: (location, reason) => ({
+        title: `${location.file} is not valid TOML`,
+        detail: reason,
+        location,
+        hint: "fix the syntax at the line shown",
+        exitCode: 2,
+    }),
+    builderConfigInvalid: (location, problem, hint) => ({
+        title: `${location.file}: ${problem}`,
+        location,
+        hint,
+        exitCode: 2,
+    }),
+    buildpackNotBuilt: (dir) => ({
+        title: `buildpack ${dir} has no bin/main.mjs bundle`,
+        hint: "run `npm run build` first (it bundles the CLI and every buildpack)",
+        exitCode: 2,
+    }),
+    lifecycleNotFound: (dir) => ({
+        title: `no lifecycle binaries in ${dir}`,
+        detail: "expected lifecycle and launcher executables there",
+        hint: "run `npm run infra` (builds lifecycle v0.21.17 from its Go module) or pass --lifecycle-dir",
+        exitCode: 2,
+    }),
+    unknownLifecycleVersion: (version, known) => ({
+        title: `lifecycle version ${version} is not one ml-buildpacks knows the APIs of`,
+        detail: `known versions: ${known.join(", ")}`,
+        hint: "use a known lifecycle version, or add its API ranges to src/core/lifecycle/versions.ts",
+        exitCode: 2,
+    }),
+    dockerUnavailable: (detail) => ({
+        title: "cannot talk to the Docker engine",
+        detail,
+        hint: "start Docker (on this project's dev machines: `npm run infra`) and check DOCKER_HOST",
+    }),
+    dockerFailed: (what, output) => ({
+        title: `docker could not ${what}`,
+        detail: output.trim().split("\n").slice(-15).join("\n"),
+        hint: "read docker's message above",
+    }),
+    imageNotFound: (ref, output) => ({
+        title: `image ${ref} could not be found locally or pulled`,
+        detail: output.trim().split("\n").slice(-5).join("\n"),
+        hint: "check the reference and that its registry is reachable (for the local builders: `npm run infra`)",
+    }),
+    notABuilder: (ref, missing) => ({
+        title: `${ref} is not a CNB builder image: ${missing}`,
+        hint: "pass a builder made by `ml-buildpacks builder create` (or any pack-compatible builder) with --builder",
+        exitCode: 2,
+    }),
+    noCommonPlatformApi: (ref, builderApis, ours) => ({
+        title: `the lifecycle in ${ref} supports no Platform API that ml-buildpacks speaks`,
+        detail: `builder: ${builderApis.join(", ") || "none listed"}; ml-buildpacks: ${ours.join(", ")}`,
+        hint: "rebuild the builder with a lifecycle of version 0.17 or newer",
+        exitCode: 2,
+    }),
+    registryUnreachable: (registry, image, reason) => ({
+        title: `cannot reach the registry ${registry} to push ${image}`,
+        detail: reason,
+        hint: "check the image name and that the registry is up (the local one: `npm run infra`); nothing was built or pushed",
+    }),
+    registryAuthFailed: (registry, status) => ({
+        title: `the registry ${registry} refused our credentials (HTTP ${status})`,
+        hint: "log in (docker login, or CNB_REGISTRY_AUTH) with an account that may push to this repository",
+    }),
+    unsupportedPlatform: (requested, builder, builderPlatform) => ({
+        title: `the builder ${builder} is for ${builderPlatform}, but ${requested} was requested`,
+        hint: "pass a builder for that platform (or a multi-arch builder index), or drop --platform",
+        exitCode: 2,
+    }),
+    usage: (problem, hint) => ({ title: problem, hint, exitCode: 2 }),
+};
+
+;// CONCATENATED MODULE: ./src/core/docker.ts
+
+
+
+/**
+ * Debian's /usr/bin/docker has BuildKit built in; other clients on PATH may lack buildx.
+ * ML_BUILDPACKS_DOCKER overrides the choice.
+ */
+function defaultDockerBinary(env = process.env) {
+    if (env.ML_BUILDPACKS_DOCKER)
+        return env.ML_BUILDPACKS_DOCKER;
+    return (0,external_node_fs_namespaceObject.existsSync)("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
+}
+/** Thin typed wrapper over the docker CLI. */
+class Docker {
+    run;
+    binary;
+    constructor(run, binary = defaultDockerBinary()) {
+        this.run = run;
+        this.binary = binary;
+    }
+    exec(args, opts) {
+        return this.run(this.binary, args, opts);
+    }
+    /** Runs docker and throws a readable error when it fails. */
+    async must(what, args, opts) {
+        let result;
+        try {
+            result = await this.exec(args, opts);
+        }
+        catch (err) {
+            throw new MlBuildpacksError(messages.dockerUnavailable(err instanceof Error ? err.message : String(err)));
+        }
+        if (result.exitCode !== 0) {
+            const output = `${result.stderr}\n${result.stdout}`;
+            if (/Cannot connect to the Docker daemon|docker daemon is not running|permission denied.*docker.sock/i.test(output))
+                throw new MlBuildpacksError(messages.dockerUnavailable(output.trim()));
+            throw new MlBuildpacksError(messages.dockerFailed(what, output));
+        }
+        return result;
+    }
+    async ping() {
+        await this.must("report its version", ["version", "--format", "{{.Server.Version}}"]);
+    }
+    async inspectImage(ref) {
+        const result = await this.exec(["image", "inspect", ref]);
+        if (result.exitCode !== 0)
+            return undefined;
+        const parsed = JSON.parse(result.stdout);
+        return parsed[0];
+    }
+    /** Inspects an image, pulling it first when it is not present locally. */
+    async ensureImage(ref, opts) {
+        if (opts.pull === "missing") {
+            const local = await this.inspectImage(ref);
+            if (local)
+                return local;
+        }
+        const args = ["pull", "--quiet", ...(opts.platform ? ["--platform", opts.platform] : []), ref];
+        const pulled = await this.exec(args);
+        const inspected = await this.inspectImage(ref);
+        if (!inspected)
+            throw new MlBuildpacksError(messages.imageNotFound(ref, `${pulled.stderr}\n${pulled.stdout}`));
+        return inspected;
+    }
+    async createVolume(name) {
+        await this.must(`create volume ${name}`, ["volume", "create", name]);
+    }
+    async removeVolumes(names) {
+        if (names.length > 0)
+            await this.exec(["volume", "rm", "--force", ...names]);
+    }
+}
+/** Reads KEY from an image's Env list. */
+function imageEnv(image, key) {
+    const entry = (image.Config.Env ?? []).find((e) => e.startsWith(`${key}=`));
+    return entry?.slice(key.length + 1);
+}
+
+;// CONCATENATED MODULE: ./src/core/builder/metadata.ts
+/** Labels a builder carries so pack, kpack and the Tekton tasks can use our builders too (pack's formats). */
+const BUILDER_METADATA_LABEL = "io.buildpacks.builder.metadata";
+const BUILDPACK_LAYERS_LABEL = "io.buildpacks.buildpack.layers";
+const BUILDPACK_ORDER_LABEL = "io.buildpacks.buildpack.order";
+const STACK_ID_LABEL = "io.buildpacks.stack.id";
+
+;// CONCATENATED MODULE: ./src/core/builder/inspect.ts
+
+
+
+
+/** Pure: reads a builder image's inspect data; throws when it is not a usable builder. */
+function builderInfo(ref, image) {
+    const labels = image.Config.Labels ?? {};
+    const raw = labels[BUILDER_METADATA_LABEL];
+    if (!raw)
+        throw new MlBuildpacksError(messages.notABuilder(ref, `it has no ${BUILDER_METADATA_LABEL} label`));
+    const metadata = JSON.parse(raw);
+    const uid = Number(imageEnv(image, "CNB_USER_ID"));
+    const gid = Number(imageEnv(image, "CNB_GROUP_ID"));
+    if (!Number.isInteger(uid) || !Number.isInteger(gid) || imageEnv(image, "CNB_USER_ID") === undefined)
+        throw new MlBuildpacksError(messages.notABuilder(ref, "CNB_USER_ID/CNB_GROUP_ID are not set in its environment"));
+    const runImages = (metadata.images ?? []).map((i) => i.image);
+    if (runImages.length === 0 && metadata.stack?.runImage?.image)
+        runImages.push(metadata.stack.runImage.image);
+    const digest = (image.RepoDigests ?? [])
+        .map((d) => d.slice(d.indexOf("@") + 1))
+        .find((d) => d.startsWith("sha256:"));
+    return {
+        ref,
+        imageId: image.Id,
+        digest,
+        platform: `${image.Os}/${image.Architecture}${image.Variant ? `/${image.Variant}` : ""}`,
+        uid,
+        gid,
+        lifecycleVersion: metadata.lifecycle?.version ?? "unknown",
+        platformApis: metadata.lifecycle?.apis?.platform?.supported ?? [],
+        runImages,
+        buildpacks: metadata.buildpacks ?? [],
+        stackId: labels["io.buildpacks.stack.id"],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/image-ref.ts
+
+
+const DOCKER_HUB = "index.docker.io";
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Parses "host:port/repo:tag@sha256:..." following the distribution reference grammar (docker's defaults). */
+function parseImageRef(input) {
+    const invalid = (why) => new MlBuildpacksError(messages.invalidImageRef(input, why));
+    let rest = input.trim();
+    if (rest === "")
+        throw invalid("it is empty");
+    let digest;
+    const at = rest.indexOf("@");
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw invalid(`"${digest}" is not a sha256 digest`);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf("/");
+    const colon = rest.lastIndexOf(":");
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw invalid(`"${tag}" is not a valid tag`);
+    }
+    let registry = DOCKER_HUB;
+    const firstSlash = rest.indexOf("/");
+    const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : "";
+    if (first && (first.includes(".") || first.includes(":") || first === "localhost")) {
+        registry = first;
+        rest = rest.slice(firstSlash + 1);
+    }
+    else if (!rest.includes("/")) {
+        rest = `library/${rest}`;
+    }
+    if (!REPOSITORY.test(rest))
+        throw invalid(`"${rest}" is not a valid repository name (lowercase, digits, . _ - /)`);
+    if (!tag && !digest)
+        tag = "latest";
+    return { registry, repository: rest, tag, digest };
+}
+function formatImageRef(ref) {
+    const host = ref.registry === DOCKER_HUB ? "" : `${ref.registry}/`;
+    const repo = ref.registry === DOCKER_HUB ? ref.repository.replace(/^library\//, "") : ref.repository;
+    return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+/** The same repository pinned to a digest. */
+function withDigest(ref, digest) {
+    return { ...ref, tag: undefined, digest };
+}
+/** Registries the lifecycle (go-containerregistry) and docker talk to over plain http. */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:\d+$/, "");
+    return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1";
+}
+
+;// CONCATENATED MODULE: ./src/core/lifecycle/exit-codes.ts
+/**
+ * Lifecycle exit codes (platform/exit.go and cmd/exit.go of lifecycle 0.21) turned into sentences.
+ * Returns the error's title and what to do.
+ */
+function explainExit(phase, code) {
+    switch (code) {
+        case 3:
+            return {
+                title: `the ${phase} phase rejected its arguments`,
+                hint: "this is a bug in ml-buildpacks: please report it with the log",
+            };
+        case 11:
+            return {
+                title: "the builder's lifecycle does not support the Platform API ml-buildpacks asked for",
+                hint: "use a builder with lifecycle 0.17 or newer",
+            };
+        case 12:
+            return {
+                title: "a buildpack in the builder uses a Buildpack API its lifecycle does not support",
+                hint: "rebuild the builder with a newer lifecycle or older buildpacks",
+            };
+        case 20:
+            return {
+                title: "no buildpack group detected this app",
+                hint: "add the files the buildpacks look for (listed above), or choose another builder",
+            };
+        case 21:
+            return {
+                title: "no buildpack group detected this app, and a buildpack's detect failed with an error",
+                hint: "read the buildpack's error above",
+            };
+        case 22:
+            return { title: "detection failed with an error", hint: "read the detector's output above" };
+        case 32:
+            return {
+                title: "analyzing the previous image failed",
+                hint: "check the registry is reachable and your credentials allow reading the image; see the log above",
+            };
+        case 42:
+            return {
+                title: "restoring cached layers failed",
+                hint: "clear the cache (--clear-cache or remove the cache dir) and build again",
+            };
+        case 51:
+            return {
+                title: "a buildpack failed while building the app",
+                hint: "read the buildpack's error above; nothing was pushed",
+            };
+        case 52:
+            return { title: "the build phase failed", hint: "read the builder's output above; nothing was pushed" };
+        case 62:
+            return {
+                title: "exporting the image failed",
+                hint: "check the registry is reachable and you may push to it; see the exporter's output above",
+            };
+        default:
+            return {
+                title: `the ${phase} phase failed with exit code ${code}`,
+                hint: "read the phase's output above",
+            };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/lifecycle/output.ts
+function emptyActivity() {
+    return { added: [], reused: [], cacheAdded: [], cacheReused: [] };
+}
+const PATTERNS = [
+    [/^Reusing cache layer '(.+)'$/, "cacheReused"],
+    [/^Adding cache layer '(.+)'$/, "cacheAdded"],
+    [/^Reusing layer '(.+)'$/, "reused"],
+    [/^Adding layer '(.+)'$/, "added"],
+];
+/** Pure: folds one exporter output line into the activity record. */
+function recordExporterLine(activity, line) {
+    const text = line.trim();
+    for (const [pattern, key] of PATTERNS) {
+        const match = pattern.exec(text);
+        if (match?.[1]) {
+            activity[key].push(match[1]);
+            return;
+        }
+    }
+    const app = /^(Reused|Added) (\d+)\/(\d+) app layer\(s\)$/.exec(text);
+    if (app) {
+        const count = Number(app[2]);
+        for (let i = 0; i < count; i++)
+            activity[app[1] === "Reused" ? "reused" : "added"].push(`app${count > 1 ? `-${i + 1}` : ""}`);
+    }
+}
+const DETECT_NOISE = /^(Starting detector|Parsing inputs|Ensuring privileges|Executing command|Timer: |Checking for match|Resolving plan|skip: )/;
+/** Pure: the detector's debug lines worth showing a person when detection failed. */
+function detectFailureLines(lines) {
+    return lines.filter((line) => !DETECT_NOISE.test(line.trim()));
+}
+/** Pure: "buildpack: what it looked for" per buildpack, once each, from the detector's debug output. */
+function detectFailureReasons(lines) {
+    const reasons = new Map();
+    let current;
+    for (const line of lines) {
+        const header = /^======== (Output: (.+)|Results) ========$/.exec(line.trim());
+        if (header) {
+            current = header[2];
+            if (current && !reasons.has(current))
+                reasons.set(current, []);
+            else if (current)
+                current = undefined; // seen in an earlier group: skip the repeat
+            continue;
+        }
+        if (current && line.trim())
+            reasons.get(current)?.push(line.trim());
+    }
+    return [...reasons].filter(([, r]) => r.length > 0).map(([bp, r]) => `${bp}: ${r.join(" ")}`);
+}
+/**
+ * Pure: the buildpack group from the creator's detect output ("3 of 3 buildpacks participating"
+ * followed by "<id> <version>" lines); the separate detector's group.toml serves otherwise.
+ */
+function groupFromCreatorOutput(lines) {
+    const start = lines.findIndex((l) => /^\d+ of \d+ buildpacks participating$/.test(l.trim()));
+    if (start < 0)
+        return [];
+    const group = [];
+    for (const line of lines.slice(start + 1)) {
+        const match = /^([a-z0-9][\w./-]*) (\d[\w.+-]*)$/i.exec(line.trim());
+        if (!match?.[1] || !match[2])
+            break;
+        group.push({ id: match[1], version: match[2] });
+    }
+    return group;
+}
+
+;// CONCATENATED MODULE: ./src/core/lifecycle/phases.ts
+/**
+ * The five lifecycle phases as pure data: which binary, which flags, as which user.
+ * Flags follow lifecycle 0.21 for Platform API 0.12-0.14 (cmd/lifecycle/*.go DefineFlags).
+ */
+const PHASES = (/* unused pure expression or super */ null && (["analyze", "detect", "restore", "build", "export"]));
+/** Where things live inside the builder container; every phase sees the same paths. */
+const CONTAINER_PATHS = {
+    layers: "/layers",
+    app: "/workspace",
+    platform: "/platform",
+    cache: "/cache",
+    /** analyzed.toml, group.toml, plan.toml and report.toml: outside /layers so the host can read them. */
+    out: "/ml-buildpacks",
+};
+const out = (name) => `${CONTAINER_PATHS.out}/${name}`;
+function phaseSpecs(inputs) {
+    const common = ["-log-level", inputs.logLevel, "-no-color"];
+    const state = ["-analyzed", out("analyzed.toml"), "-group", out("group.toml")];
+    const insecure = inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]);
+    const cache = inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : [];
+    const tags = inputs.additionalTags;
+    const daemon = inputs.daemon ? ["-daemon"] : [];
+    const bin = (name) => `/cnb/lifecycle/${name}`;
+    return [
+        {
+            phase: "analyze",
+            binary: bin("analyzer"),
+            runAs: "root",
+            registry: true,
+            daemon: inputs.daemon,
+            args: [
+                ...common,
+                ...daemon,
+                "-analyzed",
+                out("analyzed.toml"),
+                "-layers",
+                CONTAINER_PATHS.layers,
+                ...(inputs.runImage ? ["-run-image", inputs.runImage] : []),
+                ...(inputs.previousImage ? ["-previous-image", inputs.previousImage] : []),
+                ...tags.flatMap((t) => ["-tag", t]),
+                ...insecure,
+                inputs.image,
+            ],
+        },
+        {
+            phase: "detect",
+            binary: bin("detector"),
+            runAs: "cnb",
+            registry: false,
+            daemon: false,
+            // Debug level: the platform shows each buildpack's detect output when no group passes.
+            args: [
+                "-log-level",
+                "debug",
+                "-no-color",
+                "-app",
+                CONTAINER_PATHS.app,
+                "-layers",
+                CONTAINER_PATHS.layers,
+                "-platform",
+                CONTAINER_PATHS.platform,
+                ...state,
+                "-plan",
+                out("plan.toml"),
+            ],
+        },
+        {
+            phase: "restore",
+            binary: bin("restorer"),
+            runAs: "root",
+            registry: true,
+            daemon: false,
+            args: [...common, "-layers", CONTAINER_PATHS.layers, ...state, ...cache, ...insecure],
+        },
+        {
+            phase: "build",
+            binary: bin("builder"),
+            runAs: "cnb",
+            registry: false,
+            daemon: false,
+            args: [
+                ...common,
+                "-app",
+                CONTAINER_PATHS.app,
+                "-layers",
+                CONTAINER_PATHS.layers,
+                "-platform",
+                CONTAINER_PATHS.platform,
+                ...state,
+                "-plan",
+                out("plan.toml"),
+            ],
+        },
+        {
+            phase: "export",
+            binary: bin("exporter"),
+            runAs: "root",
+            registry: true,
+            daemon: inputs.daemon,
+            args: [
+                ...common,
+                ...daemon,
+                "-app",
+                CONTAINER_PATHS.app,
+                "-layers",
+                CONTAINER_PATHS.layers,
+                ...state,
+                ...cache,
+                "-report",
+                out("report.toml"),
+                "-parallel",
+                ...(inputs.defaultProcess ? ["-process-type", inputs.defaultProcess] : []),
+                ...insecure,
+                inputs.image,
+                ...tags,
+            ],
+        },
+    ];
+}
+/**
+ * The creator runs every phase in one container (one start instead of five). It runs as root with
+ * registry credentials while buildpacks execute, so only for builders the user trusts.
+ */
+function creatorSpec(inputs) {
+    return {
+        phase: "create",
+        binary: "/cnb/lifecycle/creator",
+        runAs: "root",
+        registry: true,
+        daemon: inputs.daemon,
+        args: [
+            ...(inputs.daemon ? ["-daemon"] : []),
+            "-log-level",
+            inputs.logLevel,
+            "-no-color",
+            "-app",
+            CONTAINER_PATHS.app,
+            "-layers",
+            CONTAINER_PATHS.layers,
+            "-platform",
+            CONTAINER_PATHS.platform,
+            ...(inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : []),
+            "-report",
+            out("report.toml"),
+            "-parallel",
+            ...(inputs.runImage ? ["-run-image", inputs.runImage] : []),
+            ...(inputs.previousImage ? ["-previous-image", inputs.previousImage] : []),
+            ...(inputs.defaultProcess ? ["-process-type", inputs.defaultProcess] : []),
+            ...inputs.additionalTags.flatMap((t) => ["-tag", t]),
+            ...inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]),
+            inputs.image,
+        ],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/lifecycle/versions.ts
+
+
+/** API ranges of lifecycle releases we build builders with (from each release's lifecycle.toml). */
+const KNOWN = {
+    "0.21.17": {
+        platform: ["0.7", "0.8", "0.9", "0.10", "0.11", "0.12", "0.13", "0.14", "0.15"],
+        buildpack: ["0.7", "0.8", "0.9", "0.10", "0.11", "0.12"],
+    },
+};
+const DEFAULT_LIFECYCLE_VERSION = "0.21.17";
+function lifecycleApis(version) {
+    const apis = KNOWN[version];
+    if (!apis)
+        throw new MlBuildpacksError(messages.unknownLifecycleVersion(version, Object.keys(KNOWN)));
+    return apis;
+}
+/** Platform APIs the core's phase flags are written for, oldest first. */
+const SUPPORTED_PLATFORM_APIS = ["0.12", "0.13", "0.14"];
+function compareApi(a, b) {
+    const [amaj = 0, amin = 0] = a.split(".").map(Number);
+    const [bmaj = 0, bmin = 0] = b.split(".").map(Number);
+    return amaj - bmaj || amin - bmin;
+}
+/** The newest Platform API both the builder's lifecycle and the core support, or undefined. */
+function negotiatePlatformApi(builderApis) {
+    return SUPPORTED_PLATFORM_APIS.filter((api) => builderApis.includes(api))
+        .sort(compareApi)
+        .at(-1);
+}
+
+;// CONCATENATED MODULE: ./src/core/registry/client.ts
+
+
+
+const MANIFEST_TYPES = [
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+];
+/** A small OCI distribution client: enough to check reachability, read manifests and size images. */
+class RegistryClient {
+    registry;
+    base;
+    fetch;
+    backoff;
+    sleep;
+    credential;
+    bearer;
+    constructor(registry, opts = {}) {
+        this.registry = registry;
+        const scheme = isLoopbackRegistry(registry) ? "http" : "https";
+        this.base = `${scheme}://${registry === "index.docker.io" ? "registry-1.docker.io" : registry}`;
+        this.fetch = opts.fetch ?? fetch;
+        this.backoff = opts.backoff ?? [500, 1500, 4000];
+        this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        this.credential = opts.auth?.[registry];
+    }
+    /** Throws registryUnreachable when the registry does not answer at all. */
+    async ping(image) {
+        try {
+            const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) });
+            await res.body?.cancel();
+        }
+        catch (err) {
+            throw new MlBuildpacksError(messages.registryUnreachable(this.registry, image, describeFetchError(err)));
+        }
+    }
+    async getManifest(repository, reference) {
+        const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, repository, {
+            Accept: MANIFEST_TYPES.join(", "),
+        });
+        if (res.status === 404)
+            return undefined;
+        if (!res.ok)
+            throw new Error(`GET manifest ${repository}:${reference}: HTTP ${res.status}`);
+        const text = await res.text();
+        const body = JSON.parse(text);
+        return {
+            mediaType: res.headers.get("content-type") ?? body.mediaType ?? "",
+            digest: res.headers.get("docker-content-digest") ?? "",
+            body,
+        };
+    }
+    /** Compressed size of an image as stored in the registry: config plus layers. */
+    async imageSize(repository, reference) {
+        const manifest = await this.getManifest(repository, reference);
+        if (!manifest?.body.layers)
+            return undefined;
+        return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
+    }
+    async request(method, path, repository, headers) {
+        for (let attempt = 0;; attempt++) {
+            const res = await this.fetch(`${this.base}${path}`, {
+                method,
+                headers: { ...headers, ...this.authHeader() },
+            });
+            if (res.status === 401 && !this.bearer && (await this.authenticate(res, repository)))
+                continue;
+            if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
+                await res.body?.cancel();
+                await this.sleep(this.backoff[attempt] ?? 1000);
+                continue;
+            }
+            if (res.status === 401 || res.status === 403) {
+                await res.body?.cancel();
+                throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, res.status));
+            }
+            return res;
+        }
+    }
+    authHeader() {
+        if (this.bearer)
+            return { Authorization: `Bearer ${this.bearer}` };
+        if (this.credential?.startsWith("Basic "))
+            return { Authorization: this.credential };
+        return {};
+    }
+    /** Follows a Bearer challenge (token service) once; returns whether a retry makes sense. */
+    async authenticate(res, repository) {
+        await res.body?.cancel();
+        const challenge = res.headers.get("www-authenticate") ?? "";
+        if (!challenge.toLowerCase().startsWith("bearer "))
+            return false;
+        const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+        if (!params.realm)
+            return false;
+        const url = new URL(params.realm);
+        if (params.service)
+            url.searchParams.set("service", params.service);
+        url.searchParams.set("scope", params.scope ?? `repository:${repository}:pull`);
+        const headers = this.credential ? { Authorization: this.credential } : {};
+        const tokenRes = await this.fetch(url, { headers });
+        if (!tokenRes.ok)
+            throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, tokenRes.status));
+        const token = (await tokenRes.json());
+        this.bearer = token.token ?? token.access_token;
+        return this.bearer !== undefined;
+    }
+}
+function describeFetchError(err) {
+    if (err instanceof Error) {
+        const cause = err.cause;
+        return cause?.code ? `${cause.code}: ${cause.message ?? ""}`.trim() : err.message;
+    }
+    return String(err);
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/registry/credentials.ts
+
+
+
+/** Normalises docker config keys ("https://index.docker.io/v1/", "127.0.0.1:5000") to registry hosts. */
+function registryHost(key) {
+    const host = key.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
+    return host === "docker.io" || host === "registry-1.docker.io" ? "index.docker.io" : host;
+}
+/** Pure: docker config.json text -> CNB_REGISTRY_AUTH map, limited to the registries a build talks to. */
+function authFromDockerConfig(configText, registries) {
+    const config = JSON.parse(configText);
+    const result = {};
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+        const host = registryHost(key);
+        if (!registries.includes(host))
+            continue;
+        if (entry.identitytoken)
+            result[host] = `Bearer ${entry.identitytoken}`;
+        else if (entry.auth)
+            result[host] = `Basic ${entry.auth}`;
+        else if (entry.username && entry.password)
+            result[host] = `Basic ${Buffer.from(`${entry.username}:${entry.password}`).toString("base64")}`;
+    }
+    return result;
+}
+/**
+ * Credentials for the given registries: CNB_REGISTRY_AUTH from the environment wins (CI systems set it),
+ * else the docker config (what `docker login` and docker/login-action write). Never read from argv.
+ */
+function resolveRegistryAuth(registries, env = process.env, readFile = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, "utf8")) {
+    if (env.CNB_REGISTRY_AUTH) {
+        const parsed = JSON.parse(env.CNB_REGISTRY_AUTH);
+        return Object.fromEntries(Object.entries(parsed).filter(([host]) => registries.includes(registryHost(host))));
+    }
+    const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), ".docker");
+    let text;
+    try {
+        text = readFile((0,external_node_path_namespaceObject.join)(configDir, "config.json"));
+    }
+    catch {
+        return {};
+    }
+    return authFromDockerConfig(text, registries);
+}
+/** The secret parts of an auth map, for log masking. */
+function secretsOf(auth) {
+    return Object.values(auth).map((v) => v.replace(/^(Basic|Bearer) /, ""));
+}
+
+// EXTERNAL MODULE: ./node_modules/@iarna/toml/toml.js
+var toml = __nccwpck_require__(572);
+;// CONCATENATED MODULE: ./src/core/toml.ts
+
+
+
+/** Parses TOML; syntax errors name the file, line and column. */
+function parseTomlFile(text, file) {
+    try {
+        return toml.parse(text);
+    }
+    catch (err) {
+        const e = err;
+        const reason = e.message.split("\n")[0] ?? e.message;
+        throw new MlBuildpacksError(messages.tomlSyntax({
+            file,
+            line: e.line !== undefined ? e.line + 1 : undefined,
+            column: e.col !== undefined ? e.col + 1 : undefined,
+        }, reason));
+    }
+}
+/**
+ * 1-based line of the first line matching `pattern` (after `after`, itself 1-based), for errors
+ * about values the parser accepted; undefined when not found.
+ */
+function lineOf(text, pattern, after = 0) {
+    const lines = text.split("\n");
+    for (let i = after; i < lines.length; i++)
+        if (pattern.test(lines[i] ?? ""))
+            return i + 1;
+    return undefined;
+}
+function stringifyToml(value) {
+    return toml.stringify(value);
+}
+
+;// CONCATENATED MODULE: ./src/core/build.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
+async function resolveBuilder(req, deps) {
+    const { docker, log } = deps;
+    const builder = await log.group(`Resolving builder ${req.builder}`, async () => {
+        await docker.ping();
+        const image = await docker.ensureImage(req.builder, { pull: req.pull, platform: req.platform });
+        const info = builderInfo(req.builder, image);
+        log.info(`builder ${info.digest ?? info.imageId} for ${info.platform}, lifecycle ${info.lifecycleVersion}, CNB user ${info.uid}:${info.gid}`);
+        return info;
+    });
+    if (req.platform && req.platform !== builder.platform)
+        throw new MlBuildpacksError(messages.unsupportedPlatform(req.platform, req.builder, builder.platform));
+    return builder;
+}
+/** Runs analyze, detect, restore, build and export (or the creator) for one image and returns the report. */
+async function build(req, deps, resolved) {
+    const { docker, log, clock } = deps;
+    const started = clock.now();
+    if (!(0,external_node_fs_namespaceObject.existsSync)(req.appDir) || !(0,external_node_fs_namespaceObject.statSync)(req.appDir).isDirectory())
+        throw new MlBuildpacksError(messages.appDirNotFound(req.appDir));
+    const target = parseImageRef(req.image);
+    const tags = req.additionalTags.map((t) => formatImageRef(parseImageRef(t)));
+    const builder = resolved ?? (await resolveBuilder(req, deps));
+    const platformApi = negotiatePlatformApi(builder.platformApis);
+    if (!platformApi)
+        throw new MlBuildpacksError(messages.noCommonPlatformApi(req.builder, builder.platformApis, [...SUPPORTED_PLATFORM_APIS]));
+    const registries = [...new Set([target.registry, ...tags.map((t) => parseImageRef(t).registry)])];
+    const auth = resolveRegistryAuth(registries, deps.env);
+    for (const secret of secretsOf(auth))
+        deps.registerSecret?.(secret);
+    const registry = new RegistryClient(target.registry, { auth });
+    if (req.publish) {
+        // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
+        await registry.ping(req.image);
+    }
+    else {
+        // The exporter writes to the daemon and reads the run image from it.
+        const runImage = req.runImage ?? builder.runImages[0];
+        if (runImage)
+            await log.group(`Pulling run image ${runImage}`, () => docker.ensureImage(runImage, { pull: req.pull, platform: builder.platform }));
+    }
+    if (req.clearCache && req.cacheDir)
+        clearDir(req.cacheDir, log);
+    const secretEnv = Object.keys(auth).length
+        ? { CNB_REGISTRY_AUTH: JSON.stringify(auth) }
+        : {};
+    const executor = deps.makeExecutor(builder, platformApi, secretEnv);
+    const phaseInputs = {
+        platformApi,
+        image: formatImageRef(target),
+        additionalTags: tags,
+        runImage: req.runImage,
+        previousImage: undefined,
+        useCache: req.cacheDir !== undefined,
+        logLevel: req.logLevel === "debug" ? "debug" : "info",
+        defaultProcess: req.defaultProcess,
+        insecureRegistries: [],
+        daemon: !req.publish,
+    };
+    const specs = req.trustBuilder ? [creatorSpec(phaseInputs)] : phaseSpecs(phaseInputs);
+    const phases = [];
+    const layers = emptyActivity();
+    let exported;
+    let group = [];
+    try {
+        await log.group("Preparing workspace", () => executor.prepare());
+        for (const spec of specs) {
+            const result = await runPhase(spec, executor, { log, clock, layers });
+            phases.push({ phase: spec.phase, ms: result.ms });
+            if (result.group)
+                group = result.group;
+        }
+        exported = readExportReport(executor.readOutput("report.toml"));
+    }
+    finally {
+        await executor.cleanup().catch((err) => log.warn(`cleanup failed: ${String(err)}`));
+    }
+    if (!exported)
+        throw phaseError("export", -1);
+    let imageSizeBytes;
+    let imageId = exported.imageId;
+    let imageRef = formatImageRef(target);
+    if (req.publish && exported.digest) {
+        imageRef = formatImageRef(withDigest(target, exported.digest));
+        const manifest = await registry.getManifest(target.repository, exported.digest).catch(() => undefined);
+        imageId = manifest?.body.config?.digest ?? imageId;
+        imageSizeBytes = manifest?.body.layers
+            ? (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0)
+            : undefined;
+    }
+    else {
+        imageSizeBytes = (await docker.inspectImage(imageRef))?.Size;
+    }
+    return {
+        image: formatImageRef(target),
+        digest: exported.digest ?? "",
+        imageId: imageId ?? "",
+        imageRef,
+        tags: [formatImageRef(target), ...tags],
+        published: req.publish,
+        platform: builder.platform,
+        builder: {
+            ref: req.builder,
+            digest: builder.digest,
+            lifecycleVersion: builder.lifecycleVersion,
+            platformApi,
+        },
+        buildpacks: group,
+        layers,
+        phases,
+        totalMs: clock.now() - started,
+        imageSizeBytes,
+        cache: { dir: req.cacheDir, cleared: req.clearCache },
+    };
+}
+/** Runs one phase in its own log section; throws a readable error when it fails. */
+async function runPhase(spec, executor, ctx) {
+    const { log, clock, layers } = ctx;
+    const started = clock.now();
+    // The detector runs at debug level so a failed detection can show what each buildpack looked for;
+    // that output is printed only when detection fails.
+    const held = [];
+    const seen = [];
+    return log.group(phaseTitle(spec.phase), async () => {
+        const exit = await executor.runPhase(spec, (line) => {
+            if (spec.phase === "detect")
+                return void held.push(line);
+            seen.push(line);
+            log.output(line);
+            if (spec.phase === "export" || spec.phase === "create")
+                recordExporterLine(layers, line);
+        });
+        const ms = clock.now() - started;
+        if (spec.phase === "detect" && exit !== 0) {
+            for (const line of detectFailureLines(held))
+                log.output(line);
+            throw phaseError(spec.phase, exit, detectFailureReasons(held));
+        }
+        if (exit !== 0)
+            throw phaseError(spec.phase, exit);
+        if (spec.phase === "detect") {
+            const group = readGroup(executor.readOutput("group.toml"));
+            for (const bp of group)
+                log.output(`${bp.id} ${bp.version}`);
+            return { ms, group };
+        }
+        return { ms, group: spec.phase === "create" ? groupFromCreatorOutput(seen) : undefined };
+    });
+}
+function phaseTitle(phase) {
+    return {
+        analyze: "ANALYZING",
+        detect: "DETECTING",
+        restore: "RESTORING",
+        build: "BUILDING",
+        export: "EXPORTING",
+        create: "CREATING (analyze, detect, restore, build, export in one container)",
+    }[phase];
+}
+function phaseError(phase, code, reasons = []) {
+    const { title, hint } = explainExit(phase, code);
+    const detail = [...reasons, `(lifecycle ${phase} phase exited with code ${code})`].join("\n");
+    return new MlBuildpacksError({ title, hint, detail, exitCode: 1 });
+}
+function clearDir(dir, log) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+        return;
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir))
+        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(dir, entry), { recursive: true, force: true });
+    log.info(`cleared the layer cache in ${dir}`);
+}
+function readExportReport(text) {
+    if (!text)
+        return undefined;
+    const doc = parseTomlFile(text, "report.toml");
+    if (!doc.image?.digest && !doc.image?.["image-id"])
+        return undefined;
+    return { digest: doc.image.digest, imageId: doc.image["image-id"] };
+}
+function readGroup(text) {
+    if (!text)
+        return [];
+    const doc = parseTomlFile(text, "group.toml");
+    return (doc.group ?? []).map(({ id, version }) => ({ id, version }));
+}
+
+;// CONCATENATED MODULE: ./src/core/log.ts
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    const s = ms / 1000;
+    if (s < 60)
+        return `${s.toFixed(1)} s`;
+    const m = Math.floor(s / 60);
+    return `${m} min ${Math.round(s - m * 60)} s`;
+}
+function formatBytes(bytes) {
+    const units = ["B", "KiB", "MiB", "GiB"];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+const systemClock = { now: () => Date.now() };
+/** Plain console logger for the CLI: a header per section and its duration at the end. */
+class ConsoleLogger {
+    clock;
+    write;
+    writeErr;
+    constructor(clock = systemClock, write = (s) => process.stdout.write(s), writeErr = (s) => process.stderr.write(s)) {
+        this.clock = clock;
+        this.write = write;
+        this.writeErr = writeErr;
+    }
+    info(message) {
+        this.write(`${message}\n`);
+    }
+    warn(message) {
+        this.writeErr(`WARNING: ${message}\n`);
+    }
+    error(message) {
+        this.writeErr(`${message}\n`);
+    }
+    output(line) {
+        this.write(`${line}\n`);
+    }
+    async group(title, fn) {
+        const started = this.clock.now();
+        this.write(`\n===> ${title}\n`);
+        try {
+            const result = await fn();
+            this.write(`<=== ${title}: done in ${formatDuration(this.clock.now() - started)}\n`);
+            return result;
+        }
+        catch (err) {
+            this.write(`<=== ${title}: failed after ${formatDuration(this.clock.now() - started)}\n`);
+            throw err;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/version.ts
+/** ml-buildpacks' own version, recorded in builder labels and reports. Keep equal to package.json. */
+const ML_BUILDPACKS_VERSION = "0.1.0";
+
+;// CONCATENATED MODULE: ./src/core/builder/config.ts
+
+
+
+
+
+const TOP_LEVEL_KEYS = ["description", "stack", "build", "run", "buildpacks", "order", "lifecycle"];
+const isTable = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v) => (typeof v === "string" && v.trim() !== "" ? v : undefined);
+function readBuilderConfig(file) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+        throw new MlBuildpacksError(messages.fileNotFound(file, "builder config"));
+    return parseBuilderConfig((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), file);
+}
+/** Pure apart from checking that buildpack directories exist. */
+function parseBuilderConfig(text, file) {
+    const doc = parseTomlFile(text, file);
+    const fail = (problem, hint, line) => {
+        throw new MlBuildpacksError(messages.builderConfigInvalid({ file, line }, problem, hint));
+    };
+    for (const key of Object.keys(doc)) {
+        if (!TOP_LEVEL_KEYS.includes(key))
+            fail(`unknown key "${key}"`, `remove it; known keys: ${TOP_LEVEL_KEYS.join(", ")}`, lineOf(text, new RegExp(`^\\s*\\[*\\s*${key}\\b`)));
+    }
+    const stack = isTable(doc.stack) ? doc.stack : {};
+    const build = isTable(doc.build) ? doc.build : {};
+    const run = isTable(doc.run) ? doc.run : {};
+    const buildImage = str(build.image) ?? str(stack["build-image"]);
+    if (!buildImage)
+        fail("no build image", 'set [build] image = "..." (or [stack] build-image = "...")', lineOf(text, /^\s*\[(stack|build)\]/));
+    const runImages = [];
+    if (Array.isArray(run.images)) {
+        for (const [i, entry] of run.images.entries()) {
+            const image = isTable(entry) ? str(entry.image) : undefined;
+            if (!image)
+                fail(`[[run.images]] entry ${i + 1} has no image`, 'add image = "registry/run-image:tag"', lineOf(text, /^\s*\[\[run\.images\]\]/));
+            runImages.push({
+                image: image,
+                mirrors: stringList(isTable(entry) ? entry.mirrors : undefined),
+            });
+        }
+    }
+    else if (str(stack["run-image"])) {
+        runImages.push({
+            image: str(stack["run-image"]),
+            mirrors: stringList(stack["run-image-mirrors"]),
+        });
+    }
+    if (runImages.length === 0)
+        fail("no run image", 'add [[run.images]] image = "..." (or [stack] run-image = "...")', lineOf(text, /^\s*\[(stack|build)\]/));
+    const baseDir = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(file));
+    const buildpackDirs = [];
+    const buildpacks = Array.isArray(doc.buildpacks) ? doc.buildpacks : [];
+    let searchFrom = 0;
+    for (const [i, entry] of buildpacks.entries()) {
+        const line = lineOf(text, /^\s*\[\[buildpacks\]\]/, searchFrom);
+        searchFrom = line ?? searchFrom;
+        const uri = isTable(entry) ? str(entry.uri) : undefined;
+        if (!uri)
+            fail(`[[buildpacks]] entry ${i + 1} has no uri`, 'add uri = "path/to/buildpack" (relative to this file)', line);
+        if (/^[a-z]+:\/\//.test(uri) && !uri.startsWith("file://"))
+            fail(`buildpack uri "${uri}" is not a local directory`, "ml-buildpacks builders take buildpacks from local directories", line);
+        const dir = (0,external_node_path_namespaceObject.resolve)(baseDir, uri.replace(/^file:\/\//, ""));
+        if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, "buildpack.toml")))
+            fail(`buildpack uri "${uri}" has no buildpack.toml (looked in ${dir})`, "point uri at a buildpack directory, relative to this file", line);
+        buildpackDirs.push(dir);
+    }
+    if (buildpackDirs.length === 0)
+        fail("no [[buildpacks]]", 'add at least one [[buildpacks]] uri = "..."');
+    const order = [];
+    searchFrom = 0;
+    for (const [i, entry] of (Array.isArray(doc.order) ? doc.order : []).entries()) {
+        const line = lineOf(text, /^\s*\[\[order\]\]/, searchFrom);
+        searchFrom = line ?? searchFrom;
+        const group = isTable(entry) && Array.isArray(entry.group) ? entry.group : [];
+        if (group.length === 0)
+            fail(`[[order]] ${i + 1} has no group entries`, "add [[order.group]] tables with id (and version)", line);
+        order.push({
+            group: group.map((g) => {
+                const id = isTable(g) ? str(g.id) : undefined;
+                if (!id)
+                    fail(`an [[order.group]] in [[order]] ${i + 1} has no id`, 'add id = "buildpack/id"', line);
+                const t = g;
+                return {
+                    id: id,
+                    ...(str(t.version) ? { version: t.version } : {}),
+                    ...(t.optional === true ? { optional: true } : {}),
+                };
+            }),
+        });
+    }
+    if (order.length === 0)
+        fail("no [[order]] groups", "add at least one [[order]] with [[order.group]] entries");
+    const lifecycle = isTable(doc.lifecycle) ? doc.lifecycle : {};
+    return {
+        file,
+        description: str(doc.description) ?? "",
+        stackId: str(stack.id),
+        buildImage: buildImage,
+        runImages,
+        buildpackDirs,
+        order,
+        lifecycleVersion: str(lifecycle.version),
+    };
+}
+function stringList(v) {
+    return Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+}
+function readBuildpackDescriptor(dir) {
+    const file = (0,external_node_path_namespaceObject.join)(dir, "buildpack.toml");
+    const text = (0,external_node_fs_namespaceObject.readFileSync)(file, "utf8");
+    const doc = parseTomlFile(text, file);
+    const bp = isTable(doc.buildpack) ? doc.buildpack : {};
+    const fail = (problem, hint) => {
+        throw new MlBuildpacksError(messages.builderConfigInvalid({ file, line: lineOf(text, /^\s*\[buildpack\]/) }, problem, hint));
+    };
+    const id = str(bp.id) ?? fail("[buildpack] has no id", 'add id = "org/name"');
+    const version = str(bp.version) ?? fail("[buildpack] has no version", 'add version = "0.1.0"');
+    const api = str(doc.api) ?? fail('no api = "0.10" at the top', "declare the Buildpack API version");
+    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
+        fail("not a directory", "point at the buildpack directory");
+    return {
+        dir,
+        api: api,
+        id: id,
+        version: version,
+        name: str(bp.name),
+        homepage: str(bp.homepage),
+        targets: (Array.isArray(doc.targets) ? doc.targets : [])
+            .filter(isTable)
+            .map((t) => ({ os: String(t.os ?? "linux"), arch: String(t.arch ?? "") })),
+        stacks: (Array.isArray(doc.stacks) ? doc.stacks : []).filter(isTable).map((s) => ({ id: String(s.id) })),
+    };
+}
+/** Checks every order entry names an included buildpack (and version); fills in missing versions. */
+function resolveOrder(config, buildpacks, text) {
+    return config.order.map(({ group }) => ({
+        group: group.map((entry) => {
+            const matches = buildpacks.filter((b) => b.id === entry.id && (!entry.version || b.version === entry.version));
+            const first = matches[0];
+            if (!first) {
+                const known = buildpacks.map((b) => `${b.id}@${b.version}`).join(", ");
+                throw new MlBuildpacksError(messages.builderConfigInvalid({
+                    file: config.file,
+                    line: lineOf(text, new RegExp(`id\\s*=\\s*"${entry.id.replace(/[/.]/g, "\\$&")}"`)),
+                }, `order group entry ${entry.id}${entry.version ? `@${entry.version}` : ""} is not among the [[buildpacks]]`, `use one of: ${known}`));
+            }
+            return { ...entry, version: first.version };
+        }),
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/core/builder/labels.ts
+
+/** Pure: the labels pack, kpack and our own core read from a builder image. */
+function builderLabels(inputs) {
+    const { config, buildpacks, apis } = inputs;
+    const [firstRun] = config.runImages;
+    const metadata = {
+        description: config.description,
+        buildpacks: buildpacks.map((b) => ({
+            id: b.id,
+            version: b.version,
+            ...(b.homepage ? { homepage: b.homepage } : {}),
+        })),
+        stack: { runImage: { image: firstRun?.image ?? "", mirrors: firstRun?.mirrors ?? [] } },
+        images: config.runImages.map((r) => ({ image: r.image, mirrors: r.mirrors })),
+        lifecycle: {
+            version: inputs.lifecycleVersion,
+            // Deprecated single-version fields, still read by old pack releases.
+            api: { buildpack: apis.buildpack.at(-1) ?? "", platform: apis.platform.at(-1) ?? "" },
+            apis: {
+                buildpack: { deprecated: [], supported: apis.buildpack },
+                platform: { deprecated: [], supported: apis.platform },
+            },
+        },
+        createdBy: inputs.createdBy,
+    };
+    const layers = {};
+    buildpacks.forEach((b, i) => {
+        layers[b.id] ??= {};
+        layers[b.id][b.version] = {
+            api: b.api,
+            layerDiffID: inputs.layerDiffIds[i] ?? "",
+            ...(b.homepage ? { homepage: b.homepage } : {}),
+            ...(b.name ? { name: b.name } : {}),
+            ...(b.targets.length ? { targets: b.targets } : {}),
+            ...(b.stacks.length ? { stacks: b.stacks } : {}),
+        };
+    });
+    return {
+        [BUILDER_METADATA_LABEL]: JSON.stringify(metadata),
+        [BUILDPACK_LAYERS_LABEL]: JSON.stringify(layers),
+        [BUILDPACK_ORDER_LABEL]: JSON.stringify(inputs.order),
+    };
+}
+/** /cnb/buildpacks/<id with / replaced by _>/<version> */
+function buildpackPath(b) {
+    return `/cnb/buildpacks/${b.id.replaceAll("/", "_")}/${b.version}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/builder/create.ts
+
+
+
+
+
+
+
+
+
+
+
+const PHASE_LINKS = [
+    "analyzer",
+    "detector",
+    "restorer",
+    "builder",
+    "exporter",
+    "creator",
+    "rebaser",
+    "extender",
+];
+async function createBuilder(req, deps) {
+    const { docker, log } = deps;
+    const config = readBuilderConfig(req.configFile);
+    const configText = (0,external_node_fs_namespaceObject.readFileSync)(req.configFile, "utf8");
+    const buildpacks = config.buildpackDirs.map(readBuildpackDescriptor);
+    const order = resolveOrder(config, buildpacks, configText);
+    for (const bp of buildpacks) {
+        if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(bp.dir, "bin", "main.mjs")))
+            throw new MlBuildpacksError(messages.buildpackNotBuilt(bp.dir));
+    }
+    const lifecycleVersion = await readLifecycleVersion(req.lifecycleDir, config.lifecycleVersion, deps.run);
+    const apis = lifecycleApis(lifecycleVersion);
+    const buildImage = await log.group(`Resolving build image ${config.buildImage}`, () => docker.ensureImage(config.buildImage, { pull: "missing" }));
+    log.info(`build image ${buildImage.Id.slice(0, 19)} (${buildImage.Os}/${buildImage.Architecture}), lifecycle ${lifecycleVersion}`);
+    const context = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-builder-"));
+    try {
+        const dockerfile = writeContext(context, req.lifecycleDir, buildpacks, config, order);
+        const stageTag = `ml-buildpacks-builder-stage:${process.pid}`;
+        await log.group("Assembling builder layers", () => docker.must("build the builder image", ["build", "--network", "host", "-q", "-t", stageTag, "-f", dockerfile, context], {
+            env: { DOCKER_BUILDKIT: "1" },
+        }));
+        const staged = await docker.inspectImage(stageTag);
+        if (!staged)
+            throw new MlBuildpacksError(messages.dockerFailed("find the image it just built", stageTag));
+        // One COPY layer per buildpack, right after the build image's own layers.
+        const base = buildImage.RootFS.Layers.length;
+        const layerDiffIds = buildpacks.map((_, i) => staged.RootFS.Layers[base + i] ?? "");
+        const labels = builderLabels({
+            config,
+            order,
+            buildpacks,
+            layerDiffIds,
+            lifecycleVersion,
+            apis,
+            createdBy: { name: "ml-buildpacks", version: ML_BUILDPACKS_VERSION },
+        });
+        const labelFile = (0,external_node_path_namespaceObject.join)(context, "Dockerfile.labels");
+        (0,external_node_fs_namespaceObject.writeFileSync)(labelFile, `FROM ${stageTag}\n`);
+        await log.group("Writing builder labels", () => docker.must("label the builder image", [
+            "build",
+            "--network",
+            "host",
+            "-q",
+            "-t",
+            req.image,
+            "-f",
+            labelFile,
+            ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+            context,
+        ], { env: { DOCKER_BUILDKIT: "1" } }));
+        await docker.exec(["image", "rm", stageTag]);
+        let digest;
+        if (req.publish) {
+            await log.group(`Pushing ${req.image}`, () => docker.must(`push ${req.image}`, ["push", req.image], { onLine: (l) => log.output(l) }));
+        }
+        const final = await docker.inspectImage(req.image);
+        if (!final)
+            throw new MlBuildpacksError(messages.dockerFailed("find the builder it just built", req.image));
+        if (req.publish) {
+            const repo = req.image.replace(/(:[\w][\w.-]*)?$/, "");
+            digest = (final.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`))?.split("@")[1];
+        }
+        const result = {
+            image: req.image,
+            imageId: final.Id,
+            digest,
+            buildpacks: buildpacks.map((b) => `${b.id}@${b.version}`),
+            sizeBytes: final.Size,
+        };
+        log.info(`Builder ${req.image}${digest ? `@${digest}` : ""}: ${result.buildpacks.join(", ")}; ${order.length} order group(s); ${formatBytes(final.Size)}`);
+        return result;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(context, { recursive: true, force: true });
+    }
+}
+/** Lays out the docker build context and returns the Dockerfile path. */
+function writeContext(context, lifecycleDir, buildpacks, config, order) {
+    const lines = [`FROM ${config.buildImage}`];
+    buildpacks.forEach((bp, i) => {
+        const dest = (0,external_node_path_namespaceObject.join)(context, `bp${i}`);
+        (0,external_node_fs_namespaceObject.mkdirSync)(dest);
+        (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(bp.dir, "buildpack.toml"), (0,external_node_path_namespaceObject.join)(dest, "buildpack.toml"));
+        (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(bp.dir, "bin"), (0,external_node_path_namespaceObject.join)(dest, "bin"), { recursive: true });
+        for (const f of ["detect", "build"])
+            (0,external_node_fs_namespaceObject.chmodSync)((0,external_node_path_namespaceObject.join)(dest, "bin", f), 0o755);
+        lines.push(`COPY bp${i} ${buildpackPath(bp)}`);
+    });
+    const lc = (0,external_node_path_namespaceObject.join)(context, "lifecycle");
+    (0,external_node_fs_namespaceObject.mkdirSync)(lc);
+    for (const bin of ["lifecycle", "launcher"]) {
+        (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(lifecycleDir, bin), (0,external_node_path_namespaceObject.join)(lc, bin));
+        (0,external_node_fs_namespaceObject.chmodSync)((0,external_node_path_namespaceObject.join)(lc, bin), 0o755);
+    }
+    for (const link of PHASE_LINKS)
+        (0,external_node_fs_namespaceObject.symlinkSync)("lifecycle", (0,external_node_path_namespaceObject.join)(lc, link));
+    lines.push("COPY lifecycle /cnb/lifecycle");
+    const runImages = config.runImages.map((r) => ({ image: r.image, mirrors: r.mirrors }));
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(context, "order.toml"), stringifyToml({ order }));
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(context, "run.toml"), stringifyToml({ images: runImages }));
+    // stack.toml serves platforms older than Platform API 0.12 (and pack's rebase).
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(context, "stack.toml"), stringifyToml({ "run-image": runImages[0] ?? {} }));
+    lines.push("COPY order.toml run.toml stack.toml /cnb/");
+    const dockerfile = (0,external_node_path_namespaceObject.join)(context, "Dockerfile");
+    (0,external_node_fs_namespaceObject.writeFileSync)(dockerfile, `${lines.join("\n")}\n`);
+    return dockerfile;
+}
+async function readLifecycleVersion(dir, declared, run) {
+    const binary = (0,external_node_path_namespaceObject.join)(dir, "lifecycle");
+    if (!(0,external_node_fs_namespaceObject.existsSync)(binary) || !(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, "launcher")))
+        throw new MlBuildpacksError(messages.lifecycleNotFound(dir));
+    const result = await run(binary, ["-version"]).catch(() => undefined);
+    const reported = result?.exitCode === 0 ? result.stdout.trim() : "";
+    // Built without ldflags the lifecycle says 0.0.0: fall back to what builder.toml declares.
+    const version = reported && reported !== "0.0.0" ? reported : (declared ?? DEFAULT_LIFECYCLE_VERSION);
+    return version;
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/core/executor/docker.ts
+
+
+
+
+
+/** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
+const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+/** The daemon's socket on this host, for phases that export to it (DOCKER_HOST=unix://... or the default). */
+function dockerSocketPath(env) {
+    const host = env.DOCKER_HOST;
+    return host?.startsWith("unix://") ? host.slice("unix://".length) : "/var/run/docker.sock";
+}
+/** Pure: the `docker run` argv for one phase. */
+function phaseDockerArgs(spec, o) {
+    const user = spec.runAs === "root" ? "0:0" : `${o.uid}:${o.gid}`;
+    return [
+        "run",
+        "--rm",
+        "--name",
+        o.name,
+        "--network",
+        "host",
+        "--platform",
+        o.platform,
+        "--user",
+        user,
+        "-v",
+        `${o.layersVolume}:${CONTAINER_PATHS.layers}`,
+        "-v",
+        `${o.workspaceVolume}:${CONTAINER_PATHS.app}`,
+        "-v",
+        `${o.platformDir}:${CONTAINER_PATHS.platform}:ro`,
+        "-v",
+        `${o.outDir}:${CONTAINER_PATHS.out}`,
+        ...(o.cacheDir ? ["-v", `${o.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
+        ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
+        ...(spec.daemon ? ["-v", `${o.dockerSocket}:/var/run/docker.sock`] : []),
+        "-e",
+        `CNB_PLATFORM_API=${o.platformApi}`,
+        ...(spec.registry ? o.secretEnvNames.flatMap((n) => ["-e", n]) : []),
+        "--entrypoint",
+        spec.binary,
+        o.builderRef,
+        ...spec.args,
+    ];
+}
+/** Each phase in its own container from the builder image, sharing volumes, as pack does without the creator. */
+class DockerExecutor {
+    o;
+    id = (0,external_node_crypto_namespaceObject.randomBytes)(6).toString("hex");
+    layersVolume = `ml-buildpacks-layers-${this.id}`;
+    workspaceVolume = `ml-buildpacks-workspace-${this.id}`;
+    scratch = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-build-"));
+    platformDir = (0,external_node_path_namespaceObject.join)(this.scratch, "platform");
+    outDir = (0,external_node_path_namespaceObject.join)(this.scratch, "out");
+    cacheDir;
+    constructor(o) {
+        this.o = o;
+        this.cacheDir = o.cacheDir ? (0,external_node_path_namespaceObject.resolve)(o.cacheDir) : undefined;
+    }
+    async prepare() {
+        const { docker, builder } = this.o;
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(this.platformDir, "env"), { recursive: true });
+        for (const [name, value] of Object.entries(this.o.buildEnv))
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(this.platformDir, "env", name), value);
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.outDir, { mode: 0o777 });
+        if (this.cacheDir)
+            (0,external_node_fs_namespaceObject.mkdirSync)(this.cacheDir, { recursive: true });
+        await docker.createVolume(this.layersVolume);
+        await docker.createVolume(this.workspaceVolume);
+        // One root container copies the app (without .git) and hands every writable path to the CNB user.
+        const owner = `${builder.uid}:${builder.gid}`;
+        const script = [
+            "set -e",
+            `cd /app-source && tar --exclude=./.git -cf - . | tar -C ${CONTAINER_PATHS.app} -xf -`,
+            `chown -R ${owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${this.cacheDir ? ` ${CONTAINER_PATHS.cache}` : ""}`,
+            `chmod 0777 ${CONTAINER_PATHS.out}`,
+        ].join("\n");
+        await docker.must("copy the app into the build workspace", [
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--platform",
+            builder.platform,
+            "--user",
+            "0:0",
+            "-v",
+            `${(0,external_node_path_namespaceObject.resolve)(this.o.appDir)}:/app-source:ro`,
+            "-v",
+            `${this.layersVolume}:${CONTAINER_PATHS.layers}`,
+            "-v",
+            `${this.workspaceVolume}:${CONTAINER_PATHS.app}`,
+            "-v",
+            `${this.outDir}:${CONTAINER_PATHS.out}`,
+            ...(this.cacheDir ? ["-v", `${this.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
+            "--entrypoint",
+            "sh",
+            builder.ref,
+            "-c",
+            script,
+        ]);
+    }
+    async runPhase(spec, onLine) {
+        const args = phaseDockerArgs(spec, {
+            builderRef: this.o.builder.ref,
+            platform: this.o.builder.platform,
+            uid: this.o.builder.uid,
+            gid: this.o.builder.gid,
+            layersVolume: this.layersVolume,
+            workspaceVolume: this.workspaceVolume,
+            platformDir: this.platformDir,
+            outDir: this.outDir,
+            cacheDir: this.cacheDir,
+            caCerts: this.o.caCerts ? (0,external_node_path_namespaceObject.resolve)(this.o.caCerts) : undefined,
+            dockerSocket: dockerSocketPath(process.env),
+            platformApi: this.o.platformApi,
+            secretEnvNames: Object.keys(this.o.secretEnv),
+            name: `ml-buildpacks-${spec.phase}-${this.id}`,
+        });
+        const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
+        return result.exitCode;
+    }
+    readOutput(name) {
+        const file = (0,external_node_path_namespaceObject.join)(this.outDir, name);
+        return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, "utf8") : undefined;
+    }
+    async cleanup() {
+        await this.o.docker.removeVolumes([this.layersVolume, this.workspaceVolume]);
+        (0,external_node_fs_namespaceObject.rmSync)(this.scratch, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./src/core/process.ts
+
+
+const runProcess = (command, args, opts = {}) => new Promise((resolve, reject) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+        cwd: opts.cwd,
+        env: { ...process.env, ...opts.env },
+        stdio: ["pipe", "pipe", "pipe"],
+    });
+    const out = [];
+    const err = [];
+    const collect = (stream, sink, name) => (0,external_node_readline_namespaceObject.createInterface)({ input: stream }).on("line", (line) => {
+        sink.push(line);
+        opts.onLine?.(line, name);
+    });
+    collect(child.stdout, out, "stdout");
+    collect(child.stderr, err, "stderr");
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out.join("\n"), stderr: err.join("\n") }));
+    if (opts.input !== undefined)
+        child.stdin.end(opts.input);
+    else
+        child.stdin.end();
+});
+
+;// CONCATENATED MODULE: ./src/core/report.ts
+
+/** Pure: a short human summary of a build, printed at the end of the log. */
+function renderSummary(r) {
+    const rows = [
+        ["image", r.imageRef],
+        ["platform", r.platform],
+        [
+            "builder",
+            `${r.builder.ref} (lifecycle ${r.builder.lifecycleVersion}, platform API ${r.builder.platformApi})`,
+        ],
+        ["buildpacks", r.buildpacks.map((b) => `${b.id}@${b.version}`).join(", ")],
+        [
+            "layers",
+            `${r.layers.reused.length} reused, ${r.layers.added.length} added${r.layers.added.length ? ` (${r.layers.added.join(", ")})` : ""}`,
+        ],
+        ["cache layers", `${r.layers.cacheReused.length} reused, ${r.layers.cacheAdded.length} added`],
+        ["image size", r.imageSizeBytes !== undefined ? formatBytes(r.imageSizeBytes) : "unknown"],
+        ["phases", r.phases.map((p) => `${p.phase} ${formatDuration(p.ms)}`).join(", ")],
+        ["total", formatDuration(r.totalMs)],
+    ];
+    const width = Math.max(...rows.map(([k]) => (k ?? "").length));
+    return rows.map(([k, v]) => `  ${(k ?? "").padEnd(width)}  ${v}`).join("\n");
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/core/request.ts
+
+
+const DEFAULT_BUILDER = "127.0.0.1:5000/ml-buildpacks/builder:cpu";
+const REQUEST_DEFAULTS = {
+    builder: DEFAULT_BUILDER,
+    pull: "missing",
+    logLevel: "info",
+};
+/** --ca-certs default: ML_BUILDPACKS_CA_CERTS, else the host's SSL_CERT_FILE when it names a file. */
+function defaultCaCerts(env, isFile) {
+    const candidate = env.ML_BUILDPACKS_CA_CERTS ?? env.SSL_CERT_FILE;
+    return candidate && isFile(candidate) ? candidate : undefined;
+}
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Parses KEY=VALUE entries (CLI --env, action `env` lines); CNB_* names are the lifecycle's. */
+function parseEnvEntries(entries) {
+    const env = {};
+    for (const entry of entries) {
+        const eq = entry.indexOf("=");
+        const name = eq > 0 ? entry.slice(0, eq) : "";
+        if (!ENV_NAME.test(name))
+            throw new MlBuildpacksError(messages.invalidEnvVar(entry));
+        if (name.startsWith("CNB_"))
+            throw new MlBuildpacksError(messages.reservedEnvVar(name));
+        env[name] = entry.slice(eq + 1);
+    }
+    return env;
+}
+
+;// CONCATENATED MODULE: ./src/cli/args.ts
+
+
+
+
+const USAGE = `ml-buildpacks: Cloud Native Buildpacks for machine-learning projects
+
+Usage:
+  ml-buildpacks build APP_DIR --image REF [options]
+  ml-buildpacks builder create --config builder.toml --image REF [options]
+  ml-buildpacks --version | --help
+
+build options:
+  --image REF            image to build and push (required), e.g. 127.0.0.1:5000/team/app:1.0
+  --tag REF              another tag for the same image (repeatable)
+  --builder REF          builder image (default ${REQUEST_DEFAULTS.builder})
+  --run-image REF        run image instead of the builder's
+  --cache-dir DIR        keep the lifecycle's layer cache in DIR between builds
+  --clear-cache          empty the cache dir before building
+  --env KEY=VALUE        build-time env for the buildpacks (repeatable)
+  --platform OS/ARCH     platform to build for; must match the builder (default: the builder's)
+  --pull POLICY          missing (default) or always: when to pull the builder
+  --default-process T    process type the image starts by default
+  --report FILE          write the JSON build report to FILE
+  --log-level LEVEL      info (default) or debug
+  --no-publish           export to the local Docker daemon instead of pushing to the registry
+  --trust-builder        run every phase in one creator container (faster; only for builders you trust)
+  --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
+                         else $SSL_CERT_FILE when set)
+
+builder create options:
+  --config FILE          builder.toml (pack's format: [stack] or [build]/[[run.images]], [[buildpacks]], [[order]])
+  --image REF            builder image to create
+  --lifecycle-dir DIR    lifecycle and launcher binaries (default .infra/lifecycle/linux-amd64)
+  --no-publish           build the image locally without pushing it
+`;
+const usageError = (problem) => new MlBuildpacksError(messages.usage(problem, "run `ml-buildpacks --help`"));
+function parse(args, options) {
+    try {
+        return (0,external_node_util_namespaceObject.parseArgs)({ args, options, allowPositionals: true, strict: true });
+    }
+    catch (err) {
+        throw usageError(err.message.split("\n")[0] ?? String(err));
+    }
+}
+function oneOf(name, value, allowed, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (!allowed.includes(value))
+        throw usageError(`--${name} must be one of ${allowed.join(", ")}, not "${value}"`);
+    return value;
+}
+/** Pure: argv (without node and script) -> a command. */
+function parseCommand(argv, env = {}, isFile = () => false) {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === "--help" || first === "-h" || first === "help")
+        return { kind: "help", text: USAGE };
+    if (first === "--version" || first === "-v")
+        return { kind: "version" };
+    if (first === "build")
+        return parseBuild(rest, env, isFile);
+    if (first === "builder") {
+        const [sub, ...subRest] = rest;
+        if (sub === "create")
+            return parseBuilderCreate(subRest);
+        throw usageError(`unknown builder subcommand "${sub ?? ""}" (known: create)`);
+    }
+    throw usageError(`unknown command "${first}" (known: build, builder create)`);
+}
+function parseBuild(args, env, isFile) {
+    const { values: v, positionals } = parse(args, {
+        image: { type: "string" },
+        tag: { type: "string", multiple: true },
+        builder: { type: "string" },
+        "run-image": { type: "string" },
+        "cache-dir": { type: "string" },
+        "clear-cache": { type: "boolean" },
+        env: { type: "string", multiple: true },
+        platform: { type: "string" },
+        pull: { type: "string" },
+        "default-process": { type: "string" },
+        report: { type: "string" },
+        "log-level": { type: "string" },
+        "ca-certs": { type: "string" },
+        "no-publish": { type: "boolean" },
+        "trust-builder": { type: "boolean" },
+        help: { type: "boolean" },
+    });
+    if (v.help)
+        return { kind: "help", text: USAGE };
+    if (positionals.length !== 1)
+        throw usageError("build takes exactly one APP_DIR");
+    const str = (name) => v[name];
+    const image = str("image");
+    if (!image)
+        throw usageError("--image is required");
+    return {
+        kind: "build",
+        reportFile: str("report"),
+        request: {
+            appDir: positionals[0],
+            image,
+            additionalTags: v.tag ?? [],
+            builder: str("builder") ?? REQUEST_DEFAULTS.builder,
+            runImage: str("run-image"),
+            cacheDir: str("cache-dir"),
+            clearCache: v["clear-cache"] === true,
+            env: parseEnvEntries(v.env ?? []),
+            platform: str("platform"),
+            pull: oneOf("pull", str("pull"), ["missing", "always"], REQUEST_DEFAULTS.pull),
+            defaultProcess: str("default-process"),
+            logLevel: oneOf("log-level", str("log-level"), ["info", "debug"], REQUEST_DEFAULTS.logLevel),
+            caCerts: str("ca-certs") ?? defaultCaCerts(env, isFile),
+            publish: v["no-publish"] !== true,
+            trustBuilder: v["trust-builder"] === true,
+        },
+    };
+}
+function parseBuilderCreate(args) {
+    const { values: v, positionals } = parse(args, {
+        config: { type: "string" },
+        image: { type: "string" },
+        "lifecycle-dir": { type: "string" },
+        "no-publish": { type: "boolean" },
+        help: { type: "boolean" },
+    });
+    if (v.help)
+        return { kind: "help", text: USAGE };
+    if (positionals.length > 0)
+        throw usageError(`unexpected argument "${positionals[0]}"`);
+    const config = v.config;
+    const image = v.image;
+    if (!config)
+        throw usageError("--config is required");
+    if (!image)
+        throw usageError("--image is required");
+    return {
+        kind: "builder-create",
+        request: {
+            configFile: config,
+            image,
+            lifecycleDir: v["lifecycle-dir"] ?? ".infra/lifecycle/linux-amd64",
+            publish: v["no-publish"] !== true,
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/run.ts
+
+
+
+
+
+
+
+
+
+
+
+/** The CLI: parse, run one command, render errors; returns the exit code. */
+async function runCli(argv) {
+    const log = new ConsoleLogger();
+    try {
+        const command = parseCommand(argv, process.env, (path) => (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isFile());
+        const docker = new Docker(runProcess);
+        switch (command.kind) {
+            case "help":
+                log.info(command.text);
+                return 0;
+            case "version":
+                log.info(ML_BUILDPACKS_VERSION);
+                return 0;
+            case "builder-create":
+                await createBuilder(command.request, { docker, run: runProcess, log });
+                return 0;
+            case "build": {
+                const req = command.request;
+                const report = await build(req, {
+                    docker,
+                    log,
+                    clock: systemClock,
+                    makeExecutor: (builder, platformApi, secretEnv) => new DockerExecutor({
+                        docker,
+                        builder,
+                        appDir: req.appDir,
+                        cacheDir: req.cacheDir,
+                        buildEnv: req.env,
+                        caCerts: req.caCerts,
+                        platformApi,
+                        secretEnv,
+                    }),
+                });
+                log.info(`\nSuccessfully built ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`);
+                if (command.reportFile)
+                    (0,external_node_fs_namespaceObject.writeFileSync)(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+                return 0;
+            }
+        }
+    }
+    catch (err) {
+        log.error(`\n${renderError(err)}`);
+        return typeof err.exitCode === "number"
+            ? err.exitCode
+            : 1;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
+
+void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+});
+

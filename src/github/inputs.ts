@@ -1,0 +1,112 @@
+import { isAbsolute, join } from "node:path";
+import { MlBuildpacksError } from "../core/errors.js";
+import { formatImageRef, parseImageRef } from "../core/image-ref.js";
+import { type BuildRequest, DEFAULT_BUILDER, parseEnvEntries } from "../core/request.js";
+import { messages } from "./messages.js";
+
+/** The action's inputs, typed and validated: every input in action.yml appears here once. */
+export interface ActionInputs {
+  path: string;
+  image: string;
+  tags: string[];
+  builder: string;
+  runImage: string | undefined;
+  env: Record<string, string>;
+  publish: boolean;
+  cache: boolean;
+  cacheScope: string | undefined;
+  trustBuilder: boolean;
+  clearCache: boolean;
+  platform: string | undefined;
+}
+
+export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
+
+const TRUE = ["true", "True", "TRUE"];
+const FALSE = ["false", "False", "FALSE"];
+
+function bool(name: string, value: string, fallback: boolean): boolean {
+  if (value === "") return fallback;
+  if (TRUE.includes(value)) return true;
+  if (FALSE.includes(value)) return false;
+  throw new MlBuildpacksError(messages.badBoolean(name, value));
+}
+
+/** Newline- or comma-separated list, blanks dropped. */
+function list(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** `1.2` -> same repository as image with tag 1.2; anything with a / or : is a full reference. */
+function expandTag(image: string, tag: string): string {
+  if (tag.includes("/")) return formatImageRef(parseImageRef(tag));
+  const ref = parseImageRef(image);
+  return formatImageRef({ ...ref, tag: tag.replace(/^:/, ""), digest: undefined });
+}
+
+function envLines(value: string): Record<string, string> {
+  const entries: string[] = [];
+  value.split("\n").forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(line)) throw new MlBuildpacksError(messages.badEnvLine(i + 1, line));
+    entries.push(line);
+  });
+  return parseEnvEntries(entries);
+}
+
+/** Pure: raw input strings (as core.getInput returns them) -> validated inputs. */
+export function parseInputs(get: (name: string) => string): ActionInputs {
+  const image = get("image").trim();
+  if (!image) throw new MlBuildpacksError(messages.required("image"));
+  parseImageRef(image);
+  const platform = get("platform").trim() || undefined;
+  if (platform && !(PLATFORMS as readonly string[]).includes(platform))
+    throw new MlBuildpacksError(messages.badPlatform(platform, PLATFORMS));
+  const cacheScope = get("cache-scope").trim() || undefined;
+  if (cacheScope && !/^[A-Za-z0-9._-]+$/.test(cacheScope))
+    throw new MlBuildpacksError(messages.badScope(cacheScope));
+  const builder = get("builder").trim() || DEFAULT_BUILDER;
+  parseImageRef(builder);
+  return {
+    path: get("path").trim() || ".",
+    image,
+    tags: list(get("tags")).map((t) => expandTag(image, t)),
+    builder,
+    runImage: get("run-image").trim() || undefined,
+    env: envLines(get("env")),
+    publish: bool("publish", get("publish").trim(), true),
+    cache: bool("cache", get("cache").trim(), true),
+    cacheScope,
+    trustBuilder: bool("trust-builder", get("trust-builder").trim(), false),
+    clearCache: bool("clear-cache", get("clear-cache").trim(), false),
+    platform,
+  };
+}
+
+/** Pure: inputs -> the core's build request. */
+export function toBuildRequest(
+  inputs: ActionInputs,
+  ctx: { workspace: string; cacheDir: string | undefined; caCerts: string | undefined },
+): BuildRequest {
+  return {
+    appDir: isAbsolute(inputs.path) ? inputs.path : join(ctx.workspace, inputs.path),
+    image: inputs.image,
+    additionalTags: inputs.tags,
+    builder: inputs.builder,
+    runImage: inputs.runImage,
+    cacheDir: inputs.cache ? ctx.cacheDir : undefined,
+    clearCache: inputs.clearCache,
+    env: inputs.env,
+    platform: inputs.platform,
+    pull: "missing",
+    defaultProcess: undefined,
+    logLevel: "info",
+    caCerts: ctx.caCerts,
+    publish: inputs.publish,
+    trustBuilder: inputs.trustBuilder,
+  };
+}

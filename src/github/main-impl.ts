@@ -1,0 +1,141 @@
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import * as core from "@actions/core";
+import { build, resolveBuilder } from "../core/build.js";
+import { cacheKeys, dependencyHashOfDir, flavorOf } from "../core/cache/keys.js";
+import { dirSize } from "../core/cache/size.js";
+import { Docker } from "../core/docker.js";
+import { MlBuildpacksError, renderError } from "../core/errors.js";
+import { DockerExecutor } from "../core/executor/docker.js";
+import { formatBytes, formatDuration, systemClock } from "../core/log.js";
+import { runProcess } from "../core/process.js";
+import { renderSummary } from "../core/report.js";
+import { defaultCaCerts } from "../core/request.js";
+import { ActionsCacheStore } from "./cache-store.js";
+import { parseInputs, toBuildRequest } from "./inputs.js";
+import { ActionsLogger } from "./logger.js";
+import { notes } from "./messages.js";
+import { type ActionState, saveState } from "./state.js";
+import { type CacheOutcome, renderJobSummary } from "./summary.js";
+
+/** The action's main step: restore the layer cache, build, set outputs and the job summary. */
+export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const log = new ActionsLogger();
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const state: ActionState = {
+    cacheEnabled: false,
+    cacheDir: "",
+    primaryKey: "",
+    matchedKey: "",
+    built: false,
+  };
+  try {
+    const inputs = parseInputs((name) => core.getInput(name));
+    const docker = new Docker(runProcess);
+    const caCerts = defaultCaCerts(env, (p) => existsSync(p) && statSync(p).isFile());
+    const draft = toBuildRequest(inputs, { workspace, cacheDir: undefined, caCerts });
+    const builder = await resolveBuilder(draft, { docker, log });
+
+    const outcome: CacheOutcome = {
+      enabled: inputs.cache,
+      scope: "",
+      result: "disabled",
+      restoredBytes: 0,
+      restoreMs: 0,
+    };
+    if (inputs.cache) {
+      const arch = builder.platform.split("/")[1] ?? "unknown";
+      const keys = cacheKeys({
+        os: env.RUNNER_OS ?? "Linux",
+        arch,
+        flavor: flavorOf(inputs.builder),
+        scope: inputs.cacheScope,
+        builderDigest: builder.digest ?? builder.imageId,
+        dependencyHash: dependencyHashOfDir(draft.appDir),
+      });
+      Object.assign(state, {
+        cacheEnabled: true,
+        cacheDir: join(env.RUNNER_TEMP ?? tmpdir(), "ml-buildpacks", `cache-${keys.scope}`),
+        primaryKey: keys.primary,
+      });
+      outcome.scope = keys.scope;
+      mkdirSync(state.cacheDir, { recursive: true });
+      if (inputs.clearCache) {
+        log.info(notes.cacheCleared);
+        outcome.result = "miss";
+      } else {
+        const started = Date.now();
+        const matched = await log.group(`Restoring layer cache (scope ${keys.scope})`, () =>
+          new ActionsCacheStore(log).restore(state.cacheDir, keys.primary, keys.restoreKeys),
+        );
+        outcome.restoreMs = Date.now() - started;
+        outcome.restoredBytes = dirSize(join(state.cacheDir, "committed"));
+        state.matchedKey = matched ?? "";
+        outcome.result = !matched ? "miss" : matched === keys.primary ? "exact" : "partial";
+        log.info(
+          matched
+            ? notes.cacheRestored(
+                matched,
+                matched === keys.primary,
+                formatBytes(outcome.restoredBytes),
+                formatDuration(outcome.restoreMs),
+              )
+            : notes.cacheMiss(keys.primary),
+        );
+      }
+    } else {
+      log.info(notes.cacheDisabled);
+    }
+    saveState(state);
+
+    const request = { ...draft, cacheDir: state.cacheEnabled ? state.cacheDir : undefined };
+    const report = await build(
+      request,
+      {
+        docker,
+        log,
+        clock: systemClock,
+        env,
+        registerSecret: (secret) => core.setSecret(secret),
+        makeExecutor: (b, platformApi, secretEnv) =>
+          new DockerExecutor({
+            docker,
+            builder: b,
+            appDir: request.appDir,
+            cacheDir: request.cacheDir,
+            buildEnv: request.env,
+            caCerts: request.caCerts,
+            platformApi,
+            secretEnv,
+          }),
+      },
+      builder,
+    );
+    state.built = true;
+    saveState(state);
+
+    core.setOutput("image", report.image);
+    core.setOutput("digest", report.digest);
+    core.setOutput("imageid", report.imageId);
+    core.setOutput("metadata", JSON.stringify(report));
+    core.setOutput("cache-hit", String(outcome.result === "exact"));
+    core.info(`\nBuilt ${report.imageRef}\n${renderSummary(report)}`);
+    await core.summary
+      .addRaw(renderJobSummary(report, outcome))
+      .write()
+      .catch(() => undefined);
+  } catch (err) {
+    saveState(state);
+    if (err instanceof MlBuildpacksError && err.location) {
+      const file = relative(workspace, err.location.file) || err.location.file;
+      core.error(err.title, {
+        title: "ml-buildpacks",
+        file,
+        startLine: err.location.line,
+        startColumn: err.location.column,
+      });
+    }
+    core.setFailed(renderError(err));
+  }
+}

@@ -1,0 +1,3 @@
+import { runMain } from "./main-impl.js";
+
+void runMain();

@@ -1,0 +1,45 @@
+/** User-facing texts of the GitHub Action adapter, in one place. */
+type ErrorOpts = { title: string; hint: string; exitCode: number };
+
+export const messages = {
+  badBoolean: (input: string, value: string): ErrorOpts => ({
+    title: `input "${input}" must be true or false, not "${value}"`,
+    hint: `set ${input}: true or ${input}: false in the step's with: block`,
+    exitCode: 2,
+  }),
+  required: (input: string): ErrorOpts => ({
+    title: `input "${input}" is required`,
+    hint: `add ${input}: ... to the step's with: block`,
+    exitCode: 2,
+  }),
+  badPlatform: (value: string, allowed: readonly string[]): ErrorOpts => ({
+    title: `input "platform" must be one of ${allowed.join(", ")}, not "${value}"`,
+    hint: "leave it empty to build for the builder's platform",
+    exitCode: 2,
+  }),
+  badEnvLine: (line: number, text: string): ErrorOpts => ({
+    title: `input "env" line ${line} is not KEY=VALUE: "${text}"`,
+    hint: "write one KEY=VALUE per line; lines starting with # are comments",
+    exitCode: 2,
+  }),
+  badScope: (value: string): ErrorOpts => ({
+    title: `input "cache-scope" may only hold letters, digits, ".", "_" and "-", not "${value}"`,
+    hint: "use a short name such as cpu-amd64",
+    exitCode: 2,
+  }),
+} as const;
+
+export const notes = {
+  cacheDisabled: "Layer cache disabled (cache: false)",
+  cacheCleared: "clear-cache: true, starting from an empty layer cache",
+  cacheMiss: (key: string) => `Cache miss for ${key}: this build starts cold`,
+  cacheRestored: (key: string, exact: boolean, size: string, time: string) =>
+    `Cache restored from ${key}${exact ? " (exact hit)" : " (newest cache of this scope)"}: ${size} in ${time}`,
+  restoreFailed: (why: string) => `Restoring the layer cache failed, building without it: ${why}`,
+  saveSkippedExact: (key: string) => `Cache hit on the exact key ${key}: nothing new to save`,
+  saveSkippedFailedBuild:
+    "The build did not finish: keeping the previous cache instead of saving a partial one",
+  saveSkippedEmpty: "The lifecycle left no committed cache: nothing to save",
+  saved: (key: string, size: string, time: string) => `Cache saved as ${key}: ${size} in ${time}`,
+  saveFailed: (why: string) => `Saving the layer cache failed (the build itself succeeded): ${why}`,
+} as const;

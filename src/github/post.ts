@@ -1,0 +1,3 @@
+import { runPost } from "./post-impl.js";
+
+void runPost();

@@ -1,0 +1,89 @@
+import { describe, expect, test } from "vitest";
+import { MlBuildpacksError } from "../../../src/core/errors.js";
+import { parseInputs, toBuildRequest } from "../../../src/github/inputs.js";
+
+const given =
+  (values: Record<string, string>) =>
+  (name: string): string =>
+    values[name] ?? "";
+
+describe("action inputs", () => {
+  test("defaults", () => {
+    expect(parseInputs(given({ image: "ghcr.io/o/app:1" }))).toEqual({
+      path: ".",
+      image: "ghcr.io/o/app:1",
+      tags: [],
+      builder: "127.0.0.1:5000/ml-buildpacks/builder:cpu",
+      runImage: undefined,
+      env: {},
+      publish: true,
+      cache: true,
+      cacheScope: undefined,
+      trustBuilder: false,
+      clearCache: false,
+      platform: undefined,
+    });
+  });
+
+  test("every input", () => {
+    const inputs = parseInputs(
+      given({
+        path: "services/model",
+        image: "ghcr.io/o/app:1",
+        tags: "1.2\nlatest, ghcr.io/o/other:x",
+        builder: "ghcr.io/o/builder:cuda",
+        "run-image": "ghcr.io/o/run:cuda",
+        env: "# build env\nPIP_INDEX_URL=https://pypi.example/simple\n\nA=b=c\n",
+        publish: "false",
+        cache: "False",
+        "cache-scope": "cuda-arm64",
+        "trust-builder": "TRUE",
+        "clear-cache": "true",
+        platform: "linux/arm64",
+      }),
+    );
+    expect(inputs).toMatchObject({
+      tags: ["ghcr.io/o/app:1.2", "ghcr.io/o/app:latest", "ghcr.io/o/other:x"],
+      env: { PIP_INDEX_URL: "https://pypi.example/simple", A: "b=c" },
+      publish: false,
+      cache: false,
+      cacheScope: "cuda-arm64",
+      trustBuilder: true,
+      clearCache: true,
+      platform: "linux/arm64",
+    });
+  });
+
+  test.each([
+    [{}, 'input "image" is required'],
+    [{ image: "a/b", cache: "maybe" }, 'input "cache" must be true or false, not "maybe"'],
+    [{ image: "a/b", publish: "yes" }, 'input "publish" must be true or false, not "yes"'],
+    [{ image: "a/b", platform: "windows/amd64" }, 'input "platform" must be one of linux/amd64, linux/arm64'],
+    [{ image: "a/b", env: "OK=1\nnot a pair" }, 'input "env" line 2 is not KEY=VALUE'],
+    [{ image: "a/b", "cache-scope": "a b" }, 'input "cache-scope" may only hold'],
+    [{ image: "Not/Valid" }, "is not a valid image reference"],
+  ])("%j is refused: %s", (values, message) => {
+    let error: unknown;
+    try {
+      parseInputs(given(values as Record<string, string>));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(MlBuildpacksError);
+    expect((error as MlBuildpacksError).title).toContain(message);
+  });
+
+  test("toBuildRequest resolves the path against the workspace and drops the cache dir when caching is off", () => {
+    const inputs = parseInputs(given({ image: "a/b", path: "app" }));
+    expect(toBuildRequest(inputs, { workspace: "/ws", cacheDir: "/c", caCerts: undefined })).toMatchObject({
+      appDir: "/ws/app",
+      cacheDir: "/c",
+      publish: true,
+    });
+    const off = parseInputs(given({ image: "a/b", path: "/abs", cache: "false" }));
+    expect(toBuildRequest(off, { workspace: "/ws", cacheDir: "/c", caCerts: undefined })).toMatchObject({
+      appDir: "/abs",
+      cacheDir: undefined,
+    });
+  });
+});
