@@ -45022,7 +45022,8 @@ function dependencyHashOfDir(appDir) {
         return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, "utf8") : undefined;
     });
 }
-const sanitize = (s) => s.replace(/[^A-Za-z0-9._-]+/g, "-");
+/** Lowercase: cache services may fold key case (act's does), and a hit is judged by comparing keys. */
+const sanitize = (s) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
 /**
  * Pure: one scope per (flavor, arch) so matrix jobs never clobber each other; within a scope, an exact
  * hit needs the same builder and dependency files, and a prefix match restores the scope's newest cache.
@@ -45323,7 +45324,7 @@ const REQUEST_DEFAULTS = {
 };
 /** --ca-certs default: ML_BUILDPACKS_CA_CERTS, else the host's SSL_CERT_FILE when it names a file. */
 function defaultCaCerts(env, isFile) {
-    const candidate = env.ML_BUILDPACKS_CA_CERTS ?? env.SSL_CERT_FILE;
+    const candidate = env.ML_BUILDPACKS_CA_CERTS || env.SSL_CERT_FILE;
     return candidate && isFile(candidate) ? candidate : undefined;
 }
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -102282,6 +102283,13 @@ function renderJobSummary(r, c) {
 
 
 
+/**
+ * The Actions cache versions entries by their absolute paths, so the dir must be the same in every
+ * job: under HOME, not RUNNER_TEMP (which some runners, act among them, make anew per job).
+ */
+function cacheDirFor(scope, env) {
+    return (0,external_node_path_namespaceObject.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".cache", "ml-buildpacks", "layers", scope);
+}
 /** The action's main step: restore the layer cache, build, set outputs and the job summary. */
 async function runMain(env = process.env) {
     const log = new ActionsLogger();
@@ -102318,10 +102326,12 @@ async function runMain(env = process.env) {
             });
             Object.assign(state, {
                 cacheEnabled: true,
-                cacheDir: (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks", `cache-${keys.scope}`),
+                cacheDir: cacheDirFor(keys.scope, env),
                 primaryKey: keys.primary,
             });
             outcome.scope = keys.scope;
+            // Start empty: a persistent self-hosted runner may hold another job's leftovers.
+            (0,external_node_fs_namespaceObject.rmSync)(state.cacheDir, { recursive: true, force: true });
             (0,external_node_fs_namespaceObject.mkdirSync)(state.cacheDir, { recursive: true });
             if (inputs.clearCache) {
                 log.info(notes.cacheCleared);
@@ -102333,9 +102343,9 @@ async function runMain(env = process.env) {
                 outcome.restoreMs = Date.now() - started;
                 outcome.restoredBytes = dirSize((0,external_node_path_namespaceObject.join)(state.cacheDir, "committed"));
                 state.matchedKey = matched ?? "";
-                outcome.result = !matched ? "miss" : matched === keys.primary ? "exact" : "partial";
+                outcome.result = !matched ? "miss" : matched.toLowerCase() === keys.primary ? "exact" : "partial";
                 log.info(matched
-                    ? notes.cacheRestored(matched, matched === keys.primary, formatBytes(outcome.restoredBytes), formatDuration(outcome.restoreMs))
+                    ? notes.cacheRestored(matched, outcome.result === "exact", formatBytes(outcome.restoredBytes), formatDuration(outcome.restoreMs))
                     : notes.cacheMiss(keys.primary));
             }
         }

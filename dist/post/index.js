@@ -98643,7 +98643,7 @@ async function runPost() {
             return log.info(notes.cacheDisabled);
         if (!state.built)
             return log.info(notes.saveSkippedFailedBuild);
-        if (state.matchedKey === state.primaryKey)
+        if (state.matchedKey.toLowerCase() === state.primaryKey)
             return log.info(notes.saveSkippedExact(state.primaryKey));
         const size = dirSize((0,external_node_path_namespaceObject.join)(state.cacheDir, "committed"));
         if (size === 0)

@@ -46,7 +46,7 @@ export function defaultCaCerts(
   env: NodeJS.ProcessEnv,
   isFile: (path: string) => boolean,
 ): string | undefined {
-  const candidate = env.ML_BUILDPACKS_CA_CERTS ?? env.SSL_CERT_FILE;
+  const candidate = env.ML_BUILDPACKS_CA_CERTS || env.SSL_CERT_FILE;
   return candidate && isFile(candidate) ? candidate : undefined;
 }
 

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import * as core from "@actions/core";
 import { build, resolveBuilder } from "../core/build.js";
@@ -18,6 +18,14 @@ import { ActionsLogger } from "./logger.js";
 import { notes } from "./messages.js";
 import { type ActionState, saveState } from "./state.js";
 import { type CacheOutcome, renderJobSummary } from "./summary.js";
+
+/**
+ * The Actions cache versions entries by their absolute paths, so the dir must be the same in every
+ * job: under HOME, not RUNNER_TEMP (which some runners, act among them, make anew per job).
+ */
+export function cacheDirFor(scope: string, env: NodeJS.ProcessEnv): string {
+  return join(env.HOME ?? homedir(), ".cache", "ml-buildpacks", "layers", scope);
+}
 
 /** The action's main step: restore the layer cache, build, set outputs and the job summary. */
 export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -56,10 +64,12 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
       });
       Object.assign(state, {
         cacheEnabled: true,
-        cacheDir: join(env.RUNNER_TEMP ?? tmpdir(), "ml-buildpacks", `cache-${keys.scope}`),
+        cacheDir: cacheDirFor(keys.scope, env),
         primaryKey: keys.primary,
       });
       outcome.scope = keys.scope;
+      // Start empty: a persistent self-hosted runner may hold another job's leftovers.
+      rmSync(state.cacheDir, { recursive: true, force: true });
       mkdirSync(state.cacheDir, { recursive: true });
       if (inputs.clearCache) {
         log.info(notes.cacheCleared);
@@ -72,12 +82,12 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
         outcome.restoreMs = Date.now() - started;
         outcome.restoredBytes = dirSize(join(state.cacheDir, "committed"));
         state.matchedKey = matched ?? "";
-        outcome.result = !matched ? "miss" : matched === keys.primary ? "exact" : "partial";
+        outcome.result = !matched ? "miss" : matched.toLowerCase() === keys.primary ? "exact" : "partial";
         log.info(
           matched
             ? notes.cacheRestored(
                 matched,
-                matched === keys.primary,
+                outcome.result === "exact",
                 formatBytes(outcome.restoredBytes),
                 formatDuration(outcome.restoreMs),
               )

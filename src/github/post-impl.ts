@@ -14,7 +14,8 @@ export async function runPost(): Promise<void> {
     const state = readState();
     if (!state?.cacheEnabled) return log.info(notes.cacheDisabled);
     if (!state.built) return log.info(notes.saveSkippedFailedBuild);
-    if (state.matchedKey === state.primaryKey) return log.info(notes.saveSkippedExact(state.primaryKey));
+    if (state.matchedKey.toLowerCase() === state.primaryKey)
+      return log.info(notes.saveSkippedExact(state.primaryKey));
     const size = dirSize(join(state.cacheDir, "committed"));
     if (size === 0) return log.info(notes.saveSkippedEmpty);
     const started = Date.now();

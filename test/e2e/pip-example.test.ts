@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -153,5 +153,21 @@ describe("pip example with the real lifecycle", () => {
     const output = await runImage(changed.report.imageRef);
     expect(output).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
     expect(await registryHas(repository, "latest")).toBe(true);
+  });
+
+  test("a corrupted layer in the cache dir: the lifecycle warns, rebuilds that layer, the build succeeds", async () => {
+    const committed = join(cacheDir, "committed");
+    const tars = readdirSync(committed).filter((f) => f.endsWith(".tar"));
+    expect(tars.length).toBeGreaterThan(0);
+    for (const tar of tars) {
+      const bytes = readFileSync(join(committed, tar));
+      bytes.fill(0x5a, 512, Math.min(bytes.length, 1024));
+      writeFileSync(join(committed, tar), bytes);
+    }
+    appendFileSync(join(app, "requirements.txt"), "# touched after corrupting the cache\n");
+    const rebuilt = await buildApp("corrupted-cache");
+    expect(rebuilt.output).toMatch(/Skipping restore for layer ml-buildpacks\/pip:pip-cache/);
+    expect(rebuilt.report.layers.cacheAdded).toContain("ml-buildpacks/pip:pip-cache");
+    expect(await runImage(rebuilt.report.imageRef)).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
   });
 });

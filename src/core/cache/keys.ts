@@ -58,7 +58,8 @@ export interface CacheKeys {
   restoreKeys: string[];
 }
 
-const sanitize = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "-");
+/** Lowercase: cache services may fold key case (act's does), and a hit is judged by comparing keys. */
+const sanitize = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
 
 /**
  * Pure: one scope per (flavor, arch) so matrix jobs never clobber each other; within a scope, an exact

@@ -14,10 +14,10 @@ describe("cache keys", () => {
   test("primary key carries version, OS, scope, builder and dependencies; restore keys fall back within the scope", () => {
     expect(cacheKeys(base)).toEqual({
       scope: "cpu-amd64",
-      primary: "ml-buildpacks-v1-Linux-cpu-amd64-abababababababab-0123456789abcdef",
+      primary: "ml-buildpacks-v1-linux-cpu-amd64-abababababababab-0123456789abcdef",
       restoreKeys: [
-        "ml-buildpacks-v1-Linux-cpu-amd64-abababababababab-",
-        "ml-buildpacks-v1-Linux-cpu-amd64-",
+        "ml-buildpacks-v1-linux-cpu-amd64-abababababababab-",
+        "ml-buildpacks-v1-linux-cpu-amd64-",
       ],
     });
   });
@@ -37,7 +37,7 @@ describe("cache keys", () => {
   });
 
   test("a user scope replaces flavor-arch", () => {
-    expect(cacheKeys({ ...base, scope: "team a/x" }).scope).toBe("team-a-x");
+    expect(cacheKeys({ ...base, scope: "Team a/x" }).scope).toBe("team-a-x");
   });
 
   test("dependency hash changes with any dependency file and ignores others", () => {
@@ -56,7 +56,7 @@ describe("cache keys", () => {
   test.each([
     ["127.0.0.1:5000/ml-buildpacks/builder:cpu", "cpu"],
     ["ghcr.io/o/builder:cuda-arm64", "cuda"],
-    ["ghcr.io/o/builder@sha256:" + "a".repeat(64), "default"],
+    [`ghcr.io/o/builder@sha256:${"a".repeat(64)}`, "default"],
     ["ghcr.io/o/builder", "default"],
   ])("flavor of %s is %s", (ref, flavor) => {
     expect(flavorOf(ref)).toBe(flavor);
