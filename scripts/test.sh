@@ -11,6 +11,8 @@ step() { printf '\n### %s\n' "$*"; }
 
 step "infrastructure (npm run infra)"
 bash scripts/infra.sh
+step "dist/ is up to date (infra rebuilt it from the sources)"
+bash scripts/check-dist.sh
 step "typecheck"
 npx tsc --noEmit
 step "lint"
