@@ -122,7 +122,8 @@ pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 # steps
 
 ensure_packages() {
-  local pkgs=(docker.io docker-registry qemu-user-static binfmt-support debootstrap curl ca-certificates)
+  # apache2-utils: htpasswd, for the registry tests with auth switched on.
+  local pkgs=(docker.io docker-registry qemu-user-static binfmt-support debootstrap curl ca-certificates apache2-utils)
   local missing=() p
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -489,6 +490,14 @@ ensure_stack_images() {
   fi
 }
 
+# A local python-build-standalone mirror for the python buildpack's e2e tests: scripts/python-mirror.sh
+# builds one relocatable CPython from Debian's sources in the build image (once; minutes), writes its
+# test manifest and serves .infra/python-mirror/www on 127.0.0.1:5481 (pid in .infra/python-mirror.pid).
+ensure_python_mirror() {
+  bash "$REPO/scripts/python-mirror.sh" | sed 's/^/infra: /'
+  STEP_MSG="python mirror up (.infra/python-mirror)"
+}
+
 # npm install (from the committed lock) when node_modules is missing or older than package-lock.json,
 # then npm run build. Not `npm ci`: vite lists an optional dependency (napi-windows-process-start-time)
 # the reachable npm registry does not serve, so the lock cannot hold it and `npm ci` refuses the lock.
@@ -571,6 +580,7 @@ main() {
   run_step act ensure_act
   run_step base-image ensure_base_image
   run_step stack-images ensure_stack_images
+  run_step python-mirror ensure_python_mirror
   run_step project build_project
   run_step builder build_builder
   summary $(($(now_us) - started))

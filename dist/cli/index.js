@@ -2354,6 +2354,50 @@ const messages = {
         title: `the registry ${registry} refused our credentials (HTTP ${status})`,
         hint: "log in (docker login, or CNB_REGISTRY_AUTH) with an account that may push to this repository",
     }),
+    registryRequestFailed: (registry, what, status, body) => ({
+        title: `the registry ${registry} refused to ${what} (HTTP ${status})`,
+        detail: body,
+        hint: "read the registry's answer above; check the reference and your permissions",
+    }),
+    indexNeedsTag: (image) => ({
+        title: `the manifest list ${image} needs a tag, not a digest`,
+        hint: "name it like registry/repository:1.0 (its digest is printed when it is pushed)",
+        exitCode: 2,
+    }),
+    childNotPinned: (ref) => ({
+        title: `--from ${ref} is not pinned by digest`,
+        hint: "pass each per-arch image as REF@sha256:... (the digest the build printed or its report holds)",
+        exitCode: 2,
+    }),
+    badChildSpec: (spec) => ({
+        title: `--from ${spec} is not of the form [OS/ARCH=]REF@sha256:DIGEST`,
+        hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
+        exitCode: 2,
+    }),
+    childMissing: (ref) => ({
+        title: `the image ${ref} does not exist in its registry`,
+        hint: "check the digest; nothing was pushed under the manifest list's tag",
+    }),
+    childIsIndex: (ref) => ({
+        title: `${ref} is itself a manifest list; a manifest list can only hold single-platform images`,
+        hint: "pass the per-arch image digests",
+        exitCode: 2,
+    }),
+    childPlatformMismatch: (ref, expected, actual) => ({
+        title: `${ref} is a ${actual} image, not ${expected}`,
+        hint: "pass the digest built for that platform; nothing was pushed under the manifest list's tag",
+        exitCode: 2,
+    }),
+    duplicateChild: (what) => ({
+        title: `the manifest list would hold ${what} twice`,
+        hint: "pass each platform once",
+        exitCode: 2,
+    }),
+    noChildren: () => ({
+        title: "a manifest list needs at least one --from image",
+        hint: "pass --from REF@sha256:... once per platform",
+        exitCode: 2,
+    }),
     unsupportedPlatform: (requested, builder, builderPlatform) => ({
         title: `the builder ${builder} is for ${builderPlatform}, but ${requested} was requested`,
         hint: "pass a builder for that platform (or a multi-arch builder index), or drop --platform",
@@ -2866,17 +2910,23 @@ function negotiatePlatformApi(builderApis) {
         .at(-1);
 }
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/core/registry/client.ts
 
 
 
-const MANIFEST_TYPES = [
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-];
-/** A small OCI distribution client: enough to check reachability, read manifests and size images. */
+
+const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+const MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+const sha256 = (data) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)("sha256").update(data).digest("hex")}`;
+/**
+ * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
+ * backoff on 5xx and 429, cross-repository blob mounts.
+ */
 class RegistryClient {
     registry;
     base;
@@ -2884,7 +2934,8 @@ class RegistryClient {
     backoff;
     sleep;
     credential;
-    bearer;
+    /** Bearer tokens by scope. */
+    tokens = new Map();
     constructor(registry, opts = {}) {
         this.registry = registry;
         const scheme = isLoopbackRegistry(registry) ? "http" : "https";
@@ -2905,20 +2956,78 @@ class RegistryClient {
         }
     }
     async getManifest(repository, reference) {
-        const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, repository, {
-            Accept: MANIFEST_TYPES.join(", "),
+        const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
+            scope: `${repository}:pull`,
+            headers: { Accept: MANIFEST_TYPES.join(", ") },
         });
         if (res.status === 404)
             return undefined;
         if (!res.ok)
-            throw new Error(`GET manifest ${repository}:${reference}: HTTP ${res.status}`);
-        const text = await res.text();
-        const body = JSON.parse(text);
+            throw await this.unexpected(res, `read manifest ${repository}@${reference}`);
+        const raw = Buffer.from(await res.arrayBuffer());
+        const body = JSON.parse(raw.toString("utf8"));
         return {
-            mediaType: res.headers.get("content-type") ?? body.mediaType ?? "",
-            digest: res.headers.get("docker-content-digest") ?? "",
+            mediaType: body.mediaType ?? res.headers.get("content-type") ?? "",
+            digest: res.headers.get("docker-content-digest") ?? sha256(raw),
+            raw,
             body,
         };
+    }
+    async getBlob(repository, digest) {
+        const res = await this.request("GET", `/v2/${repository}/blobs/${digest}`, {
+            scope: `${repository}:pull`,
+        });
+        if (res.status === 404)
+            return undefined;
+        if (!res.ok)
+            throw await this.unexpected(res, `read blob ${repository}@${digest}`);
+        return Buffer.from(await res.arrayBuffer());
+    }
+    async blobExists(repository, digest) {
+        const res = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, {
+            scope: `${repository}:pull`,
+        });
+        await res.body?.cancel();
+        return res.ok;
+    }
+    /** Cross-repository mount; returns false when the registry wants an upload instead. */
+    async mountBlob(repository, digest, from) {
+        const res = await this.request("POST", `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { scope: `${repository}:pull,push ${from}:pull` });
+        await res.body?.cancel();
+        return res.status === 201;
+    }
+    /** Monolithic upload (POST then PUT with the digest). */
+    async uploadBlob(repository, data) {
+        const digest = sha256(data);
+        const scope = `${repository}:pull,push`;
+        const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
+        await start.body?.cancel();
+        const location = start.headers.get("location");
+        if (start.status !== 202 || !location)
+            throw await this.unexpected(start, `start an upload to ${repository}`);
+        const url = new URL(location, this.base);
+        url.searchParams.set("digest", digest);
+        const put = await this.request("PUT", `${url.pathname}${url.search}`, {
+            scope,
+            body: data,
+            headers: { "Content-Type": "application/octet-stream" },
+        });
+        await put.body?.cancel();
+        if (put.status !== 201)
+            throw await this.unexpected(put, `upload ${digest} to ${repository}`);
+        return digest;
+    }
+    /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
+    async putManifest(repository, reference, raw, mediaType) {
+        const res = await this.request("PUT", `/v2/${repository}/manifests/${reference}`, {
+            scope: `${repository}:pull,push`,
+            body: raw,
+            headers: { "Content-Type": mediaType },
+        });
+        await res.body?.cancel();
+        if (res.status !== 201)
+            throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
+        return res.headers.get("docker-content-digest") ?? sha256(raw);
     }
     /** Compressed size of an image as stored in the registry: config plus layers. */
     async imageSize(repository, reference) {
@@ -2927,17 +3036,35 @@ class RegistryClient {
             return undefined;
         return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
     }
-    async request(method, path, repository, headers) {
+    async request(method, path, opts) {
+        let challenged = false;
         for (let attempt = 0;; attempt++) {
-            const res = await this.fetch(`${this.base}${path}`, {
-                method,
-                headers: { ...headers, ...this.authHeader() },
-            });
-            if (res.status === 401 && !this.bearer && (await this.authenticate(res, repository)))
-                continue;
+            let res;
+            try {
+                res = await this.fetch(`${this.base}${path}`, {
+                    method,
+                    headers: { ...opts.headers, ...this.authHeader(opts.scope) },
+                    ...(opts.body !== undefined
+                        ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
+                        : {}),
+                });
+            }
+            catch (err) {
+                if (attempt < this.backoff.length) {
+                    await this.sleep(this.backoff[attempt] ?? 1000);
+                    continue;
+                }
+                throw new MlBuildpacksError(messages.registryUnreachable(this.registry, path, describeFetchError(err)));
+            }
+            if (res.status === 401 && !challenged) {
+                challenged = true;
+                if (await this.authenticate(res, opts.scope))
+                    continue;
+            }
             if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
                 await res.body?.cancel();
-                await this.sleep(this.backoff[attempt] ?? 1000);
+                const retryAfter = Number(res.headers.get("retry-after"));
+                await this.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (this.backoff[attempt] ?? 1000));
                 continue;
             }
             if (res.status === 401 || res.status === 403) {
@@ -2947,15 +3074,16 @@ class RegistryClient {
             return res;
         }
     }
-    authHeader() {
-        if (this.bearer)
-            return { Authorization: `Bearer ${this.bearer}` };
+    authHeader(scope) {
+        const token = this.tokens.get(scope);
+        if (token)
+            return { Authorization: `Bearer ${token}` };
         if (this.credential?.startsWith("Basic "))
             return { Authorization: this.credential };
         return {};
     }
-    /** Follows a Bearer challenge (token service) once; returns whether a retry makes sense. */
-    async authenticate(res, repository) {
+    /** Follows a Bearer challenge to the token service; returns whether a retry makes sense. */
+    async authenticate(res, scope) {
         await res.body?.cancel();
         const challenge = res.headers.get("www-authenticate") ?? "";
         if (!challenge.toLowerCase().startsWith("bearer "))
@@ -2966,14 +3094,24 @@ class RegistryClient {
         const url = new URL(params.realm);
         if (params.service)
             url.searchParams.set("service", params.service);
-        url.searchParams.set("scope", params.scope ?? `repository:${repository}:pull`);
+        for (const part of scope.split(" ")) {
+            const [repo, actions] = part.split(":");
+            url.searchParams.append("scope", `repository:${repo}:${actions}`);
+        }
         const headers = this.credential ? { Authorization: this.credential } : {};
         const tokenRes = await this.fetch(url, { headers });
         if (!tokenRes.ok)
             throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, tokenRes.status));
         const token = (await tokenRes.json());
-        this.bearer = token.token ?? token.access_token;
-        return this.bearer !== undefined;
+        const value = token.token ?? token.access_token;
+        if (!value)
+            return false;
+        this.tokens.set(scope, value);
+        return true;
+    }
+    async unexpected(res, what) {
+        const text = (await res.text().catch(() => "")).slice(0, 500);
+        return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, res.status, text));
     }
 }
 function describeFetchError(err) {
@@ -3675,8 +3813,6 @@ async function readLifecycleVersion(dir, declared, run) {
     return version;
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/core/executor/docker.ts
 
 
@@ -3811,6 +3947,137 @@ class DockerExecutor {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/manifest.ts
+
+
+
+
+const formatPlatform = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+function parsePlatform(text) {
+    const [os, architecture, variant, extra] = text.split("/");
+    if (!os || !architecture || extra !== undefined)
+        return undefined;
+    return { os, architecture, ...(variant ? { variant } : {}) };
+}
+/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
+function parseChildSpec(spec) {
+    const eq = spec.indexOf("=");
+    const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
+    const expected = platformText ? parsePlatform(platformText) : undefined;
+    if (platformText && !expected)
+        throw new MlBuildpacksError(messages.badChildSpec(spec));
+    const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
+    if (!ref.digest)
+        throw new MlBuildpacksError(messages.childNotPinned(spec));
+    return { ref, expected };
+}
+/** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
+function samePlatform(a, b) {
+    const variant = (p) => (p.architecture === "arm64" && p.variant === "v8" ? undefined : p.variant);
+    return a.os === b.os && a.architecture === b.architecture && variant(a) === variant(b);
+}
+/** Pure: the OCI image index bytes for these children, in the given order. */
+function renderIndex(children) {
+    const index = {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: children.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform: {
+                os: platform.os,
+                architecture: platform.architecture,
+                ...(platform.variant ? { variant: platform.variant } : {}),
+            },
+        })),
+    };
+    return Buffer.from(JSON.stringify(index));
+}
+/**
+ * Builds an OCI image index from per-arch images and pushes it. Every child is checked (exists, is a
+ * single-platform image, has the platform asked for, appears once) before anything is written; children
+ * in other repositories are copied in by digest (blob mounts within a registry); the tag is pushed last.
+ */
+async function createIndex(image, children, deps) {
+    const { clientFor, log } = deps;
+    const target = parseImageRef(image);
+    if (target.digest || !target.tag)
+        throw new MlBuildpacksError(messages.indexNeedsTag(image));
+    if (children.length === 0)
+        throw new MlBuildpacksError(messages.noChildren());
+    const resolved = await log.group(`Checking ${children.length} image(s)`, async () => {
+        const out = [];
+        for (const child of children) {
+            const shown = formatImageRef(child.ref);
+            const client = clientFor(child.ref.registry);
+            const manifest = await client.getManifest(child.ref.repository, child.ref.digest);
+            if (!manifest)
+                throw new MlBuildpacksError(messages.childMissing(shown));
+            if (manifest.body.manifests)
+                throw new MlBuildpacksError(messages.childIsIndex(shown));
+            const configDigest = manifest.body.config?.digest;
+            const config = configDigest ? await client.getBlob(child.ref.repository, configDigest) : undefined;
+            if (!config)
+                throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
+            const { os, architecture, variant } = JSON.parse(config.toString("utf8"));
+            const platform = { os, architecture, ...(variant ? { variant } : {}) };
+            if (child.expected && !samePlatform(child.expected, platform))
+                throw new MlBuildpacksError(messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
+            const twin = out.find((o) => samePlatform(o.platform, platform) || o.manifest.digest === manifest.digest);
+            if (twin)
+                throw new MlBuildpacksError(messages.duplicateChild(twin.manifest.digest === manifest.digest
+                    ? `the image ${manifest.digest}`
+                    : `a ${formatPlatform(platform)} image`));
+            log.info(`${formatPlatform(platform)}  ${shown}`);
+            out.push({ child, manifest, platform });
+        }
+        return out;
+    });
+    const targetClient = clientFor(target.registry);
+    await log.group(`Copying images into ${target.registry}/${target.repository}`, async () => {
+        for (const { child, manifest } of resolved) {
+            const sameRepo = child.ref.registry === target.registry && child.ref.repository === target.repository;
+            if (sameRepo)
+                continue;
+            const source = clientFor(child.ref.registry);
+            const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter((d) => !!d);
+            let mounted = 0;
+            let copied = 0;
+            for (const blob of blobs) {
+                if (await targetClient.blobExists(target.repository, blob.digest))
+                    continue;
+                if (child.ref.registry === target.registry &&
+                    (await targetClient.mountBlob(target.repository, blob.digest, child.ref.repository))) {
+                    mounted++;
+                    continue;
+                }
+                const data = await source.getBlob(child.ref.repository, blob.digest);
+                if (!data)
+                    throw new MlBuildpacksError(messages.childMissing(`${formatImageRef(child.ref)} (blob ${blob.digest})`));
+                await targetClient.uploadBlob(target.repository, data);
+                copied++;
+            }
+            await targetClient.putManifest(target.repository, manifest.digest, manifest.raw, manifest.mediaType);
+            log.info(`${manifest.digest}: ${mounted} blob(s) mounted, ${copied} copied, ${blobs.length - mounted - copied} already there`);
+        }
+    });
+    const index = renderIndex(resolved);
+    const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () => targetClient.putManifest(target.repository, target.tag, index, OCI_INDEX));
+    if (digest !== sha256(index))
+        log.warn(`the registry reports ${digest} for an index whose bytes hash to ${sha256(index)}`);
+    return {
+        image: formatImageRef(target),
+        digest,
+        manifests: resolved.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform,
+        })),
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:readline"
@@ -3878,7 +4145,7 @@ const REQUEST_DEFAULTS = {
 };
 /** --ca-certs default: ML_BUILDPACKS_CA_CERTS, else the host's SSL_CERT_FILE when it names a file. */
 function defaultCaCerts(env, isFile) {
-    const candidate = env.ML_BUILDPACKS_CA_CERTS ?? env.SSL_CERT_FILE;
+    const candidate = env.ML_BUILDPACKS_CA_CERTS || env.SSL_CERT_FILE;
     return candidate && isFile(candidate) ? candidate : undefined;
 }
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -3902,11 +4169,13 @@ function parseEnvEntries(entries) {
 
 
 
+
 const USAGE = `ml-buildpacks: Cloud Native Buildpacks for machine-learning projects
 
 Usage:
   ml-buildpacks build APP_DIR --image REF [options]
   ml-buildpacks builder create --config builder.toml --image REF [options]
+  ml-buildpacks manifest create --image REF --from [OS/ARCH=]REF@DIGEST [--from ...]
   ml-buildpacks --version | --help
 
 build options:
@@ -3932,6 +4201,11 @@ builder create options:
   --image REF            builder image to create
   --lifecycle-dir DIR    lifecycle and launcher binaries (default .infra/lifecycle/linux-amd64)
   --no-publish           build the image locally without pushing it
+
+manifest create options:
+  --image REF            tag of the multi-arch manifest list (OCI image index) to push
+  --from [OS/ARCH=]REF@DIGEST
+                         a per-arch image (repeatable); with OS/ARCH its platform is checked
 `;
 const usageError = (problem) => new MlBuildpacksError(messages.usage(problem, "run `ml-buildpacks --help`"));
 function parse(args, options) {
@@ -3964,7 +4238,13 @@ function parseCommand(argv, env = {}, isFile = () => false) {
             return parseBuilderCreate(subRest);
         throw usageError(`unknown builder subcommand "${sub ?? ""}" (known: create)`);
     }
-    throw usageError(`unknown command "${first}" (known: build, builder create)`);
+    if (first === "manifest") {
+        const [sub, ...subRest] = rest;
+        if (sub === "create")
+            return parseManifestCreate(subRest);
+        throw usageError(`unknown manifest subcommand "${sub ?? ""}" (known: create)`);
+    }
+    throw usageError(`unknown command "${first}" (known: build, builder create, manifest create)`);
 }
 function parseBuild(args, env, isFile) {
     const { values: v, positionals } = parse(args, {
@@ -4043,8 +4323,30 @@ function parseBuilderCreate(args) {
         },
     };
 }
+function parseManifestCreate(args) {
+    const { values: v, positionals } = parse(args, {
+        image: { type: "string" },
+        from: { type: "string", multiple: true },
+        help: { type: "boolean" },
+    });
+    if (v.help)
+        return { kind: "help", text: USAGE };
+    if (positionals.length > 0)
+        throw usageError(`unexpected argument "${positionals[0]}"`);
+    const image = v.image;
+    if (!image)
+        throw usageError("--image is required");
+    const from = v.from ?? [];
+    if (from.length === 0)
+        throw usageError("at least one --from REF@DIGEST is required");
+    return { kind: "manifest-create", image, children: from.map(parseChildSpec) };
+}
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts
+
+
+
+
 
 
 
@@ -4072,6 +4374,19 @@ async function runCli(argv) {
             case "builder-create":
                 await createBuilder(command.request, { docker, run: runProcess, log });
                 return 0;
+            case "manifest-create": {
+                const registries = [command.image, ...command.children.map((c) => formatImageRef(c.ref))].map((r) => parseImageRef(r).registry);
+                const auth = resolveRegistryAuth([...new Set(registries)]);
+                const result = await createIndex(command.image, command.children, {
+                    clientFor: (registry) => new RegistryClient(registry, { auth }),
+                    log,
+                });
+                log.info(`\nPushed ${result.image}@${result.digest}`);
+                for (const m of result.manifests)
+                    log.info(`  ${formatPlatform(m.platform ?? { os: "?", architecture: "?" })}  ${m.digest}`);
+                log.info(result.digest);
+                return 0;
+            }
             case "build": {
                 const req = command.request;
                 const report = await build(req, {

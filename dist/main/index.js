@@ -44067,6 +44067,50 @@ const messages_messages = {
         title: `the registry ${registry} refused our credentials (HTTP ${status})`,
         hint: "log in (docker login, or CNB_REGISTRY_AUTH) with an account that may push to this repository",
     }),
+    registryRequestFailed: (registry, what, status, body) => ({
+        title: `the registry ${registry} refused to ${what} (HTTP ${status})`,
+        detail: body,
+        hint: "read the registry's answer above; check the reference and your permissions",
+    }),
+    indexNeedsTag: (image) => ({
+        title: `the manifest list ${image} needs a tag, not a digest`,
+        hint: "name it like registry/repository:1.0 (its digest is printed when it is pushed)",
+        exitCode: 2,
+    }),
+    childNotPinned: (ref) => ({
+        title: `--from ${ref} is not pinned by digest`,
+        hint: "pass each per-arch image as REF@sha256:... (the digest the build printed or its report holds)",
+        exitCode: 2,
+    }),
+    badChildSpec: (spec) => ({
+        title: `--from ${spec} is not of the form [OS/ARCH=]REF@sha256:DIGEST`,
+        hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
+        exitCode: 2,
+    }),
+    childMissing: (ref) => ({
+        title: `the image ${ref} does not exist in its registry`,
+        hint: "check the digest; nothing was pushed under the manifest list's tag",
+    }),
+    childIsIndex: (ref) => ({
+        title: `${ref} is itself a manifest list; a manifest list can only hold single-platform images`,
+        hint: "pass the per-arch image digests",
+        exitCode: 2,
+    }),
+    childPlatformMismatch: (ref, expected, actual) => ({
+        title: `${ref} is a ${actual} image, not ${expected}`,
+        hint: "pass the digest built for that platform; nothing was pushed under the manifest list's tag",
+        exitCode: 2,
+    }),
+    duplicateChild: (what) => ({
+        title: `the manifest list would hold ${what} twice`,
+        hint: "pass each platform once",
+        exitCode: 2,
+    }),
+    noChildren: () => ({
+        title: "a manifest list needs at least one --from image",
+        hint: "pass --from REF@sha256:... once per platform",
+        exitCode: 2,
+    }),
     unsupportedPlatform: (requested, builder, builderPlatform) => ({
         title: `the builder ${builder} is for ${builderPlatform}, but ${requested} was requested`,
         hint: "pass a builder for that platform (or a multi-arch builder index), or drop --platform",
@@ -44579,17 +44623,23 @@ function negotiatePlatformApi(builderApis) {
         .at(-1);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/registry/client.ts
 
 
 
-const MANIFEST_TYPES = [
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-];
-/** A small OCI distribution client: enough to check reachability, read manifests and size images. */
+
+const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+const MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+const sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
+/**
+ * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
+ * backoff on 5xx and 429, cross-repository blob mounts.
+ */
 class RegistryClient {
     registry;
     base;
@@ -44597,7 +44647,8 @@ class RegistryClient {
     backoff;
     sleep;
     credential;
-    bearer;
+    /** Bearer tokens by scope. */
+    tokens = new Map();
     constructor(registry, opts = {}) {
         this.registry = registry;
         const scheme = isLoopbackRegistry(registry) ? "http" : "https";
@@ -44618,20 +44669,78 @@ class RegistryClient {
         }
     }
     async getManifest(repository, reference) {
-        const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, repository, {
-            Accept: MANIFEST_TYPES.join(", "),
+        const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
+            scope: `${repository}:pull`,
+            headers: { Accept: MANIFEST_TYPES.join(", ") },
         });
         if (res.status === 404)
             return undefined;
         if (!res.ok)
-            throw new Error(`GET manifest ${repository}:${reference}: HTTP ${res.status}`);
-        const text = await res.text();
-        const body = JSON.parse(text);
+            throw await this.unexpected(res, `read manifest ${repository}@${reference}`);
+        const raw = Buffer.from(await res.arrayBuffer());
+        const body = JSON.parse(raw.toString("utf8"));
         return {
-            mediaType: res.headers.get("content-type") ?? body.mediaType ?? "",
-            digest: res.headers.get("docker-content-digest") ?? "",
+            mediaType: body.mediaType ?? res.headers.get("content-type") ?? "",
+            digest: res.headers.get("docker-content-digest") ?? sha256(raw),
+            raw,
             body,
         };
+    }
+    async getBlob(repository, digest) {
+        const res = await this.request("GET", `/v2/${repository}/blobs/${digest}`, {
+            scope: `${repository}:pull`,
+        });
+        if (res.status === 404)
+            return undefined;
+        if (!res.ok)
+            throw await this.unexpected(res, `read blob ${repository}@${digest}`);
+        return Buffer.from(await res.arrayBuffer());
+    }
+    async blobExists(repository, digest) {
+        const res = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, {
+            scope: `${repository}:pull`,
+        });
+        await res.body?.cancel();
+        return res.ok;
+    }
+    /** Cross-repository mount; returns false when the registry wants an upload instead. */
+    async mountBlob(repository, digest, from) {
+        const res = await this.request("POST", `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { scope: `${repository}:pull,push ${from}:pull` });
+        await res.body?.cancel();
+        return res.status === 201;
+    }
+    /** Monolithic upload (POST then PUT with the digest). */
+    async uploadBlob(repository, data) {
+        const digest = sha256(data);
+        const scope = `${repository}:pull,push`;
+        const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
+        await start.body?.cancel();
+        const location = start.headers.get("location");
+        if (start.status !== 202 || !location)
+            throw await this.unexpected(start, `start an upload to ${repository}`);
+        const url = new URL(location, this.base);
+        url.searchParams.set("digest", digest);
+        const put = await this.request("PUT", `${url.pathname}${url.search}`, {
+            scope,
+            body: data,
+            headers: { "Content-Type": "application/octet-stream" },
+        });
+        await put.body?.cancel();
+        if (put.status !== 201)
+            throw await this.unexpected(put, `upload ${digest} to ${repository}`);
+        return digest;
+    }
+    /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
+    async putManifest(repository, reference, raw, mediaType) {
+        const res = await this.request("PUT", `/v2/${repository}/manifests/${reference}`, {
+            scope: `${repository}:pull,push`,
+            body: raw,
+            headers: { "Content-Type": mediaType },
+        });
+        await res.body?.cancel();
+        if (res.status !== 201)
+            throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
+        return res.headers.get("docker-content-digest") ?? sha256(raw);
     }
     /** Compressed size of an image as stored in the registry: config plus layers. */
     async imageSize(repository, reference) {
@@ -44640,17 +44749,35 @@ class RegistryClient {
             return undefined;
         return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
     }
-    async request(method, path, repository, headers) {
+    async request(method, path, opts) {
+        let challenged = false;
         for (let attempt = 0;; attempt++) {
-            const res = await this.fetch(`${this.base}${path}`, {
-                method,
-                headers: { ...headers, ...this.authHeader() },
-            });
-            if (res.status === 401 && !this.bearer && (await this.authenticate(res, repository)))
-                continue;
+            let res;
+            try {
+                res = await this.fetch(`${this.base}${path}`, {
+                    method,
+                    headers: { ...opts.headers, ...this.authHeader(opts.scope) },
+                    ...(opts.body !== undefined
+                        ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
+                        : {}),
+                });
+            }
+            catch (err) {
+                if (attempt < this.backoff.length) {
+                    await this.sleep(this.backoff[attempt] ?? 1000);
+                    continue;
+                }
+                throw new errors_MlBuildpacksError(messages_messages.registryUnreachable(this.registry, path, describeFetchError(err)));
+            }
+            if (res.status === 401 && !challenged) {
+                challenged = true;
+                if (await this.authenticate(res, opts.scope))
+                    continue;
+            }
             if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
                 await res.body?.cancel();
-                await this.sleep(this.backoff[attempt] ?? 1000);
+                const retryAfter = Number(res.headers.get("retry-after"));
+                await this.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (this.backoff[attempt] ?? 1000));
                 continue;
             }
             if (res.status === 401 || res.status === 403) {
@@ -44660,15 +44787,16 @@ class RegistryClient {
             return res;
         }
     }
-    authHeader() {
-        if (this.bearer)
-            return { Authorization: `Bearer ${this.bearer}` };
+    authHeader(scope) {
+        const token = this.tokens.get(scope);
+        if (token)
+            return { Authorization: `Bearer ${token}` };
         if (this.credential?.startsWith("Basic "))
             return { Authorization: this.credential };
         return {};
     }
-    /** Follows a Bearer challenge (token service) once; returns whether a retry makes sense. */
-    async authenticate(res, repository) {
+    /** Follows a Bearer challenge to the token service; returns whether a retry makes sense. */
+    async authenticate(res, scope) {
         await res.body?.cancel();
         const challenge = res.headers.get("www-authenticate") ?? "";
         if (!challenge.toLowerCase().startsWith("bearer "))
@@ -44679,14 +44807,24 @@ class RegistryClient {
         const url = new URL(params.realm);
         if (params.service)
             url.searchParams.set("service", params.service);
-        url.searchParams.set("scope", params.scope ?? `repository:${repository}:pull`);
+        for (const part of scope.split(" ")) {
+            const [repo, actions] = part.split(":");
+            url.searchParams.append("scope", `repository:${repo}:${actions}`);
+        }
         const headers = this.credential ? { Authorization: this.credential } : {};
         const tokenRes = await this.fetch(url, { headers });
         if (!tokenRes.ok)
             throw new errors_MlBuildpacksError(messages_messages.registryAuthFailed(this.registry, tokenRes.status));
         const token = (await tokenRes.json());
-        this.bearer = token.token ?? token.access_token;
-        return this.bearer !== undefined;
+        const value = token.token ?? token.access_token;
+        if (!value)
+            return false;
+        this.tokens.set(scope, value);
+        return true;
+    }
+    async unexpected(res, what) {
+        const text = (await res.text().catch(() => "")).slice(0, 500);
+        return new errors_MlBuildpacksError(messages_messages.registryRequestFailed(this.registry, what, res.status, text));
     }
 }
 function describeFetchError(err) {
@@ -44983,8 +45121,6 @@ function readGroup(text) {
     return (doc.group ?? []).map(({ id, version }) => ({ id, version }));
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/cache/keys.ts
 
 

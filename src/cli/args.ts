@@ -1,12 +1,14 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { CreateBuilderRequest } from "../core/builder/create.js";
 import { MlBuildpacksError } from "../core/errors.js";
+import { type IndexChild, parseChildSpec } from "../core/manifest.js";
 import { messages } from "../core/messages.js";
 import { type BuildRequest, defaultCaCerts, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
 
 export type Command =
   | { kind: "build"; request: BuildRequest; reportFile: string | undefined }
   | { kind: "builder-create"; request: CreateBuilderRequest }
+  | { kind: "manifest-create"; image: string; children: IndexChild[] }
   | { kind: "help"; text: string }
   | { kind: "version" };
 
@@ -15,6 +17,7 @@ export const USAGE = `ml-buildpacks: Cloud Native Buildpacks for machine-learnin
 Usage:
   ml-buildpacks build APP_DIR --image REF [options]
   ml-buildpacks builder create --config builder.toml --image REF [options]
+  ml-buildpacks manifest create --image REF --from [OS/ARCH=]REF@DIGEST [--from ...]
   ml-buildpacks --version | --help
 
 build options:
@@ -40,6 +43,11 @@ builder create options:
   --image REF            builder image to create
   --lifecycle-dir DIR    lifecycle and launcher binaries (default .infra/lifecycle/linux-amd64)
   --no-publish           build the image locally without pushing it
+
+manifest create options:
+  --image REF            tag of the multi-arch manifest list (OCI image index) to push
+  --from [OS/ARCH=]REF@DIGEST
+                         a per-arch image (repeatable); with OS/ARCH its platform is checked
 `;
 
 const usageError = (problem: string) =>
@@ -81,7 +89,12 @@ export function parseCommand(
     if (sub === "create") return parseBuilderCreate(subRest);
     throw usageError(`unknown builder subcommand "${sub ?? ""}" (known: create)`);
   }
-  throw usageError(`unknown command "${first}" (known: build, builder create)`);
+  if (first === "manifest") {
+    const [sub, ...subRest] = rest;
+    if (sub === "create") return parseManifestCreate(subRest);
+    throw usageError(`unknown manifest subcommand "${sub ?? ""}" (known: create)`);
+  }
+  throw usageError(`unknown command "${first}" (known: build, builder create, manifest create)`);
 }
 
 function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: string) => boolean): Command {
@@ -154,4 +167,19 @@ function parseBuilderCreate(args: string[]): Command {
       publish: v["no-publish"] !== true,
     },
   };
+}
+
+function parseManifestCreate(args: string[]): Command {
+  const { values: v, positionals } = parse(args, {
+    image: { type: "string" },
+    from: { type: "string", multiple: true },
+    help: { type: "boolean" },
+  });
+  if (v.help) return { kind: "help", text: USAGE };
+  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
+  const image = v.image as string | undefined;
+  if (!image) throw usageError("--image is required");
+  const from = (v.from as string[] | undefined) ?? [];
+  if (from.length === 0) throw usageError("at least one --from REF@DIGEST is required");
+  return { kind: "manifest-create", image, children: from.map(parseChildSpec) };
 }

@@ -4,8 +4,12 @@ import { createBuilder } from "../core/builder/create.js";
 import { Docker } from "../core/docker.js";
 import { renderError } from "../core/errors.js";
 import { DockerExecutor } from "../core/executor/docker.js";
+import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { ConsoleLogger, formatDuration, systemClock } from "../core/log.js";
+import { createIndex, formatPlatform } from "../core/manifest.js";
 import { runProcess } from "../core/process.js";
+import { RegistryClient } from "../core/registry/client.js";
+import { resolveRegistryAuth } from "../core/registry/credentials.js";
 import { renderSummary } from "../core/report.js";
 import { ML_BUILDPACKS_VERSION } from "../core/version.js";
 import { parseCommand } from "./args.js";
@@ -26,6 +30,21 @@ export async function runCli(argv: string[]): Promise<number> {
       case "builder-create":
         await createBuilder(command.request, { docker, run: runProcess, log });
         return 0;
+      case "manifest-create": {
+        const registries = [command.image, ...command.children.map((c) => formatImageRef(c.ref))].map(
+          (r) => parseImageRef(r).registry,
+        );
+        const auth = resolveRegistryAuth([...new Set(registries)]);
+        const result = await createIndex(command.image, command.children, {
+          clientFor: (registry) => new RegistryClient(registry, { auth }),
+          log,
+        });
+        log.info(`\nPushed ${result.image}@${result.digest}`);
+        for (const m of result.manifests)
+          log.info(`  ${formatPlatform(m.platform ?? { os: "?", architecture: "?" })}  ${m.digest}`);
+        log.info(result.digest);
+        return 0;
+      }
       case "build": {
         const req = command.request;
         const report = await build(req, {

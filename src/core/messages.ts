@@ -120,6 +120,59 @@ export const messages = {
     hint: "log in (docker login, or CNB_REGISTRY_AUTH) with an account that may push to this repository",
   }),
 
+  registryRequestFailed: (registry: string, what: string, status: number, body: string): ErrorOpts => ({
+    title: `the registry ${registry} refused to ${what} (HTTP ${status})`,
+    detail: body,
+    hint: "read the registry's answer above; check the reference and your permissions",
+  }),
+
+  indexNeedsTag: (image: string): ErrorOpts => ({
+    title: `the manifest list ${image} needs a tag, not a digest`,
+    hint: "name it like registry/repository:1.0 (its digest is printed when it is pushed)",
+    exitCode: 2,
+  }),
+
+  childNotPinned: (ref: string): ErrorOpts => ({
+    title: `--from ${ref} is not pinned by digest`,
+    hint: "pass each per-arch image as REF@sha256:... (the digest the build printed or its report holds)",
+    exitCode: 2,
+  }),
+
+  badChildSpec: (spec: string): ErrorOpts => ({
+    title: `--from ${spec} is not of the form [OS/ARCH=]REF@sha256:DIGEST`,
+    hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
+    exitCode: 2,
+  }),
+
+  childMissing: (ref: string): ErrorOpts => ({
+    title: `the image ${ref} does not exist in its registry`,
+    hint: "check the digest; nothing was pushed under the manifest list's tag",
+  }),
+
+  childIsIndex: (ref: string): ErrorOpts => ({
+    title: `${ref} is itself a manifest list; a manifest list can only hold single-platform images`,
+    hint: "pass the per-arch image digests",
+    exitCode: 2,
+  }),
+
+  childPlatformMismatch: (ref: string, expected: string, actual: string): ErrorOpts => ({
+    title: `${ref} is a ${actual} image, not ${expected}`,
+    hint: "pass the digest built for that platform; nothing was pushed under the manifest list's tag",
+    exitCode: 2,
+  }),
+
+  duplicateChild: (what: string): ErrorOpts => ({
+    title: `the manifest list would hold ${what} twice`,
+    hint: "pass each platform once",
+    exitCode: 2,
+  }),
+
+  noChildren: (): ErrorOpts => ({
+    title: "a manifest list needs at least one --from image",
+    hint: "pass --from REF@sha256:... once per platform",
+    exitCode: 2,
+  }),
+
   unsupportedPlatform: (requested: string, builder: string, builderPlatform: string): ErrorOpts => ({
     title: `the builder ${builder} is for ${builderPlatform}, but ${requested} was requested`,
     hint: "pass a builder for that platform (or a multi-arch builder index), or drop --platform",

@@ -1,27 +1,33 @@
+import { createHash } from "node:crypto";
 import { MlBuildpacksError } from "../errors.js";
 import { isLoopbackRegistry } from "../image-ref.js";
 import { messages } from "../messages.js";
 import type { RegistryAuthMap } from "./credentials.js";
 
-export const MANIFEST_TYPES = [
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
-];
+export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+export const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+export const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+export const MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+
+export interface Descriptor {
+  mediaType?: string;
+  digest: string;
+  size: number;
+  platform?: { os: string; architecture: string; variant?: string };
+}
 
 export interface Manifest {
   mediaType: string;
   digest: string;
+  /** The exact bytes the registry holds (their sha256 is the digest). */
+  raw: Buffer;
   body: {
+    schemaVersion?: number;
     mediaType?: string;
-    config?: { size: number; digest: string };
-    layers?: { size: number; digest: string }[];
-    manifests?: {
-      digest: string;
-      size: number;
-      platform?: { os: string; architecture: string; variant?: string };
-    }[];
+    config?: Descriptor;
+    layers?: Descriptor[];
+    manifests?: Descriptor[];
   };
 }
 
@@ -30,19 +36,32 @@ export type Fetch = typeof fetch;
 interface ClientOptions {
   auth?: RegistryAuthMap;
   fetch?: Fetch;
-  /** Waits between retries of 5xx/429 answers, in ms. */
+  /** Waits between retries of 5xx/429 answers and dropped connections, in ms. */
   backoff?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** A small OCI distribution client: enough to check reachability, read manifests and size images. */
+interface RequestOptions {
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  /** Which repositories the request touches, for token scopes: "repo:pull" / "repo:pull,push". */
+  scope: string;
+}
+
+export const sha256 = (data: Buffer | string) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
+
+/**
+ * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
+ * backoff on 5xx and 429, cross-repository blob mounts.
+ */
 export class RegistryClient {
   private readonly base: string;
   private readonly fetch: Fetch;
   private readonly backoff: readonly number[];
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly credential: string | undefined;
-  private bearer: string | undefined;
+  /** Bearer tokens by scope. */
+  private readonly tokens = new Map<string, string>();
 
   constructor(
     readonly registry: string,
@@ -69,18 +88,81 @@ export class RegistryClient {
   }
 
   async getManifest(repository: string, reference: string): Promise<Manifest | undefined> {
-    const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, repository, {
-      Accept: MANIFEST_TYPES.join(", "),
+    const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
+      scope: `${repository}:pull`,
+      headers: { Accept: MANIFEST_TYPES.join(", ") },
     });
     if (res.status === 404) return undefined;
-    if (!res.ok) throw new Error(`GET manifest ${repository}:${reference}: HTTP ${res.status}`);
-    const text = await res.text();
-    const body = JSON.parse(text) as Manifest["body"];
+    if (!res.ok) throw await this.unexpected(res, `read manifest ${repository}@${reference}`);
+    const raw = Buffer.from(await res.arrayBuffer());
+    const body = JSON.parse(raw.toString("utf8")) as Manifest["body"];
     return {
-      mediaType: res.headers.get("content-type") ?? body.mediaType ?? "",
-      digest: res.headers.get("docker-content-digest") ?? "",
+      mediaType: body.mediaType ?? res.headers.get("content-type") ?? "",
+      digest: res.headers.get("docker-content-digest") ?? sha256(raw),
+      raw,
       body,
     };
+  }
+
+  async getBlob(repository: string, digest: string): Promise<Buffer | undefined> {
+    const res = await this.request("GET", `/v2/${repository}/blobs/${digest}`, {
+      scope: `${repository}:pull`,
+    });
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw await this.unexpected(res, `read blob ${repository}@${digest}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  async blobExists(repository: string, digest: string): Promise<boolean> {
+    const res = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, {
+      scope: `${repository}:pull`,
+    });
+    await res.body?.cancel();
+    return res.ok;
+  }
+
+  /** Cross-repository mount; returns false when the registry wants an upload instead. */
+  async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
+    const res = await this.request(
+      "POST",
+      `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      { scope: `${repository}:pull,push ${from}:pull` },
+    );
+    await res.body?.cancel();
+    return res.status === 201;
+  }
+
+  /** Monolithic upload (POST then PUT with the digest). */
+  async uploadBlob(repository: string, data: Buffer): Promise<string> {
+    const digest = sha256(data);
+    const scope = `${repository}:pull,push`;
+    const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
+    await start.body?.cancel();
+    const location = start.headers.get("location");
+    if (start.status !== 202 || !location)
+      throw await this.unexpected(start, `start an upload to ${repository}`);
+    const url = new URL(location, this.base);
+    url.searchParams.set("digest", digest);
+    const put = await this.request("PUT", `${url.pathname}${url.search}`, {
+      scope,
+      body: data,
+      headers: { "Content-Type": "application/octet-stream" },
+    });
+    await put.body?.cancel();
+    if (put.status !== 201) throw await this.unexpected(put, `upload ${digest} to ${repository}`);
+    return digest;
+  }
+
+  /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
+  async putManifest(repository: string, reference: string, raw: Buffer, mediaType: string): Promise<string> {
+    const res = await this.request("PUT", `/v2/${repository}/manifests/${reference}`, {
+      scope: `${repository}:pull,push`,
+      body: raw,
+      headers: { "Content-Type": mediaType },
+    });
+    await res.body?.cancel();
+    if (res.status !== 201) throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
+    return res.headers.get("docker-content-digest") ?? sha256(raw);
   }
 
   /** Compressed size of an image as stored in the registry: config plus layers. */
@@ -90,16 +172,37 @@ export class RegistryClient {
     return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
   }
 
-  private async request(method: string, path: string, repository: string, headers: Record<string, string>) {
+  private async request(method: string, path: string, opts: RequestOptions): Promise<Response> {
+    let challenged = false;
     for (let attempt = 0; ; attempt++) {
-      const res = await this.fetch(`${this.base}${path}`, {
-        method,
-        headers: { ...headers, ...this.authHeader() },
-      });
-      if (res.status === 401 && !this.bearer && (await this.authenticate(res, repository))) continue;
+      let res: Response;
+      try {
+        res = await this.fetch(`${this.base}${path}`, {
+          method,
+          headers: { ...opts.headers, ...this.authHeader(opts.scope) },
+          ...(opts.body !== undefined
+            ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
+            : {}),
+        });
+      } catch (err) {
+        if (attempt < this.backoff.length) {
+          await this.sleep(this.backoff[attempt] ?? 1000);
+          continue;
+        }
+        throw new MlBuildpacksError(
+          messages.registryUnreachable(this.registry, path, describeFetchError(err)),
+        );
+      }
+      if (res.status === 401 && !challenged) {
+        challenged = true;
+        if (await this.authenticate(res, opts.scope)) continue;
+      }
       if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
         await res.body?.cancel();
-        await this.sleep(this.backoff[attempt] ?? 1000);
+        const retryAfter = Number(res.headers.get("retry-after"));
+        await this.sleep(
+          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (this.backoff[attempt] ?? 1000),
+        );
         continue;
       }
       if (res.status === 401 || res.status === 403) {
@@ -110,14 +213,15 @@ export class RegistryClient {
     }
   }
 
-  private authHeader(): Record<string, string> {
-    if (this.bearer) return { Authorization: `Bearer ${this.bearer}` };
+  private authHeader(scope: string): Record<string, string> {
+    const token = this.tokens.get(scope);
+    if (token) return { Authorization: `Bearer ${token}` };
     if (this.credential?.startsWith("Basic ")) return { Authorization: this.credential };
     return {};
   }
 
-  /** Follows a Bearer challenge (token service) once; returns whether a retry makes sense. */
-  private async authenticate(res: Response, repository: string): Promise<boolean> {
+  /** Follows a Bearer challenge to the token service; returns whether a retry makes sense. */
+  private async authenticate(res: Response, scope: string): Promise<boolean> {
     await res.body?.cancel();
     const challenge = res.headers.get("www-authenticate") ?? "";
     if (!challenge.toLowerCase().startsWith("bearer ")) return false;
@@ -125,14 +229,24 @@ export class RegistryClient {
     if (!params.realm) return false;
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set("service", params.service);
-    url.searchParams.set("scope", params.scope ?? `repository:${repository}:pull`);
+    for (const part of scope.split(" ")) {
+      const [repo, actions] = part.split(":");
+      url.searchParams.append("scope", `repository:${repo}:${actions}`);
+    }
     const headers: Record<string, string> = this.credential ? { Authorization: this.credential } : {};
     const tokenRes = await this.fetch(url, { headers });
     if (!tokenRes.ok)
       throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, tokenRes.status));
     const token = (await tokenRes.json()) as { token?: string; access_token?: string };
-    this.bearer = token.token ?? token.access_token;
-    return this.bearer !== undefined;
+    const value = token.token ?? token.access_token;
+    if (!value) return false;
+    this.tokens.set(scope, value);
+    return true;
+  }
+
+  private async unexpected(res: Response, what: string): Promise<MlBuildpacksError> {
+    const text = (await res.text().catch(() => "")).slice(0, 500);
+    return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, res.status, text));
   }
 }
 
