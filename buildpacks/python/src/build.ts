@@ -1,6 +1,7 @@
 import type { BuildContext, BuildResult } from "../../../src/libcnb/index.js";
 import * as errors from "./errors.js";
 import { writePythonLayer } from "./layers/python.js";
+import { checkPackageManagers } from "./package-managers.js";
 import { minorOf, readVersionRequest, satisfies, VERSION_FILE } from "./python-version.js";
 import { STACK_PYTHON, stackPythonVersion } from "./stack-python.js";
 
@@ -8,6 +9,8 @@ export const VERSION_LABEL = "io.ml-buildpacks.python.version";
 
 export async function build(ctx: BuildContext): Promise<BuildResult> {
   const log = ctx.logger;
+  // Runs for every Python app (every order group starts with this buildpack), before any install.
+  checkPackageManagers(ctx.app);
   log.header("Determining Python version");
   const request = readVersionRequest(ctx.app);
   const version = await stackPythonVersion(ctx.exec);

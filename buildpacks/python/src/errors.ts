@@ -72,3 +72,17 @@ export function versionNotAvailable(
     line,
   });
 }
+
+export function multiplePackageManagers(found: readonly { file: string; manager: string }[]): BuildpackError {
+  const list = found.map((f) => `  - ${f.file} (${f.manager})`).join("\n");
+  return new BuildpackError({
+    title: `This app has files for ${found.length} package managers: ${found.map((f) => f.file).join(", ")}`,
+    body:
+      `ml-buildpacks installs dependencies with exactly one package manager, and this app has files for\n` +
+      `${found.length} of them:\n${list}\n\n` +
+      "Keep the one your project really uses and delete (or stop committing) the others. For example,\n" +
+      "a requirements.txt exported from poetry.lock or uv.lock is not needed: the Poetry and uv\n" +
+      "buildpacks install from the lockfile directly.",
+    file: found[1]?.file ?? found[0]?.file,
+  });
+}
