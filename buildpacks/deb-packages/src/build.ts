@@ -1,0 +1,192 @@
+import { existsSync } from "node:fs";
+import { userInfo } from "node:os";
+import { join } from "node:path";
+import { type BuildContext, decideReuse, formatCommand } from "../../../src/libcnb/index.js";
+import {
+  archiveFileName,
+  defaultSystem,
+  describePackage,
+  describeSources,
+  extraSourceFile,
+  parseSimulation,
+  type ResolvedPackage,
+  resolveProblems,
+  type System,
+  sourceFailures,
+  systemSources,
+  updateFailures,
+} from "./apt.js";
+import { aptArgument, type PackageRequest, parseAptfile } from "./aptfile.js";
+import { APTFILE } from "./detect.js";
+import * as errors from "./errors.js";
+import { type AptCache, aptCacheKey, prepareAptCache, saveAptCache } from "./layers/apt-cache.js";
+import { PACKAGES_DESCRIBERS, packagesKey, relocate, writePackagesEnv } from "./layers/packages.js";
+import { type ExtraSource, planRequests } from "./requests.js";
+
+/** Env for every apt-get run: no prompts, messages in English (we read them). */
+const APT_ENV = {
+  DEBIAN_FRONTEND: "noninteractive",
+  LC_ALL: "C.UTF-8",
+  LANG: "C.UTF-8",
+  LANGUAGE: undefined,
+};
+
+export async function build(ctx: BuildContext): Promise<void> {
+  await buildWith(ctx, defaultSystem(userInfo().username));
+}
+
+export async function buildWith(ctx: BuildContext, system: System): Promise<void> {
+  const log = ctx.logger;
+  log.header("Installing Debian packages");
+
+  const text = ctx.app.readText(APTFILE);
+  const requests: PackageRequest[] = text === undefined ? [] : parseAptfile(text, APTFILE);
+  const extra = planRequests(ctx.plan.entries, ctx.appDir);
+  for (const p of extra.packages) {
+    if (!requests.some((r) => r.name === p.name && r.version === p.version)) requests.push(p);
+  }
+  if (requests.length === 0) {
+    log.step(`${APTFILE} lists no packages: nothing to install`);
+    ctx.layers.get("packages").remove();
+    return;
+  }
+  log.step(`Requested: ${requests.map((r) => `${aptArgument(r)} (${r.origin})`).join(", ")}`);
+  for (const s of extra.sources) if (!existsSync(s.signedBy)) throw errors.keyringMissing(s);
+
+  let status = system.runImageStatus;
+  if (!existsSync(status)) {
+    status = system.buildImageStatus;
+    log.warning(
+      `${system.runImageStatus} is missing: resolving against the build image's packages`,
+      "This build image does not say which packages its run image has. Packages the build image has but\n" +
+        "the run image lacks will be missing at run time. Use an ml-buildpacks stack (it carries the run\n" +
+        "image's dpkg status at that path).",
+    );
+  }
+
+  const sources = [...systemSources(system), ...extra.sources.map(extraSourceFile)];
+  log.step("Sources (signatures checked by apt):");
+  log.detail(describeSources(sources));
+  const cacheKey = aptCacheKey(ctx.target, sources);
+  const cache = prepareAptCache(ctx, cacheKey, sources, status, system.user);
+
+  await updateLists(ctx, cache, extra.sources);
+  const resolved = await resolve(ctx, cache, requests);
+  const distro = describeDistro(ctx);
+
+  const packages = ctx.layers.get("packages");
+  if (packages.restoreProblem) log.warning("Ignoring unreadable packages metadata", packages.restoreProblem);
+  if (resolved.length === 0) {
+    log.step("Everything requested is already installed in the run image: no packages layer needed");
+    packages.remove();
+    saveAptCache(cache, cacheKey, new Set());
+    return;
+  }
+  log.step(`${resolved.length} package(s) to install from ${distro}:`);
+  log.detail(wrap(resolved.map(describePackage)));
+
+  const key = packagesKey(ctx.target, resolved);
+  const decision = decideReuse(key, packages.restored, PACKAGES_DESCRIBERS);
+  const archives = new Set(resolved.map(archiveFileName));
+  if (decision.action === "reuse" && packages.hasContents()) {
+    log.step("Reusing the packages layer (same packages and versions as the previous build)");
+    packages.write(key, { launch: true, build: true, cache: true });
+    saveAptCache(cache, cacheKey, archives);
+    return;
+  }
+  if (decision.action === "rebuild") {
+    log.step("Discarding the packages layer from the previous build:");
+    log.detail(decision.reasons);
+  } else if (decision.action === "reuse") {
+    log.step("The previous packages layer is not in the build cache: unpacking again");
+  }
+
+  packages.reset();
+  await download(ctx, cache, requests);
+  await log.timed(`Unpacking ${resolved.length} package(s) into the packages layer`, async () => {
+    for (const p of resolved)
+      await unpack(ctx, join(cache.paths.archives, archiveFileName(p)), packages.path);
+  });
+  const rewritten = relocate(packages, ctx.target.arch);
+  if (rewritten.length) log.step(`Pointed ${rewritten.length} pkg-config file(s) at the layer`);
+  const env = writePackagesEnv(packages, ctx.target.arch);
+  log.step(
+    `Search paths set: ${Object.keys(env).join(", ") || "(none: the packages hold no binaries or libraries)"}`,
+  );
+  packages.write(key, { launch: true, build: true, cache: true });
+  saveAptCache(cache, cacheKey, archives);
+}
+
+function describeDistro(ctx: BuildContext): string {
+  const t = ctx.target;
+  return t.distroName ? `${t.distroName} ${t.distroVersion}`.trim() : "the stack's distribution";
+}
+
+async function apt(
+  ctx: BuildContext,
+  cache: AptCache,
+  args: string[],
+  output?: Parameters<BuildContext["exec"]>[2],
+) {
+  const r = await ctx.exec("apt-get", ["-c", cache.paths.conf, ...args], { env: APT_ENV, ...output });
+  if (r.spawnError !== undefined) throw errors.aptMissing(r.spawnError);
+  return r;
+}
+
+async function updateLists(ctx: BuildContext, cache: AptCache, extra: readonly ExtraSource[]): Promise<void> {
+  await ctx.logger.streamed("Running apt-get update", async (output) => {
+    const r = await apt(ctx, cache, ["update", "-q"], { output });
+    // apt-get update exits 0 with only warnings (W:) for some failures; an extra source we were asked
+    // to use must work, so look for its lines either way.
+    for (const s of extra) {
+      const lines = sourceFailures(r.output, s.uri);
+      if (lines.length) throw errors.sourceUnreachable(s, lines);
+    }
+    if (r.code !== 0) throw errors.updateFailed(updateFailures(r.output), r.code);
+  });
+}
+
+async function resolve(
+  ctx: BuildContext,
+  cache: AptCache,
+  requests: PackageRequest[],
+): Promise<ResolvedPackage[]> {
+  return ctx.logger.timed("Resolving dependencies against the run image's packages", async () => {
+    const r = await apt(ctx, cache, ["install", "--simulate", ...requests.map(aptArgument)]);
+    if (r.code !== 0) {
+      const problem = resolveProblems(r.output, requests)[0];
+      if (problem) throw errors.unknownPackage(problem.request, problem.kind, describeDistro(ctx));
+      throw errors.resolveFailed(r.output, r.code);
+    }
+    return parseSimulation(r.stdout);
+  });
+}
+
+async function download(ctx: BuildContext, cache: AptCache, requests: PackageRequest[]): Promise<void> {
+  const args = ["install", "--download-only", "-qq", ...requests.map(aptArgument)];
+  await ctx.logger.streamed(`Running ${formatCommand("apt-get", args)}`, async (output) => {
+    const r = await apt(ctx, cache, args, { output });
+    if (r.code !== 0) throw errors.downloadFailed(r.code);
+  });
+}
+
+async function unpack(ctx: BuildContext, deb: string, into: string): Promise<void> {
+  if (!existsSync(deb)) throw errors.archiveMissing(deb);
+  const r = await ctx.exec("dpkg-deb", ["-x", deb, into]);
+  if (r.code !== 0) throw errors.unpackFailed(deb, r.code, r.output);
+}
+
+/** Lines of at most ~100 characters. */
+function wrap(items: string[]): string[] {
+  const lines: string[] = [];
+  let cur = "";
+  for (const item of items) {
+    if (cur && cur.length + item.length + 1 > 100) {
+      lines.push(cur);
+      cur = "";
+    }
+    cur = cur ? `${cur} ${item}` : item;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}

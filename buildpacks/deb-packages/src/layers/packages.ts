@@ -1,0 +1,139 @@
+// The "packages" layer: the resolved .deb files unpacked (dpkg-deb -x) as a root tree (usr/lib/...).
+//
+// Flags: launch=true (the app needs the libraries), build=true (later buildpacks in this build, e.g. pip
+// compiling an sdist, need headers, pkg-config files and tools), cache=true (a build=true layer is only
+// ever restored from the cache). When the resolved package set is unchanged and the cache restored the
+// contents, the layer is kept as is: the exporter finds the same digest and reuses the previous image's
+// layer. Any change rebuilds it from scratch.
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type BuildContext,
+  type Describers,
+  type Layer,
+  versionChanged,
+} from "../../../../src/libcnb/index.js";
+import { describePackage, multiarchTriplet, type ResolvedPackage } from "../apt.js";
+
+export const PACKAGES_LAYER_VERSION = 1;
+
+export type PackagesKey = {
+  layer_version: number;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+  /** Sorted "name=version:arch" of every package in the layer, space-separated. */
+  packages: string;
+};
+
+export function packagesKey(
+  target: BuildContext["target"],
+  resolved: readonly ResolvedPackage[],
+): PackagesKey {
+  return {
+    layer_version: PACKAGES_LAYER_VERSION,
+    arch: target.archVariant ? `${target.arch}/${target.archVariant}` : target.arch,
+    distro_name: target.distroName,
+    distro_version: target.distroVersion,
+    packages: resolved.map(describePackage).sort().join(" "),
+  };
+}
+
+/** "packages changed: + libfoo=1, - libbar=2, libbaz 1 -> 2" */
+export function describePackagesChange(before: unknown, after: string): string {
+  const parse = (s: unknown) =>
+    new Map(
+      (typeof s === "string" ? s.split(" ").filter(Boolean) : []).map((p) => {
+        const eq = p.indexOf("=");
+        return [p.slice(0, eq), p.slice(eq + 1)] as const;
+      }),
+    );
+  const old = parse(before);
+  const now = parse(after);
+  const parts: string[] = [];
+  for (const [name, v] of now) {
+    const was = old.get(name);
+    if (was === undefined) parts.push(`+ ${name} ${v}`);
+    else if (was !== v) parts.push(`${name} ${was} -> ${v}`);
+  }
+  for (const [name, v] of old) if (!now.has(name)) parts.push(`- ${name} ${v}`);
+  const shown = parts.slice(0, 8).join(", ") + (parts.length > 8 ? `, and ${parts.length - 8} more` : "");
+  return `the resolved packages changed: ${shown}`;
+}
+
+export const PACKAGES_DESCRIBERS: Describers<PackagesKey> = {
+  layer_version: versionChanged("packages layer format"),
+  arch: versionChanged("architecture"),
+  distro_name: versionChanged("distribution"),
+  distro_version: versionChanged("distribution version"),
+  packages: describePackagesChange,
+};
+
+/** Documentation nobody reads in a container; copyright files (usr/share/doc) stay. */
+const DROP = ["usr/share/man", "usr/share/info", "usr/share/lintian"];
+
+/**
+ * Makes the unpacked tree usable from where it is: pkg-config files point at the layer instead of /usr,
+ * and unneeded documentation goes.
+ */
+export function relocate(layer: Layer, arch: string): string[] {
+  for (const d of DROP) rmSync(join(layer.path, d), { recursive: true, force: true });
+  const rewritten: string[] = [];
+  for (const dir of pkgConfigDirs(arch)) {
+    const abs = join(layer.path, dir);
+    if (!isDir(abs)) continue;
+    for (const name of readdirSync(abs)) {
+      if (!name.endsWith(".pc")) continue;
+      const file = join(abs, name);
+      const text = readFileSync(file, "utf8");
+      const fixed = text.replace(
+        /^((?:prefix|exec_prefix|libdir|includedir)=)\/usr(?=\/|$)/gm,
+        `$1${layer.path}/usr`,
+      );
+      if (fixed !== text) {
+        writeFileSync(file, fixed);
+        rewritten.push(`${dir}/${name}`);
+      }
+    }
+  }
+  return rewritten;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function pkgConfigDirs(arch: string): string[] {
+  const t = multiarchTriplet(arch);
+  return [`usr/lib/${t}/pkgconfig`, "usr/lib/pkgconfig", "usr/share/pkgconfig"];
+}
+
+/**
+ * Search paths for what the packages contain (only directories that exist): PATH and LD_LIBRARY_PATH
+ * for build and launch; LIBRARY_PATH, CPATH and PKG_CONFIG_PATH for later buildpacks' compilers.
+ */
+export function writePackagesEnv(layer: Layer, arch: string): Record<string, string> {
+  const t = multiarchTriplet(arch);
+  const existing = (dirs: string[]) =>
+    dirs
+      .map((d) => join(layer.path, d))
+      .filter((d) => existsSync(d) && isDir(d))
+      .join(":");
+  const set: Record<string, string> = {};
+  const add = (scope: "shared" | "build", name: string, dirs: string[]) => {
+    const value = existing(dirs);
+    if (!value) return;
+    layer.env[scope].prepend(name, value, ":");
+    set[name] = value;
+  };
+  add("shared", "PATH", ["usr/local/bin", "usr/bin", "usr/sbin"]);
+  add("shared", "LD_LIBRARY_PATH", [`usr/lib/${t}`, "usr/lib", `lib/${t}`]);
+  add("build", "LIBRARY_PATH", [`usr/lib/${t}`, "usr/lib", `lib/${t}`]);
+  add("build", "CPATH", [`usr/include/${t}`, "usr/include"]);
+  add("build", "PKG_CONFIG_PATH", pkgConfigDirs(arch));
+  return set;
+}

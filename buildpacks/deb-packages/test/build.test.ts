@@ -1,0 +1,269 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
+import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
+import type { System } from "../src/apt.js";
+import { buildWith } from "../src/build.js";
+import { detect } from "../src/detect.js";
+import { buildContext, tempDir } from "./helpers.js";
+
+const SIM = [
+  "Inst libglvnd0 (1.7.0-1+b2 Debian:13.8/stable [amd64])",
+  "Inst libgl1 (1.7.0-1+b2 Debian:13.8/stable [amd64])",
+].join("\n");
+const PACKAGES = "libgl1=1.7.0-1+b2:amd64 libglvnd0=1.7.0-1+b2:amd64";
+
+function system(withStatus = true): System {
+  const dir = tempDir();
+  mkdirSync(join(dir, "sources.list.d"));
+  writeFileSync(
+    join(dir, "sources.list.d", "debian.sources"),
+    "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie\nComponents: main\n",
+  );
+  if (withStatus) writeFileSync(join(dir, "run-status"), "Package: libc6\nStatus: install ok installed\n");
+  writeFileSync(join(dir, "build-status"), "");
+  return {
+    sourcesList: join(dir, "sources.list"),
+    sourcesParts: join(dir, "sources.list.d"),
+    runImageStatus: join(dir, "run-status"),
+    buildImageStatus: join(dir, "build-status"),
+    user: "cnb",
+  };
+}
+
+interface FakeApt {
+  sim?: string;
+  simCode?: number;
+  simOutput?: string;
+  update?: { code?: number; output?: string };
+}
+
+/** apt-get and dpkg-deb: "downloads" into the archives dir of apt.conf, "unpacks" a lib and a .pc file. */
+function fakeApt(opts: FakeApt = {}) {
+  return fakeExec((call: ExecCall) => {
+    if (call.command === "apt-get") {
+      const conf = readFileSync(call.args[1] ?? "", "utf8");
+      const archives = /Dir::Cache::archives "([^"]+)"/.exec(conf)?.[1] ?? "";
+      if (call.args.includes("update")) {
+        return {
+          code: opts.update?.code ?? 0,
+          stdout: opts.update?.output ?? "Hit:1 http://deb.debian.org/debian trixie InRelease\n",
+        };
+      }
+      if (call.args.includes("--simulate")) {
+        return { code: opts.simCode ?? 0, stdout: opts.simOutput ?? opts.sim ?? SIM };
+      }
+      if (call.args.includes("--download-only")) {
+        for (const f of ["libgl1_1.7.0-1+b2_amd64.deb", "libglvnd0_1.7.0-1+b2_amd64.deb"])
+          writeFileSync(join(archives, f), "deb");
+        writeFileSync(join(archives, "stale_1.0_amd64.deb"), "old");
+        return {};
+      }
+    }
+    if (call.command === "dpkg-deb") {
+      const into = call.args[2] ?? "";
+      const lib = join(into, "usr/lib/x86_64-linux-gnu");
+      mkdirSync(join(lib, "pkgconfig"), { recursive: true });
+      writeFileSync(join(lib, "libGL.so.1"), "elf");
+      writeFileSync(
+        join(lib, "pkgconfig", "gl.pc"),
+        "prefix=/usr\nlibdir=$" + "{prefix}/lib/x86_64-linux-gnu\n",
+      );
+      mkdirSync(join(into, "usr/include/GL"), { recursive: true });
+      mkdirSync(join(into, "usr/share/man/man1"), { recursive: true });
+      return {};
+    }
+    return { code: 1, stderr: `unexpected ${call.command}` };
+  });
+}
+
+const toml = (p: string) => parseToml(readFileSync(p, "utf8"));
+
+describe("deb-packages detect", () => {
+  it("provides and requires deb-packages with an Aptfile, only provides without", async () => {
+    const withFile = buildContext({ Aptfile: "libgl1\n" });
+    expect(detect(withFile)).toEqual({
+      pass: true,
+      plan: { provides: [{ name: "deb-packages" }], requires: [{ name: "deb-packages" }] },
+    });
+    expect(detect(buildContext({}))).toEqual({ pass: true, plan: { provides: [{ name: "deb-packages" }] } });
+  });
+});
+
+describe("deb-packages build", () => {
+  it("resolves against the run image, downloads, unpacks into a launch+build+cache layer and sets paths", async () => {
+    const exec = fakeApt();
+    const ctx = buildContext({ Aptfile: "# gl\nlibgl1\n" }, exec);
+    const sys = system();
+    await buildWith(ctx, sys);
+
+    const layer = join(ctx.layersDir, "packages");
+    expect(toml(`${layer}.toml`)).toEqual({
+      types: { build: true, launch: true, cache: true },
+      metadata: {
+        layer_version: 1,
+        arch: "amd64",
+        distro_name: "debian",
+        distro_version: "13",
+        packages: PACKAGES,
+      },
+    });
+    const conf = readFileSync(join(ctx.layersDir, "apt-cache", "apt.conf"), "utf8");
+    expect(conf).toContain(`Dir::State::status "${sys.runImageStatus}";`);
+    expect(
+      exec.calls.map((c) => `${c.command} ${c.args.slice(c.command === "apt-get" ? 2 : 0).join(" ")}`),
+    ).toEqual([
+      "apt-get update -q",
+      "apt-get install --simulate libgl1",
+      "apt-get install --download-only -qq libgl1",
+      expect.stringMatching(/^dpkg-deb .*libgl1_1\.7\.0-1\+b2_amd64\.deb/),
+      expect.stringMatching(/^dpkg-deb .*libglvnd0_1\.7\.0-1\+b2_amd64\.deb/),
+    ]);
+    const lib = join(layer, "usr/lib/x86_64-linux-gnu");
+    expect(readFileSync(join(layer, "env", "LD_LIBRARY_PATH.prepend"), "utf8")).toBe(
+      `${lib}:${join(layer, "usr/lib")}`,
+    );
+    expect(readFileSync(join(layer, "env.build", "PKG_CONFIG_PATH.prepend"), "utf8")).toBe(
+      join(lib, "pkgconfig"),
+    );
+    expect(readFileSync(join(layer, "env.build", "CPATH.prepend"), "utf8")).toBe(join(layer, "usr/include"));
+    expect(readFileSync(join(lib, "pkgconfig", "gl.pc"), "utf8")).toContain(`prefix=${layer}/usr\n`);
+    expect(existsSync(join(layer, "usr/share/man"))).toBe(false);
+    // The cache keeps this build's archives only.
+    const archives = join(ctx.layersDir, "apt-cache", "archives");
+    expect(existsSync(join(archives, "libgl1_1.7.0-1+b2_amd64.deb"))).toBe(true);
+    expect(existsSync(join(archives, "stale_1.0_amd64.deb"))).toBe(false);
+    expect(toml(join(ctx.layersDir, "apt-cache.toml"))).toMatchObject({
+      types: { cache: true, launch: false },
+    });
+    const log = ctx.logger.text();
+    expect(log).toContain("- Requested: libgl1 (Aptfile:2)");
+    expect(log).toContain("  http://deb.debian.org/debian trixie");
+    expect(log).toContain("- 2 package(s) to install from debian 13:");
+  });
+
+  it("keeps the layer when the resolved packages are unchanged and the cache restored it", async () => {
+    const exec = fakeApt();
+    const ctx = buildContext({ Aptfile: "libgl1\n" }, exec);
+    const meta = {
+      layer_version: 1,
+      arch: "amd64",
+      distro_name: "debian",
+      distro_version: "13",
+      packages: PACKAGES,
+    };
+    writeFileSync(join(ctx.layersDir, "packages.toml"), stringifyToml({ metadata: meta }));
+    mkdirSync(join(ctx.layersDir, "packages", "usr"), { recursive: true });
+    await buildWith(ctx, system());
+    expect(exec.calls.map((c) => c.args[2])).toEqual(["update", "install"]);
+    expect(toml(join(ctx.layersDir, "packages.toml"))).toEqual({
+      types: { build: true, launch: true, cache: true },
+      metadata: meta,
+    });
+    expect(ctx.logger.text()).toContain("- Reusing the packages layer (same packages and versions");
+  });
+
+  it("rebuilds from scratch when a version changed, saying which", async () => {
+    const ctx = buildContext({ Aptfile: "libgl1\n" }, fakeApt());
+    const meta = {
+      layer_version: 1,
+      arch: "amd64",
+      distro_name: "debian",
+      distro_version: "13",
+      packages: "libgl1=1.6.0-1:amd64 libold=1:amd64",
+    };
+    writeFileSync(join(ctx.layersDir, "packages.toml"), stringifyToml({ metadata: meta }));
+    mkdirSync(join(ctx.layersDir, "packages", "usr", "stale"), { recursive: true });
+    await buildWith(ctx, system());
+    expect(ctx.logger.text()).toContain(
+      "  the resolved packages changed: libgl1 1.6.0-1:amd64 -> 1.7.0-1+b2:amd64, + libglvnd0 1.7.0-1+b2:amd64, - libold 1:amd64",
+    );
+    expect(existsSync(join(ctx.layersDir, "packages", "usr", "stale"))).toBe(false);
+  });
+
+  it("needs no layer when the run image has everything", async () => {
+    const ctx = buildContext(
+      { Aptfile: "libstdc++6\n" },
+      fakeApt({ sim: "libstdc++6 is already the newest version\n" }),
+    );
+    await buildWith(ctx, system());
+    expect(existsSync(join(ctx.layersDir, "packages.toml"))).toBe(false);
+    expect(ctx.logger.text()).toContain("already installed in the run image");
+  });
+
+  it("names the Aptfile line of a package apt does not know", async () => {
+    const ctx = buildContext(
+      { Aptfile: "libgl1\nlibnot-a-package\n" },
+      fakeApt({ simCode: 100, simOutput: "E: Unable to locate package libnot-a-package\n" }),
+    );
+    const err = (await buildWith(ctx, system()).catch((e: unknown) => e)) as BuildpackError;
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.title).toBe("Package libnot-a-package cannot be installed");
+    expect([err.file, err.line]).toEqual(["Aptfile", 2]);
+  });
+
+  it("warns and falls back to the build image's status without the run image's", async () => {
+    const exec = fakeApt();
+    const ctx = buildContext({ Aptfile: "libgl1\n" }, exec);
+    const sys = system(false);
+    await buildWith(ctx, sys);
+    expect(ctx.logger.text()).toContain("! WARNING: ");
+    expect(readFileSync(join(ctx.layersDir, "apt-cache", "apt.conf"), "utf8")).toContain(
+      sys.buildImageStatus,
+    );
+  });
+
+  describe("packages and sources from another buildpack's plan entry", () => {
+    const entry = (signedBy: string, uri = "http://127.0.0.1:9/apt") => ({
+      name: "deb-packages",
+      metadata: {
+        requested_by: "ml-buildpacks/hardware (hardware.txt: coral)",
+        packages: ["libedgetpu1-std"],
+        sources: [
+          { name: "coral", uri, suite: "coral-edgetpu-stable", components: ["main"], signed_by: signedBy },
+        ],
+      },
+    });
+
+    it("adds the source (signed) and fails clearly when it cannot be reached", async () => {
+      const exec = fakeApt({
+        update: {
+          code: 100,
+          output:
+            "Err:2 http://127.0.0.1:9/apt coral-edgetpu-stable InRelease\n  Could not connect to 127.0.0.1:9\nW: Failed to fetch http://127.0.0.1:9/apt/dists/coral-edgetpu-stable/InRelease  Could not connect\n",
+        },
+      });
+      const ctx = { ...buildContext({ "coral.gpg": "key" }, exec) };
+      ctx.plan = { entries: [entry("coral.gpg")] };
+      const err = (await buildWith(ctx, system()).catch((e: unknown) => e)) as BuildpackError;
+      expect(err.title).toBe("Could not use the apt source coral at http://127.0.0.1:9/apt");
+      expect(err.body).toContain("ml-buildpacks/hardware (hardware.txt: coral) needs packages");
+      expect(err.body).toContain("Could not connect");
+      const sources = readFileSync(
+        join(ctx.layersDir, "apt-cache", "etc", "sources.list.d", "extra-coral.sources"),
+        "utf8",
+      );
+      expect(sources).toContain(`Signed-By: ${join(ctx.appDir, "coral.gpg")}`);
+      expect(ctx.logger.text()).toContain(
+        "- Requested: libedgetpu1-std (ml-buildpacks/hardware (hardware.txt: coral))",
+      );
+    });
+
+    it("refuses a source whose keyring is missing", async () => {
+      const ctx = buildContext({}, fakeApt());
+      ctx.plan = { entries: [entry("missing.gpg")] };
+      const err = (await buildWith(ctx, system()).catch((e: unknown) => e)) as BuildpackError;
+      expect(err.title).toBe("The signing key for the apt source coral is missing");
+    });
+
+    it("rejects a malformed entry as the requesting buildpack's bug", async () => {
+      const ctx = buildContext({}, fakeApt());
+      ctx.plan = {
+        entries: [{ name: "deb-packages", metadata: { requested_by: "x/y", packages: ["Bad Name"] } }],
+      };
+      const err = (await buildWith(ctx, system()).catch((e: unknown) => e)) as BuildpackError;
+      expect(err.title).toBe("Invalid request for Debian packages from x/y");
+    });
+  });
+});

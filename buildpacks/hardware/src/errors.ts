@@ -1,0 +1,62 @@
+// Every message the hardware buildpack shows a user: what happened and what to do.
+import { BuildpackError } from "../../../src/libcnb/index.js";
+import { HARDWARE } from "./hardware-file.js";
+
+const VALID = `Valid values: ${HARDWARE.join(", ")}.\n  cpu   - CPU only (CPU builds of PyTorch & co.)\n  cuda  - NVIDIA GPUs (needs the cuda builder)\n  aws   - NVIDIA GPUs on AWS instances (needs the cuda builder)\n  coral - Coral Edge TPU (libedgetpu from Coral's apt source)`;
+
+export function emptyFile(file: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} names no hardware`,
+    body: `${file} has only blank lines or comments.\n\n${VALID}\n\nWrite one of them, or delete ${file} (cpu is the default).`,
+    file,
+  });
+}
+
+export function severalValues(file: string, values: { text: string; line: number }[]): BuildpackError {
+  return new BuildpackError({
+    title: `${file} names more than one hardware target`,
+    body:
+      `${file} may name one target; it has ${values.length}:\n` +
+      values.map((v) => `  line ${v.line}: ${v.text}`).join("\n") +
+      `\n\n${VALID}\n\nBuild one image per target (e.g. a CI matrix), each with its own ${file}.`,
+    file,
+    line: values[1]?.line,
+  });
+}
+
+export function unknownHardware(file: string, line: number, text: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} names unknown hardware: ${JSON.stringify(text)}`,
+    body: `Line ${line} says ${JSON.stringify(text)}.\n\n${VALID}\n\nFix line ${line} of ${file}.`,
+    file,
+    line,
+  });
+}
+
+export function needsCudaStack(
+  file: string,
+  line: number,
+  value: string,
+  flavor: string,
+  builder: string,
+): BuildpackError {
+  return new BuildpackError({
+    title: `${file} asks for ${value}, which needs the cuda builder (this is the ${flavor} builder)`,
+    body:
+      `${file} (line ${line}) says ${value}: the app runs on NVIDIA GPUs and needs the CUDA runtime\n` +
+      `libraries in its image. This builder's stack (${flavor}) has none.\n\n` +
+      "What to do:\n" +
+      `  - build with the cuda builder: --builder ${builder}\n` +
+      "    (GitHub Action: builder: .../ml-buildpacks/builder:cuda);\n" +
+      `  - or, for a CPU-only image, change ${file} to "cpu".`,
+    file,
+    line,
+  });
+}
+
+export function badIndexUrl(name: string, value: string): BuildpackError {
+  return new BuildpackError({
+    title: `${name} is not an http(s) URL: ${JSON.stringify(value)}`,
+    body: `${name} (build env) must be the base URL of a PyTorch wheel index, e.g. https://download.pytorch.org/whl.`,
+  });
+}

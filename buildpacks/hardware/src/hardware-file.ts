@@ -1,0 +1,39 @@
+// hardware.txt: one of cpu, cuda, aws, coral on a line of its own; "#" comments and blank lines allowed.
+import * as errors from "./errors.js";
+
+export const HARDWARE_FILE = "hardware.txt";
+export const HARDWARE = ["cpu", "cuda", "aws", "coral"] as const;
+export type Hardware = (typeof HARDWARE)[number];
+
+export interface HardwareRequest {
+  value: Hardware;
+  line: number;
+}
+
+function isHardware(v: string): v is Hardware {
+  return (HARDWARE as readonly string[]).includes(v);
+}
+
+/** Strict: throws a BuildpackError (with file and line) for anything but exactly one known value. */
+export function parseHardware(text: string, file = HARDWARE_FILE): HardwareRequest {
+  const values: { text: string; line: number }[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const v = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (v) values.push({ text: v, line: i + 1 });
+  });
+  const first = values[0];
+  if (!first) throw errors.emptyFile(file);
+  if (values.length > 1) throw errors.severalValues(file, values);
+  const v = first.text.toLowerCase();
+  if (!isHardware(v)) throw errors.unknownHardware(file, first.line, first.text);
+  return { value: v, line: first.line };
+}
+
+/** Lenient, for detect: the value if the file is valid, else undefined (build reports the problem). */
+export function peekHardware(text: string): Hardware | undefined {
+  try {
+    return parseHardware(text).value;
+  } catch {
+    return undefined;
+  }
+}
