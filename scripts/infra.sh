@@ -498,6 +498,14 @@ ensure_python_mirror() {
   STEP_MSG="python mirror up (.infra/python-mirror)"
 }
 
+# A local python-build-standalone mirror for the python buildpack's e2e tests: scripts/python-mirror.sh
+# builds one relocatable CPython from Debian's sources in the build image (once; minutes), writes its
+# test manifest and serves .infra/python-mirror/www on 127.0.0.1:5481 (pid in .infra/python-mirror.pid).
+ensure_python_mirror() {
+  bash "$REPO/scripts/python-mirror.sh" | sed 's/^/infra: /'
+  STEP_MSG="python mirror up (.infra/python-mirror)"
+}
+
 # npm install (from the committed lock) when node_modules is missing or older than package-lock.json,
 # then npm run build. Not `npm ci`: vite lists an optional dependency (napi-windows-process-start-time)
 # the reachable npm registry does not serve, so the lock cannot hold it and `npm ci` refuses the lock.
@@ -580,6 +588,7 @@ main() {
   run_step act ensure_act
   run_step base-image ensure_base_image
   run_step stack-images ensure_stack_images
+  run_step python-mirror ensure_python_mirror
   run_step python-mirror ensure_python_mirror
   run_step project build_project
   run_step builder build_builder

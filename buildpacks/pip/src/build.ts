@@ -2,13 +2,13 @@ import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js"
 import { REQUIREMENTS } from "./detect.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "./layers/pip-cache.js";
 import { createVenv, decideVenv, installRequirements, venvKey, writeVenvEnv } from "./layers/venv.js";
-import { probePython } from "./python.js";
+import { probePython, selectedPython } from "./python.js";
 import { fingerprintRequirements } from "./requirements.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;
   log.header("Installing requirements");
-  const tools = await probePython(ctx.exec);
+  const tools = await probePython(ctx.exec, selectedPython(ctx.env));
   const pip = tools.pipMode === "system" ? `pip ${tools.pipVersion}` : "pip from ensurepip";
   log.step(`Python ${tools.version}, ${pip}, ${describeTarget(ctx.target)}`);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { fakeExec } from "../../../src/libcnb/testing.js";
-import { probePython, versionAtLeast } from "../src/python.js";
+import { probePython, selectedPython, versionAtLeast } from "../src/python.js";
 
 describe("probePython", () => {
   it("uses the system pip when it supports --python", async () => {
@@ -38,5 +38,25 @@ describe("versionAtLeast", () => {
     ["23.0.1", true],
   ])("%s >= 22.3: %s", (v, ok) => {
     expect(versionAtLeast(v, [22, 3])).toBe(ok);
+  });
+});
+
+describe("selectedPython", () => {
+  it("uses the interpreter ml-buildpacks/python selected, else the stack's", () => {
+    const installed = "/layers/ml-buildpacks_python/cpython/bin/python3";
+    expect(selectedPython({ ML_BUILDPACKS_PYTHON: installed })).toBe(installed);
+    expect(selectedPython({})).toBe("/usr/bin/python3");
+    expect(selectedPython({ ML_BUILDPACKS_PYTHON: "" })).toBe("/usr/bin/python3");
+  });
+
+  it("is what the build probes and builds the venv from", async () => {
+    const exec = fakeExec(() => ({ stdout: '{"python": "3.11.2", "pip": "22.3.1"}\n' }));
+    const installed = "/layers/ml-buildpacks_python/cpython/bin/python3";
+    expect(await probePython(exec, selectedPython({ ML_BUILDPACKS_PYTHON: installed }))).toMatchObject({
+      python: installed,
+      version: "3.11.2",
+      pipMode: "system",
+    });
+    expect(exec.calls[0]?.command).toBe(installed);
   });
 });

@@ -53,23 +53,217 @@ export function invalidVersion(file: string, line: number, value: string): Build
   });
 }
 
-export function versionNotAvailable(
-  file: string,
-  line: number,
-  requested: string,
-  available: string,
-  availableMinor: string,
-): BuildpackError {
+export function invalidToml(file: string, line: number | undefined, message: string): BuildpackError {
   return new BuildpackError({
-    title: `Python ${requested} was requested, but this builder provides Python ${available}`,
+    title: `${file} is not valid TOML`,
     body:
-      `${file} (line ${line}) asks for Python ${requested}. This builder's stack has exactly one\n` +
-      `Python, the distribution's CPython ${available}, and cannot install another.\n\n` +
-      "What to do:\n" +
-      `  - if your app runs on Python ${availableMinor}: change ${file} to "${availableMinor}" (or remove the file);\n` +
-      `  - otherwise use a builder whose stack has Python ${requested}.`,
+      `The python buildpack reads ${file} to find the Python version your app needs, but it could not\n` +
+      `parse it: ${message}\n\nFix the syntax${line ? ` at line ${line}` : ""} of ${file}.`,
     file,
     line,
+  });
+}
+
+export function invalidRequiresPython(file: string, line: number | undefined, value: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} has an invalid requires-python: ${value}`,
+    body:
+      "[project] requires-python must be a PEP 440 version specifier of release versions, e.g.\n" +
+      '">=3.11", ">=3.11,<3.13", "~=3.12.0" or "==3.12.*" (an operator is required: "3.12" alone is\n' +
+      "not a specifier).\n\n" +
+      `Fix requires-python in ${file}, or pin the version in .python-version (it takes precedence).`,
+    file,
+    line,
+  });
+}
+
+export function invalidPipfileVersion(key: string, line: number | undefined, value: string): BuildpackError {
+  return new BuildpackError({
+    title: `Pipfile has an invalid [requires] ${key}: ${value}`,
+    body:
+      `Expected ${key === "python_full_version" ? 'a full version like "3.12.4"' : 'a version like "3.12"'}.\n\n` +
+      "Fix it in Pipfile, or pin the version in .python-version (it takes precedence).",
+    file: "Pipfile",
+    line,
+  });
+}
+
+export function invalidCondaPython(file: string, line: number, item: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} has a python dependency this buildpack cannot read: ${item}`,
+    body:
+      'Expected a conda match spec for python such as "python=3.12", "python=3.12.4",\n' +
+      '"python>=3.11,<3.13" or "python 3.12.*" ("|" alternatives are not supported).\n\n' +
+      `Fix line ${line} of ${file}, or pin the version in .python-version (it takes precedence).`,
+    file,
+    line,
+  });
+}
+
+interface RequestInfo {
+  file: string;
+  line: number | undefined;
+  text: string;
+}
+
+function changeHint(req: RequestInfo, example: string): string {
+  switch (req.file) {
+    case ".python-version":
+      return `write a supported version in .python-version, e.g. "${example}"`;
+    case "pyproject.toml":
+      return `allow a supported version in [project] requires-python, e.g. ">=${example}"`;
+    case "Pipfile":
+      return `set [requires] python_version = "${example}" in Pipfile`;
+    default:
+      return `ask for a supported version in ${req.file}, e.g. "python=${example}"`;
+  }
+}
+
+export function endOfLife(
+  req: RequestInfo,
+  stackVersion: string,
+  available: string,
+  platform: string,
+  example: string,
+): BuildpackError {
+  return new BuildpackError({
+    title: `Python ${req.text} is end-of-life and not supported`,
+    body:
+      `${req.file}${req.line ? ` (line ${req.line})` : ""} asks for Python ${req.text}. CPython 3.9 and older no longer\n` +
+      "get security fixes; this buildpack installs CPython 3.10 to 3.14.\n\n" +
+      `Supported versions for ${platform}: ${available}.\n` +
+      `The stack's own Python is ${stackVersion}.\n\n` +
+      `What to do: upgrade your app and ${changeHint(req, example)}.`,
+    file: req.file,
+    line: req.line,
+  });
+}
+
+export function unknownVersion(
+  req: RequestInfo,
+  stackVersion: string,
+  available: string,
+  platform: string,
+  example: string,
+  manifest: { source: string; builtin: boolean },
+): BuildpackError {
+  return new BuildpackError({
+    title: `No supported Python matches ${req.text}`,
+    body:
+      `${req.file}${req.line ? ` (line ${req.line})` : ""} asks for Python ${req.text}, but neither the stack's Python\n` +
+      `(${stackVersion}) nor any CPython this buildpack can install matches it.\n\n` +
+      `Supported versions for ${platform}: ${available || "(none)"}.\n` +
+      (manifest.builtin
+        ? ""
+        : `These come from the manifest ${manifest.source} (BP_PYTHON_MANIFEST), not the buildpack's own.\n`) +
+      "\nWhat to do:\n" +
+      `  - ${changeHint(req, example)} (a minor version like "${example}" gets its newest patch release);\n` +
+      "  - a newer patch release or Python 3.15+ needs a newer version of this buildpack.",
+    file: req.file,
+    line: req.line,
+  });
+}
+
+export function invalidManifest(source: string, detail: string, line?: number): BuildpackError {
+  return new BuildpackError({
+    title: `The Python manifest ${source} is invalid`,
+    body:
+      `${detail}${line ? ` (line ${line})` : ""}.\n\n` +
+      'Each CPython build is a table [python."X.Y.Z"] with release = "<tag>" and, per architecture,\n' +
+      '[python."X.Y.Z".<amd64|arm64>] with file = "<name>.tar.gz" and sha256 = "<64 hex digits>".',
+  });
+}
+
+export function manifestNotAFile(value: string): BuildpackError {
+  return new BuildpackError({
+    title: "BP_PYTHON_MANIFEST must be a file, not a URL",
+    body:
+      `BP_PYTHON_MANIFEST is ${JSON.stringify(value)}. The manifest pins the sha256 of every Python this\n` +
+      "buildpack may install, so it is never downloaded: a server that supplied both the tarballs and\n" +
+      "their sums could substitute any interpreter.\n\n" +
+      "Point BP_PYTHON_MANIFEST at a file in the app (relative path) or in the build image, or unset it\n" +
+      "to use the buildpack's own manifest. To download from elsewhere, set only BP_PYTHON_MIRROR.",
+  });
+}
+
+export function manifestMissing(value: string, path: string): BuildpackError {
+  return new BuildpackError({
+    title: `BP_PYTHON_MANIFEST names a file that does not exist: ${value}`,
+    body:
+      `Looked for ${path}. A relative path is resolved against the app directory.\n\n` +
+      "Add the file to the app, fix the path, or unset BP_PYTHON_MANIFEST to use the buildpack's own manifest.",
+  });
+}
+
+export function downloadFailed(
+  url: string,
+  code: number,
+  output: string,
+  spawnError: string | undefined,
+): BuildpackError {
+  return new BuildpackError({
+    title: "Could not download Python",
+    body:
+      `${spawnError ? `curl could not be run (${spawnError})` : `curl exited with status ${code}`} fetching\n  ${url}\n\n` +
+      `${output.trim() || "(no output)"}\n\n` +
+      "What to do:\n" +
+      "  - if the build cannot reach GitHub, set BP_PYTHON_MIRROR to a mirror of python-build-standalone's\n" +
+      "    releases (laid out as <mirror>/<release>/<file>) in the build environment;\n" +
+      "  - behind a TLS-intercepting proxy, give the build the proxy's CA bundle;\n" +
+      "  - or use the stack's Python: ask for a version it satisfies.",
+  });
+}
+
+export function checksumMismatch(
+  file: string,
+  url: string,
+  expected: string,
+  actual: string,
+): BuildpackError {
+  return new BuildpackError({
+    title: `The downloaded ${file} does not match its pinned sha256`,
+    body:
+      `Downloaded from ${url}\n` +
+      `  expected sha256 ${expected}\n` +
+      `  got      sha256 ${actual}\n\n` +
+      "The file was not unpacked and nothing was installed. The mirror served a different file than\n" +
+      "the one this buildpack pins (a corrupted or partial upload, or a tampered mirror).\n\n" +
+      "What to do: check the mirror (BP_PYTHON_MIRROR) serves the exact python-build-standalone\n" +
+      "release asset; do not change the pinned sum to make the build pass.",
+  });
+}
+
+export function unpackFailed(file: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: `Could not unpack ${file}`,
+    body:
+      `tar exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "The file matched its pinned sha256, so the build image's tar or the disk is the problem\n" +
+      "(out of space?). Retry the build; if it persists, rebuild the stack images.",
+  });
+}
+
+export function unexpectedLayout(file: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} does not have the install_only layout`,
+    body:
+      "Expected python/bin/python3 inside the tarball (python-build-standalone's install_only builds).\n\n" +
+      "The manifest pins a tarball of another kind; pin an install_only build of that version.",
+  });
+}
+
+export function installedPythonBroken(
+  python: string,
+  version: string,
+  code: number,
+  output: string,
+): BuildpackError {
+  return new BuildpackError({
+    title: `The installed Python does not run as Python ${version}`,
+    body:
+      `${python} exited with status ${code} and reported:\n\n${output.trim() || "(no output)"}\n\n` +
+      "The pinned build is for another version or another platform than its manifest entry says.\n" +
+      "Fix the manifest entry.",
   });
 }
 

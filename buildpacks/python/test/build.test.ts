@@ -1,14 +1,77 @@
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError, parseToml } from "../../../src/libcnb/index.js";
-import { fakeExec } from "../../../src/libcnb/testing.js";
+import { BuildpackError, Layers, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
+import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
 import { build } from "../src/build.js";
 import { buildContext } from "./helpers.js";
 
 const python3135 = fakeExec(() => ({ stdout: "3.13.5\n" }));
 
-describe("python build", () => {
+const TARBALL = "pretend tarball bytes";
+const TARBALL_SHA = createHash("sha256").update(TARBALL).digest("hex");
+const FILE = "cpython-3.11.2+20261128-x86_64-unknown-linux-gnu-install_only.tar.gz";
+
+function testManifest(sha = TARBALL_SHA): string {
+  return stringifyToml({
+    python: { "3.11.2": { release: "20261128", amd64: { file: FILE, sha256: sha } } },
+  });
+}
+
+/**
+ * Stack python3 answers 3.13.5; curl "downloads" `served` to --output; tar "unpacks" bin/python3 into
+ * -C; the installed interpreter answers `installed`.
+ */
+function fakeTools(opts: { served?: string; installed?: string; curlFails?: boolean } = {}) {
+  return fakeExec((call: ExecCall) => {
+    const { command, args } = call;
+    if (command === "/usr/bin/python3") return { stdout: "3.13.5\n" };
+    if (command === "curl") {
+      if (opts.curlFails) return { code: 22, stderr: "curl: (22) The requested URL returned error: 404\n" };
+      writeFileSync(args[args.indexOf("--output") + 1] ?? "", opts.served ?? TARBALL);
+      return {};
+    }
+    if (command === "tar") {
+      const dir = args[args.indexOf("-C") + 1] ?? "";
+      mkdirSync(join(dir, "bin"), { recursive: true });
+      writeFileSync(join(dir, "bin", "python3"), "#!/bin/sh\n");
+      return {};
+    }
+    if (command.endsWith("/cpython/bin/python3")) return { stdout: `${opts.installed ?? "3.11.2"}\n` };
+    return { code: 127, spawnError: `unexpected ${command}` };
+  });
+}
+
+/** A context whose app pins 3.11 and uses the test manifest from the app dir and a local mirror. */
+function downloadContext(exec = fakeTools(), files: Record<string, string> = {}) {
+  const base = buildContext(
+    { ".python-version": "3.11\n", "test-manifest.toml": testManifest(), ...files },
+    exec,
+  );
+  return {
+    ...base,
+    env: { BP_PYTHON_MANIFEST: "test-manifest.toml", BP_PYTHON_MIRROR: "http://127.0.0.1:5481/" },
+  };
+}
+
+/** The next build over the same app and layers dir (as the lifecycle restores it from the cache). */
+function nextBuild(prev: ReturnType<typeof downloadContext>, exec = fakeTools()) {
+  const ctx = downloadContext(exec);
+  return {
+    ...ctx,
+    app: prev.app,
+    appDir: prev.appDir,
+    layersDir: prev.layersDir,
+    layers: new Layers(prev.layersDir),
+  };
+}
+
+function toml(path: string) {
+  return parseToml(readFileSync(path, "utf8"));
+}
+
+describe("python build with the stack's Python", () => {
   it("finds the stack's version, writes the python layer env and a label", async () => {
     const ctx = buildContext({ "app.py": "" }, python3135);
     const result = await build(ctx);
@@ -18,36 +81,178 @@ describe("python build", () => {
     expect(readFileSync(join(layer, "env.build", "ML_BUILDPACKS_PYTHON_VERSION.override"), "utf8")).toBe(
       "3.13.5",
     );
+    expect(readFileSync(join(layer, "env.build", "ML_BUILDPACKS_PYTHON.override"), "utf8")).toBe(
+      "/usr/bin/python3",
+    );
     expect(readFileSync(join(layer, "env", "PYTHONUNBUFFERED.default"), "utf8")).toBe("1");
-    expect(parseToml(readFileSync(`${layer}.toml`, "utf8"))).toEqual({
+    expect(toml(`${layer}.toml`)).toEqual({
       types: { build: true, launch: true, cache: false },
       metadata: { python_version: "3.13.5" },
     });
+    expect(existsSync(join(ctx.layersDir, "cpython.toml"))).toBe(false);
     expect(ctx.logger.text()).toContain("[Determining Python version]");
-    expect(ctx.logger.text()).toContain("- No .python-version in the app: using Python 3.13.5");
+    expect(ctx.logger.text()).toContain("- No Python version requested (looked at .python-version,");
   });
 
-  it("accepts a .python-version the stack satisfies", async () => {
-    const ctx = buildContext({ ".python-version": "3.13\n" }, python3135);
+  it.each([
+    [{ ".python-version": "3.13\n" }, "- .python-version (line 1) requests Python 3.13: satisfied by 3.13.5"],
+    [
+      { ".python-version": "system\n" },
+      "- .python-version (line 1) requests Python system: satisfied by 3.13.5",
+    ],
+    [
+      { "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.10"\n' },
+      "- pyproject.toml (line 3) requests Python >=3.10: satisfied by 3.13.5",
+    ],
+  ])("uses the stack when it satisfies %j", async (files, line) => {
+    const exec = fakeTools();
+    const ctx = buildContext(files, exec);
     await build(ctx);
-    expect(ctx.logger.text()).toContain("- .python-version requests Python 3.13: satisfied by 3.13.5");
-  });
-
-  it("fails with file, line, both versions and what to do when the stack can't satisfy .python-version", async () => {
-    const ctx = buildContext({ ".python-version": "# app\n3.12\n" }, python3135);
-    const err = await build(ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BuildpackError);
-    const e = err as BuildpackError;
-    expect(e.title).toBe("Python 3.12 was requested, but this builder provides Python 3.13.5");
-    expect(e.file).toBe(".python-version");
-    expect(e.line).toBe(2);
-    expect(e.body).toContain('change .python-version to "3.13" (or remove the file)');
-    expect(existsSync(join(ctx.layersDir, "python.toml"))).toBe(false);
+    expect(ctx.logger.text()).toContain(line);
+    expect(exec.calls.map((c) => c.command)).toEqual(["/usr/bin/python3"]);
   });
 
   it("explains a missing interpreter", async () => {
     const exec = fakeExec(() => ({ code: 127, spawnError: "spawn /usr/bin/python3 ENOENT" }));
     const err = await build(buildContext({ "app.py": "" }, exec)).catch((e: unknown) => e);
     expect((err as BuildpackError).title).toBe("Python was not found at /usr/bin/python3");
+  });
+});
+
+describe("python build installing a CPython", () => {
+  it("downloads from the mirror, verifies the pinned sha256, unpacks into a launch+cache layer", async () => {
+    const exec = fakeTools();
+    const ctx = downloadContext(exec);
+    const result = await build(ctx);
+    expect(result).toEqual({ labels: [{ key: "io.ml-buildpacks.python.version", value: "3.11.2" }] });
+    const curl = exec.calls.find((c) => c.command === "curl");
+    expect(curl?.args.at(-1)).toBe(
+      "http://127.0.0.1:5481/20261128/cpython-3.11.2%2B20261128-x86_64-unknown-linux-gnu-install_only.tar.gz",
+    );
+    const cpython = join(ctx.layersDir, "cpython");
+    // Restored layers get normalized mtimes: timestamp-checked .pyc files would be rewritten every build.
+    const compile = exec.calls.find((c) => c.args.includes("compileall"));
+    expect(compile?.args).toEqual(expect.arrayContaining(["--invalidation-mode", "unchecked-hash", "-f"]));
+    expect(compile?.args.at(-1)).toBe(join(cpython, "lib", "python3.11"));
+    expect(toml(`${cpython}.toml`)).toEqual({
+      types: { build: true, launch: true, cache: true },
+      metadata: {
+        layer_version: 1,
+        python_version: "3.11.2",
+        arch: "amd64",
+        sha256: TARBALL_SHA,
+        distro_name: "debian",
+        distro_version: "13",
+      },
+    });
+    expect(existsSync(join(cpython, "bin", "python"))).toBe(true);
+    const env = join(ctx.layersDir, "python", "env.build");
+    expect(readFileSync(join(env, "ML_BUILDPACKS_PYTHON.override"), "utf8")).toBe(
+      join(cpython, "bin", "python3"),
+    );
+    expect(readFileSync(join(env, "ML_BUILDPACKS_PYTHON_VERSION.override"), "utf8")).toBe("3.11.2");
+    const log = ctx.logger.text();
+    expect(log).toContain(
+      "- .python-version (line 1) requests Python 3.11: not the stack's 3.13.5, installing 3.11.2",
+    );
+    expect(log).toContain("! WARNING: Using the Python manifest test-manifest.toml (BP_PYTHON_MANIFEST)");
+    expect(log).toContain(`- Verified sha256 ${TARBALL_SHA.slice(0, 8)}… (pinned in test-manifest.toml)`);
+  });
+
+  it("reuses the cached layer when version, arch and sha256 match", async () => {
+    const ctx = downloadContext();
+    await build(ctx);
+    const again = fakeTools();
+    const second = nextBuild(ctx, again);
+    await build(second);
+    expect(again.calls.map((c) => c.command)).toEqual(["/usr/bin/python3"]);
+    expect(second.logger.text()).toContain("- Reusing Python 3.11.2 from the build cache");
+    expect(toml(join(ctx.layersDir, "cpython.toml")).types).toEqual({
+      build: true,
+      launch: true,
+      cache: true,
+    });
+  });
+
+  it("discards the cached layer when the pinned sha256 changed, saying why", async () => {
+    const first = downloadContext();
+    await build(first);
+    const meta = toml(join(first.layersDir, "cpython.toml")).metadata as Record<string, unknown>;
+    writeFileSync(
+      join(first.layersDir, "cpython.toml"),
+      stringifyToml({ metadata: { ...meta, sha256: "0".repeat(64) } }),
+    );
+    const exec = fakeTools();
+    const ctx = nextBuild(first, exec);
+    await build(ctx);
+    expect(exec.calls.some((c) => c.command === "curl")).toBe(true);
+    expect(ctx.logger.text()).toContain(
+      `pinned tarball changed (sha256 00000000… -> ${TARBALL_SHA.slice(0, 8)}…)`,
+    );
+  });
+
+  it("refuses a tarball whose sha256 differs from the pin: nothing unpacked, no layer written", async () => {
+    const exec = fakeTools({ served: "something else" });
+    const ctx = downloadContext(exec);
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.title).toBe(`The downloaded ${FILE} does not match its pinned sha256`);
+    expect(err.body).toContain(`expected sha256 ${TARBALL_SHA}`);
+    expect(exec.calls.some((c) => c.command === "tar")).toBe(false);
+    expect(existsSync(join(ctx.layersDir, "cpython.toml"))).toBe(false);
+    expect(existsSync(join(ctx.layersDir, "python.toml"))).toBe(false);
+  });
+
+  it("explains a failed download with the URL and BP_PYTHON_MIRROR", async () => {
+    const err = (await build(downloadContext(fakeTools({ curlFails: true }))).catch(
+      (e: unknown) => e,
+    )) as BuildpackError;
+    expect(err.title).toBe("Could not download Python");
+    expect(err.body).toContain("http://127.0.0.1:5481/20261128/");
+    expect(err.body).toContain("BP_PYTHON_MIRROR");
+  });
+
+  it("checks the unpacked interpreter reports the pinned version", async () => {
+    const err = (await build(downloadContext(fakeTools({ installed: "3.11.9" }))).catch(
+      (e: unknown) => e,
+    )) as BuildpackError;
+    expect(err.title).toBe("The installed Python does not run as Python 3.11.2");
+  });
+
+  it("refuses a manifest URL: pins never come from a server", async () => {
+    const ctx = { ...downloadContext(), env: { BP_PYTHON_MANIFEST: "http://127.0.0.1:5481/manifest.toml" } };
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err.title).toBe("BP_PYTHON_MANIFEST must be a file, not a URL");
+  });
+});
+
+describe("python build: versions it cannot serve", () => {
+  it("rejects an end-of-life version with file, line and the supported versions", async () => {
+    const ctx = buildContext({ ".python-version": "# legacy\n3.9\n" }, fakeTools());
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err.title).toBe("Python 3.9 is end-of-life and not supported");
+    expect(err.file).toBe(".python-version");
+    expect(err.line).toBe(2);
+    expect(err.body).toMatch(
+      /Supported versions for linux\/amd64: 3\.10 \(3\.10\.\d+ to 3\.10\.\d+\), 3\.11/,
+    );
+    expect(err.body).toContain("3.14 (3.14.0 to 3.14.");
+    expect(existsSync(join(ctx.layersDir, "python.toml"))).toBe(false);
+  });
+
+  it.each(["3.15", "3.12.99"])("rejects the unknown version %s", async (v) => {
+    const err = (await build(buildContext({ ".python-version": v }, fakeTools())).catch(
+      (e: unknown) => e,
+    )) as BuildpackError;
+    expect(err.title).toBe(`No supported Python matches ${v}`);
+    expect(err.body).toContain("Supported versions for linux/amd64: 3.10 (");
+  });
+
+  it("names pyproject.toml and its line for an unsatisfiable requires-python", async () => {
+    const files = { "pyproject.toml": '[project]\nname = "x"\n\nrequires-python = "<3.10"\n' };
+    const err = (await build(buildContext(files, fakeTools())).catch((e: unknown) => e)) as BuildpackError;
+    expect(err.title).toBe("Python <3.10 is end-of-life and not supported");
+    expect([err.file, err.line]).toEqual(["pyproject.toml", 4]);
+    expect(err.body).toContain('allow a supported version in [project] requires-python, e.g. ">=3.14"');
   });
 });

@@ -1,0 +1,162 @@
+// The "cpython" layer: a relocatable CPython (python-build-standalone's install_only layout,
+// python/bin/python3 + python/lib/...) unpacked into the layer root, used when the stack's Python
+// doesn't satisfy the app's request.
+//
+// Flags: build (later buildpacks get bin/ on PATH and create their venvs from it), launch (the run
+// image has no such Python: venvs point at /layers/<bp>/cpython/bin/python3, which must exist at run
+// time at the same path) and cache (restored with its contents next build, so a rebuild doesn't
+// download it again). Keyed by version + arch + the tarball's pinned sha256 (+ distro); a changed key
+// discards the layer and the log says why.
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type BuildContext,
+  type Describers,
+  decideReuse,
+  type Layer,
+  shortSha,
+  versionChanged,
+} from "../../../../src/libcnb/index.js";
+import * as errors from "../errors.js";
+import { type Build, downloadUrl } from "../manifest.js";
+
+/** Bump when the layer's layout changes, to discard old layers. */
+export const CPYTHON_LAYER_VERSION = 1;
+export const CPYTHON_LAYER = "cpython";
+
+export type CpythonKey = {
+  layer_version: number;
+  python_version: string;
+  arch: string;
+  sha256: string;
+  distro_name: string;
+  distro_version: string;
+};
+
+const DESCRIBERS: Describers<CpythonKey> = {
+  layer_version: versionChanged("cpython layer format"),
+  python_version: versionChanged("Python"),
+  arch: versionChanged("architecture"),
+  sha256: (before, after) => `pinned tarball changed (sha256 ${shortSha(before)} -> ${shortSha(after)})`,
+  distro_name: versionChanged("distribution"),
+  distro_version: versionChanged("distribution version"),
+};
+
+export function cpythonKey(build: Build, target: BuildContext["target"]): CpythonKey {
+  return {
+    layer_version: CPYTHON_LAYER_VERSION,
+    python_version: build.version,
+    arch: target.archVariant ? `${target.arch}/${target.archVariant}` : target.arch,
+    sha256: build.sha256,
+    distro_name: target.distroName,
+    distro_version: target.distroVersion,
+  };
+}
+
+export function interpreterPath(layer: Pick<Layer, "path">): string {
+  return join(layer.path, "bin", "python3");
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+const FLAGS = { build: true, launch: true, cache: true } as const;
+
+/** Reuses the cached layer when its key matches, else downloads, verifies and unpacks. Returns the interpreter. */
+export async function installCpython(
+  ctx: BuildContext,
+  build: Build,
+  mirror: string,
+  pinnedIn: string,
+): Promise<string> {
+  const log = ctx.logger;
+  const layer = ctx.layers.get(CPYTHON_LAYER);
+  const key = cpythonKey(build, ctx.target);
+  const python = interpreterPath(layer);
+  if (layer.restoreProblem) log.warning("Ignoring unreadable cpython layer metadata", layer.restoreProblem);
+  const decision = decideReuse(key, layer.restored, DESCRIBERS);
+  if (decision.action === "reuse" && layer.hasContents() && existsSync(python)) {
+    log.step(`Reusing Python ${build.version} from the build cache (sha256 ${shortSha(build.sha256)})`);
+    layer.write(key, FLAGS);
+    return python;
+  }
+  if (decision.action === "rebuild") {
+    log.step(`Discarding the cached Python ${String(layer.restored?.python_version ?? "")}:`);
+    log.detail(decision.reasons);
+  } else if (decision.action === "reuse") {
+    log.step("The cached Python's files are missing from the build cache: installing it again");
+  }
+
+  const url = downloadUrl(mirror, build);
+  const tmp = mkdtempSync(join(tmpdir(), "ml-buildpacks-cpython-"));
+  try {
+    const tarball = join(tmp, build.file);
+    await log.timed(`Downloading ${build.file} from ${mirror}`, async () => {
+      const args = ["--fail", "--location", "--silent", "--show-error", "--retry", "3"];
+      const r = await ctx.exec("curl", [...args, "--connect-timeout", "30", "--output", tarball, url]);
+      if (r.code !== 0) throw errors.downloadFailed(url, r.code, r.output, r.spawnError);
+    });
+    const actual = await sha256File(tarball);
+    if (actual !== build.sha256) throw errors.checksumMismatch(build.file, url, build.sha256, actual);
+    log.step(`Verified sha256 ${shortSha(actual)} (pinned in ${pinnedIn})`);
+
+    layer.reset();
+    await log.timed(`Unpacking Python ${build.version} into the ${CPYTHON_LAYER} layer`, async () => {
+      const r = await ctx.exec("tar", [
+        "-xzf",
+        tarball,
+        "-C",
+        layer.path,
+        "--strip-components=1",
+        "--no-same-owner",
+      ]);
+      if (r.code !== 0) throw errors.unpackFailed(build.file, r.code, r.output);
+    });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  if (!existsSync(python)) throw errors.unexpectedLayout(build.file);
+  // python-build-standalone ships bin/python too; make sure `python` resolves to this interpreter.
+  const alias = join(layer.path, "bin", "python");
+  if (!existsSync(alias)) symlinkSync("python3", alias);
+
+  await compileBytecode(ctx, python, join(layer.path, "lib", `python${minorOf(build.version)}`));
+
+  const r = await ctx.exec(python, ["-I", "-c", "import platform; print(platform.python_version())"]);
+  const reported = r.stdout.trim();
+  if (r.code !== 0 || reported !== build.version) {
+    throw errors.installedPythonBroken(python, build.version, r.code, reported || r.output);
+  }
+  layer.write(key, FLAGS);
+  return python;
+}
+
+function minorOf(version: string): string {
+  return version.split(".").slice(0, 2).join(".");
+}
+
+/**
+ * Recompiles the standard library's bytecode as unchecked-hash .pyc files. The tarball's .pyc files are
+ * checked against the .py files' mtimes, but the lifecycle restores cached layers with normalized
+ * mtimes: every later build would find them stale and rewrite them when Python runs (changing the
+ * layer, so the image could never reuse it), and so would every app start. Unchecked-hash .pyc files
+ * are never rewritten. Test directories are left out (they hold files that deliberately don't compile).
+ */
+async function compileBytecode(ctx: BuildContext, python: string, libDir: string): Promise<void> {
+  const args = ["-I", "-W", "ignore", "-m", "compileall", "-f", "-q", "-j", "0"];
+  args.push("--invalidation-mode", "unchecked-hash", "-x", "/(test|tests|idle_test)/", libDir);
+  const r = await ctx.logger.timed("Compiling the standard library's bytecode (unchecked-hash)", () =>
+    ctx.exec(python, args),
+  );
+  if (r.code !== 0) {
+    ctx.logger.warning(
+      "Some standard library modules did not compile",
+      `${r.output.trim().split("\n").slice(-10).join("\n")}\n\nPython will compile them when they are first imported.`,
+    );
+  }
+}
