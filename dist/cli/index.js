@@ -2398,6 +2398,17 @@ const messages = {
         hint: "pass --from REF@sha256:... once per platform",
         exitCode: 2,
     }),
+    badPlatform: (platform) => ({
+        title: `"${platform}" is not a platform`,
+        hint: "write it as OS/ARCH, e.g. linux/amd64 or linux/arm64",
+        exitCode: 2,
+    }),
+    platformNotInIndex: (ref, platform, available) => ({
+        title: `${ref} has no ${platform} image`,
+        detail: `it has: ${available.join(", ") || "nothing"}`,
+        hint: "pick one of those platforms, or a builder that was built for yours",
+        exitCode: 2,
+    }),
     unsupportedPlatform: (requested, builder, builderPlatform) => ({
         title: `the builder ${builder} is for ${builderPlatform}, but ${requested} was requested`,
         hint: "pass a builder for that platform (or a multi-arch builder index), or drop --platform",
@@ -2518,7 +2529,8 @@ function builderInfo(ref, image) {
         ref,
         imageId: image.Id,
         digest,
-        platform: `${image.Os}/${image.Architecture}${image.Variant ? `/${image.Variant}` : ""}`,
+        // arm64's "v8" variant is implied; some tools record it, others don't.
+        platform: `${image.Os}/${image.Architecture}${image.Variant && !(image.Architecture === "arm64" && image.Variant === "v8") ? `/${image.Variant}` : ""}`,
         uid,
         gid,
         lifecycleVersion: metadata.lifecycle?.version ?? "unknown",
@@ -3122,6 +3134,180 @@ function describeFetchError(err) {
     return String(err);
 }
 
+;// CONCATENATED MODULE: ./src/core/manifest.ts
+
+
+
+
+const formatPlatform = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+function parsePlatform(text) {
+    const [os, architecture, variant, extra] = text.split("/");
+    if (!os || !architecture || extra !== undefined)
+        return undefined;
+    return { os, architecture, ...(variant ? { variant } : {}) };
+}
+/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
+function parseChildSpec(spec) {
+    const eq = spec.indexOf("=");
+    const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
+    const expected = platformText ? parsePlatform(platformText) : undefined;
+    if (platformText && !expected)
+        throw new MlBuildpacksError(messages.badChildSpec(spec));
+    const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
+    if (!ref.digest)
+        throw new MlBuildpacksError(messages.childNotPinned(spec));
+    return { ref, expected };
+}
+/** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
+function samePlatform(a, b) {
+    const variant = (p) => (p.architecture === "arm64" && p.variant === "v8" ? undefined : p.variant);
+    return a.os === b.os && a.architecture === b.architecture && variant(a) === variant(b);
+}
+/** Pure: the OCI image index bytes for these children, in the given order. */
+function renderIndex(children) {
+    const index = {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: children.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform: {
+                os: platform.os,
+                architecture: platform.architecture,
+                ...(platform.variant ? { variant: platform.variant } : {}),
+            },
+        })),
+    };
+    return Buffer.from(JSON.stringify(index));
+}
+/**
+ * Builds an OCI image index from per-arch images and pushes it. Every child is checked (exists, is a
+ * single-platform image, has the platform asked for, appears once) before anything is written; children
+ * in other repositories are copied in by digest (blob mounts within a registry); the tag is pushed last.
+ */
+async function createIndex(image, children, deps) {
+    const { clientFor, log } = deps;
+    const target = parseImageRef(image);
+    if (target.digest || !target.tag)
+        throw new MlBuildpacksError(messages.indexNeedsTag(image));
+    if (children.length === 0)
+        throw new MlBuildpacksError(messages.noChildren());
+    const resolved = await log.group(`Checking ${children.length} image(s)`, async () => {
+        const out = [];
+        for (const child of children) {
+            const shown = formatImageRef(child.ref);
+            const client = clientFor(child.ref.registry);
+            const manifest = await client.getManifest(child.ref.repository, child.ref.digest);
+            if (!manifest)
+                throw new MlBuildpacksError(messages.childMissing(shown));
+            if (manifest.body.manifests)
+                throw new MlBuildpacksError(messages.childIsIndex(shown));
+            const configDigest = manifest.body.config?.digest;
+            const config = configDigest ? await client.getBlob(child.ref.repository, configDigest) : undefined;
+            if (!config)
+                throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
+            const { os, architecture, variant } = JSON.parse(config.toString("utf8"));
+            const platform = { os, architecture, ...(variant ? { variant } : {}) };
+            if (child.expected && !samePlatform(child.expected, platform))
+                throw new MlBuildpacksError(messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
+            const twin = out.find((o) => samePlatform(o.platform, platform) || o.manifest.digest === manifest.digest);
+            if (twin)
+                throw new MlBuildpacksError(messages.duplicateChild(twin.manifest.digest === manifest.digest
+                    ? `the image ${manifest.digest}`
+                    : `a ${formatPlatform(platform)} image`));
+            log.info(`${formatPlatform(platform)}  ${shown}`);
+            out.push({ child, manifest, platform });
+        }
+        return out;
+    });
+    const targetClient = clientFor(target.registry);
+    await log.group(`Copying images into ${target.registry}/${target.repository}`, async () => {
+        for (const { child, manifest } of resolved) {
+            const sameRepo = child.ref.registry === target.registry && child.ref.repository === target.repository;
+            if (sameRepo)
+                continue;
+            const source = clientFor(child.ref.registry);
+            const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter((d) => !!d);
+            let mounted = 0;
+            let copied = 0;
+            for (const blob of blobs) {
+                if (await targetClient.blobExists(target.repository, blob.digest))
+                    continue;
+                if (child.ref.registry === target.registry &&
+                    (await targetClient.mountBlob(target.repository, blob.digest, child.ref.repository))) {
+                    mounted++;
+                    continue;
+                }
+                const data = await source.getBlob(child.ref.repository, blob.digest);
+                if (!data)
+                    throw new MlBuildpacksError(messages.childMissing(`${formatImageRef(child.ref)} (blob ${blob.digest})`));
+                await targetClient.uploadBlob(target.repository, data);
+                copied++;
+            }
+            await targetClient.putManifest(target.repository, manifest.digest, manifest.raw, manifest.mediaType);
+            log.info(`${manifest.digest}: ${mounted} blob(s) mounted, ${copied} copied, ${blobs.length - mounted - copied} already there`);
+        }
+    });
+    const index = renderIndex(resolved);
+    const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () => targetClient.putManifest(target.repository, target.tag, index, OCI_INDEX));
+    if (digest !== sha256(index))
+        log.warn(`the registry reports ${digest} for an index whose bytes hash to ${sha256(index)}`);
+    return {
+        image: formatImageRef(target),
+        digest,
+        manifests: resolved.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform,
+        })),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/platform.ts
+
+
+
+
+/** The platform this process runs on, as OCI names it (linux/amd64, linux/arm64). */
+function hostPlatform(arch = process.arch) {
+    const names = {
+        x64: "amd64",
+        arm64: "arm64",
+        arm: "arm",
+        ppc64: "ppc64le",
+        s390x: "s390x",
+    };
+    return `linux/${names[arch] ?? arch}`;
+}
+/**
+ * Pins a reference to the image for one platform: a multi-arch index resolves to its child's digest,
+ * so `docker run` and `FROM` never depend on which platform a local tag happens to hold. References
+ * the registry doesn't know (local-only images) and single-platform images are returned unchanged.
+ */
+async function pinForPlatform(ref, platform, clientFor) {
+    const parsed = parseImageRef(ref);
+    const wanted = parsePlatform(platform);
+    if (!wanted)
+        throw new MlBuildpacksError(messages.badPlatform(platform));
+    let manifest;
+    try {
+        manifest = await clientFor(parsed.registry).getManifest(parsed.repository, parsed.digest ?? parsed.tag);
+    }
+    catch {
+        return ref; // registry unreachable: the image can only be a local one
+    }
+    if (!manifest?.body.manifests)
+        return ref;
+    const child = manifest.body.manifests.find((m) => m.platform && samePlatform(m.platform, wanted));
+    if (!child) {
+        const available = manifest.body.manifests.flatMap((m) => m.platform ? [formatPlatform(m.platform)] : []);
+        throw new MlBuildpacksError(messages.platformNotInIndex(ref, platform, available));
+    }
+    return formatImageRef({ ...parsed, tag: undefined, digest: child.digest });
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/core/registry/credentials.ts
@@ -3224,18 +3410,28 @@ function stringifyToml(value) {
 
 
 
+
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 async function resolveBuilder(req, deps) {
     const { docker, log } = deps;
-    const builder = await log.group(`Resolving builder ${req.builder}`, async () => {
+    const platform = req.platform ?? hostPlatform();
+    const builder = await log.group(`Resolving builder ${req.builder} for ${platform}`, async () => {
         await docker.ping();
-        const image = await docker.ensureImage(req.builder, { pull: req.pull, platform: req.platform });
-        const info = builderInfo(req.builder, image);
+        const registry = parseImageRef(req.builder).registry;
+        const auth = resolveRegistryAuth([registry], deps.env);
+        const pinned = await pinForPlatform(req.builder, platform, (r) => new RegistryClient(r, { auth }));
+        if (pinned !== req.builder)
+            log.info(`multi-arch builder: using its ${platform} image ${pinned}`);
+        const image = await docker.ensureImage(pinned, {
+            pull: pinned.includes("@") ? "missing" : req.pull,
+            platform,
+        });
+        const info = builderInfo(pinned, image);
         log.info(`builder ${info.digest ?? info.imageId} for ${info.platform}, lifecycle ${info.lifecycleVersion}, CNB user ${info.uid}:${info.gid}`);
         return info;
     });
-    if (req.platform && req.platform !== builder.platform)
-        throw new MlBuildpacksError(messages.unsupportedPlatform(req.platform, req.builder, builder.platform));
+    if (builder.platform !== platform)
+        throw new MlBuildpacksError(messages.unsupportedPlatform(platform, req.builder, builder.platform));
     return builder;
 }
 /** Runs analyze, detect, restore, build and export (or the creator) for one image and returns the report. */
@@ -3685,6 +3881,10 @@ function buildpackPath(b) {
 
 
 
+
+
+
+
 const PHASE_LINKS = [
     "analyzer",
     "detector",
@@ -3707,13 +3907,30 @@ async function createBuilder(req, deps) {
     }
     const lifecycleVersion = await readLifecycleVersion(req.lifecycleDir, config.lifecycleVersion, deps.run);
     const apis = lifecycleApis(lifecycleVersion);
-    const buildImage = await log.group(`Resolving build image ${config.buildImage}`, () => docker.ensureImage(config.buildImage, { pull: "missing" }));
+    const auth = resolveRegistryAuth([parseImageRef(config.buildImage).registry]);
+    const buildImageRef = await pinForPlatform(config.buildImage, req.platform, (r) => new RegistryClient(r, { auth }));
+    const buildImage = await log.group(`Resolving build image ${buildImageRef} (${req.platform})`, () => docker.ensureImage(buildImageRef, { pull: "missing", platform: req.platform }));
+    const builtFor = `${buildImage.Os}/${buildImage.Architecture}`;
+    if (builtFor !== req.platform)
+        throw new MlBuildpacksError(messages.unsupportedPlatform(req.platform, buildImageRef, builtFor));
     log.info(`build image ${buildImage.Id.slice(0, 19)} (${buildImage.Os}/${buildImage.Architecture}), lifecycle ${lifecycleVersion}`);
     const context = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-builder-"));
     try {
-        const dockerfile = writeContext(context, req.lifecycleDir, buildpacks, config, order);
+        const dockerfile = writeContext(context, req.lifecycleDir, buildpacks, { ...config, buildImage: buildImageRef }, order);
         const stageTag = `ml-buildpacks-builder-stage:${process.pid}`;
-        await log.group("Assembling builder layers", () => docker.must("build the builder image", ["build", "--network", "host", "-q", "-t", stageTag, "-f", dockerfile, context], {
+        await log.group("Assembling builder layers", () => docker.must("build the builder image", [
+            "build",
+            "--network",
+            "host",
+            "--platform",
+            req.platform,
+            "-q",
+            "-t",
+            stageTag,
+            "-f",
+            dockerfile,
+            context,
+        ], {
             env: { DOCKER_BUILDKIT: "1" },
         }));
         const staged = await docker.inspectImage(stageTag);
@@ -3737,6 +3954,8 @@ async function createBuilder(req, deps) {
             "build",
             "--network",
             "host",
+            "--platform",
+            req.platform,
             "-q",
             "-t",
             req.image,
@@ -3947,137 +4166,6 @@ class DockerExecutor {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/manifest.ts
-
-
-
-
-const formatPlatform = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
-function parsePlatform(text) {
-    const [os, architecture, variant, extra] = text.split("/");
-    if (!os || !architecture || extra !== undefined)
-        return undefined;
-    return { os, architecture, ...(variant ? { variant } : {}) };
-}
-/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
-function parseChildSpec(spec) {
-    const eq = spec.indexOf("=");
-    const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
-    const expected = platformText ? parsePlatform(platformText) : undefined;
-    if (platformText && !expected)
-        throw new MlBuildpacksError(messages.badChildSpec(spec));
-    const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
-    if (!ref.digest)
-        throw new MlBuildpacksError(messages.childNotPinned(spec));
-    return { ref, expected };
-}
-/** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
-function samePlatform(a, b) {
-    const variant = (p) => (p.architecture === "arm64" && p.variant === "v8" ? undefined : p.variant);
-    return a.os === b.os && a.architecture === b.architecture && variant(a) === variant(b);
-}
-/** Pure: the OCI image index bytes for these children, in the given order. */
-function renderIndex(children) {
-    const index = {
-        schemaVersion: 2,
-        mediaType: OCI_INDEX,
-        manifests: children.map(({ manifest, platform }) => ({
-            mediaType: manifest.mediaType,
-            digest: manifest.digest,
-            size: manifest.raw.length,
-            platform: {
-                os: platform.os,
-                architecture: platform.architecture,
-                ...(platform.variant ? { variant: platform.variant } : {}),
-            },
-        })),
-    };
-    return Buffer.from(JSON.stringify(index));
-}
-/**
- * Builds an OCI image index from per-arch images and pushes it. Every child is checked (exists, is a
- * single-platform image, has the platform asked for, appears once) before anything is written; children
- * in other repositories are copied in by digest (blob mounts within a registry); the tag is pushed last.
- */
-async function createIndex(image, children, deps) {
-    const { clientFor, log } = deps;
-    const target = parseImageRef(image);
-    if (target.digest || !target.tag)
-        throw new MlBuildpacksError(messages.indexNeedsTag(image));
-    if (children.length === 0)
-        throw new MlBuildpacksError(messages.noChildren());
-    const resolved = await log.group(`Checking ${children.length} image(s)`, async () => {
-        const out = [];
-        for (const child of children) {
-            const shown = formatImageRef(child.ref);
-            const client = clientFor(child.ref.registry);
-            const manifest = await client.getManifest(child.ref.repository, child.ref.digest);
-            if (!manifest)
-                throw new MlBuildpacksError(messages.childMissing(shown));
-            if (manifest.body.manifests)
-                throw new MlBuildpacksError(messages.childIsIndex(shown));
-            const configDigest = manifest.body.config?.digest;
-            const config = configDigest ? await client.getBlob(child.ref.repository, configDigest) : undefined;
-            if (!config)
-                throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
-            const { os, architecture, variant } = JSON.parse(config.toString("utf8"));
-            const platform = { os, architecture, ...(variant ? { variant } : {}) };
-            if (child.expected && !samePlatform(child.expected, platform))
-                throw new MlBuildpacksError(messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
-            const twin = out.find((o) => samePlatform(o.platform, platform) || o.manifest.digest === manifest.digest);
-            if (twin)
-                throw new MlBuildpacksError(messages.duplicateChild(twin.manifest.digest === manifest.digest
-                    ? `the image ${manifest.digest}`
-                    : `a ${formatPlatform(platform)} image`));
-            log.info(`${formatPlatform(platform)}  ${shown}`);
-            out.push({ child, manifest, platform });
-        }
-        return out;
-    });
-    const targetClient = clientFor(target.registry);
-    await log.group(`Copying images into ${target.registry}/${target.repository}`, async () => {
-        for (const { child, manifest } of resolved) {
-            const sameRepo = child.ref.registry === target.registry && child.ref.repository === target.repository;
-            if (sameRepo)
-                continue;
-            const source = clientFor(child.ref.registry);
-            const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter((d) => !!d);
-            let mounted = 0;
-            let copied = 0;
-            for (const blob of blobs) {
-                if (await targetClient.blobExists(target.repository, blob.digest))
-                    continue;
-                if (child.ref.registry === target.registry &&
-                    (await targetClient.mountBlob(target.repository, blob.digest, child.ref.repository))) {
-                    mounted++;
-                    continue;
-                }
-                const data = await source.getBlob(child.ref.repository, blob.digest);
-                if (!data)
-                    throw new MlBuildpacksError(messages.childMissing(`${formatImageRef(child.ref)} (blob ${blob.digest})`));
-                await targetClient.uploadBlob(target.repository, data);
-                copied++;
-            }
-            await targetClient.putManifest(target.repository, manifest.digest, manifest.raw, manifest.mediaType);
-            log.info(`${manifest.digest}: ${mounted} blob(s) mounted, ${copied} copied, ${blobs.length - mounted - copied} already there`);
-        }
-    });
-    const index = renderIndex(resolved);
-    const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () => targetClient.putManifest(target.repository, target.tag, index, OCI_INDEX));
-    if (digest !== sha256(index))
-        log.warn(`the registry reports ${digest} for an index whose bytes hash to ${sha256(index)}`);
-    return {
-        image: formatImageRef(target),
-        digest,
-        manifests: resolved.map(({ manifest, platform }) => ({
-            mediaType: manifest.mediaType,
-            digest: manifest.digest,
-            size: manifest.raw.length,
-            platform,
-        })),
-    };
-}
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:readline"
@@ -4170,6 +4258,7 @@ function parseEnvEntries(entries) {
 
 
 
+
 const USAGE = `ml-buildpacks: Cloud Native Buildpacks for machine-learning projects
 
 Usage:
@@ -4199,7 +4288,9 @@ build options:
 builder create options:
   --config FILE          builder.toml (pack's format: [stack] or [build]/[[run.images]], [[buildpacks]], [[order]])
   --image REF            builder image to create
-  --lifecycle-dir DIR    lifecycle and launcher binaries (default .infra/lifecycle/linux-amd64)
+  --platform OS/ARCH     platform of the builder (default: this machine's); picks that child of a
+                         multi-arch build image
+  --lifecycle-dir DIR    lifecycle and launcher binaries for that platform (default .infra/lifecycle/OS-ARCH)
   --no-publish           build the image locally without pushing it
 
 manifest create options:
@@ -4301,6 +4392,7 @@ function parseBuilderCreate(args) {
         image: { type: "string" },
         "lifecycle-dir": { type: "string" },
         "no-publish": { type: "boolean" },
+        platform: { type: "string" },
         help: { type: "boolean" },
     });
     if (v.help)
@@ -4313,13 +4405,15 @@ function parseBuilderCreate(args) {
         throw usageError("--config is required");
     if (!image)
         throw usageError("--image is required");
+    const platform = v.platform ?? hostPlatform();
     return {
         kind: "builder-create",
         request: {
             configFile: config,
             image,
-            lifecycleDir: v["lifecycle-dir"] ?? ".infra/lifecycle/linux-amd64",
+            lifecycleDir: v["lifecycle-dir"] ?? `.infra/lifecycle/${platform.replace("/", "-")}`,
             publish: v["no-publish"] !== true,
+            platform,
         },
     };
 }

@@ -44111,6 +44111,17 @@ const messages_messages = {
         hint: "pass --from REF@sha256:... once per platform",
         exitCode: 2,
     }),
+    badPlatform: (platform) => ({
+        title: `"${platform}" is not a platform`,
+        hint: "write it as OS/ARCH, e.g. linux/amd64 or linux/arm64",
+        exitCode: 2,
+    }),
+    platformNotInIndex: (ref, platform, available) => ({
+        title: `${ref} has no ${platform} image`,
+        detail: `it has: ${available.join(", ") || "nothing"}`,
+        hint: "pick one of those platforms, or a builder that was built for yours",
+        exitCode: 2,
+    }),
     unsupportedPlatform: (requested, builder, builderPlatform) => ({
         title: `the builder ${builder} is for ${builderPlatform}, but ${requested} was requested`,
         hint: "pass a builder for that platform (or a multi-arch builder index), or drop --platform",
@@ -44231,7 +44242,8 @@ function builderInfo(ref, image) {
         ref,
         imageId: image.Id,
         digest,
-        platform: `${image.Os}/${image.Architecture}${image.Variant ? `/${image.Variant}` : ""}`,
+        // arm64's "v8" variant is implied; some tools record it, others don't.
+        platform: `${image.Os}/${image.Architecture}${image.Variant && !(image.Architecture === "arm64" && image.Variant === "v8") ? `/${image.Variant}` : ""}`,
         uid,
         gid,
         lifecycleVersion: metadata.lifecycle?.version ?? "unknown",
@@ -44250,7 +44262,7 @@ const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[.
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** Parses "host:port/repo:tag@sha256:..." following the distribution reference grammar (docker's defaults). */
-function parseImageRef(input) {
+function image_ref_parseImageRef(input) {
     const invalid = (why) => new errors_MlBuildpacksError(messages_messages.invalidImageRef(input, why));
     let rest = input.trim();
     if (rest === "")
@@ -44288,7 +44300,7 @@ function parseImageRef(input) {
         tag = "latest";
     return { registry, repository: rest, tag, digest };
 }
-function formatImageRef(ref) {
+function image_ref_formatImageRef(ref) {
     const host = ref.registry === DOCKER_HUB ? "" : `${ref.registry}/`;
     const repo = ref.registry === DOCKER_HUB ? ref.repository.replace(/^library\//, "") : ref.repository;
     return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
@@ -44630,12 +44642,12 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
-const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+const client_OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
 const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-const MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
-const sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
+const MANIFEST_TYPES = [client_OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+const client_sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
 /**
  * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
  * backoff on 5xx and 429, cross-repository blob mounts.
@@ -44681,7 +44693,7 @@ class RegistryClient {
         const body = JSON.parse(raw.toString("utf8"));
         return {
             mediaType: body.mediaType ?? res.headers.get("content-type") ?? "",
-            digest: res.headers.get("docker-content-digest") ?? sha256(raw),
+            digest: res.headers.get("docker-content-digest") ?? client_sha256(raw),
             raw,
             body,
         };
@@ -44711,7 +44723,7 @@ class RegistryClient {
     }
     /** Monolithic upload (POST then PUT with the digest). */
     async uploadBlob(repository, data) {
-        const digest = sha256(data);
+        const digest = client_sha256(data);
         const scope = `${repository}:pull,push`;
         const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
         await start.body?.cancel();
@@ -44740,7 +44752,7 @@ class RegistryClient {
         await res.body?.cancel();
         if (res.status !== 201)
             throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
-        return res.headers.get("docker-content-digest") ?? sha256(raw);
+        return res.headers.get("docker-content-digest") ?? client_sha256(raw);
     }
     /** Compressed size of an image as stored in the registry: config plus layers. */
     async imageSize(repository, reference) {
@@ -44833,6 +44845,180 @@ function describeFetchError(err) {
         return cause?.code ? `${cause.code}: ${cause.message ?? ""}`.trim() : err.message;
     }
     return String(err);
+}
+
+;// CONCATENATED MODULE: ./src/core/manifest.ts
+
+
+
+
+const formatPlatform = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+function parsePlatform(text) {
+    const [os, architecture, variant, extra] = text.split("/");
+    if (!os || !architecture || extra !== undefined)
+        return undefined;
+    return { os, architecture, ...(variant ? { variant } : {}) };
+}
+/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
+function parseChildSpec(spec) {
+    const eq = spec.indexOf("=");
+    const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
+    const expected = platformText ? parsePlatform(platformText) : undefined;
+    if (platformText && !expected)
+        throw new MlBuildpacksError(messages.badChildSpec(spec));
+    const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
+    if (!ref.digest)
+        throw new MlBuildpacksError(messages.childNotPinned(spec));
+    return { ref, expected };
+}
+/** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
+function samePlatform(a, b) {
+    const variant = (p) => (p.architecture === "arm64" && p.variant === "v8" ? undefined : p.variant);
+    return a.os === b.os && a.architecture === b.architecture && variant(a) === variant(b);
+}
+/** Pure: the OCI image index bytes for these children, in the given order. */
+function renderIndex(children) {
+    const index = {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: children.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform: {
+                os: platform.os,
+                architecture: platform.architecture,
+                ...(platform.variant ? { variant: platform.variant } : {}),
+            },
+        })),
+    };
+    return Buffer.from(JSON.stringify(index));
+}
+/**
+ * Builds an OCI image index from per-arch images and pushes it. Every child is checked (exists, is a
+ * single-platform image, has the platform asked for, appears once) before anything is written; children
+ * in other repositories are copied in by digest (blob mounts within a registry); the tag is pushed last.
+ */
+async function createIndex(image, children, deps) {
+    const { clientFor, log } = deps;
+    const target = parseImageRef(image);
+    if (target.digest || !target.tag)
+        throw new MlBuildpacksError(messages.indexNeedsTag(image));
+    if (children.length === 0)
+        throw new MlBuildpacksError(messages.noChildren());
+    const resolved = await log.group(`Checking ${children.length} image(s)`, async () => {
+        const out = [];
+        for (const child of children) {
+            const shown = formatImageRef(child.ref);
+            const client = clientFor(child.ref.registry);
+            const manifest = await client.getManifest(child.ref.repository, child.ref.digest);
+            if (!manifest)
+                throw new MlBuildpacksError(messages.childMissing(shown));
+            if (manifest.body.manifests)
+                throw new MlBuildpacksError(messages.childIsIndex(shown));
+            const configDigest = manifest.body.config?.digest;
+            const config = configDigest ? await client.getBlob(child.ref.repository, configDigest) : undefined;
+            if (!config)
+                throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
+            const { os, architecture, variant } = JSON.parse(config.toString("utf8"));
+            const platform = { os, architecture, ...(variant ? { variant } : {}) };
+            if (child.expected && !samePlatform(child.expected, platform))
+                throw new MlBuildpacksError(messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
+            const twin = out.find((o) => samePlatform(o.platform, platform) || o.manifest.digest === manifest.digest);
+            if (twin)
+                throw new MlBuildpacksError(messages.duplicateChild(twin.manifest.digest === manifest.digest
+                    ? `the image ${manifest.digest}`
+                    : `a ${formatPlatform(platform)} image`));
+            log.info(`${formatPlatform(platform)}  ${shown}`);
+            out.push({ child, manifest, platform });
+        }
+        return out;
+    });
+    const targetClient = clientFor(target.registry);
+    await log.group(`Copying images into ${target.registry}/${target.repository}`, async () => {
+        for (const { child, manifest } of resolved) {
+            const sameRepo = child.ref.registry === target.registry && child.ref.repository === target.repository;
+            if (sameRepo)
+                continue;
+            const source = clientFor(child.ref.registry);
+            const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter((d) => !!d);
+            let mounted = 0;
+            let copied = 0;
+            for (const blob of blobs) {
+                if (await targetClient.blobExists(target.repository, blob.digest))
+                    continue;
+                if (child.ref.registry === target.registry &&
+                    (await targetClient.mountBlob(target.repository, blob.digest, child.ref.repository))) {
+                    mounted++;
+                    continue;
+                }
+                const data = await source.getBlob(child.ref.repository, blob.digest);
+                if (!data)
+                    throw new MlBuildpacksError(messages.childMissing(`${formatImageRef(child.ref)} (blob ${blob.digest})`));
+                await targetClient.uploadBlob(target.repository, data);
+                copied++;
+            }
+            await targetClient.putManifest(target.repository, manifest.digest, manifest.raw, manifest.mediaType);
+            log.info(`${manifest.digest}: ${mounted} blob(s) mounted, ${copied} copied, ${blobs.length - mounted - copied} already there`);
+        }
+    });
+    const index = renderIndex(resolved);
+    const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () => targetClient.putManifest(target.repository, target.tag, index, OCI_INDEX));
+    if (digest !== sha256(index))
+        log.warn(`the registry reports ${digest} for an index whose bytes hash to ${sha256(index)}`);
+    return {
+        image: formatImageRef(target),
+        digest,
+        manifests: resolved.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform,
+        })),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/platform.ts
+
+
+
+
+/** The platform this process runs on, as OCI names it (linux/amd64, linux/arm64). */
+function hostPlatform(arch = process.arch) {
+    const names = {
+        x64: "amd64",
+        arm64: "arm64",
+        arm: "arm",
+        ppc64: "ppc64le",
+        s390x: "s390x",
+    };
+    return `linux/${names[arch] ?? arch}`;
+}
+/**
+ * Pins a reference to the image for one platform: a multi-arch index resolves to its child's digest,
+ * so `docker run` and `FROM` never depend on which platform a local tag happens to hold. References
+ * the registry doesn't know (local-only images) and single-platform images are returned unchanged.
+ */
+async function pinForPlatform(ref, platform, clientFor) {
+    const parsed = image_ref_parseImageRef(ref);
+    const wanted = parsePlatform(platform);
+    if (!wanted)
+        throw new errors_MlBuildpacksError(messages_messages.badPlatform(platform));
+    let manifest;
+    try {
+        manifest = await clientFor(parsed.registry).getManifest(parsed.repository, parsed.digest ?? parsed.tag);
+    }
+    catch {
+        return ref; // registry unreachable: the image can only be a local one
+    }
+    if (!manifest?.body.manifests)
+        return ref;
+    const child = manifest.body.manifests.find((m) => m.platform && samePlatform(m.platform, wanted));
+    if (!child) {
+        const available = manifest.body.manifests.flatMap((m) => m.platform ? [formatPlatform(m.platform)] : []);
+        throw new errors_MlBuildpacksError(messages_messages.platformNotInIndex(ref, platform, available));
+    }
+    return image_ref_formatImageRef({ ...parsed, tag: undefined, digest: child.digest });
 }
 
 ;// CONCATENATED MODULE: ./src/core/registry/credentials.ts
@@ -44935,18 +45121,28 @@ function stringifyToml(value) {
 
 
 
+
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 async function resolveBuilder(req, deps) {
     const { docker, log } = deps;
-    const builder = await log.group(`Resolving builder ${req.builder}`, async () => {
+    const platform = req.platform ?? hostPlatform();
+    const builder = await log.group(`Resolving builder ${req.builder} for ${platform}`, async () => {
         await docker.ping();
-        const image = await docker.ensureImage(req.builder, { pull: req.pull, platform: req.platform });
-        const info = builderInfo(req.builder, image);
+        const registry = image_ref_parseImageRef(req.builder).registry;
+        const auth = resolveRegistryAuth([registry], deps.env);
+        const pinned = await pinForPlatform(req.builder, platform, (r) => new RegistryClient(r, { auth }));
+        if (pinned !== req.builder)
+            log.info(`multi-arch builder: using its ${platform} image ${pinned}`);
+        const image = await docker.ensureImage(pinned, {
+            pull: pinned.includes("@") ? "missing" : req.pull,
+            platform,
+        });
+        const info = builderInfo(pinned, image);
         log.info(`builder ${info.digest ?? info.imageId} for ${info.platform}, lifecycle ${info.lifecycleVersion}, CNB user ${info.uid}:${info.gid}`);
         return info;
     });
-    if (req.platform && req.platform !== builder.platform)
-        throw new errors_MlBuildpacksError(messages_messages.unsupportedPlatform(req.platform, req.builder, builder.platform));
+    if (builder.platform !== platform)
+        throw new errors_MlBuildpacksError(messages_messages.unsupportedPlatform(platform, req.builder, builder.platform));
     return builder;
 }
 /** Runs analyze, detect, restore, build and export (or the creator) for one image and returns the report. */
@@ -44955,13 +45151,13 @@ async function build(req, deps, resolved) {
     const started = clock.now();
     if (!(0,external_node_fs_namespaceObject.existsSync)(req.appDir) || !(0,external_node_fs_namespaceObject.statSync)(req.appDir).isDirectory())
         throw new errors_MlBuildpacksError(messages_messages.appDirNotFound(req.appDir));
-    const target = parseImageRef(req.image);
-    const tags = req.additionalTags.map((t) => formatImageRef(parseImageRef(t)));
+    const target = image_ref_parseImageRef(req.image);
+    const tags = req.additionalTags.map((t) => image_ref_formatImageRef(image_ref_parseImageRef(t)));
     const builder = resolved ?? (await resolveBuilder(req, deps));
     const platformApi = negotiatePlatformApi(builder.platformApis);
     if (!platformApi)
         throw new errors_MlBuildpacksError(messages_messages.noCommonPlatformApi(req.builder, builder.platformApis, [...SUPPORTED_PLATFORM_APIS]));
-    const registries = [...new Set([target.registry, ...tags.map((t) => parseImageRef(t).registry)])];
+    const registries = [...new Set([target.registry, ...tags.map((t) => image_ref_parseImageRef(t).registry)])];
     const auth = resolveRegistryAuth(registries, deps.env);
     for (const secret of secretsOf(auth))
         deps.registerSecret?.(secret);
@@ -44984,7 +45180,7 @@ async function build(req, deps, resolved) {
     const executor = deps.makeExecutor(builder, platformApi, secretEnv);
     const phaseInputs = {
         platformApi,
-        image: formatImageRef(target),
+        image: image_ref_formatImageRef(target),
         additionalTags: tags,
         runImage: req.runImage,
         previousImage: undefined,
@@ -45016,9 +45212,9 @@ async function build(req, deps, resolved) {
         throw phaseError("export", -1);
     let imageSizeBytes;
     let imageId = exported.imageId;
-    let imageRef = formatImageRef(target);
+    let imageRef = image_ref_formatImageRef(target);
     if (req.publish && exported.digest) {
-        imageRef = formatImageRef(withDigest(target, exported.digest));
+        imageRef = image_ref_formatImageRef(withDigest(target, exported.digest));
         const manifest = await registry.getManifest(target.repository, exported.digest).catch(() => undefined);
         imageId = manifest?.body.config?.digest ?? imageId;
         imageSizeBytes = manifest?.body.layers
@@ -45029,11 +45225,11 @@ async function build(req, deps, resolved) {
         imageSizeBytes = (await docker.inspectImage(imageRef))?.Size;
     }
     return {
-        image: formatImageRef(target),
+        image: image_ref_formatImageRef(target),
         digest: exported.digest ?? "",
         imageId: imageId ?? "",
         imageRef,
-        tags: [formatImageRef(target), ...tags],
+        tags: [image_ref_formatImageRef(target), ...tags],
         published: req.publish,
         platform: builder.platform,
         builder: {
@@ -102244,9 +102440,9 @@ function list(value) {
 /** `1.2` -> same repository as image with tag 1.2; anything with a / or : is a full reference. */
 function expandTag(image, tag) {
     if (tag.includes("/"))
-        return formatImageRef(parseImageRef(tag));
-    const ref = parseImageRef(image);
-    return formatImageRef({ ...ref, tag: tag.replace(/^:/, ""), digest: undefined });
+        return image_ref_formatImageRef(image_ref_parseImageRef(tag));
+    const ref = image_ref_parseImageRef(image);
+    return image_ref_formatImageRef({ ...ref, tag: tag.replace(/^:/, ""), digest: undefined });
 }
 function envLines(value) {
     const entries = [];
@@ -102265,7 +102461,7 @@ function parseInputs(get) {
     const image = get("image").trim();
     if (!image)
         throw new errors_MlBuildpacksError(github_messages_messages.required("image"));
-    parseImageRef(image);
+    image_ref_parseImageRef(image);
     const platform = get("platform").trim() || undefined;
     if (platform && !PLATFORMS.includes(platform))
         throw new errors_MlBuildpacksError(github_messages_messages.badPlatform(platform, PLATFORMS));
@@ -102273,7 +102469,7 @@ function parseInputs(get) {
     if (cacheScope && !/^[A-Za-z0-9._-]+$/.test(cacheScope))
         throw new errors_MlBuildpacksError(github_messages_messages.badScope(cacheScope));
     const builder = get("builder").trim() || DEFAULT_BUILDER;
-    parseImageRef(builder);
+    image_ref_parseImageRef(builder);
     return {
         path: get("path").trim() || ".",
         image,

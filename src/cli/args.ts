@@ -3,6 +3,7 @@ import type { CreateBuilderRequest } from "../core/builder/create.js";
 import { MlBuildpacksError } from "../core/errors.js";
 import { type IndexChild, parseChildSpec } from "../core/manifest.js";
 import { messages } from "../core/messages.js";
+import { hostPlatform } from "../core/platform.js";
 import { type BuildRequest, defaultCaCerts, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
 
 export type Command =
@@ -41,7 +42,9 @@ build options:
 builder create options:
   --config FILE          builder.toml (pack's format: [stack] or [build]/[[run.images]], [[buildpacks]], [[order]])
   --image REF            builder image to create
-  --lifecycle-dir DIR    lifecycle and launcher binaries (default .infra/lifecycle/linux-amd64)
+  --platform OS/ARCH     platform of the builder (default: this machine's); picks that child of a
+                         multi-arch build image
+  --lifecycle-dir DIR    lifecycle and launcher binaries for that platform (default .infra/lifecycle/OS-ARCH)
   --no-publish           build the image locally without pushing it
 
 manifest create options:
@@ -150,6 +153,7 @@ function parseBuilderCreate(args: string[]): Command {
     image: { type: "string" },
     "lifecycle-dir": { type: "string" },
     "no-publish": { type: "boolean" },
+    platform: { type: "string" },
     help: { type: "boolean" },
   });
   if (v.help) return { kind: "help", text: USAGE };
@@ -158,13 +162,16 @@ function parseBuilderCreate(args: string[]): Command {
   const image = v.image as string | undefined;
   if (!config) throw usageError("--config is required");
   if (!image) throw usageError("--image is required");
+  const platform = (v.platform as string | undefined) ?? hostPlatform();
   return {
     kind: "builder-create",
     request: {
       configFile: config,
       image,
-      lifecycleDir: (v["lifecycle-dir"] as string | undefined) ?? ".infra/lifecycle/linux-amd64",
+      lifecycleDir:
+        (v["lifecycle-dir"] as string | undefined) ?? `.infra/lifecycle/${platform.replace("/", "-")}`,
       publish: v["no-publish"] !== true,
+      platform,
     },
   };
 }

@@ -18,6 +18,7 @@ import { creatorSpec, type Phase, type PhaseSpec, phaseSpecs } from "./lifecycle
 import { negotiatePlatformApi, SUPPORTED_PLATFORM_APIS } from "./lifecycle/versions.js";
 import type { Clock, Logger } from "./log.js";
 import { messages } from "./messages.js";
+import { hostPlatform, pinForPlatform } from "./platform.js";
 import { RegistryClient } from "./registry/client.js";
 import { resolveRegistryAuth, secretsOf } from "./registry/credentials.js";
 import type { BuildReport } from "./report.js";
@@ -38,20 +39,28 @@ export interface BuildDeps {
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 export async function resolveBuilder(
   req: Pick<BuildRequest, "builder" | "pull" | "platform">,
-  deps: Pick<BuildDeps, "docker" | "log">,
+  deps: Pick<BuildDeps, "docker" | "log" | "env">,
 ): Promise<BuilderInfo> {
   const { docker, log } = deps;
-  const builder = await log.group(`Resolving builder ${req.builder}`, async () => {
+  const platform = req.platform ?? hostPlatform();
+  const builder = await log.group(`Resolving builder ${req.builder} for ${platform}`, async () => {
     await docker.ping();
-    const image = await docker.ensureImage(req.builder, { pull: req.pull, platform: req.platform });
-    const info = builderInfo(req.builder, image);
+    const registry = parseImageRef(req.builder).registry;
+    const auth = resolveRegistryAuth([registry], deps.env);
+    const pinned = await pinForPlatform(req.builder, platform, (r) => new RegistryClient(r, { auth }));
+    if (pinned !== req.builder) log.info(`multi-arch builder: using its ${platform} image ${pinned}`);
+    const image = await docker.ensureImage(pinned, {
+      pull: pinned.includes("@") ? "missing" : req.pull,
+      platform,
+    });
+    const info = builderInfo(pinned, image);
     log.info(
       `builder ${info.digest ?? info.imageId} for ${info.platform}, lifecycle ${info.lifecycleVersion}, CNB user ${info.uid}:${info.gid}`,
     );
     return info;
   });
-  if (req.platform && req.platform !== builder.platform)
-    throw new MlBuildpacksError(messages.unsupportedPlatform(req.platform, req.builder, builder.platform));
+  if (builder.platform !== platform)
+    throw new MlBuildpacksError(messages.unsupportedPlatform(platform, req.builder, builder.platform));
   return builder;
 }
 

@@ -173,6 +173,19 @@ export const messages = {
     exitCode: 2,
   }),
 
+  badPlatform: (platform: string): ErrorOpts => ({
+    title: `"${platform}" is not a platform`,
+    hint: "write it as OS/ARCH, e.g. linux/amd64 or linux/arm64",
+    exitCode: 2,
+  }),
+
+  platformNotInIndex: (ref: string, platform: string, available: string[]): ErrorOpts => ({
+    title: `${ref} has no ${platform} image`,
+    detail: `it has: ${available.join(", ") || "nothing"}`,
+    hint: "pick one of those platforms, or a builder that was built for yours",
+    exitCode: 2,
+  }),
+
   unsupportedPlatform: (requested: string, builder: string, builderPlatform: string): ErrorOpts => ({
     title: `the builder ${builder} is for ${builderPlatform}, but ${requested} was requested`,
     hint: "pass a builder for that platform (or a multi-arch builder index), or drop --platform",

@@ -13,10 +13,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Docker } from "../docker.js";
 import { MlBuildpacksError } from "../errors.js";
+import { parseImageRef } from "../image-ref.js";
 import { DEFAULT_LIFECYCLE_VERSION, lifecycleApis } from "../lifecycle/versions.js";
 import { formatBytes, type Logger } from "../log.js";
 import { messages } from "../messages.js";
+import { pinForPlatform } from "../platform.js";
 import type { ProcessRunner } from "../process.js";
+import { RegistryClient } from "../registry/client.js";
+import { resolveRegistryAuth } from "../registry/credentials.js";
 import { stringifyToml } from "../toml.js";
 import { ML_BUILDPACKS_VERSION } from "../version.js";
 import {
@@ -33,6 +37,8 @@ export interface CreateBuilderRequest {
   /** Directory with the lifecycle and launcher binaries for the builder's architecture. */
   lifecycleDir: string;
   publish: boolean;
+  /** linux/amd64 or linux/arm64: which child of a multi-arch build image to build on. */
+  platform: string;
 }
 
 export interface CreateBuilderResult {
@@ -70,21 +76,48 @@ export async function createBuilder(
   const lifecycleVersion = await readLifecycleVersion(req.lifecycleDir, config.lifecycleVersion, deps.run);
   const apis = lifecycleApis(lifecycleVersion);
 
-  const buildImage = await log.group(`Resolving build image ${config.buildImage}`, () =>
-    docker.ensureImage(config.buildImage, { pull: "missing" }),
+  const auth = resolveRegistryAuth([parseImageRef(config.buildImage).registry]);
+  const buildImageRef = await pinForPlatform(
+    config.buildImage,
+    req.platform,
+    (r) => new RegistryClient(r, { auth }),
   );
+  const buildImage = await log.group(`Resolving build image ${buildImageRef} (${req.platform})`, () =>
+    docker.ensureImage(buildImageRef, { pull: "missing", platform: req.platform }),
+  );
+  const builtFor = `${buildImage.Os}/${buildImage.Architecture}`;
+  if (builtFor !== req.platform)
+    throw new MlBuildpacksError(messages.unsupportedPlatform(req.platform, buildImageRef, builtFor));
   log.info(
     `build image ${buildImage.Id.slice(0, 19)} (${buildImage.Os}/${buildImage.Architecture}), lifecycle ${lifecycleVersion}`,
   );
 
   const context = mkdtempSync(join(tmpdir(), "ml-buildpacks-builder-"));
   try {
-    const dockerfile = writeContext(context, req.lifecycleDir, buildpacks, config, order);
+    const dockerfile = writeContext(
+      context,
+      req.lifecycleDir,
+      buildpacks,
+      { ...config, buildImage: buildImageRef },
+      order,
+    );
     const stageTag = `ml-buildpacks-builder-stage:${process.pid}`;
     await log.group("Assembling builder layers", () =>
       docker.must(
         "build the builder image",
-        ["build", "--network", "host", "-q", "-t", stageTag, "-f", dockerfile, context],
+        [
+          "build",
+          "--network",
+          "host",
+          "--platform",
+          req.platform,
+          "-q",
+          "-t",
+          stageTag,
+          "-f",
+          dockerfile,
+          context,
+        ],
         {
           env: { DOCKER_BUILDKIT: "1" },
         },
@@ -113,6 +146,8 @@ export async function createBuilder(
           "build",
           "--network",
           "host",
+          "--platform",
+          req.platform,
           "-q",
           "-t",
           req.image,

@@ -43,7 +43,8 @@ export function builderInfo(ref: string, image: ImageInspect): BuilderInfo {
     ref,
     imageId: image.Id,
     digest,
-    platform: `${image.Os}/${image.Architecture}${image.Variant ? `/${image.Variant}` : ""}`,
+    // arm64's "v8" variant is implied; some tools record it, others don't.
+    platform: `${image.Os}/${image.Architecture}${image.Variant && !(image.Architecture === "arm64" && image.Variant === "v8") ? `/${image.Variant}` : ""}`,
     uid,
     gid,
     lifecycleVersion: metadata.lifecycle?.version ?? "unknown",
