@@ -61,14 +61,20 @@ describe("pip example with the real lifecycle", () => {
     const labels = JSON.parse(inspect.output) as Record<string, string>;
     const metadata = JSON.parse(labels["io.buildpacks.builder.metadata"] ?? "{}");
     expect(metadata.lifecycle.version).toBe("0.21.17");
-    expect(metadata.buildpacks.map((b: { id: string }) => b.id)).toEqual([
-      "ml-buildpacks/python",
-      "ml-buildpacks/pip",
-      "ml-buildpacks/processes",
-    ]);
+    // Other groups (package managers, optional extras) come and go: check the ones this story uses.
+    expect(metadata.buildpacks.map((b: { id: string }) => b.id)).toEqual(
+      expect.arrayContaining([
+        "ml-buildpacks/python",
+        "ml-buildpacks/pip",
+        "ml-buildpacks/processes",
+        "ml-buildpacks/deb-packages",
+        "ml-buildpacks/hardware",
+        "ml-buildpacks/business-tags",
+      ]),
+    );
     const layers = JSON.parse(labels["io.buildpacks.buildpack.layers"] ?? "{}");
     expect(layers["ml-buildpacks/pip"]["0.1.0"].layerDiffID).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(JSON.parse(labels["io.buildpacks.buildpack.order"] ?? "[]")).toHaveLength(2);
+    expect(JSON.parse(labels["io.buildpacks.buildpack.order"] ?? "[]").length).toBeGreaterThanOrEqual(2);
     const files = await docker([
       "run",
       "--rm",

@@ -138,6 +138,9 @@ export function aptConfig(paths: AptPaths, status: string, user: string): string
     'APT::Install-Suggests "false";',
     'APT::Get::Assume-Yes "true";',
     'Acquire::Retries "3";',
+    // Keep the package lists compressed (~5x smaller cache) and skip translations nobody reads here.
+    'Acquire::GzipIndexes "true";',
+    'Acquire::Languages "none";',
     'Binary::apt::APT::Keep-Downloaded-Packages "true";',
     "",
   ].join("\n");

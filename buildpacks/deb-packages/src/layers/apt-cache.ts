@@ -12,7 +12,7 @@ import {
 import { type AptPaths, aptConfig, aptPaths, type SourceFile } from "../apt.js";
 import { sha256 } from "../hash.js";
 
-export const APT_CACHE_LAYER_VERSION = 1;
+export const APT_CACHE_LAYER_VERSION = 2;
 
 export type AptCacheKey = {
   layer_version: number;
