@@ -50,7 +50,7 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
     ctx.layers.get("packages").remove();
     return;
   }
-  log.step(`Requested: ${requests.map((r) => `${aptArgument(r)} (${r.origin})`).join(", ")}`);
+  log.step(`Requested: ${requests.map((r) => `${aptArgument(r)} from ${r.origin}`).join(", ")}`);
   for (const s of extra.sources) if (!existsSync(s.signedBy)) throw errors.keyringMissing(s);
 
   let status = system.runImageStatus;

@@ -138,7 +138,7 @@ describe("deb-packages build", () => {
       types: { cache: true, launch: false },
     });
     const log = ctx.logger.text();
-    expect(log).toContain("- Requested: libgl1 (Aptfile:2)");
+    expect(log).toContain("- Requested: libgl1 from Aptfile:2");
     expect(log).toContain("  http://deb.debian.org/debian trixie");
     expect(log).toContain("- 2 package(s) to install from debian 13:");
   });
@@ -246,7 +246,7 @@ describe("deb-packages build", () => {
       );
       expect(sources).toContain(`Signed-By: ${join(ctx.appDir, "coral.gpg")}`);
       expect(ctx.logger.text()).toContain(
-        "- Requested: libedgetpu1-std (ml-buildpacks/hardware (hardware.txt: coral))",
+        "- Requested: libedgetpu1-std from ml-buildpacks/hardware (hardware.txt: coral)",
       );
     });
 
