@@ -1,0 +1,61 @@
+import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { LOCK } from "./detect.js";
+import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "./layers/pip-cache.js";
+import { ensurePipenv, keepPipenv, PIPENV_VERSION, pipenvToolKey } from "./layers/pipenv.js";
+import {
+  createVenv,
+  decideVenv,
+  installedPackages,
+  pipenvEnv,
+  syncLock,
+  venvKey,
+  verifyLock,
+  writeVenvEnv,
+} from "./layers/venv.js";
+import { CATEGORIES_ENV, readCategories, readProject } from "./project.js";
+import { probePython } from "./python.js";
+
+export async function build(ctx: BuildContext): Promise<void> {
+  const log = ctx.logger;
+  log.header(`Installing dependencies from ${LOCK}`);
+  const tools = await probePython(ctx.exec);
+  log.step(`Python ${tools.version}, Pipenv ${PIPENV_VERSION}, ${describeTarget(ctx.target)}`);
+  const project = readProject(ctx.app);
+  const categories = readCategories(ctx.env);
+  log.step(
+    `${LOCK}: ${project.packages} packages in [packages]; installing ${categories.join(", ")}` +
+      (ctx.env[CATEGORIES_ENV]?.trim() ? ` (${CATEGORIES_ENV})` : ""),
+  );
+
+  const toolKey = pipenvToolKey(ctx, tools.version);
+  const cacheKey = pipCacheKey(tools, ctx.target);
+  const key = venvKey(project, categories, tools, PIPENV_VERSION, ctx.target);
+  const venv = ctx.layers.get("venv");
+  if (venv.restoreProblem) log.warning("Ignoring unreadable venv metadata", venv.restoreProblem);
+  const decision = decideVenv(key, venv);
+
+  if (decision.action === "reuse") {
+    log.step(`Reusing virtual environment (${LOCK} and Pipfile unchanged)`);
+    // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's layer.
+    venv.write(key, { launch: true });
+    keepPipenv(ctx, toolKey);
+    keepPipCache(ctx, cacheKey);
+    return;
+  }
+  if (decision.action === "rebuild") {
+    log.step("Discarding the virtual environment from the previous image:");
+    log.detail(decision.reasons);
+  }
+
+  const pipenv = await ensurePipenv(ctx, tools, toolKey);
+  const cache = preparePipCache(ctx, cacheKey);
+  const env = pipenvEnv(ctx, venv.path, cache.path);
+  await verifyLock(ctx, pipenv, project, env);
+  venv.reset();
+  await createVenv(ctx, venv, tools);
+  await syncLock(ctx, pipenv, tools, categories, env);
+  log.step(`Installed: ${await installedPackages(ctx, venv)}`);
+  writeVenvEnv(venv);
+  venv.write(key, { launch: true });
+  savePipCache(cache, cacheKey);
+}

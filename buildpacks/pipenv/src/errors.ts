@@ -1,0 +1,163 @@
+// Every message the pipenv buildpack shows a user: what happened and what to do.
+import { BuildpackError } from "../../../src/libcnb/index.js";
+
+export function pythonNotFound(python: string, detail: string): BuildpackError {
+  return new BuildpackError({
+    title: `Python was not found at ${python}`,
+    body:
+      `The pipenv buildpack builds a virtual environment from the stack's CPython at ${python},\n` +
+      `but it could not be run (${detail}).\n\n` +
+      "Use an ml-buildpacks builder, or install python3 in the build and run images of your stack.",
+  });
+}
+
+export function pythonBroken(python: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: `${python} did not report its version`,
+    body:
+      `Running ${python} exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "The stack's Python installation looks broken; rebuild the stack images.",
+  });
+}
+
+export function pipTooOld(python: string, pip: string | undefined): BuildpackError {
+  return new BuildpackError({
+    title: pip ? `The stack's pip ${pip} is too old` : `The stack's Python has no pip`,
+    body:
+      `The pipenv buildpack installs Pipenv with ${python} -m pip --python (pip 22.3 or newer).\n\n` +
+      "Use an ml-buildpacks builder, or install python3-pip in the build image of your stack.",
+  });
+}
+
+export function missingManifest(lock: string, manifest: string): BuildpackError {
+  return new BuildpackError({
+    title: `${lock} was found, but no ${manifest}`,
+    body:
+      `Pipenv installs from ${lock} only after checking it against the ${manifest} it was made from;\n` +
+      "this app has only the lock.\n\n" +
+      `Commit the ${manifest} next to ${lock} (both at the top of the app), or delete ${lock}\n` +
+      "if the app doesn't use Pipenv.",
+    file: lock,
+  });
+}
+
+export function unparsablePipfile(file: string, line: number | undefined, detail: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not valid TOML`,
+    body: `${detail}\n\nFix the ${file}, then run \`pipenv lock\` and commit both files.`,
+    file,
+    ...(line !== undefined ? { line } : {}),
+  });
+}
+
+export function unparsableLock(file: string, line: number | undefined, detail: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not valid JSON`,
+    body:
+      `${detail}\n\n` +
+      "Pipenv writes this file: don't edit it by hand. Regenerate it with `pipenv lock` and commit it.",
+    file,
+    ...(line !== undefined ? { line } : {}),
+  });
+}
+
+export function notAPipfileLock(file: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not a Pipenv lockfile`,
+    body:
+      `${file} is JSON but has no _meta.hash.sha256 (the Pipfile hash Pipenv records in every lock).\n\n` +
+      "Regenerate it with `pipenv lock` and commit the result.",
+    file,
+  });
+}
+
+export function invalidCategories(variable: string, value: string, bad: string[]): BuildpackError {
+  return new BuildpackError({
+    title: `${variable} has an invalid category name: ${bad.join(", ")}`,
+    body:
+      `${variable}=${JSON.stringify(value)} should list Pipfile package categories, separated by spaces\n` +
+      'or commas, e.g. "packages dev-packages".\n\n' +
+      `Fix ${variable} in the build environment, or unset it to install [packages] only.`,
+  });
+}
+
+export function toolInstallFailed(
+  tool: string,
+  command: string,
+  code: number,
+  output: string,
+): BuildpackError {
+  return new BuildpackError({
+    title: `Could not install ${tool}`,
+    body:
+      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      `${tool} and its dependencies are pinned by sha256 in the buildpack. If pip could not reach PyPI,\n` +
+      "check the build's network (or set PIP_INDEX_URL to a mirror); if a hash did not match, the\n" +
+      "download was changed in transit: retry, and check the proxy or mirror between the build and PyPI.",
+  });
+}
+
+export function venvFailed(command: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: "Could not create the virtual environment",
+    body:
+      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "This is a problem with the stack's Python (python3-venv), not with your app; rebuild the stack images.",
+  });
+}
+
+export function lockOutOfDate(lockedHash: string, output: string): BuildpackError {
+  return new BuildpackError({
+    title: "Pipfile.lock is out of date with the Pipfile",
+    body:
+      `\`pipenv verify\` says:\n\n${output.trim() || "(no output)"}\n\n` +
+      `The lock was made from a Pipfile whose hash was ${lockedHash.slice(0, 12)}…; the Pipfile changed\n` +
+      "since, so the lock no longer says what to install. Like `pipenv install --deploy`, the build\n" +
+      "stops rather than install something else. Run `pipenv lock`, commit Pipfile.lock, and build again.",
+    file: "Pipfile.lock",
+  });
+}
+
+export function verifyFailed(code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: "pipenv could not check Pipfile.lock against the Pipfile",
+    body:
+      `\`pipenv verify\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "Run `pipenv verify` locally to see the problem; `pipenv lock` may fix it.",
+    file: "Pipfile.lock",
+  });
+}
+
+/** Extra advice for failures recognisable in pipenv's (and its pip's) output. */
+export function syncFailureHints(output: string): string[] {
+  const hints: string[] = [];
+  if (/THESE PACKAGES DO NOT MATCH THE HASHES/.test(output)) {
+    hints.push(
+      "A downloaded file does not match the hash Pipfile.lock records for it: the index serves a\n" +
+        "different file than the one locked. Run `pipenv lock` if the package was re-released.",
+    );
+  }
+  if (/CERTIFICATE_VERIFY_FAILED/.test(output)) {
+    hints.push(
+      "pip could not verify the package index's TLS certificate. If a proxy or private index uses its\n" +
+        "own certificate authority, pass its CA bundle to the build (ml-buildpacks build --ca-certs FILE).",
+    );
+  }
+  return hints;
+}
+
+export function syncFailed(code: number, python: string, platform: string, hints: string[]): BuildpackError {
+  return new BuildpackError({
+    title: "pipenv could not install Pipfile.lock",
+    body:
+      `pipenv sync exited with status ${code}. Its output above says which package failed and why.\n\n` +
+      hints.map((h) => `${h}\n\n`).join("") +
+      "Common causes and what to do:\n" +
+      `  - no wheel for Python ${python} on ${platform}, and building from source failed:\n` +
+      "    lock a version that publishes wheels for this Python and architecture (`pipenv lock`);\n" +
+      "  - a category in BP_PIPENV_CATEGORIES that the Pipfile doesn't have;\n" +
+      "  - a private index that cannot be reached: check [[source]] in the Pipfile and its credentials.\n\n" +
+      "To reproduce locally: pipenv verify && pipenv sync",
+    file: "Pipfile.lock",
+  });
+}

@@ -1,0 +1,69 @@
+// The "pip-cache" layer: PIP_CACHE_DIR for the pip that pipenv runs, kept in the build cache only
+// (cache=true, launch=false, build=false), so a changed Pipfile.lock doesn't download everything again.
+import {
+  type BuildContext,
+  type Describers,
+  decideReuse,
+  type Layer,
+  versionChanged,
+} from "../../../../src/libcnb/index.js";
+import type { PythonTools } from "../python.js";
+import { archOf } from "./keys.js";
+
+export const PIP_CACHE_LAYER_VERSION = 1;
+
+export type PipCacheKey = {
+  layer_version: number;
+  python_version: string;
+  pip_version: string;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
+
+const DESCRIBERS: Describers<PipCacheKey> = {
+  layer_version: versionChanged("pip cache layer format"),
+  python_version: versionChanged("Python"),
+  pip_version: versionChanged("pip"),
+  arch: versionChanged("architecture"),
+  distro_name: versionChanged("distribution"),
+  distro_version: versionChanged("distribution version"),
+};
+
+export function pipCacheKey(tools: PythonTools, target: BuildContext["target"]): PipCacheKey {
+  return {
+    layer_version: PIP_CACHE_LAYER_VERSION,
+    python_version: tools.version,
+    pip_version: tools.pipVersion,
+    arch: archOf(target),
+    distro_name: target.distroName,
+    distro_version: target.distroVersion,
+  };
+}
+
+/** Restores the cache when its key matches, otherwise starts an empty one; logs which. */
+export function preparePipCache(ctx: BuildContext, key: PipCacheKey): Layer {
+  const layer = ctx.layers.get("pip-cache");
+  const decision = decideReuse(key, layer.restored, DESCRIBERS);
+  if (decision.action === "reuse" && layer.hasContents()) {
+    ctx.logger.step("Using the pip download cache from the previous build");
+    return layer;
+  }
+  if (decision.action === "rebuild") {
+    ctx.logger.step("Clearing the pip download cache:");
+    ctx.logger.detail(decision.reasons);
+  }
+  layer.reset();
+  return layer;
+}
+
+export function savePipCache(layer: Layer, key: PipCacheKey): void {
+  layer.write(key, { cache: true });
+}
+
+/** When the venv is reused pip doesn't run: keep a restored, still valid cache as it is. */
+export function keepPipCache(ctx: BuildContext, key: PipCacheKey): void {
+  const layer = ctx.layers.get("pip-cache");
+  if (layer.hasContents() && decideReuse(key, layer.restored, DESCRIBERS).action === "reuse")
+    layer.write(key, { cache: true });
+}

@@ -1,0 +1,142 @@
+// The "pipenv" layer: Pipenv in its own virtual environment, installed
+// from bin/tool-requirements.txt (exact versions, every file sha256-pinned). Build-only tool
+// (launch=false, build=false: this buildpack runs it by path) kept in the build cache (cache=true),
+// keyed by Pipenv version, the requirements file's sha256, Python, arch and distro.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type BuildContext,
+  type Describers,
+  decideReuse,
+  fileChanged,
+  formatCommand,
+  type Layer,
+  versionChanged,
+} from "../../../../src/libcnb/index.js";
+import * as errors from "../errors.js";
+import { sha256 } from "../project.js";
+import type { PythonTools } from "../python.js";
+import { archOf } from "./keys.js";
+
+/** Must match the pipenv== pin in bin/tool-requirements.txt (a unit test checks). */
+export const PIPENV_VERSION = "2026.10.3";
+export const PIPENV_LAYER_VERSION = 1;
+
+export type PipenvToolKey = {
+  layer_version: number;
+  pipenv_version: string;
+  requirements_sha256: string;
+  python_version: string;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
+
+const DESCRIBERS: Describers<PipenvToolKey> = {
+  layer_version: versionChanged("pipenv layer format"),
+  pipenv_version: versionChanged("Pipenv"),
+  requirements_sha256: fileChanged("the buildpack's tool-requirements.txt"),
+  python_version: versionChanged("Python"),
+  arch: versionChanged("architecture"),
+  distro_name: versionChanged("distribution"),
+  distro_version: versionChanged("distribution version"),
+};
+
+export function toolRequirements(buildpackDir: string): string {
+  return join(buildpackDir, "bin", "tool-requirements.txt");
+}
+
+export function pipenvToolKey(
+  ctx: Pick<BuildContext, "buildpack" | "target">,
+  pythonVersion: string,
+): PipenvToolKey {
+  return {
+    layer_version: PIPENV_LAYER_VERSION,
+    pipenv_version: PIPENV_VERSION,
+    requirements_sha256: sha256(readFileSync(toolRequirements(ctx.buildpack.dir))),
+    python_version: pythonVersion,
+    arch: archOf(ctx.target),
+    distro_name: ctx.target.distroName,
+    distro_version: ctx.target.distroVersion,
+  };
+}
+
+export function pipenvBinary(layer: Layer): string {
+  return join(layer.path, "bin", "pipenv");
+}
+
+/** Returns the pipenv executable: the cached layer when its key matches, otherwise a fresh install. */
+export async function ensurePipenv(
+  ctx: BuildContext,
+  tools: PythonTools,
+  key: PipenvToolKey,
+): Promise<string> {
+  const layer = ctx.layers.get("pipenv");
+  const decision = decideReuse(key, layer.restored, DESCRIBERS);
+  if (decision.action === "reuse" && layer.hasContents()) {
+    ctx.logger.step(`Using cached Pipenv ${key.pipenv_version}`);
+    layer.write(key, { cache: true });
+    return pipenvBinary(layer);
+  }
+  if (decision.action === "rebuild") {
+    ctx.logger.step("Discarding the cached Pipenv:");
+    ctx.logger.detail(decision.reasons);
+  }
+  layer.reset();
+  await ctx.logger.timed(`Installing Pipenv ${key.pipenv_version} (hash-pinned)`, async () => {
+    const venv = ["-m", "venv", "--without-pip", layer.path];
+    const v = await ctx.exec(tools.python, venv);
+    if (v.code !== 0) throw errors.venvFailed(formatCommand(tools.python, venv), v.code, v.output);
+    const args = [
+      "-m",
+      "pip",
+      "--python",
+      join(layer.path, "bin", "python"),
+      "install",
+      "--require-hashes",
+      "--no-deps",
+      "--only-binary",
+      ":all:",
+      "--no-cache-dir",
+      "--no-input",
+      "--progress-bar",
+      "off",
+      "--disable-pip-version-check",
+      "--requirement",
+      toolRequirements(ctx.buildpack.dir),
+    ];
+    const r = await ctx.exec(tools.python, args, {
+      env: { PIP_USER: undefined, PIP_REQUIRE_VIRTUALENV: undefined },
+    });
+    if (r.code !== 0)
+      throw errors.toolInstallFailed("Pipenv", formatCommand(tools.python, args), r.code, r.output);
+  });
+  const bin = pipenvBinary(layer);
+  const v = await ctx.exec(bin, ["--version"], { env: PIPENV_ENV });
+  if (v.code !== 0 || !v.stdout.includes(key.pipenv_version))
+    throw errors.toolInstallFailed("Pipenv", `${bin} --version`, v.code, v.output);
+  layer.write(key, { cache: true });
+  return bin;
+}
+
+/** When the venv is reused Pipenv doesn't run: keep a restored, still valid layer in the cache. */
+export function keepPipenv(ctx: BuildContext, key: PipenvToolKey): void {
+  const layer = ctx.layers.get("pipenv");
+  if (layer.hasContents() && decideReuse(key, layer.restored, DESCRIBERS).action === "reuse")
+    layer.write(key, { cache: true });
+}
+
+/** Env for every Pipenv command: quiet, non-interactive, no pyenv/asdf, no emoji. */
+export const PIPENV_ENV: Record<string, string | undefined> = {
+  PIPENV_YES: "1",
+  PIPENV_NOSPIN: "1",
+  PIPENV_HIDE_EMOJIS: "1",
+  PIPENV_VERBOSITY: "-1",
+  PIPENV_DONT_USE_PYENV: "1",
+  PIPENV_DONT_USE_ASDF: "1",
+  PIP_DISABLE_PIP_VERSION_CHECK: "1",
+  PIP_NO_INPUT: "1",
+  PIPENV_ACTIVE: undefined,
+  PIPENV_IGNORE_VIRTUALENVS: undefined,
+  VIRTUAL_ENV: undefined,
+};

@@ -1,0 +1,52 @@
+import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { LOCK } from "./detect.js";
+import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "./layers/pip-cache.js";
+import { ensurePoetry, keepPoetry, POETRY_VERSION, poetryToolKey } from "./layers/poetry.js";
+import { checkLock, createVenv, decideVenv, installLock, venvKey, writeVenvEnv } from "./layers/venv.js";
+import { GROUPS_ENV, readGroups, readProject } from "./project.js";
+import { probePython } from "./python.js";
+
+export async function build(ctx: BuildContext): Promise<void> {
+  const log = ctx.logger;
+  log.header(`Installing dependencies from ${LOCK}`);
+  const tools = await probePython(ctx.exec);
+  log.step(
+    `Python ${tools.version}, Poetry ${POETRY_VERSION}, pip ${tools.pipVersion}, ${describeTarget(ctx.target)}`,
+  );
+  const project = readProject(ctx.app);
+  const groups = readGroups(ctx.env);
+  log.step(
+    `${LOCK} (lock format ${project.lockVersion}): ${project.packages} packages; installing the groups ` +
+      `${groups.join(", ")}${ctx.env[GROUPS_ENV]?.trim() ? ` (${GROUPS_ENV})` : ""}`,
+  );
+
+  const toolKey = poetryToolKey(ctx, tools.version);
+  const cacheKey = pipCacheKey(tools, ctx.target);
+  const key = venvKey(project, groups, tools, POETRY_VERSION, ctx.target);
+  const venv = ctx.layers.get("venv");
+  if (venv.restoreProblem) log.warning("Ignoring unreadable venv metadata", venv.restoreProblem);
+  const decision = decideVenv(key, venv);
+
+  if (decision.action === "reuse") {
+    log.step(`Reusing virtual environment (${LOCK} and pyproject.toml unchanged)`);
+    // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's layer.
+    venv.write(key, { launch: true });
+    keepPoetry(ctx, toolKey);
+    keepPipCache(ctx, cacheKey);
+    return;
+  }
+  if (decision.action === "rebuild") {
+    log.step("Discarding the virtual environment from the previous image:");
+    log.detail(decision.reasons);
+  }
+
+  const poetry = await ensurePoetry(ctx, tools, toolKey);
+  await checkLock(ctx, poetry);
+  venv.reset();
+  const cache = preparePipCache(ctx, cacheKey);
+  await createVenv(ctx, venv, tools);
+  await installLock(ctx, poetry, venv, tools, groups, cache.path);
+  writeVenvEnv(venv);
+  venv.write(key, { launch: true });
+  savePipCache(cache, cacheKey);
+}

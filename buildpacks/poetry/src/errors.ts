@@ -1,0 +1,182 @@
+// Every message the poetry buildpack shows a user: what happened and what to do.
+import { BuildpackError } from "../../../src/libcnb/index.js";
+
+export function pythonNotFound(python: string, detail: string): BuildpackError {
+  return new BuildpackError({
+    title: `Python was not found at ${python}`,
+    body:
+      `The poetry buildpack builds a virtual environment from the stack's CPython at ${python},\n` +
+      `but it could not be run (${detail}).\n\n` +
+      "Use an ml-buildpacks builder, or install python3 in the build and run images of your stack.",
+  });
+}
+
+export function pythonBroken(python: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: `${python} did not report its version`,
+    body:
+      `Running ${python} exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "The stack's Python installation looks broken; rebuild the stack images.",
+  });
+}
+
+export function pipTooOld(python: string, pip: string | undefined): BuildpackError {
+  return new BuildpackError({
+    title: pip ? `The stack's pip ${pip} is too old` : `The stack's Python has no pip`,
+    body:
+      `The poetry buildpack installs with ${python} -m pip --python (pip 22.3 or newer).\n\n` +
+      "Use an ml-buildpacks builder, or install python3-pip in the build image of your stack.",
+  });
+}
+
+export function missingManifest(lock: string, manifest: string): BuildpackError {
+  return new BuildpackError({
+    title: `${lock} was found, but no ${manifest}`,
+    body:
+      `Poetry installs a project from ${manifest} and its lock ${lock}; this app has only the lock.\n\n` +
+      `Commit ${manifest} next to ${lock} (both at the top of the app), or delete ${lock}\n` +
+      "if the app doesn't use Poetry.",
+    file: lock,
+  });
+}
+
+export function unparsableToml(
+  file: string,
+  line: number | undefined,
+  detail: string,
+  fix: string,
+): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not valid TOML`,
+    body: `${detail}\n\n${fix}`,
+    file,
+    ...(line !== undefined ? { line } : {}),
+  });
+}
+
+export function notAPoetryLock(file: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not a Poetry lockfile`,
+    body:
+      `${file} parses as TOML but has no [metadata] lock-version (Poetry writes it at the end).\n\n` +
+      "Regenerate it with `poetry lock` and commit the result.",
+    file,
+  });
+}
+
+export function invalidGroups(variable: string, value: string, bad: string[]): BuildpackError {
+  return new BuildpackError({
+    title: `${variable} has an invalid group name: ${bad.join(", ")}`,
+    body:
+      `${variable}=${JSON.stringify(value)} should list Poetry dependency groups, separated by commas or\n` +
+      'spaces, e.g. "main,ml" (main is the project\'s own dependencies).\n\n' +
+      `Fix ${variable} in the build environment, or unset it to install the main group only.`,
+  });
+}
+
+export function toolInstallFailed(
+  tool: string,
+  command: string,
+  code: number,
+  output: string,
+): BuildpackError {
+  return new BuildpackError({
+    title: `Could not install ${tool}`,
+    body:
+      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      `${tool} and its dependencies are pinned by sha256 in the buildpack. If pip could not reach PyPI,\n` +
+      "check the build's network (or set PIP_INDEX_URL to a mirror); if a hash did not match, the\n" +
+      "download was changed in transit: retry, and check the proxy or mirror between the build and PyPI.",
+  });
+}
+
+export function venvFailed(command: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: "Could not create the virtual environment",
+    body:
+      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "This is a problem with the stack's Python (python3-venv), not with your app; rebuild the stack images.",
+  });
+}
+
+export function lockOutOfDate(output: string): BuildpackError {
+  return new BuildpackError({
+    title: "poetry.lock is out of date with pyproject.toml",
+    body:
+      `\`poetry check --lock\` says:\n\n${output.trim()}\n\n` +
+      "The dependencies in pyproject.toml changed since poetry.lock was generated, so the lock no\n" +
+      "longer says what to install. Run `poetry lock`, commit poetry.lock, and build again.",
+    file: "poetry.lock",
+  });
+}
+
+export function poetryCheckFailed(code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: "Poetry found problems in pyproject.toml or poetry.lock",
+    body:
+      `\`poetry check --lock\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "Fix what it lists (run `poetry check --lock` locally), commit, and build again.",
+    file: "pyproject.toml",
+  });
+}
+
+export function exportFailed(groups: string[], code: number, output: string): BuildpackError {
+  const unknownGroup = /Group\(s\) not found/.test(output);
+  return new BuildpackError({
+    title: unknownGroup
+      ? `BP_POETRY_GROUPS names a group pyproject.toml doesn't define: ${groups.join(", ")}`
+      : "Poetry could not export poetry.lock",
+    body:
+      `\`poetry export --only ${groups.join(",")}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      (unknownGroup
+        ? "Set BP_POETRY_GROUPS to groups from [tool.poetry.group.<name>] (main is the project's own\n" +
+          "dependencies), or unset it to install the main group only."
+        : "Run `poetry export --only main` locally to see the problem; `poetry lock` may fix it."),
+    file: "poetry.lock",
+  });
+}
+
+/** Extra advice for failures recognisable in pip's output. */
+export function pipFailureHints(output: string): string[] {
+  const hints: string[] = [];
+  if (/Can't verify hashes|don't have a way to hash|not hashable/i.test(output)) {
+    hints.push(
+      "poetry.lock has a dependency without file hashes (a git, path or URL dependency). This buildpack\n" +
+        "installs with --require-hashes: publish the package to an index (or a wheel with its hash) instead.",
+    );
+  }
+  if (/THESE PACKAGES DO NOT MATCH THE HASHES/.test(output)) {
+    hints.push(
+      "A downloaded file does not match the hash poetry.lock records for it: the index serves a\n" +
+        "different file than the one locked. Run `poetry lock --regenerate` if the package was re-released.",
+    );
+  }
+  if (/CERTIFICATE_VERIFY_FAILED/.test(output)) {
+    hints.push(
+      "pip could not verify the package index's TLS certificate. If a proxy or private index uses its\n" +
+        "own certificate authority, pass its CA bundle to the build (ml-buildpacks build --ca-certs FILE).",
+    );
+  }
+  return hints;
+}
+
+export function pipInstallFailed(
+  code: number,
+  python: string,
+  platform: string,
+  hints: string[],
+): BuildpackError {
+  return new BuildpackError({
+    title: "pip could not install the packages in poetry.lock",
+    body:
+      `pip exited with status ${code}. Its output above says which package failed and why.\n\n` +
+      hints.map((h) => `${h}\n\n`).join("") +
+      "Common causes and what to do:\n" +
+      `  - no wheel for Python ${python} on ${platform}, and building from source failed:\n` +
+      "    lock a version that publishes wheels for this Python and architecture (`poetry lock`);\n" +
+      "  - a private index that cannot be reached: set PIP_INDEX_URL / PIP_EXTRA_INDEX_URL in the\n" +
+      "    build environment.\n\n" +
+      "To reproduce locally: poetry export --only main -o req.txt && pip install --require-hashes --no-deps -r req.txt",
+    file: "poetry.lock",
+  });
+}

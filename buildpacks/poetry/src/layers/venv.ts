@@ -1,0 +1,196 @@
+// The "venv" layer: a virtual environment with the locked dependencies, exported into the image.
+//
+// Flags: launch=true, build=false, cache=false, as in the pip buildpack. The lifecycle (v0.21)
+// restores venv.toml from the previous image's metadata for such layers, without their contents.
+// When the key below matches, the build only rewrites venv.toml with launch=true and leaves
+// <layers>/venv absent: the exporter then reuses the previous image's layer as is.
+//
+// How the venv is filled, and why not `poetry install`:
+//   1. `poetry check --lock`    fails when poetry.lock is out of date with pyproject.toml (offline);
+//   2. `poetry export --only G` turns the lock into a requirements file: exact versions, the lock's
+//                               sha256 for every file, environment markers (offline);
+//   3. `pip install --require-hashes --no-deps -r that file` into the venv, with the stack's pip.
+// Poetry never touches the network and pip never resolves: what gets installed is exactly the
+// lock, each download checked against the lock's hashes. `poetry install` would instead fetch
+// per-release metadata from PyPI's JSON API, which mirrors and proxies often don't serve, and it
+// decides for itself which environment to install into. The app's own code is not installed (the
+// equivalent of --no-root): it runs from /workspace, and installing it would tie the venv to every
+// code change.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type BuildContext,
+  type Describers,
+  decideReuse,
+  fileChanged,
+  formatCommand,
+  type Layer,
+  type ReuseDecision,
+  versionChanged,
+} from "../../../../src/libcnb/index.js";
+import { LOCK, MANIFEST } from "../detect.js";
+import * as errors from "../errors.js";
+import type { PoetryProject } from "../project.js";
+import type { PythonTools } from "../python.js";
+import { archOf, groupsChanged } from "./keys.js";
+import { POETRY_ENV } from "./poetry.js";
+
+/** Bump when the layout or the way the venv is built changes, to discard old layers. */
+export const VENV_LAYER_VERSION = 1;
+
+export type VenvKey = {
+  layer_version: number;
+  lock_sha256: string;
+  pyproject_sha256: string;
+  groups: string;
+  python_version: string;
+  pip_version: string;
+  poetry_version: string;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
+
+export function venvKey(
+  project: PoetryProject,
+  groups: string[],
+  tools: PythonTools,
+  poetryVersion: string,
+  target: BuildContext["target"],
+): VenvKey {
+  return {
+    layer_version: VENV_LAYER_VERSION,
+    lock_sha256: project.lockSha256,
+    pyproject_sha256: project.manifestSha256,
+    groups: groups.join(","),
+    python_version: tools.version,
+    pip_version: tools.pipVersion,
+    poetry_version: poetryVersion,
+    arch: archOf(target),
+    distro_name: target.distroName,
+    distro_version: target.distroVersion,
+  };
+}
+
+export const VENV_DESCRIBERS: Describers<VenvKey> = {
+  layer_version: versionChanged("venv layer format"),
+  lock_sha256: fileChanged(LOCK),
+  pyproject_sha256: fileChanged(MANIFEST),
+  groups: groupsChanged("groups"),
+  python_version: versionChanged("Python"),
+  pip_version: versionChanged("pip"),
+  poetry_version: versionChanged("Poetry"),
+  arch: versionChanged("architecture"),
+  distro_name: versionChanged("distribution"),
+  distro_version: versionChanged("distribution version"),
+};
+
+export function decideVenv(key: VenvKey, layer: Pick<Layer, "restored">): ReuseDecision {
+  return decideReuse(key, layer.restored, VENV_DESCRIBERS);
+}
+
+export async function createVenv(ctx: BuildContext, layer: Layer, tools: PythonTools): Promise<void> {
+  const args = ["-m", "venv", "--without-pip", layer.path];
+  await ctx.logger.timed("Creating virtual environment", async () => {
+    const r = await ctx.exec(tools.python, args, { cwd: ctx.appDir });
+    if (r.code !== 0) throw errors.venvFailed(formatCommand(tools.python, args), r.code, r.output);
+  });
+}
+
+/** `poetry check --lock`: the lock must match pyproject.toml (the equivalent of a deploy check). */
+export async function checkLock(ctx: BuildContext, poetry: string): Promise<void> {
+  await ctx.logger.timed("Checking that poetry.lock is up to date (poetry check --lock)", async () => {
+    const r = await ctx.exec(poetry, ["check", "--lock", "--no-ansi"], { cwd: ctx.appDir, env: POETRY_ENV });
+    if (r.code === 0) return;
+    if (
+      /changed significantly|poetry\.lock (?:was last generated|is not consistent)|Run `poetry lock`/i.test(
+        r.output,
+      )
+    )
+      throw errors.lockOutOfDate(r.output);
+    throw errors.poetryCheckFailed(r.code, r.output);
+  });
+}
+
+export function exportArgs(groups: readonly string[], output: string): string[] {
+  return [
+    "export",
+    "--format",
+    "requirements.txt",
+    "--only",
+    groups.join(","),
+    "--output",
+    output,
+    "--no-ansi",
+  ];
+}
+
+export function pipInstallArgs(venv: Layer, requirements: string, cacheDir: string): string[] {
+  return [
+    "-m",
+    "pip",
+    "--python",
+    join(venv.path, "bin", "python"),
+    "install",
+    "--require-hashes",
+    "--no-deps",
+    "--requirement",
+    requirements,
+    "--cache-dir",
+    cacheDir,
+    "--no-input",
+    "--progress-bar",
+    "off",
+    "--disable-pip-version-check",
+  ];
+}
+
+export const PIP_ENV: Record<string, string | undefined> = {
+  PIP_DISABLE_PIP_VERSION_CHECK: "1",
+  PIP_NO_INPUT: "1",
+  PIP_ROOT_USER_ACTION: "ignore",
+  PYTHONUNBUFFERED: "1",
+  PIP_USER: undefined,
+  PIP_REQUIRE_VIRTUALENV: undefined,
+  VIRTUAL_ENV: undefined,
+};
+
+/** Exports the chosen groups from the lock and installs them into the venv. */
+export async function installLock(
+  ctx: BuildContext,
+  poetry: string,
+  venv: Layer,
+  tools: PythonTools,
+  groups: readonly string[],
+  cacheDir: string,
+): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), "poetry-export-"));
+  try {
+    const requirements = join(tmp, "requirements.txt");
+    const exp = exportArgs(groups, requirements);
+    await ctx.logger.timed(`Exporting ${LOCK} (poetry export --only ${groups.join(",")})`, async () => {
+      const r = await ctx.exec(poetry, exp, { cwd: ctx.appDir, env: POETRY_ENV });
+      if (r.code !== 0) throw errors.exportFailed([...groups], r.code, r.output);
+    });
+    const args = pipInstallArgs(venv, requirements, cacheDir);
+    await ctx.logger.streamed(
+      "Running pip install --require-hashes --no-deps (the exported lock)",
+      async (output) => {
+        const r = await ctx.exec(tools.python, args, { cwd: ctx.appDir, env: PIP_ENV, output });
+        if (r.code !== 0) {
+          const platform = `${ctx.target.os}/${ctx.target.arch}`;
+          throw errors.pipInstallFailed(r.code, tools.version, platform, errors.pipFailureHints(r.output));
+        }
+      },
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Launch env of the venv: activate it (its bin/ is put on PATH by the lifecycle). */
+export function writeVenvEnv(layer: Layer): void {
+  layer.env.launch.override("VIRTUAL_ENV", layer.path);
+  layer.env.launch.default("PYTHONUNBUFFERED", "1");
+}

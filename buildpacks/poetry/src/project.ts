@@ -1,0 +1,70 @@
+// What the venv is built from: pyproject.toml and poetry.lock (read and checked here, before Poetry
+// runs, so a broken file is reported with its line), and the groups the build env asks for.
+import { createHash } from "node:crypto";
+import {
+  type AppFiles,
+  type Env,
+  isTable,
+  parseToml,
+  TomlSyntaxError,
+  type TomlTable,
+} from "../../../src/libcnb/index.js";
+import { LOCK, MANIFEST } from "./detect.js";
+import * as errors from "./errors.js";
+
+export const GROUPS_ENV = "BP_POETRY_GROUPS";
+export const DEFAULT_GROUPS = ["main"];
+
+export interface PoetryProject {
+  /** sha256 of poetry.lock as committed (what `sha256sum poetry.lock` prints). */
+  lockSha256: string;
+  /**
+   * sha256 of pyproject.toml: group membership and the lock's freshness depend on it, and Poetry's
+   * freshness check (`poetry check --lock`) only runs when the venv is rebuilt.
+   */
+  manifestSha256: string;
+  /** [metadata] lock-version, e.g. "2.1". */
+  lockVersion: string;
+  /** [[package]] entries in the lock. */
+  packages: number;
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function parse(file: string, text: string, fix: string): TomlTable {
+  try {
+    return parseToml(text, file);
+  } catch (err) {
+    if (err instanceof TomlSyntaxError) throw errors.unparsableToml(file, err.line, err.message, fix);
+    throw err;
+  }
+}
+
+export function readProject(app: AppFiles): PoetryProject {
+  const lockBytes = app.readBytes(LOCK);
+  if (!lockBytes) throw new Error(`${LOCK} disappeared from the app`);
+  const manifestBytes = app.isFile(MANIFEST) ? app.readBytes(MANIFEST) : undefined;
+  if (!manifestBytes) throw errors.missingManifest(LOCK, MANIFEST);
+  parse(MANIFEST, Buffer.from(manifestBytes).toString("utf8"), `Fix ${MANIFEST}, then run \`poetry lock\`.`);
+  const lock = parse(
+    LOCK,
+    Buffer.from(lockBytes).toString("utf8"),
+    "Poetry writes this file: don't edit it by hand. Regenerate it with `poetry lock` and commit it.",
+  );
+  const meta = lock.metadata;
+  const lockVersion = isTable(meta) ? meta["lock-version"] : undefined;
+  if (typeof lockVersion !== "string") throw errors.notAPoetryLock(LOCK);
+  const packages = Array.isArray(lock.package) ? lock.package.filter(isTable).length : 0;
+  return { lockSha256: sha256(lockBytes), manifestSha256: sha256(manifestBytes), lockVersion, packages };
+}
+
+/** BP_POETRY_GROUPS="ml, main" -> ["main", "ml"] (sorted, unique); unset or blank -> ["main"]. */
+export function readGroups(env: Env): string[] {
+  const value = env[GROUPS_ENV] ?? "";
+  const names = [...new Set(value.split(/[\s,]+/).filter(Boolean))].sort();
+  const bad = names.filter((n) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(n));
+  if (bad.length) throw errors.invalidGroups(GROUPS_ENV, value, bad);
+  return names.length ? names : DEFAULT_GROUPS;
+}

@@ -1,0 +1,193 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
+import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
+import { build } from "../src/build.js";
+import { sha256 } from "../src/project.js";
+import { buildContext } from "./helpers.js";
+
+const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n';
+const LOCK =
+  '[[package]]\nname = "six"\nversion = "1.17.0"\n\n[metadata]\nlock-version = "2.1"\ncontent-hash = "ab"\n';
+const FILES = { "pyproject.toml": PYPROJECT, "poetry.lock": LOCK };
+const EXPORTED =
+  'six==1.17.0 ; python_version >= "3.11" \\\n    --hash=sha256:4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274\n';
+
+interface Opts {
+  check?: { code: number; output: string };
+  exportFails?: string;
+  exported?: string[];
+}
+
+/** Stack Python + pip, a Poetry that checks and exports, and the pip install of the export. */
+function fakeTools(opts: Opts = {}) {
+  return fakeExec((call: ExecCall) => {
+    const { command, args } = call;
+    if (command === "/usr/bin/python3" && args[0] === "-I")
+      return { stdout: '{"python": "3.13.5", "pip": "25.1.1"}\n' };
+    if (command === "/usr/bin/python3" && args[1] === "venv") {
+      mkdirSync(join(args[args.length - 1] ?? "", "bin"), { recursive: true });
+      return {};
+    }
+    if (command.endsWith("/bin/poetry")) {
+      if (args[0] === "--version") return { stdout: "Poetry (version 2.5.1)\n" };
+      if (args[0] === "check")
+        return opts.check ? { code: opts.check.code, stdout: opts.check.output } : { stdout: "All set!\n" };
+      if (args[0] === "export") {
+        if (opts.exportFails) return { code: 1, stderr: opts.exportFails };
+        const out = args[args.indexOf("--output") + 1] ?? "";
+        writeFileSync(out, EXPORTED);
+        opts.exported?.push(readFileSync(out, "utf8"));
+        return {};
+      }
+    }
+    if (command === "/usr/bin/python3" && args.includes("install"))
+      return { stdout: "Successfully installed six-1.17.0\n" };
+    return {};
+  });
+}
+
+const toml = (path: string) => parseToml(readFileSync(path, "utf8"));
+
+describe("poetry build", () => {
+  it("installs Poetry hash-pinned, checks the lock, exports it and pip-installs it into the venv", async () => {
+    const exported: string[] = [];
+    const exec = fakeTools({ exported });
+    const ctx = buildContext(FILES, exec);
+    await build(ctx);
+
+    const tool = join(ctx.layersDir, "poetry");
+    const venv = join(ctx.layersDir, "venv");
+    const lines = exec.calls.map((c) => [c.command, ...c.args].join(" "));
+    expect(lines[0]).toMatch(/^\/usr\/bin\/python3 -I -c /);
+    expect(lines[1]).toBe(`/usr/bin/python3 -m venv --without-pip ${tool}`);
+    expect(lines[2]).toBe(
+      `/usr/bin/python3 -m pip --python ${tool}/bin/python install --require-hashes --no-deps --only-binary :all: ` +
+        `--no-cache-dir --no-input --progress-bar off --disable-pip-version-check --requirement ${ctx.buildpack.dir}/bin/tool-requirements.txt`,
+    );
+    expect(lines[3]).toBe(`${tool}/bin/poetry --version --no-ansi`);
+    expect(lines[4]).toBe(`${tool}/bin/poetry check --lock --no-ansi`);
+    expect(lines[5]).toBe(`/usr/bin/python3 -m venv --without-pip ${venv}`);
+    expect(lines[6]).toMatch(
+      new RegExp(
+        `^${tool}/bin/poetry export --format requirements.txt --only main --output \\S+/requirements.txt --no-ansi$`,
+      ),
+    );
+    expect(lines[7]).toMatch(
+      new RegExp(
+        `^/usr/bin/python3 -m pip --python ${venv}/bin/python install --require-hashes --no-deps --requirement `,
+      ),
+    );
+    expect(lines).toHaveLength(8);
+    expect(exported).toEqual([EXPORTED]);
+    expect(exec.calls[4]?.options.env).toMatchObject({
+      POETRY_VIRTUALENVS_CREATE: "false",
+      VIRTUAL_ENV: undefined,
+    });
+
+    expect(toml(`${venv}.toml`)).toEqual({
+      types: { build: false, launch: true, cache: false },
+      metadata: {
+        layer_version: 1,
+        lock_sha256: sha256(LOCK),
+        pyproject_sha256: sha256(PYPROJECT),
+        groups: "main",
+        python_version: "3.13.5",
+        pip_version: "25.1.1",
+        poetry_version: "2.5.1",
+        arch: "amd64",
+        distro_name: "debian",
+        distro_version: "13",
+      },
+    });
+    expect(toml(`${tool}.toml`)).toMatchObject({
+      types: { build: false, launch: false, cache: true },
+      metadata: { poetry_version: "2.5.1", python_version: "3.13.5", arch: "amd64" },
+    });
+    expect(toml(join(ctx.layersDir, "pip-cache.toml"))).toMatchObject({
+      types: { cache: true, launch: false },
+    });
+    const log = ctx.logger.text();
+    expect(log).toContain("- poetry.lock (lock format 2.1): 1 packages; installing the groups main\n");
+    expect(log).toContain("- Installing Poetry 2.5.1 (hash-pinned) ...");
+    expect(log).toContain("      Successfully installed six-1.17.0");
+  });
+
+  it("reuses the venv when nothing changed, running nothing but the probe", async () => {
+    const exec = fakeTools();
+    const first = buildContext(FILES, exec);
+    await build(first);
+    const venvMeta = toml(join(first.layersDir, "venv.toml")).metadata;
+    const toolMeta = toml(join(first.layersDir, "poetry.toml")).metadata;
+
+    const ctx = buildContext(FILES, exec);
+    writeFileSync(join(ctx.layersDir, "venv.toml"), stringifyToml({ metadata: venvMeta }));
+    writeFileSync(join(ctx.layersDir, "poetry.toml"), stringifyToml({ metadata: toolMeta }));
+    mkdirSync(join(ctx.layersDir, "poetry", "bin"), { recursive: true });
+    exec.calls.length = 0;
+    await build(ctx);
+    expect(exec.calls).toHaveLength(1);
+    expect(existsSync(join(ctx.layersDir, "venv"))).toBe(false);
+    expect(toml(join(ctx.layersDir, "venv.toml"))).toEqual({
+      types: { build: false, launch: true, cache: false },
+      metadata: venvMeta,
+    });
+    expect(toml(join(ctx.layersDir, "poetry.toml"))).toMatchObject({ types: { cache: true } });
+    expect(ctx.logger.text()).toContain(
+      "- Reusing virtual environment (poetry.lock and pyproject.toml unchanged)",
+    );
+  });
+
+  it("uses a cached Poetry and rebuilds the venv for BP_POETRY_GROUPS, saying why", async () => {
+    const exec = fakeTools();
+    const first = buildContext(FILES, exec);
+    await build(first);
+    const venvMeta = toml(join(first.layersDir, "venv.toml")).metadata;
+    const toolMeta = toml(join(first.layersDir, "poetry.toml")).metadata;
+
+    const ctx = buildContext(FILES, exec);
+    writeFileSync(join(ctx.layersDir, "venv.toml"), stringifyToml({ metadata: venvMeta }));
+    writeFileSync(join(ctx.layersDir, "poetry.toml"), stringifyToml({ metadata: toolMeta }));
+    mkdirSync(join(ctx.layersDir, "poetry", "bin"), { recursive: true });
+    exec.calls.length = 0;
+    await build({ ...ctx, env: { BP_POETRY_GROUPS: "main,dev" } });
+    const log = ctx.logger.text();
+    expect(log).toContain("  groups main -> dev,main");
+    expect(log).toContain("- Using cached Poetry 2.5.1");
+    expect(log).toContain("installing the groups dev, main (BP_POETRY_GROUPS)");
+    expect(
+      exec.calls.some((c) => c.args.join(" ").includes("export --format requirements.txt --only dev,main")),
+    ).toBe(true);
+    expect(exec.calls.some((c) => c.args.includes("--only-binary"))).toBe(false);
+  });
+
+  it("fails with 'out of date' when poetry check --lock says pyproject.toml changed", async () => {
+    const output =
+      "Error: pyproject.toml changed significantly since poetry.lock was last generated. Run `poetry lock` to fix the lock file.\n";
+    const ctx = buildContext(FILES, fakeTools({ check: { code: 1, output } }));
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.title).toBe("poetry.lock is out of date with pyproject.toml");
+    expect(err.file).toBe("poetry.lock");
+    expect(err.body).toContain("changed significantly");
+    expect(err.body).toContain("Run `poetry lock`, commit poetry.lock, and build again.");
+    expect(existsSync(join(ctx.layersDir, "venv.toml"))).toBe(false);
+  });
+
+  it("reports other poetry check problems as they are", async () => {
+    const ctx = buildContext(
+      FILES,
+      fakeTools({ check: { code: 1, output: "Error: project.name is required\n" } }),
+    );
+    await expect(build(ctx)).rejects.toThrow("Poetry found problems in pyproject.toml or poetry.lock");
+  });
+
+  it("names a group pyproject.toml doesn't define", async () => {
+    const ctx = buildContext(FILES, fakeTools({ exportFails: "Group(s) not found: gpu (via --only)\n" }));
+    const err = (await build({ ...ctx, env: { BP_POETRY_GROUPS: "main gpu" } }).catch(
+      (e: unknown) => e,
+    )) as BuildpackError;
+    expect(err.title).toBe("BP_POETRY_GROUPS names a group pyproject.toml doesn't define: gpu, main");
+  });
+});

@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BuildpackError } from "../../../src/libcnb/index.js";
+import { memoryAppFiles } from "../../../src/libcnb/testing.js";
+import { POETRY_VERSION, toolRequirements } from "../src/layers/poetry.js";
+import { readGroups, readProject, sha256 } from "../src/project.js";
+
+const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n';
+const LOCK =
+  '[[package]]\nname = "six"\nversion = "1.17.0"\n\n[metadata]\nlock-version = "2.1"\ncontent-hash = "ab"\n';
+
+function errorOf(fn: () => unknown): BuildpackError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof BuildpackError) return err;
+    throw err;
+  }
+  throw new Error("expected a BuildpackError");
+}
+
+describe("readProject", () => {
+  it("hashes both files like sha256sum and reads the lock format", () => {
+    expect(readProject(memoryAppFiles({ "poetry.lock": LOCK, "pyproject.toml": PYPROJECT }))).toEqual({
+      lockSha256: sha256(LOCK),
+      manifestSha256: sha256(PYPROJECT),
+      lockVersion: "2.1",
+      packages: 1,
+    });
+  });
+
+  it("reads the example app's real lock", () => {
+    const dir = join(import.meta.dirname, "../../../examples/poetry-app");
+    const files = {
+      "poetry.lock": readFileSync(join(dir, "poetry.lock"), "utf8"),
+      "pyproject.toml": readFileSync(join(dir, "pyproject.toml"), "utf8"),
+    };
+    expect(readProject(memoryAppFiles(files))).toMatchObject({ lockVersion: "2.1", packages: 2 });
+  });
+
+  it("needs pyproject.toml next to poetry.lock", () => {
+    const err = errorOf(() => readProject(memoryAppFiles({ "poetry.lock": LOCK })));
+    expect(err.title).toBe("poetry.lock was found, but no pyproject.toml");
+  });
+
+  it("reports an unparsable poetry.lock with its line", () => {
+    const err = errorOf(() =>
+      readProject(
+        memoryAppFiles({ "poetry.lock": '[[package]]\nname = "six\n', "pyproject.toml": PYPROJECT }),
+      ),
+    );
+    expect(err.title).toBe("poetry.lock is not valid TOML");
+    expect(err.file).toBe("poetry.lock");
+    expect(err.line).toBe(2);
+    expect(err.body).toContain("Regenerate it with `poetry lock`");
+  });
+
+  it("rejects TOML without [metadata] lock-version", () => {
+    const err = errorOf(() =>
+      readProject(memoryAppFiles({ "poetry.lock": "[x]\n", "pyproject.toml": PYPROJECT })),
+    );
+    expect(err.title).toBe("poetry.lock is not a Poetry lockfile");
+  });
+});
+
+describe("readGroups", () => {
+  it.each([
+    [undefined, ["main"]],
+    [" ", ["main"]],
+    ["main,dev", ["dev", "main"]],
+    ["ml main ml", ["main", "ml"]],
+  ])("%j -> %j", (value, groups) => {
+    expect(readGroups({ BP_POETRY_GROUPS: value })).toEqual(groups);
+  });
+
+  it("rejects names that can't be groups", () => {
+    expect(() => readGroups({ BP_POETRY_GROUPS: "main,$(x)" })).toThrow(
+      "BP_POETRY_GROUPS has an invalid group name: $(x)",
+    );
+  });
+});
+
+describe("tool requirements", () => {
+  it("pin poetry at POETRY_VERSION and every package by sha256", () => {
+    const text = readFileSync(toolRequirements(join(import.meta.dirname, "..")), "utf8");
+    expect(text).toContain(`\npoetry==${POETRY_VERSION} \\\n`);
+    expect(text).toMatch(/\npoetry-plugin-export==[\d.]+ \\\n/);
+    const pins = text.split("\n").filter((l) => /^[a-z0-9]/i.test(l));
+    expect(pins.length).toBeGreaterThan(10);
+    for (const pin of pins) expect(pin).toMatch(/^[A-Za-z0-9._-]+==[^\s;]+( ; .+)? \\$/);
+    const blocks = text.split(/\n(?=[a-z0-9])/i).filter((b) => /^[a-z0-9]/i.test(b));
+    for (const block of blocks) expect(block).toMatch(/--hash=sha256:[0-9a-f]{64}/);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { Layers } from "../../../src/libcnb/index.js";
+import { testTarget } from "../../../src/libcnb/testing.js";
+import { decideVenv, exportArgs, pipInstallArgs, venvKey } from "../src/layers/venv.js";
+import type { PoetryProject } from "../src/project.js";
+import type { PythonTools } from "../src/python.js";
+
+const project: PoetryProject = {
+  lockSha256: "3c4d5e6f".repeat(8),
+  manifestSha256: "9a8b7c6d".repeat(8),
+  lockVersion: "2.1",
+  packages: 2,
+};
+const tools: PythonTools = { python: "/usr/bin/python3", version: "3.13.5", pipVersion: "25.1.1" };
+
+describe("venvKey and decideVenv", () => {
+  const key = venvKey(project, ["main"], tools, "2.5.1", testTarget);
+
+  it("is keyed by poetry.lock, pyproject.toml, groups, Python, pip, Poetry and target", () => {
+    expect(key).toEqual({
+      layer_version: 1,
+      lock_sha256: project.lockSha256,
+      pyproject_sha256: project.manifestSha256,
+      groups: "main",
+      python_version: "3.13.5",
+      pip_version: "25.1.1",
+      poetry_version: "2.5.1",
+      arch: "amd64",
+      distro_name: "debian",
+      distro_version: "13",
+    });
+  });
+
+  it("reuses an unchanged venv and names every change otherwise", () => {
+    expect(decideVenv(key, { restored: undefined })).toEqual({ action: "create" });
+    expect(decideVenv(key, { restored: { ...key } })).toEqual({ action: "reuse" });
+    const restored = {
+      ...key,
+      pyproject_sha256: "1a2b3c4d".repeat(8),
+      groups: "dev,main",
+      distro_version: "12",
+    };
+    expect(decideVenv(key, { restored })).toEqual({
+      action: "rebuild",
+      reasons: [
+        "pyproject.toml changed (sha256 1a2b3c4d… -> 9a8b7c6d…)",
+        "groups dev,main -> main",
+        "distribution version 12 -> 13",
+      ],
+    });
+  });
+});
+
+describe("commands", () => {
+  it("exports only the chosen groups, with hashes", () => {
+    expect(exportArgs(["dev", "main"], "/tmp/x/requirements.txt")).toEqual([
+      "export",
+      "--format",
+      "requirements.txt",
+      "--only",
+      "dev,main",
+      "--output",
+      "/tmp/x/requirements.txt",
+      "--no-ansi",
+    ]);
+  });
+
+  it("installs the export with the stack's pip into the venv, hashes required, nothing resolved", () => {
+    const venv = new Layers("/layers/ml-buildpacks_poetry").get("venv");
+    const args = pipInstallArgs(venv, "/tmp/x/requirements.txt", "/layers/ml-buildpacks_poetry/pip-cache");
+    expect(args.slice(0, 9)).toEqual([
+      "-m",
+      "pip",
+      "--python",
+      "/layers/ml-buildpacks_poetry/venv/bin/python",
+      "install",
+      "--require-hashes",
+      "--no-deps",
+      "--requirement",
+      "/tmp/x/requirements.txt",
+    ]);
+    expect(args).toEqual(expect.arrayContaining(["--cache-dir", "/layers/ml-buildpacks_poetry/pip-cache"]));
+  });
+});

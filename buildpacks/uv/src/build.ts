@@ -1,0 +1,52 @@
+import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { LOCK } from "./detect.js";
+import { ensureUv, keepUv, uvToolKey } from "./layers/uv.js";
+import { keepUvCache, prepareUvCache, saveUvCache, uvCacheKey } from "./layers/uv-cache.js";
+import { createVenv, decideVenv, uvEnv, uvSync, venvKey, writeVenvEnv } from "./layers/venv.js";
+import { GROUPS_ENV, readGroups, readProject } from "./project.js";
+import { pythonVersion } from "./python.js";
+import { UV_VERSION } from "./uv-wheels.js";
+
+export async function build(ctx: BuildContext): Promise<void> {
+  const log = ctx.logger;
+  log.header(`Installing dependencies from ${LOCK}`);
+  const python = await pythonVersion(ctx.exec);
+  log.step(`Python ${python}, uv ${UV_VERSION}, ${describeTarget(ctx.target)}`);
+  const project = readProject(ctx.app);
+  const groups = readGroups(ctx.env);
+  log.step(
+    `${LOCK}: ${project.packages} packages; installing the project's dependencies` +
+      (groups.length ? ` and the groups ${groups.join(", ")} (${GROUPS_ENV})` : " (no dependency groups)"),
+  );
+
+  const toolKey = uvToolKey(python, ctx.target);
+  const cacheKey = uvCacheKey(UV_VERSION, python, ctx.target);
+  const key = venvKey(project, groups, python, UV_VERSION, ctx.target);
+  const venv = ctx.layers.get("venv");
+  if (venv.restoreProblem) log.warning("Ignoring unreadable venv metadata", venv.restoreProblem);
+  const decision = decideVenv(key, venv);
+
+  if (decision.action === "reuse") {
+    log.step(`Reusing virtual environment (${LOCK} and pyproject.toml unchanged)`);
+    // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's layer.
+    venv.write(key, { launch: true });
+    keepUv(ctx, toolKey);
+    keepUvCache(ctx, cacheKey);
+    return;
+  }
+  if (decision.action === "rebuild") {
+    log.step("Discarding the virtual environment from the previous image:");
+    log.detail(decision.reasons);
+  }
+
+  const uv = await ensureUv(ctx, toolKey);
+  venv.reset();
+  const cache = prepareUvCache(ctx, cacheKey);
+  await createVenv(ctx, venv);
+  await uvSync(ctx, uv, venv, cache.path, groups, python);
+  writeVenvEnv(venv);
+  venv.write(key, { launch: true });
+  // Drop what is cheap to download again (unpacked wheels), keep wheels built from source.
+  await ctx.exec(uv, ["cache", "prune", "--ci", "--quiet"], { env: uvEnv(ctx.env, venv, cache.path) });
+  saveUvCache(cache, cacheKey);
+}

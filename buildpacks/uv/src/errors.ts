@@ -1,0 +1,158 @@
+// Every message the uv buildpack shows a user: what happened and what to do.
+import { BuildpackError } from "../../../src/libcnb/index.js";
+
+export function pythonNotFound(python: string, detail: string): BuildpackError {
+  return new BuildpackError({
+    title: `Python was not found at ${python}`,
+    body:
+      `The uv buildpack builds a virtual environment from the stack's CPython at ${python},\n` +
+      `but it could not be run (${detail}).\n\n` +
+      "Use an ml-buildpacks builder, or install python3 in the build and run images of your stack.",
+  });
+}
+
+export function pythonBroken(python: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: `${python} did not report its version`,
+    body:
+      `Running ${python} exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "The stack's Python installation looks broken; rebuild the stack images.",
+  });
+}
+
+export function missingManifest(lock: string, manifest: string): BuildpackError {
+  return new BuildpackError({
+    title: `${lock} was found, but no ${manifest}`,
+    body:
+      `uv installs a project from ${manifest} and its lock ${lock}; this app has only the lock.\n\n` +
+      `Commit ${manifest} next to ${lock} (both at the top of the app), or delete ${lock}\n` +
+      "if the app doesn't use uv.",
+    file: lock,
+  });
+}
+
+export function unparsableToml(
+  file: string,
+  line: number | undefined,
+  detail: string,
+  fix: string,
+): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not valid TOML`,
+    body: `${detail}\n\n${fix}`,
+    file,
+    ...(line !== undefined ? { line } : {}),
+  });
+}
+
+export function notAUvLock(file: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not a uv lockfile`,
+    body:
+      `${file} parses as TOML but has no numeric "version" (the lock format uv writes on line 1).\n\n` +
+      `Regenerate it with \`uv lock\` and commit the result.`,
+    file,
+  });
+}
+
+export function invalidGroups(variable: string, value: string, bad: string[]): BuildpackError {
+  return new BuildpackError({
+    title: `${variable} has an invalid dependency group name: ${bad.join(", ")}`,
+    body:
+      `${variable}=${JSON.stringify(value)} should list dependency groups from pyproject.toml\n` +
+      '[dependency-groups], separated by commas or spaces, e.g. "dev,ml".\n\n' +
+      `Fix ${variable} in the build environment, or unset it to install the project's dependencies only.`,
+  });
+}
+
+export function unsupportedArch(arch: string, supported: string[]): BuildpackError {
+  return new BuildpackError({
+    title: `This buildpack has no uv for ${arch}`,
+    body:
+      `The uv buildpack ships pinned uv wheels for ${supported.join(" and ")} only.\n\n` +
+      "Build on one of those architectures.",
+  });
+}
+
+export function uvDownloadFailed(url: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: "Could not download uv",
+    body:
+      `Downloading ${url} exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "The build needs to reach files.pythonhosted.org. If a proxy re-signs TLS traffic, make its\n" +
+      "CA bundle available to the build (ml-buildpacks build --ca-certs FILE).",
+  });
+}
+
+export function uvChecksumMismatch(url: string, expected: string, actual: string): BuildpackError {
+  return new BuildpackError({
+    title: "The downloaded uv wheel does not match its pinned sha256",
+    body:
+      `${url}\n  expected sha256 ${expected}\n  got      sha256 ${actual}\n\n` +
+      "The file was changed in transit or by a mirror; the build stops rather than run it.\n" +
+      "Retry the build; if it keeps failing, check the proxy or mirror between the build and PyPI.",
+  });
+}
+
+export function uvBroken(command: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: "The uv binary could not run",
+    body:
+      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "This is a problem with the buildpack or the stack, not with your app; please report it.",
+  });
+}
+
+export function venvFailed(command: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: "Could not create the virtual environment",
+    body:
+      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "This is a problem with the stack's Python (python3-venv), not with your app; rebuild the stack images.",
+  });
+}
+
+/** Extra advice for failures recognisable in uv's output. */
+export function uvFailureHints(output: string): string[] {
+  const hints: string[] = [];
+  if (/is not defined in the project's `dependency-groups` table/.test(output)) {
+    hints.push(
+      "BP_UV_GROUPS names a group that pyproject.toml does not define: fix BP_UV_GROUPS or add\n" +
+        "the group to [dependency-groups] (then run `uv lock`).",
+    );
+  }
+  if (/incompatible with the project's Python requirement|requires-python/.test(output)) {
+    hints.push(
+      "The project's requires-python excludes the stack's Python: widen requires-python in\n" +
+        "pyproject.toml (then run `uv lock`), or use a builder with a matching Python.",
+    );
+  }
+  if (/certificate|CERTIFICATE_VERIFY_FAILED|UnknownIssuer/i.test(output)) {
+    hints.push(
+      "uv could not verify the package index's TLS certificate. If a proxy or private index uses its\n" +
+        "own certificate authority, pass its CA bundle to the build (ml-buildpacks build --ca-certs FILE).",
+    );
+  }
+  return hints;
+}
+
+export function uvSyncFailed(
+  code: number,
+  python: string,
+  platform: string,
+  hints: string[],
+): BuildpackError {
+  return new BuildpackError({
+    title: "uv could not install uv.lock",
+    body:
+      `uv sync exited with status ${code}. Its output above says which package failed and why.\n\n` +
+      hints.map((h) => `${h}\n\n`).join("") +
+      "Common causes and what to do:\n" +
+      `  - no wheel for Python ${python} on ${platform}, and building from source failed:\n` +
+      "    lock a version that publishes wheels for this Python and architecture (`uv lock`);\n" +
+      "  - a private index that cannot be reached: set UV_INDEX_URL / UV_EXTRA_INDEX_URL (or\n" +
+      "    [[tool.uv.index]] in pyproject.toml) and its credentials in the build environment.\n\n" +
+      "To reproduce locally: uv sync --frozen --no-dev --no-install-project",
+    file: "uv.lock",
+  });
+}

@@ -1,0 +1,140 @@
+// The "venv" layer: a virtual environment with the locked dependencies, exported into the image.
+//
+// Flags: launch=true, build=false, cache=false, as in the pip buildpack. The lifecycle (v0.21)
+// restores venv.toml from the previous image's metadata for such layers, without their contents.
+// When the key below matches, the build only rewrites venv.toml with launch=true and leaves
+// <layers>/venv absent: the exporter then reuses the previous image's layer as is.
+//
+// `uv sync --frozen` installs exactly what uv.lock says, without resolving or checking the lock
+// against pyproject.toml. `--no-install-project`: the app's own code runs from /workspace (the app
+// layer); installing it into the venv would tie the venv to every code change and break reuse.
+import {
+  type BuildContext,
+  type Describers,
+  decideReuse,
+  type Env,
+  fileChanged,
+  formatCommand,
+  type Layer,
+  type ReuseDecision,
+  versionChanged,
+} from "../../../../src/libcnb/index.js";
+import { LOCK, MANIFEST } from "../detect.js";
+import * as errors from "../errors.js";
+import type { UvProject } from "../project.js";
+import { STACK_PYTHON } from "../python.js";
+import { archOf, groupsChanged } from "./keys.js";
+
+/** Bump when the layout or the way the venv is built changes, to discard old layers. */
+export const VENV_LAYER_VERSION = 1;
+
+export type VenvKey = {
+  layer_version: number;
+  lock_sha256: string;
+  pyproject_sha256: string;
+  groups: string;
+  python_version: string;
+  uv_version: string;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
+
+export function venvKey(
+  project: UvProject,
+  groups: string[],
+  pythonVersion: string,
+  uvVersion: string,
+  target: BuildContext["target"],
+): VenvKey {
+  return {
+    layer_version: VENV_LAYER_VERSION,
+    lock_sha256: project.lockSha256,
+    pyproject_sha256: project.manifestSha256,
+    groups: groups.join(","),
+    python_version: pythonVersion,
+    uv_version: uvVersion,
+    arch: archOf(target),
+    distro_name: target.distroName,
+    distro_version: target.distroVersion,
+  };
+}
+
+export const VENV_DESCRIBERS: Describers<VenvKey> = {
+  layer_version: versionChanged("venv layer format"),
+  lock_sha256: fileChanged(LOCK),
+  pyproject_sha256: fileChanged(MANIFEST),
+  groups: groupsChanged("dependency groups"),
+  python_version: versionChanged("Python"),
+  uv_version: versionChanged("uv"),
+  arch: versionChanged("architecture"),
+  distro_name: versionChanged("distribution"),
+  distro_version: versionChanged("distribution version"),
+};
+
+export function decideVenv(key: VenvKey, layer: Pick<Layer, "restored">): ReuseDecision {
+  return decideReuse(key, layer.restored, VENV_DESCRIBERS);
+}
+
+export async function createVenv(ctx: BuildContext, layer: Layer): Promise<void> {
+  const args = ["-m", "venv", "--without-pip", layer.path];
+  await ctx.logger.timed("Creating virtual environment", async () => {
+    const r = await ctx.exec(STACK_PYTHON, args, { cwd: ctx.appDir });
+    if (r.code !== 0) throw errors.venvFailed(formatCommand(STACK_PYTHON, args), r.code, r.output);
+  });
+}
+
+/** `uv sync` arguments: the project's dependencies, plus the groups asked for, from the lock as is. */
+export function uvSyncArgs(groups: readonly string[]): string[] {
+  return [
+    "sync",
+    "--frozen",
+    "--no-install-project",
+    "--no-default-groups",
+    ...groups.flatMap((g) => ["--group", g]),
+  ];
+}
+
+/** Env for uv: our venv, the stack's Python (never a downloaded one), the cache layer. */
+export function uvEnv(env: Env, venv: Layer, cacheDir: string): Record<string, string | undefined> {
+  return {
+    UV_PROJECT_ENVIRONMENT: venv.path,
+    UV_PYTHON: STACK_PYTHON,
+    UV_PYTHON_DOWNLOADS: "never",
+    UV_CACHE_DIR: cacheDir,
+    // The cache and the venv are different layers: copy, don't hardlink across them.
+    UV_LINK_MODE: "copy",
+    UV_NO_PROGRESS: "1",
+    // uv trusts its bundled roots by default; use the stack's CA bundle, like pip and curl do
+    // (the platform mounts a private/proxy CA over it when it has one).
+    SSL_CERT_FILE: env.SSL_CERT_FILE || "/etc/ssl/certs/ca-certificates.crt",
+    VIRTUAL_ENV: undefined,
+    UV_FROZEN: undefined,
+    UV_LOCKED: undefined,
+  };
+}
+
+export async function uvSync(
+  ctx: BuildContext,
+  uv: string,
+  venv: Layer,
+  cacheDir: string,
+  groups: readonly string[],
+  pythonVersion: string,
+): Promise<void> {
+  const args = uvSyncArgs(groups);
+  const shown = formatCommand("uv", args);
+  await ctx.logger.streamed(`Running ${shown}`, async (output) => {
+    const r = await ctx.exec(uv, args, { cwd: ctx.appDir, env: uvEnv(ctx.env, venv, cacheDir), output });
+    if (r.code !== 0) {
+      const platform = `${ctx.target.os}/${ctx.target.arch}`;
+      throw errors.uvSyncFailed(r.code, pythonVersion, platform, errors.uvFailureHints(r.output));
+    }
+  });
+}
+
+/** Launch env of the venv: activate it (its bin/ is put on PATH by the lifecycle). */
+export function writeVenvEnv(layer: Layer): void {
+  layer.env.launch.override("VIRTUAL_ENV", layer.path);
+  layer.env.launch.default("PYTHONUNBUFFERED", "1");
+}

@@ -1,0 +1,69 @@
+// What the venv is built from: pyproject.toml and uv.lock (read and checked here, before uv runs,
+// so a broken file is reported with its line), and the dependency groups the build env asks for.
+import { createHash } from "node:crypto";
+import {
+  type AppFiles,
+  type Env,
+  isTable,
+  parseToml,
+  TomlSyntaxError,
+  type TomlTable,
+} from "../../../src/libcnb/index.js";
+import { LOCK, MANIFEST } from "./detect.js";
+import * as errors from "./errors.js";
+
+export const GROUPS_ENV = "BP_UV_GROUPS";
+
+export interface UvProject {
+  /** sha256 of uv.lock as committed (what `sha256sum uv.lock` prints). */
+  lockSha256: string;
+  /** sha256 of pyproject.toml: [tool.uv] settings and default groups live there. */
+  manifestSha256: string;
+  /** Lock format version (the lock's top-level `version`). */
+  lockVersion: number;
+  /** [[package]] entries in the lock (the project itself included). */
+  packages: number;
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function parse(file: string, text: string, fix: string): TomlTable {
+  try {
+    return parseToml(text, file);
+  } catch (err) {
+    if (err instanceof TomlSyntaxError) throw errors.unparsableToml(file, err.line, err.message, fix);
+    throw err;
+  }
+}
+
+export function readProject(app: AppFiles): UvProject {
+  const lockBytes = app.readBytes(LOCK);
+  if (!lockBytes) throw new Error(`${LOCK} disappeared from the app`);
+  const manifestBytes = app.isFile(MANIFEST) ? app.readBytes(MANIFEST) : undefined;
+  if (!manifestBytes) throw errors.missingManifest(LOCK, MANIFEST);
+  parse(MANIFEST, Buffer.from(manifestBytes).toString("utf8"), `Fix ${MANIFEST}, then run \`uv lock\`.`);
+  const lock = parse(
+    LOCK,
+    Buffer.from(lockBytes).toString("utf8"),
+    `uv writes this file: don't edit it by hand. Regenerate it with \`uv lock\` and commit it.`,
+  );
+  if (typeof lock.version !== "number") throw errors.notAUvLock(LOCK);
+  const packages = Array.isArray(lock.package) ? lock.package.filter(isTable).length : 0;
+  return {
+    lockSha256: sha256(lockBytes),
+    manifestSha256: sha256(manifestBytes),
+    lockVersion: lock.version,
+    packages,
+  };
+}
+
+/** BP_UV_GROUPS="dev, ml" -> ["dev", "ml"] (sorted, unique); unset or blank -> []. */
+export function readGroups(env: Env): string[] {
+  const value = env[GROUPS_ENV] ?? "";
+  const names = [...new Set(value.split(/[\s,]+/).filter(Boolean))].sort();
+  const bad = names.filter((n) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(n));
+  if (bad.length) throw errors.invalidGroups(GROUPS_ENV, value, bad);
+  return names;
+}

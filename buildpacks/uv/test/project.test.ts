@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { BuildpackError } from "../../../src/libcnb/index.js";
+import { memoryAppFiles } from "../../../src/libcnb/testing.js";
+import { readGroups, readProject, sha256 } from "../src/project.js";
+
+const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n';
+const LOCK =
+  'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "six"\nversion = "1.17.0"\n\n[[package]]\nname = "app"\nversion = "0.1.0"\n';
+
+function errorOf(fn: () => unknown): BuildpackError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof BuildpackError) return err;
+    throw err;
+  }
+  throw new Error("expected a BuildpackError");
+}
+
+describe("readProject", () => {
+  it("hashes both files like sha256sum and counts the locked packages", () => {
+    expect(readProject(memoryAppFiles({ "uv.lock": LOCK, "pyproject.toml": PYPROJECT }))).toEqual({
+      lockSha256: sha256(LOCK),
+      manifestSha256: sha256(PYPROJECT),
+      lockVersion: 1,
+      packages: 2,
+    });
+  });
+
+  it("needs pyproject.toml next to uv.lock", () => {
+    const err = errorOf(() => readProject(memoryAppFiles({ "uv.lock": LOCK })));
+    expect(err.title).toBe("uv.lock was found, but no pyproject.toml");
+    expect(err.file).toBe("uv.lock");
+  });
+
+  it("reports an unparsable uv.lock with its line and says to run uv lock", () => {
+    const err = errorOf(() =>
+      readProject(
+        memoryAppFiles({
+          "uv.lock": 'version = 1\n\n[[package]\nname = "six"\n',
+          "pyproject.toml": PYPROJECT,
+        }),
+      ),
+    );
+    expect(err.title).toBe("uv.lock is not valid TOML");
+    expect(err.file).toBe("uv.lock");
+    expect(err.line).toBe(3);
+    expect(err.body).toContain("Regenerate it with `uv lock`");
+  });
+
+  it("reports an unparsable pyproject.toml", () => {
+    const err = errorOf(() =>
+      readProject(memoryAppFiles({ "uv.lock": LOCK, "pyproject.toml": "[project\n" })),
+    );
+    expect(err.title).toBe("pyproject.toml is not valid TOML");
+    expect(err.line).toBe(1);
+  });
+
+  it("rejects TOML that isn't a uv lock", () => {
+    const err = errorOf(() =>
+      readProject(memoryAppFiles({ "uv.lock": "[x]\n", "pyproject.toml": PYPROJECT })),
+    );
+    expect(err.title).toBe("uv.lock is not a uv lockfile");
+  });
+});
+
+describe("readGroups", () => {
+  it.each([
+    [undefined, []],
+    ["", []],
+    ["dev", ["dev"]],
+    [" ml, dev  ml ", ["dev", "ml"]],
+  ])("%j -> %j", (value, groups) => {
+    expect(readGroups({ BP_UV_GROUPS: value })).toEqual(groups);
+  });
+
+  it("rejects names that can't be groups, naming the variable", () => {
+    const err = errorOf(() => readGroups({ BP_UV_GROUPS: "dev;rm -rf" }));
+    expect(err.title).toBe("BP_UV_GROUPS has an invalid dependency group name: -rf, dev;rm");
+  });
+});

@@ -1,0 +1,15 @@
+"""ml-buildpacks pipenv example: prints a table made with a dependency from Pipfile.lock."""
+
+import importlib.util
+import os
+import sys
+from importlib.metadata import version
+
+from tabulate import tabulate
+
+rows = [["accuracy", 0.93], ["f1", 0.91]]
+print(tabulate(rows, headers=["metric", "value"]))
+print(f"pipenv-app: tabulate {version('tabulate')} from {sys.prefix}")
+# six is a dev-package: the default build installs [packages] only.
+print(f"dev group installed: {'yes' if importlib.util.find_spec('six') else 'no'}")
+print(f"as uid {os.getuid()}")
