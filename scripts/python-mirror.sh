@@ -22,8 +22,8 @@
 set -Eeuo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-OUT="$REPO/.infra/python-mirror"
-PIDFILE="$REPO/.infra/python-mirror.pid"
+OUT="${PYTHON_MIRROR_DIR:-$REPO/.infra/python-mirror}"
+PIDFILE="$OUT.pid"
 PORT="${PYTHON_MIRROR_PORT:-5481}"
 DOCKER=/usr/bin/docker
 BUILD_IMAGE="${PYTHON_MIRROR_BUILD_IMAGE:-127.0.0.1:5000/ml-buildpacks/build:cpu}"
@@ -66,6 +66,7 @@ fetch_source() {
 build_in_container() {
   cat <<'EOS'
 set -eux
+echo "$(date +%T) start"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # Headers for ssl, zlib, ctypes (libffi), sqlite3, bz2, lzma, uuid. The runtime libraries behind them
@@ -73,15 +74,21 @@ apt-get update -qq
 # already: Debian's python3 depends on them.
 apt-get install -y -qq --no-install-recommends libssl-dev zlib1g-dev libffi-dev libsqlite3-dev \
   libbz2-dev liblzma-dev uuid-dev >/dev/null
+echo "$(date +%T) headers installed"
 mkdir -p /tmp/b && cd /tmp/b
 tar -xzf /src/"$SRC_FILE" --strip-components=1
 # No PGO/LTO and no test run: the build has to stay short on 2 cores. --enable-shared ships
 # libpython3.11.so like python-build-standalone; rpath $ORIGIN/../lib makes the interpreter and the
 # extension modules find it wherever python/ is unpacked (here: a CNB layer).
+# --disable-test-modules: the test suite is neither built nor installed (nor byte-compiled).
 ./configure --prefix=/install --enable-shared --with-ensurepip=install --without-doc-strings \
-  LDFLAGS='-Wl,-rpath,\$$ORIGIN/../lib' >/tmp/configure.log 2>&1 || { tail -50 /tmp/configure.log; exit 1; }
+  --disable-test-modules LDFLAGS='-Wl,-rpath,\$$ORIGIN/../lib' >/tmp/configure.log 2>&1 ||
+  { tail -50 /tmp/configure.log; exit 1; }
+echo "$(date +%T) configured"
 make -j"$(nproc)" >/tmp/make.log 2>&1 || { tail -80 /tmp/make.log; exit 1; }
+echo "$(date +%T) built"
 make install >/tmp/install.log 2>&1 || { tail -50 /tmp/install.log; exit 1; }
+echo "$(date +%T) installed"
 cd /install
 # What a relocatable install_only build needs, not the test suite or IDLE/Tk.
 rm -rf lib/python3.11/test lib/python3.11/idlelib lib/python3.11/tkinter lib/python3.11/turtledemo share
@@ -89,9 +96,25 @@ find . -name '*.so*' -type f -exec strip --strip-unneeded {} +
 strip --strip-unneeded bin/python3.11
 # python-build-standalone has bin/python too.
 ln -sf python3 bin/python
+# Entry-point scripts (pip3, pydoc3, ...) have "#!/install/bin/python3.11" shebangs. Make them
+# relocatable as python-build-standalone does: a line both sh and Python read, running the python3
+# next to the script wherever the tree is unpacked.
+for f in bin/*; do
+  [ -f "$f" ] && [ ! -L "$f" ] || continue
+  head -n 1 "$f" | grep -q '^#!/install/bin/python' || continue
+  { cat <<'SH'
+#!/bin/sh
+'''exec' "$(dirname -- "$(realpath -- "$0")")/python3" "$0" "$@"
+' '''
+SH
+    tail -n +2 "$f"; } >"$f.new"
+  chmod 755 "$f.new"
+  mv "$f.new" "$f"
+done
 # The modules the buildpack's users rely on must all import from the moved tree.
 mv /install /tmp/python && cd /tmp
 python/bin/python3 -I -c 'import ssl, zlib, ctypes, sqlite3, bz2, lzma, uuid, hashlib, venv, ensurepip; print("ok", ssl.OPENSSL_VERSION)'
+python/bin/pip3 --version
 readelf -d python/bin/python3.11 | grep -E 'RUNPATH|RPATH'
 tar --owner=0 --group=0 --numeric-owner --sort=name -czf /out/"$TARBALL".part python
 mv /out/"$TARBALL".part /out/"$TARBALL"

@@ -10,6 +10,8 @@ import { cli, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./
 // compiled from Debian's source package, in the install_only layout). Its sha256 is pinned by a TEST
 // manifest that the build names with BP_PYTHON_MANIFEST; the buildpack's own manifest does not list
 // 3.11.2, so without it the build would fail: the mirror alone cannot make the buildpack trust a file.
+// The default builder (infra rebuilds it with every buildpack); ML_BUILDPACKS_E2E_BUILDER points the
+// test at a private one while developing.
 const builder = process.env.ML_BUILDPACKS_E2E_BUILDER || `${REGISTRY}/ml-buildpacks/builder:cpu`;
 const MIRROR_DIR = join(REPO, ".infra", "python-mirror");
 const MIRROR = `http://127.0.0.1:${process.env.PYTHON_MIRROR_PORT || "5481"}`;

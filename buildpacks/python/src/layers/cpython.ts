@@ -125,13 +125,12 @@ export async function installCpython(
   const alias = join(layer.path, "bin", "python");
   if (!existsSync(alias)) symlinkSync("python3", alias);
 
-  await compileBytecode(ctx, python, join(layer.path, "lib", `python${minorOf(build.version)}`));
-
   const r = await ctx.exec(python, ["-I", "-c", "import platform; print(platform.python_version())"]);
   const reported = r.stdout.trim();
   if (r.code !== 0 || reported !== build.version) {
     throw errors.installedPythonBroken(python, build.version, r.code, reported || r.output);
   }
+  await compileBytecode(ctx, python, join(layer.path, "lib", `python${minorOf(build.version)}`));
   layer.write(key, FLAGS);
   return python;
 }
