@@ -24,6 +24,7 @@ set -Eeuo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${PYTHON_MIRROR_DIR:-$REPO/.infra/python-mirror}"
 PIDFILE="$OUT.pid"
+MACHINE_CACHE="${ML_BUILDPACKS_MACHINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ml-buildpacks}/python-mirror"
 PORT="${PYTHON_MIRROR_PORT:-5481}"
 DOCKER=/usr/bin/docker
 BUILD_IMAGE="${PYTHON_MIRROR_BUILD_IMAGE:-127.0.0.1:5000/ml-buildpacks/build:cpu}"
@@ -125,6 +126,13 @@ EOS
 build_tarball() {
   local dir="$OUT/www/$RELEASE"
   if [ -f "$dir/$TARBALL" ]; then return 0; fi
+  # Built once per machine: clean clones (CI) take it from the machine cache instead of compiling again.
+  if [ -f "$MACHINE_CACHE/$TARBALL" ]; then
+    mkdir -p "$dir"
+    cp "$MACHINE_CACHE/$TARBALL" "$dir/$TARBALL"
+    log "CPython $PY_VERSION from the machine cache $MACHINE_CACHE"
+    return 0
+  fi
   fetch_source
   mkdir -p "$dir"
   log "building CPython $PY_VERSION in $BUILD_IMAGE (configure + make, no PGO/LTO, no tests; a few minutes) ..."
@@ -135,6 +143,8 @@ build_tarball() {
     "$BUILD_IMAGE" bash -c "$(build_in_container)" >"$OUT/build.log" 2>&1 ||
     { tail -n 60 "$OUT/build.log" >&2; fail "CPython build failed; see .infra/python-mirror/build.log"; }
   log "built $TARBALL in $((SECONDS - started))s"
+  mkdir -p "$MACHINE_CACHE"
+  cp "$dir/$TARBALL" "$MACHINE_CACHE/$TARBALL.part" && mv "$MACHINE_CACHE/$TARBALL.part" "$MACHINE_CACHE/$TARBALL"
 }
 
 # The test manifest, in the buildpack manifest's format (buildpacks/python/src/manifest-data.ts).
