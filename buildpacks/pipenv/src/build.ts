@@ -13,13 +13,15 @@ import {
   writeVenvEnv,
 } from "./layers/venv.js";
 import { CATEGORIES_ENV, readCategories, readProject } from "./project.js";
-import { probePython } from "./python.js";
+import { probePython, selectedPython } from "./python.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;
   log.header(`Installing dependencies from ${LOCK}`);
-  const tools = await probePython(ctx.exec);
-  log.step(`Python ${tools.version}, Pipenv ${PIPENV_VERSION}, ${describeTarget(ctx.target)}`);
+  const tools = await probePython(ctx.exec, selectedPython(ctx.env));
+  log.step(
+    `Python ${tools.appVersion} (${tools.appPython}), Pipenv ${PIPENV_VERSION}, ${describeTarget(ctx.target)}`,
+  );
   const project = readProject(ctx.app);
   const categories = readCategories(ctx.env);
   log.step(

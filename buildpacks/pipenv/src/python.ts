@@ -6,10 +6,26 @@ import * as errors from "./errors.js";
 /** Same path in the build and run images. */
 export const STACK_PYTHON = "/usr/bin/python3";
 
+/**
+ * Set by ml-buildpacks/python (its "python" layer's build env): the interpreter it selected, the
+ * stack's or a CPython it installed in its cpython launch layer (at the same /layers path at run time).
+ */
+export const INTERPRETER_ENV = "ML_BUILDPACKS_PYTHON";
+
+/** The interpreter the app's venv is built from: the python buildpack's choice, else the stack's. */
+export function selectedPython(env: Readonly<Record<string, string | undefined>>): string {
+  return env[INTERPRETER_ENV]?.trim() || STACK_PYTHON;
+}
+
 export interface PythonTools {
+  /** The stack's Python: runs the tool (its requirements are pinned for it) and pip. */
   python: string;
-  /** Full version, e.g. "3.13.5". */
+  /** Its full version, e.g. "3.13.5". */
   version: string;
+  /** The interpreter the app's venv is built from (selectedPython). */
+  appPython: string;
+  /** Its full version. */
+  appVersion: string;
   /** Version of the stack's pip (Debian python3-pip), which must support --python (22.3+). */
   pipVersion: string;
 }
@@ -34,7 +50,11 @@ export function versionAtLeast(version: string, min: number[]): boolean {
   return true;
 }
 
-export async function probePython(exec: Exec, python = STACK_PYTHON): Promise<PythonTools> {
+export async function probePython(
+  exec: Exec,
+  appPython = STACK_PYTHON,
+  python = STACK_PYTHON,
+): Promise<PythonTools> {
   const r = await exec(python, ["-I", "-c", PROBE]);
   if (r.spawnError !== undefined) throw errors.pythonNotFound(python, r.spawnError);
   let info: { python?: unknown; pip?: unknown } = {};
@@ -46,5 +66,12 @@ export async function probePython(exec: Exec, python = STACK_PYTHON): Promise<Py
   if (r.code !== 0 || typeof info.python !== "string") throw errors.pythonBroken(python, r.code, r.output);
   const pip = typeof info.pip === "string" ? info.pip : undefined;
   if (!pip || !versionAtLeast(pip, [22, 3])) throw errors.pipTooOld(python, pip);
-  return { python, version: info.python, pipVersion: pip };
+  if (appPython === python)
+    return { python, version: info.python, appPython, appVersion: info.python, pipVersion: pip };
+  const a = await exec(appPython, ["-I", "-c", "import platform; print(platform.python_version())"]);
+  if (a.spawnError !== undefined) throw errors.pythonNotFound(appPython, a.spawnError);
+  const appVersion = a.stdout.trim();
+  if (a.code !== 0 || !/^\d+\.\d+\.\d+/.test(appVersion))
+    throw errors.pythonBroken(appPython, a.code, a.output);
+  return { python, version: info.python, appPython, appVersion, pipVersion: pip };
 }

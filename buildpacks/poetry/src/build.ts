@@ -4,14 +4,14 @@ import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "./laye
 import { ensurePoetry, keepPoetry, POETRY_VERSION, poetryToolKey } from "./layers/poetry.js";
 import { checkLock, createVenv, decideVenv, installLock, venvKey, writeVenvEnv } from "./layers/venv.js";
 import { GROUPS_ENV, readGroups, readProject } from "./project.js";
-import { probePython } from "./python.js";
+import { probePython, selectedPython } from "./python.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;
   log.header(`Installing dependencies from ${LOCK}`);
-  const tools = await probePython(ctx.exec);
+  const tools = await probePython(ctx.exec, selectedPython(ctx.env));
   log.step(
-    `Python ${tools.version}, Poetry ${POETRY_VERSION}, pip ${tools.pipVersion}, ${describeTarget(ctx.target)}`,
+    `Python ${tools.appVersion} (${tools.appPython}), Poetry ${POETRY_VERSION}, pip ${tools.pipVersion}, ${describeTarget(ctx.target)}`,
   );
   const project = readProject(ctx.app);
   const groups = readGroups(ctx.env);

@@ -11,7 +11,13 @@ const project: PoetryProject = {
   lockVersion: "2.1",
   packages: 2,
 };
-const tools: PythonTools = { python: "/usr/bin/python3", version: "3.13.5", pipVersion: "25.1.1" };
+const tools: PythonTools = {
+  python: "/usr/bin/python3",
+  version: "3.13.5",
+  appPython: "/layers/ml-buildpacks_python/cpython/bin/python3",
+  appVersion: "3.12.11",
+  pipVersion: "25.1.1",
+};
 
 describe("venvKey and decideVenv", () => {
   const key = venvKey(project, ["main"], tools, "2.5.1", testTarget);
@@ -22,7 +28,7 @@ describe("venvKey and decideVenv", () => {
       lock_sha256: project.lockSha256,
       pyproject_sha256: project.manifestSha256,
       groups: "main",
-      python_version: "3.13.5",
+      python_version: "3.12.11",
       pip_version: "25.1.1",
       poetry_version: "2.5.1",
       arch: "amd64",

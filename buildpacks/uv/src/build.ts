@@ -4,14 +4,15 @@ import { ensureUv, keepUv, uvToolKey } from "./layers/uv.js";
 import { keepUvCache, prepareUvCache, saveUvCache, uvCacheKey } from "./layers/uv-cache.js";
 import { createVenv, decideVenv, uvEnv, uvSync, venvKey, writeVenvEnv } from "./layers/venv.js";
 import { GROUPS_ENV, readGroups, readProject } from "./project.js";
-import { pythonVersion } from "./python.js";
+import { pythonVersion, selectedPython } from "./python.js";
 import { UV_VERSION } from "./uv-wheels.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;
   log.header(`Installing dependencies from ${LOCK}`);
-  const python = await pythonVersion(ctx.exec);
-  log.step(`Python ${python}, uv ${UV_VERSION}, ${describeTarget(ctx.target)}`);
+  const interpreter = selectedPython(ctx.env);
+  const python = await pythonVersion(ctx.exec, interpreter);
+  log.step(`Python ${python} (${interpreter}), uv ${UV_VERSION}, ${describeTarget(ctx.target)}`);
   const project = readProject(ctx.app);
   const groups = readGroups(ctx.env);
   log.step(
@@ -42,11 +43,13 @@ export async function build(ctx: BuildContext): Promise<void> {
   const uv = await ensureUv(ctx, toolKey);
   venv.reset();
   const cache = prepareUvCache(ctx, cacheKey);
-  await createVenv(ctx, venv);
-  await uvSync(ctx, uv, venv, cache.path, groups, python);
+  await createVenv(ctx, venv, interpreter);
+  await uvSync(ctx, uv, venv, cache.path, groups, interpreter, python);
   writeVenvEnv(venv);
   venv.write(key, { launch: true });
   // Drop what is cheap to download again (unpacked wheels), keep wheels built from source.
-  await ctx.exec(uv, ["cache", "prune", "--ci", "--quiet"], { env: uvEnv(ctx.env, venv, cache.path) });
+  await ctx.exec(uv, ["cache", "prune", "--ci", "--quiet"], {
+    env: uvEnv(ctx.env, venv, cache.path, interpreter),
+  });
   saveUvCache(cache, cacheKey);
 }

@@ -84,7 +84,7 @@ describe("uv build", () => {
     });
     const log = ctx.logger.text();
     expect(log).toContain("[Installing dependencies from uv.lock]");
-    expect(log).toContain(`- Python 3.13.5, uv ${UV_VERSION}, linux/amd64 (debian 13)`);
+    expect(log).toContain(`- Python 3.13.5 (/usr/bin/python3), uv ${UV_VERSION}, linux/amd64 (debian 13)`);
     expect(log).toContain(
       "- uv.lock: 1 packages; installing the project's dependencies (no dependency groups)",
     );
@@ -170,5 +170,27 @@ describe("uv build", () => {
     expect((err as BuildpackError).title).toBe("uv.lock is not valid TOML");
     expect((err as BuildpackError).line).toBe(2);
     expect(exec.calls).toHaveLength(1);
+  });
+  it("builds the venv from the interpreter ml-buildpacks/python selected (ML_BUILDPACKS_PYTHON)", async () => {
+    const cpython = "/layers/ml-buildpacks_python/cpython/bin/python3";
+    const exec = fakeExec((call: ExecCall) => {
+      if (call.command === cpython && call.args[0] === "-I") return { stdout: "3.12.11\n" };
+      if (call.command === cpython && call.args[1] === "venv") {
+        mkdirSync(join(call.args[call.args.length - 1] ?? "", "bin"), { recursive: true });
+      }
+      return {};
+    });
+    const ctx = buildContext(FILES, exec);
+    writeFileSync(
+      join(ctx.layersDir, "uv.toml"),
+      stringifyToml({ metadata: uvToolKey("3.12.11", testTarget) }),
+    );
+    mkdirSync(join(ctx.layersDir, "uv", "bin"), { recursive: true });
+    await build({ ...ctx, env: { ML_BUILDPACKS_PYTHON: cpython } });
+    const venv = join(ctx.layersDir, "venv");
+    expect(exec.calls[1]?.command).toBe(cpython);
+    expect(exec.calls[1]?.args).toEqual(["-m", "venv", "--without-pip", venv]);
+    expect(exec.calls[2]?.options.env).toMatchObject({ UV_PYTHON: cpython });
+    expect(toml(`${venv}.toml`).metadata).toMatchObject({ python_version: "3.12.11" });
   });
 });

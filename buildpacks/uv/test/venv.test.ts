@@ -92,9 +92,9 @@ describe("uv sync command", () => {
     expect(uvSyncArgs(["dev", "ml"]).slice(4)).toEqual(["--group", "dev", "--group", "ml"]);
   });
 
-  it("points uv at our venv, the stack's Python and the cache layer", () => {
+  it("points uv at our venv, the selected Python and the cache layer", () => {
     const venv = new Layers("/layers/ml-buildpacks_uv").get("venv");
-    expect(uvEnv({}, venv, "/layers/ml-buildpacks_uv/uv-cache")).toEqual({
+    expect(uvEnv({}, venv, "/layers/ml-buildpacks_uv/uv-cache", "/usr/bin/python3")).toEqual({
       UV_PROJECT_ENVIRONMENT: "/layers/ml-buildpacks_uv/venv",
       UV_PYTHON: "/usr/bin/python3",
       UV_PYTHON_DOWNLOADS: "never",
@@ -106,6 +106,8 @@ describe("uv sync command", () => {
       UV_FROZEN: undefined,
       UV_LOCKED: undefined,
     });
-    expect(uvEnv({ SSL_CERT_FILE: "/certs/ca.pem" }, venv, "/c").SSL_CERT_FILE).toBe("/certs/ca.pem");
+    expect(uvEnv({ SSL_CERT_FILE: "/certs/ca.pem" }, venv, "/c", "/usr/bin/python3").SSL_CERT_FILE).toBe(
+      "/certs/ca.pem",
+    );
   });
 });

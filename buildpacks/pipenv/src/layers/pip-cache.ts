@@ -33,7 +33,7 @@ const DESCRIBERS: Describers<PipCacheKey> = {
 export function pipCacheKey(tools: PythonTools, target: BuildContext["target"]): PipCacheKey {
   return {
     layer_version: PIP_CACHE_LAYER_VERSION,
-    python_version: tools.version,
+    python_version: tools.appVersion,
     pip_version: tools.pipVersion,
     arch: archOf(target),
     distro_name: target.distroName,

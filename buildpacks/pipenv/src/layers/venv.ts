@@ -53,7 +53,7 @@ export function venvKey(
     lock_sha256: project.lockSha256,
     pipfile_sha256: project.manifestSha256,
     categories: categories.join(","),
-    python_version: tools.version,
+    python_version: tools.appVersion,
     pipenv_version: pipenvVersion,
     arch: archOf(target),
     distro_name: target.distroName,
@@ -80,8 +80,8 @@ export function decideVenv(key: VenvKey, layer: Pick<Layer, "restored">): ReuseD
 export async function createVenv(ctx: BuildContext, layer: Layer, tools: PythonTools): Promise<void> {
   const args = ["-m", "venv", "--without-pip", layer.path];
   await ctx.logger.timed("Creating virtual environment", async () => {
-    const r = await ctx.exec(tools.python, args, { cwd: ctx.appDir });
-    if (r.code !== 0) throw errors.venvFailed(formatCommand(tools.python, args), r.code, r.output);
+    const r = await ctx.exec(tools.appPython, args, { cwd: ctx.appDir });
+    if (r.code !== 0) throw errors.venvFailed(formatCommand(tools.appPython, args), r.code, r.output);
   });
 }
 
@@ -133,7 +133,7 @@ export async function syncLock(
     const r = await ctx.exec(pipenv, args, { cwd: ctx.appDir, env, output });
     if (r.code !== 0) {
       const platform = `${ctx.target.os}/${ctx.target.arch}`;
-      throw errors.syncFailed(r.code, tools.version, platform, errors.syncFailureHints(r.output));
+      throw errors.syncFailed(r.code, tools.appVersion, platform, errors.syncFailureHints(r.output));
     }
   });
 }

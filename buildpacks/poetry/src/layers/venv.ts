@@ -64,7 +64,7 @@ export function venvKey(
     lock_sha256: project.lockSha256,
     pyproject_sha256: project.manifestSha256,
     groups: groups.join(","),
-    python_version: tools.version,
+    python_version: tools.appVersion,
     pip_version: tools.pipVersion,
     poetry_version: poetryVersion,
     arch: archOf(target),
@@ -93,8 +93,8 @@ export function decideVenv(key: VenvKey, layer: Pick<Layer, "restored">): ReuseD
 export async function createVenv(ctx: BuildContext, layer: Layer, tools: PythonTools): Promise<void> {
   const args = ["-m", "venv", "--without-pip", layer.path];
   await ctx.logger.timed("Creating virtual environment", async () => {
-    const r = await ctx.exec(tools.python, args, { cwd: ctx.appDir });
-    if (r.code !== 0) throw errors.venvFailed(formatCommand(tools.python, args), r.code, r.output);
+    const r = await ctx.exec(tools.appPython, args, { cwd: ctx.appDir });
+    if (r.code !== 0) throw errors.venvFailed(formatCommand(tools.appPython, args), r.code, r.output);
   });
 }
 
@@ -180,7 +180,7 @@ export async function installLock(
         const r = await ctx.exec(tools.python, args, { cwd: ctx.appDir, env: PIP_ENV, output });
         if (r.code !== 0) {
           const platform = `${ctx.target.os}/${ctx.target.arch}`;
-          throw errors.pipInstallFailed(r.code, tools.version, platform, errors.pipFailureHints(r.output));
+          throw errors.pipInstallFailed(r.code, tools.appVersion, platform, errors.pipFailureHints(r.output));
         }
       },
     );

@@ -22,7 +22,6 @@ import {
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
 import type { UvProject } from "../project.js";
-import { STACK_PYTHON } from "../python.js";
 import { archOf, groupsChanged } from "./keys.js";
 
 /** Bump when the layout or the way the venv is built changes, to discard old layers. */
@@ -76,11 +75,11 @@ export function decideVenv(key: VenvKey, layer: Pick<Layer, "restored">): ReuseD
   return decideReuse(key, layer.restored, VENV_DESCRIBERS);
 }
 
-export async function createVenv(ctx: BuildContext, layer: Layer): Promise<void> {
+export async function createVenv(ctx: BuildContext, layer: Layer, python: string): Promise<void> {
   const args = ["-m", "venv", "--without-pip", layer.path];
   await ctx.logger.timed("Creating virtual environment", async () => {
-    const r = await ctx.exec(STACK_PYTHON, args, { cwd: ctx.appDir });
-    if (r.code !== 0) throw errors.venvFailed(formatCommand(STACK_PYTHON, args), r.code, r.output);
+    const r = await ctx.exec(python, args, { cwd: ctx.appDir });
+    if (r.code !== 0) throw errors.venvFailed(formatCommand(python, args), r.code, r.output);
   });
 }
 
@@ -95,11 +94,16 @@ export function uvSyncArgs(groups: readonly string[]): string[] {
   ];
 }
 
-/** Env for uv: our venv, the stack's Python (never a downloaded one), the cache layer. */
-export function uvEnv(env: Env, venv: Layer, cacheDir: string): Record<string, string | undefined> {
+/** Env for uv: our venv, the selected Python (never one uv downloads), the cache layer. */
+export function uvEnv(
+  env: Env,
+  venv: Layer,
+  cacheDir: string,
+  python: string,
+): Record<string, string | undefined> {
   return {
     UV_PROJECT_ENVIRONMENT: venv.path,
-    UV_PYTHON: STACK_PYTHON,
+    UV_PYTHON: python,
     UV_PYTHON_DOWNLOADS: "never",
     UV_CACHE_DIR: cacheDir,
     // The cache and the venv are different layers: copy, don't hardlink across them.
@@ -120,12 +124,17 @@ export async function uvSync(
   venv: Layer,
   cacheDir: string,
   groups: readonly string[],
+  python: string,
   pythonVersion: string,
 ): Promise<void> {
   const args = uvSyncArgs(groups);
   const shown = formatCommand("uv", args);
   await ctx.logger.streamed(`Running ${shown}`, async (output) => {
-    const r = await ctx.exec(uv, args, { cwd: ctx.appDir, env: uvEnv(ctx.env, venv, cacheDir), output });
+    const r = await ctx.exec(uv, args, {
+      cwd: ctx.appDir,
+      env: uvEnv(ctx.env, venv, cacheDir, python),
+      output,
+    });
     if (r.code !== 0) {
       const platform = `${ctx.target.os}/${ctx.target.arch}`;
       throw errors.uvSyncFailed(r.code, pythonVersion, platform, errors.uvFailureHints(r.output));
