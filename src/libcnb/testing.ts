@@ -1,8 +1,15 @@
 // Fakes for unit tests of buildpacks (never imported by a buildpack's main.ts, so not bundled).
-import type { Target } from "./context.js";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach } from "vitest";
+import { readBuildpackInfo, type Target } from "./context.js";
 import type { Exec, ExecOptions, ExecResult } from "./exec.js";
-import type { AppFiles } from "./files.js";
+import { type AppFiles, nodeAppFiles } from "./files.js";
+import { Layers } from "./layers.js";
 import { type Clock, createLogger, type Logger } from "./log.js";
+import type { BuildpackPlan } from "./plan.js";
+import type { BuildContext } from "./run.js";
 
 export interface ExecCall {
   command: string;
@@ -96,3 +103,49 @@ export const testTarget: Target = {
   distroName: "debian",
   distroVersion: "13",
 };
+
+const tempDirs: string[] = [];
+afterEach(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temp dir removed after the current test. */
+export function testTempDir(prefix = "bp-"): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+
+/**
+ * A BuildContext over temp app and layers dirs holding the given app files, for the buildpack in
+ * `buildpackDir` (its buildpack.toml is read), with fakes for exec, clock and logger.
+ */
+export function testBuildContext(opts: {
+  buildpackDir: string;
+  files: Record<string, string>;
+  exec?: Exec;
+  plan?: BuildpackPlan["entries"];
+}): BuildContext & { logger: Logger & { text(): string } } {
+  const root = testTempDir("bp-build-");
+  const appDir = join(root, "app");
+  const layersDir = join(root, "layers");
+  mkdirSync(appDir);
+  mkdirSync(layersDir);
+  for (const [name, content] of Object.entries(opts.files)) writeFileSync(join(appDir, name), content);
+  const clock = steppingClock(100);
+  return {
+    appDir,
+    app: nodeAppFiles(appDir),
+    platformDir: join(root, "platform"),
+    platformEnv: {},
+    buildpack: readBuildpackInfo(opts.buildpackDir),
+    target: testTarget,
+    env: {},
+    exec: opts.exec ?? fakeExec(),
+    layersDir,
+    layers: new Layers(layersDir),
+    plan: { entries: opts.plan ?? [] },
+    logger: memoryLogger(clock),
+    clock,
+  };
+}
