@@ -2221,6 +2221,8 @@ var __webpack_exports__ = {};
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * A failure a person can act on: what happened, and what to do about it.
@@ -2333,6 +2335,12 @@ const messages = {
         title: `image ${ref} could not be found locally or pulled`,
         detail: output.trim().split("\n").slice(-5).join("\n"),
         hint: "check the reference and that its registry is reachable (for the local builders: `npm run infra`)",
+    }),
+    cliBundleNotFound: (dir, file) => ({
+        title: `the bundled CLI is incomplete: no ${file} in ${dir}`,
+        detail: "builder create copies the CLI into the builder so CI jobs can run `ml-buildpacks build` inside it",
+        hint: "run `npm run build` (bundles dist/cli) and try again",
+        exitCode: 2,
     }),
     notABuilder: (ref, missing) => ({
         title: `${ref} is not a CNB builder image: ${missing}`,
@@ -2750,12 +2758,12 @@ const CONTAINER_PATHS = {
     /** analyzed.toml, group.toml, plan.toml and report.toml: outside /layers so the host can read them. */
     out: "/ml-buildpacks",
 };
-const out = (name) => `${CONTAINER_PATHS.out}/${name}`;
-function phaseSpecs(inputs) {
+function phaseSpecs(inputs, paths = CONTAINER_PATHS) {
+    const out = (name) => `${paths.out}/${name}`;
     const common = ["-log-level", inputs.logLevel, "-no-color"];
     const state = ["-analyzed", out("analyzed.toml"), "-group", out("group.toml")];
     const insecure = inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]);
-    const cache = inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : [];
+    const cache = inputs.useCache ? ["-cache-dir", paths.cache] : [];
     const tags = inputs.additionalTags;
     const daemon = inputs.daemon ? ["-daemon"] : [];
     const bin = (name) => `/cnb/lifecycle/${name}`;
@@ -2772,7 +2780,7 @@ function phaseSpecs(inputs) {
                 "-analyzed",
                 out("analyzed.toml"),
                 "-layers",
-                CONTAINER_PATHS.layers,
+                paths.layers,
                 ...(inputs.runImage ? ["-run-image", inputs.runImage] : []),
                 ...(inputs.previousImage ? ["-previous-image", inputs.previousImage] : []),
                 ...tags.flatMap((t) => ["-tag", t]),
@@ -2792,11 +2800,11 @@ function phaseSpecs(inputs) {
                 "debug",
                 "-no-color",
                 "-app",
-                CONTAINER_PATHS.app,
+                paths.app,
                 "-layers",
-                CONTAINER_PATHS.layers,
+                paths.layers,
                 "-platform",
-                CONTAINER_PATHS.platform,
+                paths.platform,
                 ...state,
                 "-plan",
                 out("plan.toml"),
@@ -2808,7 +2816,7 @@ function phaseSpecs(inputs) {
             runAs: "root",
             registry: true,
             daemon: false,
-            args: [...common, "-layers", CONTAINER_PATHS.layers, ...state, ...cache, ...insecure],
+            args: [...common, "-layers", paths.layers, ...state, ...cache, ...insecure],
         },
         {
             phase: "build",
@@ -2819,11 +2827,11 @@ function phaseSpecs(inputs) {
             args: [
                 ...common,
                 "-app",
-                CONTAINER_PATHS.app,
+                paths.app,
                 "-layers",
-                CONTAINER_PATHS.layers,
+                paths.layers,
                 "-platform",
-                CONTAINER_PATHS.platform,
+                paths.platform,
                 ...state,
                 "-plan",
                 out("plan.toml"),
@@ -2839,9 +2847,9 @@ function phaseSpecs(inputs) {
                 ...common,
                 ...daemon,
                 "-app",
-                CONTAINER_PATHS.app,
+                paths.app,
                 "-layers",
-                CONTAINER_PATHS.layers,
+                paths.layers,
                 ...state,
                 ...cache,
                 "-report",
@@ -2859,7 +2867,8 @@ function phaseSpecs(inputs) {
  * The creator runs every phase in one container (one start instead of five). It runs as root with
  * registry credentials while buildpacks execute, so only for builders the user trusts.
  */
-function creatorSpec(inputs) {
+function creatorSpec(inputs, paths = CONTAINER_PATHS) {
+    const out = (name) => `${paths.out}/${name}`;
     return {
         phase: "create",
         binary: "/cnb/lifecycle/creator",
@@ -2872,12 +2881,12 @@ function creatorSpec(inputs) {
             inputs.logLevel,
             "-no-color",
             "-app",
-            CONTAINER_PATHS.app,
+            paths.app,
             "-layers",
-            CONTAINER_PATHS.layers,
+            paths.layers,
             "-platform",
-            CONTAINER_PATHS.platform,
-            ...(inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : []),
+            paths.platform,
+            ...(inputs.useCache ? ["-cache-dir", paths.cache] : []),
             "-report",
             out("report.toml"),
             "-parallel",
@@ -3479,7 +3488,9 @@ async function build(req, deps, resolved) {
         insecureRegistries: [],
         daemon: !req.publish,
     };
-    const specs = req.trustBuilder ? [creatorSpec(phaseInputs)] : phaseSpecs(phaseInputs);
+    const specs = req.trustBuilder
+        ? [creatorSpec(phaseInputs, executor.paths)]
+        : phaseSpecs(phaseInputs, executor.paths);
     const phases = [];
     const layers = emptyActivity();
     let exported;
@@ -3885,6 +3896,9 @@ function buildpackPath(b) {
 
 
 
+/** Where the builder carries the CLI, and its wrapper on PATH (node is in the build image). */
+const BUILDER_CLI_DIR = "/cnb/ml-buildpacks";
+const BUILDER_CLI_WRAPPER = "/usr/local/bin/ml-buildpacks";
 const PHASE_LINKS = [
     "analyzer",
     "detector",
@@ -3916,7 +3930,7 @@ async function createBuilder(req, deps) {
     log.info(`build image ${buildImage.Id.slice(0, 19)} (${buildImage.Os}/${buildImage.Architecture}), lifecycle ${lifecycleVersion}`);
     const context = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-builder-"));
     try {
-        const dockerfile = writeContext(context, req.lifecycleDir, buildpacks, { ...config, buildImage: buildImageRef }, order);
+        const dockerfile = writeContext(context, req.lifecycleDir, buildpacks, { ...config, buildImage: buildImageRef }, order, req.cliDir);
         const stageTag = `ml-buildpacks-builder-stage:${process.pid}`;
         await log.group("Assembling builder layers", () => docker.must("build the builder image", [
             "build",
@@ -3991,7 +4005,7 @@ async function createBuilder(req, deps) {
     }
 }
 /** Lays out the docker build context and returns the Dockerfile path. */
-function writeContext(context, lifecycleDir, buildpacks, config, order) {
+function writeContext(context, lifecycleDir, buildpacks, config, order, cliDir) {
     const lines = [`FROM ${config.buildImage}`];
     buildpacks.forEach((bp, i) => {
         const dest = (0,external_node_path_namespaceObject.join)(context, `bp${i}`);
@@ -4017,6 +4031,20 @@ function writeContext(context, lifecycleDir, buildpacks, config, order) {
     // stack.toml serves platforms older than Platform API 0.12 (and pack's rebase).
     (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(context, "stack.toml"), stringifyToml({ "run-image": runImages[0] ?? {} }));
     lines.push("COPY order.toml run.toml stack.toml /cnb/");
+    if (cliDir) {
+        for (const f of ["index.js", "package.json"])
+            if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(cliDir, f)))
+                throw new MlBuildpacksError(messages.cliBundleNotFound(cliDir, f));
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(context, "cli"));
+        for (const f of ["index.js", "package.json"])
+            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(cliDir, f), (0,external_node_path_namespaceObject.join)(context, "cli", f));
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(context, "ml-buildpacks"), `#!/bin/sh\nexec node ${BUILDER_CLI_DIR}/index.js "$@"\n`, {
+            mode: 0o755,
+        });
+        (0,external_node_fs_namespaceObject.chmodSync)((0,external_node_path_namespaceObject.join)(context, "ml-buildpacks"), 0o755);
+        // Two small layers after the buildpacks' (whose positions the labels record).
+        lines.push(`COPY cli ${BUILDER_CLI_DIR}`, `COPY ml-buildpacks ${BUILDER_CLI_WRAPPER}`);
+    }
     const dockerfile = (0,external_node_path_namespaceObject.join)(context, "Dockerfile");
     (0,external_node_fs_namespaceObject.writeFileSync)(dockerfile, `${lines.join("\n")}\n`);
     return dockerfile;
@@ -4166,6 +4194,228 @@ class DockerExecutor {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/executor/local.ts
+
+
+
+
+
+
+
+
+/** The lifecycle inside a builder image; its presence means "we run inside the builder". */
+const LOCAL_LIFECYCLE = "/cnb/lifecycle/lifecycle";
+/** Variables never handed to a phase that does not need them. */
+const SECRET_NAMES = ["CNB_REGISTRY_AUTH"];
+/** Debian's system CA bundle, which the build image's tools read. */
+const local_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+function writable(dir) {
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
+        return (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/** /layers and /workspace of the builder image when this process may write them, else fixed dirs under tmp. */
+function defaultLocalDirs(canWrite = writable) {
+    const fallback = (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-local");
+    return {
+        layers: canWrite(CONTAINER_PATHS.layers) ? CONTAINER_PATHS.layers : (0,external_node_path_namespaceObject.join)(fallback, "layers"),
+        app: canWrite(CONTAINER_PATHS.app) ? CONTAINER_PATHS.app : (0,external_node_path_namespaceObject.join)(fallback, "workspace"),
+    };
+}
+function emptyDir(dir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir))
+        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(dir, entry), { recursive: true, force: true });
+}
+/** Home directory of a uid from /etc/passwd (buildpacks running as the CNB user need a writable HOME). */
+function homeOf(uid, passwd) {
+    for (const line of passwd.split("\n")) {
+        const fields = line.split(":");
+        if (fields[2] === String(uid) && fields[5])
+            return fields[5];
+    }
+    return undefined;
+}
+/**
+ * Runs /cnb/lifecycle/<phase> directly, for when this process runs inside the builder image
+ * (a GitLab job whose image is the builder, a Tekton step). No Docker involved.
+ * As root: analyzer, restorer and exporter run as root (they drop to the CNB user themselves),
+ * detector and builder as CNB_USER_ID/CNB_GROUP_ID. As any other user: every phase runs as that user.
+ */
+class LocalExecutor {
+    o;
+    paths;
+    scratch;
+    isRoot;
+    env;
+    constructor(o) {
+        this.o = o;
+        const dirs = o.layersDir && o.workspaceDir ? undefined : defaultLocalDirs();
+        this.scratch = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-local-"));
+        this.paths = {
+            layers: (0,external_node_path_namespaceObject.resolve)(o.layersDir ?? dirs?.layers ?? CONTAINER_PATHS.layers),
+            app: (0,external_node_path_namespaceObject.resolve)(o.workspaceDir ?? dirs?.app ?? CONTAINER_PATHS.app),
+            platform: (0,external_node_path_namespaceObject.join)(this.scratch, "platform"),
+            out: (0,external_node_path_namespaceObject.join)(this.scratch, "out"),
+            // Without a cache dir the phases get no -cache-dir flag; the path is then unused.
+            cache: o.cacheDir ? (0,external_node_path_namespaceObject.resolve)(o.cacheDir) : (0,external_node_path_namespaceObject.join)(this.scratch, "no-cache"),
+        };
+        this.isRoot = (o.currentUid ?? process.getuid?.() ?? 0) === 0;
+        this.env = o.env ?? process.env;
+    }
+    async prepare() {
+        const { log, uid, gid } = this.o;
+        const p = this.paths;
+        emptyDir(p.layers);
+        emptyDir(p.app);
+        const source = (0,external_node_path_namespaceObject.resolve)(this.o.appDir);
+        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(source)) {
+            if (entry === ".git")
+                continue;
+            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(source, entry), (0,external_node_path_namespaceObject.join)(p.app, entry), { recursive: true, verbatimSymlinks: true });
+        }
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(p.platform, "env"), { recursive: true });
+        for (const [name, value] of Object.entries(this.caEnv())) {
+            if (!(name in this.o.buildEnv))
+                (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(p.platform, "env", name), value);
+        }
+        for (const [name, value] of Object.entries(this.o.buildEnv))
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(p.platform, "env", name), value);
+        (0,external_node_fs_namespaceObject.mkdirSync)(p.out, { recursive: true });
+        if (this.o.cacheDir)
+            (0,external_node_fs_namespaceObject.mkdirSync)(p.cache, { recursive: true });
+        const current = this.o.currentUid ?? process.getuid?.() ?? 0;
+        if (this.isRoot) {
+            // Hand every writable path to the CNB user, as the docker executor's prepare container does.
+            const owned = [p.layers, p.app, p.out, ...(this.o.cacheDir ? [p.cache] : [])];
+            const chown = await this.o.run("chown", ["-R", `${uid}:${gid}`, ...owned]);
+            if (chown.exitCode !== 0)
+                throw new MlBuildpacksError({
+                    title: `could not hand the build dirs to the CNB user ${uid}:${gid}`,
+                    detail: chown.stderr || `chown exited with code ${chown.exitCode}`,
+                    hint: "run the job as root or as the builder's CNB user, with a writable cache dir",
+                    exitCode: 1,
+                });
+            await this.o.run("chmod", ["0755", this.scratch, p.platform, (0,external_node_path_namespaceObject.join)(p.platform, "env")]);
+            log.info(`local executor: phases run as root, detect and build as the CNB user ${uid}:${gid}`);
+        }
+        else {
+            log.info(`local executor: running as uid ${current}, not root: every phase runs as this user` +
+                (current === uid ? "" : ` (the builder's CNB user is ${uid}:${gid})`) +
+                "; root-only features (export to a Docker daemon, fixing file ownership) are unavailable");
+        }
+    }
+    /** The CA bundle for the phases' own TLS (registries) and for the buildpacks (via the platform env). */
+    caEnv() {
+        if (!this.o.caCerts)
+            return {};
+        const file = (0,external_node_path_namespaceObject.resolve)(this.o.caCerts);
+        if (file === local_SYSTEM_CA_BUNDLE)
+            return {};
+        return { SSL_CERT_FILE: file, PIP_CERT: file, REQUESTS_CA_BUNDLE: file };
+    }
+    /** Pure given the options: the environment one phase starts with. */
+    phaseEnv(spec) {
+        const env = {};
+        for (const [name, value] of Object.entries(this.env)) {
+            if (value === undefined)
+                continue;
+            if (SECRET_NAMES.includes(name) || name in this.o.secretEnv)
+                continue;
+            env[name] = value;
+        }
+        env.CNB_PLATFORM_API = this.o.platformApi;
+        if (this.o.caCerts)
+            env.SSL_CERT_FILE = this.caEnv().SSL_CERT_FILE ?? local_SYSTEM_CA_BUNDLE;
+        if (spec.registry)
+            Object.assign(env, this.o.secretEnv);
+        if (this.dropsToCnb(spec)) {
+            const passwd = (0,external_node_fs_namespaceObject.existsSync)("/etc/passwd") ? (0,external_node_fs_namespaceObject.readFileSync)("/etc/passwd", "utf8") : "";
+            env.HOME = homeOf(this.o.uid, passwd) ?? this.paths.app;
+        }
+        return env;
+    }
+    dropsToCnb(spec) {
+        return this.isRoot && spec.runAs === "cnb";
+    }
+    async runPhase(spec, onLine) {
+        const result = await this.o.run(spec.binary, spec.args, {
+            env: this.phaseEnv(spec),
+            replaceEnv: true,
+            cwd: this.paths.app,
+            onLine: (line) => onLine(line),
+            ...(this.dropsToCnb(spec) ? { uid: this.o.uid, gid: this.o.gid } : {}),
+        });
+        return result.exitCode;
+    }
+    readOutput(name) {
+        const file = (0,external_node_path_namespaceObject.join)(this.paths.out, name);
+        return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, "utf8") : undefined;
+    }
+    async cleanup() {
+        (0,external_node_fs_namespaceObject.rmSync)(this.scratch, { recursive: true, force: true });
+        for (const dir of [this.paths.layers, this.paths.app]) {
+            if ((0,external_node_fs_namespaceObject.existsSync)(dir))
+                emptyDir(dir);
+        }
+    }
+}
+const ARCH = { x64: "amd64", arm64: "arm64", x86_64: "amd64", aarch64: "arm64" };
+/**
+ * What a build needs to know about the builder we are running inside, without Docker:
+ * CNB_USER_ID/CNB_GROUP_ID from the environment, buildpacks from /cnb/order.toml, run images from
+ * /cnb/run.toml, the lifecycle version from `lifecycle -version`, the platform from process.arch.
+ */
+async function localBuilderInfo(o) {
+    const env = o.env ?? process.env;
+    const cnb = o.cnbDir ?? "/cnb";
+    const uidText = env.CNB_USER_ID;
+    const gidText = env.CNB_GROUP_ID;
+    const uid = Number(uidText);
+    const gid = Number(gidText);
+    if (!uidText || !gidText || !Number.isInteger(uid) || !Number.isInteger(gid))
+        throw new MlBuildpacksError(messages.notABuilder(`this container (${cnb})`, "CNB_USER_ID/CNB_GROUP_ID are not set in its environment (the local executor runs inside a builder image)"));
+    const lifecycle = (0,external_node_path_namespaceObject.join)(cnb, "lifecycle", "lifecycle");
+    if (!(0,external_node_fs_namespaceObject.existsSync)(lifecycle))
+        throw new MlBuildpacksError(messages.lifecycleNotFound((0,external_node_path_namespaceObject.join)(cnb, "lifecycle")));
+    const result = await o.run(lifecycle, ["-version"]).catch(() => undefined);
+    const reported = result?.exitCode === 0 ? result.stdout.trim() : "";
+    const lifecycleVersion = reported && reported !== "0.0.0" ? reported : DEFAULT_LIFECYCLE_VERSION;
+    const platformApis = lifecycleApis(lifecycleVersion).platform;
+    const readToml = (name) => {
+        const file = (0,external_node_path_namespaceObject.join)(cnb, name);
+        return (0,external_node_fs_namespaceObject.existsSync)(file)
+            ? parseTomlFile((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), file)
+            : {};
+    };
+    const order = (readToml("order.toml").order ?? []);
+    const seen = new Map();
+    for (const g of order)
+        for (const bp of g.group ?? [])
+            seen.set(`${bp.id}@${bp.version ?? ""}`, { id: bp.id, version: bp.version ?? "" });
+    const runImages = (readToml("run.toml").images ?? [])
+        .map((i) => i.image)
+        .filter((i) => typeof i === "string");
+    const arch = ARCH[o.arch ?? process.arch] ?? o.arch ?? process.arch;
+    return {
+        ref: o.ref,
+        imageId: "",
+        digest: o.digest,
+        platform: `linux/${arch}`,
+        uid,
+        gid,
+        lifecycleVersion,
+        platformApis,
+        runImages,
+        buildpacks: [...seen.values()],
+        stackId: env.CNB_STACK_ID,
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:readline"
@@ -4176,7 +4426,9 @@ const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(
 const runProcess = (command, args, opts = {}) => new Promise((resolve, reject) => {
     const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
         cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
+        env: opts.replaceEnv ? opts.env : { ...process.env, ...opts.env },
+        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
         stdio: ["pipe", "pipe", "pipe"],
     });
     const out = [];
@@ -4284,6 +4536,10 @@ build options:
   --trust-builder        run every phase in one creator container (faster; only for builders you trust)
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
                          else $SSL_CERT_FILE when set)
+  --executor KIND        docker: each phase in a builder container; local: run /cnb/lifecycle/* directly,
+                         inside the builder image (GitLab jobs, Tekton steps), no Docker needed.
+                         Default: local when /cnb/lifecycle/lifecycle exists and no Docker socket is
+                         reachable, else docker
 
 builder create options:
   --config FILE          builder.toml (pack's format: [stack] or [build]/[[run.images]], [[buildpacks]], [[order]])
@@ -4298,6 +4554,15 @@ manifest create options:
   --from [OS/ARCH=]REF@DIGEST
                          a per-arch image (repeatable); with OS/ARCH its platform is checked
 `;
+/**
+ * --executor default: local when this process runs inside a builder image (its lifecycle is at
+ * /cnb/lifecycle/lifecycle) and no Docker socket is reachable (a GitLab job or Tekton step); else docker.
+ */
+function chooseExecutor(flag, probe) {
+    if (flag)
+        return flag;
+    return probe.insideBuilder && !probe.dockerReachable ? "local" : "docker";
+}
 const usageError = (problem) => new MlBuildpacksError(messages.usage(problem, "run `ml-buildpacks --help`"));
 function parse(args, options) {
     try {
@@ -4354,12 +4619,19 @@ function parseBuild(args, env, isFile) {
         "ca-certs": { type: "string" },
         "no-publish": { type: "boolean" },
         "trust-builder": { type: "boolean" },
+        executor: { type: "string" },
         help: { type: "boolean" },
     });
     if (v.help)
         return { kind: "help", text: USAGE };
     if (positionals.length !== 1)
         throw usageError("build takes exactly one APP_DIR");
+    const executorFlag = v.executor;
+    const executor = executorFlag === undefined
+        ? undefined
+        : oneOf("executor", executorFlag, ["docker", "local"], "docker");
+    if (executor === "local" && v["no-publish"] === true)
+        throw usageError("--no-publish needs the docker executor (the local executor pushes to a registry)");
     const str = (name) => v[name];
     const image = str("image");
     if (!image)
@@ -4367,6 +4639,7 @@ function parseBuild(args, env, isFile) {
     return {
         kind: "build",
         reportFile: str("report"),
+        executor,
         request: {
             appDir: positionals[0],
             image,
@@ -4452,6 +4725,26 @@ function parseManifestCreate(args) {
 
 
 
+
+
+
+
+/** Is the Docker daemon's socket there and usable by this process? */
+function dockerReachable() {
+    const socket = dockerSocketPath(process.env);
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(socket, external_node_fs_namespaceObject.constants.R_OK | external_node_fs_namespaceObject.constants.W_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** dist/cli (this bundle's own dir when running bundled; from the sources, the repo's dist/cli). */
+function cliBundleDir() {
+    const here = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
+    return (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(here, "index.js")) ? here : (0,external_node_path_namespaceObject.join)(here, "..", "..", "dist", "cli");
+}
 /** The CLI: parse, run one command, render errors; returns the exit code. */
 async function runCli(argv) {
     const log = new ConsoleLogger();
@@ -4466,7 +4759,7 @@ async function runCli(argv) {
                 log.info(ML_BUILDPACKS_VERSION);
                 return 0;
             case "builder-create":
-                await createBuilder(command.request, { docker, run: runProcess, log });
+                await createBuilder({ ...command.request, cliDir: command.request.cliDir ?? cliBundleDir() }, { docker, run: runProcess, log });
                 return 0;
             case "manifest-create": {
                 const registries = [command.image, ...command.children.map((c) => formatImageRef(c.ref))].map((r) => parseImageRef(r).registry);
@@ -4483,21 +4776,48 @@ async function runCli(argv) {
             }
             case "build": {
                 const req = command.request;
+                const executor = chooseExecutor(command.executor, {
+                    insideBuilder: (0,external_node_fs_namespaceObject.existsSync)(LOCAL_LIFECYCLE),
+                    dockerReachable: dockerReachable(),
+                });
+                let resolved;
+                if (executor === "local") {
+                    if (!req.publish)
+                        throw new MlBuildpacksError(messages.usage("--no-publish needs the docker executor (the local executor pushes to a registry)", "drop --no-publish or pass --executor docker"));
+                    // No Docker: the builder is the image this process runs in.
+                    resolved = await localBuilderInfo({ ref: req.builder, run: runProcess });
+                    log.info(`local executor: builder ${req.builder} (this container), ${resolved.platform}, lifecycle ${resolved.lifecycleVersion}, CNB user ${resolved.uid}:${resolved.gid}`);
+                    if (req.platform && req.platform !== resolved.platform)
+                        throw new MlBuildpacksError(messages.unsupportedPlatform(req.platform, req.builder, resolved.platform));
+                }
                 const report = await build(req, {
                     docker,
                     log,
                     clock: systemClock,
-                    makeExecutor: (builder, platformApi, secretEnv) => new DockerExecutor({
-                        docker,
-                        builder,
-                        appDir: req.appDir,
-                        cacheDir: req.cacheDir,
-                        buildEnv: req.env,
-                        caCerts: req.caCerts,
-                        platformApi,
-                        secretEnv,
-                    }),
-                });
+                    makeExecutor: (builder, platformApi, secretEnv) => executor === "local"
+                        ? new LocalExecutor({
+                            run: runProcess,
+                            log,
+                            uid: builder.uid,
+                            gid: builder.gid,
+                            appDir: req.appDir,
+                            cacheDir: req.cacheDir,
+                            buildEnv: req.env,
+                            caCerts: req.caCerts,
+                            platformApi,
+                            secretEnv,
+                        })
+                        : new DockerExecutor({
+                            docker,
+                            builder,
+                            appDir: req.appDir,
+                            cacheDir: req.cacheDir,
+                            buildEnv: req.env,
+                            caCerts: req.caCerts,
+                            platformApi,
+                            secretEnv,
+                        }),
+                }, resolved);
                 log.info(`\nSuccessfully built ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`);
                 if (command.reportFile)
                     (0,external_node_fs_namespaceObject.writeFileSync)(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);

@@ -7,7 +7,13 @@ import { hostPlatform } from "../core/platform.js";
 import { type BuildRequest, defaultCaCerts, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
 
 export type Command =
-  | { kind: "build"; request: BuildRequest; reportFile: string | undefined }
+  | {
+      kind: "build";
+      request: BuildRequest;
+      reportFile: string | undefined;
+      /** undefined: chosen by chooseExecutor() from what this machine has. */
+      executor: ExecutorKind | undefined;
+    }
   | { kind: "builder-create"; request: CreateBuilderRequest }
   | { kind: "manifest-create"; image: string; children: IndexChild[] }
   | { kind: "help"; text: string }
@@ -38,6 +44,10 @@ build options:
   --trust-builder        run every phase in one creator container (faster; only for builders you trust)
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
                          else $SSL_CERT_FILE when set)
+  --executor KIND        docker: each phase in a builder container; local: run /cnb/lifecycle/* directly,
+                         inside the builder image (GitLab jobs, Tekton steps), no Docker needed.
+                         Default: local when /cnb/lifecycle/lifecycle exists and no Docker socket is
+                         reachable, else docker
 
 builder create options:
   --config FILE          builder.toml (pack's format: [stack] or [build]/[[run.images]], [[buildpacks]], [[order]])
@@ -52,6 +62,20 @@ manifest create options:
   --from [OS/ARCH=]REF@DIGEST
                          a per-arch image (repeatable); with OS/ARCH its platform is checked
 `;
+
+export type ExecutorKind = "docker" | "local";
+
+/**
+ * --executor default: local when this process runs inside a builder image (its lifecycle is at
+ * /cnb/lifecycle/lifecycle) and no Docker socket is reachable (a GitLab job or Tekton step); else docker.
+ */
+export function chooseExecutor(
+  flag: ExecutorKind | undefined,
+  probe: { insideBuilder: boolean; dockerReachable: boolean },
+): ExecutorKind {
+  if (flag) return flag;
+  return probe.insideBuilder && !probe.dockerReachable ? "local" : "docker";
+}
 
 const usageError = (problem: string) =>
   new MlBuildpacksError(messages.usage(problem, "run `ml-buildpacks --help`"));
@@ -117,16 +141,25 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
     "ca-certs": { type: "string" },
     "no-publish": { type: "boolean" },
     "trust-builder": { type: "boolean" },
+    executor: { type: "string" },
     help: { type: "boolean" },
   });
   if (v.help) return { kind: "help", text: USAGE };
   if (positionals.length !== 1) throw usageError("build takes exactly one APP_DIR");
+  const executorFlag = v.executor as string | undefined;
+  const executor =
+    executorFlag === undefined
+      ? undefined
+      : oneOf<ExecutorKind>("executor", executorFlag, ["docker", "local"], "docker");
+  if (executor === "local" && v["no-publish"] === true)
+    throw usageError("--no-publish needs the docker executor (the local executor pushes to a registry)");
   const str = (name: string) => v[name] as string | undefined;
   const image = str("image");
   if (!image) throw usageError("--image is required");
   return {
     kind: "build",
     reportFile: str("report"),
+    executor,
     request: {
       appDir: positionals[0] as string,
       image,

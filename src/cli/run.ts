@@ -1,18 +1,39 @@
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "../core/build.js";
 import { createBuilder } from "../core/builder/create.js";
 import { Docker } from "../core/docker.js";
-import { renderError } from "../core/errors.js";
-import { DockerExecutor } from "../core/executor/docker.js";
+import { MlBuildpacksError, renderError } from "../core/errors.js";
+import { DockerExecutor, dockerSocketPath } from "../core/executor/docker.js";
+import { LOCAL_LIFECYCLE, LocalExecutor, localBuilderInfo } from "../core/executor/local.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { ConsoleLogger, formatDuration, systemClock } from "../core/log.js";
 import { createIndex, formatPlatform } from "../core/manifest.js";
+import { messages } from "../core/messages.js";
 import { runProcess } from "../core/process.js";
 import { RegistryClient } from "../core/registry/client.js";
 import { resolveRegistryAuth } from "../core/registry/credentials.js";
 import { renderSummary } from "../core/report.js";
 import { ML_BUILDPACKS_VERSION } from "../core/version.js";
-import { parseCommand } from "./args.js";
+import { chooseExecutor, parseCommand } from "./args.js";
+
+/** Is the Docker daemon's socket there and usable by this process? */
+function dockerReachable(): boolean {
+  const socket = dockerSocketPath(process.env);
+  try {
+    accessSync(socket, constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** dist/cli (this bundle's own dir when running bundled; from the sources, the repo's dist/cli). */
+function cliBundleDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return existsSync(join(here, "index.js")) ? here : join(here, "..", "..", "dist", "cli");
+}
 
 /** The CLI: parse, run one command, render errors; returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -28,7 +49,10 @@ export async function runCli(argv: string[]): Promise<number> {
         log.info(ML_BUILDPACKS_VERSION);
         return 0;
       case "builder-create":
-        await createBuilder(command.request, { docker, run: runProcess, log });
+        await createBuilder(
+          { ...command.request, cliDir: command.request.cliDir ?? cliBundleDir() },
+          { docker, run: runProcess, log },
+        );
         return 0;
       case "manifest-create": {
         const registries = [command.image, ...command.children.map((c) => formatImageRef(c.ref))].map(
@@ -47,22 +71,62 @@ export async function runCli(argv: string[]): Promise<number> {
       }
       case "build": {
         const req = command.request;
-        const report = await build(req, {
-          docker,
-          log,
-          clock: systemClock,
-          makeExecutor: (builder, platformApi, secretEnv) =>
-            new DockerExecutor({
-              docker,
-              builder,
-              appDir: req.appDir,
-              cacheDir: req.cacheDir,
-              buildEnv: req.env,
-              caCerts: req.caCerts,
-              platformApi,
-              secretEnv,
-            }),
+        const executor = chooseExecutor(command.executor, {
+          insideBuilder: existsSync(LOCAL_LIFECYCLE),
+          dockerReachable: dockerReachable(),
         });
+        let resolved: Awaited<ReturnType<typeof localBuilderInfo>> | undefined;
+        if (executor === "local") {
+          if (!req.publish)
+            throw new MlBuildpacksError(
+              messages.usage(
+                "--no-publish needs the docker executor (the local executor pushes to a registry)",
+                "drop --no-publish or pass --executor docker",
+              ),
+            );
+          // No Docker: the builder is the image this process runs in.
+          resolved = await localBuilderInfo({ ref: req.builder, run: runProcess });
+          log.info(
+            `local executor: builder ${req.builder} (this container), ${resolved.platform}, lifecycle ${resolved.lifecycleVersion}, CNB user ${resolved.uid}:${resolved.gid}`,
+          );
+          if (req.platform && req.platform !== resolved.platform)
+            throw new MlBuildpacksError(
+              messages.unsupportedPlatform(req.platform, req.builder, resolved.platform),
+            );
+        }
+        const report = await build(
+          req,
+          {
+            docker,
+            log,
+            clock: systemClock,
+            makeExecutor: (builder, platformApi, secretEnv) =>
+              executor === "local"
+                ? new LocalExecutor({
+                    run: runProcess,
+                    log,
+                    uid: builder.uid,
+                    gid: builder.gid,
+                    appDir: req.appDir,
+                    cacheDir: req.cacheDir,
+                    buildEnv: req.env,
+                    caCerts: req.caCerts,
+                    platformApi,
+                    secretEnv,
+                  })
+                : new DockerExecutor({
+                    docker,
+                    builder,
+                    appDir: req.appDir,
+                    cacheDir: req.cacheDir,
+                    buildEnv: req.env,
+                    caCerts: req.caCerts,
+                    platformApi,
+                    secretEnv,
+                  }),
+          },
+          resolved,
+        );
         log.info(
           `\nSuccessfully built ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`,
         );

@@ -117,7 +117,9 @@ export async function build(
     insecureRegistries: [],
     daemon: !req.publish,
   };
-  const specs = req.trustBuilder ? [creatorSpec(phaseInputs)] : phaseSpecs(phaseInputs);
+  const specs = req.trustBuilder
+    ? [creatorSpec(phaseInputs, executor.paths)]
+    : phaseSpecs(phaseInputs, executor.paths);
 
   const phases: BuildReport["phases"] = [];
   const layers = emptyActivity();

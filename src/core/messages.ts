@@ -96,6 +96,14 @@ export const messages = {
     hint: "check the reference and that its registry is reachable (for the local builders: `npm run infra`)",
   }),
 
+  cliBundleNotFound: (dir: string, file: string): ErrorOpts => ({
+    title: `the bundled CLI is incomplete: no ${file} in ${dir}`,
+    detail:
+      "builder create copies the CLI into the builder so CI jobs can run `ml-buildpacks build` inside it",
+    hint: "run `npm run build` (bundles dist/cli) and try again",
+    exitCode: 2,
+  }),
+
   notABuilder: (ref: string, missing: string): ErrorOpts => ({
     title: `${ref} is not a CNB builder image: ${missing}`,
     hint: "pass a builder made by `ml-buildpacks builder create` (or any pack-compatible builder) with --builder",

@@ -9,6 +9,11 @@ export interface RunOptions {
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
   /** Written to the child's stdin, then closed. */
   input?: string | Buffer;
+  /** Run the child as this uid/gid (needs root); the local executor's detector and builder. */
+  uid?: number;
+  gid?: number;
+  /** Replace the parent's environment instead of merging over it (`env` then is the whole environment). */
+  replaceEnv?: boolean;
 }
 
 export interface RunResult {
@@ -28,7 +33,9 @@ export const runProcess: ProcessRunner = (command, args, opts = {}) =>
   new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      env: opts.replaceEnv ? opts.env : { ...process.env, ...opts.env },
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
       stdio: ["pipe", "pipe", "pipe"],
     });
     const out: string[] = [];

@@ -39,7 +39,16 @@ export interface CreateBuilderRequest {
   publish: boolean;
   /** linux/amd64 or linux/arm64: which child of a multi-arch build image to build on. */
   platform: string;
+  /**
+   * The bundled CLI (a dir with index.js and package.json, i.e. dist/cli): copied to /cnb/ml-buildpacks
+   * with an `ml-buildpacks` wrapper on PATH, so CI jobs running in the builder can build without Docker.
+   */
+  cliDir?: string;
 }
+
+/** Where the builder carries the CLI, and its wrapper on PATH (node is in the build image). */
+export const BUILDER_CLI_DIR = "/cnb/ml-buildpacks";
+export const BUILDER_CLI_WRAPPER = "/usr/local/bin/ml-buildpacks";
 
 export interface CreateBuilderResult {
   image: string;
@@ -100,6 +109,7 @@ export async function createBuilder(
       buildpacks,
       { ...config, buildImage: buildImageRef },
       order,
+      req.cliDir,
     );
     const stageTag = `ml-buildpacks-builder-stage:${process.pid}`;
     await log.group("Assembling builder layers", () =>
@@ -197,6 +207,7 @@ function writeContext(
   buildpacks: BuildpackDescriptor[],
   config: ReturnType<typeof readBuilderConfig>,
   order: { group: { id: string; version?: string; optional?: boolean }[] }[],
+  cliDir: string | undefined,
 ): string {
   const lines = [`FROM ${config.buildImage}`];
   buildpacks.forEach((bp, i) => {
@@ -223,6 +234,18 @@ function writeContext(
   // stack.toml serves platforms older than Platform API 0.12 (and pack's rebase).
   writeFileSync(join(context, "stack.toml"), stringifyToml({ "run-image": runImages[0] ?? {} }));
   lines.push("COPY order.toml run.toml stack.toml /cnb/");
+  if (cliDir) {
+    for (const f of ["index.js", "package.json"])
+      if (!existsSync(join(cliDir, f))) throw new MlBuildpacksError(messages.cliBundleNotFound(cliDir, f));
+    mkdirSync(join(context, "cli"));
+    for (const f of ["index.js", "package.json"]) cpSync(join(cliDir, f), join(context, "cli", f));
+    writeFileSync(join(context, "ml-buildpacks"), `#!/bin/sh\nexec node ${BUILDER_CLI_DIR}/index.js "$@"\n`, {
+      mode: 0o755,
+    });
+    chmodSync(join(context, "ml-buildpacks"), 0o755);
+    // Two small layers after the buildpacks' (whose positions the labels record).
+    lines.push(`COPY cli ${BUILDER_CLI_DIR}`, `COPY ml-buildpacks ${BUILDER_CLI_WRAPPER}`);
+  }
   const dockerfile = join(context, "Dockerfile");
   writeFileSync(dockerfile, `${lines.join("\n")}\n`);
   return dockerfile;

@@ -1,7 +1,9 @@
-import type { PhaseSpec } from "../lifecycle/phases.js";
+import type { PhasePaths, PhaseSpec } from "../lifecycle/phases.js";
 
 /** Runs lifecycle phases somewhere: in builder containers (docker) or in-process inside the builder (local). */
 export interface Executor {
+  /** Where the phases see layers, app, platform, cache and out dirs (default: CONTAINER_PATHS). */
+  readonly paths?: PhasePaths;
   /** Puts the app, an empty layers dir, the platform env and the cache where the phases expect them. */
   prepare(): Promise<void>;
   /** Runs one phase, streaming its output; resolves to its exit code. */

@@ -16,6 +16,18 @@ export const CONTAINER_PATHS = {
   out: "/ml-buildpacks",
 } as const;
 
+/**
+ * Where the phases find each directory. The docker executor mounts everything at CONTAINER_PATHS;
+ * the local executor (inside the builder image) passes real paths. The flags stay the same either way.
+ */
+export interface PhasePaths {
+  layers: string;
+  app: string;
+  platform: string;
+  cache: string;
+  out: string;
+}
+
 export interface PhaseInputs {
   platformApi: string;
   /** Image to export, fully qualified. */
@@ -47,13 +59,12 @@ export interface PhaseSpec {
   daemon: boolean;
 }
 
-const out = (name: string) => `${CONTAINER_PATHS.out}/${name}`;
-
-export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
+export function phaseSpecs(inputs: PhaseInputs, paths: PhasePaths = CONTAINER_PATHS): PhaseSpec[] {
+  const out = (name: string) => `${paths.out}/${name}`;
   const common = ["-log-level", inputs.logLevel, "-no-color"];
   const state = ["-analyzed", out("analyzed.toml"), "-group", out("group.toml")];
   const insecure = inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]);
-  const cache = inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : [];
+  const cache = inputs.useCache ? ["-cache-dir", paths.cache] : [];
   const tags = inputs.additionalTags;
   const daemon = inputs.daemon ? ["-daemon"] : [];
   const bin = (name: string) => `/cnb/lifecycle/${name}`;
@@ -71,7 +82,7 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
         "-analyzed",
         out("analyzed.toml"),
         "-layers",
-        CONTAINER_PATHS.layers,
+        paths.layers,
         ...(inputs.runImage ? ["-run-image", inputs.runImage] : []),
         ...(inputs.previousImage ? ["-previous-image", inputs.previousImage] : []),
         ...tags.flatMap((t) => ["-tag", t]),
@@ -91,11 +102,11 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
         "debug",
         "-no-color",
         "-app",
-        CONTAINER_PATHS.app,
+        paths.app,
         "-layers",
-        CONTAINER_PATHS.layers,
+        paths.layers,
         "-platform",
-        CONTAINER_PATHS.platform,
+        paths.platform,
         ...state,
         "-plan",
         out("plan.toml"),
@@ -107,7 +118,7 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
       runAs: "root",
       registry: true,
       daemon: false,
-      args: [...common, "-layers", CONTAINER_PATHS.layers, ...state, ...cache, ...insecure],
+      args: [...common, "-layers", paths.layers, ...state, ...cache, ...insecure],
     },
     {
       phase: "build",
@@ -118,11 +129,11 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
       args: [
         ...common,
         "-app",
-        CONTAINER_PATHS.app,
+        paths.app,
         "-layers",
-        CONTAINER_PATHS.layers,
+        paths.layers,
         "-platform",
-        CONTAINER_PATHS.platform,
+        paths.platform,
         ...state,
         "-plan",
         out("plan.toml"),
@@ -138,9 +149,9 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
         ...common,
         ...daemon,
         "-app",
-        CONTAINER_PATHS.app,
+        paths.app,
         "-layers",
-        CONTAINER_PATHS.layers,
+        paths.layers,
         ...state,
         ...cache,
         "-report",
@@ -159,7 +170,8 @@ export function phaseSpecs(inputs: PhaseInputs): PhaseSpec[] {
  * The creator runs every phase in one container (one start instead of five). It runs as root with
  * registry credentials while buildpacks execute, so only for builders the user trusts.
  */
-export function creatorSpec(inputs: PhaseInputs): PhaseSpec {
+export function creatorSpec(inputs: PhaseInputs, paths: PhasePaths = CONTAINER_PATHS): PhaseSpec {
+  const out = (name: string) => `${paths.out}/${name}`;
   return {
     phase: "create",
     binary: "/cnb/lifecycle/creator",
@@ -172,12 +184,12 @@ export function creatorSpec(inputs: PhaseInputs): PhaseSpec {
       inputs.logLevel,
       "-no-color",
       "-app",
-      CONTAINER_PATHS.app,
+      paths.app,
       "-layers",
-      CONTAINER_PATHS.layers,
+      paths.layers,
       "-platform",
-      CONTAINER_PATHS.platform,
-      ...(inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : []),
+      paths.platform,
+      ...(inputs.useCache ? ["-cache-dir", paths.cache] : []),
       "-report",
       out("report.toml"),
       "-parallel",
