@@ -1,6 +1,6 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
 import { REQUIREMENTS } from "./detect.js";
-import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "./layers/pip-cache.js";
 import { createVenv, decideVenv, installRequirements, venvKey, writeVenvEnv } from "./layers/venv.js";
 import { probePython, selectedPython } from "./python.js";
 import { fingerprintRequirements } from "./requirements.js";
@@ -16,7 +16,7 @@ export async function build(ctx: BuildContext): Promise<void> {
   if (req.included.length) log.step(`${REQUIREMENTS} includes ${req.included.join(", ")}`);
 
   const key = venvKey(req, tools, ctx.target);
-  const cacheKey = pipCacheKey(tools, ctx.target);
+  const cacheKey = pipCacheKey({ appVersion: tools.version, pipVersion: tools.pipVersion }, ctx.target);
   const venv = ctx.layers.get("venv");
   if (venv.restoreProblem) log.warning("Ignoring unreadable venv metadata", venv.restoreProblem);
   const decision = decideVenv(key, venv, req);

@@ -1,6 +1,7 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
+import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
 import { LOCK } from "./detect.js";
-import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "./layers/pip-cache.js";
 import { ensurePipenv, keepPipenv, PIPENV_VERSION, pipenvToolKey } from "./layers/pipenv.js";
 import {
   createVenv,
@@ -13,12 +14,11 @@ import {
   writeVenvEnv,
 } from "./layers/venv.js";
 import { CATEGORIES_ENV, readCategories, readProject } from "./project.js";
-import { probePython, selectedPython } from "./python.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;
   log.header(`Installing dependencies from ${LOCK}`);
-  const tools = await probePython(ctx.exec, selectedPython(ctx.env));
+  const tools = await probePython("pipenv", ctx.exec, selectedPython(ctx.env));
   log.step(
     `Python ${tools.appVersion} (${tools.appPython}), Pipenv ${PIPENV_VERSION}, ${describeTarget(ctx.target)}`,
   );

@@ -1,34 +1,6 @@
 // Every message the pipenv buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
 
-export function pythonNotFound(python: string, detail: string): BuildpackError {
-  return new BuildpackError({
-    title: `Python was not found at ${python}`,
-    body:
-      `The pipenv buildpack builds a virtual environment from the stack's CPython at ${python},\n` +
-      `but it could not be run (${detail}).\n\n` +
-      "Use an ml-buildpacks builder, or install python3 in the build and run images of your stack.",
-  });
-}
-
-export function pythonBroken(python: string, code: number, output: string): BuildpackError {
-  return new BuildpackError({
-    title: `${python} did not report its version`,
-    body:
-      `Running ${python} exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
-      "The stack's Python installation looks broken; rebuild the stack images.",
-  });
-}
-
-export function pipTooOld(python: string, pip: string | undefined): BuildpackError {
-  return new BuildpackError({
-    title: pip ? `The stack's pip ${pip} is too old` : `The stack's Python has no pip`,
-    body:
-      `The pipenv buildpack installs Pipenv with ${python} -m pip --python (pip 22.3 or newer).\n\n` +
-      "Use an ml-buildpacks builder, or install python3-pip in the build image of your stack.",
-  });
-}
-
 export function missingManifest(lock: string, manifest: string): BuildpackError {
   return new BuildpackError({
     title: `${lock} was found, but no ${manifest}`,

@@ -1,15 +1,15 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
+import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
 import { LOCK } from "./detect.js";
-import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "./layers/pip-cache.js";
 import { ensurePoetry, keepPoetry, POETRY_VERSION, poetryToolKey } from "./layers/poetry.js";
 import { checkLock, createVenv, decideVenv, installLock, venvKey, writeVenvEnv } from "./layers/venv.js";
 import { GROUPS_ENV, readGroups, readProject } from "./project.js";
-import { probePython, selectedPython } from "./python.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;
   log.header(`Installing dependencies from ${LOCK}`);
-  const tools = await probePython(ctx.exec, selectedPython(ctx.env));
+  const tools = await probePython("poetry", ctx.exec, selectedPython(ctx.env));
   log.step(
     `Python ${tools.appVersion} (${tools.appPython}), Poetry ${POETRY_VERSION}, pip ${tools.pipVersion}, ${describeTarget(ctx.target)}`,
   );

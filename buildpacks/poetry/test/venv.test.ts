@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Layers } from "../../../src/libcnb/index.js";
 import { testTarget } from "../../../src/libcnb/testing.js";
+import type { PythonTools } from "../../../src/pybuild/stack-python.js";
 import { decideVenv, exportArgs, pipInstallArgs, venvKey } from "../src/layers/venv.js";
 import type { PoetryProject } from "../src/project.js";
-import type { PythonTools } from "../src/python.js";
 
 const project: PoetryProject = {
   lockSha256: "3c4d5e6f".repeat(8),

@@ -19,11 +19,11 @@ import {
   type ReuseDecision,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
+import { archOf, groupsChanged } from "../../../../src/pybuild/keys.js";
+import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
 import type { PipenvProject } from "../project.js";
-import type { PythonTools } from "../python.js";
-import { archOf, groupsChanged } from "./keys.js";
 import { PIPENV_ENV } from "./pipenv.js";
 
 /** Bump when the layout or the way the venv is built changes, to discard old layers. */

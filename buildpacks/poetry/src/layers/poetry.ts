@@ -13,10 +13,10 @@ import {
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
+import { archOf } from "../../../../src/pybuild/keys.js";
+import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
 import * as errors from "../errors.js";
 import { sha256 } from "../project.js";
-import type { PythonTools } from "../python.js";
-import { archOf } from "./keys.js";
 
 /** Must match the poetry== pin in bin/tool-requirements.txt (a unit test checks). */
 export const POETRY_VERSION = "2.5.1";

@@ -7,7 +7,7 @@ import {
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import { archOf } from "./keys.js";
+import { archOf } from "../../../../src/pybuild/keys.js";
 
 export const UV_CACHE_LAYER_VERSION = 1;
 

@@ -12,10 +12,10 @@ import {
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
+import { archOf } from "../../../../src/pybuild/keys.js";
 import * as errors from "../errors.js";
 import { STACK_PYTHON } from "../python.js";
 import { UV_VERSION, UV_WHEELS, type UvWheel } from "../uv-wheels.js";
-import { archOf } from "./keys.js";
 
 export const UV_LAYER_VERSION = 1;
 

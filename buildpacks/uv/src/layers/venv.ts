@@ -19,10 +19,10 @@ import {
   type ReuseDecision,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
+import { archOf, groupsChanged } from "../../../../src/pybuild/keys.js";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
 import type { UvProject } from "../project.js";
-import { archOf, groupsChanged } from "./keys.js";
 
 /** Bump when the layout or the way the venv is built changes, to discard old layers. */
 export const VENV_LAYER_VERSION = 1;

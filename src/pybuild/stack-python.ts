@@ -1,6 +1,6 @@
-// The stack's interpreter (ml-buildpacks/python checked it earlier) and its pip, which installs both
-// Pipenv into its tool layer with --python.
-import type { Exec } from "../../../src/libcnb/index.js";
+// The stack's interpreter (ml-buildpacks/python checked it earlier) and its pip, which installs a
+// Python tool (Poetry, Pipenv) into its tool layer and the app's packages into the venv with --python.
+import type { Exec } from "../libcnb/index.js";
 import * as errors from "./errors.js";
 
 /** Same path in the build and run images. */
@@ -50,13 +50,15 @@ export function versionAtLeast(version: string, min: number[]): boolean {
   return true;
 }
 
+/** `who` names the buildpack in error messages. */
 export async function probePython(
+  who: string,
   exec: Exec,
   appPython = STACK_PYTHON,
   python = STACK_PYTHON,
 ): Promise<PythonTools> {
   const r = await exec(python, ["-I", "-c", PROBE]);
-  if (r.spawnError !== undefined) throw errors.pythonNotFound(python, r.spawnError);
+  if (r.spawnError !== undefined) throw errors.pythonNotFound(who, python, r.spawnError);
   let info: { python?: unknown; pip?: unknown } = {};
   try {
     info = JSON.parse(r.stdout.trim().split("\n").pop() ?? "");
@@ -65,11 +67,11 @@ export async function probePython(
   }
   if (r.code !== 0 || typeof info.python !== "string") throw errors.pythonBroken(python, r.code, r.output);
   const pip = typeof info.pip === "string" ? info.pip : undefined;
-  if (!pip || !versionAtLeast(pip, [22, 3])) throw errors.pipTooOld(python, pip);
+  if (!pip || !versionAtLeast(pip, [22, 3])) throw errors.pipTooOld(who, python, pip);
   if (appPython === python)
     return { python, version: info.python, appPython, appVersion: info.python, pipVersion: pip };
   const a = await exec(appPython, ["-I", "-c", "import platform; print(platform.python_version())"]);
-  if (a.spawnError !== undefined) throw errors.pythonNotFound(appPython, a.spawnError);
+  if (a.spawnError !== undefined) throw errors.pythonNotFound(who, appPython, a.spawnError);
   const appVersion = a.stdout.trim();
   if (a.code !== 0 || !/^\d+\.\d+\.\d+/.test(appVersion))
     throw errors.pythonBroken(appPython, a.code, a.output);

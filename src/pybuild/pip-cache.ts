@@ -1,13 +1,19 @@
-// The "pip-cache" layer: pip's --cache-dir (downloads and built wheels), kept in the build cache only
-// (cache=true, launch=false, build=false), so a changed requirements.txt doesn't download everything again.
+// The "pip-cache" layer: pip's cache dir for the app's packages, kept in the build cache only
+// (cache=true, launch=false, build=false), so a changed lockfile doesn't download everything again.
 import {
   type BuildContext,
   type Describers,
   decideReuse,
   type Layer,
   versionChanged,
-} from "../../../../src/libcnb/index.js";
-import type { PythonTools } from "../python.js";
+} from "../libcnb/index.js";
+import { archOf } from "./keys.js";
+
+/** What the cache depends on: the interpreter packages are built for, and the pip that fills it. */
+export interface PipCacheTools {
+  appVersion: string;
+  pipVersion: string;
+}
 
 export const PIP_CACHE_LAYER_VERSION = 1;
 
@@ -29,12 +35,12 @@ const DESCRIBERS: Describers<PipCacheKey> = {
   distro_version: versionChanged("distribution version"),
 };
 
-export function pipCacheKey(tools: PythonTools, target: BuildContext["target"]): PipCacheKey {
+export function pipCacheKey(tools: PipCacheTools, target: BuildContext["target"]): PipCacheKey {
   return {
     layer_version: PIP_CACHE_LAYER_VERSION,
-    python_version: tools.version,
+    python_version: tools.appVersion,
     pip_version: tools.pipVersion,
-    arch: target.archVariant ? `${target.arch}/${target.archVariant}` : target.arch,
+    arch: archOf(target),
     distro_name: target.distroName,
     distro_version: target.distroVersion,
   };
@@ -56,7 +62,6 @@ export function preparePipCache(ctx: BuildContext, key: PipCacheKey): Layer {
   return layer;
 }
 
-/** Keeps the cache for the next build. */
 export function savePipCache(layer: Layer, key: PipCacheKey): void {
   layer.write(key, { cache: true });
 }

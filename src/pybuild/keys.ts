@@ -1,5 +1,5 @@
-// Pieces shared by this buildpack's layer keys.
-import type { Target } from "../../../../src/libcnb/index.js";
+// Pieces shared by the Python buildpacks' layer keys.
+import type { Target } from "../libcnb/index.js";
 
 export function archOf(target: Target): string {
   return target.archVariant ? `${target.arch}/${target.archVariant}` : target.arch;

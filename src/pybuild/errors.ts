@@ -1,0 +1,30 @@
+// Messages of the shared Python tooling: what happened and what to do. `who` names the buildpack.
+import { BuildpackError } from "../libcnb/index.js";
+
+export function pythonNotFound(who: string, python: string, detail: string): BuildpackError {
+  return new BuildpackError({
+    title: `Python was not found at ${python}`,
+    body:
+      `The ${who} buildpack builds a virtual environment from the stack's CPython at ${python},\n` +
+      `but it could not be run (${detail}).\n\n` +
+      "Use an ml-buildpacks builder, or install python3 in the build and run images of your stack.",
+  });
+}
+
+export function pythonBroken(python: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: `${python} did not report its version`,
+    body:
+      `Running ${python} exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "The stack's Python installation looks broken; rebuild the stack images.",
+  });
+}
+
+export function pipTooOld(who: string, python: string, pip: string | undefined): BuildpackError {
+  return new BuildpackError({
+    title: pip ? `The stack's pip ${pip} is too old` : `The stack's Python has no pip`,
+    body:
+      `The ${who} buildpack installs with ${python} -m pip --python (pip 22.3 or newer).\n\n` +
+      "Use an ml-buildpacks builder, or install python3-pip in the build image of your stack.",
+  });
+}
