@@ -314,6 +314,28 @@ ensure_act() {
   STEP_MSG="built act $ACT_VERSION in .infra/bin"
 }
 
+# gitlab-ci-local (the GitLab e2e test's runner): rsync on the host, the npm package in .infra/tools
+# (4.70.0: newer releases need Node 22), and its helper image built from our Debian base.
+GCL_VERSION=4.70.0
+GCL_HELPER=ml-buildpacks/gitlab-ci-local-helper:1
+ensure_gitlab_ci_local() {
+  local dir="$INFRA/tools/gitlab-ci-local-$GCL_VERSION" ctx base
+  command -v rsync >/dev/null || apt-get install -y -q rsync >/dev/null
+  [ -x "$dir/node_modules/.bin/gitlab-ci-local" ] ||
+    { mkdir -p "$dir" && echo '{"private":true}' >"$dir/package.json" &&
+      (cd "$dir" && npm install --no-audit --no-fund --save-exact "gitlab-ci-local@$GCL_VERSION" >/dev/null); }
+  if ! image_exists "$GCL_HELPER"; then
+    # infra.sh's base image for this host's arch (base_image ARCH, or the older single BASE_IMAGE).
+    if declare -F base_image >/dev/null; then base=$(base_image "$(dpkg --print-architecture)"); else base=$BASE_IMAGE; fi
+    image_exists "$base" || fail "$base missing (step base-image) for the gitlab-ci-local helper image"
+    ctx=$(mktemp -d)
+    printf 'ARG BASE=debian:trixie-slim\nFROM ${BASE}\nRUN apt-get update && apt-get install -y --no-install-recommends rsync bash && rm -rf /var/lib/apt/lists/*\n' >"$ctx/Dockerfile"
+    DOCKER_BUILDKIT=1 "$DOCKER" build --network host --build-arg "BASE=$base" -q -t "$GCL_HELPER" "$ctx" >/dev/null
+    rm -rf "$ctx"
+  fi
+  STEP_MSG="gitlab-ci-local $GCL_VERSION, rsync and $GCL_HELPER ready"
+}
+
 image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
 # The machine's Debian archive: first non-security deb URI in the apt sources (deb822 or one-line).
@@ -590,6 +612,7 @@ main() {
   run_step stack-images ensure_stack_images
   run_step python-mirror ensure_python_mirror
   run_step python-mirror ensure_python_mirror
+  run_step gitlab-ci-local ensure_gitlab_ci_local
   run_step project build_project
   run_step builder build_builder
   summary $(($(now_us) - started))

@@ -1,0 +1,230 @@
+import { execFileSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { runProcess } from "../../src/core/process.js";
+import { cli, DOCKER, docker, REGISTRY, REPO, RUN_ID } from "./helpers.js";
+
+// The GitLab component (templates/build.yml) run by a real GitLab runner emulation, gitlab-ci-local:
+// its jobs run in the builder image (which carries the CLI) with the local executor, no Docker inside.
+// gitlab-ci-local, rsync and its helper image come from `bash scripts/infra.sh` (step gitlab-ci-local).
+const GCL_VERSION = "4.70.0";
+const GCL = join(
+  REPO,
+  ".infra",
+  "tools",
+  `gitlab-ci-local-${GCL_VERSION}`,
+  "node_modules",
+  ".bin",
+  "gitlab-ci-local",
+);
+const HELPER_IMAGE = "ml-buildpacks/gitlab-ci-local-helper:1";
+const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+const builderRepo = `${REGISTRY}/e2e/gitlab-builder-${RUN_ID}`;
+const imageRepo = `e2e/gitlab-app-${RUN_ID}`;
+// The component resolves locally when origin matches its project path and the ref is the commit.
+const COMPONENT = "gitlab.example.com/ml/ml-buildpacks/build@$CI_COMMIT_SHA";
+const SECRET = `not-a-real-password-${RUN_ID}`;
+let project: string;
+
+function inputs(extra: Record<string, string> = {}): string {
+  const all = {
+    image: `${REGISTRY}/${imageRepo}`,
+    tag: '"1"',
+    builder: builderRepo,
+    arches: '["amd64"]',
+    path: "app",
+    ...extra,
+  };
+  return Object.entries(all)
+    .map(([k, v]) => `      ${k}: ${v}`)
+    .join("\n");
+}
+
+function writeCi(include: string, inputLines: string, head = ""): void {
+  writeFileSync(
+    join(project, ".gitlab-ci.yml"),
+    `${head}include:\n  - ${include}\n    inputs:\n${inputLines}\n`,
+  );
+}
+
+async function gcl(args: string[]): Promise<{ code: number; output: string }> {
+  const lines: string[] = [];
+  const result = await runProcess(
+    process.execPath,
+    [
+      GCL,
+      "--network",
+      "host",
+      "--helper-image",
+      HELPER_IMAGE,
+      // The TLS-intercepting proxy's CA for pip inside the job (as a runner's volume config would).
+      "--volume",
+      `${CA_BUNDLE}:${CA_BUNDLE}:ro`,
+      ...args,
+    ],
+    {
+      cwd: project,
+      onLine: (line) => {
+        lines.push(line);
+        process.stdout.write(`    | ${line}\n`);
+      },
+    },
+  );
+  return { code: result.exitCode, output: lines.join("\n") };
+}
+
+function dotenv(job: RegExp, file: string): Record<string, string> {
+  const root = join(project, ".gitlab-ci-local", "artifacts");
+  const dir = readdirSync(root).find((d) => job.test(d));
+  if (!dir) throw new Error(`no artifacts for ${job} in ${readdirSync(root).join(", ")}`);
+  const text = readFileSync(join(root, dir, ".gitlab-ci-reports", "dotenv", file), "utf8");
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}
+
+beforeAll(async () => {
+  for (const [what, ok] of [
+    [GCL, existsSync(GCL)],
+    ["rsync", existsSync("/usr/bin/rsync")],
+    [HELPER_IMAGE, (await docker(["image", "inspect", HELPER_IMAGE])).code === 0],
+  ] as const)
+    if (!ok) throw new Error(`${what} is missing: run \`bash scripts/infra.sh\` (step gitlab-ci-local)`);
+
+  // A builder from this tree (it carries the CLI the jobs run), as <repo>:cpu-amd64 and <repo>:cpu.
+  const created = await cli([
+    "builder",
+    "create",
+    "--config",
+    "stacks/cpu/builder.toml",
+    "--image",
+    `${builderRepo}:cpu-amd64`,
+    "--platform",
+    "linux/amd64",
+  ]);
+  expect(created.code, created.output).toBe(0);
+  for (const args of [
+    ["tag", `${builderRepo}:cpu-amd64`, `${builderRepo}:cpu`],
+    ["push", "-q", `${builderRepo}:cpu`],
+  ])
+    expect((await docker(args)).code).toBe(0);
+
+  project = mkdtempSync(join(tmpdir(), "e2e-gitlab-"));
+  mkdirSync(join(project, "templates"));
+  cpSync(join(REPO, "templates", "build.yml"), join(project, "templates", "build.yml"));
+  cpSync(join(REPO, "examples", "hello-arch"), join(project, "app"), { recursive: true });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.email=e2e@example.com", "-c", "user.name=e2e", ...args], {
+      cwd: project,
+    });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "component and app");
+  git("remote", "add", "origin", "git@gitlab.example.com:ml/ml-buildpacks.git");
+  writeFileSync(join(project, ".gitignore"), ".gitlab-ci-local/\n");
+});
+
+describe("GitLab component (gitlab-ci-local)", () => {
+  test("--preview shows the expanded inputs", async () => {
+    writeCi(
+      `component: ${COMPONENT}`,
+      inputs({ env: "PIP_NO_COMPILE=1", stage: "package" }),
+      "stages: [package]\n",
+    );
+    const { code, output } = await gcl(["--preview"]);
+    expect(code, output).toBe(0);
+    expect(output).toContain(`name: ${builderRepo}:cpu-$ARCH`);
+    expect(output).toMatch(/- ARCH:\n\s+- amd64\n/);
+    expect(output).toContain(`ML_BUILDPACKS_IMAGE: ${REGISTRY}/${imageRepo}`);
+    expect(output).toContain("ML_BUILDPACKS_BUILD_ENV: PIP_NO_COMPILE=1");
+    expect(output).toContain("key: ml-buildpacks-cpu-$ARCH");
+    expect(output).toContain("stage: package");
+    expect(output).toContain(`name: ${builderRepo}:cpu\n`);
+    expect(output).not.toContain("$[[");
+  });
+
+  test("a missing required input fails at pipeline creation, naming the input", async () => {
+    const { image: _omitted, ...rest } = {
+      image: "",
+      tag: '"1"',
+      builder: builderRepo,
+      arches: '["amd64"]',
+    };
+    writeCi(
+      `component: ${COMPONENT}`,
+      Object.entries(rest)
+        .map(([k, v]) => `      ${k}: ${v}`)
+        .join("\n"),
+    );
+    const { code, output } = await gcl(["--preview"]);
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/`image` input: required value has not been provided/);
+  });
+
+  test("include: component builds, pushes and merges hello-arch; the image runs", async () => {
+    writeCi(`component: ${COMPONENT}`, inputs());
+    const { code, output } = await gcl([]);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/PASS\s+ml-buildpacks-build: \[amd64\]/);
+    expect(output).toMatch(/PASS\s+ml-buildpacks-manifest/);
+    expect(output).toContain("local executor: builder");
+    const build = dotenv(/^ml-buildpacks-build.*amd64/, "ml-buildpacks.env");
+    expect(build.IMAGE).toBe(`${REGISTRY}/${imageRepo}:1-amd64`);
+    expect(build.IMAGE_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(build.IMAGE_DIGEST_AMD64).toBe(build.IMAGE_DIGEST);
+    expect(build.CACHE_LAYERS_REUSED).toBe("0");
+
+    const manifest = dotenv(/^ml-buildpacks-manifest/, "ml-buildpacks-manifest.env");
+    expect(manifest.MANIFEST_IMAGE).toBe(`${REGISTRY}/${imageRepo}:1`);
+    const res = await fetch(`http://${REGISTRY}/v2/${imageRepo}/manifests/1`, {
+      headers: { Accept: "application/vnd.oci.image.index.v1+json" },
+    });
+    expect(res.headers.get("docker-content-digest")).toBe(manifest.MANIFEST_DIGEST);
+    const index = (await res.json()) as {
+      manifests: { digest: string; platform: { architecture: string } }[];
+    };
+    expect(index.manifests.map((m) => [m.platform.architecture, m.digest])).toEqual([
+      ["amd64", build.IMAGE_DIGEST],
+    ]);
+
+    const ran = execFileSync(DOCKER, ["run", "--rm", "--network", "host", `${REGISTRY}/${imageRepo}:1`], {
+      encoding: "utf8",
+    });
+    expect(ran).toMatch(/^hello from x86_64 \(linux\), python 3\.\d+\.\d+, six 1\.17\.0/);
+  });
+
+  test("include: local, second run: the GitLab cache is restored and layers are reused; credentials never printed", async () => {
+    writeCi("local: templates/build.yml", inputs());
+    const { code, output } = await gcl([
+      "--variable",
+      `CI_REGISTRY=${REGISTRY}`,
+      "--variable",
+      "CI_REGISTRY_USER=e2e",
+      "--variable",
+      `CI_REGISTRY_PASSWORD=${SECRET}`,
+    ]);
+    expect(code, output).toBe(0);
+    expect(output).toContain("imported cache 'ml-buildpacks-cpu-amd64'");
+    expect(output).toContain('Restoring data for "ml-buildpacks/pip:pip-cache" from cache');
+    expect(output).toContain("Reusing layer 'ml-buildpacks/pip:venv'");
+    const build = dotenv(/^ml-buildpacks-build.*amd64/, "ml-buildpacks.env");
+    expect(build.CACHE_LAYERS_REUSED).toBe("1");
+    expect(Number(build.LAYERS_REUSED)).toBeGreaterThan(0);
+    expect(output).not.toContain(SECRET);
+    expect(output).not.toContain(Buffer.from(`e2e:${SECRET}`).toString("base64"));
+  });
+});
