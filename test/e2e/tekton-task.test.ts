@@ -1,0 +1,242 @@
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { runProcess } from "../../src/core/process.js";
+import { DOCKER, docker, REGISTRY, REPO, RUN_ID } from "./helpers.js";
+
+// The Tekton Task (tekton/task-ml-buildpacks.yaml) without a cluster: Tekton's own Go code
+// (tekton/validate, github.com/tektoncd/pipeline) validates it and resolves a TaskRun's steps with
+// the reconciler's substitutions; each step then runs as a container the way the TaskRun's pod
+// would: the step image, its script as the entrypoint with the args after it, its user, env and
+// working dir, the workspaces and emptyDir volumes at the same paths, /tekton/results shared.
+// The steps run the CLI inside the builder image (--executor local): no Docker inside.
+
+const GO = "/usr/local/go/bin/go";
+const VALIDATE_DIR = join(REPO, "tekton", "validate");
+const HELPER = join(REPO, ".infra", "tekton-validate", "tekton-validate");
+const TASK = join(REPO, "tekton", "task-ml-buildpacks.yaml");
+const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+// The Task's default builder; E2E_TEKTON_BUILDER points at another one while developing.
+const BUILDER = process.env.E2E_TEKTON_BUILDER ?? `${REGISTRY}/ml-buildpacks/builder:cpu`;
+const repository = `e2e/tekton-${RUN_ID}`;
+
+interface Mount {
+  name: string;
+  mountPath: string;
+  readOnly: boolean;
+  workspace?: string;
+}
+interface ResolvedStep {
+  name: string;
+  image: string;
+  script: string;
+  args: string[];
+  env: Record<string, string>;
+  workingDir: string;
+  runAsUser?: number;
+  runAsGroup?: number;
+  volumeMounts: Mount[];
+}
+interface Resolved {
+  steps: ResolvedStep[];
+  resultsDir: string;
+  workspaces: Record<string, string>;
+}
+
+async function go(args: string[]) {
+  const result = await runProcess(GO, args, { cwd: VALIDATE_DIR });
+  return { code: result.exitCode, output: `${result.stdout}\n${result.stderr}`.trim() };
+}
+
+let work: string;
+
+/** A world-writable dir, as Kubernetes makes emptyDir volumes. */
+function emptyDir(name: string): string {
+  const dir = mkdtempSync(join(work, `${name}-`));
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+function taskRunYaml(name: string, params: string, workspaces: string): string {
+  const file = join(work, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: ${name}\nspec:\n  taskRef:\n    name: ml-buildpacks\n` +
+      `  params:\n${params}  workspaces:\n${workspaces}`,
+  );
+  return file;
+}
+
+async function resolve(taskRunFile: string) {
+  return runProcess(HELPER, ["resolve", TASK, taskRunFile]);
+}
+
+interface TaskRunOutcome {
+  results: Record<string, string>;
+  logs: Record<string, string>;
+  failed?: string;
+}
+
+/** Runs the resolved steps one after another, as the TaskRun's pod would; stops at the first failure. */
+async function runSteps(resolved: Resolved, bindings: Record<string, string>): Promise<TaskRunOutcome> {
+  const results = emptyDir("results");
+  const scripts = emptyDir("scripts");
+  const implicitWorkspace = emptyDir("workspace"); // Tekton mounts an emptyDir at /workspace in every step
+  const volumes: Record<string, string> = {};
+  const logs: Record<string, string> = {};
+  for (const [i, step] of resolved.steps.entries()) {
+    const script = join(scripts, `script-${i}`);
+    writeFileSync(script, step.script, { mode: 0o755 });
+    const args = ["run", "--rm", "--network", "host", "--platform", "linux/amd64"];
+    if (step.runAsUser !== undefined) args.push("--user", `${step.runAsUser}:${step.runAsGroup ?? 0}`);
+    if (step.workingDir) args.push("--workdir", step.workingDir);
+    for (const [k, v] of Object.entries(step.env)) args.push("--env", `${k}=${v}`);
+    args.push("-v", `${implicitWorkspace}:/workspace`, "-v", `${results}:${resolved.resultsDir}`);
+    args.push("-v", `${scripts}:/tekton/scripts:ro`);
+    for (const m of step.volumeMounts) {
+      let host: string;
+      if (m.workspace) {
+        const bound = bindings[m.workspace];
+        if (!bound) throw new Error(`workspace ${m.workspace} is mounted but not bound by the test`);
+        host = bound;
+      } else {
+        volumes[m.name] ??= emptyDir(m.name);
+        host = volumes[m.name] as string;
+      }
+      args.push("-v", `${host}:${m.mountPath}${m.readOnly ? ":ro" : ""}`);
+    }
+    args.push("--entrypoint", `/tekton/scripts/script-${i}`, step.image, ...step.args);
+    const lines: string[] = [];
+    const run = await runProcess(DOCKER, args, {
+      onLine: (line) => {
+        lines.push(line);
+        process.stdout.write(`    [${step.name}] ${line}\n`);
+      },
+    });
+    logs[step.name] = `${lines.join("\n")}\n${run.stderr}`;
+    if (run.exitCode !== 0) return { results: {}, logs, failed: step.name };
+  }
+  const out: Record<string, string> = {};
+  for (const name of ["IMAGE_DIGEST", "IMAGE_URL"]) out[name] = readFileSync(join(results, name), "utf8");
+  return { results: out, logs };
+}
+
+async function registryDigest(ref: string): Promise<string | null> {
+  const tag = ref.slice(ref.lastIndexOf(":") + 1);
+  const res = await fetch(`http://${REGISTRY}/v2/${repository}/manifests/${tag}`, {
+    method: "HEAD",
+    headers: {
+      Accept:
+        "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+    },
+  });
+  return res.ok ? res.headers.get("docker-content-digest") : null;
+}
+
+let source: string;
+let cache: string;
+let caCerts: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "e2e-tekton-"));
+  chmodSync(work, 0o755);
+  // What a fresh machine needs: the Go module from the proxy and the helper built from it.
+  mkdirSync(join(REPO, ".infra", "tekton-validate"), { recursive: true });
+  const build = await go(["build", "-o", HELPER, "."]);
+  if (build.code !== 0) throw new Error(`building tekton/validate failed:\n${build.output}`);
+  source = emptyDir("source");
+  cpSync(join(REPO, "examples", "hello-arch"), join(source, "apps", "hello"), { recursive: true });
+  cache = emptyDir("cache");
+  caCerts = emptyDir("ca-certs");
+  cpSync(CA_BUNDLE, join(caCerts, "ca-certificates.crt"));
+}, 900_000);
+
+describe("Tekton Task", () => {
+  test("Tekton's own validation (go test in tekton/validate) passes", async () => {
+    const result = await go(["test", "-count=1", "./..."]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/^ok\s/m);
+  }, 600_000);
+
+  test("a TaskRun without APP_IMAGE is rejected by Tekton's param validation", async () => {
+    const file = taskRunYaml(
+      "no-image",
+      "    - name: PLATFORM\n      value: linux/amd64\n",
+      "    - name: source\n      emptyDir: {}\n",
+    );
+    const result = await resolve(file);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      "missing values for these params which have no default values: [APP_IMAGE]",
+    );
+  });
+
+  const image = `${REGISTRY}/${repository}:1`;
+  const params =
+    `    - name: APP_IMAGE\n      value: ${image}\n` +
+    `    - name: BUILDER_IMAGE\n      value: ${BUILDER}\n` +
+    "    - name: SOURCE_SUBPATH\n      value: apps/hello\n" +
+    "    - name: PLATFORM\n      value: linux/amd64\n" +
+    '    - name: ENV_VARS\n      value: ["BP_TEKTON_E2E=one two"]\n';
+  const workspaces =
+    "    - name: source\n      persistentVolumeClaim:\n        claimName: source\n" +
+    "    - name: cache\n      persistentVolumeClaim:\n        claimName: cache\n" +
+    "    - name: ca-certs\n      configMap:\n        name: ca-certs\n";
+
+  test("the steps build and push the image; IMAGE_DIGEST is the registry's digest of IMAGE_URL", async () => {
+    const resolved = await resolve(taskRunYaml("build-hello", params, workspaces));
+    expect(resolved.exitCode, resolved.stderr).toBe(0);
+    const spec = JSON.parse(resolved.stdout) as Resolved;
+    expect(spec.steps.map((s) => s.name)).toEqual(["build", "write-results"]);
+    expect(spec.steps[0]?.image).toBe(BUILDER);
+    expect(spec.steps[0]?.args).toEqual(["BP_TEKTON_E2E=one two"]);
+
+    const run = await runSteps(spec, { source, cache, "ca-certs": caCerts });
+    expect(run.failed, JSON.stringify(run.logs)).toBeUndefined();
+    expect(run.logs.build).toMatch(/local executor/i);
+    expect(run.results.IMAGE_URL).toBe(image);
+    expect(run.results.IMAGE_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await registryDigest(image)).toBe(run.results.IMAGE_DIGEST);
+    expect(run.logs["write-results"]).toContain(`${image}@${run.results.IMAGE_DIGEST}`);
+
+    const app = await docker([
+      "run",
+      "--rm",
+      "--network",
+      "host",
+      "--platform",
+      "linux/amd64",
+      `${image.slice(0, image.lastIndexOf(":"))}@${run.results.IMAGE_DIGEST}`,
+    ]);
+    expect(app.code, app.output).toBe(0);
+    expect(app.output).toMatch(/hello from x86_64 \(linux\), python 3\.\d+\.\d+, six 1\.17\.0/);
+  }, 900_000);
+
+  test("a second TaskRun with the same cache workspace reuses the cached layers", async () => {
+    const resolved = await resolve(taskRunYaml("build-hello-again", params, workspaces));
+    expect(resolved.exitCode, resolved.stderr).toBe(0);
+    const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, {
+      source,
+      cache,
+      "ca-certs": caCerts,
+    });
+    expect(run.failed, JSON.stringify(run.logs)).toBeUndefined();
+    expect(await registryDigest(image)).toBe(run.results.IMAGE_DIGEST);
+    expect(run.logs.build).toMatch(/layers\s+[1-9]\d* reused, 0 added/);
+  }, 900_000);
+
+  test("a bad CACHE value fails the build step with the param's name", async () => {
+    const resolved = await resolve(
+      taskRunYaml(
+        "bad-cache",
+        `${params}    - name: CACHE\n      value: maybe\n`,
+        "    - name: source\n      emptyDir: {}\n",
+      ),
+    );
+    expect(resolved.exitCode, resolved.stderr).toBe(0);
+    const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, { source });
+    expect(run.failed).toBe("build");
+    expect(run.logs.build).toContain('param CACHE must be true or false, not "maybe"');
+  }, 300_000);
+});
