@@ -227,4 +227,15 @@ describe("GitLab component (gitlab-ci-local)", () => {
     expect(output).not.toContain(SECRET);
     expect(output).not.toContain(Buffer.from(`e2e:${SECRET}`).toString("base64"));
   });
+
+  test("a job running as root (--umask): detect and build drop to the CNB user, the cache is reused", async () => {
+    writeCi("local: templates/build.yml", inputs());
+    const { code, output } = await gcl(["--umask"]);
+    expect(code, output).toBe(0);
+    expect(output).toContain(
+      "local executor: phases run as root, detect and build as the CNB user 1000:1000",
+    );
+    expect(output).toContain('Restoring data for "ml-buildpacks/pip:pip-cache" from cache');
+    expect(dotenv(/^ml-buildpacks-build.*amd64/, "ml-buildpacks.env").CACHE_LAYERS_REUSED).toBe("1");
+  });
 });
