@@ -4004,7 +4004,7 @@ async function createBuilder(req, deps) {
         (0,external_node_fs_namespaceObject.rmSync)(context, { recursive: true, force: true });
     }
 }
-/** Lays out the docker build context and returns the Dockerfile path. */
+/** Lays out the docker build context and returns the Dockerfile path (exported for tests). */
 function writeContext(context, lifecycleDir, buildpacks, config, order, cliDir) {
     const lines = [`FROM ${config.buildImage}`];
     buildpacks.forEach((bp, i) => {

@@ -200,8 +200,8 @@ export async function createBuilder(
   }
 }
 
-/** Lays out the docker build context and returns the Dockerfile path. */
-function writeContext(
+/** Lays out the docker build context and returns the Dockerfile path (exported for tests). */
+export function writeContext(
   context: string,
   lifecycleDir: string,
   buildpacks: BuildpackDescriptor[],
