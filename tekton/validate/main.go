@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
+
+	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 )
 
 const usage = `tekton-validate: Tekton's own decoding, defaulting, validation and substitution
@@ -11,7 +14,9 @@ const usage = `tekton-validate: Tekton's own decoding, defaulting, validation an
   tekton-validate pipeline FILE      validate a Pipeline
   tekton-validate resolve TASK TASKRUN
                                      validate both, check the TaskRun's params against the Task and
-                                     print the steps as the TaskRun's pod would run them (JSON)`
+                                     print the steps as the TaskRun's pod would run them (JSON)
+  tekton-validate resolve-embedded PIPELINE TASK TASKRUN
+                                     the same for the inline taskSpec of a Pipeline's task`
 
 func main() {
 	ctx := Context()
@@ -36,18 +41,32 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		tr, err := LoadTaskRun(ctx, readFile(args[2]), args[2])
+		printResolved(ctx, task, args[2], fail)
+	case len(args) == 4 && args[0] == "resolve-embedded":
+		p, err := LoadPipeline(ctx, readFile(args[1]), args[1])
 		if err != nil {
 			fail(err)
 		}
-		resolved, err := Resolve(ctx, task, tr)
+		task, err := EmbeddedTask(ctx, p, args[2])
 		if err != nil {
 			fail(err)
 		}
-		out, _ := json.MarshalIndent(resolved, "", "  ")
-		fmt.Println(string(out))
+		printResolved(ctx, task, args[3], fail)
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
 	}
+}
+
+func printResolved(ctx context.Context, task *v1.Task, taskRunFile string, fail func(error)) {
+	tr, err := LoadTaskRun(ctx, readFile(taskRunFile), taskRunFile)
+	if err != nil {
+		fail(err)
+	}
+	resolved, err := Resolve(ctx, task, tr)
+	if err != nil {
+		fail(err)
+	}
+	out, _ := json.MarshalIndent(resolved, "", "  ")
+	fmt.Println(string(out))
 }

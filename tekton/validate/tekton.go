@@ -174,7 +174,7 @@ func Resolve(ctx context.Context, task *v1.Task, tr *v1.TaskRun) (*Resolved, err
 			}
 			env[e.Name] = e.Value
 		}
-		r := ResolvedStep{Name: step.Name, Image: step.Image, Script: script, Args: step.Args, Env: env, WorkingDir: step.WorkingDir}
+		r := ResolvedStep{Name: step.Name, Image: step.Image, Script: script, Args: step.Args, Env: env, WorkingDir: step.WorkingDir, Mounts: []Mount{}}
 		if r.Args == nil {
 			r.Args = []string{}
 		}
@@ -198,4 +198,25 @@ func readFile(path string) []byte {
 		os.Exit(2)
 	}
 	return data
+}
+
+// EmbeddedTask is a Pipeline task's inline taskSpec as a Task named after the pipeline task, so a
+// TaskRun of it can be checked and resolved like any Task.
+func EmbeddedTask(ctx context.Context, p *v1.Pipeline, name string) (*v1.Task, error) {
+	for _, pt := range append(append([]v1.PipelineTask{}, p.Spec.Tasks...), p.Spec.Finally...) {
+		if pt.Name != name {
+			continue
+		}
+		if pt.TaskSpec == nil {
+			return nil, fmt.Errorf("pipeline task %q has no inline taskSpec", name)
+		}
+		task := &v1.Task{Spec: pt.TaskSpec.TaskSpec}
+		task.APIVersion, task.Kind, task.Name = "tekton.dev/v1", "Task", name
+		task.SetDefaults(ctx)
+		if ferr := task.Validate(ctx); ferr != nil {
+			return nil, fmt.Errorf("pipeline task %q: %w", name, ferr)
+		}
+		return task, nil
+	}
+	return nil, fmt.Errorf("pipeline %s has no task %q", p.Name, name)
 }

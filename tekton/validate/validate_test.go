@@ -232,3 +232,32 @@ func TestScriptWithoutShebangGetsTektonsDefault(t *testing.T) {
 		t.Errorf("script %q", r.Steps[0].Script[:40])
 	}
 }
+
+func TestPipelineMergeTaskResolvesThePerArchResults(t *testing.T) {
+	p, err := LoadPipeline(Context(), []byte(read(t, pipelineFile)), pipelineFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := EmbeddedTask(Context(), p, "merge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := "apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: merge\nspec:\n  taskRef:\n    name: merge\n  params:\n" +
+		"    - name: IMAGE\n      value: r/app:1\n    - name: BUILDER_IMAGE\n      value: r/builder:cpu\n" +
+		"    - name: IMAGE_URLS\n      value: [r/app:1-amd64, r/app:1-arm64]\n" +
+		"    - name: IMAGE_DIGESTS\n      value: [sha256:aa, sha256:bb]\n"
+	tr, err := LoadTaskRun(Context(), []byte(doc), "merge.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Resolve(Context(), task, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(r.Steps[0].Args, " "); got != "r/app:1-amd64 r/app:1-arm64 -- sha256:aa sha256:bb" {
+		t.Errorf("merge args %q", got)
+	}
+	if _, err := EmbeddedTask(Context(), p, "build"); err == nil {
+		t.Error("build uses a taskRef, not an inline taskSpec")
+	}
+}

@@ -16,6 +16,7 @@ const GO = "/usr/local/go/bin/go";
 const VALIDATE_DIR = join(REPO, "tekton", "validate");
 const HELPER = join(REPO, ".infra", "tekton-validate", "tekton-validate");
 const TASK = join(REPO, "tekton", "task-ml-buildpacks.yaml");
+const PIPELINE = join(REPO, "tekton", "pipeline-multiarch.yaml");
 const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 // The Task's default builder; E2E_TEKTON_BUILDER points at another one while developing.
 const BUILDER = process.env.E2E_TEKTON_BUILDER ?? `${REGISTRY}/ml-buildpacks/builder:cpu`;
@@ -72,6 +73,11 @@ async function resolve(taskRunFile: string) {
   return runProcess(HELPER, ["resolve", TASK, taskRunFile]);
 }
 
+/** The Pipeline's inline merge task, resolved for a TaskRun as the PipelineRun would create it. */
+async function resolveMerge(taskRunFile: string) {
+  return runProcess(HELPER, ["resolve-embedded", PIPELINE, "merge", taskRunFile]);
+}
+
 interface TaskRunOutcome {
   results: Record<string, string>;
   logs: Record<string, string>;
@@ -80,6 +86,7 @@ interface TaskRunOutcome {
 
 /** Runs the resolved steps one after another, as the TaskRun's pod would; stops at the first failure. */
 async function runSteps(resolved: Resolved, bindings: Record<string, string>): Promise<TaskRunOutcome> {
+  // Every result both Tasks declare.
   const results = emptyDir("results");
   const scripts = emptyDir("scripts");
   const implicitWorkspace = emptyDir("workspace"); // Tekton mounts an emptyDir at /workspace in every step
@@ -122,13 +129,14 @@ async function runSteps(resolved: Resolved, bindings: Record<string, string>): P
   return { results: out, logs };
 }
 
-async function registryDigest(ref: string): Promise<string | null> {
+/** The registry's digest for REGISTRY/repo:tag (an image manifest or an index). */
+async function registryDigest(ref: string, repo = repository): Promise<string | null> {
   const tag = ref.slice(ref.lastIndexOf(":") + 1);
-  const res = await fetch(`http://${REGISTRY}/v2/${repository}/manifests/${tag}`, {
+  const res = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${tag}`, {
     method: "HEAD",
     headers: {
       Accept:
-        "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.index.v1+json",
     },
   });
   return res.ok ? res.headers.get("docker-content-digest") : null;
@@ -212,6 +220,41 @@ describe("Tekton Task", () => {
     expect(app.code, app.output).toBe(0);
     expect(app.output).toMatch(/hello from x86_64 \(linux\), python 3\.\d+\.\d+, six 1\.17\.0/);
   }, 900_000);
+
+  test("the Pipeline's merge task turns the per-arch results into one index and returns its digest", async () => {
+    const amd64Digest = await registryDigest(image);
+    // The arm64 child: the arm64 run image (building an arm64 app under qemu is multi-arch.test.ts's job).
+    const arm64 = `${REGISTRY}/ml-buildpacks/run:cpu-arm64`;
+    const arm64Digest = await registryDigest(arm64, "ml-buildpacks/run");
+    if (!amd64Digest || !arm64Digest) throw new Error("the amd64 build or the arm64 run image is missing");
+    const index = `${REGISTRY}/${repository}:multi`;
+    const resolved = await resolveMerge(
+      taskRunYaml(
+        "merge",
+        `    - name: IMAGE\n      value: ${index}\n` +
+          `    - name: BUILDER_IMAGE\n      value: ${BUILDER}\n` +
+          `    - name: IMAGE_URLS\n      value: ["${image}", "${arm64}"]\n` +
+          `    - name: IMAGE_DIGESTS\n      value: ["${amd64Digest}", "${arm64Digest}"]\n`,
+        "    []\n",
+      ),
+    );
+    expect(resolved.exitCode, resolved.stderr).toBe(0);
+    const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, {});
+    expect(run.failed, JSON.stringify(run.logs)).toBeUndefined();
+    expect(run.results.IMAGE_URL).toBe(index);
+    expect(run.results.IMAGE_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await registryDigest(index)).toBe(run.results.IMAGE_DIGEST);
+    const res = await fetch(`http://${REGISTRY}/v2/${repository}/manifests/multi`, {
+      headers: { Accept: "application/vnd.oci.image.index.v1+json" },
+    });
+    const body = (await res.json()) as {
+      manifests: { digest: string; platform: { architecture: string } }[];
+    };
+    expect(body.manifests.map((m) => [m.platform.architecture, m.digest])).toEqual([
+      ["amd64", amd64Digest],
+      ["arm64", arm64Digest],
+    ]);
+  }, 300_000);
 
   test("a second TaskRun with the same cache workspace reuses the cached layers", async () => {
     const resolved = await resolve(taskRunYaml("build-hello-again", params, workspaces));
