@@ -4273,10 +4273,16 @@ class LocalExecutor {
         emptyDir(p.layers);
         emptyDir(p.app);
         const source = (0,external_node_path_namespaceObject.resolve)(this.o.appDir);
+        // Never copy the layer cache into the app (CI caches live inside the project dir, e.g. path ".").
+        const skip = new Set([(0,external_node_path_namespaceObject.join)(source, ".git"), ...(this.o.cacheDir ? [p.cache] : [])]);
         for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(source)) {
-            if (entry === ".git")
+            if (skip.has((0,external_node_path_namespaceObject.join)(source, entry)))
                 continue;
-            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(source, entry), (0,external_node_path_namespaceObject.join)(p.app, entry), { recursive: true, verbatimSymlinks: true });
+            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(source, entry), (0,external_node_path_namespaceObject.join)(p.app, entry), {
+                recursive: true,
+                verbatimSymlinks: true,
+                filter: (from) => !skip.has((0,external_node_path_namespaceObject.resolve)(from)),
+            });
         }
         (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(p.platform, "env"), { recursive: true });
         for (const [name, value] of Object.entries(this.caEnv())) {

@@ -126,9 +126,15 @@ export class LocalExecutor implements Executor {
     emptyDir(p.layers);
     emptyDir(p.app);
     const source = resolve(this.o.appDir);
+    // Never copy the layer cache into the app (CI caches live inside the project dir, e.g. path ".").
+    const skip = new Set([join(source, ".git"), ...(this.o.cacheDir ? [p.cache] : [])]);
     for (const entry of readdirSync(source)) {
-      if (entry === ".git") continue;
-      cpSync(join(source, entry), join(p.app, entry), { recursive: true, verbatimSymlinks: true });
+      if (skip.has(join(source, entry))) continue;
+      cpSync(join(source, entry), join(p.app, entry), {
+        recursive: true,
+        verbatimSymlinks: true,
+        filter: (from) => !skip.has(resolve(from)),
+      });
     }
     mkdirSync(join(p.platform, "env"), { recursive: true });
     for (const [name, value] of Object.entries(this.caEnv())) {

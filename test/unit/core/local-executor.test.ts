@@ -126,6 +126,20 @@ describe("LocalExecutor", () => {
     expect(existsSync(join(root, "cache"))).toBe(true);
   });
 
+  test("a cache dir inside the app dir is not copied into the workspace", async () => {
+    const { root } = setup();
+    const app = join(root, "app");
+    mkdirSync(join(app, ".ml-buildpacks", "cache", "committed"), { recursive: true });
+    writeFileSync(join(app, ".ml-buildpacks", "cache", "committed", "sha256:x.tar"), "big");
+    writeFileSync(join(app, ".ml-buildpacks", "keep.txt"), "kept");
+    const { executor } = setup({ appDir: app, cacheDir: join(app, ".ml-buildpacks", "cache") });
+    await executor.prepare();
+    const ws = executor.paths.app;
+    expect(existsSync(join(ws, ".ml-buildpacks", "keep.txt"))).toBe(true);
+    expect(existsSync(join(ws, ".ml-buildpacks", "cache"))).toBe(false);
+    expect(existsSync(join(app, ".ml-buildpacks", "cache", "committed", "sha256:x.tar"))).toBe(true);
+  });
+
   test("prepare empties a layers dir left from an earlier build", async () => {
     const { executor, root } = setup();
     mkdirSync(join(root, "layers", "old"), { recursive: true });
