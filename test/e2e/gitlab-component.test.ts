@@ -127,6 +127,8 @@ beforeAll(async () => {
   mkdirSync(join(project, "templates"));
   cpSync(join(REPO, "templates", "build.yml"), join(project, "templates", "build.yml"));
   cpSync(join(REPO, "examples", "hello-arch"), join(project, "app"), { recursive: true });
+  // Also at the project root, for the default `path: "."` (where the GitLab cache dir lives too).
+  cpSync(join(REPO, "examples", "hello-arch"), project, { recursive: true });
   const git = (...args: string[]) =>
     execFileSync("git", ["-c", "user.email=e2e@example.com", "-c", "user.name=e2e", ...args], {
       cwd: project,
@@ -228,8 +230,8 @@ describe("GitLab component (gitlab-ci-local)", () => {
     expect(output).not.toContain(Buffer.from(`e2e:${SECRET}`).toString("base64"));
   });
 
-  test("a job running as root (--umask): detect and build drop to the CNB user, the cache is reused", async () => {
-    writeCi("local: templates/build.yml", inputs());
+  test('a job running as root (--umask), path ".": detect and build drop to the CNB user, the cache is reused and not in the image', async () => {
+    writeCi("local: templates/build.yml", inputs({ path: '"."' }));
     const { code, output } = await gcl(["--umask"]);
     expect(code, output).toBe(0);
     expect(output).toContain(
@@ -237,5 +239,23 @@ describe("GitLab component (gitlab-ci-local)", () => {
     );
     expect(output).toContain('Restoring data for "ml-buildpacks/pip:pip-cache" from cache');
     expect(dotenv(/^ml-buildpacks-build.*amd64/, "ml-buildpacks.env").CACHE_LAYERS_REUSED).toBe("1");
+    const listing = execFileSync(
+      DOCKER,
+      [
+        "run",
+        "--rm",
+        "--network",
+        "host",
+        "--entrypoint",
+        "sh",
+        `${REGISTRY}/${imageRepo}:1-amd64`,
+        "-c",
+        "ls -A /workspace; ls -A /workspace/.ml-buildpacks",
+      ],
+      { encoding: "utf8" },
+    ).split("\n");
+    expect(listing).toEqual(expect.arrayContaining(["app.py", "requirements.txt", "templates", "out"]));
+    expect(listing).not.toContain("cache");
+    expect(listing).not.toContain(".git");
   });
 });
