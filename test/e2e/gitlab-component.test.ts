@@ -159,6 +159,18 @@ describe("GitLab component (gitlab-ci-local)", () => {
     expect(output).not.toContain("$[[");
   });
 
+  test("manifest: false leaves the manifest job out", async () => {
+    writeCi("local: templates/build.yml", inputs());
+    const all = await gcl(["--list"]);
+    expect(all.code, all.output).toBe(0);
+    expect(all.output).toContain("ml-buildpacks-manifest");
+    writeCi("local: templates/build.yml", inputs({ manifest: "false" }));
+    const listed = await gcl(["--list"]);
+    expect(listed.code, listed.output).toBe(0);
+    expect(listed.output).toContain("ml-buildpacks-build: [amd64]");
+    expect(listed.output).not.toContain("ml-buildpacks-manifest");
+  });
+
   test("a missing required input fails at pipeline creation, naming the input", async () => {
     const { image: _omitted, ...rest } = {
       image: "",
