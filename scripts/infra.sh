@@ -20,7 +20,7 @@ REGISTRY_ADDR=127.0.0.1:5000
 REGISTRY_URL="http://$REGISTRY_ADDR"
 IMAGE_PREFIX="$REGISTRY_ADDR/ml-buildpacks"
 PUBLIC_BASE=debian:trixie-slim
-LOCAL_BASE=ml-buildpacks/debian:trixie
+LOCAL_BASE=ml-buildpacks/debian:trixie   # -<arch> is appended
 INPUTS_LABEL=dev.ml-buildpacks.stack.inputs-sha256
 # Debian's client: BuildKit is built in (the client in /usr/local/bin has no buildx).
 DOCKER=/usr/bin/docker
@@ -28,28 +28,29 @@ export DOCKER_BUILDKIT=1
 export DEBIAN_FRONTEND=noninteractive
 case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="$PATH:/usr/local/go/bin" ;; esac
 
-FLAVOR=cpu
+FLAVORS=(cpu)        # cpu first: other flavors build on it
 ARCHES=(amd64)
-BASE_IMAGE=""        # set by ensure_base_image
 IMAGES_BUILT=()      # for the summary
 STEP=""              # current step, for the error trap
 STEP_MSG=""          # one-line outcome of the current step
 
 usage() {
   cat <<EOF
-Usage: bash scripts/infra.sh [--flavor cpu] [--arch amd64|arm64|all] [--all] [--help]
+Usage: bash scripts/infra.sh [--flavor cpu|cuda|all] [--arch amd64|arm64|all] [--all] [--help]
 
 Installs and starts what ml-buildpacks needs on this machine (Debian 12/13, as root):
 Debian packages, dockerd (no bridge; use --network host), a registry on $REGISTRY_ADDR,
 qemu binfmt for arm64, lifecycle $LIFECYCLE_VERSION binaries in .infra/lifecycle/linux-<arch>/,
-a Debian 13 base image, the stack images $IMAGE_PREFIX/{build,run}:<flavor>,
-the project bundle (npm install / npm run build) and the builder image $IMAGE_PREFIX/builder:<flavor>.
+Debian 13 base images, the stack images $IMAGE_PREFIX/{build,run}:<flavor>-<arch>,
+the project bundle (npm install / npm run build) and the builders $IMAGE_PREFIX/builder:<flavor>-<arch>.
+$IMAGE_PREFIX/{build,run,builder}:<flavor> are multi-arch manifest lists (OCI image indexes) of
+every <flavor>-<arch> image in the registry.
 
 Options:
-  --flavor NAME   stack flavor, a directory under stacks/ (default: cpu)
-  --arch ARCH     lifecycle binaries to build: amd64 (default), arm64 or all; amd64 is always
-                  built because the stack and builder images are amd64
-  --all           same as --arch all
+  --flavor NAME   stack flavors: cpu (default), cuda, or all; a comma list works too. cuda is
+                  built on top of cpu, so cpu is always built
+  --arch ARCH     architectures: amd64 (default), arm64 (under qemu on an amd64 host) or all
+  --all           every flavor for every architecture
   -h, --help      show this help
 
 State lives in .infra/ (gitignored). Safe to run again: a run that finds everything current
@@ -60,28 +61,30 @@ EOF
 die_usage() { echo "infra: $*" >&2; echo "Run 'bash scripts/infra.sh --help' for usage." >&2; exit 2; }
 
 parse_args() {
-  local arch=amd64
+  local arch=amd64 flavor=cpu f
   while [ $# -gt 0 ]; do
     case "$1" in
-      --flavor) [ $# -ge 2 ] || die_usage "--flavor needs a value"; FLAVOR=$2; shift 2 ;;
-      --flavor=*) FLAVOR=${1#*=}; shift ;;
+      --flavor) [ $# -ge 2 ] || die_usage "--flavor needs a value"; flavor=$2; shift 2 ;;
+      --flavor=*) flavor=${1#*=}; shift ;;
       --arch) [ $# -ge 2 ] || die_usage "--arch needs a value"; arch=$2; shift 2 ;;
       --arch=*) arch=${1#*=}; shift ;;
-      --all) arch=all; shift ;;
+      --all) arch=all; flavor=all; shift ;;
       -h|--help) usage; exit 0 ;;
       *) die_usage "unknown option: $1" ;;
     esac
   done
   case "$arch" in
     amd64) ARCHES=(amd64) ;;
-    arm64|all) ARCHES=(amd64 arm64) ;;
+    arm64) ARCHES=(arm64) ;;
+    all) ARCHES=(amd64 arm64) ;;
     *) die_usage "unsupported --arch '$arch' (expected amd64, arm64 or all)" ;;
   esac
-  case "$FLAVOR" in
-    ''|*[!a-z0-9-]*) die_usage "invalid --flavor '$FLAVOR'" ;;
-  esac
-  [ -f "$REPO/stacks/$FLAVOR/Dockerfile" ] ||
-    die_usage "unknown --flavor '$FLAVOR': stacks/$FLAVOR/Dockerfile does not exist"
+  [ "$flavor" = all ] && flavor=cpu,cuda
+  FLAVORS=(cpu)
+  for f in ${flavor//,/ }; do
+    [ -f "$REPO/stacks/$f/Dockerfile" ] || die_usage "unknown --flavor '$f': stacks/$f/Dockerfile does not exist"
+    [ "$f" = cpu ] || FLAVORS+=("$f")
+  done
 }
 
 # ----------------------------------------------------------------------------------------------
@@ -367,14 +370,15 @@ debian_mirror() {
 reachable() { curl -fsS -m 5 -o /dev/null "$1" 2>/dev/null; }
 
 make_local_base() {
-  local mirror security rootfs="$INFRA/rootfs/trixie-amd64"
+  local arch=$1 mirror security rootfs="$INFRA/rootfs/trixie-$1" image="$LOCAL_BASE-$1"
   mirror=$(debian_mirror) || fail "no Debian mirror found in /etc/apt/sources.list{,.d/}; set ML_BUILDPACKS_DEBIAN_MIRROR"
   reachable "$mirror/dists/trixie/Release" || fail "Debian mirror $mirror has no trixie (dists/trixie/Release unreachable)"
-  log "debootstrap trixie (minbase, amd64) from $mirror ..."
+  log "debootstrap trixie (minbase, $arch) from $mirror ..."
   rm -rf "$rootfs"
   mkdir -p "$rootfs"
-  debootstrap --variant=minbase --arch=amd64 trixie "$rootfs" "$mirror" >"$INFRA/rootfs/debootstrap.log" 2>&1 ||
-    { tail -n 20 "$INFRA/rootfs/debootstrap.log" >&2; fail "debootstrap failed; see .infra/rootfs/debootstrap.log"; }
+  # Foreign architectures run their second stage under qemu (binfmt, see ensure_binfmt).
+  debootstrap --variant=minbase --arch="$arch" trixie "$rootfs" "$mirror" >"$INFRA/rootfs/debootstrap-$arch.log" 2>&1 ||
+    { tail -n 20 "$INFRA/rootfs/debootstrap-$arch.log" >&2; fail "debootstrap failed; see .infra/rootfs/debootstrap-$arch.log"; }
 
   # apt sources: the mirror that worked, with every component (the cuda flavor needs non-free);
   # updates and security only when this machine can reach them.
@@ -432,32 +436,38 @@ EOF
   : >"$rootfs/etc/machine-id"
   rm -f "$rootfs/etc/hostname" "$rootfs/etc/resolv.conf"
 
-  tar -C "$rootfs" --numeric-owner -c . |
-    "$DOCKER" import \
-      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      --change 'CMD ["bash"]' \
-      --message "debootstrap --variant=minbase trixie $mirror" \
-      - "$LOCAL_BASE" >/dev/null
-  rm -rf "$rootfs"
-  [ "$("$DOCKER" image inspect -f '{{.Architecture}}' "$LOCAL_BASE")" = amd64 ] ||
-    fail "$LOCAL_BASE does not have Architecture amd64"
+  # Imported with BuildKit (FROM scratch + ADD) rather than `docker import`, whose --platform is
+  # unreliable on engine 20.10: the image's Architecture must say what the rootfs holds.
+  local ctx="$INFRA/rootfs/ctx-$arch"
+  rm -rf "$ctx"
+  mkdir -p "$ctx"
+  tar -C "$rootfs" --numeric-owner -cf "$ctx/rootfs.tar" .
+  printf '%s\n' 'FROM scratch' 'ADD rootfs.tar /' \
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'CMD ["bash"]' >"$ctx/Dockerfile"
+  "$DOCKER" build --network host --platform "linux/$arch" \
+    --label "org.opencontainers.image.description=debootstrap --variant=minbase trixie $mirror" \
+    -t "$image" "$ctx" >"$INFRA/rootfs/import-$arch.log" 2>&1 ||
+    { tail -n 20 "$INFRA/rootfs/import-$arch.log" >&2; fail "importing the $arch rootfs failed"; }
+  rm -rf "$rootfs" "$ctx"
+  [ "$("$DOCKER" image inspect -f '{{.Architecture}}' "$image")" = "$arch" ] ||
+    fail "$image does not have Architecture $arch"
 }
 
+# The Debian 13 base for one architecture: the public image when it can be had, else debootstrap.
+base_image() { echo "$LOCAL_BASE-$1"; }
+
 ensure_base_image() {
-  if image_exists "$PUBLIC_BASE"; then
-    BASE_IMAGE=$PUBLIC_BASE
-    STEP_MSG="base image $PUBLIC_BASE already present"
-  elif image_exists "$LOCAL_BASE"; then
-    BASE_IMAGE=$LOCAL_BASE
-    STEP_MSG="base image $LOCAL_BASE already present (debootstrap)"
-  elif timeout 20 "$DOCKER" pull -q "$PUBLIC_BASE" >/dev/null 2>&1; then
-    BASE_IMAGE=$PUBLIC_BASE
-    STEP_MSG="pulled base image $PUBLIC_BASE"
+  local arch=$1 image
+  image=$(base_image "$arch")
+  if image_exists "$image"; then
+    STEP_MSG="base image $image already present"
+  elif timeout 20 "$DOCKER" pull -q --platform "linux/$arch" "$PUBLIC_BASE" >/dev/null 2>&1; then
+    "$DOCKER" tag "$PUBLIC_BASE" "$image"
+    STEP_MSG="pulled base image $PUBLIC_BASE for $arch as $image"
   else
-    log "cannot pull $PUBLIC_BASE (no public registry reachable); making $LOCAL_BASE with debootstrap ..."
-    make_local_base
-    BASE_IMAGE=$LOCAL_BASE
-    STEP_MSG="made base image $LOCAL_BASE with debootstrap ($(image_size "$LOCAL_BASE"))"
+    log "cannot pull $PUBLIC_BASE (no public registry reachable); making $image with debootstrap ..."
+    make_local_base "$arch"
+    STEP_MSG="made base image $image with debootstrap ($(image_size "$image"))"
   fi
 }
 
@@ -473,32 +483,40 @@ registry_digest() {
     awk 'tolower($1) == "docker-content-digest:" { sub(/\r$/, "", $2); print $2 }' || true
 }
 
+# Stack images of one flavor for one architecture, tagged <kind>:<flavor>-<arch> and pushed. cpu
+# is built on the Debian base; other flavors on the cpu images of the same architecture.
 ensure_stack_images() {
-  local dir="$REPO/stacks/$FLAVOR" inputs base_id source_url kind image current built=() pushed=() kept=()
-  base_id=$("$DOCKER" image inspect -f '{{.Id}}' "$BASE_IMAGE")
-  # Inputs: every Dockerfile of the flavor plus the base image id.
-  inputs=$( { cat "$dir"/Dockerfile*; echo "base=$base_id"; } | sha256sum | cut -d' ' -f1)
+  local flavor=$1 arch=$2 dir="$REPO/stacks/$1" inputs base_ids source_url kind image current
+  local built=() pushed=() kept=() build_args=()
+  if [ "$flavor" = cpu ]; then
+    build_args+=(--build-arg "BASE_IMAGE=$(base_image "$arch")")
+    base_ids=$("$DOCKER" image inspect -f '{{.Id}}' "$(base_image "$arch")")
+  else
+    build_args+=(--build-arg "CPU_RUN_IMAGE=$IMAGE_PREFIX/run:cpu-$arch" --build-arg "CPU_BUILD_IMAGE=$IMAGE_PREFIX/build:cpu-$arch")
+    base_ids=$("$DOCKER" image inspect -f '{{.Id}}' "$IMAGE_PREFIX/run:cpu-$arch" "$IMAGE_PREFIX/build:cpu-$arch")
+  fi
+  # Inputs: every Dockerfile of the flavor plus the ids of the images it starts from.
+  inputs=$( { cat "$dir"/Dockerfile*; echo "base=$base_ids arch=$arch"; } | sha256sum | cut -d' ' -f1)
   source_url=$(git -C "$REPO" remote get-url origin 2>/dev/null || true)
-  local build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
   [ -n "$source_url" ] && build_args+=(--build-arg "SOURCE_URL=${source_url%.git}")
   for kind in run build; do
-    image="$IMAGE_PREFIX/$kind:$FLAVOR"
+    image="$IMAGE_PREFIX/$kind:$flavor-$arch"
     current=$("$DOCKER" image inspect -f "{{index .Config.Labels \"$INPUTS_LABEL\"}}" "$image" 2>/dev/null || true)
     if [ "$current" != "$inputs" ]; then
-      log "building $image (base $BASE_IMAGE) ..."
-      "$DOCKER" build --network host --target "$kind" "${build_args[@]}" \
+      log "building $image ..."
+      "$DOCKER" build --network host --platform "linux/$arch" --target "$kind" "${build_args[@]}" \
         --label "$INPUTS_LABEL=$inputs" --tag "$image" --progress plain \
-        "$dir" >"$INFRA/stack-$FLAVOR-$kind.log" 2>&1 ||
-        { tail -n 30 "$INFRA/stack-$FLAVOR-$kind.log" >&2; fail "building $image failed; see .infra/stack-$FLAVOR-$kind.log"; }
+        "$dir" >"$INFRA/stack-$flavor-$arch-$kind.log" 2>&1 ||
+        { tail -n 30 "$INFRA/stack-$flavor-$arch-$kind.log" >&2; fail "building $image failed; see .infra/stack-$flavor-$arch-$kind.log"; }
       built+=("$kind")
     fi
     # Push unless the registry already serves exactly this image.
     local remote local_digests
-    remote=$(registry_digest "ml-buildpacks/$kind" "$FLAVOR")
+    remote=$(registry_digest "ml-buildpacks/$kind" "$flavor-$arch")
     local_digests=$("$DOCKER" image inspect -f '{{range .RepoDigests}}{{println .}}{{end}}' "$image")
     if [ -z "$remote" ] || ! grep -qxF "$IMAGE_PREFIX/$kind@$remote" <<<"$local_digests"; then
-      "$DOCKER" push "$image" >"$INFRA/push-$FLAVOR-$kind.log" 2>&1 ||
-        { tail -n 20 "$INFRA/push-$FLAVOR-$kind.log" >&2; fail "pushing $image failed; see .infra/push-$FLAVOR-$kind.log"; }
+      "$DOCKER" push "$image" >"$INFRA/push-$flavor-$arch-$kind.log" 2>&1 ||
+        { tail -n 20 "$INFRA/push-$flavor-$arch-$kind.log" >&2; fail "pushing $image failed; see .infra/push-$flavor-$arch-$kind.log"; }
       pushed+=("$kind")
     else
       kept+=("$kind")
@@ -506,18 +524,27 @@ ensure_stack_images() {
     IMAGES_BUILT+=("$image ($(image_size "$image"))")
   done
   if [ ${#built[@]} -eq 0 ] && [ ${#pushed[@]} -eq 0 ]; then
-    STEP_MSG="stack images $IMAGE_PREFIX/{run,build}:$FLAVOR already current"
+    STEP_MSG="stack images $IMAGE_PREFIX/{run,build}:$flavor-$arch already current"
   else
-    STEP_MSG="stack images $FLAVOR: built [${built[*]}] pushed [${pushed[*]}] current [${kept[*]}]"
+    STEP_MSG="stack images $flavor-$arch: built [${built[*]}] pushed [${pushed[*]}] current [${kept[*]}]"
   fi
 }
 
-# A local python-build-standalone mirror for the python buildpack's e2e tests: scripts/python-mirror.sh
-# builds one relocatable CPython from Debian's sources in the build image (once; minutes), writes its
-# test manifest and serves .infra/python-mirror/www on 127.0.0.1:5481 (pid in .infra/python-mirror.pid).
-ensure_python_mirror() {
-  bash "$REPO/scripts/python-mirror.sh" | sed 's/^/infra: /'
-  STEP_MSG="python mirror up (.infra/python-mirror)"
+# <repo>:<flavor> as a manifest list of every <repo>:<flavor>-<arch> the registry holds (our own
+# `ml-buildpacks manifest create`, which checks each child's platform).
+ensure_index() {
+  local repo=$1 flavor=$2 arch digest from=() have=()
+  for arch in amd64 arm64; do
+    digest=$(registry_digest "ml-buildpacks/$repo" "$flavor-$arch")
+    [ -n "$digest" ] || continue
+    from+=(--from "linux/$arch=$IMAGE_PREFIX/$repo@$digest")
+    have+=("$arch")
+  done
+  [ ${#from[@]} -gt 0 ] || fail "no $IMAGE_PREFIX/$repo:$flavor-<arch> image in the registry"
+  node "$REPO/bin/ml-buildpacks.js" manifest create --image "$IMAGE_PREFIX/$repo:$flavor" "${from[@]}" \
+    >"$INFRA/index-$repo-$flavor.log" 2>&1 ||
+    { tail -n 20 "$INFRA/index-$repo-$flavor.log" >&2; fail "pushing the manifest list $IMAGE_PREFIX/$repo:$flavor failed"; }
+  STEP_MSG="manifest list $IMAGE_PREFIX/$repo:$flavor -> ${have[*]}"
 }
 
 # A local python-build-standalone mirror for the python buildpack's e2e tests: scripts/python-mirror.sh
@@ -562,22 +589,16 @@ build_project() {
 # The builder image is made by the project's own CLI (owned by the CLI code, not this script):
 # stacks/<flavor>/builder.toml + the lifecycle built above -> $IMAGE_PREFIX/builder:<flavor>.
 build_builder() {
+  local flavor=$1 arch=$2
   cd "$REPO"
-  local image="$IMAGE_PREFIX/builder:$FLAVOR" config="stacks/$FLAVOR/builder.toml"
-  if [ ! -f dist/cli/index.js ]; then
-    STEP_MSG="builder skipped: the CLI is not built yet (dist/cli/index.js missing)"
-    return 0
-  fi
-  if [ ! -f "$config" ]; then
-    STEP_MSG="builder skipped: $config does not exist yet"
-    return 0
-  fi
+  local image="$IMAGE_PREFIX/builder:$flavor-$arch" config="stacks/$flavor/builder.toml"
+  [ -f "$config" ] || fail "$config does not exist"
   node bin/ml-buildpacks.js builder create --config "$config" --image "$image" \
-    --lifecycle-dir .infra/lifecycle/linux-amd64
+    --platform "linux/$arch" --lifecycle-dir ".infra/lifecycle/linux-$arch" >"$INFRA/builder-$flavor-$arch.log" 2>&1 ||
+    { tail -n 30 "$INFRA/builder-$flavor-$arch.log" >&2; fail "creating $image failed; see .infra/builder-$flavor-$arch.log"; }
   IMAGES_BUILT+=("$image")
   STEP_MSG="builder $image created"
 }
-# ---- end of builder hook ----------------------------------------------------------------------
 
 summary() {
   local total=$1 arch
@@ -588,7 +609,6 @@ summary() {
   for arch in "${ARCHES[@]}"; do
     echo "  lifecycle:  $INFRA/lifecycle/linux-$arch ($LIFECYCLE_VERSION)"
   done
-  echo "  base image: $BASE_IMAGE"
   local img
   for img in "${IMAGES_BUILT[@]}"; do echo "  image:      $img"; done
   echo "  total:      $(fmt_duration "$total")"
@@ -597,7 +617,7 @@ summary() {
 main() {
   parse_args "$@"
   [ "$(id -u)" -eq 0 ] || fail "run as root (installs packages, starts dockerd)"
-  local started arch
+  local started arch flavor
   started=$(now_us)
   mkdir -p "$INFRA"
   run_step packages ensure_packages
@@ -608,13 +628,26 @@ main() {
     run_step "lifecycle-$arch" ensure_lifecycle "$arch"
   done
   run_step act ensure_act
-  run_step base-image ensure_base_image
-  run_step stack-images ensure_stack_images
-  run_step python-mirror ensure_python_mirror
+  # The CLI first: the stack and builder manifest lists are made with it.
+  run_step project build_project
+  for arch in "${ARCHES[@]}"; do
+    run_step "base-image-$arch" ensure_base_image "$arch"
+  done
+  for flavor in "${FLAVORS[@]}"; do
+    for arch in "${ARCHES[@]}"; do
+      run_step "stack-$flavor-$arch" ensure_stack_images "$flavor" "$arch"
+    done
+    run_step "run-index-$flavor" ensure_index run "$flavor"
+    run_step "build-index-$flavor" ensure_index build "$flavor"
+  done
   run_step python-mirror ensure_python_mirror
   run_step gitlab-ci-local ensure_gitlab_ci_local
-  run_step project build_project
-  run_step builder build_builder
+  for flavor in "${FLAVORS[@]}"; do
+    for arch in "${ARCHES[@]}"; do
+      run_step "builder-$flavor-$arch" build_builder "$flavor" "$arch"
+    done
+    run_step "builder-index-$flavor" ensure_index builder "$flavor"
+  done
   summary $(($(now_us) - started))
 }
 

@@ -9,8 +9,9 @@ fi
 started=$SECONDS
 step() { printf '\n### %s\n' "$*"; }
 
-step "infrastructure (npm run infra)"
-bash scripts/infra.sh
+step "infrastructure: cpu stacks for amd64 and arm64 (qemu), cuda for amd64"
+bash scripts/infra.sh --arch all
+bash scripts/infra.sh --flavor cuda --arch amd64
 step "dist/ is up to date (infra rebuilt it from the sources)"
 bash scripts/check-dist.sh
 step "typecheck"

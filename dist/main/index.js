@@ -44047,6 +44047,12 @@ const messages_messages = {
         detail: output.trim().split("\n").slice(-5).join("\n"),
         hint: "check the reference and that its registry is reachable (for the local builders: `npm run infra`)",
     }),
+    cliBundleNotFound: (dir, file) => ({
+        title: `the bundled CLI is incomplete: no ${file} in ${dir}`,
+        detail: "builder create copies the CLI into the builder so CI jobs can run `ml-buildpacks build` inside it",
+        hint: "run `npm run build` (bundles dist/cli) and try again",
+        exitCode: 2,
+    }),
     notABuilder: (ref, missing) => ({
         title: `${ref} is not a CNB builder image: ${missing}`,
         hint: "pass a builder made by `ml-buildpacks builder create` (or any pack-compatible builder) with --builder",
@@ -44463,12 +44469,12 @@ const CONTAINER_PATHS = {
     /** analyzed.toml, group.toml, plan.toml and report.toml: outside /layers so the host can read them. */
     out: "/ml-buildpacks",
 };
-const out = (name) => `${CONTAINER_PATHS.out}/${name}`;
-function phaseSpecs(inputs) {
+function phaseSpecs(inputs, paths = CONTAINER_PATHS) {
+    const out = (name) => `${paths.out}/${name}`;
     const common = ["-log-level", inputs.logLevel, "-no-color"];
     const state = ["-analyzed", out("analyzed.toml"), "-group", out("group.toml")];
     const insecure = inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]);
-    const cache = inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : [];
+    const cache = inputs.useCache ? ["-cache-dir", paths.cache] : [];
     const tags = inputs.additionalTags;
     const daemon = inputs.daemon ? ["-daemon"] : [];
     const bin = (name) => `/cnb/lifecycle/${name}`;
@@ -44485,7 +44491,7 @@ function phaseSpecs(inputs) {
                 "-analyzed",
                 out("analyzed.toml"),
                 "-layers",
-                CONTAINER_PATHS.layers,
+                paths.layers,
                 ...(inputs.runImage ? ["-run-image", inputs.runImage] : []),
                 ...(inputs.previousImage ? ["-previous-image", inputs.previousImage] : []),
                 ...tags.flatMap((t) => ["-tag", t]),
@@ -44505,11 +44511,11 @@ function phaseSpecs(inputs) {
                 "debug",
                 "-no-color",
                 "-app",
-                CONTAINER_PATHS.app,
+                paths.app,
                 "-layers",
-                CONTAINER_PATHS.layers,
+                paths.layers,
                 "-platform",
-                CONTAINER_PATHS.platform,
+                paths.platform,
                 ...state,
                 "-plan",
                 out("plan.toml"),
@@ -44521,7 +44527,7 @@ function phaseSpecs(inputs) {
             runAs: "root",
             registry: true,
             daemon: false,
-            args: [...common, "-layers", CONTAINER_PATHS.layers, ...state, ...cache, ...insecure],
+            args: [...common, "-layers", paths.layers, ...state, ...cache, ...insecure],
         },
         {
             phase: "build",
@@ -44532,11 +44538,11 @@ function phaseSpecs(inputs) {
             args: [
                 ...common,
                 "-app",
-                CONTAINER_PATHS.app,
+                paths.app,
                 "-layers",
-                CONTAINER_PATHS.layers,
+                paths.layers,
                 "-platform",
-                CONTAINER_PATHS.platform,
+                paths.platform,
                 ...state,
                 "-plan",
                 out("plan.toml"),
@@ -44552,9 +44558,9 @@ function phaseSpecs(inputs) {
                 ...common,
                 ...daemon,
                 "-app",
-                CONTAINER_PATHS.app,
+                paths.app,
                 "-layers",
-                CONTAINER_PATHS.layers,
+                paths.layers,
                 ...state,
                 ...cache,
                 "-report",
@@ -44572,7 +44578,8 @@ function phaseSpecs(inputs) {
  * The creator runs every phase in one container (one start instead of five). It runs as root with
  * registry credentials while buildpacks execute, so only for builders the user trusts.
  */
-function creatorSpec(inputs) {
+function creatorSpec(inputs, paths = CONTAINER_PATHS) {
+    const out = (name) => `${paths.out}/${name}`;
     return {
         phase: "create",
         binary: "/cnb/lifecycle/creator",
@@ -44585,12 +44592,12 @@ function creatorSpec(inputs) {
             inputs.logLevel,
             "-no-color",
             "-app",
-            CONTAINER_PATHS.app,
+            paths.app,
             "-layers",
-            CONTAINER_PATHS.layers,
+            paths.layers,
             "-platform",
-            CONTAINER_PATHS.platform,
-            ...(inputs.useCache ? ["-cache-dir", CONTAINER_PATHS.cache] : []),
+            paths.platform,
+            ...(inputs.useCache ? ["-cache-dir", paths.cache] : []),
             "-report",
             out("report.toml"),
             "-parallel",
@@ -45190,7 +45197,9 @@ async function build(req, deps, resolved) {
         insecureRegistries: [],
         daemon: !req.publish,
     };
-    const specs = req.trustBuilder ? [creatorSpec(phaseInputs)] : phaseSpecs(phaseInputs);
+    const specs = req.trustBuilder
+        ? [creatorSpec(phaseInputs, executor.paths)]
+        : phaseSpecs(phaseInputs, executor.paths);
     const phases = [];
     const layers = emptyActivity();
     let exported;
@@ -45601,7 +45610,9 @@ const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(
 const runProcess = (command, args, opts = {}) => new Promise((resolve, reject) => {
     const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
         cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
+        env: opts.replaceEnv ? opts.env : { ...process.env, ...opts.env },
+        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
         stdio: ["pipe", "pipe", "pipe"],
     });
     const out = [];
