@@ -544,6 +544,10 @@ ensure_index() {
   node "$REPO/bin/ml-buildpacks.js" manifest create --image "$IMAGE_PREFIX/$repo:$flavor" "${from[@]}" \
     >"$INFRA/index-$repo-$flavor.log" 2>&1 ||
     { tail -n 20 "$INFRA/index-$repo-$flavor.log" >&2; fail "pushing the manifest list $IMAGE_PREFIX/$repo:$flavor failed"; }
+  # A local tag of the same name would otherwise keep pointing at whatever was pulled before:
+  # refresh it to this machine's child (docker run and FROM use a local tag without pulling).
+  "$DOCKER" pull -q "$IMAGE_PREFIX/$repo:$flavor" >/dev/null ||
+    fail "pulling the new $IMAGE_PREFIX/$repo:$flavor failed"
   STEP_MSG="manifest list $IMAGE_PREFIX/$repo:$flavor -> ${have[*]}"
 }
 
