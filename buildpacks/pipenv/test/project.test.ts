@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
-import { PIPENV_VERSION, toolRequirements } from "../src/layers/pipenv.js";
+import { toolRequirements } from "../../../src/pybuild/pinned-tool.js";
+import { PIPENV_VERSION } from "../src/layers/pipenv.js";
 import { jsonErrorLine, readCategories, readProject, sha256 } from "../src/project.js";
 
 const PIPFILE = '[packages]\nsix = "*"\n';

@@ -46,31 +46,6 @@ export function invalidGroups(variable: string, value: string, bad: string[]): B
   });
 }
 
-export function toolInstallFailed(
-  tool: string,
-  command: string,
-  code: number,
-  output: string,
-): BuildpackError {
-  return new BuildpackError({
-    title: `Could not install ${tool}`,
-    body:
-      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
-      `${tool} and its dependencies are pinned by sha256 in the buildpack. If pip could not reach PyPI,\n` +
-      "check the build's network (or set PIP_INDEX_URL to a mirror); if a hash did not match, the\n" +
-      "download was changed in transit: retry, and check the proxy or mirror between the build and PyPI.",
-  });
-}
-
-export function venvFailed(command: string, code: number, output: string): BuildpackError {
-  return new BuildpackError({
-    title: "Could not create the virtual environment",
-    body:
-      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
-      "This is a problem with the stack's Python (python3-venv), not with your app; rebuild the stack images.",
-  });
-}
-
 export function lockOutOfDate(output: string): BuildpackError {
   return new BuildpackError({
     title: "poetry.lock is out of date with pyproject.toml",

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
-import { POETRY_VERSION, toolRequirements } from "../src/layers/poetry.js";
+import { toolRequirements } from "../../../src/pybuild/pinned-tool.js";
+import { POETRY_VERSION } from "../src/layers/poetry.js";
 import { readGroups, readProject, sha256 } from "../src/project.js";
 
 const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n';

@@ -3,19 +3,20 @@
 // (launch=false, build=false: this buildpack runs it by path) kept in the build cache (cache=true),
 // keyed by Pipenv version, the requirements file's sha256, Python, arch and distro.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   type BuildContext,
   type Describers,
-  decideReuse,
   fileChanged,
-  formatCommand,
-  type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
 import { archOf } from "../../../../src/pybuild/keys.js";
+import {
+  ensurePinnedTool,
+  keepPinnedTool,
+  type PinnedTool,
+  toolRequirements,
+} from "../../../../src/pybuild/pinned-tool.js";
 import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
-import * as errors from "../errors.js";
 import { sha256 } from "../project.js";
 
 /** Must match the pipenv== pin in bin/tool-requirements.txt (a unit test checks). */
@@ -42,10 +43,6 @@ const DESCRIBERS: Describers<PipenvToolKey> = {
   distro_version: versionChanged("distribution version"),
 };
 
-export function toolRequirements(buildpackDir: string): string {
-  return join(buildpackDir, "bin", "tool-requirements.txt");
-}
-
 export function pipenvToolKey(
   ctx: Pick<BuildContext, "buildpack" | "target">,
   pythonVersion: string,
@@ -59,71 +56,6 @@ export function pipenvToolKey(
     distro_name: ctx.target.distroName,
     distro_version: ctx.target.distroVersion,
   };
-}
-
-export function pipenvBinary(layer: Layer): string {
-  return join(layer.path, "bin", "pipenv");
-}
-
-/** Returns the pipenv executable: the cached layer when its key matches, otherwise a fresh install. */
-export async function ensurePipenv(
-  ctx: BuildContext,
-  tools: PythonTools,
-  key: PipenvToolKey,
-): Promise<string> {
-  const layer = ctx.layers.get("pipenv");
-  const decision = decideReuse(key, layer.restored, DESCRIBERS);
-  if (decision.action === "reuse" && layer.hasContents()) {
-    ctx.logger.step(`Using cached Pipenv ${key.pipenv_version}`);
-    layer.write(key, { cache: true });
-    return pipenvBinary(layer);
-  }
-  if (decision.action === "rebuild") {
-    ctx.logger.step("Discarding the cached Pipenv:");
-    ctx.logger.detail(decision.reasons);
-  }
-  layer.reset();
-  await ctx.logger.timed(`Installing Pipenv ${key.pipenv_version} (hash-pinned)`, async () => {
-    const venv = ["-m", "venv", "--without-pip", layer.path];
-    const v = await ctx.exec(tools.python, venv);
-    if (v.code !== 0) throw errors.venvFailed(formatCommand(tools.python, venv), v.code, v.output);
-    const args = [
-      "-m",
-      "pip",
-      "--python",
-      join(layer.path, "bin", "python"),
-      "install",
-      "--require-hashes",
-      "--no-deps",
-      "--only-binary",
-      ":all:",
-      "--no-cache-dir",
-      "--no-input",
-      "--progress-bar",
-      "off",
-      "--disable-pip-version-check",
-      "--requirement",
-      toolRequirements(ctx.buildpack.dir),
-    ];
-    const r = await ctx.exec(tools.python, args, {
-      env: { PIP_USER: undefined, PIP_REQUIRE_VIRTUALENV: undefined },
-    });
-    if (r.code !== 0)
-      throw errors.toolInstallFailed("Pipenv", formatCommand(tools.python, args), r.code, r.output);
-  });
-  const bin = pipenvBinary(layer);
-  const v = await ctx.exec(bin, ["--version"], { env: PIPENV_ENV });
-  if (v.code !== 0 || !v.stdout.includes(key.pipenv_version))
-    throw errors.toolInstallFailed("Pipenv", `${bin} --version`, v.code, v.output);
-  layer.write(key, { cache: true });
-  return bin;
-}
-
-/** When the venv is reused Pipenv doesn't run: keep a restored, still valid layer in the cache. */
-export function keepPipenv(ctx: BuildContext, key: PipenvToolKey): void {
-  const layer = ctx.layers.get("pipenv");
-  if (layer.hasContents() && decideReuse(key, layer.restored, DESCRIBERS).action === "reuse")
-    layer.write(key, { cache: true });
 }
 
 /** Env for every Pipenv command: quiet, non-interactive, no pyenv/asdf, no emoji. */
@@ -140,3 +72,22 @@ export const PIPENV_ENV: Record<string, string | undefined> = {
   PIPENV_IGNORE_VIRTUALENVS: undefined,
   VIRTUAL_ENV: undefined,
 };
+
+const TOOL: PinnedTool = {
+  name: "Pipenv",
+  layer: "pipenv",
+  executable: "pipenv",
+  version: PIPENV_VERSION,
+  versionArgs: ["--version"],
+  env: PIPENV_ENV,
+};
+
+/** Returns the pipenv executable: the cached layer when its key matches, otherwise a fresh install. */
+export function ensurePipenv(ctx: BuildContext, tools: PythonTools, key: PipenvToolKey): Promise<string> {
+  return ensurePinnedTool(ctx, tools, TOOL, key, DESCRIBERS);
+}
+
+/** When the venv is reused Pipenv doesn't run: keep a restored, still valid layer in the cache. */
+export function keepPipenv(ctx: BuildContext, key: PipenvToolKey): void {
+  keepPinnedTool(ctx, TOOL, key, DESCRIBERS);
+}

@@ -3,19 +3,20 @@
 // (launch=false, build=false: this buildpack runs it by path) kept in the build cache (cache=true),
 // keyed by Poetry version, the requirements file's sha256, Python, arch and distro.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   type BuildContext,
   type Describers,
-  decideReuse,
   fileChanged,
-  formatCommand,
-  type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
 import { archOf } from "../../../../src/pybuild/keys.js";
+import {
+  ensurePinnedTool,
+  keepPinnedTool,
+  type PinnedTool,
+  toolRequirements,
+} from "../../../../src/pybuild/pinned-tool.js";
 import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
-import * as errors from "../errors.js";
 import { sha256 } from "../project.js";
 
 /** Must match the poetry== pin in bin/tool-requirements.txt (a unit test checks). */
@@ -42,10 +43,6 @@ const DESCRIBERS: Describers<PoetryToolKey> = {
   distro_version: versionChanged("distribution version"),
 };
 
-export function toolRequirements(buildpackDir: string): string {
-  return join(buildpackDir, "bin", "tool-requirements.txt");
-}
-
 export function poetryToolKey(
   ctx: Pick<BuildContext, "buildpack" | "target">,
   pythonVersion: string,
@@ -61,71 +58,6 @@ export function poetryToolKey(
   };
 }
 
-export function poetryBinary(layer: Layer): string {
-  return join(layer.path, "bin", "poetry");
-}
-
-/** Returns the poetry executable: the cached layer when its key matches, otherwise a fresh install. */
-export async function ensurePoetry(
-  ctx: BuildContext,
-  tools: PythonTools,
-  key: PoetryToolKey,
-): Promise<string> {
-  const layer = ctx.layers.get("poetry");
-  const decision = decideReuse(key, layer.restored, DESCRIBERS);
-  if (decision.action === "reuse" && layer.hasContents()) {
-    ctx.logger.step(`Using cached Poetry ${key.poetry_version}`);
-    layer.write(key, { cache: true });
-    return poetryBinary(layer);
-  }
-  if (decision.action === "rebuild") {
-    ctx.logger.step("Discarding the cached Poetry:");
-    ctx.logger.detail(decision.reasons);
-  }
-  layer.reset();
-  await ctx.logger.timed(`Installing Poetry ${key.poetry_version} (hash-pinned)`, async () => {
-    const venv = ["-m", "venv", "--without-pip", layer.path];
-    const v = await ctx.exec(tools.python, venv);
-    if (v.code !== 0) throw errors.venvFailed(formatCommand(tools.python, venv), v.code, v.output);
-    const args = [
-      "-m",
-      "pip",
-      "--python",
-      join(layer.path, "bin", "python"),
-      "install",
-      "--require-hashes",
-      "--no-deps",
-      "--only-binary",
-      ":all:",
-      "--no-cache-dir",
-      "--no-input",
-      "--progress-bar",
-      "off",
-      "--disable-pip-version-check",
-      "--requirement",
-      toolRequirements(ctx.buildpack.dir),
-    ];
-    const r = await ctx.exec(tools.python, args, {
-      env: { PIP_USER: undefined, PIP_REQUIRE_VIRTUALENV: undefined },
-    });
-    if (r.code !== 0)
-      throw errors.toolInstallFailed("Poetry", formatCommand(tools.python, args), r.code, r.output);
-  });
-  const bin = poetryBinary(layer);
-  const v = await ctx.exec(bin, ["--version", "--no-ansi"], { env: POETRY_ENV });
-  if (v.code !== 0 || !v.stdout.includes(key.poetry_version))
-    throw errors.toolInstallFailed("Poetry", `${bin} --version`, v.code, v.output);
-  layer.write(key, { cache: true });
-  return bin;
-}
-
-/** When the venv is reused Poetry doesn't run: keep a restored, still valid layer in the cache. */
-export function keepPoetry(ctx: BuildContext, key: PoetryToolKey): void {
-  const layer = ctx.layers.get("poetry");
-  if (layer.hasContents() && decideReuse(key, layer.restored, DESCRIBERS).action === "reuse")
-    layer.write(key, { cache: true });
-}
-
 /** Env for every Poetry command: offline-friendly, non-interactive, never creating its own venvs. */
 export const POETRY_ENV: Record<string, string | undefined> = {
   POETRY_NO_INTERACTION: "1",
@@ -134,3 +66,22 @@ export const POETRY_ENV: Record<string, string | undefined> = {
   PYTHON_KEYRING_BACKEND: "keyring.backends.null.Keyring",
   VIRTUAL_ENV: undefined,
 };
+
+const TOOL: PinnedTool = {
+  name: "Poetry",
+  layer: "poetry",
+  executable: "poetry",
+  version: POETRY_VERSION,
+  versionArgs: ["--version", "--no-ansi"],
+  env: POETRY_ENV,
+};
+
+/** Returns the poetry executable: the cached layer when its key matches, otherwise a fresh install. */
+export function ensurePoetry(ctx: BuildContext, tools: PythonTools, key: PoetryToolKey): Promise<string> {
+  return ensurePinnedTool(ctx, tools, TOOL, key, DESCRIBERS);
+}
+
+/** When the venv is reused Poetry doesn't run: keep a restored, still valid layer in the cache. */
+export function keepPoetry(ctx: BuildContext, key: PoetryToolKey): void {
+  keepPinnedTool(ctx, TOOL, key, DESCRIBERS);
+}

@@ -29,6 +29,7 @@ import {
   type ReuseDecision,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
+import * as pyErrors from "../../../../src/pybuild/errors.js";
 import { archOf, groupsChanged } from "../../../../src/pybuild/keys.js";
 import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
 import { LOCK, MANIFEST } from "../detect.js";
@@ -94,7 +95,7 @@ export async function createVenv(ctx: BuildContext, layer: Layer, tools: PythonT
   const args = ["-m", "venv", "--without-pip", layer.path];
   await ctx.logger.timed("Creating virtual environment", async () => {
     const r = await ctx.exec(tools.appPython, args, { cwd: ctx.appDir });
-    if (r.code !== 0) throw errors.venvFailed(formatCommand(tools.appPython, args), r.code, r.output);
+    if (r.code !== 0) throw pyErrors.venvFailed(formatCommand(tools.appPython, args), r.code, r.output);
   });
 }
 
