@@ -167,8 +167,26 @@ EOF
 
 mirror_up() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$PORT/$RELEASE/" 2>/dev/null; }
 
+# The server answering on $PORT must serve this checkout's www/ (tests write files there): another
+# checkout's server (a second clone on the same machine) is stopped through its own pidfile.
+served_dir() { curl -fsS -m 2 "http://127.0.0.1:$PORT/.mirror-owner" 2>/dev/null || true; }
+
 serve() {
-  if mirror_up; then return 0; fi
+  local owner
+  echo "$OUT" >"$OUT/www/.mirror-owner"
+  if mirror_up; then
+    owner=$(served_dir)
+    [ "$owner" = "$OUT" ] && return 0
+    log "port $PORT serves ${owner:-another folder}, not $OUT: stopping that server"
+    # Its pidfile, or else its command line (unique to this script's servers).
+    if { [ -n "$owner" ] && [ -f "$owner.pid" ] && kill "$(cat "$owner.pid")" 2>/dev/null; } ||
+      pkill -f "http.server --bind 127.0.0.1 --directory .*python-mirror/www $PORT\$"; then
+      local j
+      for j in $(seq 1 40); do mirror_up || break; sleep 0.25; done
+    else
+      fail "something else answers on 127.0.0.1:$PORT; stop it or set PYTHON_MIRROR_PORT"
+    fi
+  fi
   if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
     kill "$(cat "$PIDFILE")" || true
     sleep 0.5
@@ -178,7 +196,7 @@ serve() {
   echo $! >"$PIDFILE"
   local i
   for i in $(seq 1 40); do
-    mirror_up && return 0
+    [ "$(served_dir)" = "$OUT" ] && return 0
     sleep 0.25
   done
   fail "the mirror did not answer on http://127.0.0.1:$PORT within 10s; see .infra/python-mirror/server.log"
