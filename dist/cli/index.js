@@ -2943,6 +2943,12 @@ const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
 const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 const MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+/** Compressed size of an image as stored in a registry: config plus layers (undefined for an index). */
+function manifestSize(manifest) {
+    if (!manifest?.body.layers)
+        return undefined;
+    return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
+}
 const sha256 = (data) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)("sha256").update(data).digest("hex")}`;
 /**
  * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
@@ -3049,13 +3055,6 @@ class RegistryClient {
         if (res.status !== 201)
             throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
         return res.headers.get("docker-content-digest") ?? sha256(raw);
-    }
-    /** Compressed size of an image as stored in the registry: config plus layers. */
-    async imageSize(repository, reference) {
-        const manifest = await this.getManifest(repository, reference);
-        if (!manifest?.body.layers)
-            return undefined;
-        return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
     }
     async request(method, path, opts) {
         let challenged = false;
@@ -3517,9 +3516,7 @@ async function build(req, deps, resolved) {
         imageRef = formatImageRef(withDigest(target, exported.digest));
         const manifest = await registry.getManifest(target.repository, exported.digest).catch(() => undefined);
         imageId = manifest?.body.config?.digest ?? imageId;
-        imageSizeBytes = manifest?.body.layers
-            ? (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0)
-            : undefined;
+        imageSizeBytes = manifestSize(manifest);
     }
     else {
         imageSizeBytes = (await docker.inspectImage(imageRef))?.Size;

@@ -19,7 +19,7 @@ import { negotiatePlatformApi, SUPPORTED_PLATFORM_APIS } from "./lifecycle/versi
 import type { Clock, Logger } from "./log.js";
 import { messages } from "./messages.js";
 import { hostPlatform, pinForPlatform } from "./platform.js";
-import { RegistryClient } from "./registry/client.js";
+import { manifestSize, RegistryClient } from "./registry/client.js";
 import { resolveRegistryAuth, secretsOf } from "./registry/credentials.js";
 import type { BuildReport } from "./report.js";
 import type { BuildRequest } from "./request.js";
@@ -145,9 +145,7 @@ export async function build(
     imageRef = formatImageRef(withDigest(target, exported.digest));
     const manifest = await registry.getManifest(target.repository, exported.digest).catch(() => undefined);
     imageId = manifest?.body.config?.digest ?? imageId;
-    imageSizeBytes = manifest?.body.layers
-      ? (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0)
-      : undefined;
+    imageSizeBytes = manifestSize(manifest);
   } else {
     imageSizeBytes = (await docker.inspectImage(imageRef))?.Size;
   }

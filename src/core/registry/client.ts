@@ -48,6 +48,12 @@ interface RequestOptions {
   scope: string;
 }
 
+/** Compressed size of an image as stored in a registry: config plus layers (undefined for an index). */
+export function manifestSize(manifest: Manifest | undefined): number | undefined {
+  if (!manifest?.body.layers) return undefined;
+  return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
+}
+
 export const sha256 = (data: Buffer | string) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 
 /**
@@ -163,13 +169,6 @@ export class RegistryClient {
     await res.body?.cancel();
     if (res.status !== 201) throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
     return res.headers.get("docker-content-digest") ?? sha256(raw);
-  }
-
-  /** Compressed size of an image as stored in the registry: config plus layers. */
-  async imageSize(repository: string, reference: string): Promise<number | undefined> {
-    const manifest = await this.getManifest(repository, reference);
-    if (!manifest?.body.layers) return undefined;
-    return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
   }
 
   private async request(method: string, path: string, opts: RequestOptions): Promise<Response> {
