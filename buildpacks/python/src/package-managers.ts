@@ -8,6 +8,10 @@ export const PACKAGE_MANAGER_FILES = [
   { file: "poetry.lock", manager: "Poetry" },
   { file: "uv.lock", manager: "uv" },
   { file: "Pipfile.lock", manager: "Pipenv" },
+  // conda apps are built by the conda group (no python buildpack in it: ml-buildpacks/conda checks the
+  // same rule there); listed here so environment.yml next to another manager's file fails in every group.
+  { file: "environment.yml", manager: "conda" },
+  { file: "environment.yaml", manager: "conda" },
 ] as const;
 
 export type PackageManagerFile = (typeof PACKAGE_MANAGER_FILES)[number];

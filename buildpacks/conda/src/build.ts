@@ -1,0 +1,82 @@
+import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { probePython } from "../../../src/pybuild/stack-python.js";
+import { channelAlias, channelUrls, condaSubdir, mirrorUrl } from "./channels.js";
+import { type DriverRequest, runDriver } from "./driver.js";
+import { condaCacheKey, prepareCondaCache, saveCondaCache } from "./layers/conda-cache.js";
+import { decideEnv, envKey, prefixOf, writeEnvEnv } from "./layers/env.js";
+import { ensureRattler, keepRattler, RATTLER_VERSION, rattlerToolKey } from "./layers/rattler.js";
+import { readSource } from "./source.js";
+
+export async function build(ctx: BuildContext): Promise<void> {
+  const log = ctx.logger;
+  const subdir = condaSubdir(ctx.target.arch);
+  const source = readSource(ctx.app, subdir);
+  log.header(`Installing the conda environment from ${source.file}`);
+  // py-rattler runs on the stack's Python; the environment brings its own interpreter.
+  const tools = await probePython("conda", ctx.exec);
+  log.step(
+    `py-rattler ${RATTLER_VERSION} on Python ${tools.version}, ${describeTarget(ctx.target)} (conda ${subdir})`,
+  );
+
+  const alias = channelAlias(ctx.env);
+  const channels = source.kind === "environment" ? channelUrls(source.channels, alias) : [];
+  if (source.kind === "environment") {
+    log.step(`${source.file}: ${source.specs.length} dependencies; channels ${channels.join(", ")}`);
+  } else {
+    log.step(`${source.file}: ${source.packages.length} packages, installed exactly as locked (no solving)`);
+  }
+
+  const toolKey = rattlerToolKey(ctx, tools.version);
+  const rattler = await ensureRattler(ctx, tools, toolKey);
+  const cacheKey = condaCacheKey(RATTLER_VERSION, ctx.target);
+  const cache = prepareCondaCache(ctx, cacheKey);
+  const env = ctx.layers.get("env");
+  if (env.restoreProblem) log.warning("Ignoring unreadable env metadata", env.restoreProblem);
+
+  const request: DriverRequest = {
+    channels,
+    specs: source.kind === "environment" ? source.specs : [],
+    platform: subdir,
+    cache_dir: cache.path,
+    prefix: prefixOf(env),
+    explicit:
+      source.kind === "explicit"
+        ? source.packages.map((p) => ({ ...p, url: mirrorUrl(p.url, alias) }))
+        : null,
+  };
+  const resolved = await log.timed(
+    source.kind === "environment"
+      ? "Solving the environment (rattler)"
+      : "Downloading and verifying the locked packages",
+    () => runDriver(ctx, rattler, "resolve", request, source.file),
+  );
+  log.step(`${resolved.packages.length} packages:`);
+  log.detail(resolved.packages.map((p) => `${p.name} ${p.version} (${p.build}, ${p.subdir})`));
+  if (!resolved.packages.some((p) => p.name === "python"))
+    log.warning(
+      "The environment has no python",
+      `${source.file} does not install the conda python package, so \`python\` at launch is the run image's.\n` +
+        "Add `- python=3.x` to dependencies if the app is a Python app.",
+    );
+
+  const key = envKey(source, channels, resolved.packages, RATTLER_VERSION, ctx.target);
+  const decision = decideEnv(key, env);
+  if (decision.action === "reuse") {
+    log.step(`Reusing the conda environment (${source.file} and the resolved packages unchanged)`);
+    env.write(key, { launch: true });
+    keepRattler(ctx, toolKey);
+    saveCondaCache(cache, cacheKey);
+    return;
+  }
+  if (decision.action === "rebuild") {
+    log.step("Discarding the conda environment from the previous image:");
+    log.detail(decision.reasons);
+  }
+  env.reset();
+  await log.timed(`Installing ${resolved.packages.length} packages into ${prefixOf(env)}`, () =>
+    runDriver(ctx, rattler, "install", { ...request, expect: resolved.digest }, source.file),
+  );
+  writeEnvEnv(env, source.kind === "environment" && source.name ? source.name : "base");
+  env.write(key, { launch: true });
+  saveCondaCache(cache, cacheKey);
+}

@@ -1,0 +1,211 @@
+// Every message the conda buildpack shows a user: what happened and what to do.
+import { BuildpackError } from "../../../src/libcnb/index.js";
+
+const FORMAT =
+  "An environment.yml looks like this:\n\n" +
+  "  name: app\n" +
+  "  channels:\n" +
+  "    - conda-forge\n" +
+  "  dependencies:\n" +
+  "    - python=3.11\n" +
+  "    - numpy>=2";
+
+export function badYaml(file: string, line: number, message: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not valid YAML (line ${line})`,
+    body: `The YAML parser says: ${message}\n\nFix line ${line} of ${file}.\n\n${FORMAT}`,
+    file,
+    line,
+  });
+}
+
+export function notAMap(file: string, line: number): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not a map of name, channels and dependencies`,
+    body: `${file} must be a YAML map at the top level.\n\n${FORMAT}`,
+    file,
+    line,
+  });
+}
+
+export function missingDependencies(file: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} has no dependencies`,
+    body:
+      `${file} must list the conda packages to install under a "dependencies" key; without it there\n` +
+      `is no environment to build.\n\n${FORMAT}`,
+    file,
+  });
+}
+
+export function notAList(file: string, line: number, key: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} line ${line}: "${key}" must be a list`,
+    body: `Write each entry of "${key}" on its own line, starting with "- ".\n\n${FORMAT}`,
+    file,
+    line,
+  });
+}
+
+export function badEntry(file: string, line: number, key: string, item: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} line ${line}: ${JSON.stringify(item)} is not a valid ${key} entry`,
+    body:
+      `Each entry of "${key}" is one string: a conda match spec such as "numpy>=2" or "python=3.11"\n` +
+      `for dependencies, a channel name or URL for channels. The only nested entry allowed is a\n` +
+      `"- pip:" list under dependencies.\n\n${FORMAT}`,
+    file,
+    line,
+  });
+}
+
+export function pipSectionUnsupported(file: string, line: number, packages: string[]): BuildpackError {
+  return new BuildpackError({
+    title: `${file} line ${line}: the "pip:" section is not supported`,
+    body:
+      `The conda buildpack installs conda packages only; ${file} also asks pip for:\n` +
+      packages.map((p) => `  - ${p}\n`).join("") +
+      "\nA pip section installs unpinned PyPI packages on top of the solved environment, which neither\n" +
+      "the solver nor the layer cache can see. Use the conda packages instead (conda-forge carries most\n" +
+      "PyPI projects, e.g. `- tabulate`), or build the app with pip: requirements.txt and a\n" +
+      ".python-version, without environment.yml.",
+    file,
+    line,
+  });
+}
+
+export function bothEnvironmentFiles(files: readonly string[]): BuildpackError {
+  return new BuildpackError({
+    title: `This app has both ${files.join(" and ")}`,
+    body: `conda reads one environment file. Keep one of them and delete the other.`,
+    file: files[1] ?? files[0],
+  });
+}
+
+export function notExplicit(file: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is not an explicit conda lock`,
+    body:
+      `${file} has no "@EXPLICIT" line. An explicit lock lists one package URL per line, each with its\n` +
+      "hash, after @EXPLICIT, as `conda-lock --kind explicit` or `conda list --explicit --sha256` write:\n\n" +
+      "  @EXPLICIT\n" +
+      "  https://conda.anaconda.org/conda-forge/linux-64/numpy-2.2.6-py311_0.tar.bz2#sha256:<64 hex digits>\n\n" +
+      "Regenerate it, or delete it to have environment.yml solved instead.",
+    file,
+  });
+}
+
+export function badLockLine(file: string, line: number, text: string, problem: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} line ${line}: ${problem}`,
+    body:
+      `The line reads: ${text}\n\n` +
+      "Every package line of an explicit lock is an http(s) URL of a .conda or .tar.bz2 file followed by\n" +
+      "its hash: #sha256:<64 hex digits> (or #<32 hex digits> for md5). The buildpack installs exactly\n" +
+      "these files and checks every download against its hash, so a line without one is refused.\n\n" +
+      "Regenerate the lock (`conda-lock --kind explicit`, or `conda list --explicit --sha256`).",
+    file,
+    line,
+  });
+}
+
+export function emptyLock(file: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} lists no packages`,
+    body: `${file} has an @EXPLICIT line but no package URLs after it. Regenerate the lock.`,
+    file,
+  });
+}
+
+export function lockForOtherPlatform(found: readonly string[], wanted: string): BuildpackError {
+  return new BuildpackError({
+    title: `No conda lock for this build's platform: ${wanted} is missing`,
+    body:
+      `The app has ${found.join(", ")}, but this build is for ${wanted.replace(/^conda-|\.lock$/g, "")}.\n` +
+      "Explicit locks are per platform; the buildpack never installs one made for another platform.\n\n" +
+      `Generate ${wanted} too (conda-lock --kind explicit --platform ${wanted.replace(/^conda-|\.lock$/g, "")}),\n` +
+      "or delete the locks to have environment.yml solved at build time.",
+    file: found[0],
+  });
+}
+
+export function unsatisfiable(file: string, specs: readonly string[], message: string): BuildpackError {
+  return new BuildpackError({
+    title: `The packages in ${file} cannot be installed together`,
+    body:
+      `The solver (rattler) says:\n\n${message.trim()}\n\n` +
+      `It was asked for: ${specs.join(", ")}\n\n` +
+      "Relax the version of the package it names, or add the channel that carries it to channels:\n" +
+      "(a mirror for every named channel is set with BP_CONDA_CHANNEL_ALIAS).",
+    file,
+  });
+}
+
+export function invalidSpec(file: string, message: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} has a dependency that is not a valid conda match spec`,
+    body:
+      `The solver (rattler) says:\n\n${message.trim()}\n\n` +
+      'Write dependencies as conda match specs: "numpy", "numpy>=2", "python=3.11", "numpy=2.2.6=py311_0".',
+    file,
+  });
+}
+
+export function unreachable(channels: readonly string[], message: string, file: string): BuildpackError {
+  return new BuildpackError({
+    title: "A conda channel could not be reached",
+    body:
+      `rattler could not download from the channels:\n\n${message.trim()}\n\n` +
+      `Channels: ${channels.join(", ") || "(the lock's URLs)"}\n\n` +
+      "Check the build's network and the channel names. Behind a firewall, point every named channel at\n" +
+      "a mirror with BP_CONDA_CHANNEL_ALIAS (e.g. https://conda-mirror.example.com); a TLS-intercepting\n" +
+      "proxy needs its CA bundle (ml-buildpacks build --ca-certs FILE).",
+    file,
+  });
+}
+
+export function hashMismatch(
+  file: string,
+  line: number,
+  url: string,
+  kind: string,
+  expected: string,
+  actual: string,
+): BuildpackError {
+  return new BuildpackError({
+    title: `${file} line ${line}: a downloaded package does not match its ${kind}`,
+    body:
+      `${url}\n  ${kind} in ${file}: ${expected}\n  ${kind} of the download: ${actual}\n\n` +
+      "The channel served another file than the one locked; nothing was installed. If the package was\n" +
+      "re-uploaded on purpose, regenerate the lock; otherwise check the mirror or proxy between the build\n" +
+      "and the channel.",
+    file,
+    line,
+  });
+}
+
+export function installFailed(message: string): BuildpackError {
+  return new BuildpackError({
+    title: "rattler could not install the conda environment",
+    body:
+      `${message.trim()}\n\n` +
+      "The packages were resolved but could not be linked into the environment. Retry the build; if it\n" +
+      "fails again, build once with a cleared cache (ml-buildpacks build --clear-cache).",
+  });
+}
+
+export function channelsChanged(message: string): BuildpackError {
+  return new BuildpackError({
+    title: "The conda channels changed during the build",
+    body: `${message}. Build again.`,
+  });
+}
+
+export function driverCrashed(command: string, code: number, output: string): BuildpackError {
+  return new BuildpackError({
+    title: "The conda driver (py-rattler) failed",
+    body:
+      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
+      "This is a problem in the buildpack or its pinned py-rattler, not in your app: please report it with this log.",
+  });
+}

@@ -1,0 +1,60 @@
+// The "conda-cache" layer: rattler's repodata cache (repodata/), its package cache (pkgs/: downloaded
+// archives and their extracted trees) and the verified downloads of explicit locks (explicit/). Kept in
+// the build cache only (cache=true, launch=false, build=false): package archives never reach the image.
+import {
+  type BuildContext,
+  type Describers,
+  decideReuse,
+  type Layer,
+  versionChanged,
+} from "../../../../src/libcnb/index.js";
+import { archOf } from "../../../../src/pybuild/keys.js";
+
+export const CONDA_CACHE_LAYER_VERSION = 1;
+
+export type CondaCacheKey = {
+  layer_version: number;
+  rattler_version: string;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
+
+const DESCRIBERS: Describers<CondaCacheKey> = {
+  layer_version: versionChanged("conda cache layer format"),
+  rattler_version: versionChanged("py-rattler"),
+  arch: versionChanged("architecture"),
+  distro_name: versionChanged("distribution"),
+  distro_version: versionChanged("distribution version"),
+};
+
+export function condaCacheKey(rattlerVersion: string, target: BuildContext["target"]): CondaCacheKey {
+  return {
+    layer_version: CONDA_CACHE_LAYER_VERSION,
+    rattler_version: rattlerVersion,
+    arch: archOf(target),
+    distro_name: target.distroName,
+    distro_version: target.distroVersion,
+  };
+}
+
+/** Restores the cache when its key matches, otherwise starts an empty one; logs which. */
+export function prepareCondaCache(ctx: BuildContext, key: CondaCacheKey): Layer {
+  const layer = ctx.layers.get("conda-cache");
+  const decision = decideReuse(key, layer.restored, DESCRIBERS);
+  if (decision.action === "reuse" && layer.hasContents()) {
+    ctx.logger.step("Using the conda package cache from the previous build");
+    return layer;
+  }
+  if (decision.action === "rebuild") {
+    ctx.logger.step("Clearing the conda package cache:");
+    ctx.logger.detail(decision.reasons);
+  }
+  layer.reset();
+  return layer;
+}
+
+/** Every build resolves (and so refreshes repodata): the cache is always saved. */
+export function saveCondaCache(layer: Layer, key: CondaCacheKey): void {
+  layer.write(key, { cache: true });
+}
