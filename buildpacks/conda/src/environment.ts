@@ -45,7 +45,12 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
         }
       }
       if (!isScalar(item) || typeof item.value === "object" || String(item.value).trim() === "")
-        throw errors.badEntry(file, line, key, String(item));
+        throw errors.badEntry(
+          file,
+          line,
+          key,
+          (text.split("\n")[line - 1] ?? "").trim().replace(/^-\s*/, ""),
+        );
       out.push({ value: String(item.value).trim(), line });
     }
     return out;

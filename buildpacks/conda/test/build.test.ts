@@ -1,0 +1,233 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
+import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
+import { build } from "../src/build.js";
+import type { DriverRequest, DriverResult } from "../src/driver.js";
+import type { ResolvedPackage } from "../src/resolved.js";
+import { buildContext } from "./helpers.js";
+
+const ENV = "name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - numpy>=2\n";
+const pkg = (name: string, version: string, build = "0", subdir = "linux-64"): ResolvedPackage => ({
+  name,
+  version,
+  build,
+  subdir,
+  file_name: `${name}-${version}-${build}.tar.bz2`,
+  url: `http://127.0.0.1:5482/conda-forge/${subdir}/${name}-${version}-${build}.tar.bz2`,
+  sha256: `${name}${version}`.padEnd(64, "0"),
+});
+const SET = [pkg("numpy", "2.2.6", "py311_0"), pkg("python", "3.11.2")];
+
+interface Driver {
+  resolve?: (req: DriverRequest) => DriverResult;
+  requests: { command: string; req: DriverRequest }[];
+}
+
+/** Stack Python + pip, the rattler venv, and a conda_driver.py answering from `driver`. */
+function fakeTools(driver: Driver) {
+  return fakeExec((call: ExecCall) => {
+    const { command, args } = call;
+    if (command === "/usr/bin/python3" && args[0] === "-I")
+      return { stdout: '{"python": "3.13.5", "pip": "25.1.1"}\n' };
+    if (command === "/usr/bin/python3" && args[1] === "venv") {
+      mkdirSync(join(args[args.length - 1] ?? "", "bin"), { recursive: true });
+      return {};
+    }
+    if (command.endsWith("/rattler/bin/python") && args[0] === "-I") return { stdout: "0.28.0\n" };
+    if (command.endsWith("/rattler/bin/python") && (args[0] ?? "").endsWith("conda_driver.py")) {
+      const [, sub = "", reqPath = "", resPath = ""] = args;
+      const req = JSON.parse(readFileSync(reqPath, "utf8")) as DriverRequest;
+      driver.requests.push({ command: sub, req });
+      const result: DriverResult = driver.resolve?.(req) ?? { ok: true, packages: SET, digest: "d1" };
+      if (sub === "install" && result.ok) {
+        mkdirSync(join(req.prefix, "bin"), { recursive: true });
+        writeFileSync(join(req.prefix, "bin", "python"), "");
+      }
+      writeFileSync(resPath, JSON.stringify(result));
+      return {};
+    }
+    return {};
+  });
+}
+
+const toml = (path: string) => parseToml(readFileSync(path, "utf8"));
+
+async function fails(p: Promise<unknown>): Promise<BuildpackError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof BuildpackError) return err;
+    throw err;
+  }
+  throw new Error("expected the build to fail");
+}
+
+describe("conda build", () => {
+  it("solves, installs into <env>/prefix, writes the launch env and the layer flags", async () => {
+    const driver: Driver = { requests: [] };
+    const ctx = buildContext({ "environment.yml": ENV }, fakeTools(driver));
+    await build({ ...ctx, env: { BP_CONDA_CHANNEL_ALIAS: "http://127.0.0.1:5482" } });
+
+    expect(driver.requests.map((r) => r.command)).toEqual(["resolve", "install"]);
+    const [resolve, install] = driver.requests;
+    expect(resolve?.req).toMatchObject({
+      channels: ["http://127.0.0.1:5482/conda-forge"],
+      specs: ["python=3.11", "numpy>=2"],
+      platform: "linux-64",
+      cache_dir: join(ctx.layersDir, "conda-cache"),
+      prefix: join(ctx.layersDir, "env", "prefix"),
+      explicit: null,
+    });
+    expect(install?.req.expect).toBe("d1");
+    const env = toml(join(ctx.layersDir, "env.toml"));
+    expect(env.types).toEqual({ build: false, launch: true, cache: false });
+    expect(env.metadata).toMatchObject({
+      source: "environment.yml",
+      packages: "numpy=2.2.6=py311_0 python=3.11.2=0",
+      rattler_version: "0.28.0",
+      arch: "amd64",
+    });
+    expect(toml(join(ctx.layersDir, "conda-cache.toml")).types).toEqual({
+      build: false,
+      launch: false,
+      cache: true,
+    });
+    expect(toml(join(ctx.layersDir, "rattler.toml")).types).toEqual({
+      build: false,
+      launch: false,
+      cache: true,
+    });
+    const launchEnv = join(ctx.layersDir, "env", "env.launch");
+    expect(readFileSync(join(launchEnv, "PATH.prepend"), "utf8")).toBe(
+      join(ctx.layersDir, "env", "prefix", "bin"),
+    );
+    expect(readFileSync(join(launchEnv, "CONDA_PREFIX.override"), "utf8")).toBe(
+      join(ctx.layersDir, "env", "prefix"),
+    );
+    expect(readFileSync(join(launchEnv, "CONDA_DEFAULT_ENV.override"), "utf8")).toBe("app");
+    expect(ctx.logger.text()).toContain("numpy 2.2.6 (py311_0, linux-64)");
+  });
+
+  it("reuses the env layer when the key matches (no install, no env dir), and says so", async () => {
+    const driver: Driver = { requests: [] };
+    const first = buildContext({ "environment.yml": ENV }, fakeTools(driver));
+    await build(first);
+    const metadata = toml(join(first.layersDir, "env.toml")).metadata;
+
+    const again: Driver = { requests: [] };
+    const ctx = buildContext({ "environment.yml": ENV }, fakeTools(again));
+    writeFileSync(join(ctx.layersDir, "env.toml"), stringifyToml({ metadata: metadata ?? {} }));
+    await build(ctx);
+    expect(again.requests.map((r) => r.command)).toEqual(["resolve"]);
+    expect(existsSync(join(ctx.layersDir, "env"))).toBe(false);
+    expect(toml(join(ctx.layersDir, "env.toml")).types).toEqual({ build: false, launch: true, cache: false });
+    expect(ctx.logger.text()).toContain(
+      "Reusing the conda environment (environment.yml and the resolved packages unchanged)",
+    );
+  });
+
+  it("rebuilds from scratch when environment.yml or the resolved set changed, listing what changed", async () => {
+    const first = buildContext({ "environment.yml": ENV }, fakeTools({ requests: [] }));
+    await build(first);
+    const metadata = toml(join(first.layersDir, "env.toml")).metadata;
+
+    const driver: Driver = {
+      requests: [],
+      resolve: () => ({
+        ok: true,
+        packages: [pkg("numpy", "2.3.0", "py311_0"), pkg("python", "3.11.2")],
+        digest: "d2",
+      }),
+    };
+    const ctx = buildContext({ "environment.yml": `${ENV}  - tabulate\n` }, fakeTools(driver));
+    writeFileSync(join(ctx.layersDir, "env.toml"), stringifyToml({ metadata: metadata ?? {} }));
+    mkdirSync(join(ctx.layersDir, "env", "prefix", "stale"), { recursive: true });
+    await build(ctx);
+    const log = ctx.logger.text();
+    expect(log).toContain("Discarding the conda environment from the previous image:");
+    expect(log).toMatch(/environment\.yml changed \(sha256 [0-9a-f]{8}… -> [0-9a-f]{8}…\)/);
+    expect(log).toContain("resolved packages changed: numpy 2.2.6 (py311_0) -> 2.3.0 (py311_0)");
+    expect(log).not.toContain("other sha256");
+    expect(driver.requests.map((r) => r.command)).toEqual(["resolve", "install"]);
+    expect(readdirSync(join(ctx.layersDir, "env", "prefix"))).not.toContain("stale");
+  });
+
+  it("an explicit lock is downloaded and verified through the alias, never solved", async () => {
+    const sha = "c".repeat(64);
+    const lock = `@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/linux-64/python-3.11.2-0.tar.bz2#sha256:${sha}\n`;
+    const driver: Driver = { requests: [] };
+    const ctx = buildContext({ "environment.yml": ENV, "conda-linux-64.lock": lock }, fakeTools(driver));
+    await build({ ...ctx, env: { BP_CONDA_CHANNEL_ALIAS: "http://127.0.0.1:5482" } });
+    expect(driver.requests[0]?.req).toMatchObject({
+      channels: [],
+      specs: [],
+      explicit: [
+        {
+          url: "http://127.0.0.1:5482/conda-forge/linux-64/python-3.11.2-0.tar.bz2",
+          kind: "sha256",
+          hash: sha,
+          line: 2,
+        },
+      ],
+    });
+    expect(toml(join(ctx.layersDir, "env.toml")).metadata).toMatchObject({ source: "conda-linux-64.lock" });
+    expect(ctx.logger.text()).toContain(
+      "conda-linux-64.lock: 1 packages, installed exactly as locked (no solving)",
+    );
+  });
+
+  it.each([
+    [
+      {
+        ok: false,
+        kind: "unsatisfiable",
+        message: "Cannot solve the request because of: No candidates were found for numpy >=3.",
+      },
+      "The packages in environment.yml cannot be installed together",
+      "No candidates were found for numpy >=3.",
+    ],
+    [
+      { ok: false, kind: "unreachable", message: "error sending request for url (http://127.0.0.1:1/x)" },
+      "A conda channel could not be reached",
+      "BP_CONDA_CHANNEL_ALIAS",
+    ],
+    [
+      {
+        ok: false,
+        kind: "hash-mismatch",
+        message: "m",
+        url: "http://x/a.tar.bz2",
+        line: 3,
+        kind_of_hash: "sha256",
+        expected: "aa",
+        actual: "bb",
+      },
+      "environment.yml line 3: a downloaded package does not match its sha256",
+      "sha256 of the download: bb",
+    ],
+  ] as const)("driver failure %#: %s", async (result, title, body) => {
+    const driver: Driver = { requests: [], resolve: () => result as DriverResult };
+    const err = await fails(build(buildContext({ "environment.yml": ENV }, fakeTools(driver))));
+    expect(err.title).toBe(title);
+    expect(err.body).toContain(body);
+  });
+
+  it("a crashing driver is reported with its output", async () => {
+    const exec = fakeExec((call) => {
+      if (call.command === "/usr/bin/python3" && call.args[0] === "-I")
+        return { stdout: '{"python": "3.13.5", "pip": "25.1.1"}\n' };
+      if (call.command === "/usr/bin/python3" && call.args[1] === "venv") {
+        mkdirSync(join(call.args[call.args.length - 1] ?? "", "bin"), { recursive: true });
+        return {};
+      }
+      if (call.args[0] === "-I") return { stdout: "0.28.0\n" };
+      if ((call.args[0] ?? "").endsWith("conda_driver.py")) return { code: 1, stderr: "Traceback: boom\n" };
+      return {};
+    });
+    const err = await fails(build(buildContext({ "environment.yml": ENV }, exec)));
+    expect(err.title).toBe("The conda driver (py-rattler) failed");
+    expect(err.body).toContain("Traceback: boom");
+  });
+});
