@@ -53,3 +53,4 @@ export declare function formatBytes(bytes: number | undefined): string;
 export declare function formatSeconds(ms: number | undefined): string;
 export declare function formatRatio(r: number | undefined): string;
 export declare function renderTables(summary: BenchSummary, tools: string[]): string;
+export declare function pushedManifests(text: string, repoPrefix: string): { repo: string; ref: string }[];

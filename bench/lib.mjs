@@ -178,6 +178,21 @@ export function uploadedBlobs(text, repoPrefix) {
 }
 
 /**
+ * Manifests the registry accepted (PUT .../manifests/<ref> answered 201) for repositories starting
+ * with `repoPrefix`: a rebuild that changed nothing may still push its manifest again.
+ * @param {string} text log lines
+ * @param {string} repoPrefix
+ * @returns {{repo: string, ref: string}[]}
+ */
+export function pushedManifests(text, repoPrefix) {
+  const out = [];
+  const re = /"PUT \/v2\/(.+?)\/manifests\/([^ ?"]+)[^ "]* HTTP\/[\d.]+" (\d{3}) /g;
+  for (const [, repo, ref, status] of text.matchAll(re))
+    if (status === "201" && repo.startsWith(repoPrefix)) out.push({ repo, ref });
+  return out;
+}
+
+/**
  * Compressed image size from its manifest: config + layers as stored in the registry.
  * @param {{config?: {size?: number}, layers?: {size?: number}[]}} manifest
  */

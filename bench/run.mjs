@@ -25,6 +25,7 @@ import {
   formatSeconds,
   manifestBytes,
   parseArgs,
+  pushedManifests,
   renderTables,
   SCENARIOS,
   summarize,
@@ -166,7 +167,32 @@ function dockerdPid() {
  * samples.
  */
 class MemorySampler {
+  /** @param {string} marker a string every container of this build carries (run id in a mount path or argument) */
+  constructor(marker) {
+    this.marker = marker;
+    /** @type {Map<string, boolean>} cgroup dir -> belongs to this build */
+    this.owned = new Map();
+  }
+  /**
+   * Is this new cgroup one of this build's containers? Docker containers are inspected once: they
+   * must mention the marker (the build's image name or work dir) — the machine is shared. BuildKit's
+   * RUN-step cgroups cannot be inspected and count when they appear during the build.
+   */
+  belongs(dir) {
+    let yes = this.owned.get(dir);
+    if (yes !== undefined) return yes;
+    const id = /([0-9a-f]{64})(\.scope)?$/.exec(dir)?.[1];
+    if (!id || dir.includes("/buildkit/")) yes = true;
+    else {
+      const r = spawnSync(DOCKER, ["inspect", "--type", "container", id], { encoding: "utf8" });
+      yes = r.status === 0 ? r.stdout.includes(this.marker) : false;
+      if (r.status !== 0) this.unresolved++;
+    }
+    this.owned.set(dir, yes);
+    return yes;
+  }
   start() {
+    this.unresolved = 0;
     this.baseline = containerCgroups();
     this.dockerd = dockerdPid();
     this.dockerdBase = this.dockerd ? vmRss(this.dockerd) : 0;
@@ -185,7 +211,7 @@ class MemorySampler {
     let usage = 0;
     let rss = 0;
     for (const dir of containerCgroups()) {
-      if (this.baseline.has(dir)) continue;
+      if (this.baseline.has(dir) || !this.belongs(dir)) continue;
       this.cgroupsSeen.add(dir);
       const u = readNum(join(dir, "memory.usage_in_bytes")) ?? readNum(join(dir, "memory.current")) ?? 0;
       const st = readStat(dir);
@@ -208,6 +234,7 @@ class MemorySampler {
       memKernelPeakBytes: this.kernelPeak,
       dockerdGrowthBytes: this.dockerdGrowth,
       containers: this.cgroupsSeen.size,
+      containersUnresolved: this.unresolved,
     };
   }
 }
@@ -514,7 +541,7 @@ async function buildOnce(tool, scenario, rep, measured, ctx) {
   const label = `rep ${rep + 1} ${scenario.padEnd(11)} ${TOOL_TITLES[tool]}${measured ? "" : " (set-up, not measured)"}`;
   log(`${label}: building (log ${logFile.slice(REPO.length + 1)}) ...`);
 
-  const sampler = new MemorySampler();
+  const sampler = new MemorySampler(runId);
   const logOffset = env.logFile ? fileSize(env.logFile) : 0;
   sampler.start();
   const started = performance.now();
@@ -546,16 +573,19 @@ async function buildOnce(tool, scenario, rep, measured, ctx) {
   }
   // Bytes pushed: blob uploads the registry completed for this image's repository during the build.
   await new Promise((r) => setTimeout(r, 300)); // the registry writes its access log line after responding
-  if (env.logFile) {
-    const blobs = uploadedBlobs(readFrom(env.logFile, logOffset), `${repo}`).filter((b) => b.repo === repo);
-    const sizes = await Promise.all(blobs.map((b) => blobSize(repo, b.digest)));
-    run.pushedBlobs = blobs.length;
-    run.pushedBytes = sizes.reduce((a, b) => a + b, 0);
-  }
   const manifest = await getManifest(repo, "latest");
   run.imageBytes = manifestBytes(manifest?.body);
   run.digest = manifest?.digest;
-  if (run.pushedBytes !== undefined && manifest) run.pushedBytes += manifest.bytes;
+  if (env.logFile) {
+    const text = readFrom(env.logFile, logOffset);
+    const blobs = uploadedBlobs(text, repo).filter((b) => b.repo === repo);
+    const sizes = await Promise.all(blobs.map((b) => blobSize(repo, b.digest)));
+    const manifests = pushedManifests(text, repo).filter((m) => m.repo === repo);
+    run.pushedBlobs = blobs.length;
+    run.pushedManifests = manifests.length;
+    // Manifests are counted at the final manifest's size (they are a few KiB).
+    run.pushedBytes = sizes.reduce((a, b) => a + b, 0) + manifests.length * (manifest?.bytes ?? 0);
+  }
   if (tool.startsWith("ml") && existsSync(state.reportFile)) {
     const report = JSON.parse(readFileSync(state.reportFile, "utf8"));
     run.phases = Object.fromEntries((report.phases ?? []).map((p) => [p.phase, p.ms]));
@@ -577,10 +607,9 @@ async function buildOnce(tool, scenario, rep, measured, ctx) {
 /** Runs the image once (not timed) and checks it prints the OpenCV and pandas versions. */
 function verifyImage(run) {
   const ref = run.digest ? `${run.image.replace(/:latest$/, "")}@${run.digest}` : run.image;
-  const r = spawnSync(DOCKER, ["run", "--rm", "--network", "host", "--pull", "always", ref], {
-    encoding: "utf8",
-  });
-  const out = `${r.stdout}${r.stderr}`.trim();
+  spawnSync(DOCKER, ["pull", "-q", ref], { stdio: "ignore" });
+  const r = spawnSync(DOCKER, ["run", "--rm", "--network", "host", ref], { encoding: "utf8" });
+  const out = (r.status === 0 ? r.stdout : `${r.stdout}${r.stderr}`).trim();
   const ok = r.status === 0 && /opencv \S+, pandas \S+/.test(out);
   log(
     `verify ${TOOL_TITLES[run.tool]}: ${ok ? "image runs" : "IMAGE DOES NOT RUN"}: ${out.split("\n").slice(-3).join(" | ")}`,

@@ -6,6 +6,7 @@ import {
   manifestBytes,
   median,
   parseArgs,
+  pushedManifests,
   ratio,
   renderTables,
   SCENARIOS,
@@ -111,6 +112,16 @@ describe("registry figures", () => {
       { repo: "bench/ml-x-r1", digest: "sha256:aaa" },
       { repo: "bench/ml-x-r1", digest: "sha256:bbb" },
     ]);
+  });
+
+  it("counts accepted manifest pushes of the bench repository", () => {
+    const log = [
+      line("PUT", "/v2/bench/ml-x-r1/manifests/latest", 201),
+      line("PUT", "/v2/bench/ml-x-r1/manifests/sha256:abc", 400),
+      line("PUT", "/v2/other/app/manifests/latest", 201),
+      line("HEAD", "/v2/bench/ml-x-r1/manifests/latest", 200),
+    ].join("\n");
+    expect(pushedManifests(log, "bench/")).toEqual([{ repo: "bench/ml-x-r1", ref: "latest" }]);
   });
 
   it("sizes an image from its manifest: config plus compressed layers", () => {
