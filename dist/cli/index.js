@@ -2271,6 +2271,11 @@ const messages = {
         hint: "use the form registry/repository[:tag], e.g. 127.0.0.1:5000/team/app:1.0",
         exitCode: 2,
     }),
+    previousImageElsewhere: (previous, image) => ({
+        title: `the previous image ${previous} is not in the registry of ${image}`,
+        hint: "the lifecycle reuses layers only within one registry: name an image of the same registry, or leave --previous-image out",
+        exitCode: 2,
+    }),
     appDirNotFound: (dir) => ({
         title: `the app directory ${dir} does not exist or is not a directory`,
         hint: "pass the path of your project (the folder with requirements.txt, app.py, ...)",
@@ -2610,6 +2615,668 @@ function isLoopbackRegistry(registry) {
     return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1";
 }
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/core/registry/client.ts
+
+
+
+
+const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+const MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+/** Compressed size of an image as stored in a registry: config plus layers (undefined for an index). */
+function manifestSize(manifest) {
+    if (!manifest?.body.layers)
+        return undefined;
+    return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
+}
+const sha256 = (data) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)("sha256").update(data).digest("hex")}`;
+/**
+ * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
+ * backoff on 5xx and 429, cross-repository blob mounts.
+ */
+class RegistryClient {
+    registry;
+    base;
+    fetch;
+    backoff;
+    sleep;
+    credential;
+    /** Bearer tokens by scope. */
+    tokens = new Map();
+    constructor(registry, opts = {}) {
+        this.registry = registry;
+        const scheme = isLoopbackRegistry(registry) ? "http" : "https";
+        this.base = `${scheme}://${registry === "index.docker.io" ? "registry-1.docker.io" : registry}`;
+        this.fetch = opts.fetch ?? fetch;
+        this.backoff = opts.backoff ?? [500, 1500, 4000];
+        this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        this.credential = opts.auth?.[registry];
+    }
+    /** Throws registryUnreachable when the registry does not answer at all. */
+    async ping(image) {
+        try {
+            const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) });
+            await res.body?.cancel();
+        }
+        catch (err) {
+            throw new MlBuildpacksError(messages.registryUnreachable(this.registry, image, describeFetchError(err)));
+        }
+    }
+    async getManifest(repository, reference) {
+        const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
+            scope: `${repository}:pull`,
+            headers: { Accept: MANIFEST_TYPES.join(", ") },
+        });
+        if (res.status === 404)
+            return undefined;
+        if (!res.ok)
+            throw await this.unexpected(res, `read manifest ${repository}@${reference}`);
+        const raw = Buffer.from(await res.arrayBuffer());
+        const body = JSON.parse(raw.toString("utf8"));
+        return {
+            mediaType: body.mediaType ?? res.headers.get("content-type") ?? "",
+            digest: res.headers.get("docker-content-digest") ?? sha256(raw),
+            raw,
+            body,
+        };
+    }
+    async getBlob(repository, digest) {
+        const res = await this.request("GET", `/v2/${repository}/blobs/${digest}`, {
+            scope: `${repository}:pull`,
+        });
+        if (res.status === 404)
+            return undefined;
+        if (!res.ok)
+            throw await this.unexpected(res, `read blob ${repository}@${digest}`);
+        return Buffer.from(await res.arrayBuffer());
+    }
+    async blobExists(repository, digest) {
+        const res = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, {
+            scope: `${repository}:pull`,
+        });
+        await res.body?.cancel();
+        return res.ok;
+    }
+    /** Cross-repository mount; returns false when the registry wants an upload instead. */
+    async mountBlob(repository, digest, from) {
+        const res = await this.request("POST", `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { scope: `${repository}:pull,push ${from}:pull` });
+        await res.body?.cancel();
+        return res.status === 201;
+    }
+    /** Monolithic upload (POST then PUT with the digest). */
+    async uploadBlob(repository, data) {
+        const digest = sha256(data);
+        const scope = `${repository}:pull,push`;
+        const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
+        await start.body?.cancel();
+        const location = start.headers.get("location");
+        if (start.status !== 202 || !location)
+            throw await this.unexpected(start, `start an upload to ${repository}`);
+        const url = new URL(location, this.base);
+        url.searchParams.set("digest", digest);
+        const put = await this.request("PUT", `${url.pathname}${url.search}`, {
+            scope,
+            body: data,
+            headers: { "Content-Type": "application/octet-stream" },
+        });
+        await put.body?.cancel();
+        if (put.status !== 201)
+            throw await this.unexpected(put, `upload ${digest} to ${repository}`);
+        return digest;
+    }
+    /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
+    async putManifest(repository, reference, raw, mediaType) {
+        const res = await this.request("PUT", `/v2/${repository}/manifests/${reference}`, {
+            scope: `${repository}:pull,push`,
+            body: raw,
+            headers: { "Content-Type": mediaType },
+        });
+        await res.body?.cancel();
+        if (res.status !== 201)
+            throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
+        return res.headers.get("docker-content-digest") ?? sha256(raw);
+    }
+    async request(method, path, opts) {
+        let challenged = false;
+        for (let attempt = 0;; attempt++) {
+            let res;
+            try {
+                res = await this.fetch(`${this.base}${path}`, {
+                    method,
+                    headers: { ...opts.headers, ...this.authHeader(opts.scope) },
+                    ...(opts.body !== undefined
+                        ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
+                        : {}),
+                });
+            }
+            catch (err) {
+                if (attempt < this.backoff.length) {
+                    await this.sleep(this.backoff[attempt] ?? 1000);
+                    continue;
+                }
+                throw new MlBuildpacksError(messages.registryUnreachable(this.registry, path, describeFetchError(err)));
+            }
+            if (res.status === 401 && !challenged) {
+                challenged = true;
+                if (await this.authenticate(res, opts.scope))
+                    continue;
+            }
+            if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
+                await res.body?.cancel();
+                const retryAfter = Number(res.headers.get("retry-after"));
+                await this.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (this.backoff[attempt] ?? 1000));
+                continue;
+            }
+            if (res.status === 401 || res.status === 403) {
+                await res.body?.cancel();
+                throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, res.status));
+            }
+            return res;
+        }
+    }
+    authHeader(scope) {
+        const token = this.tokens.get(scope);
+        if (token)
+            return { Authorization: `Bearer ${token}` };
+        if (this.credential?.startsWith("Basic "))
+            return { Authorization: this.credential };
+        return {};
+    }
+    /** Follows a Bearer challenge to the token service; returns whether a retry makes sense. */
+    async authenticate(res, scope) {
+        await res.body?.cancel();
+        const challenge = res.headers.get("www-authenticate") ?? "";
+        if (!challenge.toLowerCase().startsWith("bearer "))
+            return false;
+        const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+        if (!params.realm)
+            return false;
+        const url = new URL(params.realm);
+        if (params.service)
+            url.searchParams.set("service", params.service);
+        for (const part of scope.split(" ")) {
+            const [repo, actions] = part.split(":");
+            url.searchParams.append("scope", `repository:${repo}:${actions}`);
+        }
+        const headers = this.credential ? { Authorization: this.credential } : {};
+        const tokenRes = await this.fetch(url, { headers });
+        if (!tokenRes.ok)
+            throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, tokenRes.status));
+        const token = (await tokenRes.json());
+        const value = token.token ?? token.access_token;
+        if (!value)
+            return false;
+        this.tokens.set(scope, value);
+        return true;
+    }
+    async unexpected(res, what) {
+        const text = (await res.text().catch(() => "")).slice(0, 500);
+        return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, res.status, text));
+    }
+}
+function describeFetchError(err) {
+    if (err instanceof Error) {
+        const cause = err.cause;
+        return cause?.code ? `${cause.code}: ${cause.message ?? ""}`.trim() : err.message;
+    }
+    return String(err);
+}
+
+;// CONCATENATED MODULE: ./src/core/registry/copy.ts
+
+
+
+/**
+ * Makes every blob of an image present in another repository: already there, mounted (same
+ * registry) or downloaded and uploaded. The manifest itself is left to the caller (by digest or tag).
+ */
+async function copyBlobs(manifest, from, to) {
+    const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter((d) => !!d);
+    let mounted = 0;
+    let copied = 0;
+    for (const blob of blobs) {
+        if (await to.client.blobExists(to.ref.repository, blob.digest))
+            continue;
+        if (from.ref.registry === to.ref.registry &&
+            (await to.client.mountBlob(to.ref.repository, blob.digest, from.ref.repository))) {
+            mounted++;
+            continue;
+        }
+        const data = await from.client.getBlob(from.ref.repository, blob.digest);
+        if (!data)
+            throw new MlBuildpacksError(messages.childMissing(`${formatImageRef(from.ref)} (blob ${blob.digest})`));
+        await to.client.uploadBlob(to.ref.repository, data);
+        copied++;
+    }
+    return { mounted, copied, present: blobs.length - mounted - copied };
+}
+
+;// CONCATENATED MODULE: ./src/core/manifest.ts
+
+
+
+
+
+const formatPlatform = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+function parsePlatform(text) {
+    const [os, architecture, variant, extra] = text.split("/");
+    if (!os || !architecture || extra !== undefined)
+        return undefined;
+    return { os, architecture, ...(variant ? { variant } : {}) };
+}
+/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
+function parseChildSpec(spec) {
+    const eq = spec.indexOf("=");
+    const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
+    const expected = platformText ? parsePlatform(platformText) : undefined;
+    if (platformText && !expected)
+        throw new MlBuildpacksError(messages.badChildSpec(spec));
+    const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
+    if (!ref.digest)
+        throw new MlBuildpacksError(messages.childNotPinned(spec));
+    return { ref, expected };
+}
+/** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
+function samePlatform(a, b) {
+    const variant = (p) => (p.architecture === "arm64" && p.variant === "v8" ? undefined : p.variant);
+    return a.os === b.os && a.architecture === b.architecture && variant(a) === variant(b);
+}
+/** Pure: the OCI image index bytes for these children, in the given order. */
+function renderIndex(children) {
+    const index = {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: children.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform: {
+                os: platform.os,
+                architecture: platform.architecture,
+                ...(platform.variant ? { variant: platform.variant } : {}),
+            },
+        })),
+    };
+    return Buffer.from(JSON.stringify(index));
+}
+/**
+ * Builds an OCI image index from per-arch images and pushes it. Every child is checked (exists, is a
+ * single-platform image, has the platform asked for, appears once) before anything is written; children
+ * in other repositories are copied in by digest (blob mounts within a registry); the tag is pushed last.
+ */
+async function createIndex(image, children, deps) {
+    const { clientFor, log } = deps;
+    const target = parseImageRef(image);
+    if (target.digest || !target.tag)
+        throw new MlBuildpacksError(messages.indexNeedsTag(image));
+    if (children.length === 0)
+        throw new MlBuildpacksError(messages.noChildren());
+    const resolved = await log.group(`Checking ${children.length} image(s)`, async () => {
+        const out = [];
+        for (const child of children) {
+            const shown = formatImageRef(child.ref);
+            const client = clientFor(child.ref.registry);
+            const manifest = await client.getManifest(child.ref.repository, child.ref.digest);
+            if (!manifest)
+                throw new MlBuildpacksError(messages.childMissing(shown));
+            if (manifest.body.manifests)
+                throw new MlBuildpacksError(messages.childIsIndex(shown));
+            const configDigest = manifest.body.config?.digest;
+            const config = configDigest ? await client.getBlob(child.ref.repository, configDigest) : undefined;
+            if (!config)
+                throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
+            const { os, architecture, variant } = JSON.parse(config.toString("utf8"));
+            const platform = { os, architecture, ...(variant ? { variant } : {}) };
+            if (child.expected && !samePlatform(child.expected, platform))
+                throw new MlBuildpacksError(messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
+            const twin = out.find((o) => samePlatform(o.platform, platform) || o.manifest.digest === manifest.digest);
+            if (twin)
+                throw new MlBuildpacksError(messages.duplicateChild(twin.manifest.digest === manifest.digest
+                    ? `the image ${manifest.digest}`
+                    : `a ${formatPlatform(platform)} image`));
+            log.info(`${formatPlatform(platform)}  ${shown}`);
+            out.push({ child, manifest, platform });
+        }
+        return out;
+    });
+    const targetClient = clientFor(target.registry);
+    await log.group(`Copying images into ${target.registry}/${target.repository}`, async () => {
+        for (const { child, manifest } of resolved) {
+            const sameRepo = child.ref.registry === target.registry && child.ref.repository === target.repository;
+            if (sameRepo)
+                continue;
+            const { mounted, copied, present } = await copyBlobs(manifest, { ref: child.ref, client: clientFor(child.ref.registry) }, { ref: target, client: targetClient });
+            await targetClient.putManifest(target.repository, manifest.digest, manifest.raw, manifest.mediaType);
+            log.info(`${manifest.digest}: ${mounted} blob(s) mounted, ${copied} copied, ${present} already there`);
+        }
+    });
+    const index = renderIndex(resolved);
+    const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () => targetClient.putManifest(target.repository, target.tag, index, OCI_INDEX));
+    if (digest !== sha256(index))
+        log.warn(`the registry reports ${digest} for an index whose bytes hash to ${sha256(index)}`);
+    return {
+        image: formatImageRef(target),
+        digest,
+        manifests: resolved.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform,
+        })),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/version.ts
+/** ml-buildpacks' own version, recorded in builder labels and reports. Keep equal to package.json. */
+const ML_BUILDPACKS_VERSION = "0.1.0";
+
+;// CONCATENATED MODULE: ./src/core/fast-path/inputs.ts
+
+/** The image label that records what an image was built from. */
+const INPUTS_LABEL = "dev.ml-buildpacks.inputs";
+const PART_NAMES = {
+    source: "source files",
+    env: "build env",
+    builder: "builder image",
+    runImage: "run image",
+    buildpacks: "buildpack versions",
+    options: "build options (platform, default process, lifecycle, ml-buildpacks version)",
+};
+/** sha256 of a canonical JSON text: object keys sorted, so the order callers build them in is irrelevant. */
+function digestOf(value) {
+    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)("sha256").update(canonicalJson(value)).digest("hex")}`;
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(",")}]`;
+    if (value && typeof value === "object")
+        return `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+            .join(",")}}`;
+    return JSON.stringify(value ?? null);
+}
+/** Pure: the parts of a build's inputs from what the core knows before running any phase. */
+function inputParts(i) {
+    return {
+        source: i.sourceDigest,
+        env: digestOf(i.env),
+        builder: i.builderDigest,
+        runImage: i.runImageDigest,
+        buildpacks: digestOf(i.buildpacks.map((b) => `${b.id}@${b.version}`).sort()),
+        options: digestOf({
+            platform: i.platform,
+            defaultProcess: i.defaultProcess ?? "",
+            lifecycle: i.lifecycleVersion,
+            platformApi: i.platformApi,
+            mlBuildpacks: i.toolVersion,
+        }),
+    };
+}
+function recordInputs(parts) {
+    return { digest: digestOf(parts), parts };
+}
+/** Pure: reads the label back; undefined when it is missing or not ours. */
+function parseInputsLabel(text) {
+    if (!text)
+        return undefined;
+    try {
+        const doc = JSON.parse(text);
+        if (typeof doc.digest !== "string" || !doc.parts || typeof doc.parts !== "object")
+            return undefined;
+        return doc;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Pure: which inputs differ between the previous image and this build, in words. */
+function changedInputs(previous, current) {
+    return Object.keys(PART_NAMES)
+        .filter((k) => previous.parts[k] !== current.parts[k])
+        .map((k) => PART_NAMES[k]);
+}
+
+;// CONCATENATED MODULE: ./src/core/fast-path/notes.ts
+/** The fast path's log lines, in one place. */
+const fastPathNotes = {
+    daemon: "off: it compares with the image in the registry, and this build exports to the Docker daemon",
+    disabled: "off (--no-fast-path): running every phase",
+    clearCache: "skipped: the cache is being cleared, so everything is rebuilt",
+    hit: (files) => `inputs unchanged (${files} source file(s), build env, builder, run image, buildpacks, options): reusing the previous image`,
+    stampFailed: (why) => `could not record the build's inputs on the image (${why}); the next build will run in full`,
+};
+
+;// CONCATENATED MODULE: ./src/core/fast-path/registry.ts
+
+
+
+
+/** The label the lifecycle writes with the buildpacks that built an image. */
+const BUILD_METADATA_LABEL = "io.buildpacks.build.metadata";
+/** Compares this build's inputs with those recorded on the image the target tag holds now. */
+async function checkPreviousImage(client, target, inputs) {
+    const shown = formatImageRef(target);
+    const manifest = await client.getManifest(target.repository, target.tag ?? target.digest ?? "latest");
+    if (!manifest)
+        return { hit: false, reason: `no previous image at ${shown}` };
+    if (manifest.body.manifests || !manifest.body.config)
+        return { hit: false, reason: `${shown} holds a manifest list, not a single image` };
+    const config = await readConfig(client, target.repository, manifest);
+    const labels = config?.config?.Labels ?? {};
+    const previous = parseInputsLabel(labels[INPUTS_LABEL]);
+    if (!previous)
+        return { hit: false, reason: `the previous image at ${shown} records no inputs` };
+    if (previous.digest !== inputs.digest) {
+        const changed = changedInputs(previous, inputs);
+        return {
+            hit: false,
+            reason: `changed since the previous image: ${changed.join(", ") || "input format"}`,
+        };
+    }
+    return { hit: true, manifest, buildpacks: buildpacksOf(labels[BUILD_METADATA_LABEL]) };
+}
+/**
+ * Adds the inputs label to the image the exporter pushed, under the target tag and every additional
+ * tag. Returns the new manifest digest.
+ */
+function stampInputs(clientFor, target, exportedDigest, inputs, additionalTags) {
+    return addLabels(clientFor, { ...target, digest: exportedDigest }, { [INPUTS_LABEL]: JSON.stringify(inputs) }, [target, ...additionalTags]);
+}
+/**
+ * Pushes a copy of an image (ref with its digest) with more labels: a new config blob and manifest,
+ * the same layers, tagged as each of `as` (blobs copied into other repositories); returns its digest.
+ */
+async function addLabels(clientFor, image, labels, as) {
+    const client = clientFor(image.registry);
+    const reference = image.digest ?? image.tag ?? "latest";
+    const manifest = await client.getManifest(image.repository, reference);
+    const config = manifest && (await readConfig(client, image.repository, manifest));
+    if (!manifest?.body.config || !config)
+        throw new Error(`${formatImageRef(image)} is not a readable single-platform image`);
+    config.config = { ...config.config, Labels: { ...config.config?.Labels, ...labels } };
+    const configRaw = Buffer.from(JSON.stringify(config));
+    const configDigest = await client.uploadBlob(image.repository, configRaw);
+    const body = {
+        ...manifest.body,
+        config: { ...manifest.body.config, digest: configDigest, size: configRaw.length },
+    };
+    const raw = Buffer.from(JSON.stringify(body));
+    // By digest first (untagged), so every tag below points at a manifest the registry already holds.
+    const digest = await client.putManifest(image.repository, sha256(raw), raw, manifest.mediaType);
+    await tagImage(clientFor, { ...image, digest }, { ...manifest, raw, body, digest }, as);
+    return digest;
+}
+/** Points further tags at an image of the target repository, copying blobs into other repositories. */
+async function tagImage(clientFor, source, manifest, tags) {
+    for (const tag of tags) {
+        const client = clientFor(tag.registry);
+        if (tag.registry !== source.registry || tag.repository !== source.repository)
+            await copyBlobs(manifest, { ref: source, client: clientFor(source.registry) }, { ref: tag, client });
+        await client.putManifest(tag.repository, tag.tag ?? "latest", manifest.raw, manifest.mediaType);
+    }
+}
+async function readConfig(client, repository, manifest) {
+    const digest = manifest.body.config?.digest;
+    const blob = digest ? await client.getBlob(repository, digest) : undefined;
+    return blob ? JSON.parse(blob.toString("utf8")) : undefined;
+}
+function buildpacksOf(label) {
+    try {
+        const doc = JSON.parse(label ?? "{}");
+        return (doc.buildpacks ?? []).map(({ id, version }) => ({ id, version }));
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/fast-path/source-digest.ts
+
+
+
+/**
+ * What the build copies into the workspace is what the digest covers: the app directory without
+ * its top-level .git (both executors skip it) and without a layer cache kept inside the project.
+ */
+function skippedPaths(appDir, cacheDir) {
+    const app = (0,external_node_path_namespaceObject.resolve)(appDir);
+    return [(0,external_node_path_namespaceObject.join)(app, ".git"), ...(cacheDir ? [(0,external_node_path_namespaceObject.resolve)(cacheDir)] : [])];
+}
+/**
+ * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
+ * times are left out because the lifecycle normalises them in the app layer.
+ */
+function sourceTreeDigest(appDir, skip) {
+    const entries = listTree((0,external_node_path_namespaceObject.resolve)(appDir), new Set(skip.map((p) => (0,external_node_path_namespaceObject.resolve)(p))));
+    return { digest: digestOfEntries(entries), files: entries.filter((e) => e.kind === "file").length };
+}
+/** Pure: the digest of a listing (sorted by the caller). */
+function digestOfEntries(entries) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+    for (const e of entries)
+        hash.update(`${e.kind}\0${e.path}\0${e.executable ? "x" : "-"}\0${e.content}\n`);
+    return `sha256:${hash.digest("hex")}`;
+}
+function listTree(root, skip) {
+    const out = [];
+    const walk = (dir) => {
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
+            const path = (0,external_node_path_namespaceObject.join)(dir, name);
+            if (skip.has(path))
+                continue;
+            const stat = (0,external_node_fs_namespaceObject.lstatSync)(path);
+            const rel = (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join("/");
+            const executable = (stat.mode & 0o111) !== 0;
+            if (stat.isSymbolicLink()) {
+                out.push({ path: rel, kind: "symlink", executable: false, content: (0,external_node_fs_namespaceObject.readlinkSync)(path) });
+            }
+            else if (stat.isDirectory()) {
+                out.push({ path: rel, kind: "dir", executable: false, content: "" });
+                walk(path);
+            }
+            else if (stat.isFile()) {
+                out.push({ path: rel, kind: "file", executable, content: fileSha256(path) });
+            }
+        }
+    };
+    walk(root);
+    return out;
+}
+/** Reads in chunks: model files in an app can be larger than a Node buffer may be. */
+function fileSha256(path) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, "r");
+    try {
+        for (let n = (0,external_node_fs_namespaceObject.readSync)(fd, buf); n > 0; n = (0,external_node_fs_namespaceObject.readSync)(fd, buf))
+            hash.update(buf.subarray(0, n));
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+    return hash.digest("hex");
+}
+
+;// CONCATENATED MODULE: ./src/core/fast-path/index.ts
+
+
+
+
+
+
+
+
+/**
+ * This build's inputs, or why they can't be pinned down (then the build runs in full and the image
+ * gets no inputs label).
+ */
+async function collectInputs(req, builder, platformApi, clientFor) {
+    const runImage = req.runImage ?? builder.runImages[0];
+    if (!runImage)
+        return { reason: "the builder names no run image" };
+    const runImageDigest = await registryDigest(runImage, builder.platform, clientFor);
+    if (!runImageDigest)
+        return { reason: `the run image ${runImage} is not in a registry` };
+    // The image ID (config digest) names the builder's content whichever repository it came from; the
+    // local executor runs inside the builder and knows it only by reference, so it asks the registry.
+    const builderDigest = builder.imageId || builder.digest || (await registryDigest(req.builder, builder.platform, clientFor));
+    if (!builderDigest)
+        return { reason: `the digest of the builder ${req.builder} is unknown` };
+    const source = sourceTreeDigest(req.appDir, skippedPaths(req.appDir, req.cacheDir));
+    const parts = inputParts({
+        sourceDigest: source.digest,
+        env: req.env,
+        builderDigest,
+        runImageDigest,
+        buildpacks: builder.buildpacks,
+        platform: builder.platform,
+        defaultProcess: req.defaultProcess,
+        lifecycleVersion: builder.lifecycleVersion,
+        platformApi,
+        toolVersion: ML_BUILDPACKS_VERSION,
+    });
+    return { inputs: recordInputs(parts), files: source.files };
+}
+/** The digest of the platform's image behind a reference (an index resolves to its child). */
+async function registryDigest(ref, platform, clientFor) {
+    const parsed = parseImageRef(ref);
+    const manifest = await clientFor(parsed.registry)
+        .getManifest(parsed.repository, parsed.digest ?? parsed.tag ?? "latest")
+        .catch(() => undefined);
+    if (!manifest)
+        return undefined;
+    if (!manifest.body.manifests)
+        return manifest.digest;
+    const wanted = parsePlatform(platform);
+    return manifest.body.manifests.find((m) => wanted && m.platform && samePlatform(m.platform, wanted))
+        ?.digest;
+}
+/** Decides whether the image at the target tag can stand for this build. */
+async function decideFastPath(req, builder, platformApi, clientFor) {
+    const off = (reason) => ({ inputs: undefined, reuse: undefined, reason });
+    if (!req.publish)
+        return off(fastPathNotes.daemon);
+    const collected = await collectInputs(req, builder, platformApi, clientFor);
+    if ("reason" in collected)
+        return off(collected.reason);
+    const { inputs } = collected;
+    // Either flag asks for a full build; the image it makes still records its inputs for the next one.
+    if (!req.fastPath)
+        return { inputs, reuse: undefined, reason: fastPathNotes.disabled };
+    if (req.clearCache)
+        return { inputs, reuse: undefined, reason: fastPathNotes.clearCache };
+    const previous = parseImageRef(req.previousImage ?? req.image);
+    const check = await checkPreviousImage(clientFor(previous.registry), previous, inputs);
+    return check.hit
+        ? { inputs, reuse: check, reason: fastPathNotes.hit(collected.files) }
+        : { inputs, reuse: undefined, reason: check.reason };
+}
+
 ;// CONCATENATED MODULE: ./src/core/lifecycle/exit-codes.ts
 /**
  * Lifecycle exit codes (platform/exit.go and cmd/exit.go of lifecycle 0.21) turned into sentences.
@@ -2931,348 +3598,6 @@ function negotiatePlatformApi(builderApis) {
         .at(-1);
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/core/registry/client.ts
-
-
-
-
-const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-const MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
-/** Compressed size of an image as stored in a registry: config plus layers (undefined for an index). */
-function manifestSize(manifest) {
-    if (!manifest?.body.layers)
-        return undefined;
-    return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
-}
-const sha256 = (data) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)("sha256").update(data).digest("hex")}`;
-/**
- * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
- * backoff on 5xx and 429, cross-repository blob mounts.
- */
-class RegistryClient {
-    registry;
-    base;
-    fetch;
-    backoff;
-    sleep;
-    credential;
-    /** Bearer tokens by scope. */
-    tokens = new Map();
-    constructor(registry, opts = {}) {
-        this.registry = registry;
-        const scheme = isLoopbackRegistry(registry) ? "http" : "https";
-        this.base = `${scheme}://${registry === "index.docker.io" ? "registry-1.docker.io" : registry}`;
-        this.fetch = opts.fetch ?? fetch;
-        this.backoff = opts.backoff ?? [500, 1500, 4000];
-        this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-        this.credential = opts.auth?.[registry];
-    }
-    /** Throws registryUnreachable when the registry does not answer at all. */
-    async ping(image) {
-        try {
-            const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) });
-            await res.body?.cancel();
-        }
-        catch (err) {
-            throw new MlBuildpacksError(messages.registryUnreachable(this.registry, image, describeFetchError(err)));
-        }
-    }
-    async getManifest(repository, reference) {
-        const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
-            scope: `${repository}:pull`,
-            headers: { Accept: MANIFEST_TYPES.join(", ") },
-        });
-        if (res.status === 404)
-            return undefined;
-        if (!res.ok)
-            throw await this.unexpected(res, `read manifest ${repository}@${reference}`);
-        const raw = Buffer.from(await res.arrayBuffer());
-        const body = JSON.parse(raw.toString("utf8"));
-        return {
-            mediaType: body.mediaType ?? res.headers.get("content-type") ?? "",
-            digest: res.headers.get("docker-content-digest") ?? sha256(raw),
-            raw,
-            body,
-        };
-    }
-    async getBlob(repository, digest) {
-        const res = await this.request("GET", `/v2/${repository}/blobs/${digest}`, {
-            scope: `${repository}:pull`,
-        });
-        if (res.status === 404)
-            return undefined;
-        if (!res.ok)
-            throw await this.unexpected(res, `read blob ${repository}@${digest}`);
-        return Buffer.from(await res.arrayBuffer());
-    }
-    async blobExists(repository, digest) {
-        const res = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, {
-            scope: `${repository}:pull`,
-        });
-        await res.body?.cancel();
-        return res.ok;
-    }
-    /** Cross-repository mount; returns false when the registry wants an upload instead. */
-    async mountBlob(repository, digest, from) {
-        const res = await this.request("POST", `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { scope: `${repository}:pull,push ${from}:pull` });
-        await res.body?.cancel();
-        return res.status === 201;
-    }
-    /** Monolithic upload (POST then PUT with the digest). */
-    async uploadBlob(repository, data) {
-        const digest = sha256(data);
-        const scope = `${repository}:pull,push`;
-        const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
-        await start.body?.cancel();
-        const location = start.headers.get("location");
-        if (start.status !== 202 || !location)
-            throw await this.unexpected(start, `start an upload to ${repository}`);
-        const url = new URL(location, this.base);
-        url.searchParams.set("digest", digest);
-        const put = await this.request("PUT", `${url.pathname}${url.search}`, {
-            scope,
-            body: data,
-            headers: { "Content-Type": "application/octet-stream" },
-        });
-        await put.body?.cancel();
-        if (put.status !== 201)
-            throw await this.unexpected(put, `upload ${digest} to ${repository}`);
-        return digest;
-    }
-    /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
-    async putManifest(repository, reference, raw, mediaType) {
-        const res = await this.request("PUT", `/v2/${repository}/manifests/${reference}`, {
-            scope: `${repository}:pull,push`,
-            body: raw,
-            headers: { "Content-Type": mediaType },
-        });
-        await res.body?.cancel();
-        if (res.status !== 201)
-            throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
-        return res.headers.get("docker-content-digest") ?? sha256(raw);
-    }
-    async request(method, path, opts) {
-        let challenged = false;
-        for (let attempt = 0;; attempt++) {
-            let res;
-            try {
-                res = await this.fetch(`${this.base}${path}`, {
-                    method,
-                    headers: { ...opts.headers, ...this.authHeader(opts.scope) },
-                    ...(opts.body !== undefined
-                        ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
-                        : {}),
-                });
-            }
-            catch (err) {
-                if (attempt < this.backoff.length) {
-                    await this.sleep(this.backoff[attempt] ?? 1000);
-                    continue;
-                }
-                throw new MlBuildpacksError(messages.registryUnreachable(this.registry, path, describeFetchError(err)));
-            }
-            if (res.status === 401 && !challenged) {
-                challenged = true;
-                if (await this.authenticate(res, opts.scope))
-                    continue;
-            }
-            if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
-                await res.body?.cancel();
-                const retryAfter = Number(res.headers.get("retry-after"));
-                await this.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (this.backoff[attempt] ?? 1000));
-                continue;
-            }
-            if (res.status === 401 || res.status === 403) {
-                await res.body?.cancel();
-                throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, res.status));
-            }
-            return res;
-        }
-    }
-    authHeader(scope) {
-        const token = this.tokens.get(scope);
-        if (token)
-            return { Authorization: `Bearer ${token}` };
-        if (this.credential?.startsWith("Basic "))
-            return { Authorization: this.credential };
-        return {};
-    }
-    /** Follows a Bearer challenge to the token service; returns whether a retry makes sense. */
-    async authenticate(res, scope) {
-        await res.body?.cancel();
-        const challenge = res.headers.get("www-authenticate") ?? "";
-        if (!challenge.toLowerCase().startsWith("bearer "))
-            return false;
-        const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-        if (!params.realm)
-            return false;
-        const url = new URL(params.realm);
-        if (params.service)
-            url.searchParams.set("service", params.service);
-        for (const part of scope.split(" ")) {
-            const [repo, actions] = part.split(":");
-            url.searchParams.append("scope", `repository:${repo}:${actions}`);
-        }
-        const headers = this.credential ? { Authorization: this.credential } : {};
-        const tokenRes = await this.fetch(url, { headers });
-        if (!tokenRes.ok)
-            throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, tokenRes.status));
-        const token = (await tokenRes.json());
-        const value = token.token ?? token.access_token;
-        if (!value)
-            return false;
-        this.tokens.set(scope, value);
-        return true;
-    }
-    async unexpected(res, what) {
-        const text = (await res.text().catch(() => "")).slice(0, 500);
-        return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, res.status, text));
-    }
-}
-function describeFetchError(err) {
-    if (err instanceof Error) {
-        const cause = err.cause;
-        return cause?.code ? `${cause.code}: ${cause.message ?? ""}`.trim() : err.message;
-    }
-    return String(err);
-}
-
-;// CONCATENATED MODULE: ./src/core/manifest.ts
-
-
-
-
-const formatPlatform = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
-function parsePlatform(text) {
-    const [os, architecture, variant, extra] = text.split("/");
-    if (!os || !architecture || extra !== undefined)
-        return undefined;
-    return { os, architecture, ...(variant ? { variant } : {}) };
-}
-/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
-function parseChildSpec(spec) {
-    const eq = spec.indexOf("=");
-    const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
-    const expected = platformText ? parsePlatform(platformText) : undefined;
-    if (platformText && !expected)
-        throw new MlBuildpacksError(messages.badChildSpec(spec));
-    const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
-    if (!ref.digest)
-        throw new MlBuildpacksError(messages.childNotPinned(spec));
-    return { ref, expected };
-}
-/** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
-function samePlatform(a, b) {
-    const variant = (p) => (p.architecture === "arm64" && p.variant === "v8" ? undefined : p.variant);
-    return a.os === b.os && a.architecture === b.architecture && variant(a) === variant(b);
-}
-/** Pure: the OCI image index bytes for these children, in the given order. */
-function renderIndex(children) {
-    const index = {
-        schemaVersion: 2,
-        mediaType: OCI_INDEX,
-        manifests: children.map(({ manifest, platform }) => ({
-            mediaType: manifest.mediaType,
-            digest: manifest.digest,
-            size: manifest.raw.length,
-            platform: {
-                os: platform.os,
-                architecture: platform.architecture,
-                ...(platform.variant ? { variant: platform.variant } : {}),
-            },
-        })),
-    };
-    return Buffer.from(JSON.stringify(index));
-}
-/**
- * Builds an OCI image index from per-arch images and pushes it. Every child is checked (exists, is a
- * single-platform image, has the platform asked for, appears once) before anything is written; children
- * in other repositories are copied in by digest (blob mounts within a registry); the tag is pushed last.
- */
-async function createIndex(image, children, deps) {
-    const { clientFor, log } = deps;
-    const target = parseImageRef(image);
-    if (target.digest || !target.tag)
-        throw new MlBuildpacksError(messages.indexNeedsTag(image));
-    if (children.length === 0)
-        throw new MlBuildpacksError(messages.noChildren());
-    const resolved = await log.group(`Checking ${children.length} image(s)`, async () => {
-        const out = [];
-        for (const child of children) {
-            const shown = formatImageRef(child.ref);
-            const client = clientFor(child.ref.registry);
-            const manifest = await client.getManifest(child.ref.repository, child.ref.digest);
-            if (!manifest)
-                throw new MlBuildpacksError(messages.childMissing(shown));
-            if (manifest.body.manifests)
-                throw new MlBuildpacksError(messages.childIsIndex(shown));
-            const configDigest = manifest.body.config?.digest;
-            const config = configDigest ? await client.getBlob(child.ref.repository, configDigest) : undefined;
-            if (!config)
-                throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
-            const { os, architecture, variant } = JSON.parse(config.toString("utf8"));
-            const platform = { os, architecture, ...(variant ? { variant } : {}) };
-            if (child.expected && !samePlatform(child.expected, platform))
-                throw new MlBuildpacksError(messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
-            const twin = out.find((o) => samePlatform(o.platform, platform) || o.manifest.digest === manifest.digest);
-            if (twin)
-                throw new MlBuildpacksError(messages.duplicateChild(twin.manifest.digest === manifest.digest
-                    ? `the image ${manifest.digest}`
-                    : `a ${formatPlatform(platform)} image`));
-            log.info(`${formatPlatform(platform)}  ${shown}`);
-            out.push({ child, manifest, platform });
-        }
-        return out;
-    });
-    const targetClient = clientFor(target.registry);
-    await log.group(`Copying images into ${target.registry}/${target.repository}`, async () => {
-        for (const { child, manifest } of resolved) {
-            const sameRepo = child.ref.registry === target.registry && child.ref.repository === target.repository;
-            if (sameRepo)
-                continue;
-            const source = clientFor(child.ref.registry);
-            const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter((d) => !!d);
-            let mounted = 0;
-            let copied = 0;
-            for (const blob of blobs) {
-                if (await targetClient.blobExists(target.repository, blob.digest))
-                    continue;
-                if (child.ref.registry === target.registry &&
-                    (await targetClient.mountBlob(target.repository, blob.digest, child.ref.repository))) {
-                    mounted++;
-                    continue;
-                }
-                const data = await source.getBlob(child.ref.repository, blob.digest);
-                if (!data)
-                    throw new MlBuildpacksError(messages.childMissing(`${formatImageRef(child.ref)} (blob ${blob.digest})`));
-                await targetClient.uploadBlob(target.repository, data);
-                copied++;
-            }
-            await targetClient.putManifest(target.repository, manifest.digest, manifest.raw, manifest.mediaType);
-            log.info(`${manifest.digest}: ${mounted} blob(s) mounted, ${copied} copied, ${blobs.length - mounted - copied} already there`);
-        }
-    });
-    const index = renderIndex(resolved);
-    const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () => targetClient.putManifest(target.repository, target.tag, index, OCI_INDEX));
-    if (digest !== sha256(index))
-        log.warn(`the registry reports ${digest} for an index whose bytes hash to ${sha256(index)}`);
-    return {
-        image: formatImageRef(target),
-        digest,
-        manifests: resolved.map(({ manifest, platform }) => ({
-            mediaType: manifest.mediaType,
-            digest: manifest.digest,
-            size: manifest.raw.length,
-            platform,
-        })),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/core/platform.ts
 
 
@@ -3419,6 +3744,8 @@ function stringifyToml(value) {
 
 
 
+
+
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 async function resolveBuilder(req, deps) {
     const { docker, log } = deps;
@@ -3450,6 +3777,9 @@ async function build(req, deps, resolved) {
         throw new MlBuildpacksError(messages.appDirNotFound(req.appDir));
     const target = parseImageRef(req.image);
     const tags = req.additionalTags.map((t) => formatImageRef(parseImageRef(t)));
+    const previous = req.previousImage ? parseImageRef(req.previousImage) : undefined;
+    if (previous && previous.registry !== target.registry)
+        throw new MlBuildpacksError(messages.previousImageElsewhere(req.previousImage, req.image));
     const builder = resolved ?? (await resolveBuilder(req, deps));
     const platformApi = negotiatePlatformApi(builder.platformApis);
     if (!platformApi)
@@ -3458,7 +3788,8 @@ async function build(req, deps, resolved) {
     const auth = resolveRegistryAuth(registries, deps.env);
     for (const secret of secretsOf(auth))
         deps.registerSecret?.(secret);
-    const registry = new RegistryClient(target.registry, { auth });
+    const clientFor = (name) => new RegistryClient(name, { auth });
+    const registry = clientFor(target.registry);
     if (req.publish) {
         // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
         await registry.ping(req.image);
@@ -3468,6 +3799,30 @@ async function build(req, deps, resolved) {
         const runImage = req.runImage ?? builder.runImages[0];
         if (runImage)
             await log.group(`Pulling run image ${runImage}`, () => docker.ensureImage(runImage, { pull: req.pull, platform: builder.platform }));
+    }
+    const fastPath = await log.group("Checking inputs against the previous image (fast path)", async () => {
+        const outcome = await decideFastPath(req, builder, platformApi, clientFor);
+        log.info(outcome.reason);
+        return outcome;
+    });
+    if (fastPath.reuse) {
+        const reused = fastPath.reuse;
+        const source = previous ?? target;
+        const retag = [...(previous ? [target] : []), ...tags.map(parseImageRef)];
+        if (retag.length)
+            await log.group(`Tagging the previous image as ${retag.map(formatImageRef).join(", ")}`, () => tagImage(clientFor, source, reused.manifest, retag));
+        return {
+            ...reportBase(req, builder, platformApi, target, tags),
+            digest: reused.manifest.digest,
+            imageId: reused.manifest.body.config?.digest ?? "",
+            imageRef: formatImageRef(withDigest(target, reused.manifest.digest)),
+            buildpacks: reused.buildpacks,
+            layers: emptyActivity(),
+            phases: [],
+            totalMs: clock.now() - started,
+            imageSizeBytes: manifestSize(reused.manifest),
+            fastPath: fastPathReport(fastPath, true),
+        };
     }
     if (req.clearCache && req.cacheDir)
         clearDir(req.cacheDir, log);
@@ -3480,7 +3835,7 @@ async function build(req, deps, resolved) {
         image: formatImageRef(target),
         additionalTags: tags,
         runImage: req.runImage,
-        previousImage: undefined,
+        previousImage: previous && formatImageRef(previous),
         useCache: req.cacheDir !== undefined,
         logLevel: req.logLevel === "debug" ? "debug" : "info",
         defaultProcess: req.defaultProcess,
@@ -3512,9 +3867,18 @@ async function build(req, deps, resolved) {
     let imageSizeBytes;
     let imageId = exported.imageId;
     let imageRef = formatImageRef(target);
-    if (req.publish && exported.digest) {
-        imageRef = formatImageRef(withDigest(target, exported.digest));
-        const manifest = await registry.getManifest(target.repository, exported.digest).catch(() => undefined);
+    let digest = exported.digest;
+    if (req.publish && digest && fastPath.inputs) {
+        const { inputs } = fastPath;
+        const exportedDigest = digest;
+        digest = await log.group("Recording the build's inputs on the image", () => stampInputs(clientFor, target, exportedDigest, inputs, tags.map(parseImageRef)).catch((err) => {
+            log.warn(fastPathNotes.stampFailed(err instanceof Error ? err.message : String(err)));
+            return exportedDigest;
+        }));
+    }
+    if (req.publish && digest) {
+        imageRef = formatImageRef(withDigest(target, digest));
+        const manifest = await registry.getManifest(target.repository, digest).catch(() => undefined);
         imageId = manifest?.body.config?.digest ?? imageId;
         imageSizeBytes = manifestSize(manifest);
     }
@@ -3522,10 +3886,22 @@ async function build(req, deps, resolved) {
         imageSizeBytes = (await docker.inspectImage(imageRef))?.Size;
     }
     return {
-        image: formatImageRef(target),
-        digest: exported.digest ?? "",
+        ...reportBase(req, builder, platformApi, target, tags),
+        digest: digest ?? "",
         imageId: imageId ?? "",
         imageRef,
+        buildpacks: group,
+        layers,
+        phases,
+        totalMs: clock.now() - started,
+        imageSizeBytes,
+        fastPath: fastPathReport(fastPath, false),
+    };
+}
+/** The parts of a report that don't depend on how the image came to be. */
+function reportBase(req, builder, platformApi, target, tags) {
+    return {
+        image: formatImageRef(target),
         tags: [formatImageRef(target), ...tags],
         published: req.publish,
         platform: builder.platform,
@@ -3535,13 +3911,11 @@ async function build(req, deps, resolved) {
             lifecycleVersion: builder.lifecycleVersion,
             platformApi,
         },
-        buildpacks: group,
-        layers,
-        phases,
-        totalMs: clock.now() - started,
-        imageSizeBytes,
         cache: { dir: req.cacheDir, cleared: req.clearCache },
     };
+}
+function fastPathReport(outcome, used) {
+    return { used, inputDigest: outcome.inputs?.digest, reason: outcome.reason };
 }
 /** Runs one phase in its own log section; throws a readable error when it fails. */
 async function runPhase(spec, executor, ctx) {
@@ -3671,10 +4045,6 @@ class ConsoleLogger {
         }
     }
 }
-
-;// CONCATENATED MODULE: ./src/core/version.ts
-/** ml-buildpacks' own version, recorded in builder labels and reports. Keep equal to package.json. */
-const ML_BUILDPACKS_VERSION = "0.1.0";
 
 ;// CONCATENATED MODULE: ./src/core/builder/config.ts
 
@@ -4468,7 +4838,12 @@ function renderSummary(r) {
         ],
         ["cache layers", `${r.layers.cacheReused.length} reused, ${r.layers.cacheAdded.length} added`],
         ["image size", r.imageSizeBytes !== undefined ? formatBytes(r.imageSizeBytes) : "unknown"],
-        ["phases", r.phases.map((p) => `${p.phase} ${formatDuration(p.ms)}`).join(", ")],
+        [
+            "phases",
+            r.fastPath.used
+                ? "none (fast path: inputs unchanged)"
+                : r.phases.map((p) => `${p.phase} ${formatDuration(p.ms)}`).join(", "),
+        ],
         ["total", formatDuration(r.totalMs)],
     ];
     const width = Math.max(...rows.map(([k]) => (k ?? "").length));
@@ -4527,6 +4902,8 @@ build options:
   --tag REF              another tag for the same image (repeatable)
   --builder REF          builder image (default ${REQUEST_DEFAULTS.builder})
   --run-image REF        run image instead of the builder's
+  --previous-image REF   image of the last build (same registry), e.g. app:main when --image is
+                         app:<commit>: its layers are reused and the fast path compares against it
   --cache-dir DIR        keep the lifecycle's layer cache in DIR between builds
   --clear-cache          empty the cache dir before building
   --env KEY=VALUE        build-time env for the buildpacks (repeatable)
@@ -4537,6 +4914,7 @@ build options:
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
   --trust-builder        run every phase in one creator container (faster; only for builders you trust)
+  --no-fast-path         run every phase even when the image at --image was built from the same inputs
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
                          else $SSL_CERT_FILE when set)
   --executor KIND        docker: each phase in a builder container; local: run /cnb/lifecycle/* directly,
@@ -4611,6 +4989,7 @@ function parseBuild(args, env, isFile) {
         tag: { type: "string", multiple: true },
         builder: { type: "string" },
         "run-image": { type: "string" },
+        "previous-image": { type: "string" },
         "cache-dir": { type: "string" },
         "clear-cache": { type: "boolean" },
         env: { type: "string", multiple: true },
@@ -4622,6 +5001,7 @@ function parseBuild(args, env, isFile) {
         "ca-certs": { type: "string" },
         "no-publish": { type: "boolean" },
         "trust-builder": { type: "boolean" },
+        "no-fast-path": { type: "boolean" },
         executor: { type: "string" },
         help: { type: "boolean" },
     });
@@ -4649,6 +5029,7 @@ function parseBuild(args, env, isFile) {
             additionalTags: v.tag ?? [],
             builder: str("builder") ?? REQUEST_DEFAULTS.builder,
             runImage: str("run-image"),
+            previousImage: str("previous-image"),
             cacheDir: str("cache-dir"),
             clearCache: v["clear-cache"] === true,
             env: parseEnvEntries(v.env ?? []),
@@ -4659,6 +5040,7 @@ function parseBuild(args, env, isFile) {
             caCerts: str("ca-certs") ?? defaultCaCerts(env, isFile),
             publish: v["no-publish"] !== true,
             trustBuilder: v["trust-builder"] === true,
+            fastPath: v["no-fast-path"] !== true,
         },
     };
 }
@@ -4821,7 +5203,7 @@ async function runCli(argv) {
                             secretEnv,
                         }),
                 }, resolved);
-                log.info(`\nSuccessfully built ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`);
+                log.info(`\n${report.fastPath.used ? "Up to date (inputs unchanged, no phase ran):" : "Successfully built"} ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`);
                 if (command.reportFile)
                     (0,external_node_fs_namespaceObject.writeFileSync)(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
                 return 0;

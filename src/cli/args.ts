@@ -32,6 +32,8 @@ build options:
   --tag REF              another tag for the same image (repeatable)
   --builder REF          builder image (default ${REQUEST_DEFAULTS.builder})
   --run-image REF        run image instead of the builder's
+  --previous-image REF   image of the last build (same registry), e.g. app:main when --image is
+                         app:<commit>: its layers are reused and the fast path compares against it
   --cache-dir DIR        keep the lifecycle's layer cache in DIR between builds
   --clear-cache          empty the cache dir before building
   --env KEY=VALUE        build-time env for the buildpacks (repeatable)
@@ -42,6 +44,7 @@ build options:
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
   --trust-builder        run every phase in one creator container (faster; only for builders you trust)
+  --no-fast-path         run every phase even when the image at --image was built from the same inputs
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
                          else $SSL_CERT_FILE when set)
   --executor KIND        docker: each phase in a builder container; local: run /cnb/lifecycle/* directly,
@@ -130,6 +133,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
     tag: { type: "string", multiple: true },
     builder: { type: "string" },
     "run-image": { type: "string" },
+    "previous-image": { type: "string" },
     "cache-dir": { type: "string" },
     "clear-cache": { type: "boolean" },
     env: { type: "string", multiple: true },
@@ -141,6 +145,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
     "ca-certs": { type: "string" },
     "no-publish": { type: "boolean" },
     "trust-builder": { type: "boolean" },
+    "no-fast-path": { type: "boolean" },
     executor: { type: "string" },
     help: { type: "boolean" },
   });
@@ -166,6 +171,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
       additionalTags: (v.tag as string[] | undefined) ?? [],
       builder: str("builder") ?? REQUEST_DEFAULTS.builder,
       runImage: str("run-image"),
+      previousImage: str("previous-image"),
       cacheDir: str("cache-dir"),
       clearCache: v["clear-cache"] === true,
       env: parseEnvEntries((v.env as string[] | undefined) ?? []),
@@ -176,6 +182,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
       caCerts: str("ca-certs") ?? defaultCaCerts(env, isFile),
       publish: v["no-publish"] !== true,
       trustBuilder: v["trust-builder"] === true,
+      fastPath: v["no-fast-path"] !== true,
     },
   };
 }

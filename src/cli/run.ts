@@ -128,7 +128,7 @@ export async function runCli(argv: string[]): Promise<number> {
           resolved,
         );
         log.info(
-          `\nSuccessfully built ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`,
+          `\n${report.fastPath.used ? "Up to date (inputs unchanged, no phase ran):" : "Successfully built"} ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`,
         );
         if (command.reportFile) writeFileSync(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
         return 0;

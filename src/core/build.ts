@@ -4,7 +4,9 @@ import { type BuilderInfo, builderInfo } from "./builder/inspect.js";
 import type { Docker } from "./docker.js";
 import { MlBuildpacksError } from "./errors.js";
 import type { Executor } from "./executor/types.js";
-import { formatImageRef, parseImageRef, withDigest } from "./image-ref.js";
+import { decideFastPath, type FastPathOutcome, stampInputs, tagImage } from "./fast-path/index.js";
+import { fastPathNotes } from "./fast-path/notes.js";
+import { formatImageRef, type ImageRef, parseImageRef, withDigest } from "./image-ref.js";
 import { explainExit } from "./lifecycle/exit-codes.js";
 import {
   detectFailureLines,
@@ -76,6 +78,9 @@ export async function build(
     throw new MlBuildpacksError(messages.appDirNotFound(req.appDir));
   const target = parseImageRef(req.image);
   const tags = req.additionalTags.map((t) => formatImageRef(parseImageRef(t)));
+  const previous = req.previousImage ? parseImageRef(req.previousImage) : undefined;
+  if (previous && previous.registry !== target.registry)
+    throw new MlBuildpacksError(messages.previousImageElsewhere(req.previousImage as string, req.image));
 
   const builder = resolved ?? (await resolveBuilder(req, deps));
   const platformApi = negotiatePlatformApi(builder.platformApis);
@@ -87,7 +92,8 @@ export async function build(
   const registries = [...new Set([target.registry, ...tags.map((t) => parseImageRef(t).registry)])];
   const auth = resolveRegistryAuth(registries, deps.env);
   for (const secret of secretsOf(auth)) deps.registerSecret?.(secret);
-  const registry = new RegistryClient(target.registry, { auth });
+  const clientFor = (name: string) => new RegistryClient(name, { auth });
+  const registry = clientFor(target.registry);
   if (req.publish) {
     // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
     await registry.ping(req.image);
@@ -100,6 +106,33 @@ export async function build(
       );
   }
 
+  const fastPath = await log.group("Checking inputs against the previous image (fast path)", async () => {
+    const outcome = await decideFastPath(req, builder, platformApi, clientFor);
+    log.info(outcome.reason);
+    return outcome;
+  });
+  if (fastPath.reuse) {
+    const reused = fastPath.reuse;
+    const source = previous ?? target;
+    const retag = [...(previous ? [target] : []), ...tags.map(parseImageRef)];
+    if (retag.length)
+      await log.group(`Tagging the previous image as ${retag.map(formatImageRef).join(", ")}`, () =>
+        tagImage(clientFor, source, reused.manifest, retag),
+      );
+    return {
+      ...reportBase(req, builder, platformApi, target, tags),
+      digest: reused.manifest.digest,
+      imageId: reused.manifest.body.config?.digest ?? "",
+      imageRef: formatImageRef(withDigest(target, reused.manifest.digest)),
+      buildpacks: reused.buildpacks,
+      layers: emptyActivity(),
+      phases: [],
+      totalMs: clock.now() - started,
+      imageSizeBytes: manifestSize(reused.manifest),
+      fastPath: fastPathReport(fastPath, true),
+    };
+  }
+
   if (req.clearCache && req.cacheDir) clearDir(req.cacheDir, log);
   const secretEnv: Record<string, string> = Object.keys(auth).length
     ? { CNB_REGISTRY_AUTH: JSON.stringify(auth) }
@@ -110,7 +143,7 @@ export async function build(
     image: formatImageRef(target),
     additionalTags: tags,
     runImage: req.runImage,
-    previousImage: undefined,
+    previousImage: previous && formatImageRef(previous),
     useCache: req.cacheDir !== undefined,
     logLevel: req.logLevel === "debug" ? ("debug" as const) : ("info" as const),
     defaultProcess: req.defaultProcess,
@@ -141,19 +174,51 @@ export async function build(
   let imageSizeBytes: number | undefined;
   let imageId = exported.imageId;
   let imageRef = formatImageRef(target);
-  if (req.publish && exported.digest) {
-    imageRef = formatImageRef(withDigest(target, exported.digest));
-    const manifest = await registry.getManifest(target.repository, exported.digest).catch(() => undefined);
+  let digest = exported.digest;
+  if (req.publish && digest && fastPath.inputs) {
+    const { inputs } = fastPath;
+    const exportedDigest = digest;
+    digest = await log.group("Recording the build's inputs on the image", () =>
+      stampInputs(clientFor, target, exportedDigest, inputs, tags.map(parseImageRef)).catch(
+        (err: unknown) => {
+          log.warn(fastPathNotes.stampFailed(err instanceof Error ? err.message : String(err)));
+          return exportedDigest;
+        },
+      ),
+    );
+  }
+  if (req.publish && digest) {
+    imageRef = formatImageRef(withDigest(target, digest));
+    const manifest = await registry.getManifest(target.repository, digest).catch(() => undefined);
     imageId = manifest?.body.config?.digest ?? imageId;
     imageSizeBytes = manifestSize(manifest);
   } else {
     imageSizeBytes = (await docker.inspectImage(imageRef))?.Size;
   }
   return {
-    image: formatImageRef(target),
-    digest: exported.digest ?? "",
+    ...reportBase(req, builder, platformApi, target, tags),
+    digest: digest ?? "",
     imageId: imageId ?? "",
     imageRef,
+    buildpacks: group,
+    layers,
+    phases,
+    totalMs: clock.now() - started,
+    imageSizeBytes,
+    fastPath: fastPathReport(fastPath, false),
+  };
+}
+
+/** The parts of a report that don't depend on how the image came to be. */
+function reportBase(
+  req: BuildRequest,
+  builder: BuilderInfo,
+  platformApi: string,
+  target: ImageRef,
+  tags: string[],
+): Pick<BuildReport, "image" | "tags" | "published" | "platform" | "builder" | "cache"> {
+  return {
+    image: formatImageRef(target),
     tags: [formatImageRef(target), ...tags],
     published: req.publish,
     platform: builder.platform,
@@ -163,13 +228,12 @@ export async function build(
       lifecycleVersion: builder.lifecycleVersion,
       platformApi,
     },
-    buildpacks: group,
-    layers,
-    phases,
-    totalMs: clock.now() - started,
-    imageSizeBytes,
     cache: { dir: req.cacheDir, cleared: req.clearCache },
   };
+}
+
+function fastPathReport(outcome: FastPathOutcome, used: boolean): BuildReport["fastPath"] {
+  return { used, inputDigest: outcome.inputs?.digest, reason: outcome.reason };
 }
 
 /** Runs one phase in its own log section; throws a readable error when it fails. */

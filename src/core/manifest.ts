@@ -3,6 +3,7 @@ import { formatImageRef, type ImageRef, parseImageRef } from "./image-ref.js";
 import type { Logger } from "./log.js";
 import { messages } from "./messages.js";
 import { type Descriptor, type Manifest, OCI_INDEX, type RegistryClient, sha256 } from "./registry/client.js";
+import { copyBlobs } from "./registry/copy.js";
 
 export interface Platform {
   os: string;
@@ -120,33 +121,13 @@ export async function createIndex(
     for (const { child, manifest } of resolved) {
       const sameRepo = child.ref.registry === target.registry && child.ref.repository === target.repository;
       if (sameRepo) continue;
-      const source = clientFor(child.ref.registry);
-      const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter(
-        (d): d is Descriptor => !!d,
+      const { mounted, copied, present } = await copyBlobs(
+        manifest,
+        { ref: child.ref, client: clientFor(child.ref.registry) },
+        { ref: target, client: targetClient },
       );
-      let mounted = 0;
-      let copied = 0;
-      for (const blob of blobs) {
-        if (await targetClient.blobExists(target.repository, blob.digest)) continue;
-        if (
-          child.ref.registry === target.registry &&
-          (await targetClient.mountBlob(target.repository, blob.digest, child.ref.repository))
-        ) {
-          mounted++;
-          continue;
-        }
-        const data = await source.getBlob(child.ref.repository, blob.digest);
-        if (!data)
-          throw new MlBuildpacksError(
-            messages.childMissing(`${formatImageRef(child.ref)} (blob ${blob.digest})`),
-          );
-        await targetClient.uploadBlob(target.repository, data);
-        copied++;
-      }
       await targetClient.putManifest(target.repository, manifest.digest, manifest.raw, manifest.mediaType);
-      log.info(
-        `${manifest.digest}: ${mounted} blob(s) mounted, ${copied} copied, ${blobs.length - mounted - copied} already there`,
-      );
+      log.info(`${manifest.digest}: ${mounted} blob(s) mounted, ${copied} copied, ${present} already there`);
     }
   });
 

@@ -19,6 +19,12 @@ export const messages = {
     exitCode: 2,
   }),
 
+  previousImageElsewhere: (previous: string, image: string): ErrorOpts => ({
+    title: `the previous image ${previous} is not in the registry of ${image}`,
+    hint: "the lifecycle reuses layers only within one registry: name an image of the same registry, or leave --previous-image out",
+    exitCode: 2,
+  }),
+
   appDirNotFound: (dir: string): ErrorOpts => ({
     title: `the app directory ${dir} does not exist or is not a directory`,
     hint: "pass the path of your project (the folder with requirements.txt, app.py, ...)",

@@ -21,6 +21,8 @@ export interface BuildReport {
   totalMs: number;
   imageSizeBytes: number | undefined;
   cache: { dir: string | undefined; cleared: boolean };
+  /** Whether the previous image was reused because the inputs were unchanged, and why (not). */
+  fastPath: { used: boolean; inputDigest: string | undefined; reason: string };
 }
 
 /** Pure: a short human summary of a build, printed at the end of the log. */
@@ -39,7 +41,12 @@ export function renderSummary(r: BuildReport): string {
     ],
     ["cache layers", `${r.layers.cacheReused.length} reused, ${r.layers.cacheAdded.length} added`],
     ["image size", r.imageSizeBytes !== undefined ? formatBytes(r.imageSizeBytes) : "unknown"],
-    ["phases", r.phases.map((p) => `${p.phase} ${formatDuration(p.ms)}`).join(", ")],
+    [
+      "phases",
+      r.fastPath.used
+        ? "none (fast path: inputs unchanged)"
+        : r.phases.map((p) => `${p.phase} ${formatDuration(p.ms)}`).join(", "),
+    ],
     ["total", formatDuration(r.totalMs)],
   ];
   const width = Math.max(...rows.map(([k]) => (k ?? "").length));

@@ -12,6 +12,11 @@ export interface BuildRequest {
   builder: string;
   /** Overrides the builder's run image. */
   runImage: string | undefined;
+  /**
+   * The image the last build of this app pushed (e.g. app:main when --image is app:<commit>): the
+   * lifecycle reuses its layers and the fast path compares against it. Default: --image itself.
+   */
+  previousImage: string | undefined;
   /** Host directory for the lifecycle's layer cache; undefined builds without a cache. */
   cacheDir: string | undefined;
   clearCache: boolean;
@@ -26,6 +31,11 @@ export interface BuildRequest {
   publish: boolean;
   /** Run all phases in one creator container (faster; buildpacks then run beside registry credentials). */
   trustBuilder: boolean;
+  /**
+   * Skip every phase when the image at the target tag was built from the same inputs (source tree,
+   * build env, builder, run image, buildpacks, options), recorded in its dev.ml-buildpacks.inputs label.
+   */
+  fastPath: boolean;
   /**
    * Host CA bundle to trust inside the phase containers (TLS-intercepting proxies, private indexes).
    * Mounted read-only over the build image's system bundle; never part of an image layer.

@@ -11,11 +11,13 @@ export interface ActionInputs {
   tags: string[];
   builder: string;
   runImage: string | undefined;
+  previousImage: string | undefined;
   env: Record<string, string>;
   publish: boolean;
   cache: boolean;
   cacheScope: string | undefined;
   trustBuilder: boolean;
+  fastPath: boolean;
   clearCache: boolean;
   platform: string | undefined;
 }
@@ -77,11 +79,13 @@ export function parseInputs(get: (name: string) => string): ActionInputs {
     tags: list(get("tags")).map((t) => expandTag(image, t)),
     builder,
     runImage: get("run-image").trim() || undefined,
+    previousImage: get("previous-image").trim() || undefined,
     env: envLines(get("env")),
     publish: bool("publish", get("publish").trim(), true),
     cache: bool("cache", get("cache").trim(), true),
     cacheScope,
     trustBuilder: bool("trust-builder", get("trust-builder").trim(), false),
+    fastPath: bool("fast-path", get("fast-path").trim(), true),
     clearCache: bool("clear-cache", get("clear-cache").trim(), false),
     platform,
   };
@@ -98,6 +102,7 @@ export function toBuildRequest(
     additionalTags: inputs.tags,
     builder: inputs.builder,
     runImage: inputs.runImage,
+    previousImage: inputs.previousImage,
     cacheDir: inputs.cache ? ctx.cacheDir : undefined,
     clearCache: inputs.clearCache,
     env: inputs.env,
@@ -108,5 +113,6 @@ export function toBuildRequest(
     caCerts: ctx.caCerts,
     publish: inputs.publish,
     trustBuilder: inputs.trustBuilder,
+    fastPath: inputs.fastPath,
   };
 }

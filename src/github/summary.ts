@@ -23,6 +23,7 @@ export function renderJobSummary(r: BuildReport, c: CacheOutcome): string {
     ["Buildpacks", r.buildpacks.map((b) => `\`${b.id}@${b.version}\``).join(", ")],
     ["Layers", `${r.layers.reused.length} reused, ${r.layers.added.length} added`],
     ["Layer cache", cache],
+    ["Fast path", `${r.fastPath.used ? "used" : "not used"}: ${r.fastPath.reason}`],
     ["Image size", r.imageSizeBytes === undefined ? "unknown" : formatBytes(r.imageSizeBytes)],
     [
       "Builder",

@@ -23,6 +23,7 @@ const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 const builder = `${REGISTRY}/ml-buildpacks/builder:cpu`;
 let cacheServerDir: string;
 let app: string;
+let warmDigest: string;
 
 interface ActRun {
   code: number;
@@ -38,6 +39,8 @@ async function act(name: string, env: Record<string, string>): Promise<ActRun> {
     BUILDER: builder,
     CACHE_INPUT: "",
     CACHE_SCOPE: "",
+    // The cache tests need the phases to run; the fast path has its own test.
+    FAST_PATH: "false",
     OUT_DIR: out,
     REPO_DIR: REPO,
     ML_BUILDPACKS_CA_CERTS: process.env.ML_BUILDPACKS_CA_CERTS || SYSTEM_CA_BUNDLE,
@@ -133,6 +136,18 @@ describe("GitHub Action through act", () => {
     expect(report.layers.reused).toContain("ml-buildpacks/pip:venv");
     expect(report.layers.cacheReused).toContain("ml-buildpacks/pip:pip-cache");
     expect(report.layers.added).toEqual([]);
+    warmDigest = read(run, "digest");
+  });
+
+  test("third run with unchanged inputs: the fast path keeps the image, no phase runs, nothing saved", async () => {
+    const run = await act("fast-path", { CACHE_SCOPE: `cold-${RUN_ID}`, FAST_PATH: "true" });
+    expect(run.code, run.log).toBe(0);
+    const report = metadata(run);
+    expect(report.fastPath.used).toBe(true);
+    expect(report.phases).toEqual([]);
+    expect(read(run, "digest")).toBe(warmDigest);
+    expect(run.log).not.toMatch(/EXPORTING: done in/);
+    expect(run.log).toContain("nothing new to save");
   });
 
   test("a changed requirements.txt restores the scope's newest cache by prefix and rebuilds only the venv", async () => {

@@ -222,7 +222,7 @@ describe("GitLab component (gitlab-ci-local)", () => {
   });
 
   test("include: local, second run: the GitLab cache is restored and layers are reused; credentials never printed", async () => {
-    writeCi("local: templates/build.yml", inputs());
+    writeCi("local: templates/build.yml", inputs({ "fast-path": "false" }));
     const { code, output } = await gcl([
       "--variable",
       `CI_REGISTRY=${REGISTRY}`,
@@ -238,12 +238,24 @@ describe("GitLab component (gitlab-ci-local)", () => {
     const build = dotenv(/^ml-buildpacks-build.*amd64/, "ml-buildpacks.env");
     expect(build.CACHE_LAYERS_REUSED).toBe("1");
     expect(Number(build.LAYERS_REUSED)).toBeGreaterThan(0);
+    expect(build.FAST_PATH_USED).toBe("false");
     expect(output).not.toContain(SECRET);
     expect(output).not.toContain(Buffer.from(`e2e:${SECRET}`).toString("base64"));
   });
 
+  test("third run with unchanged inputs: the fast path keeps the image and runs no phase", async () => {
+    const before = dotenv(/^ml-buildpacks-build.*amd64/, "ml-buildpacks.env").IMAGE_DIGEST;
+    writeCi("local: templates/build.yml", inputs());
+    const { code, output } = await gcl([]);
+    expect(code, output).toBe(0);
+    expect(output).toContain("Up to date (inputs unchanged, no phase ran)");
+    const build = dotenv(/^ml-buildpacks-build.*amd64/, "ml-buildpacks.env");
+    expect(build.FAST_PATH_USED).toBe("true");
+    expect(build.IMAGE_DIGEST).toBe(before);
+  });
+
   test('a job running as root (--umask), path ".": detect and build drop to the CNB user, the cache is reused and not in the image', async () => {
-    writeCi("local: templates/build.yml", inputs({ path: '"."' }));
+    writeCi("local: templates/build.yml", inputs({ path: '"."', "fast-path": "false" }));
     const { code, output } = await gcl(["--umask"]);
     expect(code, output).toBe(0);
     expect(output).toContain(

@@ -256,8 +256,23 @@ describe("Tekton Task", () => {
     ]);
   }, 300_000);
 
-  test("a second TaskRun with the same cache workspace reuses the cached layers", async () => {
-    const resolved = await resolve(taskRunYaml("build-hello-again", params, workspaces));
+  test("a second TaskRun with unchanged inputs takes the fast path: no phase runs, same image", async () => {
+    const before = await registryDigest(image);
+    const resolved = await resolve(taskRunYaml("build-hello-same", params, workspaces));
+    expect(resolved.exitCode, resolved.stderr).toBe(0);
+    const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, {
+      source,
+      cache,
+      "ca-certs": caCerts,
+    });
+    expect(run.failed, JSON.stringify(run.logs)).toBeUndefined();
+    expect(run.logs.build).toContain("Up to date (inputs unchanged, no phase ran)");
+    expect(run.results.IMAGE_DIGEST).toBe(before);
+  }, 300_000);
+
+  test("with FAST_PATH false, a TaskRun with the same cache workspace reuses the cached layers", async () => {
+    const noFastPath = `${params}    - name: FAST_PATH\n      value: "false"\n`;
+    const resolved = await resolve(taskRunYaml("build-hello-again", noFastPath, workspaces));
     expect(resolved.exitCode, resolved.stderr).toBe(0);
     const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, {
       source,

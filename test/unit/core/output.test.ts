@@ -43,6 +43,7 @@ test("summary lists layers, size and phase timings", () => {
     totalMs: 2500,
     imageSizeBytes: 3 * 1024 * 1024,
     cache: { dir: undefined, cleared: false },
+    fastPath: { used: false, inputDigest: "sha256:1", reason: "no previous image" },
   });
   expect(text).toContain("1 reused, 2 added (b, c)");
   expect(text).toContain("3.0 MiB");

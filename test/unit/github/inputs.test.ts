@@ -15,12 +15,14 @@ describe("action inputs", () => {
       tags: [],
       builder: "127.0.0.1:5000/ml-buildpacks/builder:cpu",
       runImage: undefined,
+      previousImage: undefined,
       env: {},
       publish: true,
       cache: true,
       cacheScope: undefined,
       trustBuilder: false,
       clearCache: false,
+      fastPath: true,
       platform: undefined,
     });
   });
@@ -39,6 +41,8 @@ describe("action inputs", () => {
         "cache-scope": "cuda-arm64",
         "trust-builder": "TRUE",
         "clear-cache": "true",
+        "fast-path": "false",
+        "previous-image": "ghcr.io/o/app:main",
         platform: "linux/arm64",
       }),
     );
@@ -50,6 +54,8 @@ describe("action inputs", () => {
       cacheScope: "cuda-arm64",
       trustBuilder: true,
       clearCache: true,
+      fastPath: false,
+      previousImage: "ghcr.io/o/app:main",
       platform: "linux/arm64",
     });
   });

@@ -20,6 +20,7 @@ const report: BuildReport = {
   totalMs: 20_000,
   imageSizeBytes: 160 * 1024 * 1024,
   cache: { dir: "/c", cleared: false },
+  fastPath: { used: false, inputDigest: "sha256:1", reason: "no previous image" },
 };
 
 test("job summary shows image, platform, buildpacks, layers, cache, size and phase timings", () => {

@@ -1,0 +1,96 @@
+import type { BuilderInfo } from "../builder/inspect.js";
+import { parseImageRef } from "../image-ref.js";
+import { parsePlatform, samePlatform } from "../manifest.js";
+import type { RegistryClient } from "../registry/client.js";
+import type { BuildRequest } from "../request.js";
+import { ML_BUILDPACKS_VERSION } from "../version.js";
+import { inputParts, type RecordedInputs, recordInputs } from "./inputs.js";
+import { fastPathNotes } from "./notes.js";
+
+import { checkPreviousImage, type PreviousImageCheck } from "./registry.js";
+import { skippedPaths, sourceTreeDigest } from "./source-digest.js";
+
+export { stampInputs, tagImage } from "./registry.js";
+
+/**
+ * This build's inputs, or why they can't be pinned down (then the build runs in full and the image
+ * gets no inputs label).
+ */
+export async function collectInputs(
+  req: BuildRequest,
+  builder: BuilderInfo,
+  platformApi: string,
+  clientFor: (registry: string) => RegistryClient,
+): Promise<{ inputs: RecordedInputs; files: number } | { reason: string }> {
+  const runImage = req.runImage ?? builder.runImages[0];
+  if (!runImage) return { reason: "the builder names no run image" };
+  const runImageDigest = await registryDigest(runImage, builder.platform, clientFor);
+  if (!runImageDigest) return { reason: `the run image ${runImage} is not in a registry` };
+  // The image ID (config digest) names the builder's content whichever repository it came from; the
+  // local executor runs inside the builder and knows it only by reference, so it asks the registry.
+  const builderDigest =
+    builder.imageId || builder.digest || (await registryDigest(req.builder, builder.platform, clientFor));
+  if (!builderDigest) return { reason: `the digest of the builder ${req.builder} is unknown` };
+  const source = sourceTreeDigest(req.appDir, skippedPaths(req.appDir, req.cacheDir));
+  const parts = inputParts({
+    sourceDigest: source.digest,
+    env: req.env,
+    builderDigest,
+    runImageDigest,
+    buildpacks: builder.buildpacks,
+    platform: builder.platform,
+    defaultProcess: req.defaultProcess,
+    lifecycleVersion: builder.lifecycleVersion,
+    platformApi,
+    toolVersion: ML_BUILDPACKS_VERSION,
+  });
+  return { inputs: recordInputs(parts), files: source.files };
+}
+
+/** The digest of the platform's image behind a reference (an index resolves to its child). */
+async function registryDigest(
+  ref: string,
+  platform: string,
+  clientFor: (registry: string) => RegistryClient,
+): Promise<string | undefined> {
+  const parsed = parseImageRef(ref);
+  const manifest = await clientFor(parsed.registry)
+    .getManifest(parsed.repository, parsed.digest ?? parsed.tag ?? "latest")
+    .catch(() => undefined);
+  if (!manifest) return undefined;
+  if (!manifest.body.manifests) return manifest.digest;
+  const wanted = parsePlatform(platform);
+  return manifest.body.manifests.find((m) => wanted && m.platform && samePlatform(m.platform, wanted))
+    ?.digest;
+}
+
+/** What the fast path decided, for the log and the build report. */
+export interface FastPathOutcome {
+  /** The inputs to record on the image (undefined when they could not be pinned down). */
+  inputs: RecordedInputs | undefined;
+  /** The previous image, when it was built from the same inputs. */
+  reuse: Extract<PreviousImageCheck, { hit: true }> | undefined;
+  reason: string;
+}
+
+/** Decides whether the image at the target tag can stand for this build. */
+export async function decideFastPath(
+  req: BuildRequest,
+  builder: BuilderInfo,
+  platformApi: string,
+  clientFor: (registry: string) => RegistryClient,
+): Promise<FastPathOutcome> {
+  const off = (reason: string): FastPathOutcome => ({ inputs: undefined, reuse: undefined, reason });
+  if (!req.publish) return off(fastPathNotes.daemon);
+  const collected = await collectInputs(req, builder, platformApi, clientFor);
+  if ("reason" in collected) return off(collected.reason);
+  const { inputs } = collected;
+  // Either flag asks for a full build; the image it makes still records its inputs for the next one.
+  if (!req.fastPath) return { inputs, reuse: undefined, reason: fastPathNotes.disabled };
+  if (req.clearCache) return { inputs, reuse: undefined, reason: fastPathNotes.clearCache };
+  const previous = parseImageRef(req.previousImage ?? req.image);
+  const check = await checkPreviousImage(clientFor(previous.registry), previous, inputs);
+  return check.hit
+    ? { inputs, reuse: check, reason: fastPathNotes.hit(collected.files) }
+    : { inputs, reuse: undefined, reason: check.reason };
+}

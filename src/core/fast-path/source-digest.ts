@@ -1,0 +1,74 @@
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+
+/**
+ * What the build copies into the workspace is what the digest covers: the app directory without
+ * its top-level .git (both executors skip it) and without a layer cache kept inside the project.
+ */
+export function skippedPaths(appDir: string, cacheDir: string | undefined): string[] {
+  const app = resolve(appDir);
+  return [join(app, ".git"), ...(cacheDir ? [resolve(cacheDir)] : [])];
+}
+
+/** Files and folders of the source tree, in the order the digest reads them. */
+export interface TreeEntry {
+  /** Path relative to the app dir, "/"-separated. */
+  path: string;
+  kind: "file" | "dir" | "symlink";
+  executable: boolean;
+  /** sha256 of a file's bytes or a symlink's target; "" for folders. */
+  content: string;
+}
+
+/**
+ * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
+ * times are left out because the lifecycle normalises them in the app layer.
+ */
+export function sourceTreeDigest(appDir: string, skip: readonly string[]): { digest: string; files: number } {
+  const entries = listTree(resolve(appDir), new Set(skip.map((p) => resolve(p))));
+  return { digest: digestOfEntries(entries), files: entries.filter((e) => e.kind === "file").length };
+}
+
+/** Pure: the digest of a listing (sorted by the caller). */
+export function digestOfEntries(entries: readonly TreeEntry[]): string {
+  const hash = createHash("sha256");
+  for (const e of entries) hash.update(`${e.kind}\0${e.path}\0${e.executable ? "x" : "-"}\0${e.content}\n`);
+  return `sha256:${hash.digest("hex")}`;
+}
+
+function listTree(root: string, skip: ReadonlySet<string>): TreeEntry[] {
+  const out: TreeEntry[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (skip.has(path)) continue;
+      const stat = lstatSync(path);
+      const rel = relative(root, path).split(sep).join("/");
+      const executable = (stat.mode & 0o111) !== 0;
+      if (stat.isSymbolicLink()) {
+        out.push({ path: rel, kind: "symlink", executable: false, content: readlinkSync(path) });
+      } else if (stat.isDirectory()) {
+        out.push({ path: rel, kind: "dir", executable: false, content: "" });
+        walk(path);
+      } else if (stat.isFile()) {
+        out.push({ path: rel, kind: "file", executable, content: fileSha256(path) });
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Reads in chunks: model files in an app can be larger than a Node buffer may be. */
+function fileSha256(path: string): string {
+  const hash: Hash = createHash("sha256");
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, "r");
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}
