@@ -182,17 +182,29 @@ class MemorySampler {
     let yes = this.owned.get(dir);
     if (yes !== undefined) return yes;
     const id = /([0-9a-f]{64})(\.scope)?$/.exec(dir)?.[1];
+    let name = `buildkit/${dir.split("/").at(-1)?.slice(0, 12)}`;
     if (!id || dir.includes("/buildkit/")) yes = true;
     else {
       const r = spawnSync(DOCKER, ["inspect", "--type", "container", id], { encoding: "utf8" });
       yes = r.status === 0 ? r.stdout.includes(this.marker) : false;
       if (r.status !== 0) this.unresolved++;
+      // The container's name and command, to tell which phase or step peaked.
+      try {
+        const c = JSON.parse(r.stdout)[0];
+        name = `${c.Name.replace(/^\//, "")} ${c.Path}`.trim();
+      } catch {
+        name = id.slice(0, 12);
+      }
     }
+    this.names.set(dir, name);
     this.owned.set(dir, yes);
     return yes;
   }
   start() {
     this.unresolved = 0;
+    this.names = new Map();
+    /** @type {Map<string, {peak: number, rssPeak: number}>} */
+    this.perContainer = new Map();
     this.baseline = containerCgroups();
     this.dockerd = dockerdPid();
     this.dockerdBase = this.dockerd ? vmRss(this.dockerd) : 0;
@@ -219,6 +231,10 @@ class MemorySampler {
       rss += st.total_rss ?? st.rss ?? st.anon ?? 0;
       const k = readNum(join(dir, "memory.max_usage_in_bytes")) ?? readNum(join(dir, "memory.peak")) ?? 0;
       this.kernelPeak = Math.max(this.kernelPeak, k);
+      const seen = this.perContainer.get(dir) ?? { peak: 0, rssPeak: 0 };
+      seen.peak = Math.max(seen.peak, k, u);
+      seen.rssPeak = Math.max(seen.rssPeak, st.total_rss ?? st.rss ?? st.anon ?? 0);
+      this.perContainer.set(dir, seen);
     }
     const growth = this.dockerd ? Math.max(0, vmRss(this.dockerd) - this.dockerdBase) : 0;
     this.dockerdGrowth = Math.max(this.dockerdGrowth, growth);
@@ -235,6 +251,14 @@ class MemorySampler {
       dockerdGrowthBytes: this.dockerdGrowth,
       containers: this.cgroupsSeen.size,
       containersUnresolved: this.unresolved,
+      // Each container's own high-water marks (cgroup usage incl. page cache, RSS), largest first.
+      containerPeaks: [...this.perContainer]
+        .map(([dir, p]) => ({
+          container: this.names.get(dir) ?? dir,
+          peakBytes: p.peak,
+          rssPeakBytes: p.rssPeak,
+        }))
+        .sort((a, b) => b.peakBytes - a.peakBytes),
     };
   }
 }
@@ -544,6 +568,7 @@ async function buildOnce(tool, scenario, rep, measured, ctx) {
   const sampler = new MemorySampler(runId);
   const logOffset = env.logFile ? fileSize(env.logFile) : 0;
   sampler.start();
+  const loadBefore = loadavg()[0];
   const started = performance.now();
   let exit = 0;
   for (const c of commands(tool, { image, appDir, scenario, state, env })) {
@@ -563,6 +588,8 @@ async function buildOnce(tool, scenario, rep, measured, ctx) {
     exitCode: exit,
     image,
     wallMs,
+    // 1-minute load average before and after: the machine is shared, figures from a busy one are noise.
+    loadAvg: [Number(loadBefore.toFixed(2)), Number(loadavg()[0].toFixed(2))],
     ...mem,
     log: logFile,
   };
@@ -650,6 +677,18 @@ async function cleanup(ctx, runs, volumesBefore) {
   );
 }
 
+/** The 1-minute load averages seen around the builds: the machine is shared and 2 cores are few. */
+function loadLine(doc) {
+  const loads = doc.runs.flatMap((r) => r.loadAvg ?? []);
+  if (!loads.length) return "";
+  const max = Math.max(...loads);
+  const note =
+    max > doc.machine.cpus
+      ? ` **The load exceeded the ${doc.machine.cpus} CPUs: other work ran beside the builds, so timings are noisy; rerun on a quiet machine for the ratios.**`
+      : "";
+  return `- load average (1 min) around the builds: ${Math.min(...loads).toFixed(1)} to ${max.toFixed(1)}.${note}`;
+}
+
 function renderMarkdown(doc) {
   const m = doc.machine;
   const v = doc.versions;
@@ -675,6 +714,8 @@ function renderMarkdown(doc) {
     "```",
     m.disk ?? "",
     "```",
+    "",
+    loadLine(doc),
     "",
     "## Tools",
     "",
