@@ -158,3 +158,7 @@ def main():
 
 if __name__ == "__main__":
     main()
+    # As buildpacks/conda/bin/conda_driver.py: skip interpreter finalization, which can race with
+    # py-rattler's tokio worker threads (an occasional segfault at exit).
+    sys.stdout.flush()
+    os._exit(0)

@@ -23,6 +23,7 @@ import sys
 import traceback
 
 import rattler
+import rattler.package_streaming
 from rattler import exceptions as rx
 
 
@@ -162,8 +163,16 @@ if __name__ == "__main__":
     if len(sys.argv) != 4 or sys.argv[1] not in ("resolve", "install"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
+    status = 0
     try:
         asyncio.run(main(*sys.argv[1:]))
     except Exception:
         traceback.print_exc()
-        sys.exit(1)
+        status = 1
+    # os._exit, not a normal exit: py-rattler's tokio worker threads can still touch Python objects
+    # while the interpreter finalizes, which segfaults now and then (seen with Python 3.13 as
+    # "tokio-rt-worker segfault" after the result was written; pyo3-async-runtimes has no safe
+    # shutdown). The result file is closed by then; nothing else needs finalizing.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
