@@ -13,6 +13,8 @@ describe("checkPackageManagers", () => {
     [{ "uv.lock": "", "pyproject.toml": "" }, "uv"],
     [{ "Pipfile.lock": "{}", Pipfile: "" }, "Pipenv"],
     [{ Pipfile: "", "requirements.txt": "" }, "pip"],
+    [{ "environment.yml": "" }, "conda"],
+    [{ "environment.yaml": "" }, "conda"],
   ])("%j is %s's", (files, manager) => {
     expect(checkPackageManagers(memoryAppFiles(files))?.manager).toBe(manager);
   });
@@ -34,6 +36,12 @@ describe("checkPackageManagers", () => {
     expect(e.body).toContain("  - requirements.txt (pip)\n  - poetry.lock (Poetry)\n  - uv.lock (uv)");
     expect(e.body).toContain("Keep the one your project really uses and delete");
     expect(e.file).toBe("poetry.lock");
+  });
+
+  it("counts environment.yml as conda's (the conda group has its own check; this covers every other group)", () => {
+    expect(() =>
+      checkPackageManagers(memoryAppFiles({ "requirements.txt": "", "environment.yml": "" })),
+    ).toThrow("This app has files for 2 package managers: requirements.txt, environment.yml");
   });
 });
 
