@@ -206,6 +206,18 @@ describe("broken conda apps fail with the buildpack's message and push nothing",
       ],
     },
     {
+      name: "unreachable-channel",
+      app: () =>
+        appDir("app", {
+          "environment.yml": "channels:\n  - http://127.0.0.1:9/nowhere\ndependencies:\n  - python=3.11\n",
+        }),
+      messages: [
+        "! ERROR: A conda channel could not be reached",
+        "Channels: http://127.0.0.1:9/nowhere",
+        "BP_CONDA_CHANNEL_ALIAS",
+      ],
+    },
+    {
       name: "with-requirements",
       app: () => appDir("with-requirements"),
       messages: [
