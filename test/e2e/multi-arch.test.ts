@@ -107,6 +107,16 @@ describe("multi-arch and cuda", () => {
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain("libcudart loaded: status 0, CUDA runtime 12.4");
     expect(run.output).toContain("NVIDIA_VISIBLE_DEVICES=all");
+    // hardware.txt says cuda: the hardware buildpack ran and labelled the image.
+    expect(report.buildpacks.map((b) => b.id)).toContain("ml-buildpacks/hardware");
+    const label = await docker([
+      "image",
+      "inspect",
+      report.imageRef,
+      "--format",
+      '{{ index .Config.Labels "dev.ml-buildpacks.hardware" }}',
+    ]);
+    expect(label.output).toBe("cuda");
     const size = await docker(["image", "inspect", report.imageRef, "--format", "{{.Size}}"]);
     process.stdout.write(`    cuda run image + app: ${(Number(size.output) / 1e6).toFixed(0)} MB\n`);
   });
