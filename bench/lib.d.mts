@@ -31,6 +31,7 @@ export interface BenchRun {
   wallMs?: number;
   memPeakBytes?: number;
   memPeakRssBytes?: number;
+  memPeakWorkingSetBytes?: number;
   imageBytes?: number;
   pushedBytes?: number;
   phases?: Record<string, number>;
@@ -40,6 +41,7 @@ export interface BenchCell {
   wallMs?: number;
   memPeakBytes?: number;
   memPeakRssBytes?: number;
+  memPeakWorkingSetBytes?: number;
   imageBytes?: number;
   pushedBytes?: number;
   phases: Record<string, number | undefined>;

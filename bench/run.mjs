@@ -203,7 +203,7 @@ class MemorySampler {
   start() {
     this.unresolved = 0;
     this.names = new Map();
-    /** @type {Map<string, {peak: number, rssPeak: number}>} */
+    /** @type {Map<string, {peak: number, rssPeak: number, wsPeak: number}>} */
     this.perContainer = new Map();
     this.baseline = containerCgroups();
     this.dockerd = dockerdPid();
@@ -211,6 +211,7 @@ class MemorySampler {
     this.clientPids = [];
     this.peak = 0;
     this.peakRss = 0;
+    this.peakWorking = 0;
     this.kernelPeak = 0;
     this.dockerdGrowth = 0;
     this.cgroupsSeen = new Set();
@@ -222,6 +223,7 @@ class MemorySampler {
   sample() {
     let usage = 0;
     let rss = 0;
+    let working = 0;
     for (const dir of containerCgroups()) {
       if (this.baseline.has(dir) || !this.belongs(dir)) continue;
       this.cgroupsSeen.add(dir);
@@ -229,10 +231,14 @@ class MemorySampler {
       const st = readStat(dir);
       usage += u;
       rss += st.total_rss ?? st.rss ?? st.anon ?? 0;
+      // What `docker stats` shows and the kubelet evicts on: usage minus inactive (reclaimable) file pages.
+      const ws = Math.max(0, u - (st.total_inactive_file ?? st.inactive_file ?? 0));
+      working += ws;
       const k = readNum(join(dir, "memory.max_usage_in_bytes")) ?? readNum(join(dir, "memory.peak")) ?? 0;
       this.kernelPeak = Math.max(this.kernelPeak, k);
-      const seen = this.perContainer.get(dir) ?? { peak: 0, rssPeak: 0 };
+      const seen = this.perContainer.get(dir) ?? { peak: 0, rssPeak: 0, wsPeak: 0 };
       seen.peak = Math.max(seen.peak, k, u);
+      seen.wsPeak = Math.max(seen.wsPeak, ws);
       seen.rssPeak = Math.max(seen.rssPeak, st.total_rss ?? st.rss ?? st.anon ?? 0);
       this.perContainer.set(dir, seen);
     }
@@ -241,12 +247,14 @@ class MemorySampler {
     const client = this.clientPids.reduce((s, pid) => s + treeRss(pid), 0);
     this.peak = Math.max(this.peak, usage + growth + client);
     this.peakRss = Math.max(this.peakRss, rss + growth + client);
+    this.peakWorking = Math.max(this.peakWorking, working + growth + client);
   }
   stop() {
     clearInterval(this.timer);
     return {
       memPeakBytes: Math.max(this.peak, this.kernelPeak),
       memPeakRssBytes: this.peakRss,
+      memPeakWorkingSetBytes: this.peakWorking,
       memKernelPeakBytes: this.kernelPeak,
       dockerdGrowthBytes: this.dockerdGrowth,
       containers: this.cgroupsSeen.size,
@@ -256,6 +264,7 @@ class MemorySampler {
         .map(([dir, p]) => ({
           container: this.names.get(dir) ?? dir,
           peakBytes: p.peak,
+          workingSetPeakBytes: p.wsPeak,
           rssPeakBytes: p.rssPeak,
         }))
         .sort((a, b) => b.peakBytes - a.peakBytes),
@@ -279,6 +288,36 @@ async function getManifest(repo, ref) {
   const text = await res.text();
   return { body: JSON.parse(text), digest: res.headers.get("docker-content-digest"), bytes: text.length };
 }
+/**
+ * The builder pinned by digest for the whole run (the single-platform image for this machine's
+ * architecture), pulled once: a builder re-pushed during the run (infra, other work on a shared
+ * machine) must not change what the tools build with between scenarios.
+ */
+async function pinBuilder(arch) {
+  const [repo, tag] = BUILDER.slice(REGISTRY.length + 1).split(":");
+  const res = await registryFetch(`/v2/${repo}/manifests/${tag}`, {
+    headers: {
+      Accept: [
+        MANIFEST_ACCEPT,
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+      ].join(", "),
+    },
+  });
+  if (!res.ok)
+    fail(`builder ${BUILDER} is not in the registry (HTTP ${res.status}): run \`npm run infra\` first`);
+  const body = await res.json();
+  let digest = res.headers.get("docker-content-digest");
+  if (Array.isArray(body.manifests)) {
+    const child = body.manifests.find((m) => m.platform?.os === "linux" && m.platform?.architecture === arch);
+    if (!child) fail(`builder ${BUILDER} has no linux/${arch} image`);
+    digest = child.digest;
+  }
+  const ref = `${REGISTRY}/${repo}@${digest}`;
+  must(DOCKER, ["pull", "-q", ref]);
+  return ref;
+}
+
 async function blobSize(repo, digest) {
   const res = await registryFetch(`/v2/${repo}/blobs/${digest}`, { method: "HEAD" });
   return res.ok ? Number(res.headers.get("content-length")) : 0;
@@ -330,7 +369,7 @@ function machineDescription() {
   };
 }
 
-function toolVersions(packBin) {
+function toolVersions(packBin, builder) {
   const dockerVersion = tryRun(DOCKER, [
     "version",
     "--format",
@@ -341,7 +380,7 @@ function toolVersions(packBin) {
     "inspect",
     "-f",
     '{{index .Config.Labels "io.buildpacks.builder.metadata"}}',
-    BUILDER,
+    builder,
   ]);
   let lifecycle;
   try {
@@ -412,8 +451,6 @@ function preflight(opts) {
   if (v2.status !== 0) fail(`no registry at http://${REGISTRY}/v2/: run \`npm run infra\` first`);
   if (!existsSync(join(REPO, "dist", "cli", "index.js")))
     fail("dist/cli/index.js is missing: run `npm run build`");
-  if (tryRun(DOCKER, ["image", "inspect", "-f", "{{.Id}}", BUILDER]) === undefined)
-    fail(`builder ${BUILDER} is not in the Docker daemon: run \`npm run infra\` first`);
   const arch = tryRun("dpkg", ["--print-architecture"]) ?? "amd64";
   const base = `ml-buildpacks/debian:trixie-${arch}`;
   if (tryRun(DOCKER, ["image", "inspect", "-f", "{{.Id}}", base]) === undefined)
@@ -430,7 +467,7 @@ function preflight(opts) {
   const caCerts =
     process.env.ML_BUILDPACKS_CA_CERTS ||
     (existsSync("/etc/ssl/certs/ca-certificates.crt") ? "/etc/ssl/certs/ca-certificates.crt" : undefined);
-  return { base, logFile, caCerts };
+  return { arch, base, logFile, caCerts };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -479,7 +516,7 @@ function commands(tool, ctx) {
           "--image",
           image,
           "--builder",
-          BUILDER,
+          env.builder,
           "--cache-dir",
           state.cacheDir,
           "--report",
@@ -528,7 +565,7 @@ function commands(tool, ctx) {
           "--path",
           appDir,
           "--builder",
-          BUILDER,
+          env.builder,
           "--publish",
           // The builder's own lifecycle (creator): pack's default lifecycle image is on Docker Hub.
           "--trust-builder",
@@ -620,7 +657,7 @@ async function buildOnce(tool, scenario, rep, measured, ctx) {
     run.layers = report.layers;
   }
   log(
-    `${label}: done in ${formatSeconds(wallMs)}; peak memory ${formatBytes(run.memPeakBytes)} (RSS ${formatBytes(run.memPeakRssBytes)}, ${mem.containers} containers), image ${formatBytes(run.imageBytes)}, pushed ${formatBytes(run.pushedBytes)}${
+    `${label}: done in ${formatSeconds(wallMs)}; peak memory ${formatBytes(run.memPeakBytes)} (working set ${formatBytes(run.memPeakWorkingSetBytes)}, RSS ${formatBytes(run.memPeakRssBytes)}, ${mem.containers} containers), image ${formatBytes(run.imageBytes)}, pushed ${formatBytes(run.pushedBytes)}${
       run.phases
         ? `; phases ${Object.entries(run.phases)
             .map(([p, ms]) => `${p} ${formatSeconds(ms)}`)
@@ -719,7 +756,7 @@ function renderMarkdown(doc) {
     "",
     "## Tools",
     "",
-    `- ml-buildpacks ${v.mlBuildpacks}, builder \`${BUILDER}\`, lifecycle ${v.lifecycle ?? "?"}`,
+    `- ml-buildpacks ${v.mlBuildpacks}, builder \`${BUILDER}\` pinned as \`${doc.builder}\`, lifecycle ${v.lifecycle ?? "?"}`,
     `- Docker ${v.docker} (BuildKit built into the engine), \`bench/docker/Dockerfile\` and \`Dockerfile.multi\``,
     `- pack ${v.pack ?? "?"} (built from its Go module, \`bench/pack/go.mod\`), same builder, \`--trust-builder --publish\``,
     `- node ${v.node}`,
@@ -776,6 +813,8 @@ async function main() {
   );
 
   const env = preflight(opts);
+  env.builder = await pinBuilder(env.arch);
+  log(`builder ${BUILDER} pinned for this run: ${env.builder}`);
   env.packBin = opts.tools.includes("pack") ? ensurePack() : undefined;
   const chartPython = opts.chart
     ? (() => {
@@ -790,7 +829,7 @@ async function main() {
   const volumesBefore = new Set((tryRun(DOCKER, ["volume", "ls", "-q"]) ?? "").split("\n"));
   const ctx = { runId, work, env };
   const machine = machineDescription();
-  const versions = toolVersions(env.packBin);
+  const versions = toolVersions(env.packBin, env.builder);
 
   const runs = [];
   const verify = {};
@@ -829,6 +868,7 @@ async function main() {
     versions,
     tools: opts.tools,
     toolTitles: TOOL_TITLES,
+    builder: env.builder,
     scenarios: opts.scenarios.filter((s) => SCENARIOS.includes(s)),
     summary,
     targets: checkTargets(summary),
