@@ -16,7 +16,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { cpus, homedir, arch as osArch, totalmem } from "node:os";
+import { cpus, homedir, loadavg, arch as osArch, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
