@@ -2,12 +2,14 @@
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { HARDWARE } from "./hardware-file.js";
 
-const VALID = `Valid values: ${HARDWARE.join(", ")}.\n  cpu   - CPU only (CPU builds of PyTorch & co.)\n  cuda  - NVIDIA GPUs (needs the cuda builder)\n  aws   - NVIDIA GPUs on AWS instances (needs the cuda builder)\n  coral - Coral Edge TPU (libedgetpu from Coral's apt source)`;
+// A function, not a constant: hardware-file.ts imports this module, so HARDWARE is not set yet at load.
+const valid = () =>
+  `Valid values: ${HARDWARE.join(", ")}.\n  cpu   - CPU only (CPU builds of PyTorch & co.)\n  cuda  - NVIDIA GPUs (needs the cuda builder)\n  aws   - NVIDIA GPUs on AWS instances (needs the cuda builder)\n  coral - Coral Edge TPU (libedgetpu from Coral's apt source)`;
 
 export function emptyFile(file: string): BuildpackError {
   return new BuildpackError({
     title: `${file} names no hardware`,
-    body: `${file} has only blank lines or comments.\n\n${VALID}\n\nWrite one of them, or delete ${file} (cpu is the default).`,
+    body: `${file} has only blank lines or comments.\n\n${valid()}\n\nWrite one of them, or delete ${file} (cpu is the default).`,
     file,
   });
 }
@@ -18,7 +20,7 @@ export function severalValues(file: string, values: { text: string; line: number
     body:
       `${file} may name one target; it has ${values.length}:\n` +
       values.map((v) => `  line ${v.line}: ${v.text}`).join("\n") +
-      `\n\n${VALID}\n\nBuild one image per target (e.g. a CI matrix), each with its own ${file}.`,
+      `\n\n${valid()}\n\nBuild one image per target (e.g. a CI matrix), each with its own ${file}.`,
     file,
     line: values[1]?.line,
   });
@@ -27,7 +29,7 @@ export function severalValues(file: string, values: { text: string; line: number
 export function unknownHardware(file: string, line: number, text: string): BuildpackError {
   return new BuildpackError({
     title: `${file} names unknown hardware: ${JSON.stringify(text)}`,
-    body: `Line ${line} says ${JSON.stringify(text)}.\n\n${VALID}\n\nFix line ${line} of ${file}.`,
+    body: `Line ${line} says ${JSON.stringify(text)}.\n\n${valid()}\n\nFix line ${line} of ${file}.`,
     file,
     line,
   });
