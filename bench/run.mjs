@@ -68,7 +68,7 @@ function must(cmd, args, opts = {}) {
   return r.stdout.trim();
 }
 function tryRun(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: "utf8", ...opts });
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...opts });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -456,7 +456,9 @@ function preflight(opts) {
   if (tryRun(DOCKER, ["image", "inspect", "-f", "{{.Id}}", base]) === undefined)
     fail(`the Debian 13 base image ${base} (made by \`npm run infra\`) is missing`);
   const avail = Number(tryRun("df", ["--output=avail", "-B1", "/var/lib/docker"])?.split("\n")[1] ?? "0");
-  const needed = 4e9 * opts.reps;
+  // Per repetition ~1.2 GB of registry blobs stay (no garbage collection on a shared registry) and up
+  // to ~3 GB more (images, BuildKit cache, caches, pack volumes) live until its clean-up.
+  const needed = 1.2e9 * opts.reps + 3e9;
   if (avail && avail < needed)
     log(
       `WARNING: ${formatBytes(avail)} free for /var/lib/docker; a run with --reps ${opts.reps} may need ~${formatBytes(needed)}`,
@@ -691,26 +693,70 @@ async function deleteFromRegistry(repo) {
     await registryFetch(`/v2/${repo}/manifests/${m.digest}`, { method: "DELETE" }).catch(() => {});
 }
 
-async function cleanup(ctx, runs, volumesBefore) {
-  const repos = [...new Set(runs.map((r) => r.image))];
-  for (const image of repos) {
-    spawnSync(DOCKER, ["rmi", "-f", image], { stdio: "ignore" });
-    await deleteFromRegistry(image.slice(REGISTRY.length + 1).replace(/:latest$/, ""));
+/** Strings in the descriptions of BuildKit cache records that only bench/docker/Dockerfile* make. */
+const BENCH_CACHE_MARKERS = [
+  "PIP_CERT=/run/secrets/ca-certs",
+  "python3 -m venv /opt/venv",
+  "ca-certificates libgl1 libglib2.0-0",
+  "bench-20",
+];
+
+/**
+ * Removes the bench Dockerfiles' BuildKit cache records (and the records built on them), leaves
+ * first: dockerd 20.10 prunes one exact id per call and refuses a record that still has children.
+ */
+function pruneBenchBuildCache() {
+  let pruned = 0;
+  for (let pass = 0; pass < 20; pass++) {
+    const out = tryRun("curl", ["-fsS", "--unix-socket", dockerSocket(), "http://docker/system/df"]);
+    if (!out) return pruned;
+    const records = JSON.parse(out).BuildCache ?? [];
+    const byId = new Map(records.map((r) => [r.ID, r]));
+    const ours = (r) => {
+      for (let x = r, depth = 0; x && depth < 100; x = byId.get(x.Parent), depth++)
+        if (BENCH_CACHE_MARKERS.some((m) => (x.Description ?? "").includes(m))) return true;
+      return false;
+    };
+    const parents = new Set(records.map((r) => r.Parent));
+    const leaves = records.filter((r) => !r.InUse && !parents.has(r.ID) && ours(r));
+    if (!leaves.length) return pruned;
+    for (const r of leaves)
+      spawnSync(DOCKER, ["builder", "prune", "-f", "--filter", `id=${r.ID}`], { stdio: "ignore" });
+    pruned += leaves.length;
   }
+  return pruned;
+}
+
+function dockerSocket() {
+  const host = process.env.DOCKER_HOST;
+  return host?.startsWith("unix://") ? host.slice("unix://".length) : "/var/run/docker.sock";
+}
+
+/**
+ * After each repetition (the machine's disk is shared and small): its images (tagged and the
+ * untagged ones earlier scenarios left), registry manifests, pack cache volumes, BuildKit cache
+ * records of the bench Dockerfiles and the tools' work dirs (caches, app copies). Logs stay.
+ */
+async function cleanupRep(ctx, rep, runs, volumesBefore) {
+  const mine = runs.filter((r) => r.rep === rep + 1);
+  const repos = [...new Set(mine.map((r) => r.image.replace(/:latest$/, "")))];
+  const ids = (tryRun(DOCKER, ["images", "--format", "{{.Repository}} {{.ID}}"]) ?? "")
+    .split("\n")
+    .map((l) => l.split(" "))
+    .filter(([repo]) => repos.includes(repo))
+    .map(([, id]) => id);
+  if (ids.length) spawnSync(DOCKER, ["rmi", "-f", ...new Set(ids)], { stdio: "ignore" });
+  for (const repo of repos) await deleteFromRegistry(repo.slice(REGISTRY.length + 1));
   // pack's cache volumes (pack-cache-<hash>.build / .launch) made during this run.
   const volumes = (tryRun(DOCKER, ["volume", "ls", "-q"]) ?? "")
     .split("\n")
     .filter((v) => v.startsWith("pack-cache-") && !volumesBefore.has(v));
   if (volumes.length) spawnSync(DOCKER, ["volume", "rm", ...volumes], { stdio: "ignore" });
-  // BuildKit's pip cache mounts of this run (their ids carry the run id).
-  spawnSync(DOCKER, ["builder", "prune", "-f", "--filter", `description~=${ctx.runId}`], {
-    stdio: "ignore",
-    env: { ...process.env, DOCKER_BUILDKIT: "1" },
-  });
+  const records = pruneBenchBuildCache();
   for (const entry of readdirSync(ctx.work))
-    if (entry !== "logs") rmSync(join(ctx.work, entry), { recursive: true, force: true });
+    if (entry.endsWith(`-r${rep + 1}`)) rmSync(join(ctx.work, entry), { recursive: true, force: true });
   log(
-    `cleaned up: ${repos.length} images (registry manifests deleted; blobs stay until the registry's garbage collection), ${volumes.length} pack cache volumes, caches in ${ctx.work.slice(REPO.length + 1)}`,
+    `cleaned up repetition ${rep + 1}: ${ids.length} local images, ${repos.length} registry manifests (blobs stay until the registry's garbage collection), ${volumes.length} pack cache volumes, ${records} BuildKit cache records, the tools' caches`,
   );
 }
 
@@ -853,6 +899,7 @@ async function main() {
         if (last) verify[tool] = verifyImage(last);
       }
     writeFileSync(join(work, "runs.json"), JSON.stringify(runs, null, 2));
+    if (!opts.keep) await cleanupRep(ctx, rep, runs, volumesBefore);
   }
 
   const summary = summarize(runs);
@@ -889,7 +936,6 @@ async function main() {
     `wrote ${join(out, "latest.md")}, latest.json${chartPython ? ", latest.png" : ""} in ${formatSeconds(doc.totalMs)}`,
   );
   console.log(`\n${renderTables(summary, opts.tools)}`);
-  if (!opts.keep) await cleanup(ctx, runs, volumesBefore);
   if (runs.some((r) => !r.ok)) process.exitCode = 1;
 }
 
