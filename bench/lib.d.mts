@@ -23,27 +23,24 @@ export declare function ratio(a: number | undefined, b: number | undefined): num
 export declare function uploadedBlobs(text: string, repoPrefix: string): { repo: string; digest: string }[];
 export declare function manifestBytes(manifest: unknown): number | undefined;
 
-export interface BenchRun {
+/** The figures of one build, and (as medians) of one scenario and tool. */
+export interface BenchFigures {
+  wallMs?: number;
+  memPeakBytes?: number;
+  memPeakRssBytes?: number;
+  memPeakWorkingSetBytes?: number;
+  imageBytes?: number;
+  pushedBytes?: number;
+}
+export interface BenchRun extends BenchFigures {
   scenario: string;
   tool: string;
   measured: boolean;
   ok: boolean;
-  wallMs?: number;
-  memPeakBytes?: number;
-  memPeakRssBytes?: number;
-  memPeakWorkingSetBytes?: number;
-  imageBytes?: number;
-  pushedBytes?: number;
   phases?: Record<string, number>;
 }
-export interface BenchCell {
+export interface BenchCell extends BenchFigures {
   n: number;
-  wallMs?: number;
-  memPeakBytes?: number;
-  memPeakRssBytes?: number;
-  memPeakWorkingSetBytes?: number;
-  imageBytes?: number;
-  pushedBytes?: number;
   phases: Record<string, number | undefined>;
 }
 export type BenchSummary = Record<string, Record<string, BenchCell>>;
