@@ -8,6 +8,9 @@ cpu build image, with conda-package-handling and py-rattler installed hash-pinne
   conda-forge/noarch/tabulate-0.9.0-pyhd8ed1ab_0.tar.bz2  tabulate's pure wheel as a `noarch: python`
                                                        package (site-packages/ + an entry point the
                                                        installer turns into bin/tabulate)
+  conda-forge/noarch/pip-25.1.1-pyhd8ed1ab_0.tar.bz2   pip's wheel, the same way (an environment.yml's
+                                                       `- pip:` section needs `- pip` in dependencies,
+                                                       as with conda-forge, whose python has no pip)
 
 Each package has info/index.json, info/files, info/paths.json (sha256 and size of every file) and, for
 noarch, info/link.json: what conda and rattler read. rattler.index.index_fs writes repodata.json. The
@@ -107,7 +110,14 @@ def python_package(tarball, work, out):
     prefix = os.path.join(work, "python")
     with tarfile.open(tarball) as t:
         t.extractall(work, filter="tar")  # python/... (python-build-standalone's install_only layout)
-    # The interpreter's own pip stays: it is how a conda env's `- pip:` section is installed.
+    # conda-forge's python carries no pip: pip is a package of its own (below).
+    site = os.path.join(prefix, "lib", "python3.11", "site-packages")
+    for name in os.listdir(site):
+        if name == "pip" or (name.startswith("pip-") and name.endswith(".dist-info")):
+            shutil.rmtree(os.path.join(site, name))
+    for name in os.listdir(os.path.join(prefix, "bin")):
+        if name.startswith("pip"):
+            os.remove(os.path.join(prefix, "bin", name))
     package(prefix, os.path.join(out, "linux-64"), base_index("python", "3.11.2", "0", "linux-64", []))
 
 
@@ -126,14 +136,23 @@ def numpy_package(wheel, work, out):
     package(prefix, os.path.join(out, "linux-64"), index)
 
 
-def tabulate_package(wheel, work, out):
-    prefix = os.path.join(work, "tabulate")
+# name -> (conda depends, entry points) of the pure wheels packed as `noarch: python` packages.
+NOARCH = {
+    "tabulate": (["python >=3.7"], ["tabulate = tabulate:_main"]),
+    "pip": (["python >=3.9"], ["pip = pip._internal.cli.main:main", "pip3 = pip._internal.cli.main:main"]),
+}
+
+
+def noarch_package(wheel, work, out):
+    name, version = os.path.basename(wheel).split("-")[:2]
+    depends, entry_points = NOARCH[name]
+    prefix = os.path.join(work, name)
     # noarch: python packages keep site-packages/ at the top; the installer moves it under the
     # environment's lib/pythonX.Y and writes the entry points listed in link.json.
     unpack_wheel(wheel, os.path.join(prefix, "site-packages"))
-    index = base_index("tabulate", "0.9.0", "pyhd8ed1ab_0", "noarch", ["python >=3.7"])
+    index = base_index(name, version, "pyhd8ed1ab_0", "noarch", depends)
     index["noarch"] = "python"
-    link = {"noarch": {"type": "python", "entry_points": ["tabulate = tabulate:_main"]}, "package_metadata_version": 1}
+    link = {"noarch": {"type": "python", "entry_points": entry_points}, "package_metadata_version": 1}
     package(prefix, os.path.join(out, "noarch"), index, link)
 
 
@@ -147,8 +166,8 @@ def main():
             path = os.path.join(wheels, name)
             if name.startswith("numpy-"):
                 numpy_package(path, work, channel)
-            elif name.startswith("tabulate-"):
-                tabulate_package(path, work, channel)
+            elif name.split("-")[0] in NOARCH:
+                noarch_package(path, work, channel)
     asyncio.run(index_fs(channel, write_zst=False, write_shards=False))
     for subdir in ("linux-64", "noarch"):
         with open(os.path.join(channel, subdir, "repodata.json")) as f:

@@ -3,7 +3,7 @@
 # are not reachable from this machine). Idempotent; test/e2e/conda.test.ts runs it before building:
 #
 #   1. the CPython 3.11.2 tarball from scripts/python-mirror.sh (run it first when it is missing);
-#   2. the numpy and tabulate wheels from PyPI, sha256-pinned (pip download --require-hashes);
+#   2. the numpy, tabulate and pip wheels from PyPI, sha256-pinned (pip download --require-hashes);
 #   3. scripts/conda-channel.py in the cpu build image, with conda-package-handling (and py-rattler,
 #      pinned in buildpacks/conda/bin/tool-requirements.txt) installed hash-pinned into a venv kept in
 #      the machine cache, packs them as conda packages and indexes the channel; skipped when the
@@ -28,6 +28,7 @@ CA_CERTS="${ML_BUILDPACKS_CA_CERTS:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certifica
 WHEELS=(
   "numpy==2.2.6 --hash=sha256:ba10f8411898fc418a521833e014a77d3ca01c15b0c6cdcce6a0d2897e6dbbdf"
   "tabulate==0.9.0 --hash=sha256:024ca478df22e9340661486f85298cff5f6dcdba14f3813e8830015b9ed1948f"
+  "pip==25.1.1 --hash=sha256:2913a38a2abf4ea6b64ab507bd9e967f3b53dc1ede74b01b0931e1ce548751af"
 )
 
 log() { echo "conda-channel: $*"; }

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { probePython } from "../../../src/pybuild/stack-python.js";
 import { channelAlias, channelUrls, condaSubdir, mirrorUrl } from "./channels.js";
@@ -5,6 +6,7 @@ import { type DriverRequest, runDriver } from "./driver.js";
 import { condaCacheKey, prepareCondaCache, saveCondaCache } from "./layers/conda-cache.js";
 import { decideEnv, envKey, prefixOf, writeEnvEnv } from "./layers/env.js";
 import { ensureRattler, keepRattler, RATTLER_VERSION, rattlerToolKey } from "./layers/rattler.js";
+import { installPipSection } from "./pip-section.js";
 import { readSource } from "./source.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
@@ -21,7 +23,8 @@ export async function build(ctx: BuildContext): Promise<void> {
   const alias = channelAlias(ctx.env);
   const channels = source.kind === "environment" ? channelUrls(source.channels, alias) : [];
   if (source.kind === "environment") {
-    log.step(`${source.file}: ${source.specs.length} dependencies; channels ${channels.join(", ")}`);
+    const pip = source.pip.length ? ` and ${source.pip.length} pip requirements` : "";
+    log.step(`${source.file}: ${source.specs.length} dependencies${pip}; channels ${channels.join(", ")}`);
   } else {
     log.step(`${source.file}: ${source.packages.length} packages, installed exactly as locked (no solving)`);
   }
@@ -76,6 +79,15 @@ export async function build(ctx: BuildContext): Promise<void> {
   await log.timed(`Installing ${resolved.packages.length} packages into ${prefixOf(env)}`, () =>
     runDriver(ctx, rattler, "install", { ...request, expect: resolved.digest }, source.file),
   );
+  if (source.kind === "environment" && source.pip.length)
+    await installPipSection(
+      ctx,
+      prefixOf(env),
+      source.pip,
+      source.file,
+      source.pipLine ?? 1,
+      join(cache.path, "pip"),
+    );
   writeEnvEnv(env, source.kind === "environment" && source.name ? source.name : "base");
   env.write(key, { launch: true });
   saveCondaCache(cache, cacheKey);

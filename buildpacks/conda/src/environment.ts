@@ -14,6 +14,9 @@ export interface EnvironmentSpec {
   /** As written: names (conda-forge) or URLs. Empty when the file has no channels key. */
   channels: Entry[];
   dependencies: Entry[];
+  /** The `- pip:` section's requirements (empty without one) and the line it starts on. */
+  pip: Entry[];
+  pipLine?: number;
 }
 
 export function parseEnvironment(text: string, file: string): EnvironmentSpec {
@@ -30,27 +33,25 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
   if (!isMap(root)) throw errors.notAMap(file, lineOf(root));
   const get = (key: string) => root.items.find((p) => isScalar(p.key) && p.key.value === key);
 
+  const entryText = (line: number) => (text.split("\n")[line - 1] ?? "").trim().replace(/^-\s*/, "");
+  const pip: Entry[] = [];
+  let pipLine: number | undefined;
+
   const strings = (key: string, node: unknown, keyLine: number): Entry[] => {
     if (node === null || node === undefined || (isScalar(node) && node.value === null)) return [];
     if (!isSeq(node)) throw errors.notAList(file, keyLine, key);
     const out: Entry[] = [];
     for (const item of node.items) {
       const line = lineOf(item as Node);
-      if (key === "dependencies" && isMap(item)) {
-        const pip = item.items.find((p) => isScalar(p.key) && p.key.value === "pip");
-        if (pip && item.items.length === 1) {
-          const pkgs = isSeq(pip.value) ? pip.value.items.map((i) => String(isScalar(i) ? i.value : i)) : [];
-          // Why not run pip: see errors.pipSectionUnsupported (and the README's conda section).
-          throw errors.pipSectionUnsupported(file, line, pkgs);
-        }
+      const pipPair = isMap(item) && item.items.length === 1 ? item.items[0] : undefined;
+      if (key === "dependencies" && pipPair && isScalar(pipPair.key) && pipPair.key.value === "pip") {
+        // `- pip: [...]`: PyPI requirements pip installs into the environment after the conda packages.
+        pipLine = line;
+        pip.push(...strings("pip", pipPair.value, line));
+        continue;
       }
       if (!isScalar(item) || typeof item.value === "object" || String(item.value).trim() === "")
-        throw errors.badEntry(
-          file,
-          line,
-          key,
-          (text.split("\n")[line - 1] ?? "").trim().replace(/^-\s*/, ""),
-        );
+        throw errors.badEntry(file, line, key, entryText(line));
       out.push({ value: String(item.value).trim(), line });
     }
     return out;
@@ -64,5 +65,5 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
   const channels = ch ? strings("channels", ch.value, lineOf(ch.key as Node)) : [];
   const nameNode = get("name")?.value;
   const name = isScalar(nameNode) && nameNode.value !== null ? String(nameNode.value) : undefined;
-  return { file, name, channels, dependencies };
+  return { file, name, channels, dependencies, pip, ...(pipLine !== undefined ? { pipLine } : {}) };
 }

@@ -59,16 +59,30 @@ export function badEntry(file: string, line: number, key: string, item: string):
   });
 }
 
-export function pipSectionUnsupported(file: string, line: number, packages: string[]): BuildpackError {
+export function pipNotInEnvironment(file: string, line: number): BuildpackError {
   return new BuildpackError({
-    title: `${file} line ${line}: the "pip:" section is not supported`,
+    title: `${file} line ${line}: the "pip:" section needs pip in the environment`,
     body:
-      `The conda buildpack installs conda packages only; ${file} also asks pip for:\n` +
-      packages.map((p) => `  - ${p}\n`).join("") +
-      "\nA pip section installs unpinned PyPI packages on top of the solved environment, which neither\n" +
-      "the solver nor the layer cache can see. Use the conda packages instead (conda-forge carries most\n" +
-      "PyPI projects, e.g. `- tabulate`), or build the app with pip: requirements.txt and a\n" +
-      ".python-version, without environment.yml.",
+      `The conda environment has no pip to install the "pip:" section with. List pip among the conda\n` +
+      "dependencies, before the section, as conda itself requires:\n\n" +
+      "  dependencies:\n" +
+      "    - python=3.11\n" +
+      "    - pip\n" +
+      "    - pip:\n" +
+      "        - some-pypi-only-package==1.2.3",
+    file,
+    line,
+  });
+}
+
+export function pipSectionFailed(file: string, line: number, code: number, hints: string[]): BuildpackError {
+  return new BuildpackError({
+    title: `pip could not install the "pip:" section of ${file}`,
+    body:
+      `The environment's pip exited with status ${code}; its output above says which requirement failed.\n\n` +
+      hints.map((h) => `${h}\n\n`).join("") +
+      "Check the requirement's name and version on the package index (PIP_INDEX_URL / PIP_EXTRA_INDEX_URL\n" +
+      "in the build environment for a private one), and prefer conda packages where the channel has them.",
     file,
     line,
   });

@@ -10,7 +10,17 @@ import * as errors from "./errors.js";
 import { type ExplicitPackage, parseExplicit } from "./explicit.js";
 
 export type CondaSource =
-  | { kind: "environment"; file: string; sha256: string; channels: string[]; specs: string[]; name?: string }
+  | {
+      kind: "environment";
+      file: string;
+      sha256: string;
+      channels: string[];
+      specs: string[];
+      name?: string;
+      /** The `- pip:` section (empty without one) and its line. */
+      pip: string[];
+      pipLine?: number;
+    }
   | { kind: "explicit"; file: string; sha256: string; packages: ExplicitPackage[] };
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -50,5 +60,7 @@ export function readSource(app: AppFiles, subdir: string): CondaSource {
     channels: env.channels.map((c) => c.value),
     specs: env.dependencies.map((d) => d.value),
     ...(env.name !== undefined ? { name: env.name } : {}),
+    pip: env.pip.map((p) => p.value),
+    ...(env.pipLine !== undefined ? { pipLine: env.pipLine } : {}),
   };
 }

@@ -214,6 +214,38 @@ describe("conda build", () => {
     expect(err.body).toContain(body);
   });
 
+  it("installs the pip section with the environment's pip after the conda packages", async () => {
+    const driver: Driver = { requests: [] };
+    const exec = fakeTools(driver);
+    const ctx = buildContext({ "environment.yml": `${ENV}  - pip\n  - pip:\n      - six==1.17.0\n` }, exec);
+    await build(ctx);
+    const prefix = join(ctx.layersDir, "env", "prefix");
+    const pip = exec.calls.filter((c) => c.command === join(prefix, "bin", "python"));
+    expect(pip.map((c) => c.args.slice(0, 3))).toEqual([
+      ["-I", "-c", "import pip"],
+      ["-m", "pip", "install"],
+    ]);
+    const args = pip[1]?.args ?? [];
+    expect(args[args.indexOf("--cache-dir") + 1]).toBe(join(ctx.layersDir, "conda-cache", "pip"));
+    expect(pip[1]?.options.env).toMatchObject({ PYTHONNOUSERSITE: "1", PIP_USER: undefined });
+    expect(ctx.logger.text()).toContain("environment.yml: 3 dependencies and 1 pip requirements");
+    expect(ctx.logger.text()).toContain("Installing the pip section of environment.yml (six==1.17.0)");
+  });
+
+  it("a pip section without pip in the environment fails naming its line", async () => {
+    const exec = fakeTools({ requests: [] });
+    const withPip = fakeExec((call) =>
+      call.args[2] === "import pip"
+        ? { code: 1, stderr: "ModuleNotFoundError: No module named 'pip'\n" }
+        : exec(call.command, call.args, call.options),
+    );
+    const err = await fails(
+      build(buildContext({ "environment.yml": `${ENV}  - pip:\n      - six==1.17.0\n` }, withPip)),
+    );
+    expect(err.title).toBe('environment.yml line 7: the "pip:" section needs pip in the environment');
+    expect(err.line).toBe(7);
+  });
+
   it("a crashing driver is reported with its output", async () => {
     const exec = fakeExec((call) => {
       if (call.command === "/usr/bin/python3" && call.args[0] === "-I")

@@ -64,16 +64,27 @@ describe("environment.yml", () => {
     expect(thrown(() => parseEnvironment(text, "environment.yml")).title).toBe(title);
   });
 
-  it("a pip section is refused with the packages it lists and its line", () => {
-    const err = thrown(() =>
-      parseEnvironment(
-        "dependencies:\n  - python=3.11\n  - pip\n  - pip:\n      - requests==2.32.0\n",
-        "environment.yml",
-      ),
+  it("reads the pip section's requirements and its line, apart from the conda dependencies", () => {
+    const env = parseEnvironment(
+      "dependencies:\n  - python=3.11\n  - pip\n  - pip:\n      - six==1.17.0\n      - --index-url https://pypi.example/simple\n",
+      "environment.yml",
     );
-    expect(err.title).toBe('environment.yml line 4: the "pip:" section is not supported');
-    expect(err.body).toContain("  - requests==2.32.0");
-    expect(err.line).toBe(4);
+    expect(env.dependencies.map((d) => d.value)).toEqual(["python=3.11", "pip"]);
+    expect(env.pip).toEqual([
+      { value: "six==1.17.0", line: 5 },
+      { value: "--index-url https://pypi.example/simple", line: 6 },
+    ]);
+    expect(env.pipLine).toBe(4);
+  });
+
+  it("a pip section that is not a list of strings is an error with its line", () => {
+    expect(
+      thrown(() => parseEnvironment("dependencies:\n  - pip\n  - pip: six\n", "environment.yml")).title,
+    ).toBe('environment.yml line 3: "pip" must be a list');
+    expect(
+      thrown(() => parseEnvironment("dependencies:\n  - pip\n  - pip:\n      - six: 1\n", "environment.yml"))
+        .title,
+    ).toBe('environment.yml line 4: "six: 1" is not a valid pip entry');
   });
 });
 
