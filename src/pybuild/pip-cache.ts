@@ -1,12 +1,7 @@
 // The "pip-cache" layer: pip's cache dir for the app's packages, kept in the build cache only
 // (cache=true, launch=false, build=false), so a changed lockfile doesn't download everything again.
-import {
-  type BuildContext,
-  type Describers,
-  decideReuse,
-  type Layer,
-  versionChanged,
-} from "../libcnb/index.js";
+import { type BuildContext, type Describers, type Layer, versionChanged } from "../libcnb/index.js";
+import { keepCacheLayer, prepareCacheLayer } from "./cache-layer.js";
 import { archOf } from "./keys.js";
 
 /** What the cache depends on: the interpreter packages are built for, and the pip that fills it. */
@@ -48,18 +43,7 @@ export function pipCacheKey(tools: PipCacheTools, target: BuildContext["target"]
 
 /** Restores the cache when its key matches, otherwise starts an empty one; logs which. */
 export function preparePipCache(ctx: BuildContext, key: PipCacheKey): Layer {
-  const layer = ctx.layers.get("pip-cache");
-  const decision = decideReuse(key, layer.restored, DESCRIBERS);
-  if (decision.action === "reuse" && layer.hasContents()) {
-    ctx.logger.step("Using the pip download cache from the previous build");
-    return layer;
-  }
-  if (decision.action === "rebuild") {
-    ctx.logger.step("Clearing the pip download cache:");
-    ctx.logger.detail(decision.reasons);
-  }
-  layer.reset();
-  return layer;
+  return prepareCacheLayer(ctx, "pip-cache", "pip download cache", key, DESCRIBERS);
 }
 
 export function savePipCache(layer: Layer, key: PipCacheKey): void {
@@ -68,7 +52,5 @@ export function savePipCache(layer: Layer, key: PipCacheKey): void {
 
 /** When the venv is reused pip doesn't run: keep a restored, still valid cache as it is. */
 export function keepPipCache(ctx: BuildContext, key: PipCacheKey): void {
-  const layer = ctx.layers.get("pip-cache");
-  if (layer.hasContents() && decideReuse(key, layer.restored, DESCRIBERS).action === "reuse")
-    layer.write(key, { cache: true });
+  keepCacheLayer(ctx, "pip-cache", key, DESCRIBERS);
 }

@@ -4,10 +4,10 @@
 import {
   type BuildContext,
   type Describers,
-  decideReuse,
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
+import { prepareCacheLayer } from "../../../../src/pybuild/cache-layer.js";
 import { archOf } from "../../../../src/pybuild/keys.js";
 
 export const CONDA_CACHE_LAYER_VERSION = 1;
@@ -40,18 +40,7 @@ export function condaCacheKey(rattlerVersion: string, target: BuildContext["targ
 
 /** Restores the cache when its key matches, otherwise starts an empty one; logs which. */
 export function prepareCondaCache(ctx: BuildContext, key: CondaCacheKey): Layer {
-  const layer = ctx.layers.get("conda-cache");
-  const decision = decideReuse(key, layer.restored, DESCRIBERS);
-  if (decision.action === "reuse" && layer.hasContents()) {
-    ctx.logger.step("Using the conda package cache from the previous build");
-    return layer;
-  }
-  if (decision.action === "rebuild") {
-    ctx.logger.step("Clearing the conda package cache:");
-    ctx.logger.detail(decision.reasons);
-  }
-  layer.reset();
-  return layer;
+  return prepareCacheLayer(ctx, "conda-cache", "conda package cache", key, DESCRIBERS);
 }
 
 /** Every build resolves (and so refreshes repodata): the cache is always saved. */

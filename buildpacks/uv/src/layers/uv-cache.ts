@@ -3,10 +3,10 @@
 import {
   type BuildContext,
   type Describers,
-  decideReuse,
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
+import { keepCacheLayer, prepareCacheLayer } from "../../../../src/pybuild/cache-layer.js";
 import { archOf } from "../../../../src/pybuild/keys.js";
 
 export const UV_CACHE_LAYER_VERSION = 1;
@@ -46,18 +46,7 @@ export function uvCacheKey(
 
 /** Restores the cache when its key matches, otherwise starts an empty one; logs which. */
 export function prepareUvCache(ctx: BuildContext, key: UvCacheKey): Layer {
-  const layer = ctx.layers.get("uv-cache");
-  const decision = decideReuse(key, layer.restored, DESCRIBERS);
-  if (decision.action === "reuse" && layer.hasContents()) {
-    ctx.logger.step("Using the uv download cache from the previous build");
-    return layer;
-  }
-  if (decision.action === "rebuild") {
-    ctx.logger.step("Clearing the uv download cache:");
-    ctx.logger.detail(decision.reasons);
-  }
-  layer.reset();
-  return layer;
+  return prepareCacheLayer(ctx, "uv-cache", "uv download cache", key, DESCRIBERS);
 }
 
 export function saveUvCache(layer: Layer, key: UvCacheKey): void {
@@ -66,7 +55,5 @@ export function saveUvCache(layer: Layer, key: UvCacheKey): void {
 
 /** When the venv is reused uv doesn't run: keep a restored, still valid cache as it is. */
 export function keepUvCache(ctx: BuildContext, key: UvCacheKey): void {
-  const layer = ctx.layers.get("uv-cache");
-  if (layer.hasContents() && decideReuse(key, layer.restored, DESCRIBERS).action === "reuse")
-    layer.write(key, { cache: true });
+  keepCacheLayer(ctx, "uv-cache", key, DESCRIBERS);
 }
