@@ -133,6 +133,28 @@ describe("pip example with the real lifecycle", () => {
     expect(config.Labels["io.buildpacks.stack.id"]).toBe("dev.ml-buildpacks.stacks.trixie.cpu");
   });
 
+  test("the venv's bytecode is valid in the image: importing pandas compiles nothing", async () => {
+    // The launcher sets the venv's env; python -v says for each module whether its .pyc was used.
+    const verbose = await docker([
+      "run",
+      "--rm",
+      "--network",
+      "host",
+      "--entrypoint",
+      "launcher",
+      first.report.imageRef,
+      "python",
+      "-v",
+      "-c",
+      "import pandas",
+    ]);
+    expect(verbose.code, verbose.output).toBe(0);
+    expect(verbose.output).not.toContain("bytecode is stale");
+    expect(
+      verbose.output.match(/code object from '\/layers\/ml-buildpacks_pip\/venv\/.*\.pyc'/g)?.length,
+    ).toBeGreaterThan(100);
+  });
+
   test("a rebuild with no change reuses every layer and gives the same digest", async () => {
     const again = await buildApp("no-change");
     expect(again.report.digest).toBe(first.report.digest);

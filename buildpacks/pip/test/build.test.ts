@@ -39,7 +39,7 @@ function fakePython(opts: { pip?: string | null; pipFails?: boolean } = {}) {
 
 function restoredKey(overrides: Record<string, unknown> = {}) {
   return {
-    layer_version: 1,
+    layer_version: 2,
     requirements_sha256: sha256(REQS),
     included_sha256: "",
     python_version: "3.13.5",
@@ -66,7 +66,8 @@ describe("pip build", () => {
     expect(exec.calls.map((c) => [c.command, ...c.args].join(" "))).toEqual([
       expect.stringMatching(/^\/usr\/bin\/python3 -I -c /),
       `/usr/bin/python3 -m venv --without-pip ${venv}`,
-      `/usr/bin/python3 -m pip --python ${venv}/bin/python install --requirement requirements.txt --cache-dir ${cache} --no-input --progress-bar off --disable-pip-version-check`,
+      `/usr/bin/python3 -m pip --python ${venv}/bin/python install --requirement requirements.txt --cache-dir ${cache} --no-input --no-compile --progress-bar off --disable-pip-version-check`,
+      `${venv}/bin/python -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
     ]);
     expect(exec.calls[2]?.options.cwd).toBe(ctx.appDir);
     expect(exec.calls[2]?.options.env).toMatchObject({

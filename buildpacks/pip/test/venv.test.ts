@@ -20,7 +20,7 @@ const req: RequirementsFingerprint = {
 describe("venvKey", () => {
   it("is keyed by requirements, Python, pip, target and layer version", () => {
     expect(venvKey(req, tools, testTarget)).toEqual({
-      layer_version: 1,
+      layer_version: 2,
       requirements_sha256: req.sha256,
       included_sha256: "",
       python_version: "3.13.5",
@@ -66,7 +66,7 @@ describe("decideVenv", () => {
   it("rebuilds when a layer of an older format was restored", () => {
     expect(decideVenv(key, { restored: { ...key, layer_version: 0 } }, req)).toEqual({
       action: "rebuild",
-      reasons: ["venv layer format 0 -> 1"],
+      reasons: ["venv layer format 0 -> 2"],
     });
   });
 

@@ -70,7 +70,7 @@ describe("pipenv build", () => {
     expect(toml(`${venv}.toml`)).toEqual({
       types: { build: false, launch: true, cache: false },
       metadata: {
-        layer_version: 1,
+        layer_version: 2,
         lock_sha256: sha256(LOCK),
         pipfile_sha256: sha256(PIPFILE),
         categories: "packages",

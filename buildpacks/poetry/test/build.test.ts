@@ -79,7 +79,10 @@ describe("poetry build", () => {
         `^/usr/bin/python3 -m pip --python ${venv}/bin/python install --require-hashes --no-deps --requirement `,
       ),
     );
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(9);
+    expect(lines[8]).toBe(
+      `${venv}/bin/python -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
+    );
     expect(exported).toEqual([EXPORTED]);
     expect(exec.calls[4]?.options.env).toMatchObject({
       POETRY_VIRTUALENVS_CREATE: "false",
@@ -89,7 +92,7 @@ describe("poetry build", () => {
     expect(toml(`${venv}.toml`)).toEqual({
       types: { build: false, launch: true, cache: false },
       metadata: {
-        layer_version: 1,
+        layer_version: 2,
         lock_sha256: sha256(LOCK),
         pyproject_sha256: sha256(PYPROJECT),
         groups: "main",

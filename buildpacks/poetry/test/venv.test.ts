@@ -24,7 +24,7 @@ describe("venvKey and decideVenv", () => {
 
   it("is keyed by poetry.lock, pyproject.toml, groups, Python, pip, Poetry and target", () => {
     expect(key).toEqual({
-      layer_version: 1,
+      layer_version: 2,
       lock_sha256: project.lockSha256,
       pyproject_sha256: project.manifestSha256,
       groups: "main",

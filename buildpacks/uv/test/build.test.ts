@@ -55,6 +55,7 @@ describe("uv build", () => {
       expect.stringMatching(/^\/usr\/bin\/python3 -I -c /),
       `/usr/bin/python3 -m venv --without-pip ${venv}`,
       `${uv} sync --frozen --no-install-project --no-default-groups`,
+      `${venv}/bin/python -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
       `${uv} cache prune --ci --quiet`,
     ]);
     expect(exec.calls[2]?.options.env).toMatchObject({
@@ -64,7 +65,7 @@ describe("uv build", () => {
     expect(toml(`${venv}.toml`)).toEqual({
       types: { build: false, launch: true, cache: false },
       metadata: {
-        layer_version: 1,
+        layer_version: 2,
         lock_sha256: sha256(LOCK),
         pyproject_sha256: sha256(PYPROJECT),
         groups: "",

@@ -17,7 +17,7 @@ const project: UvProject = {
 describe("venvKey", () => {
   it("is keyed by uv.lock, pyproject.toml, groups, Python, uv, target and layer version", () => {
     expect(venvKey(project, ["dev", "ml"], "3.13.5", UV_VERSION, testTarget)).toEqual({
-      layer_version: 1,
+      layer_version: 2,
       lock_sha256: project.lockSha256,
       pyproject_sha256: project.manifestSha256,
       groups: "dev,ml",

@@ -20,7 +20,8 @@ import type { PythonTools } from "../python.js";
 import type { RequirementsFingerprint } from "../requirements.js";
 
 /** Bump when the layout or the way the venv is built changes, to discard old layers. */
-export const VENV_LAYER_VERSION = 1;
+// 2: hash-based .pyc (older venvs carry .pyc files that are stale in the image).
+export const VENV_LAYER_VERSION = 2;
 
 export type VenvKey = {
   layer_version: number;
@@ -115,6 +116,8 @@ export function pipInstallCommand(
     "--cache-dir",
     cacheDir,
     "--no-input",
+    // Bytecode is compiled afterwards, hash-based (see src/pybuild/bytecode.ts).
+    "--no-compile",
     "--progress-bar",
     "off",
     "--disable-pip-version-check",

@@ -28,7 +28,8 @@ import type { PipenvProject } from "../project.js";
 import { PIPENV_ENV } from "./pipenv.js";
 
 /** Bump when the layout or the way the venv is built changes, to discard old layers. */
-export const VENV_LAYER_VERSION = 1;
+// 2: hash-based .pyc (older venvs carry .pyc files that are stale in the image).
+export const VENV_LAYER_VERSION = 2;
 
 export type VenvKey = {
   layer_version: number;

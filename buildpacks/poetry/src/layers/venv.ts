@@ -38,7 +38,8 @@ import type { PoetryProject } from "../project.js";
 import { POETRY_ENV } from "./poetry.js";
 
 /** Bump when the layout or the way the venv is built changes, to discard old layers. */
-export const VENV_LAYER_VERSION = 1;
+// 2: hash-based .pyc (older venvs carry .pyc files that are stale in the image).
+export const VENV_LAYER_VERSION = 2;
 
 export type VenvKey = {
   layer_version: number;
@@ -141,6 +142,8 @@ export function pipInstallArgs(venv: Layer, requirements: string, cacheDir: stri
     "--cache-dir",
     cacheDir,
     "--no-input",
+    // Bytecode is compiled afterwards, hash-based (see src/pybuild/bytecode.ts).
+    "--no-compile",
     "--progress-bar",
     "off",
     "--disable-pip-version-check",

@@ -25,7 +25,8 @@ import * as errors from "../errors.js";
 import type { UvProject } from "../project.js";
 
 /** Bump when the layout or the way the venv is built changes, to discard old layers. */
-export const VENV_LAYER_VERSION = 1;
+// 2: hash-based .pyc (uv installed none; every container compiled at import).
+export const VENV_LAYER_VERSION = 2;
 
 export type VenvKey = {
   layer_version: number;
