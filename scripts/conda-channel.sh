@@ -7,7 +7,8 @@
 #   3. scripts/conda-channel.py in the cpu build image, with conda-package-handling (and py-rattler,
 #      pinned in buildpacks/conda/bin/tool-requirements.txt) installed hash-pinned into a venv kept in
 #      the machine cache, packs them as conda packages and indexes the channel; skipped when the
-#      inputs (tarball, wheels, scripts, pins) are the ones the channel was built from;
+#      inputs (tarball, wheels, scripts, pins) are the ones the channel was built from, and copied
+#      from the machine cache when another checkout already built it from the same inputs;
 #   4. serves .infra/conda-channel/www on http://127.0.0.1:$PORT (python3 -m http.server in the
 #      background, pid in .infra/conda-channel.pid) unless this checkout's server already answers.
 #
@@ -83,6 +84,14 @@ build_channel() {
     return 0
   fi
   mkdir -p "$OUT" "$MACHINE_CACHE"
+  # Built once per machine for these inputs: clean clones (CI) copy it from the machine cache.
+  local saved="$MACHINE_CACHE/channel-$inputs"
+  if [ -f "$saved/.inputs" ]; then
+    rm -rf "$OUT/www.new" && cp -r "$saved" "$OUT/www.new"
+    rm -rf "$OUT/www" && mv "$OUT/www.new" "$OUT/www"
+    log "channel from the machine cache $saved"
+    return 0
+  fi
   printf '%s\n' "${WHEELS[@]}" >"$OUT/wheels.txt"
   log "building the channel in $BUILD_IMAGE ..."
   local started=$SECONDS
@@ -97,6 +106,8 @@ build_channel() {
   [ -d "$OUT/www" ] && mv "$OUT/www" "$OUT/www.old"
   mv "$OUT/www.new" "$OUT/www"
   rm -rf "$OUT/www.old"
+  rm -rf "$MACHINE_CACHE"/channel-* && cp -r "$OUT/www" "$saved.part" && rm -f "$saved.part/.channel-owner" &&
+    mv "$saved.part" "$saved"
   log "built in $((SECONDS - started))s"
 }
 
