@@ -14,6 +14,7 @@ export interface BenchOptions {
   out: string | undefined;
   keep: boolean;
   chart: boolean;
+  registry: "own" | "shared";
   help: boolean;
 }
 export declare function parseArgs(argv: string[]): BenchOptions;

@@ -43,7 +43,12 @@ Options:
                       scenario without "fresh" before it gets an unmeasured set-up build
   --tools LIST        comma list of ${ALL_TOOLS.join(", ")} (default: ${TOOLS.join(",")})
   --out DIR           results directory (default bench/results)
-  --keep              keep the images, volumes and work directory afterwards
+  --registry own|shared
+                      own (default): the tools push to a registry this run starts (on
+                      127.0.0.1:5001+, the run image copied in) and deletes afterwards;
+                      shared: to 127.0.0.1:5000, whose blobs then stay until its garbage
+                      collection (~1.2 GB per repetition)
+  --keep              keep the images, volumes, caches and own registry's data afterwards
   --no-chart          skip the PNG chart
   -h, --help          this help
 
@@ -61,6 +66,7 @@ export function parseArgs(argv) {
     out: undefined,
     keep: false,
     chart: true,
+    registry: "own",
     help: false,
   };
   const value = (i, name) => {
@@ -113,6 +119,12 @@ export function parseArgs(argv) {
       case "--out":
         opts.out = next();
         break;
+      case "--registry": {
+        const v = next();
+        if (v !== "own" && v !== "shared") throw new Error(`--registry must be own or shared, not "${v}"`);
+        opts.registry = v;
+        break;
+      }
       case "--keep":
         opts.keep = true;
         break;

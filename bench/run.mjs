@@ -9,6 +9,7 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -37,12 +38,17 @@ import {
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH, "..");
-const REGISTRY = "127.0.0.1:5000";
-const BUILDER = `${REGISTRY}/ml-buildpacks/builder:cpu`;
+/** The shared registry `npm run infra` runs: the builder and run image come from it. */
+const SHARED_REGISTRY = "127.0.0.1:5000";
+const BUILDER = `${SHARED_REGISTRY}/ml-buildpacks/builder:cpu`;
+const RUN_IMAGE = `${SHARED_REGISTRY}/ml-buildpacks/run:cpu`;
+/** Where the tools push: the run's own registry (default) or the shared one (--registry shared). */
+let REGISTRY = SHARED_REGISTRY;
 const PACK_VERSION = "0.35.1";
 /** Debian's docker client: BuildKit is built in (the one in /usr/local/bin has no buildx). */
 const DOCKER = existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
 const GO = existsSync("/usr/local/go/bin/go") ? "/usr/local/go/bin/go" : "go";
+const REGISTRY_BIN = "/usr/bin/docker-registry";
 const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "ml-buildpacks", "bench");
 const REPO_PREFIX = "bench/";
 const SAMPLE_MS = 200;
@@ -275,8 +281,8 @@ class MemorySampler {
 // ------------------------------------------------------------------------------------------------
 // registry
 
-async function registryFetch(path, init = {}) {
-  return fetch(`http://${REGISTRY}${path}`, init);
+async function registryFetch(path, init = {}, host = REGISTRY) {
+  return fetch(`http://${host}${path}`, init);
 }
 const MANIFEST_ACCEPT = [
   "application/vnd.oci.image.manifest.v1+json",
@@ -288,34 +294,128 @@ async function getManifest(repo, ref) {
   const text = await res.text();
   return { body: JSON.parse(text), digest: res.headers.get("docker-content-digest"), bytes: text.length };
 }
+const INDEX_ACCEPT = [
+  MANIFEST_ACCEPT,
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+].join(", ");
+
 /**
- * The builder pinned by digest for the whole run (the single-platform image for this machine's
- * architecture), pulled once: a builder re-pushed during the run (infra, other work on a shared
- * machine) must not change what the tools build with between scenarios.
+ * The digest of `ref` (in the shared registry) for linux/`arch`: the child's when it is a
+ * multi-arch index. The builder is pinned this way for the whole run: one re-pushed meanwhile
+ * (infra, other work on a shared machine) must not change what later scenarios build with.
  */
-async function pinBuilder(arch) {
-  const [repo, tag] = BUILDER.slice(REGISTRY.length + 1).split(":");
-  const res = await registryFetch(`/v2/${repo}/manifests/${tag}`, {
-    headers: {
-      Accept: [
-        MANIFEST_ACCEPT,
-        "application/vnd.oci.image.index.v1+json",
-        "application/vnd.docker.distribution.manifest.list.v2+json",
-      ].join(", "),
-    },
-  });
-  if (!res.ok)
-    fail(`builder ${BUILDER} is not in the registry (HTTP ${res.status}): run \`npm run infra\` first`);
+async function pinnedDigest(ref, arch) {
+  const [repo, tag] = ref.slice(SHARED_REGISTRY.length + 1).split(":");
+  const res = await registryFetch(
+    `/v2/${repo}/manifests/${tag}`,
+    { headers: { Accept: INDEX_ACCEPT } },
+    SHARED_REGISTRY,
+  );
+  if (!res.ok) fail(`${ref} is not in the registry (HTTP ${res.status}): run \`npm run infra\` first`);
   const body = await res.json();
-  let digest = res.headers.get("docker-content-digest");
-  if (Array.isArray(body.manifests)) {
-    const child = body.manifests.find((m) => m.platform?.os === "linux" && m.platform?.architecture === arch);
-    if (!child) fail(`builder ${BUILDER} has no linux/${arch} image`);
-    digest = child.digest;
-  }
-  const ref = `${REGISTRY}/${repo}@${digest}`;
+  if (!Array.isArray(body.manifests)) return { repo, digest: res.headers.get("docker-content-digest") };
+  const child = body.manifests.find((m) => m.platform?.os === "linux" && m.platform?.architecture === arch);
+  if (!child) fail(`${ref} has no linux/${arch} image`);
+  return { repo, digest: child.digest };
+}
+
+async function pinBuilder(arch) {
+  const { repo, digest } = await pinnedDigest(BUILDER, arch);
+  const ref = `${SHARED_REGISTRY}/${repo}@${digest}`;
   must(DOCKER, ["pull", "-q", ref]);
   return ref;
+}
+
+/**
+ * Copies one image (manifest, config and layers, digests unchanged) from the shared registry into
+ * the run's own, so the exporter there mounts the run image's layers as it would in production.
+ */
+async function copyImage(repo, digest, tag) {
+  const src = await registryFetch(
+    `/v2/${repo}/manifests/${digest}`,
+    { headers: { Accept: MANIFEST_ACCEPT } },
+    SHARED_REGISTRY,
+  );
+  if (!src.ok) fail(`cannot read ${SHARED_REGISTRY}/${repo}@${digest} (HTTP ${src.status})`);
+  const mediaType = src.headers.get("content-type");
+  const text = await src.text();
+  const manifest = JSON.parse(text);
+  for (const blob of [manifest.config, ...manifest.layers]) {
+    const data = await (
+      await registryFetch(`/v2/${repo}/blobs/${blob.digest}`, {}, SHARED_REGISTRY)
+    ).arrayBuffer();
+    const start = await registryFetch(`/v2/${repo}/blobs/uploads/`, { method: "POST" });
+    const location = new URL(start.headers.get("location") ?? "", `http://${REGISTRY}`);
+    location.searchParams.set("digest", blob.digest);
+    const put = await fetch(location, {
+      method: "PUT",
+      body: Buffer.from(data),
+      headers: { "Content-Type": "application/octet-stream" },
+    });
+    if (put.status !== 201) fail(`copying ${blob.digest} into ${REGISTRY}/${repo}: HTTP ${put.status}`);
+  }
+  const put = await registryFetch(`/v2/${repo}/manifests/${tag}`, {
+    method: "PUT",
+    body: text,
+    headers: { "Content-Type": mediaType },
+  });
+  if (put.status !== 201) fail(`pushing ${REGISTRY}/${repo}:${tag}: HTTP ${put.status}`);
+  return `${REGISTRY}/${repo}:${tag}`;
+}
+
+/**
+ * The run's own registry (docker-registry on the first free port from 5001, storage and access log
+ * in the work dir), deleted afterwards: blobs of deleted manifests are only reclaimed by garbage
+ * collection, which cannot run safely on the shared registry while others push to it, and the disk
+ * here is small. Its access log holds only this run's requests.
+ */
+async function startOwnRegistry(work) {
+  const dir = join(work, "registry");
+  mkdirSync(join(dir, "data"), { recursive: true });
+  for (let port = 5001; port < 5020; port++) {
+    const addr = `127.0.0.1:${port}`;
+    if (spawnSync("curl", ["-fsS", "-m", "2", "-o", "/dev/null", `http://${addr}/v2/`]).status === 0)
+      continue;
+    const config = join(dir, "config.yml");
+    writeFileSync(
+      config,
+      [
+        "version: 0.1",
+        "log:",
+        "  level: info",
+        "storage:",
+        "  filesystem:",
+        `    rootdirectory: ${join(dir, "data")}`,
+        "  delete:",
+        "    enabled: true",
+        "http:",
+        `  addr: ${addr}`,
+        "",
+      ].join("\n"),
+    );
+    const logFile = join(dir, "registry.log");
+    const out = openSync(logFile, "a");
+    const proc = spawn(REGISTRY_BIN, ["serve", config], { stdio: ["ignore", out, out] });
+    for (let i = 0; i < 60; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (proc.exitCode !== null) break;
+      if (spawnSync("curl", ["-fsS", "-m", "2", "-o", "/dev/null", `http://${addr}/v2/`]).status === 0)
+        return { addr, proc, logFile, config, dir };
+    }
+    proc.kill();
+  }
+  fail(`could not start a registry for the run (${REGISTRY_BIN}); use --registry shared`);
+}
+
+/** Between repetitions: the run's own registry is idle, so its garbage collection is safe. */
+function collectOwnRegistry(own) {
+  spawnSync(REGISTRY_BIN, ["garbage-collect", "--delete-untagged", own.config], { stdio: "ignore" });
+}
+
+function stopOwnRegistry(own, keep) {
+  own.proc.kill();
+  if (!keep) rmSync(join(own.dir, "data"), { recursive: true, force: true });
 }
 
 async function blobSize(repo, digest) {
@@ -447,8 +547,12 @@ function ensureChartPython() {
 function preflight(opts) {
   if (tryRun(DOCKER, ["info", "--format", "{{.ServerVersion}}"]) === undefined)
     fail("the Docker daemon is not answering `docker info`: run `npm run infra` first");
-  const v2 = spawnSync("curl", ["-fsS", "-m", "5", "-o", "/dev/null", `http://${REGISTRY}/v2/`]);
-  if (v2.status !== 0) fail(`no registry at http://${REGISTRY}/v2/: run \`npm run infra\` first`);
+  const v2 = spawnSync("curl", ["-fsS", "-m", "5", "-o", "/dev/null", `http://${SHARED_REGISTRY}/v2/`]);
+  if (v2.status !== 0) fail(`no registry at http://${SHARED_REGISTRY}/v2/: run \`npm run infra\` first`);
+  if (opts.registry === "own" && !existsSync(REGISTRY_BIN))
+    fail(
+      `${REGISTRY_BIN} (Debian's docker-registry, installed by \`npm run infra\`) is missing; use --registry shared`,
+    );
   if (!existsSync(join(REPO, "dist", "cli", "index.js")))
     fail("dist/cli/index.js is missing: run `npm run build`");
   const arch = tryRun("dpkg", ["--print-architecture"]) ?? "amd64";
@@ -463,8 +567,9 @@ function preflight(opts) {
     log(
       `WARNING: ${formatBytes(avail)} free for /var/lib/docker; a run with --reps ${opts.reps} may need ~${formatBytes(needed)}`,
     );
-  const logFile = registryLogFile();
-  if (!logFile) log("WARNING: the registry's access log was not found: bytes pushed cannot be measured");
+  const logFile = opts.registry === "own" ? undefined : registryLogFile();
+  if (opts.registry !== "own" && !logFile)
+    log("WARNING: the registry's access log was not found: bytes pushed cannot be measured");
   // Build containers must trust what this machine trusts (a TLS-intercepting proxy in front of PyPI).
   const caCerts =
     process.env.ML_BUILDPACKS_CA_CERTS ||
@@ -523,6 +628,7 @@ function commands(tool, ctx) {
           state.cacheDir,
           "--report",
           state.reportFile,
+          ...(env.runImage ? ["--run-image", env.runImage] : []),
           ...(tool === "ml-trusted" ? ["--trust-builder"] : []),
         ],
         env: env.caCerts ? { ML_BUILDPACKS_CA_CERTS: env.caCerts } : {},
@@ -562,6 +668,8 @@ function commands(tool, ctx) {
       {
         cmd: env.packBin,
         args: [
+          // Timestamped log lines: pack's phases can be timed from the build log.
+          "--timestamps",
           "build",
           image,
           "--path",
@@ -575,6 +683,7 @@ function commands(tool, ctx) {
           "if-not-present",
           "--network",
           "host",
+          ...(env.runImage ? ["--run-image", env.runImage] : []),
           ...(scenario === "fresh" ? ["--clear-cache"] : []),
           ...(env.caCerts ? ["--volume", `${env.caCerts}:/etc/ssl/certs/ca-certificates.crt:ro`] : []),
         ],
@@ -805,6 +914,7 @@ function renderMarkdown(doc) {
     `- ml-buildpacks ${v.mlBuildpacks}, builder \`${BUILDER}\` pinned as \`${doc.builder}\`, lifecycle ${v.lifecycle ?? "?"}`,
     `- Docker ${v.docker} (BuildKit built into the engine), \`bench/docker/Dockerfile\` and \`Dockerfile.multi\``,
     `- pack ${v.pack ?? "?"} (built from its Go module, \`bench/pack/go.mod\`), same builder, \`--trust-builder --publish\``,
+    `- every tool pushes to ${doc.registry}${doc.runImage ? `; run image \`${doc.runImage}\` (copied from \`${RUN_IMAGE}\`, digests unchanged)` : ""}`,
     `- node ${v.node}`,
     "",
     "## Results",
@@ -861,6 +971,20 @@ async function main() {
   const env = preflight(opts);
   env.builder = await pinBuilder(env.arch);
   log(`builder ${BUILDER} pinned for this run: ${env.builder}`);
+  let own;
+  if (opts.registry === "own") {
+    own = await startOwnRegistry(work);
+    REGISTRY = own.addr;
+    env.logFile = own.logFile;
+    const run = await pinnedDigest(RUN_IMAGE, env.arch);
+    env.runImage = await copyImage(run.repo, run.digest, "cpu");
+    log(
+      `the tools push to this run's own registry ${REGISTRY} (deleted afterwards); run image ${RUN_IMAGE} copied in as ${env.runImage}`,
+    );
+    const stop = () => stopOwnRegistry(own, opts.keep);
+    process.once("exit", stop);
+    for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => process.exit(130));
+  }
   env.packBin = opts.tools.includes("pack") ? ensurePack() : undefined;
   const chartPython = opts.chart
     ? (() => {
@@ -899,7 +1023,10 @@ async function main() {
         if (last) verify[tool] = verifyImage(last);
       }
     writeFileSync(join(work, "runs.json"), JSON.stringify(runs, null, 2));
-    if (!opts.keep) await cleanupRep(ctx, rep, runs, volumesBefore);
+    if (!opts.keep) {
+      await cleanupRep(ctx, rep, runs, volumesBefore);
+      if (own) collectOwnRegistry(own);
+    }
   }
 
   const summary = summarize(runs);
@@ -916,6 +1043,8 @@ async function main() {
     tools: opts.tools,
     toolTitles: TOOL_TITLES,
     builder: env.builder,
+    registry: opts.registry === "own" ? `${REGISTRY} (this run's own, deleted afterwards)` : REGISTRY,
+    runImage: env.runImage,
     scenarios: opts.scenarios.filter((s) => SCENARIOS.includes(s)),
     summary,
     targets: checkTargets(summary),

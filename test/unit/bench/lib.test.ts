@@ -19,6 +19,7 @@ import {
 describe("parseArgs", () => {
   it("defaults to 3 repetitions of every scenario with the four tools", () => {
     expect(parseArgs([])).toMatchObject({
+      registry: "own",
       reps: 3,
       scenarios: SCENARIOS,
       tools: TOOLS,
@@ -56,6 +57,7 @@ describe("parseArgs", () => {
     ],
     [["--tools", "kaniko"], 'unknown tool "kaniko"'],
     [["--fast"], 'unknown option "--fast"'],
+    [["--registry", "remote"], '--registry must be own or shared, not "remote"'],
   ])("rejects %j", (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
   });
