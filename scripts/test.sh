@@ -21,5 +21,8 @@ npx biome check .
 step "unit tests"
 npx vitest run --config vitest.unit.config.ts
 step "end-to-end tests (real lifecycle, Docker engine and registry)"
-npx vitest run --config vitest.e2e.config.ts
+# The e2e tests' apps, caches and reports (GBs) go to one folder, removed however the run ends.
+e2e_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ml-buildpacks-e2e.XXXXXX")
+trap 'rm -rf "$e2e_tmp"' EXIT
+TMPDIR=$e2e_tmp npx vitest run --config vitest.e2e.config.ts
 printf '\nall tests passed in %ss\n' "$((SECONDS - started))"
