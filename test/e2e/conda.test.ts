@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { cli, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./helpers.js";
 
 // The conda buildpack through the real CLI, lifecycle, Docker and registry, against a local channel of
@@ -19,15 +19,23 @@ const ENV_LAYER = "ml-buildpacks/conda:env";
 const LAYER_DIR = "/layers/ml-buildpacks_conda";
 
 let work: string;
+// App copies and layer caches (a few hundred MB each): removed after the file's tests.
+const cleanup: string[] = [];
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "e2e-conda-"));
+  cleanup.push(work);
   // Idempotent: builds the channel once (cached under .infra), starts its server unless it answers.
   execFileSync("bash", [join(REPO, "scripts", "conda-channel.sh")], { stdio: "inherit" });
 });
 
+afterAll(() => {
+  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+});
+
 function appDir(fixture: string, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), `e2e-conda-${fixture}-`));
+  cleanup.push(dir);
   cpSync(join(REPO, "test", "fixtures", "conda", fixture), dir, { recursive: true });
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
