@@ -414,6 +414,8 @@ function collectOwnRegistry(own) {
 }
 
 function stopOwnRegistry(own, keep) {
+  if (own.stopped) return;
+  own.stopped = true;
   own.proc.kill();
   if (!keep) rmSync(join(own.dir, "data"), { recursive: true, force: true });
 }
@@ -978,8 +980,14 @@ async function main() {
     env.logFile = own.logFile;
     const run = await pinnedDigest(RUN_IMAGE, env.arch);
     env.runImage = await copyImage(run.repo, run.digest, "cpu");
+    // Docker's base goes there too, so its push mounts the base layers as the exporter mounts the run
+    // image's (as when both bases come from the registry pushed to).
+    const baseCopy = `${REGISTRY}/ml-buildpacks/debian:trixie`;
+    must(DOCKER, ["tag", env.base, baseCopy]);
+    must(DOCKER, ["push", baseCopy]);
+    spawnSync(DOCKER, ["rmi", baseCopy], { stdio: "ignore" });
     log(
-      `the tools push to this run's own registry ${REGISTRY} (deleted afterwards); run image ${RUN_IMAGE} copied in as ${env.runImage}`,
+      `the tools push to this run's own registry ${REGISTRY} (deleted afterwards); run image ${RUN_IMAGE} copied in as ${env.runImage}, Docker's base ${env.base} pushed as ${baseCopy}`,
     );
     const stop = () => stopOwnRegistry(own, opts.keep);
     process.once("exit", stop);
@@ -1065,6 +1073,7 @@ async function main() {
     `wrote ${join(out, "latest.md")}, latest.json${chartPython ? ", latest.png" : ""} in ${formatSeconds(doc.totalMs)}`,
   );
   console.log(`\n${renderTables(summary, opts.tools)}`);
+  if (own) stopOwnRegistry(own, opts.keep);
   if (runs.some((r) => !r.ok)) process.exitCode = 1;
 }
 
