@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { detect as businessTags } from "../../buildpacks/business-tags/src/detect.js";
+import { detect as conda } from "../../buildpacks/conda/src/detect.js";
 import { detect as hardware } from "../../buildpacks/hardware/src/detect.js";
 import { detect as pip } from "../../buildpacks/pip/src/detect.js";
 import { detect as pipenv } from "../../buildpacks/pipenv/src/detect.js";
@@ -25,6 +26,7 @@ const buildpacks: [string, (ctx: DetectContext) => DetectResult, string][] = [
   ["pipenv", pipenv, "Pipfile.lock"],
   ["hardware", hardware, "hardware.txt"],
   ["business-tags", businessTags, "business-tags.yaml"],
+  ["conda", conda, "environment.yml"],
 ];
 
 function emptyAppContext(platformEnv: Record<string, string> = {}): DetectContext {
@@ -81,6 +83,14 @@ test("business-tags hands over when the platform requires tags, as src/detect.ts
   const { code, stdout } = runScript("business-tags", testTempDir("detect-app-"), env);
   expect(code).toBe(0);
   expect(stdout).toContain("node started");
+});
+
+test.each(["environment.yaml", "conda-linux-64.lock"])("conda bin/detect hands %s over too", (file) => {
+  const app = testTempDir("detect-app-");
+  writeFileSync(join(app, file), "");
+  const { code, stdout } = runScript("conda", app);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^node started: .*main\.mjs detect/);
 });
 
 test("every script is POSIX sh (dash parses it)", () => {
