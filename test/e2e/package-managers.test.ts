@@ -27,6 +27,8 @@ async function build(app: string, repository: string, name: string, extra: strin
     join(work, `${repository.replaceAll("/", "_")}-cache`),
     "--report",
     reportFile,
+    // These tests are about the lifecycle reusing layers; test/e2e/fast-path.test.ts covers skipping it.
+    "--no-fast-path",
     ...extra,
   ]);
   expect(result.code, result.output).toBe(0);

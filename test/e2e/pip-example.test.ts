@@ -26,6 +26,8 @@ async function buildApp(name: string) {
     cacheDir,
     "--report",
     reportFile,
+    // These tests are about the lifecycle reusing layers; test/e2e/fast-path.test.ts covers skipping it.
+    "--no-fast-path",
   ]);
   expect(result.code, result.output).toBe(0);
   return { ...result, report: readReport(reportFile) };

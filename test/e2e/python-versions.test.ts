@@ -56,6 +56,8 @@ async function build(appDir: string, name: string, ref = image, cache = cacheDir
     "BP_PYTHON_MANIFEST=python-manifest.toml",
     "--env",
     PIP_CERT,
+    // These tests are about the lifecycle reusing layers; test/e2e/fast-path.test.ts covers skipping it.
+    "--no-fast-path",
   ]);
   return { ...result, report: () => readReport(reportFile) };
 }
