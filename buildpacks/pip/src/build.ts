@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
-import { compileBytecode } from "../../../src/pybuild/bytecode.js";
+import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
 import { REQUIREMENTS } from "./detect.js";
 import { createVenv, decideVenv, installRequirements, venvKey, writeVenvEnv } from "./layers/venv.js";
@@ -39,7 +38,7 @@ export async function build(ctx: BuildContext): Promise<void> {
   const cache = preparePipCache(ctx, cacheKey);
   await createVenv(ctx, venv, tools);
   await installRequirements(ctx, venv, tools, REQUIREMENTS, cache.path);
-  await compileBytecode(ctx, join(venv.path, "bin", "python"), join(venv.path, "lib"));
+  await finishVenv(ctx, venv.path);
   writeVenvEnv(venv);
   venv.write(key, { launch: true });
   savePipCache(cache, cacheKey);

@@ -67,7 +67,7 @@ describe("pip build", () => {
       expect.stringMatching(/^\/usr\/bin\/python3 -I -c /),
       `/usr/bin/python3 -m venv --without-pip ${venv}`,
       `/usr/bin/python3 -m pip --python ${venv}/bin/python install --requirement requirements.txt --cache-dir ${cache} --no-input --no-compile --progress-bar off --disable-pip-version-check`,
-      `${venv}/bin/python -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
+      `${venv}/bin/python -I -W ignore -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
     ]);
     expect(exec.calls[2]?.options.cwd).toBe(ctx.appDir);
     expect(exec.calls[2]?.options.env).toMatchObject({

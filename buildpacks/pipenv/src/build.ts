@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
-import { compileBytecode } from "../../../src/pybuild/bytecode.js";
+import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
 import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
 import { LOCK } from "./detect.js";
@@ -58,8 +57,8 @@ export async function build(ctx: BuildContext): Promise<void> {
   venv.reset();
   await createVenv(ctx, venv, tools);
   await syncLock(ctx, pipenv, tools, categories, env);
-  // pipenv's pip compiled mtime-based .pyc; -f replaces them with hash-based ones.
-  await compileBytecode(ctx, join(venv.path, "bin", "python"), join(venv.path, "lib"));
+  // pipenv's pip compiled mtime-based .pyc; finishVenv replaces them with hash-based ones.
+  await finishVenv(ctx, venv.path);
   log.step(`Installed: ${await installedPackages(ctx, venv)}`);
   writeVenvEnv(venv);
   venv.write(key, { launch: true });

@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
-import { compileBytecode } from "../../../src/pybuild/bytecode.js";
+import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
 import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
 import { LOCK } from "./detect.js";
@@ -48,7 +47,7 @@ export async function build(ctx: BuildContext): Promise<void> {
   const cache = preparePipCache(ctx, cacheKey);
   await createVenv(ctx, venv, tools);
   await installLock(ctx, poetry, venv, tools, groups, cache.path);
-  await compileBytecode(ctx, join(venv.path, "bin", "python"), join(venv.path, "lib"));
+  await finishVenv(ctx, venv.path);
   writeVenvEnv(venv);
   venv.write(key, { launch: true });
   savePipCache(cache, cacheKey);

@@ -81,7 +81,7 @@ describe("poetry build", () => {
     );
     expect(lines).toHaveLength(9);
     expect(lines[8]).toBe(
-      `${venv}/bin/python -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
+      `${venv}/bin/python -I -W ignore -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
     );
     expect(exported).toEqual([EXPORTED]);
     expect(exec.calls[4]?.options.env).toMatchObject({

@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
-import { compileBytecode } from "../../../src/pybuild/bytecode.js";
+import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { LOCK } from "./detect.js";
 import { ensureUv, keepUv, uvToolKey } from "./layers/uv.js";
 import { keepUvCache, prepareUvCache, saveUvCache, uvCacheKey } from "./layers/uv-cache.js";
@@ -47,8 +46,8 @@ export async function build(ctx: BuildContext): Promise<void> {
   const cache = prepareUvCache(ctx, cacheKey);
   await createVenv(ctx, venv, interpreter);
   await uvSync(ctx, uv, venv, cache.path, groups, interpreter, python);
-  // uv installs no bytecode; hash-based .pyc spare every container from compiling at import.
-  await compileBytecode(ctx, join(venv.path, "bin", "python"), join(venv.path, "lib"));
+  // uv installs no bytecode; hash-based .pyc spare every container compiling at import.
+  await finishVenv(ctx, venv.path);
   writeVenvEnv(venv);
   venv.write(key, { launch: true });
   // Drop what is cheap to download again (unpacked wheels), keep wheels built from source.

@@ -55,7 +55,7 @@ describe("uv build", () => {
       expect.stringMatching(/^\/usr\/bin\/python3 -I -c /),
       `/usr/bin/python3 -m venv --without-pip ${venv}`,
       `${uv} sync --frozen --no-install-project --no-default-groups`,
-      `${venv}/bin/python -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
+      `${venv}/bin/python -I -W ignore -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
       `${uv} cache prune --ci --quiet`,
     ]);
     expect(exec.calls[2]?.options.env).toMatchObject({

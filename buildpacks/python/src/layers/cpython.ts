@@ -7,6 +7,7 @@
 // time at the same path) and cache (restored with its contents next build, so a rebuild doesn't
 // download it again). Keyed by version + arch + the tarball's pinned sha256 (+ distro); a changed key
 // discards the layer and the log says why.
+
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +20,7 @@ import {
   shortSha,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
+import { compileBytecode } from "../../../../src/pybuild/bytecode.js";
 import * as errors from "../errors.js";
 import { type Build, downloadUrl } from "../manifest.js";
 
@@ -130,32 +132,16 @@ export async function installCpython(
   if (r.code !== 0 || reported !== build.version) {
     throw errors.installedPythonBroken(python, build.version, r.code, reported || r.output);
   }
-  await compileBytecode(ctx, python, join(layer.path, "lib", `python${minorOf(build.version)}`));
+  // The tarball's mtime-based .pyc files would be stale once the lifecycle normalises mtimes (and be
+  // rewritten by every later build and app start); its test folders hold files that don't compile.
+  await compileBytecode(ctx, python, join(layer.path, "lib", `python${minorOf(build.version)}`), {
+    title: "Compiling the standard library's bytecode (unchecked-hash)",
+    exclude: "/(test|tests|idle_test)/",
+  });
   layer.write(key, FLAGS);
   return python;
 }
 
 function minorOf(version: string): string {
   return version.split(".").slice(0, 2).join(".");
-}
-
-/**
- * Recompiles the standard library's bytecode as unchecked-hash .pyc files. The tarball's .pyc files are
- * checked against the .py files' mtimes, but the lifecycle restores cached layers with normalized
- * mtimes: every later build would find them stale and rewrite them when Python runs (changing the
- * layer, so the image could never reuse it), and so would every app start. Unchecked-hash .pyc files
- * are never rewritten. Test directories are left out (they hold files that deliberately don't compile).
- */
-async function compileBytecode(ctx: BuildContext, python: string, libDir: string): Promise<void> {
-  const args = ["-I", "-W", "ignore", "-m", "compileall", "-f", "-q", "-j", "0"];
-  args.push("--invalidation-mode", "unchecked-hash", "-x", "/(test|tests|idle_test)/", libDir);
-  const r = await ctx.logger.timed("Compiling the standard library's bytecode (unchecked-hash)", () =>
-    ctx.exec(python, args),
-  );
-  if (r.code !== 0) {
-    ctx.logger.warning(
-      "Some standard library modules did not compile",
-      `${r.output.trim().split("\n").slice(-10).join("\n")}\n\nPython will compile them when they are first imported.`,
-    );
-  }
 }
