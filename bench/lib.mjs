@@ -307,7 +307,8 @@ export function formatBytes(bytes) {
     v /= 1024;
     u++;
   }
-  return u === 0 ? `${v} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
+  // GiB with two decimals: a peak of 1.004 GiB must not read as the 1 GiB target.
+  return u === 0 ? `${v} B` : `${v.toFixed(u === 3 ? 2 : v >= 100 ? 0 : 1)} ${units[u]}`;
 }
 
 /** @param {number | undefined} ms */

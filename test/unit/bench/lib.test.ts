@@ -90,6 +90,8 @@ describe("statistics", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(1536)).toBe("1.5 KiB");
     expect(formatBytes(300 * 1024 ** 2)).toBe("300 MiB");
+    expect(formatBytes(1.004 * 1024 ** 3)).toBe("1.00 GiB");
+    expect(formatBytes(1030 * 1024 ** 2)).toBe("1.01 GiB");
     expect(formatBytes(undefined)).toBe("-");
   });
 });
