@@ -256,9 +256,9 @@ describe("Tekton Task", () => {
     ]);
   }, 300_000);
 
-  test("a second TaskRun with unchanged inputs takes the fast path: no phase runs, same image", async () => {
-    const before = await registryDigest(image);
-    const resolved = await resolve(taskRunYaml("build-hello-same", params, workspaces));
+  /** Resolves a TaskRun of the Task with these params and runs its steps on the shared workspaces. */
+  async function runTaskRun(name: string, taskParams: string) {
+    const resolved = await resolve(taskRunYaml(name, taskParams, workspaces));
     expect(resolved.exitCode, resolved.stderr).toBe(0);
     const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, {
       source,
@@ -266,20 +266,19 @@ describe("Tekton Task", () => {
       "ca-certs": caCerts,
     });
     expect(run.failed, JSON.stringify(run.logs)).toBeUndefined();
+    return run;
+  }
+
+  test("a second TaskRun with unchanged inputs takes the fast path: no phase runs, same image", async () => {
+    const before = await registryDigest(image);
+    const run = await runTaskRun("build-hello-same", params);
     expect(run.logs.build).toContain("Up to date (inputs unchanged, no phase ran)");
     expect(run.results.IMAGE_DIGEST).toBe(before);
   }, 300_000);
 
   test("with FAST_PATH false, a TaskRun with the same cache workspace reuses the cached layers", async () => {
     const noFastPath = `${params}    - name: FAST_PATH\n      value: "false"\n`;
-    const resolved = await resolve(taskRunYaml("build-hello-again", noFastPath, workspaces));
-    expect(resolved.exitCode, resolved.stderr).toBe(0);
-    const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, {
-      source,
-      cache,
-      "ca-certs": caCerts,
-    });
-    expect(run.failed, JSON.stringify(run.logs)).toBeUndefined();
+    const run = await runTaskRun("build-hello-again", noFastPath);
     expect(await registryDigest(image)).toBe(run.results.IMAGE_DIGEST);
     expect(run.logs.build).toMatch(/layers\s+[1-9]\d* reused, 0 added/);
   }, 900_000);
