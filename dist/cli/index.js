@@ -4465,14 +4465,32 @@ function phaseDockerArgs(spec, o) {
         ...(o.cacheDir ? ["-v", `${o.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
         ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
         ...(spec.daemon ? ["-v", `${o.dockerSocket}:/var/run/docker.sock`] : []),
+        ...(o.prelude ? ["-v", `${o.prelude.appDir}:/app-source:ro`] : []),
         "-e",
         `CNB_PLATFORM_API=${o.platformApi}`,
         ...(spec.registry ? o.secretEnvNames.flatMap((n) => ["-e", n]) : []),
-        "--entrypoint",
-        spec.binary,
-        o.builderRef,
+        ...(o.prelude
+            ? ["--entrypoint", "sh", o.builderRef, "-c", `${o.prelude.script}\nexec "$0" "$@"`, spec.binary]
+            : ["--entrypoint", spec.binary, o.builderRef]),
         ...spec.args,
     ];
+}
+/**
+ * Pure: copies the app (without .git, and without a cache dir kept inside it, as the fast path's
+ * source digest leaves both out) into the workspace and hands every writable path to the CNB user.
+ */
+function workspaceCopyScript(o) {
+    const inside = o.cacheDir ? (0,external_node_path_namespaceObject.relative)(o.appDir, o.cacheDir) : "";
+    const excludes = [
+        "./.git",
+        ...(inside && !inside.startsWith("..") && !(0,external_node_path_namespaceObject.isAbsolute)(inside) ? [`./${inside}`] : []),
+    ];
+    return [
+        "set -e",
+        `cd /app-source && tar ${excludes.map((e) => `--exclude='${e}'`).join(" ")} -cf - . | tar -C ${CONTAINER_PATHS.app} -xf -`,
+        `chown -R ${o.owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${o.cacheDir ? ` ${CONTAINER_PATHS.cache}` : ""}`,
+        `chmod 0777 ${CONTAINER_PATHS.out}`,
+    ].join("\n");
 }
 /** Each phase in its own container from the builder image, sharing volumes, as pack does without the creator. */
 class DockerExecutor {
@@ -4488,6 +4506,8 @@ class DockerExecutor {
         this.o = o;
         this.cacheDir = o.cacheDir ? (0,external_node_path_namespaceObject.resolve)(o.cacheDir) : undefined;
     }
+    /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
+    copyScript;
     async prepare() {
         const { docker, builder } = this.o;
         (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(this.platformDir, "env"), { recursive: true });
@@ -4498,40 +4518,18 @@ class DockerExecutor {
             (0,external_node_fs_namespaceObject.mkdirSync)(this.cacheDir, { recursive: true });
         await docker.createVolume(this.layersVolume);
         await docker.createVolume(this.workspaceVolume);
-        // One root container copies the app (without .git) and hands every writable path to the CNB user.
-        const owner = `${builder.uid}:${builder.gid}`;
-        const script = [
-            "set -e",
-            `cd /app-source && tar --exclude=./.git -cf - . | tar -C ${CONTAINER_PATHS.app} -xf -`,
-            `chown -R ${owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${this.cacheDir ? ` ${CONTAINER_PATHS.cache}` : ""}`,
-            `chmod 0777 ${CONTAINER_PATHS.out}`,
-        ].join("\n");
-        await docker.must("copy the app into the build workspace", [
-            "run",
-            "--rm",
-            "--network",
-            "none",
-            "--platform",
-            builder.platform,
-            "--user",
-            "0:0",
-            "-v",
-            `${(0,external_node_path_namespaceObject.resolve)(this.o.appDir)}:/app-source:ro`,
-            "-v",
-            `${this.layersVolume}:${CONTAINER_PATHS.layers}`,
-            "-v",
-            `${this.workspaceVolume}:${CONTAINER_PATHS.app}`,
-            "-v",
-            `${this.outDir}:${CONTAINER_PATHS.out}`,
-            ...(this.cacheDir ? ["-v", `${this.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
-            "--entrypoint",
-            "sh",
-            builder.ref,
-            "-c",
-            script,
-        ]);
+        this.copyScript = workspaceCopyScript({
+            appDir: (0,external_node_path_namespaceObject.resolve)(this.o.appDir),
+            cacheDir: this.cacheDir,
+            owner: `${builder.uid}:${builder.gid}`,
+        });
     }
     async runPhase(spec, onLine) {
+        const script = this.copyScript;
+        // Only a root phase can copy and chown; the first phase (analyzer or creator) always is one.
+        if (script && spec.runAs !== "root")
+            throw new Error(`the first phase (${spec.phase}) must run as root`);
+        this.copyScript = undefined;
         const args = phaseDockerArgs(spec, {
             builderRef: this.o.builder.ref,
             platform: this.o.builder.platform,
@@ -4547,6 +4545,7 @@ class DockerExecutor {
             platformApi: this.o.platformApi,
             secretEnvNames: Object.keys(this.o.secretEnv),
             name: `ml-buildpacks-${spec.phase}-${this.id}`,
+            prelude: script ? { appDir: (0,external_node_path_namespaceObject.resolve)(this.o.appDir), script } : undefined,
         });
         const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
         return result.exitCode;

@@ -120,6 +120,12 @@ describe("no-op fast path", () => {
     expect(full.report.digest).toBe(first.report.digest);
   });
 
+  test("--trust-builder: one creator container (which also fills the workspace) gives the same image", async () => {
+    const created = await build(["--no-fast-path", "--trust-builder"]);
+    expect(created.report.phases.map((p) => p.phase)).toEqual(["create"]);
+    expect(created.report.digest).toBe(first.report.digest);
+  });
+
   test("a source file's content", async () => {
     const file = join(app, "app.py");
     writeFileSync(file, readFileSync(file, "utf8").replace("hello from", "hi from"));

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { BuilderInfo } from "../builder/inspect.js";
 import type { Docker } from "../docker.js";
 import { CONTAINER_PATHS, type PhaseSpec } from "../lifecycle/phases.js";
@@ -49,6 +49,11 @@ export function phaseDockerArgs(
     platformApi: string;
     secretEnvNames: readonly string[];
     name: string;
+    /**
+     * Runs this shell script first, with the app mounted at /app-source, then execs the phase: the
+     * workspace is filled by the first (root) phase's container instead of a container of its own.
+     */
+    prelude?: { appDir: string; script: string };
   },
 ): string[] {
   const user = spec.runAs === "root" ? "0:0" : `${o.uid}:${o.gid}`;
@@ -74,14 +79,37 @@ export function phaseDockerArgs(
     ...(o.cacheDir ? ["-v", `${o.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
     ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
     ...(spec.daemon ? ["-v", `${o.dockerSocket}:/var/run/docker.sock`] : []),
+    ...(o.prelude ? ["-v", `${o.prelude.appDir}:/app-source:ro`] : []),
     "-e",
     `CNB_PLATFORM_API=${o.platformApi}`,
     ...(spec.registry ? o.secretEnvNames.flatMap((n) => ["-e", n]) : []),
-    "--entrypoint",
-    spec.binary,
-    o.builderRef,
+    ...(o.prelude
+      ? ["--entrypoint", "sh", o.builderRef, "-c", `${o.prelude.script}\nexec "$0" "$@"`, spec.binary]
+      : ["--entrypoint", spec.binary, o.builderRef]),
     ...spec.args,
   ];
+}
+
+/**
+ * Pure: copies the app (without .git, and without a cache dir kept inside it, as the fast path's
+ * source digest leaves both out) into the workspace and hands every writable path to the CNB user.
+ */
+export function workspaceCopyScript(o: {
+  appDir: string;
+  cacheDir: string | undefined;
+  owner: string;
+}): string {
+  const inside = o.cacheDir ? relative(o.appDir, o.cacheDir) : "";
+  const excludes = [
+    "./.git",
+    ...(inside && !inside.startsWith("..") && !isAbsolute(inside) ? [`./${inside}`] : []),
+  ];
+  return [
+    "set -e",
+    `cd /app-source && tar ${excludes.map((e) => `--exclude='${e}'`).join(" ")} -cf - . | tar -C ${CONTAINER_PATHS.app} -xf -`,
+    `chown -R ${o.owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${o.cacheDir ? ` ${CONTAINER_PATHS.cache}` : ""}`,
+    `chmod 0777 ${CONTAINER_PATHS.out}`,
+  ].join("\n");
 }
 
 /** Each phase in its own container from the builder image, sharing volumes, as pack does without the creator. */
@@ -98,6 +126,9 @@ export class DockerExecutor implements Executor {
     this.cacheDir = o.cacheDir ? resolve(o.cacheDir) : undefined;
   }
 
+  /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
+  private copyScript: string | undefined;
+
   async prepare(): Promise<void> {
     const { docker, builder } = this.o;
     mkdirSync(join(this.platformDir, "env"), { recursive: true });
@@ -107,41 +138,18 @@ export class DockerExecutor implements Executor {
     if (this.cacheDir) mkdirSync(this.cacheDir, { recursive: true });
     await docker.createVolume(this.layersVolume);
     await docker.createVolume(this.workspaceVolume);
-    // One root container copies the app (without .git) and hands every writable path to the CNB user.
-    const owner = `${builder.uid}:${builder.gid}`;
-    const script = [
-      "set -e",
-      `cd /app-source && tar --exclude=./.git -cf - . | tar -C ${CONTAINER_PATHS.app} -xf -`,
-      `chown -R ${owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${this.cacheDir ? ` ${CONTAINER_PATHS.cache}` : ""}`,
-      `chmod 0777 ${CONTAINER_PATHS.out}`,
-    ].join("\n");
-    await docker.must("copy the app into the build workspace", [
-      "run",
-      "--rm",
-      "--network",
-      "none",
-      "--platform",
-      builder.platform,
-      "--user",
-      "0:0",
-      "-v",
-      `${resolve(this.o.appDir)}:/app-source:ro`,
-      "-v",
-      `${this.layersVolume}:${CONTAINER_PATHS.layers}`,
-      "-v",
-      `${this.workspaceVolume}:${CONTAINER_PATHS.app}`,
-      "-v",
-      `${this.outDir}:${CONTAINER_PATHS.out}`,
-      ...(this.cacheDir ? ["-v", `${this.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
-      "--entrypoint",
-      "sh",
-      builder.ref,
-      "-c",
-      script,
-    ]);
+    this.copyScript = workspaceCopyScript({
+      appDir: resolve(this.o.appDir),
+      cacheDir: this.cacheDir,
+      owner: `${builder.uid}:${builder.gid}`,
+    });
   }
 
   async runPhase(spec: PhaseSpec, onLine: (line: string) => void): Promise<number> {
+    const script = this.copyScript;
+    // Only a root phase can copy and chown; the first phase (analyzer or creator) always is one.
+    if (script && spec.runAs !== "root") throw new Error(`the first phase (${spec.phase}) must run as root`);
+    this.copyScript = undefined;
     const args = phaseDockerArgs(spec, {
       builderRef: this.o.builder.ref,
       platform: this.o.builder.platform,
@@ -157,6 +165,7 @@ export class DockerExecutor implements Executor {
       platformApi: this.o.platformApi,
       secretEnvNames: Object.keys(this.o.secretEnv),
       name: `ml-buildpacks-${spec.phase}-${this.id}`,
+      prelude: script ? { appDir: resolve(this.o.appDir), script } : undefined,
     });
     const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
     return result.exitCode;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { phaseDockerArgs } from "../../../src/core/executor/docker.js";
+import { phaseDockerArgs, workspaceCopyScript } from "../../../src/core/executor/docker.js";
 import { explainExit } from "../../../src/core/lifecycle/exit-codes.js";
 import { creatorSpec, type PhaseInputs, phaseSpecs } from "../../../src/core/lifecycle/phases.js";
 import { negotiatePlatformApi } from "../../../src/core/lifecycle/versions.js";
@@ -79,6 +79,37 @@ describe("phaseDockerArgs", () => {
     secretEnvNames: ["CNB_REGISTRY_AUTH"],
     name: "n",
   };
+
+  test("with a prelude, the phase's container fills the workspace first, then execs the phase", () => {
+    const spec = specOf("analyze");
+    const a = phaseDockerArgs(spec, { ...base, prelude: { appDir: "/src/app", script: "copy it" } });
+    expect(a).toEqual(expect.arrayContaining(["-v", "/src/app:/app-source:ro"]));
+    const entry = a.indexOf("--entrypoint");
+    expect(a.slice(entry, entry + 6)).toEqual([
+      "--entrypoint",
+      "sh",
+      "b:1",
+      "-c",
+      'copy it\nexec "$0" "$@"',
+      spec.binary,
+    ]);
+    expect(a.slice(entry + 6)).toEqual(spec.args);
+    expect(phaseDockerArgs(spec, base)).not.toContain("/src/app:/app-source:ro");
+  });
+
+  test("the workspace copy leaves out .git and a cache dir kept inside the app", () => {
+    const inside = workspaceCopyScript({
+      appDir: "/p/app",
+      cacheDir: "/p/app/.ml-buildpacks/cache",
+      owner: "1000:1000",
+    });
+    expect(inside).toContain("tar --exclude='./.git' --exclude='./.ml-buildpacks/cache' -cf - .");
+    expect(inside).toContain("chown -R 1000:1000 /workspace /layers /cache");
+    const outside = workspaceCopyScript({ appDir: "/p/app", cacheDir: "/home/u/.cache/x", owner: "1:2" });
+    expect(outside).toContain("tar --exclude='./.git' -cf - .");
+    const none = workspaceCopyScript({ appDir: "/p/app", cacheDir: undefined, owner: "1:2" });
+    expect(none).toContain("chown -R 1:2 /workspace /layers\n");
+  });
 
   test("passes credentials by name only, and only to registry phases", () => {
     const a = phaseDockerArgs(specOf("analyze"), base);
