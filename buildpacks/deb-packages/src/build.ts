@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { type BuildContext, decideReuse, formatCommand } from "../../../src/libcnb/index.js";
@@ -19,8 +19,22 @@ import {
 import { aptArgument, type PackageRequest, parseAptfile } from "./aptfile.js";
 import { APTFILE } from "./detect.js";
 import * as errors from "./errors.js";
+import { sha256 } from "./hash.js";
 import { type AptCache, aptCacheKey, prepareAptCache, saveAptCache } from "./layers/apt-cache.js";
-import { PACKAGES_DESCRIBERS, packagesKey, relocate, writePackagesEnv } from "./layers/packages.js";
+import {
+  PACKAGES_DESCRIBERS,
+  type PackagesKey,
+  packagesKey,
+  relocate,
+  writePackagesEnv,
+} from "./layers/packages.js";
+import {
+  REFRESH_ENV,
+  readResolution,
+  refreshHours,
+  resolutionStillValid,
+  writeResolution,
+} from "./layers/resolution.js";
 import { type ExtraSource, planRequests } from "./requests.js";
 
 /** Env for every apt-get run: no prompts, messages in English (we read them). */
@@ -69,13 +83,42 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
   log.detail(describeSources(sources));
   const cacheKey = aptCacheKey(ctx.target, sources);
   const cache = prepareAptCache(ctx, cacheKey, sources, status, system.user);
+  const packages = ctx.layers.get("packages");
+  if (packages.restoreProblem) log.warning("Ignoring unreadable packages metadata", packages.restoreProblem);
+
+  const refreshSetting = ctx.platformEnv[REFRESH_ENV] ?? ctx.env[REFRESH_ENV];
+  const hours = refreshHours(refreshSetting);
+  if (hours === undefined) throw errors.badRefreshHours(REFRESH_ENV, refreshSetting ?? "");
+  const request = sha256(
+    JSON.stringify([
+      requests.map(aptArgument),
+      cacheKey.sources_sha256,
+      readFileSync(status, "utf8"),
+      ctx.target,
+    ]),
+  );
+  const now = ctx.clock.now();
+  const recorded = readResolution(cache.layer.path);
+  if (
+    resolutionStillValid(recorded, request, now, hours) &&
+    packages.hasContents() &&
+    decideReuse(recorded.key, packages.restored, PACKAGES_DESCRIBERS).action === "reuse"
+  ) {
+    const age = ((now - recorded.at) / 3_600_000).toFixed(1);
+    log.step(
+      `Reusing the packages layer: ${APTFILE}, sources and run image packages unchanged, resolved ${age} h ago ` +
+        `(apt-get update runs again after ${hours} h, ${REFRESH_ENV})`,
+    );
+    packages.write(recorded.key, { launch: true, build: true, cache: true });
+    cache.layer.write(cacheKey, { cache: true });
+    return;
+  }
+  const record = (key: PackagesKey) => writeResolution(cache.layer.path, { request, at: now, key });
 
   await updateLists(ctx, cache, extra.sources);
   const resolved = await resolve(ctx, cache, requests);
   const distro = describeDistro(ctx);
 
-  const packages = ctx.layers.get("packages");
-  if (packages.restoreProblem) log.warning("Ignoring unreadable packages metadata", packages.restoreProblem);
   if (resolved.length === 0) {
     log.step("Everything requested is already installed in the run image: no packages layer needed");
     packages.remove();
@@ -92,6 +135,7 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
     log.step("Reusing the packages layer (same packages and versions as the previous build)");
     packages.write(key, { launch: true, build: true, cache: true });
     saveAptCache(cache, cacheKey, archives);
+    record(key);
     return;
   }
   if (decision.action === "rebuild") {
@@ -115,6 +159,7 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
   );
   packages.write(key, { launch: true, build: true, cache: true });
   saveAptCache(cache, cacheKey, archives);
+  record(key);
 }
 
 function describeDistro(ctx: BuildContext): string {

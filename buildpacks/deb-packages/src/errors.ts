@@ -183,3 +183,10 @@ export function unpackFailed(file: string, code: number, output: string): Buildp
     body: `dpkg-deb -x exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\nRebuild with --clear-cache; if it persists, report it with this log.`,
   });
 }
+
+export function badRefreshHours(name: string, value: string): BuildpackError {
+  return new BuildpackError({
+    title: `${name} is not a number of hours`,
+    body: `${name} is ${JSON.stringify(value)}. It says how old the resolved package set may be before\napt-get update runs again (default 24; 0 resolves on every build).`,
+  });
+}

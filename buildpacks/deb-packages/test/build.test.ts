@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
-import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
+import { BuildpackError, Layers, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
+import { type ExecCall, fakeExec, memoryLogger } from "../../../src/libcnb/testing.js";
 import type { System } from "../src/apt.js";
 import { buildWith } from "../src/build.js";
 import { detect } from "../src/detect.js";
@@ -162,6 +162,43 @@ describe("deb-packages build", () => {
       metadata: meta,
     });
     expect(ctx.logger.text()).toContain("- Reusing the packages layer (same packages and versions");
+  });
+
+  it("skips apt-get update when the request is unchanged and resolved recently; not after the refresh age", async () => {
+    const first = buildContext({ Aptfile: "libgl1\n" }, fakeApt());
+    await buildWith(first, system());
+    expect(existsSync(join(first.layersDir, "apt-cache", "resolution.json"))).toBe(true);
+
+    // The next build, as the lifecycle restores it: same layers dir, the layers' metadata read anew.
+    const again = (env: Record<string, string> = {}) => {
+      const exec = fakeApt();
+      const ctx = { ...first, exec, env, layers: new Layers(first.layersDir), logger: memoryLogger() };
+      return { ctx, exec };
+    };
+    const quick = again();
+    await buildWith(quick.ctx, system());
+    expect(quick.exec.calls).toEqual([]);
+    expect(quick.ctx.logger.text()).toMatch(
+      /- Reusing the packages layer: Aptfile, sources and run image packages unchanged, resolved 0\.0 h ago \(apt-get update runs again after 24 h/,
+    );
+    expect(toml(join(first.layersDir, "packages.toml")).types).toEqual({
+      build: true,
+      launch: true,
+      cache: true,
+    });
+
+    const every = again({ BP_DEB_PACKAGES_REFRESH_HOURS: "0" });
+    await buildWith(every.ctx, system());
+    expect(every.exec.calls.map((c) => c.args[2])).toEqual(["update", "install"]);
+
+    writeFileSync(join(first.appDir, "Aptfile"), "libgl1\nlibglib2.0-0\n");
+    const changed = again();
+    await buildWith(changed.ctx, system());
+    expect(changed.exec.calls.map((c) => c.args[2])).toContain("update");
+
+    await expect(buildWith(again({ BP_DEB_PACKAGES_REFRESH_HOURS: "soon" }).ctx, system())).rejects.toThrow(
+      "BP_DEB_PACKAGES_REFRESH_HOURS is not a number of hours",
+    );
   });
 
   it("rebuilds from scratch when a version changed, saying which", async () => {
