@@ -88,7 +88,9 @@ describe("opencv-gui: Aptfile, hardware.txt and business-tags.yaml", () => {
     const result = await build(app, repo, ["--no-fast-path"], cacheDir);
     expect(result.code, result.output).toBe(0);
     const report = readReport(result.reportFile);
-    expect(result.output).toContain("Reusing the packages layer (same packages and versions");
+    expect(result.output).toContain(
+      "Reusing the packages layer: Aptfile, sources and run image packages unchanged, resolved",
+    );
     expect(report.layers.reused).toContain("ml-buildpacks/deb-packages:packages");
     expect(report.layers.added).not.toContain("ml-buildpacks/deb-packages:packages");
     expect(report.digest).toBe(firstDigest);
