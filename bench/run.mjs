@@ -614,7 +614,7 @@ function mutateApp(appDir, scenario, tag) {
 /** The commands each tool runs for one build (all push to the registry). */
 function commands(tool, ctx) {
   const { image, appDir, scenario, state, env } = ctx;
-  if (tool === "ml" || tool === "ml-trusted") {
+  if (tool === "ml" || tool === "ml-untrusted") {
     return [
       {
         cmd: process.execPath,
@@ -631,7 +631,7 @@ function commands(tool, ctx) {
           "--report",
           state.reportFile,
           ...(env.runImage ? ["--run-image", env.runImage] : []),
-          ...(tool === "ml-trusted" ? ["--trust-builder"] : []),
+          ...(tool === "ml" ? ["--trust-builder"] : []),
         ],
         env: env.caCerts ? { ML_BUILDPACKS_CA_CERTS: env.caCerts } : {},
       },
