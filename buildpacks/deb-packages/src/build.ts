@@ -97,7 +97,9 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
       ctx.target,
     ]),
   );
-  const now = ctx.clock.now();
+  // Wall-clock time: it is compared with a time recorded by an earlier build (ctx.clock is monotonic,
+  // for durations within this process).
+  const now = Date.now();
   const recorded = readResolution(cache.layer.path);
   if (
     resolutionStillValid(recorded, request, now, hours) &&

@@ -187,6 +187,14 @@ describe("deb-packages build", () => {
       cache: true,
     });
 
+    // Recorded by an earlier process 25 h ago (wall-clock time, not this process's monotonic clock).
+    const file = join(first.layersDir, "apt-cache", "resolution.json");
+    const record = JSON.parse(readFileSync(file, "utf8"));
+    writeFileSync(file, JSON.stringify({ ...record, at: Date.now() - 25 * 3_600_000 }));
+    const stale = again();
+    await buildWith(stale.ctx, system());
+    expect(stale.exec.calls.map((c) => c.args[2])).toEqual(["update", "install"]);
+
     const every = again({ BP_DEB_PACKAGES_REFRESH_HOURS: "0" });
     await buildWith(every.ctx, system());
     expect(every.exec.calls.map((c) => c.args[2])).toEqual(["update", "install"]);
