@@ -44262,6 +44262,7 @@ function builderInfo(ref, image) {
         runImages,
         buildpacks: metadata.buildpacks ?? [],
         stackId: labels["io.buildpacks.stack.id"],
+        inDaemon: true,
     };
 }
 
@@ -44535,6 +44536,39 @@ function describeFetchError(err) {
         return cause?.code ? `${cause.code}: ${cause.message ?? ""}`.trim() : err.message;
     }
     return String(err);
+}
+
+;// CONCATENATED MODULE: ./src/core/builder/remote.ts
+
+
+/**
+ * What `docker image inspect` would say about a single-platform image, read from the registry
+ * (manifest and config blob, a few ms): a build whose previous image is up to date never needs the
+ * builder in the Docker daemon. The Id is the config digest, as Docker's image ID is.
+ */
+async function inspectRemoteImage(client, ref) {
+    const manifest = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? "latest");
+    const configDigest = manifest?.body.config?.digest;
+    if (!manifest || manifest.body.manifests || !configDigest)
+        return undefined;
+    const blob = await client.getBlob(ref.repository, configDigest);
+    if (!blob)
+        return undefined;
+    const config = JSON.parse(blob.toString("utf8"));
+    return {
+        Id: configDigest,
+        RepoDigests: [image_ref_formatImageRef({ ...ref, tag: undefined, digest: manifest.digest })],
+        Os: config.os ?? "",
+        Architecture: config.architecture ?? "",
+        ...(config.variant ? { Variant: config.variant } : {}),
+        Size: manifestSize(manifest) ?? 0,
+        Config: {
+            Env: config.config?.Env ?? null,
+            Labels: config.config?.Labels ?? null,
+            ...(config.config?.User ? { User: config.config.User } : {}),
+        },
+        RootFS: { Layers: config.rootfs?.diff_ids ?? [] },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/registry/copy.ts
@@ -45455,28 +45489,41 @@ function stringifyToml(value) {
 
 
 
+
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 async function resolveBuilder(req, deps) {
     const { docker, log } = deps;
     const platform = req.platform ?? hostPlatform();
     const builder = await log.group(`Resolving builder ${req.builder} for ${platform}`, async () => {
-        await docker.ping();
         const registry = image_ref_parseImageRef(req.builder).registry;
-        const auth = resolveRegistryAuth([registry], deps.env);
-        const pinned = await pinForPlatform(req.builder, platform, (r) => new RegistryClient(r, { auth }));
+        const client = new RegistryClient(registry, { auth: resolveRegistryAuth([registry], deps.env) });
+        const pinned = await pinForPlatform(req.builder, platform, () => client);
         if (pinned !== req.builder)
             log.info(`multi-arch builder: using its ${platform} image ${pinned}`);
+        // Read from the registry when it has the image: the daemon pulls it only if phases run.
+        const remote = await inspectRemoteImage(client, image_ref_parseImageRef(pinned)).catch(() => undefined);
+        if (remote)
+            return { ...builderInfo(remote.RepoDigests?.[0] ?? pinned, remote), inDaemon: false };
+        await docker.ping();
         const image = await docker.ensureImage(pinned, {
             pull: pinned.includes("@") ? "missing" : req.pull,
             platform,
         });
-        const info = builderInfo(pinned, image);
-        log.info(`builder ${info.digest ?? info.imageId} for ${info.platform}, lifecycle ${info.lifecycleVersion}, CNB user ${info.uid}:${info.gid}`);
-        return info;
+        return builderInfo(pinned, image);
     });
+    log.info(`builder ${builder.digest ?? builder.imageId} for ${builder.platform}, lifecycle ${builder.lifecycleVersion}, CNB user ${builder.uid}:${builder.gid}`);
     if (builder.platform !== platform)
         throw new errors_MlBuildpacksError(messages_messages.unsupportedPlatform(platform, req.builder, builder.platform));
     return builder;
+}
+/** Pulls a builder that was read from the registry, once phases are going to run in it. */
+async function pullBuilder(builder, deps) {
+    if (builder.inDaemon)
+        return;
+    await deps.log.group(`Pulling builder ${builder.ref}`, async () => {
+        await deps.docker.ping();
+        await deps.docker.ensureImage(builder.ref, { pull: "missing", platform: builder.platform });
+    });
 }
 /** Runs analyze, detect, restore, build and export (or the creator) for one image and returns the report. */
 async function build(req, deps, resolved) {
@@ -45533,6 +45580,7 @@ async function build(req, deps, resolved) {
             fastPath: fastPathReport(fastPath, true),
         };
     }
+    await pullBuilder(builder, deps);
     if (req.clearCache && req.cacheDir)
         clearDir(req.cacheDir, log);
     const secretEnv = Object.keys(auth).length

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type BuilderInfo, builderInfo } from "./builder/inspect.js";
+import { inspectRemoteImage } from "./builder/remote.js";
 import type { Docker } from "./docker.js";
 import { MlBuildpacksError } from "./errors.js";
 import type { Executor } from "./executor/types.js";
@@ -46,24 +47,35 @@ export async function resolveBuilder(
   const { docker, log } = deps;
   const platform = req.platform ?? hostPlatform();
   const builder = await log.group(`Resolving builder ${req.builder} for ${platform}`, async () => {
-    await docker.ping();
     const registry = parseImageRef(req.builder).registry;
-    const auth = resolveRegistryAuth([registry], deps.env);
-    const pinned = await pinForPlatform(req.builder, platform, (r) => new RegistryClient(r, { auth }));
+    const client = new RegistryClient(registry, { auth: resolveRegistryAuth([registry], deps.env) });
+    const pinned = await pinForPlatform(req.builder, platform, () => client);
     if (pinned !== req.builder) log.info(`multi-arch builder: using its ${platform} image ${pinned}`);
+    // Read from the registry when it has the image: the daemon pulls it only if phases run.
+    const remote = await inspectRemoteImage(client, parseImageRef(pinned)).catch(() => undefined);
+    if (remote) return { ...builderInfo(remote.RepoDigests?.[0] ?? pinned, remote), inDaemon: false };
+    await docker.ping();
     const image = await docker.ensureImage(pinned, {
       pull: pinned.includes("@") ? "missing" : req.pull,
       platform,
     });
-    const info = builderInfo(pinned, image);
-    log.info(
-      `builder ${info.digest ?? info.imageId} for ${info.platform}, lifecycle ${info.lifecycleVersion}, CNB user ${info.uid}:${info.gid}`,
-    );
-    return info;
+    return builderInfo(pinned, image);
   });
+  log.info(
+    `builder ${builder.digest ?? builder.imageId} for ${builder.platform}, lifecycle ${builder.lifecycleVersion}, CNB user ${builder.uid}:${builder.gid}`,
+  );
   if (builder.platform !== platform)
     throw new MlBuildpacksError(messages.unsupportedPlatform(platform, req.builder, builder.platform));
   return builder;
+}
+
+/** Pulls a builder that was read from the registry, once phases are going to run in it. */
+async function pullBuilder(builder: BuilderInfo, deps: Pick<BuildDeps, "docker" | "log">): Promise<void> {
+  if (builder.inDaemon) return;
+  await deps.log.group(`Pulling builder ${builder.ref}`, async () => {
+    await deps.docker.ping();
+    await deps.docker.ensureImage(builder.ref, { pull: "missing", platform: builder.platform });
+  });
 }
 
 /** Runs analyze, detect, restore, build and export (or the creator) for one image and returns the report. */
@@ -133,6 +145,7 @@ export async function build(
     };
   }
 
+  await pullBuilder(builder, deps);
   if (req.clearCache && req.cacheDir) clearDir(req.cacheDir, log);
   const secretEnv: Record<string, string> = Object.keys(auth).length
     ? { CNB_REGISTRY_AUTH: JSON.stringify(auth) }

@@ -18,6 +18,8 @@ export interface BuilderInfo {
   runImages: string[];
   buildpacks: BuildpackInfo[];
   stackId: string | undefined;
+  /** False when read from the registry: the daemon must pull it before phases run in it. */
+  inDaemon: boolean;
 }
 
 /** Pure: reads a builder image's inspect data; throws when it is not a usable builder. */
@@ -52,5 +54,6 @@ export function builderInfo(ref: string, image: ImageInspect): BuilderInfo {
     runImages,
     buildpacks: metadata.buildpacks ?? [],
     stackId: labels["io.buildpacks.stack.id"],
+    inDaemon: true,
   };
 }

@@ -284,5 +284,7 @@ export async function localBuilderInfo(o: {
     runImages,
     buildpacks: [...seen.values()],
     stackId: env.CNB_STACK_ID,
+    // This process runs in the builder: there is nothing to pull.
+    inDaemon: true,
   };
 }
