@@ -194,10 +194,14 @@ describe("report", () => {
   it("renders a table per scenario with ratios, the phase timings and the targets", () => {
     const md = renderTables(summarize(runs), ["ml", "docker", "docker-multi", "pack"]);
     expect(md).toContain("### Fresh build (empty caches, new image repository)");
-    expect(md).toContain("| ml-buildpacks --trust-builder | 3 | 90.0 s | 500 MiB | 400 MiB | 300 MiB | 200 MiB | 150 MiB |");
+    expect(md).toContain(
+      "| ml-buildpacks --trust-builder | 3 | 90.0 s | 500 MiB | 400 MiB | 300 MiB | 200 MiB | 150 MiB |",
+    );
     expect(md).toContain("| Docker (BuildKit, multi-stage) | 0.75x | 1.00x | 1.00x | 1.05x | 1.00x |");
     expect(md).toContain("| pack v0.35.1 | 0 | - | - | - | - | - | - |");
-    expect(md).toContain("| fresh | ml-buildpacks --trust-builder | 2.0 s | - | - | 65.0 s | 11.0 s | - | 12.0 s | 90.0 s |");
+    expect(md).toContain(
+      "| fresh | ml-buildpacks --trust-builder | 2.0 s | - | - | 65.0 s | 11.0 s | - | 12.0 s | 90.0 s |",
+    );
     expect(md).toContain("| fresh | time <= 0.8x pack v0.35.1 | 0.90x | **not met** |");
   });
 });
