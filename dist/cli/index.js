@@ -4957,7 +4957,8 @@ build options:
   --clear-cache          empty the cache dir before building
   --env KEY=VALUE        build-time env for the buildpacks (repeatable)
   --platform OS/ARCH     platform to build for; must match the builder (default: the builder's)
-  --pull POLICY          missing (default) or always: when to pull the builder
+  --pull POLICY          missing (default) or always: when to pull a builder found only in the
+                         local daemon (a registry builder is resolved there, pulled by digest)
   --default-process T    process type the image starts by default
   --report FILE          write the JSON build report to FILE
   --log-level LEVEL      info (default) or debug
