@@ -44406,6 +44406,12 @@ class RegistryClient {
             throw await this.unexpected(res, `read blob ${repository}@${digest}`);
         return Buffer.from(await res.arrayBuffer());
     }
+    /** An image's config blob (the manifest's `config`), parsed; undefined when it has none or it is gone. */
+    async getConfig(repository, manifest) {
+        const digest = manifest.body.config?.digest;
+        const blob = digest ? await this.getBlob(repository, digest) : undefined;
+        return blob ? JSON.parse(blob.toString("utf8")) : undefined;
+    }
     async blobExists(repository, digest) {
         const res = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, {
             scope: `${repository}:pull`,
@@ -44551,10 +44557,9 @@ async function inspectRemoteImage(client, ref) {
     const configDigest = manifest?.body.config?.digest;
     if (!manifest || manifest.body.manifests || !configDigest)
         return undefined;
-    const blob = await client.getBlob(ref.repository, configDigest);
-    if (!blob)
+    const config = await client.getConfig(ref.repository, manifest);
+    if (!config)
         return undefined;
-    const config = JSON.parse(blob.toString("utf8"));
     return {
         Id: configDigest,
         RepoDigests: [image_ref_formatImageRef({ ...ref, tag: undefined, digest: manifest.digest })],
@@ -44670,11 +44675,10 @@ async function createIndex(image, children, deps) {
                 throw new MlBuildpacksError(messages.childMissing(shown));
             if (manifest.body.manifests)
                 throw new MlBuildpacksError(messages.childIsIndex(shown));
-            const configDigest = manifest.body.config?.digest;
-            const config = configDigest ? await client.getBlob(child.ref.repository, configDigest) : undefined;
+            const config = await client.getConfig(child.ref.repository, manifest);
             if (!config)
                 throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
-            const { os, architecture, variant } = JSON.parse(config.toString("utf8"));
+            const { os, architecture, variant } = config;
             const platform = { os, architecture, ...(variant ? { variant } : {}) };
             if (child.expected && !samePlatform(child.expected, platform))
                 throw new MlBuildpacksError(messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
@@ -44811,7 +44815,7 @@ async function checkPreviousImage(client, target, inputs) {
         return { hit: false, reason: `no previous image at ${shown}` };
     if (manifest.body.manifests || !manifest.body.config)
         return { hit: false, reason: `${shown} holds a manifest list, not a single image` };
-    const config = await readConfig(client, target.repository, manifest);
+    const config = await client.getConfig(target.repository, manifest);
     const labels = config?.config?.Labels ?? {};
     const previous = parseInputsLabel(labels[INPUTS_LABEL]);
     if (!previous)
@@ -44840,7 +44844,7 @@ async function addLabels(clientFor, image, labels, as) {
     const client = clientFor(image.registry);
     const reference = image.digest ?? image.tag ?? "latest";
     const manifest = await client.getManifest(image.repository, reference);
-    const config = manifest && (await readConfig(client, image.repository, manifest));
+    const config = manifest && (await client.getConfig(image.repository, manifest));
     if (!manifest?.body.config || !config)
         throw new Error(`${image_ref_formatImageRef(image)} is not a readable single-platform image`);
     config.config = { ...config.config, Labels: { ...config.config?.Labels, ...labels } };
@@ -44864,11 +44868,6 @@ async function tagImage(clientFor, source, manifest, tags) {
             await copy_copyBlobs(manifest, { ref: source, client: clientFor(source.registry) }, { ref: tag, client });
         await client.putManifest(tag.repository, tag.tag ?? "latest", manifest.raw, manifest.mediaType);
     }
-}
-async function readConfig(client, repository, manifest) {
-    const digest = manifest.body.config?.digest;
-    const blob = digest ? await client.getBlob(repository, digest) : undefined;
-    return blob ? JSON.parse(blob.toString("utf8")) : undefined;
 }
 function buildpacksOf(label) {
     try {

@@ -90,10 +90,9 @@ export async function createIndex(
       const manifest = await client.getManifest(child.ref.repository, child.ref.digest as string);
       if (!manifest) throw new MlBuildpacksError(messages.childMissing(shown));
       if (manifest.body.manifests) throw new MlBuildpacksError(messages.childIsIndex(shown));
-      const configDigest = manifest.body.config?.digest;
-      const config = configDigest ? await client.getBlob(child.ref.repository, configDigest) : undefined;
+      const config = await client.getConfig<Platform>(child.ref.repository, manifest);
       if (!config) throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
-      const { os, architecture, variant } = JSON.parse(config.toString("utf8")) as Platform;
+      const { os, architecture, variant } = config;
       const platform: Platform = { os, architecture, ...(variant ? { variant } : {}) };
       if (child.expected && !samePlatform(child.expected, platform))
         throw new MlBuildpacksError(

@@ -23,9 +23,8 @@ export async function inspectRemoteImage(
   const manifest = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? "latest");
   const configDigest = manifest?.body.config?.digest;
   if (!manifest || manifest.body.manifests || !configDigest) return undefined;
-  const blob = await client.getBlob(ref.repository, configDigest);
-  if (!blob) return undefined;
-  const config = JSON.parse(blob.toString("utf8")) as ImageConfigBlob;
+  const config = await client.getConfig<ImageConfigBlob>(ref.repository, manifest);
+  if (!config) return undefined;
   return {
     Id: configDigest,
     RepoDigests: [formatImageRef({ ...ref, tag: undefined, digest: manifest.digest })],

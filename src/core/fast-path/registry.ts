@@ -26,7 +26,7 @@ export async function checkPreviousImage(
   if (!manifest) return { hit: false, reason: `no previous image at ${shown}` };
   if (manifest.body.manifests || !manifest.body.config)
     return { hit: false, reason: `${shown} holds a manifest list, not a single image` };
-  const config = await readConfig(client, target.repository, manifest);
+  const config = await client.getConfig<ImageConfig>(target.repository, manifest);
   const labels = config?.config?.Labels ?? {};
   const previous = parseInputsLabel(labels[INPUTS_LABEL]);
   if (!previous) return { hit: false, reason: `the previous image at ${shown} records no inputs` };
@@ -72,7 +72,7 @@ export async function addLabels(
   const client = clientFor(image.registry);
   const reference = image.digest ?? image.tag ?? "latest";
   const manifest = await client.getManifest(image.repository, reference);
-  const config = manifest && (await readConfig(client, image.repository, manifest));
+  const config = manifest && (await client.getConfig<ImageConfig>(image.repository, manifest));
   if (!manifest?.body.config || !config)
     throw new Error(`${formatImageRef(image)} is not a readable single-platform image`);
   config.config = { ...config.config, Labels: { ...config.config?.Labels, ...labels } };
@@ -102,16 +102,6 @@ export async function tagImage(
       await copyBlobs(manifest, { ref: source, client: clientFor(source.registry) }, { ref: tag, client });
     await client.putManifest(tag.repository, tag.tag ?? "latest", manifest.raw, manifest.mediaType);
   }
-}
-
-async function readConfig(
-  client: RegistryClient,
-  repository: string,
-  manifest: Manifest,
-): Promise<ImageConfig | undefined> {
-  const digest = manifest.body.config?.digest;
-  const blob = digest ? await client.getBlob(repository, digest) : undefined;
-  return blob ? (JSON.parse(blob.toString("utf8")) as ImageConfig) : undefined;
 }
 
 function buildpacksOf(label: string | undefined): { id: string; version: string }[] {

@@ -119,6 +119,13 @@ export class RegistryClient {
     return Buffer.from(await res.arrayBuffer());
   }
 
+  /** An image's config blob (the manifest's `config`), parsed; undefined when it has none or it is gone. */
+  async getConfig<T>(repository: string, manifest: Manifest): Promise<T | undefined> {
+    const digest = manifest.body.config?.digest;
+    const blob = digest ? await this.getBlob(repository, digest) : undefined;
+    return blob ? (JSON.parse(blob.toString("utf8")) as T) : undefined;
+  }
+
   async blobExists(repository: string, digest: string): Promise<boolean> {
     const res = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, {
       scope: `${repository}:pull`,
