@@ -44576,6 +44576,483 @@ async function inspectRemoteImage(client, ref) {
     };
 }
 
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/libcnb/app-reads.ts
+// Which app files a build depended on. Every buildpack's build records the files it read through
+// ctx.app, plus "the whole app" when a tool it runs reads the project itself (a local-path install),
+// and publishes that as an image label. The platform can then tell a change to files no buildpack
+// read (only the app layer differs) from one that needs the buildpacks to run again.
+
+/** One label per buildpack: `<prefix><buildpack id with "/" as ".">`. */
+const APP_READS_LABEL_PREFIX = "dev.ml-buildpacks.app-reads.";
+class AppReadsRecorder {
+    files = new Set();
+    wholeApp;
+    record(rel) {
+        this.files.add(posix.normalize(rel.split("\\").join("/")).replace(/^\.\//, ""));
+    }
+    /** A tool this build runs reads app files beyond those read through ctx.app (first reason kept). */
+    dependsOnWholeApp(reason) {
+        this.wholeApp ??= reason;
+    }
+    reads(buildpack) {
+        return {
+            buildpack,
+            files: [...this.files].sort(),
+            ...(this.wholeApp ? { wholeApp: this.wholeApp } : {}),
+        };
+    }
+    label(buildpack) {
+        return { key: appReadsLabelKey(buildpack), value: JSON.stringify(this.reads(buildpack)) };
+    }
+}
+function appReadsLabelKey(buildpack) {
+    return `${APP_READS_LABEL_PREFIX}${buildpack.split("/").join(".")}`;
+}
+/** AppFiles that tell the recorder about every file whose content is read. */
+function recordingAppFiles(inner, recorder) {
+    return {
+        ...inner,
+        readText: (rel) => {
+            recorder.record(rel);
+            return inner.readText(rel);
+        },
+        readBytes: (rel) => {
+            recorder.record(rel);
+            return inner.readBytes(rel);
+        },
+    };
+}
+/** Pure: the app-reads labels of an image config, by buildpack id; malformed values are left out. */
+function appReadsFromLabels(labels) {
+    const out = new Map();
+    for (const [key, value] of Object.entries(labels)) {
+        if (!key.startsWith(APP_READS_LABEL_PREFIX))
+            continue;
+        try {
+            const doc = JSON.parse(value);
+            if (typeof doc.buildpack !== "string" || !Array.isArray(doc.files))
+                continue;
+            if (!doc.files.every((f) => typeof f === "string"))
+                continue;
+            out.set(doc.buildpack, {
+                buildpack: doc.buildpack,
+                files: doc.files,
+                ...(typeof doc.wholeApp === "string" ? { wholeApp: doc.wholeApp } : {}),
+            });
+        }
+        catch {
+            // not ours: ignored, so the buildpack counts as undeclared
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/core/fast-path/app-tar.ts
+const WORKSPACE = "/workspace";
+/** archive.NormalizedModTime in the lifecycle. */
+const MTIME = Date.UTC(1980, 0, 1, 0, 0, 1) / 1000;
+const BLOCK = 512;
+const NAME_SIZE = 100;
+const PREFIX_SIZE = 155;
+/** Pure: the layer's entries in the exporter's order (byte order of the full path). */
+function layerEntries(tree) {
+    const root = {
+        name: WORKSPACE,
+        kind: "dir",
+        mode: tree.rootMode,
+        size: 0,
+        linkTarget: "",
+        rel: "",
+    };
+    const rest = tree.entries.map((e) => ({
+        name: `${WORKSPACE}/${e.path}`,
+        kind: e.kind,
+        mode: e.mode,
+        size: e.size,
+        linkTarget: e.linkTarget,
+        rel: e.path,
+    }));
+    return [root, ...rest].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/** Pure: why Go's tar writer would not use USTAR for this entry (undefined when it would). */
+function notUstar(e, owner) {
+    if (!isAscii(e.name) || !splitName(e.name))
+        return `path ${JSON.stringify(e.name)} needs a PAX header`;
+    if (!isAscii(e.linkTarget) || e.linkTarget.length > NAME_SIZE)
+        return `symlink target of ${e.name} needs a PAX header`;
+    if (e.size >= 8 ** 11)
+        return `${e.name} is 8 GiB or larger`;
+    if (owner.uid >= 8 ** 7 || owner.gid >= 8 ** 7)
+        return "the CNB user id needs a PAX header";
+    return undefined;
+}
+/** Go's splitUSTARPath: [prefix, name] for the header, or undefined when the name does not fit. */
+function splitName(name) {
+    if (name.length <= NAME_SIZE)
+        return ["", name];
+    let length = name.length;
+    if (length > PREFIX_SIZE + 1)
+        length = PREFIX_SIZE + 1;
+    else if (name[length - 1] === "/")
+        length--;
+    const i = name.lastIndexOf("/", length - 1);
+    const suffix = name.length - i - 1;
+    if (i <= 0 || suffix > NAME_SIZE || suffix === 0 || i > PREFIX_SIZE)
+        return undefined;
+    return [name.slice(0, i), name.slice(i + 1)];
+}
+function isAscii(s) {
+    for (let i = 0; i < s.length; i++)
+        if (s.charCodeAt(i) > 0x7f)
+            return false;
+    return true;
+}
+/** Pure: one 512-byte USTAR header as Go's tar.Writer formats it. */
+function ustarHeader(e, owner) {
+    const split = splitName(e.name);
+    if (!split)
+        throw new Error(`${e.name} does not fit a USTAR header`);
+    const [prefix, name] = split;
+    const b = Buffer.alloc(BLOCK);
+    const str = (off, len, s) => {
+        b.write(s.slice(0, len), off, "latin1");
+    };
+    // Go: zero-padded octal that leaves room for a NUL terminator.
+    const oct = (off, len, n) => str(off, len, n.toString(8).padStart(len - 1, "0"));
+    str(0, 100, name);
+    oct(100, 8, e.mode);
+    oct(108, 8, owner.uid);
+    oct(116, 8, owner.gid);
+    oct(124, 12, e.kind === "file" ? e.size : 0);
+    oct(136, 12, MTIME);
+    b[156] = { file: 0x30, dir: 0x35, symlink: 0x32 }[e.kind];
+    str(157, 100, e.linkTarget);
+    str(257, 6, "ustar\0");
+    str(263, 2, "00");
+    oct(329, 8, 0);
+    oct(337, 8, 0);
+    str(345, 155, prefix);
+    b.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const byte of b)
+        sum += byte;
+    b.fill(0, 148, 156);
+    oct(148, 7, sum);
+    b[155] = 0x20;
+    return b;
+}
+/**
+ * The whole layer tar: headers, file bytes padded to 512, two zero blocks (Go writes no further
+ * record padding). `read` gives a file's bytes by app-relative path.
+ */
+function appLayerTar(entries, owner, read) {
+    const parts = [];
+    for (const e of entries) {
+        parts.push(ustarHeader(e, owner));
+        if (e.kind !== "file")
+            continue;
+        const data = read(e.rel);
+        if (data.length !== e.size)
+            throw new Error(`${e.rel} changed while the app layer was written`);
+        parts.push(data);
+        const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
+        if (pad)
+            parts.push(Buffer.alloc(pad));
+    }
+    parts.push(Buffer.alloc(2 * BLOCK));
+    return Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/core/fast-path/inputs.ts
+
+/** The image label that records what an image was built from. */
+const INPUTS_LABEL = "dev.ml-buildpacks.inputs";
+const PART_NAMES = {
+    source: "source files",
+    env: "build env",
+    builder: "builder image",
+    runImage: "run image",
+    buildpacks: "buildpack versions",
+    options: "build options (platform, default process, lifecycle, ml-buildpacks version)",
+};
+/** sha256 of a canonical JSON text: object keys sorted, so the order callers build them in is irrelevant. */
+function digestOf(value) {
+    return `sha256:${(0,external_node_crypto_.createHash)("sha256").update(canonicalJson(value)).digest("hex")}`;
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(",")}]`;
+    if (value && typeof value === "object")
+        return `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+            .join(",")}}`;
+    return JSON.stringify(value ?? null);
+}
+/** Pure: the parts of a build's inputs from what the core knows before running any phase. */
+function inputParts(i) {
+    return {
+        source: i.sourceDigest,
+        env: digestOf(i.env),
+        builder: i.builderDigest,
+        runImage: i.runImageDigest,
+        buildpacks: digestOf(i.buildpacks.map((b) => `${b.id}@${b.version}`).sort()),
+        options: digestOf({
+            platform: i.platform,
+            defaultProcess: i.defaultProcess ?? "",
+            lifecycle: i.lifecycleVersion,
+            platformApi: i.platformApi,
+            mlBuildpacks: i.toolVersion,
+        }),
+    };
+}
+function recordInputs(parts) {
+    return { digest: digestOf(parts), parts };
+}
+/** Pure: reads the label back; undefined when it is missing or not ours. */
+function parseInputsLabel(text) {
+    if (!text)
+        return undefined;
+    try {
+        const doc = JSON.parse(text);
+        if (typeof doc.digest !== "string" || !doc.parts || typeof doc.parts !== "object")
+            return undefined;
+        return doc;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Pure: which inputs differ between the previous image and this build, in words. */
+function changedInputs(previous, current) {
+    return Object.keys(PART_NAMES)
+        .filter((k) => previous.parts[k] !== current.parts[k])
+        .map((k) => PART_NAMES[k]);
+}
+
+;// CONCATENATED MODULE: ./src/core/fast-path/source-digest.ts
+
+
+
+/**
+ * What the build copies into the workspace is what the digest covers: the app directory without
+ * its top-level .git (both executors skip it) and without a layer cache kept inside the project.
+ */
+function skippedPaths(appDir, cacheDir) {
+    const app = (0,external_node_path_namespaceObject.resolve)(appDir);
+    return [(0,external_node_path_namespaceObject.join)(app, ".git"), ...(cacheDir ? [(0,external_node_path_namespaceObject.resolve)(cacheDir)] : [])];
+}
+/**
+ * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
+ * times are left out because the lifecycle normalises them in the app layer.
+ */
+function sourceTreeDigest(appDir, skip) {
+    return digestOfTree(listSourceTree(appDir, skip));
+}
+function digestOfTree(tree) {
+    const { entries } = tree;
+    return { digest: digestOfEntries(entries), files: entries.filter((e) => e.kind === "file").length };
+}
+function listSourceTree(appDir, skip) {
+    const root = (0,external_node_path_namespaceObject.resolve)(appDir);
+    return {
+        root,
+        rootMode: (0,external_node_fs_namespaceObject.lstatSync)(root).mode & 0o7777,
+        entries: listTree(root, new Set(skip.map((p) => (0,external_node_path_namespaceObject.resolve)(p)))),
+    };
+}
+/** Pure: the digest of a listing (sorted by the caller). */
+function digestOfEntries(entries) {
+    const hash = (0,external_node_crypto_.createHash)("sha256");
+    for (const e of entries)
+        hash.update(`${e.kind}\0${e.path}\0${e.executable ? "x" : "-"}\0${e.content}\n`);
+    return `sha256:${hash.digest("hex")}`;
+}
+function listTree(root, skip) {
+    const out = [];
+    const walk = (dir) => {
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
+            const path = (0,external_node_path_namespaceObject.join)(dir, name);
+            if (skip.has(path))
+                continue;
+            const stat = (0,external_node_fs_namespaceObject.lstatSync)(path);
+            const rel = (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join("/");
+            const executable = (stat.mode & 0o111) !== 0;
+            const mode = stat.mode & 0o7777;
+            if (stat.isSymbolicLink()) {
+                const target = (0,external_node_fs_namespaceObject.readlinkSync)(path);
+                const link = { kind: "symlink", executable: false, content: target, linkTarget: target };
+                out.push({ path: rel, ...link, mode, size: 0 });
+            }
+            else if (stat.isDirectory()) {
+                out.push({ path: rel, kind: "dir", executable: false, content: "", mode, size: 0, linkTarget: "" });
+                walk(path);
+            }
+            else if (stat.isFile()) {
+                const content = fileSha256(path);
+                out.push({ path: rel, kind: "file", executable, content, mode, size: stat.size, linkTarget: "" });
+            }
+        }
+    };
+    walk(root);
+    return out;
+}
+/** Reads in chunks: model files in an app can be larger than a Node buffer may be. */
+function fileSha256(path) {
+    const hash = (0,external_node_crypto_.createHash)("sha256");
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, "r");
+    try {
+        for (let n = (0,external_node_fs_namespaceObject.readSync)(fd, buf); n > 0; n = (0,external_node_fs_namespaceObject.readSync)(fd, buf))
+            hash.update(buf.subarray(0, n));
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+    return hash.digest("hex");
+}
+
+;// CONCATENATED MODULE: ./src/core/fast-path/app-layer.ts
+// The code-change path: when only app files that no buildpack read have changed, the previous
+// image's app layer is replaced and no phase runs. Every buildpack labels the image with the app
+// files its build read (libcnb/app-reads.ts); the inputs label then records those files and a key
+// over them and the tree's shape. Adds, removals and renames change the shape: detect may decide
+// differently, so they always take a full build.
+
+
+
+
+
+
+
+
+/** The label the lifecycle writes with the layers of an image (its `app` entry is the app layer). */
+const LIFECYCLE_METADATA_LABEL = "io.buildpacks.lifecycle.metadata";
+/** Larger apps take the full build: the layer is built in memory. */
+const MAX_APP_LAYER_BYTES = 256 * 1024 * 1024;
+/** Pure-ish: the key over the tree's shape and the bytes of the files the buildpacks read. */
+function appLayerKey(tree, files) {
+    return digestOf({
+        shape: tree.entries.map((e) => `${e.kind}:${e.path}`),
+        reads: [...files].sort().map((f) => `${f}:${readContent(tree.root, f)}`),
+    });
+}
+/** A read file's content digest, through symlinks as the buildpack read it. */
+function readContent(root, rel) {
+    const path = (0,external_node_path_namespaceObject.join)(root, rel);
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isFile() ? fileSha256(path) : "not-a-file";
+    }
+    catch {
+        return "absent";
+    }
+}
+/** The app layer of this tree, or why it can't be made like the exporter's. */
+function buildAppLayer(tree, owner) {
+    const entries = layerEntries(tree);
+    const total = entries.reduce((n, e) => n + e.size, 0);
+    if (total > MAX_APP_LAYER_BYTES)
+        return { problem: `the app is ${Math.round(total / 2 ** 20)} MiB, over the app-layer limit` };
+    for (const e of entries) {
+        const problem = notUstar(e, owner);
+        if (problem)
+            return { problem };
+    }
+    const tar = appLayerTar(entries, owner, (rel) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(tree.root, rel)));
+    return {
+        diffId: `sha256:${(0,external_node_crypto_.createHash)("sha256").update(tar).digest("hex")}`,
+        gzip: (0,external_node_zlib_.gzipSync)(tar),
+        files: tree.entries.filter((e) => e.kind === "file").length,
+    };
+}
+/** Pure: the single app layer's diffID from the lifecycle's metadata label. */
+function appLayerDiffId(labels) {
+    try {
+        const doc = JSON.parse(labels[LIFECYCLE_METADATA_LABEL] ?? "{}");
+        const [only, ...more] = doc.app ?? [];
+        return more.length === 0 && typeof only?.sha === "string" ? only.sha : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Pure: the app files every buildpack of the group read, or why the group can't say. */
+function groupReads(labels, group) {
+    const declared = appReadsFromLabels(labels);
+    const files = new Set();
+    if (group.length === 0)
+        return { reason: "the image names no buildpacks" };
+    for (const bp of group) {
+        const reads = declared.get(bp.id);
+        if (!reads)
+            return { reason: `${bp.id} does not say which app files it reads` };
+        if (reads.wholeApp)
+            return { reason: `${bp.id} depends on every app file (${reads.wholeApp})` };
+        for (const f of reads.files)
+            files.add(f);
+    }
+    return { files: [...files].sort() };
+}
+/**
+ * After a full build: the record that lets the next code-only change swap the app layer, or why it
+ * can't. The exporter's app layer must be exactly the tree (no buildpack wrote into /workspace).
+ */
+function recordAppLayer(labels, group, tree, owner) {
+    const reads = groupReads(labels, group);
+    if ("reason" in reads)
+        return reads;
+    const exported = appLayerDiffId(labels);
+    if (!exported)
+        return { reason: "the image has no single app layer (slices?)" };
+    const layer = buildAppLayer(tree, owner);
+    if ("problem" in layer)
+        return { reason: layer.problem };
+    if (layer.diffId !== exported)
+        return { reason: "the exported app layer differs from the source (a buildpack wrote into /workspace?)" };
+    return { record: { files: reads.files, key: appLayerKey(tree, reads.files) } };
+}
+/** Pure: reads the record back from a parsed inputs label; undefined when absent or malformed. */
+function parseAppLayerRecord(value) {
+    if (!value || typeof value !== "object")
+        return undefined;
+    const { files, key } = value;
+    if (typeof key !== "string" || !Array.isArray(files) || !files.every((f) => typeof f === "string"))
+        return undefined;
+    return { files, key };
+}
+/**
+ * Pure: the config and manifest with the app layer replaced (its diffID in rootfs and in the
+ * lifecycle's metadata label, its blob in the manifest) and the labels given set.
+ */
+function swapAppLayer(config, manifest, layer, labels) {
+    const current = config.config?.Labels ?? {};
+    const old = appLayerDiffId(current);
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    const layers = manifest.layers ?? [];
+    if (!old)
+        return { problem: "the previous image has no single app layer" };
+    const index = diffIds.indexOf(old);
+    if (index < 0 || diffIds.lastIndexOf(old) !== index || layers.length !== diffIds.length)
+        return { problem: "the previous image's app layer can't be told apart from its other layers" };
+    const metadata = current[LIFECYCLE_METADATA_LABEL].split(old).join(layer.diffId);
+    return {
+        config: {
+            ...config,
+            rootfs: { ...config.rootfs, diff_ids: diffIds.map((d, i) => (i === index ? layer.diffId : d)) },
+            config: {
+                ...config.config,
+                Labels: { ...current, [LIFECYCLE_METADATA_LABEL]: metadata, ...labels },
+            },
+        },
+        manifest: {
+            ...manifest,
+            layers: layers.map((l, i) => (i === index ? { ...l, digest: layer.digest, size: layer.size } : l)),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry/copy.ts
 
 
@@ -44723,73 +45200,6 @@ async function createIndex(image, children, deps) {
 /** ml-buildpacks' own version, recorded in builder labels and reports. Keep equal to package.json. */
 const ML_BUILDPACKS_VERSION = "0.1.0";
 
-;// CONCATENATED MODULE: ./src/core/fast-path/inputs.ts
-
-/** The image label that records what an image was built from. */
-const INPUTS_LABEL = "dev.ml-buildpacks.inputs";
-const PART_NAMES = {
-    source: "source files",
-    env: "build env",
-    builder: "builder image",
-    runImage: "run image",
-    buildpacks: "buildpack versions",
-    options: "build options (platform, default process, lifecycle, ml-buildpacks version)",
-};
-/** sha256 of a canonical JSON text: object keys sorted, so the order callers build them in is irrelevant. */
-function digestOf(value) {
-    return `sha256:${(0,external_node_crypto_.createHash)("sha256").update(canonicalJson(value)).digest("hex")}`;
-}
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(",")}]`;
-    if (value && typeof value === "object")
-        return `{${Object.keys(value)
-            .sort()
-            .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
-            .join(",")}}`;
-    return JSON.stringify(value ?? null);
-}
-/** Pure: the parts of a build's inputs from what the core knows before running any phase. */
-function inputParts(i) {
-    return {
-        source: i.sourceDigest,
-        env: digestOf(i.env),
-        builder: i.builderDigest,
-        runImage: i.runImageDigest,
-        buildpacks: digestOf(i.buildpacks.map((b) => `${b.id}@${b.version}`).sort()),
-        options: digestOf({
-            platform: i.platform,
-            defaultProcess: i.defaultProcess ?? "",
-            lifecycle: i.lifecycleVersion,
-            platformApi: i.platformApi,
-            mlBuildpacks: i.toolVersion,
-        }),
-    };
-}
-function recordInputs(parts) {
-    return { digest: digestOf(parts), parts };
-}
-/** Pure: reads the label back; undefined when it is missing or not ours. */
-function parseInputsLabel(text) {
-    if (!text)
-        return undefined;
-    try {
-        const doc = JSON.parse(text);
-        if (typeof doc.digest !== "string" || !doc.parts || typeof doc.parts !== "object")
-            return undefined;
-        return doc;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Pure: which inputs differ between the previous image and this build, in words. */
-function changedInputs(previous, current) {
-    return Object.keys(PART_NAMES)
-        .filter((k) => previous.parts[k] !== current.parts[k])
-        .map((k) => PART_NAMES[k]);
-}
-
 ;// CONCATENATED MODULE: ./src/core/fast-path/notes.ts
 /** The fast path's log lines, in one place. */
 const fastPathNotes = {
@@ -44797,10 +45207,15 @@ const fastPathNotes = {
     disabled: "off (--no-fast-path): running every phase",
     clearCache: "skipped: the cache is being cleared, so everything is rebuilt",
     hit: (files) => `inputs unchanged (${files} source file(s), build env, builder, run image, buildpacks, options): reusing the previous image`,
+    appOnly: (files) => `only app files that no buildpack reads changed (${files} source file(s)): replacing the app layer of the previous image, no phase runs`,
+    appSwapFailed: (why) => `could not replace the app layer (${why}); running every phase`,
+    appSwapReady: (files) => `a later change to other app files only replaces the app layer (the buildpacks read ${files.length ? files.join(", ") : "no app file"})`,
+    appSwapNotReady: (why) => `a later code change runs every phase: ${why}`,
     stampFailed: (why) => `could not record the build's inputs on the image (${why}); the next build will run in full`,
 };
 
 ;// CONCATENATED MODULE: ./src/core/fast-path/registry.ts
+
 
 
 
@@ -44825,40 +45240,69 @@ async function checkPreviousImage(client, target, inputs) {
         return {
             hit: false,
             reason: `changed since the previous image: ${changed.join(", ") || "input format"}`,
+            ...(config ? { previous: { manifest, config, inputs: previous, changed } } : {}),
         };
     }
     return { hit: true, manifest, buildpacks: buildpacksOf(labels[BUILD_METADATA_LABEL]) };
 }
 /**
  * Adds the inputs label to the image the exporter pushed, under the target tag and every additional
- * tag. Returns the new manifest digest.
+ * tag, with the app-layer record `appRecord` makes from the exported image's labels. Returns the new
+ * manifest digest.
  */
-function stampInputs(clientFor, target, exportedDigest, inputs, additionalTags) {
-    return addLabels(clientFor, { ...target, digest: exportedDigest }, { [INPUTS_LABEL]: JSON.stringify(inputs) }, [target, ...additionalTags]);
+function stampInputs(clientFor, target, exportedDigest, inputs, additionalTags, appRecord = () => undefined) {
+    return addLabels(clientFor, { ...target, digest: exportedDigest }, (labels) => {
+        const app = appRecord(labels);
+        return { [INPUTS_LABEL]: JSON.stringify(app ? { ...inputs, app } : inputs) };
+    }, [target, ...additionalTags]);
 }
 /**
- * Pushes a copy of an image (ref with its digest) with more labels: a new config blob and manifest,
- * the same layers, tagged as each of `as` (blobs copied into other repositories); returns its digest.
+ * Pushes a copy of an image (ref with its digest) with more labels (given, or made from its
+ * current ones): a new config blob and manifest, the same layers, tagged as each of `as` (blobs
+ * copied into other repositories); returns its digest.
  */
-async function addLabels(clientFor, image, labels, as) {
+async function addLabels(clientFor, image, more, as) {
     const client = clientFor(image.registry);
     const reference = image.digest ?? image.tag ?? "latest";
     const manifest = await client.getManifest(image.repository, reference);
     const config = manifest && (await client.getConfig(image.repository, manifest));
     if (!manifest?.body.config || !config)
         throw new Error(`${image_ref_formatImageRef(image)} is not a readable single-platform image`);
-    config.config = { ...config.config, Labels: { ...config.config?.Labels, ...labels } };
+    const current = config.config?.Labels ?? {};
+    const labels = typeof more === "function" ? more(current) : more;
+    config.config = { ...config.config, Labels: { ...current, ...labels } };
+    return (await pushImage(clientFor, image, manifest, config, manifest.body, as)).digest;
+}
+/** Uploads a config, puts the manifest that names it by digest, then moves every tag of `as` to it. */
+async function pushImage(clientFor, image, previous, config, manifestBody, as) {
+    const client = clientFor(image.registry);
     const configRaw = Buffer.from(JSON.stringify(config));
     const configDigest = await client.uploadBlob(image.repository, configRaw);
     const body = {
-        ...manifest.body,
-        config: { ...manifest.body.config, digest: configDigest, size: configRaw.length },
+        ...manifestBody,
+        config: { ...manifestBody.config, digest: configDigest, size: configRaw.length },
     };
     const raw = Buffer.from(JSON.stringify(body));
     // By digest first (untagged), so every tag below points at a manifest the registry already holds.
-    const digest = await client.putManifest(image.repository, client_sha256(raw), raw, manifest.mediaType);
-    await tagImage(clientFor, { ...image, digest }, { ...manifest, raw, body, digest }, as);
-    return digest;
+    const digest = await client.putManifest(image.repository, client_sha256(raw), raw, previous.mediaType);
+    const pushed = { ...previous, raw, body, digest };
+    await tagImage(clientFor, { ...image, digest }, pushed, as);
+    return pushed;
+}
+/**
+ * The code-change path's push: the previous image (at `source`) with `layer` as its app layer and
+ * the new inputs label, as the target and every other tag of `as` (the first is the target).
+ */
+async function pushAppLayerSwap(clientFor, source, previous, layer, inputs, as) {
+    const target = as[0];
+    const client = clientFor(target.registry);
+    if (source.registry !== target.registry || source.repository !== target.repository)
+        await copy_copyBlobs(previous.manifest, { ref: source, client: clientFor(source.registry) }, { ref: target, client });
+    const digest = await client.uploadBlob(target.repository, layer.gzip);
+    const swapped = swapAppLayer(previous.config, previous.manifest.body, { diffId: layer.diffId, digest, size: layer.gzip.length }, { [INPUTS_LABEL]: JSON.stringify(inputs) });
+    if ("problem" in swapped)
+        throw new Error(swapped.problem);
+    return pushImage(clientFor, target, previous.manifest, swapped.config, swapped.manifest, as);
 }
 /** Points further tags at an image of the target repository, copying blobs into other repositories. */
 async function tagImage(clientFor, source, manifest, tags) {
@@ -44879,74 +45323,8 @@ function buildpacksOf(label) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/fast-path/source-digest.ts
-
-
-
-/**
- * What the build copies into the workspace is what the digest covers: the app directory without
- * its top-level .git (both executors skip it) and without a layer cache kept inside the project.
- */
-function skippedPaths(appDir, cacheDir) {
-    const app = (0,external_node_path_namespaceObject.resolve)(appDir);
-    return [(0,external_node_path_namespaceObject.join)(app, ".git"), ...(cacheDir ? [(0,external_node_path_namespaceObject.resolve)(cacheDir)] : [])];
-}
-/**
- * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
- * times are left out because the lifecycle normalises them in the app layer.
- */
-function sourceTreeDigest(appDir, skip) {
-    const entries = listTree((0,external_node_path_namespaceObject.resolve)(appDir), new Set(skip.map((p) => (0,external_node_path_namespaceObject.resolve)(p))));
-    return { digest: digestOfEntries(entries), files: entries.filter((e) => e.kind === "file").length };
-}
-/** Pure: the digest of a listing (sorted by the caller). */
-function digestOfEntries(entries) {
-    const hash = (0,external_node_crypto_.createHash)("sha256");
-    for (const e of entries)
-        hash.update(`${e.kind}\0${e.path}\0${e.executable ? "x" : "-"}\0${e.content}\n`);
-    return `sha256:${hash.digest("hex")}`;
-}
-function listTree(root, skip) {
-    const out = [];
-    const walk = (dir) => {
-        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
-            const path = (0,external_node_path_namespaceObject.join)(dir, name);
-            if (skip.has(path))
-                continue;
-            const stat = (0,external_node_fs_namespaceObject.lstatSync)(path);
-            const rel = (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join("/");
-            const executable = (stat.mode & 0o111) !== 0;
-            if (stat.isSymbolicLink()) {
-                out.push({ path: rel, kind: "symlink", executable: false, content: (0,external_node_fs_namespaceObject.readlinkSync)(path) });
-            }
-            else if (stat.isDirectory()) {
-                out.push({ path: rel, kind: "dir", executable: false, content: "" });
-                walk(path);
-            }
-            else if (stat.isFile()) {
-                out.push({ path: rel, kind: "file", executable, content: fileSha256(path) });
-            }
-        }
-    };
-    walk(root);
-    return out;
-}
-/** Reads in chunks: model files in an app can be larger than a Node buffer may be. */
-function fileSha256(path) {
-    const hash = (0,external_node_crypto_.createHash)("sha256");
-    const buf = Buffer.allocUnsafe(1 << 20);
-    const fd = (0,external_node_fs_namespaceObject.openSync)(path, "r");
-    try {
-        for (let n = (0,external_node_fs_namespaceObject.readSync)(fd, buf); n > 0; n = (0,external_node_fs_namespaceObject.readSync)(fd, buf))
-            hash.update(buf.subarray(0, n));
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-    return hash.digest("hex");
-}
-
 ;// CONCATENATED MODULE: ./src/core/fast-path/index.ts
+
 
 
 
@@ -44971,7 +45349,8 @@ async function collectInputs(req, builder, platformApi, clientFor) {
     const builderDigest = builder.imageId || builder.digest || (await registryDigest(req.builder, builder.platform, clientFor));
     if (!builderDigest)
         return { reason: `the digest of the builder ${req.builder} is unknown` };
-    const source = sourceTreeDigest(req.appDir, skippedPaths(req.appDir, req.cacheDir));
+    const tree = listSourceTree(req.appDir, skippedPaths(req.appDir, req.cacheDir));
+    const source = digestOfTree(tree);
     const parts = inputParts({
         sourceDigest: source.digest,
         env: req.env,
@@ -44984,7 +45363,7 @@ async function collectInputs(req, builder, platformApi, clientFor) {
         platformApi,
         toolVersion: ML_BUILDPACKS_VERSION,
     });
-    return { inputs: recordInputs(parts), files: source.files };
+    return { inputs: recordInputs(parts), files: source.files, tree };
 }
 /** The digest of the platform's image behind a reference (an index resolves to its child). */
 async function registryDigest(ref, platform, clientFor) {
@@ -45008,17 +45387,30 @@ async function decideFastPath(req, builder, platformApi, clientFor) {
     const collected = await collectInputs(req, builder, platformApi, clientFor);
     if ("reason" in collected)
         return off(collected.reason);
-    const { inputs } = collected;
+    const { inputs, tree } = collected;
     // Either flag asks for a full build; the image it makes still records its inputs for the next one.
     if (!req.fastPath)
-        return { inputs, reuse: undefined, reason: fastPathNotes.disabled };
+        return { inputs, tree, reuse: undefined, reason: fastPathNotes.disabled };
     if (req.clearCache)
-        return { inputs, reuse: undefined, reason: fastPathNotes.clearCache };
+        return { inputs, tree, reuse: undefined, reason: fastPathNotes.clearCache };
     const previous = image_ref_parseImageRef(req.previousImage ?? req.image);
     const check = await checkPreviousImage(clientFor(previous.registry), previous, inputs);
-    return check.hit
-        ? { inputs, reuse: check, reason: fastPathNotes.hit(collected.files) }
-        : { inputs, reuse: undefined, reason: check.reason };
+    if (check.hit)
+        return { inputs, tree, reuse: check, reason: fastPathNotes.hit(collected.files) };
+    const swap = check.previous && appSwap(check.previous, tree);
+    return swap
+        ? { inputs, tree, reuse: undefined, swap, reason: fastPathNotes.appOnly(collected.files) }
+        : { inputs, tree, reuse: undefined, reason: check.reason };
+}
+/**
+ * The previous image can take the new app layer when the source files are all that changed, the
+ * tree has the same shape (no file added, removed or renamed) and no file a buildpack read changed.
+ */
+function appSwap(previous, tree) {
+    const record = parseAppLayerRecord(previous.inputs.app);
+    if (!record || previous.changed.length !== 1 || previous.changed[0] !== PART_NAMES.source)
+        return undefined;
+    return appLayerKey(tree, record.files) === record.key ? { previous, record } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/core/lifecycle/exit-codes.ts
@@ -45146,7 +45538,7 @@ function groupFromCreatorOutput(lines) {
         return [];
     const group = [];
     for (const line of lines.slice(start + 1)) {
-        const match = /^([a-z0-9][\w./-]*) (\d[\w.+-]*)$/i.exec(line.trim());
+        const match = /^([a-z0-9][\w./-]*)\s+(\d[\w.+-]*)$/i.exec(line.trim());
         if (!match?.[1] || !match[2])
             break;
         group.push({ id: match[1], version: match[2] });
@@ -45489,6 +45881,8 @@ function stringifyToml(value) {
 
 
 
+
+
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 async function resolveBuilder(req, deps) {
     const { docker, log } = deps;
@@ -45579,6 +45973,38 @@ async function build(req, deps, resolved) {
             fastPath: fastPathReport(fastPath, true),
         };
     }
+    const owner = { uid: builder.uid, gid: builder.gid };
+    if (fastPath.swap && fastPath.tree && fastPath.inputs) {
+        const { previous: prior, record } = fastPath.swap;
+        const { tree, inputs } = fastPath;
+        const swapped = await log
+            .group("Replacing the app layer of the previous image", async () => {
+            const layer = buildAppLayer(tree, owner);
+            if ("problem" in layer)
+                throw new Error(layer.problem);
+            log.info(`app layer: ${layer.files} file(s), ${layer.gzip.length} bytes compressed, ${layer.diffId}`);
+            const as = [target, ...tags.map(image_ref_parseImageRef)];
+            return pushAppLayerSwap(clientFor, previous ?? target, prior, layer, { ...inputs, app: record }, as);
+        })
+            .catch((err) => {
+            log.warn(fastPathNotes.appSwapFailed(err instanceof Error ? err.message : String(err)));
+            return undefined;
+        });
+        if (swapped) {
+            return {
+                ...reportBase(req, builder, platformApi, target, tags),
+                digest: swapped.digest,
+                imageId: swapped.body.config?.digest ?? "",
+                imageRef: image_ref_formatImageRef(withDigest(target, swapped.digest)),
+                buildpacks: buildpacksOf(prior.config.config?.Labels?.[BUILD_METADATA_LABEL]),
+                layers: emptyActivity(),
+                phases: [],
+                totalMs: clock.now() - started,
+                imageSizeBytes: manifestSize(swapped),
+                fastPath: { ...fastPathReport(fastPath, true), appLayerOnly: true },
+            };
+        }
+    }
     await pullBuilder(builder, deps);
     if (req.clearCache && req.cacheDir)
         clearDir(req.cacheDir, log);
@@ -45625,9 +46051,19 @@ async function build(req, deps, resolved) {
     let imageRef = image_ref_formatImageRef(target);
     let digest = exported.digest;
     if (req.publish && digest && fastPath.inputs) {
-        const { inputs } = fastPath;
+        const { inputs, tree } = fastPath;
         const exportedDigest = digest;
-        digest = await log.group("Recording the build's inputs on the image", () => stampInputs(clientFor, target, exportedDigest, inputs, tags.map(image_ref_parseImageRef)).catch((err) => {
+        const appRecord = (labels) => {
+            if (!tree)
+                return undefined;
+            const group = buildpacksOf(labels[BUILD_METADATA_LABEL]);
+            const outcome = recordAppLayer(labels, group, tree, owner);
+            log.info("record" in outcome
+                ? fastPathNotes.appSwapReady(outcome.record.files)
+                : fastPathNotes.appSwapNotReady(outcome.reason));
+            return "record" in outcome ? outcome.record : undefined;
+        };
+        digest = await log.group("Recording the build's inputs on the image", () => stampInputs(clientFor, target, exportedDigest, inputs, tags.map(image_ref_parseImageRef), appRecord).catch((err) => {
             log.warn(fastPathNotes.stampFailed(err instanceof Error ? err.message : String(err)));
             return exportedDigest;
         }));
@@ -46069,7 +46505,9 @@ function renderSummary(r) {
         [
             "phases",
             r.fastPath.used
-                ? "none (fast path: inputs unchanged)"
+                ? r.fastPath.appLayerOnly
+                    ? "none (fast path: only the app layer replaced)"
+                    : "none (fast path: inputs unchanged)"
                 : r.phases.map((p) => `${p.phase} ${formatDuration(p.ms)}`).join(", "),
         ],
         ["total", formatDuration(r.totalMs)],
@@ -51174,8 +51612,6 @@ function restError_isRestError(e) {
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/log.js

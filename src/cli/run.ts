@@ -14,7 +14,7 @@ import { messages } from "../core/messages.js";
 import { runProcess } from "../core/process.js";
 import { RegistryClient } from "../core/registry/client.js";
 import { resolveRegistryAuth } from "../core/registry/credentials.js";
-import { renderSummary } from "../core/report.js";
+import { type BuildReport, renderSummary } from "../core/report.js";
 import { ML_BUILDPACKS_VERSION } from "../core/version.js";
 import { chooseExecutor, parseCommand } from "./args.js";
 
@@ -128,7 +128,7 @@ export async function runCli(argv: string[]): Promise<number> {
           resolved,
         );
         log.info(
-          `\n${report.fastPath.used ? "Up to date (inputs unchanged, no phase ran):" : "Successfully built"} ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`,
+          `\n${headline(report)} ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`,
         );
         if (command.reportFile) writeFileSync(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
         return 0;
@@ -140,4 +140,12 @@ export async function runCli(argv: string[]): Promise<number> {
       ? (err as { exitCode: number }).exitCode
       : 1;
   }
+}
+
+/** The build's last line says how the image came to be. */
+function headline(report: BuildReport): string {
+  if (!report.fastPath.used) return "Successfully built";
+  return report.fastPath.appLayerOnly
+    ? "Built by replacing the app layer (no phase ran):"
+    : "Up to date (inputs unchanged, no phase ran):";
 }

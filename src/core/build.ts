@@ -5,8 +5,16 @@ import { inspectRemoteImage } from "./builder/remote.js";
 import type { Docker } from "./docker.js";
 import { MlBuildpacksError } from "./errors.js";
 import type { Executor } from "./executor/types.js";
-import { decideFastPath, type FastPathOutcome, stampInputs, tagImage } from "./fast-path/index.js";
+import { buildAppLayer, recordAppLayer } from "./fast-path/app-layer.js";
+import {
+  decideFastPath,
+  type FastPathOutcome,
+  pushAppLayerSwap,
+  stampInputs,
+  tagImage,
+} from "./fast-path/index.js";
 import { fastPathNotes } from "./fast-path/notes.js";
+import { BUILD_METADATA_LABEL, buildpacksOf } from "./fast-path/registry.js";
 import { formatImageRef, type ImageRef, parseImageRef, withDigest } from "./image-ref.js";
 import { explainExit } from "./lifecycle/exit-codes.js";
 import {
@@ -145,6 +153,38 @@ export async function build(
     };
   }
 
+  const owner = { uid: builder.uid, gid: builder.gid };
+  if (fastPath.swap && fastPath.tree && fastPath.inputs) {
+    const { previous: prior, record } = fastPath.swap;
+    const { tree, inputs } = fastPath;
+    const swapped = await log
+      .group("Replacing the app layer of the previous image", async () => {
+        const layer = buildAppLayer(tree, owner);
+        if ("problem" in layer) throw new Error(layer.problem);
+        log.info(`app layer: ${layer.files} file(s), ${layer.gzip.length} bytes compressed, ${layer.diffId}`);
+        const as = [target, ...tags.map(parseImageRef)] as const;
+        return pushAppLayerSwap(clientFor, previous ?? target, prior, layer, { ...inputs, app: record }, as);
+      })
+      .catch((err: unknown) => {
+        log.warn(fastPathNotes.appSwapFailed(err instanceof Error ? err.message : String(err)));
+        return undefined;
+      });
+    if (swapped) {
+      return {
+        ...reportBase(req, builder, platformApi, target, tags),
+        digest: swapped.digest,
+        imageId: swapped.body.config?.digest ?? "",
+        imageRef: formatImageRef(withDigest(target, swapped.digest)),
+        buildpacks: buildpacksOf(prior.config.config?.Labels?.[BUILD_METADATA_LABEL]),
+        layers: emptyActivity(),
+        phases: [],
+        totalMs: clock.now() - started,
+        imageSizeBytes: manifestSize(swapped),
+        fastPath: { ...fastPathReport(fastPath, true), appLayerOnly: true },
+      };
+    }
+  }
+
   await pullBuilder(builder, deps);
   if (req.clearCache && req.cacheDir) clearDir(req.cacheDir, log);
   const secretEnv: Record<string, string> = Object.keys(auth).length
@@ -189,10 +229,21 @@ export async function build(
   let imageRef = formatImageRef(target);
   let digest = exported.digest;
   if (req.publish && digest && fastPath.inputs) {
-    const { inputs } = fastPath;
+    const { inputs, tree } = fastPath;
     const exportedDigest = digest;
+    const appRecord = (labels: Record<string, string>) => {
+      if (!tree) return undefined;
+      const group = buildpacksOf(labels[BUILD_METADATA_LABEL]);
+      const outcome = recordAppLayer(labels, group, tree, owner);
+      log.info(
+        "record" in outcome
+          ? fastPathNotes.appSwapReady(outcome.record.files)
+          : fastPathNotes.appSwapNotReady(outcome.reason),
+      );
+      return "record" in outcome ? outcome.record : undefined;
+    };
     digest = await log.group("Recording the build's inputs on the image", () =>
-      stampInputs(clientFor, target, exportedDigest, inputs, tags.map(parseImageRef)).catch(
+      stampInputs(clientFor, target, exportedDigest, inputs, tags.map(parseImageRef), appRecord).catch(
         (err: unknown) => {
           log.warn(fastPathNotes.stampFailed(err instanceof Error ? err.message : String(err)));
           return exportedDigest;

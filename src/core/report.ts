@@ -22,7 +22,8 @@ export interface BuildReport {
   imageSizeBytes: number | undefined;
   cache: { dir: string | undefined; cleared: boolean };
   /** Whether the previous image was reused because the inputs were unchanged, and why (not). */
-  fastPath: { used: boolean; inputDigest: string | undefined; reason: string };
+  /** `used` with `appLayerOnly`: the previous image with a new app layer (a code-only change). */
+  fastPath: { used: boolean; inputDigest: string | undefined; reason: string; appLayerOnly?: boolean };
 }
 
 /** Pure: a short human summary of a build, printed at the end of the log. */
@@ -44,7 +45,9 @@ export function renderSummary(r: BuildReport): string {
     [
       "phases",
       r.fastPath.used
-        ? "none (fast path: inputs unchanged)"
+        ? r.fastPath.appLayerOnly
+          ? "none (fast path: only the app layer replaced)"
+          : "none (fast path: inputs unchanged)"
         : r.phases.map((p) => `${p.phase} ${formatDuration(p.ms)}`).join(", "),
     ],
     ["total", formatDuration(r.totalMs)],

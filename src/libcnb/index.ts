@@ -1,4 +1,12 @@
 // libcnb: a small typed library for writing Buildpack API 0.10 buildpacks in TypeScript.
+
+export {
+  APP_READS_LABEL_PREFIX,
+  type AppReads,
+  AppReadsRecorder,
+  appReadsFromLabels,
+  appReadsLabelKey,
+} from "./app-reads.js";
 export {
   type BuildpackInfo,
   describeTarget,

@@ -2,6 +2,7 @@
 // ("detect" or "build", passed by the bin/detect and bin/build shell wrappers).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { AppReadsRecorder, recordingAppFiles } from "./app-reads.js";
 import {
   type BuildpackInfo,
   type Env,
@@ -51,6 +52,11 @@ export interface BuildContext extends DetectContext {
   plan: BuildpackPlan;
   logger: Logger;
   clock: Clock;
+  /**
+   * Records the app files this build read (ctx.app does so by itself); call dependsOnWholeApp when a
+   * tool reads the project beyond them, e.g. a local-path install.
+   */
+  appReads: AppReadsRecorder;
 }
 
 export interface BuildResult extends LaunchConfig {
@@ -165,8 +171,11 @@ export async function runBuild(build: BuildFn, rt: Runtime): Promise<number> {
     const base = baseContext(rt, platformDir);
     info = base.buildpack;
     logger.title(`${info.name} (${info.id} ${info.version})`);
+    const appReads = new AppReadsRecorder();
     const ctx: BuildContext = {
       ...base,
+      app: recordingAppFiles(base.app, appReads),
+      appReads,
       layersDir,
       layers: new Layers(layersDir),
       plan: readBuildpackPlan(planPath),
@@ -174,7 +183,10 @@ export async function runBuild(build: BuildFn, rt: Runtime): Promise<number> {
       clock: rt.clock,
     };
     const result = (await build(ctx)) ?? {};
-    writeBuildOutputs(layersDir, result);
+    writeBuildOutputs(layersDir, {
+      ...result,
+      labels: [...(result.labels ?? []), appReads.label(info.id)],
+    });
     logger.raw(`\nDone (finished in ${formatDuration(rt.clock.now() - started)})\n`);
     return 0;
   } catch (err) {

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
+import { AppReadsRecorder, recordingAppFiles } from "./app-reads.js";
 import { readBuildpackInfo, type Target } from "./context.js";
 import type { Exec, ExecOptions, ExecResult } from "./exec.js";
 import { type AppFiles, nodeAppFiles } from "./files.js";
@@ -133,9 +134,10 @@ export function testBuildContext(opts: {
   mkdirSync(layersDir);
   for (const [name, content] of Object.entries(opts.files)) writeFileSync(join(appDir, name), content);
   const clock = steppingClock(100);
+  const appReads = new AppReadsRecorder();
   return {
     appDir,
-    app: nodeAppFiles(appDir),
+    app: recordingAppFiles(nodeAppFiles(appDir), appReads),
     platformDir: join(root, "platform"),
     platformEnv: {},
     buildpack: readBuildpackInfo(opts.buildpackDir),
@@ -147,5 +149,6 @@ export function testBuildContext(opts: {
     plan: { entries: opts.plan ?? [] },
     logger: memoryLogger(clock),
     clock,
+    appReads,
   };
 }

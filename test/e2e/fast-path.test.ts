@@ -70,6 +70,15 @@ const expectHit = (r: { report: BuildReport; output: string }, digest: string | 
   expect(r.report.digest).toBe(digest);
 };
 
+const expectSwap = (r: { report: BuildReport; output: string }) => {
+  expect(r.report.fastPath.used, r.report.fastPath.reason).toBe(true);
+  expect(r.report.fastPath.appLayerOnly).toBe(true);
+  expect(r.report.phases).toEqual([]);
+  expect(r.output).toContain("only app files that no buildpack reads changed");
+  expect(r.output).toContain("Built by replacing the app layer (no phase ran)");
+  expect(r.output).not.toContain("EXPORTING");
+};
+
 beforeAll(() => {
   app = copyApp("hello-arch");
   work = mkdtempSync(join(tmpdir(), "e2e-fast-path-"));
@@ -126,18 +135,59 @@ describe("no-op fast path", () => {
     expect(created.report.digest).toBe(first.report.digest);
   });
 
-  test("a source file's content", async () => {
+  test("a file no buildpack reads: only the app layer is replaced, as a full build would make it", async () => {
     const file = join(app, "app.py");
     writeFileSync(file, readFileSync(file, "utf8").replace("hello from", "hi from"));
-    const changed = await build();
-    expectMiss(changed, "source files");
-    const ran = await docker(["run", "--rm", "--network", "host", changed.report.imageRef]);
+    const swapped = await build();
+    expectSwap(swapped);
+    const ran = await docker(["run", "--rm", "--network", "host", swapped.report.imageRef]);
     expect(ran.output).toMatch(/^hi from x86_64/);
-    expectHit(await build(), changed.report.digest);
+    expectHit(await build(), swapped.report.digest);
+    // The lifecycle's own app layer for the same tree: same diffID, so the same image config.
+    const full = await build(["--no-fast-path"]);
+    expect(full.report.phases.map((p) => p.phase)).toContain("export");
+    expect(full.report.imageId).toBe(swapped.report.imageId);
   });
 
-  test("a file's executable bit", async () => {
+  test("--previous-image in another repository: the swapped image is pushed to the new one", async () => {
+    const file = join(app, "app.py");
+    writeFileSync(file, readFileSync(file, "utf8").replace("hi from", "hey from"));
+    const target = `${REGISTRY}/${repo}-pr:commit-def`;
+    const swapped = await build(["--previous-image", image], target);
+    expectSwap(swapped);
+    const ran = await docker(["run", "--rm", "--network", "host", target]);
+    expect(ran.output).toMatch(/^hey from x86_64/);
+  });
+
+  test("a file's executable bit: the app layer is replaced with the new mode", async () => {
     chmodSync(join(app, "app.py"), 0o755);
+    const swapped = await build();
+    expectSwap(swapped);
+    const mode = await docker([
+      "run",
+      "--rm",
+      "--entrypoint",
+      "stat",
+      swapped.report.imageRef,
+      "-c",
+      "%a",
+      "app.py",
+    ]);
+    expect(mode.output).toMatch(/^755$/m);
+  });
+
+  test("a file a buildpack read (requirements.txt): every phase runs", async () => {
+    const recorded = await recordedInputs(repo, "1");
+    expect((recorded?.app as { files?: string[] } | undefined)?.files).toContain("requirements.txt");
+    writeFileSync(
+      join(app, "requirements.txt"),
+      `${readFileSync(join(app, "requirements.txt"), "utf8")}# pinned\n`,
+    );
+    expectMiss(await build(), "source files");
+  });
+
+  test("a new file (detect may decide differently): every phase runs", async () => {
+    writeFileSync(join(app, "helper.py"), "VALUE = 1\n");
     expectMiss(await build(), "source files");
   });
 

@@ -6,13 +6,16 @@ import { type DriverRequest, runDriver } from "./driver.js";
 import { condaCacheKey, prepareCondaCache, saveCondaCache } from "./layers/conda-cache.js";
 import { decideEnv, envKey, prefixOf, writeEnvEnv } from "./layers/env.js";
 import { ensureRattler, keepRattler, RATTLER_VERSION, rattlerToolKey } from "./layers/rattler.js";
-import { installPipSection } from "./pip-section.js";
+import { installPipSection, localPipRequirements } from "./pip-section.js";
 import { readSource } from "./source.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;
   const subdir = condaSubdir(ctx.target.arch);
   const source = readSource(ctx.app, subdir);
+  const local = source.kind === "environment" ? localPipRequirements(source.pip) : [];
+  if (local.length)
+    ctx.appReads.dependsOnWholeApp(`${source.file}'s pip section installs ${local.join(", ")}`);
   log.header(`Installing the conda environment from ${source.file}`);
   // py-rattler runs on the stack's Python; the environment brings its own interpreter.
   const tools = await probePython("conda", ctx.exec);

@@ -75,3 +75,13 @@ export async function installPipSection(
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * Pure: the pip-section entries pip would read from the app (editables, relative or file: paths,
+ * bare paths with a slash), which make the environment depend on more than environment.yml.
+ */
+export function localPipRequirements(requirements: readonly string[]): string[] {
+  return requirements.filter(
+    (r) => /^(?:-e\b|--editable\b|\.|\/|file:)/.test(r) || /^[^:@\s]+\/[^:\s]*$/.test(r),
+  );
+}

@@ -8,6 +8,7 @@ import { condaFiles } from "../src/detect.js";
 import { parseEnvironment } from "../src/environment.js";
 import { parseExplicit } from "../src/explicit.js";
 import { RATTLER_VERSION } from "../src/layers/rattler.js";
+import { localPipRequirements } from "../src/pip-section.js";
 import { checkOnlyConda, readSource } from "../src/source.js";
 
 function thrown(fn: () => unknown): BuildpackError {
@@ -225,4 +226,20 @@ it("RATTLER_VERSION is the version pinned in bin/tool-requirements.txt", () => {
   const text = readFileSync(join(import.meta.dirname, "..", "bin", "tool-requirements.txt"), "utf8");
   expect(text).toContain(`py-rattler==${RATTLER_VERSION} \\`);
   expect(text.match(/--hash=sha256:[0-9a-f]{64}/g)).toHaveLength(2);
+});
+
+describe("localPipRequirements", () => {
+  it("finds editables and paths in the pip section, not index or VCS requirements", () => {
+    expect(
+      localPipRequirements([
+        "tabulate==0.9.0",
+        "-e .",
+        "./libs/core",
+        "file:///wheels/x.whl",
+        "wheels/y-1.0-py3-none-any.whl",
+        "git+https://example.com/repo.git",
+        "pkg @ https://example.com/pkg.tar.gz",
+      ]),
+    ).toEqual(["-e .", "./libs/core", "file:///wheels/x.whl", "wheels/y-1.0-py3-none-any.whl"]);
+  });
 });

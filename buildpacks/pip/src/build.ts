@@ -15,6 +15,8 @@ export async function build(ctx: BuildContext): Promise<void> {
 
   const req = fingerprintRequirements(ctx.app, REQUIREMENTS);
   if (req.included.length) log.step(`${REQUIREMENTS} includes ${req.included.join(", ")}`);
+  const local = req.localPaths[0];
+  if (local) ctx.appReads.dependsOnWholeApp(`${local.file}:${local.line} installs ${local.spec}`);
 
   const key = venvKey(req, tools, ctx.target);
   const cacheKey = pipCacheKey({ appVersion: tools.version, pipVersion: tools.pipVersion }, ctx.target);

@@ -56,6 +56,15 @@ function toml(path: string) {
 }
 
 describe("pip build", () => {
+  it("records the app files it read; a local-path install makes it depend on the whole app", async () => {
+    const plain = buildContext({ "requirements.txt": REQS }, fakePython());
+    await build(plain);
+    expect(plain.appReads.reads("p")).toEqual({ buildpack: "p", files: ["requirements.txt"] });
+    const local = buildContext({ "requirements.txt": `${REQS}-e ./libs/core\n` }, fakePython());
+    await build(local);
+    expect(local.appReads.reads("p").wholeApp).toBe("requirements.txt:2 installs -e ./libs/core");
+  });
+
   it("creates a venv without pip, installs with the system pip into it, and caches downloads", async () => {
     const exec = fakePython();
     const ctx = buildContext({ "requirements.txt": REQS }, exec);

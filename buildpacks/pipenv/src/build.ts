@@ -24,6 +24,12 @@ export async function build(ctx: BuildContext): Promise<void> {
     `Python ${tools.appVersion} (${tools.appPython}), Pipenv ${PIPENV_VERSION}, ${describeTarget(ctx.target)}`,
   );
   const project = readProject(ctx.app);
+  // pipenv loads .env by itself when present.
+  ctx.appReads.record(".env");
+  if (project.localPackages.length)
+    ctx.appReads.dependsOnWholeApp(
+      `Pipfile.lock installs ${project.localPackages.join(", ")} from app paths`,
+    );
   const categories = readCategories(ctx.env);
   log.step(
     `${LOCK}: ${project.packages} packages in [packages]; installing ${categories.join(", ")}` +

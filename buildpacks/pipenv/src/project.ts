@@ -17,6 +17,8 @@ export interface PipenvProject {
   lockedPipfileHash: string;
   /** Packages in the lock's "default" section ([packages]). */
   packages: number;
+  /** Locked packages installed from a path in the app (`path = "..."`), which pipenv reads at install. */
+  localPackages: string[];
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -56,6 +58,7 @@ export function readProject(app: AppFiles): PipenvProject {
   const lock = parseLock(Buffer.from(lockBytes).toString("utf8")) as {
     _meta?: { hash?: { sha256?: unknown } };
     default?: unknown;
+    develop?: unknown;
   };
   const hash = lock?._meta?.hash?.sha256;
   if (typeof hash !== "string") throw errors.notAPipfileLock(LOCK);
@@ -66,7 +69,19 @@ export function readProject(app: AppFiles): PipenvProject {
     manifestSha256: sha256(manifestBytes),
     lockedPipfileHash: hash,
     packages,
+    localPackages: pathPackages(lock as Record<string, unknown>),
   };
+}
+
+/** Pure: names of the lock's entries (any category) that install from a local path. */
+export function pathPackages(lock: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  for (const [category, section] of Object.entries(lock)) {
+    if (category === "_meta" || !section || typeof section !== "object") continue;
+    for (const [name, entry] of Object.entries(section as Record<string, unknown>))
+      if (entry && typeof entry === "object" && "path" in entry) names.push(name);
+  }
+  return names.sort();
 }
 
 /** BP_PIPENV_CATEGORIES="dev-packages packages" -> ["dev-packages", "packages"] (sorted, unique); unset -> ["packages"]. */

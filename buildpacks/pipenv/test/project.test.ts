@@ -5,7 +5,7 @@ import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
 import { toolRequirements } from "../../../src/pybuild/pinned-tool.js";
 import { PIPENV_VERSION } from "../src/layers/pipenv.js";
-import { jsonErrorLine, readCategories, readProject, sha256 } from "../src/project.js";
+import { jsonErrorLine, pathPackages, readCategories, readProject, sha256 } from "../src/project.js";
 
 const PIPFILE = '[packages]\nsix = "*"\n';
 const LOCK = `${JSON.stringify({ _meta: { hash: { sha256: "ab12" } }, default: { six: { version: "==1.17.0" } }, develop: {} }, null, 4)}\n`;
@@ -27,6 +27,7 @@ describe("readProject", () => {
       manifestSha256: sha256(PIPFILE),
       lockedPipfileHash: "ab12",
       packages: 1,
+      localPackages: [],
     });
   });
 
@@ -110,5 +111,17 @@ describe("tool requirements", () => {
       expect(block).toMatch(/^[A-Za-z0-9._-]+==\S+ \\\n/);
       expect(block).toMatch(/--hash=sha256:[0-9a-f]{64}/);
     }
+  });
+});
+
+describe("pathPackages", () => {
+  it("names entries of any category installed from an app path", () => {
+    const lock = {
+      _meta: { hash: { sha256: "x" } },
+      default: { six: { version: "==1.17.0" }, mylib: { path: "./libs/mylib", editable: true } },
+      develop: { tools: { path: "." } },
+    };
+    expect(pathPackages(lock)).toEqual(["mylib", "tools"]);
+    expect(pathPackages({ default: { six: { version: "==1.17.0" } } })).toEqual([]);
   });
 });

@@ -15,6 +15,8 @@ export async function build(ctx: BuildContext): Promise<void> {
     `Python ${tools.appVersion} (${tools.appPython}), Poetry ${POETRY_VERSION}, pip ${tools.pipVersion}, ${describeTarget(ctx.target)}`,
   );
   const project = readProject(ctx.app);
+  // Poetry reads its project-local settings by itself when present.
+  ctx.appReads.record("poetry.toml");
   const groups = readGroups(ctx.env);
   log.step(
     `${LOCK} (lock format ${project.lockVersion}): ${project.packages} packages; installing the groups ` +

@@ -15,6 +15,10 @@ export async function build(ctx: BuildContext): Promise<void> {
   const python = await pythonVersion(ctx.exec, interpreter);
   log.step(`Python ${python} (${interpreter}), uv ${UV_VERSION}, ${describeTarget(ctx.target)}`);
   const project = readProject(ctx.app);
+  // uv reads these by itself when present (its settings, the pinned interpreter request).
+  for (const file of ["uv.toml", ".python-version"]) ctx.appReads.record(file);
+  if (project.localPackages.length)
+    ctx.appReads.dependsOnWholeApp(`uv.lock builds ${project.localPackages.join(", ")} from app folders`);
   const groups = readGroups(ctx.env);
   log.step(
     `${LOCK}: ${project.packages} packages; installing the project's dependencies` +

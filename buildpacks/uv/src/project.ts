@@ -23,6 +23,8 @@ export interface UvProject {
   lockVersion: number;
   /** [[package]] entries in the lock (the project itself included). */
   packages: number;
+  /** Locked packages other than the project built from app folders (workspace members, path deps). */
+  localPackages: string[];
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -50,13 +52,30 @@ export function readProject(app: AppFiles): UvProject {
     `uv writes this file: don't edit it by hand. Regenerate it with \`uv lock\` and commit it.`,
   );
   if (typeof lock.version !== "number") throw errors.notAUvLock(LOCK);
-  const packages = Array.isArray(lock.package) ? lock.package.filter(isTable).length : 0;
+  const entries = Array.isArray(lock.package) ? lock.package.filter(isTable) : [];
   return {
     lockSha256: sha256(lockBytes),
     manifestSha256: sha256(manifestBytes),
     lockVersion: lock.version,
-    packages,
+    packages: entries.length,
+    localPackages: localPackages(entries),
   };
+}
+
+/**
+ * Pure: lock entries uv builds from app folders (`source = { editable | path | directory = ... }`),
+ * the project itself (".", never installed: --no-install-project) left out.
+ */
+export function localPackages(entries: readonly TomlTable[]): string[] {
+  return entries
+    .filter((p) => {
+      const source = isTable(p.source) ? p.source : {};
+      return ["editable", "path", "directory"].some(
+        (k) => typeof source[k] === "string" && source[k] !== ".",
+      );
+    })
+    .map((p) => String(p.name))
+    .sort();
 }
 
 /** BP_UV_GROUPS="dev, ml" -> ["dev", "ml"] (sorted, unique); unset or blank -> []. */

@@ -24,7 +24,28 @@ describe("readProject", () => {
       manifestSha256: sha256(PYPROJECT),
       lockVersion: 1,
       packages: 2,
+      localPackages: [],
     });
+  });
+
+  it("names locked packages uv builds from app folders (not the project itself)", () => {
+    const lock = `version = 1
+[[package]]
+name = "app"
+source = { editable = "." }
+[[package]]
+name = "core"
+source = { editable = "packages/core" }
+[[package]]
+name = "vendored"
+source = { directory = "vendor/x" }
+[[package]]
+name = "six"
+source = { registry = "https://pypi.org/simple" }
+`;
+    expect(
+      readProject(memoryAppFiles({ "uv.lock": lock, "pyproject.toml": PYPROJECT })).localPackages,
+    ).toEqual(["core", "vendored"]);
   });
 
   it("needs pyproject.toml next to uv.lock", () => {

@@ -4,13 +4,13 @@ import { parsePlatform, samePlatform } from "../manifest.js";
 import type { RegistryClient } from "../registry/client.js";
 import type { BuildRequest } from "../request.js";
 import { ML_BUILDPACKS_VERSION } from "../version.js";
-import { inputParts, type RecordedInputs, recordInputs } from "./inputs.js";
+import { type AppLayerRecord, appLayerKey, parseAppLayerRecord } from "./app-layer.js";
+import { inputParts, PART_NAMES, type RecordedInputs, recordInputs } from "./inputs.js";
 import { fastPathNotes } from "./notes.js";
+import { checkPreviousImage, type PreviousImage, type PreviousImageCheck } from "./registry.js";
+import { digestOfTree, listSourceTree, type SourceTree, skippedPaths } from "./source-digest.js";
 
-import { checkPreviousImage, type PreviousImageCheck } from "./registry.js";
-import { skippedPaths, sourceTreeDigest } from "./source-digest.js";
-
-export { stampInputs, tagImage } from "./registry.js";
+export { pushAppLayerSwap, stampInputs, tagImage } from "./registry.js";
 
 /**
  * This build's inputs, or why they can't be pinned down (then the build runs in full and the image
@@ -21,7 +21,7 @@ export async function collectInputs(
   builder: BuilderInfo,
   platformApi: string,
   clientFor: (registry: string) => RegistryClient,
-): Promise<{ inputs: RecordedInputs; files: number } | { reason: string }> {
+): Promise<{ inputs: RecordedInputs; files: number; tree: SourceTree } | { reason: string }> {
   const runImage = req.runImage ?? builder.runImages[0];
   if (!runImage) return { reason: "the builder names no run image" };
   const runImageDigest = await registryDigest(runImage, builder.platform, clientFor);
@@ -31,7 +31,8 @@ export async function collectInputs(
   const builderDigest =
     builder.imageId || builder.digest || (await registryDigest(req.builder, builder.platform, clientFor));
   if (!builderDigest) return { reason: `the digest of the builder ${req.builder} is unknown` };
-  const source = sourceTreeDigest(req.appDir, skippedPaths(req.appDir, req.cacheDir));
+  const tree = listSourceTree(req.appDir, skippedPaths(req.appDir, req.cacheDir));
+  const source = digestOfTree(tree);
   const parts = inputParts({
     sourceDigest: source.digest,
     env: req.env,
@@ -44,7 +45,7 @@ export async function collectInputs(
     platformApi,
     toolVersion: ML_BUILDPACKS_VERSION,
   });
-  return { inputs: recordInputs(parts), files: source.files };
+  return { inputs: recordInputs(parts), files: source.files, tree };
 }
 
 /** The digest of the platform's image behind a reference (an index resolves to its child). */
@@ -70,6 +71,10 @@ export interface FastPathOutcome {
   inputs: RecordedInputs | undefined;
   /** The previous image, when it was built from the same inputs. */
   reuse: Extract<PreviousImageCheck, { hit: true }> | undefined;
+  /** The previous image, when only app files no buildpack read changed: its app layer is replaced. */
+  swap?: { previous: PreviousImage; record: AppLayerRecord };
+  /** The source tree the inputs were taken from (the app layer is made from it). */
+  tree?: SourceTree;
   reason: string;
 }
 
@@ -84,13 +89,25 @@ export async function decideFastPath(
   if (!req.publish) return off(fastPathNotes.daemon);
   const collected = await collectInputs(req, builder, platformApi, clientFor);
   if ("reason" in collected) return off(collected.reason);
-  const { inputs } = collected;
+  const { inputs, tree } = collected;
   // Either flag asks for a full build; the image it makes still records its inputs for the next one.
-  if (!req.fastPath) return { inputs, reuse: undefined, reason: fastPathNotes.disabled };
-  if (req.clearCache) return { inputs, reuse: undefined, reason: fastPathNotes.clearCache };
+  if (!req.fastPath) return { inputs, tree, reuse: undefined, reason: fastPathNotes.disabled };
+  if (req.clearCache) return { inputs, tree, reuse: undefined, reason: fastPathNotes.clearCache };
   const previous = parseImageRef(req.previousImage ?? req.image);
   const check = await checkPreviousImage(clientFor(previous.registry), previous, inputs);
-  return check.hit
-    ? { inputs, reuse: check, reason: fastPathNotes.hit(collected.files) }
-    : { inputs, reuse: undefined, reason: check.reason };
+  if (check.hit) return { inputs, tree, reuse: check, reason: fastPathNotes.hit(collected.files) };
+  const swap = check.previous && appSwap(check.previous, tree);
+  return swap
+    ? { inputs, tree, reuse: undefined, swap, reason: fastPathNotes.appOnly(collected.files) }
+    : { inputs, tree, reuse: undefined, reason: check.reason };
+}
+
+/**
+ * The previous image can take the new app layer when the source files are all that changed, the
+ * tree has the same shape (no file added, removed or renamed) and no file a buildpack read changed.
+ */
+function appSwap(previous: PreviousImage, tree: SourceTree): FastPathOutcome["swap"] {
+  const record = parseAppLayerRecord(previous.inputs.app);
+  if (!record || previous.changed.length !== 1 || previous.changed[0] !== PART_NAMES.source) return undefined;
+  return appLayerKey(tree, record.files) === record.key ? { previous, record } : undefined;
 }

@@ -26,9 +26,11 @@ export interface InputParts {
 export interface RecordedInputs {
   digest: string;
   parts: InputParts;
+  /** What a code-only change is checked against (app-layer.ts); not part of the digest. */
+  app?: unknown;
 }
 
-const PART_NAMES: Record<keyof InputParts, string> = {
+export const PART_NAMES: Record<keyof InputParts, string> = {
   source: "source files",
   env: "build env",
   builder: "builder image",

@@ -5,6 +5,12 @@ export const fastPathNotes = {
   clearCache: "skipped: the cache is being cleared, so everything is rebuilt",
   hit: (files: number) =>
     `inputs unchanged (${files} source file(s), build env, builder, run image, buildpacks, options): reusing the previous image`,
+  appOnly: (files: number) =>
+    `only app files that no buildpack reads changed (${files} source file(s)): replacing the app layer of the previous image, no phase runs`,
+  appSwapFailed: (why: string) => `could not replace the app layer (${why}); running every phase`,
+  appSwapReady: (files: readonly string[]) =>
+    `a later change to other app files only replaces the app layer (the buildpacks read ${files.length ? files.join(", ") : "no app file"})`,
+  appSwapNotReady: (why: string) => `a later code change runs every phase: ${why}`,
   stampFailed: (why: string) =>
     `could not record the build's inputs on the image (${why}); the next build will run in full`,
 };

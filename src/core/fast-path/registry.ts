@@ -1,19 +1,30 @@
 import { formatImageRef, type ImageRef } from "../image-ref.js";
 import { type Manifest, type RegistryClient, sha256 } from "../registry/client.js";
 import { copyBlobs } from "../registry/copy.js";
+import { type AppLayerRecord, type BuiltAppLayer, swapAppLayer } from "./app-layer.js";
 import { changedInputs, INPUTS_LABEL, parseInputsLabel, type RecordedInputs } from "./inputs.js";
 
 /** The label the lifecycle writes with the buildpacks that built an image. */
-const BUILD_METADATA_LABEL = "io.buildpacks.build.metadata";
+export const BUILD_METADATA_LABEL = "io.buildpacks.build.metadata";
 
-interface ImageConfig {
+export interface ImageConfig {
   config?: { Labels?: Record<string, string> };
+  rootfs?: { diff_ids?: string[] };
   [key: string]: unknown;
+}
+
+/** The previous image as read for the check, kept for a code-change swap. */
+export interface PreviousImage {
+  manifest: Manifest;
+  config: ImageConfig;
+  inputs: RecordedInputs;
+  /** Which input parts differ, in words. */
+  changed: string[];
 }
 
 export type PreviousImageCheck =
   | { hit: true; manifest: Manifest; buildpacks: { id: string; version: string }[] }
-  | { hit: false; reason: string };
+  | { hit: false; reason: string; previous?: PreviousImage };
 
 /** Compares this build's inputs with those recorded on the image the target tag holds now. */
 export async function checkPreviousImage(
@@ -35,6 +46,7 @@ export async function checkPreviousImage(
     return {
       hit: false,
       reason: `changed since the previous image: ${changed.join(", ") || "input format"}`,
+      ...(config ? { previous: { manifest, config, inputs: previous, changed } } : {}),
     };
   }
   return { hit: true, manifest, buildpacks: buildpacksOf(labels[BUILD_METADATA_LABEL]) };
@@ -42,7 +54,8 @@ export async function checkPreviousImage(
 
 /**
  * Adds the inputs label to the image the exporter pushed, under the target tag and every additional
- * tag. Returns the new manifest digest.
+ * tag, with the app-layer record `appRecord` makes from the exported image's labels. Returns the new
+ * manifest digest.
  */
 export function stampInputs(
   clientFor: (registry: string) => RegistryClient,
@@ -50,23 +63,28 @@ export function stampInputs(
   exportedDigest: string,
   inputs: RecordedInputs,
   additionalTags: readonly ImageRef[],
+  appRecord: (labels: Record<string, string>) => AppLayerRecord | undefined = () => undefined,
 ): Promise<string> {
   return addLabels(
     clientFor,
     { ...target, digest: exportedDigest },
-    { [INPUTS_LABEL]: JSON.stringify(inputs) },
+    (labels) => {
+      const app = appRecord(labels);
+      return { [INPUTS_LABEL]: JSON.stringify(app ? { ...inputs, app } : inputs) };
+    },
     [target, ...additionalTags],
   );
 }
 
 /**
- * Pushes a copy of an image (ref with its digest) with more labels: a new config blob and manifest,
- * the same layers, tagged as each of `as` (blobs copied into other repositories); returns its digest.
+ * Pushes a copy of an image (ref with its digest) with more labels (given, or made from its
+ * current ones): a new config blob and manifest, the same layers, tagged as each of `as` (blobs
+ * copied into other repositories); returns its digest.
  */
 export async function addLabels(
   clientFor: (registry: string) => RegistryClient,
   image: ImageRef,
-  labels: Record<string, string>,
+  more: Record<string, string> | ((current: Record<string, string>) => Record<string, string>),
   as: readonly ImageRef[],
 ): Promise<string> {
   const client = clientFor(image.registry);
@@ -75,18 +93,65 @@ export async function addLabels(
   const config = manifest && (await client.getConfig<ImageConfig>(image.repository, manifest));
   if (!manifest?.body.config || !config)
     throw new Error(`${formatImageRef(image)} is not a readable single-platform image`);
-  config.config = { ...config.config, Labels: { ...config.config?.Labels, ...labels } };
+  const current = config.config?.Labels ?? {};
+  const labels = typeof more === "function" ? more(current) : more;
+  config.config = { ...config.config, Labels: { ...current, ...labels } };
+  return (await pushImage(clientFor, image, manifest, config, manifest.body, as)).digest;
+}
+
+/** Uploads a config, puts the manifest that names it by digest, then moves every tag of `as` to it. */
+async function pushImage(
+  clientFor: (registry: string) => RegistryClient,
+  image: ImageRef,
+  previous: Manifest,
+  config: ImageConfig,
+  manifestBody: Manifest["body"],
+  as: readonly ImageRef[],
+): Promise<Manifest> {
+  const client = clientFor(image.registry);
   const configRaw = Buffer.from(JSON.stringify(config));
   const configDigest = await client.uploadBlob(image.repository, configRaw);
   const body = {
-    ...manifest.body,
-    config: { ...manifest.body.config, digest: configDigest, size: configRaw.length },
+    ...manifestBody,
+    config: { ...manifestBody.config, digest: configDigest, size: configRaw.length },
   };
   const raw = Buffer.from(JSON.stringify(body));
   // By digest first (untagged), so every tag below points at a manifest the registry already holds.
-  const digest = await client.putManifest(image.repository, sha256(raw), raw, manifest.mediaType);
-  await tagImage(clientFor, { ...image, digest }, { ...manifest, raw, body, digest }, as);
-  return digest;
+  const digest = await client.putManifest(image.repository, sha256(raw), raw, previous.mediaType);
+  const pushed = { ...previous, raw, body, digest };
+  await tagImage(clientFor, { ...image, digest }, pushed, as);
+  return pushed;
+}
+
+/**
+ * The code-change path's push: the previous image (at `source`) with `layer` as its app layer and
+ * the new inputs label, as the target and every other tag of `as` (the first is the target).
+ */
+export async function pushAppLayerSwap(
+  clientFor: (registry: string) => RegistryClient,
+  source: ImageRef,
+  previous: PreviousImage,
+  layer: BuiltAppLayer,
+  inputs: RecordedInputs,
+  as: readonly [ImageRef, ...ImageRef[]],
+): Promise<Manifest> {
+  const target = as[0];
+  const client = clientFor(target.registry);
+  if (source.registry !== target.registry || source.repository !== target.repository)
+    await copyBlobs(
+      previous.manifest,
+      { ref: source, client: clientFor(source.registry) },
+      { ref: target, client },
+    );
+  const digest = await client.uploadBlob(target.repository, layer.gzip);
+  const swapped = swapAppLayer(
+    previous.config,
+    previous.manifest.body,
+    { diffId: layer.diffId, digest, size: layer.gzip.length },
+    { [INPUTS_LABEL]: JSON.stringify(inputs) },
+  );
+  if ("problem" in swapped) throw new Error(swapped.problem);
+  return pushImage(clientFor, target, previous.manifest, swapped.config, swapped.manifest, as);
 }
 
 /** Points further tags at an image of the target repository, copying blobs into other repositories. */
@@ -104,7 +169,7 @@ export async function tagImage(
   }
 }
 
-function buildpacksOf(label: string | undefined): { id: string; version: string }[] {
+export function buildpacksOf(label: string | undefined): { id: string; version: string }[] {
   try {
     const doc = JSON.parse(label ?? "{}") as { buildpacks?: { id: string; version: string }[] };
     return (doc.buildpacks ?? []).map(({ id, version }) => ({ id, version }));

@@ -19,6 +19,20 @@ export interface TreeEntry {
   executable: boolean;
   /** sha256 of a file's bytes or a symlink's target; "" for folders. */
   content: string;
+  /** Permission bits with setuid, setgid and sticky (st_mode & 07777). */
+  mode: number;
+  /** Bytes of a file (0 for folders and symlinks). */
+  size: number;
+  /** A symlink's target ("" otherwise). */
+  linkTarget: string;
+}
+
+/** The source tree the digest covers, listed once for the digest and the app layer. */
+export interface SourceTree {
+  root: string;
+  /** The app dir's own permission bits (the /workspace entry of the app layer). */
+  rootMode: number;
+  entries: TreeEntry[];
 }
 
 /**
@@ -26,8 +40,21 @@ export interface TreeEntry {
  * times are left out because the lifecycle normalises them in the app layer.
  */
 export function sourceTreeDigest(appDir: string, skip: readonly string[]): { digest: string; files: number } {
-  const entries = listTree(resolve(appDir), new Set(skip.map((p) => resolve(p))));
+  return digestOfTree(listSourceTree(appDir, skip));
+}
+
+export function digestOfTree(tree: SourceTree): { digest: string; files: number } {
+  const { entries } = tree;
   return { digest: digestOfEntries(entries), files: entries.filter((e) => e.kind === "file").length };
+}
+
+export function listSourceTree(appDir: string, skip: readonly string[]): SourceTree {
+  const root = resolve(appDir);
+  return {
+    root,
+    rootMode: lstatSync(root).mode & 0o7777,
+    entries: listTree(root, new Set(skip.map((p) => resolve(p)))),
+  };
 }
 
 /** Pure: the digest of a listing (sorted by the caller). */
@@ -46,13 +73,17 @@ function listTree(root: string, skip: ReadonlySet<string>): TreeEntry[] {
       const stat = lstatSync(path);
       const rel = relative(root, path).split(sep).join("/");
       const executable = (stat.mode & 0o111) !== 0;
+      const mode = stat.mode & 0o7777;
       if (stat.isSymbolicLink()) {
-        out.push({ path: rel, kind: "symlink", executable: false, content: readlinkSync(path) });
+        const target = readlinkSync(path);
+        const link = { kind: "symlink", executable: false, content: target, linkTarget: target } as const;
+        out.push({ path: rel, ...link, mode, size: 0 });
       } else if (stat.isDirectory()) {
-        out.push({ path: rel, kind: "dir", executable: false, content: "" });
+        out.push({ path: rel, kind: "dir", executable: false, content: "", mode, size: 0, linkTarget: "" });
         walk(path);
       } else if (stat.isFile()) {
-        out.push({ path: rel, kind: "file", executable, content: fileSha256(path) });
+        const content = fileSha256(path);
+        out.push({ path: rel, kind: "file", executable, content, mode, size: stat.size, linkTarget: "" });
       }
     }
   };
@@ -61,7 +92,7 @@ function listTree(root: string, skip: ReadonlySet<string>): TreeEntry[] {
 }
 
 /** Reads in chunks: model files in an app can be larger than a Node buffer may be. */
-function fileSha256(path: string): string {
+export function fileSha256(path: string): string {
   const hash: Hash = createHash("sha256");
   const buf = Buffer.allocUnsafe(1 << 20);
   const fd = openSync(path, "r");

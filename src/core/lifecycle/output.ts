@@ -69,7 +69,7 @@ export function groupFromCreatorOutput(lines: readonly string[]): { id: string; 
   if (start < 0) return [];
   const group: { id: string; version: string }[] = [];
   for (const line of lines.slice(start + 1)) {
-    const match = /^([a-z0-9][\w./-]*) (\d[\w.+-]*)$/i.exec(line.trim());
+    const match = /^([a-z0-9][\w./-]*)\s+(\d[\w.+-]*)$/i.exec(line.trim());
     if (!match?.[1] || !match[2]) break;
     group.push({ id: match[1], version: match[2] });
   }

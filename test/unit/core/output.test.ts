@@ -81,7 +81,8 @@ test("the creator's detect output gives the buildpack group", () => {
       "===> DETECTING",
       "3 of 3 buildpacks participating",
       "ml-buildpacks/python 0.1.0",
-      "ml-buildpacks/pip 0.1.0",
+      // the lifecycle pads ids to one column
+      "ml-buildpacks/pip    0.1.0",
       "ml-buildpacks/processes 0.1.0",
       "===> RESTORING",
     ]),

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { appReadsFromLabels } from "../../../src/libcnb/app-reads.js";
 import { BuildpackError } from "../../../src/libcnb/errors.js";
 import { fail, pass } from "../../../src/libcnb/plan.js";
 import { type Runtime, run, runBuild, runDetect } from "../../../src/libcnb/run.js";
@@ -125,13 +126,42 @@ describe("runBuild", () => {
     expect(s.out()).toMatch(/Done \(finished in .*\)/);
     expect(parseToml(readFileSync(join(s.layers, "launch.toml"), "utf8"))).toEqual({
       processes: [{ type: "web", command: ["python3", "app.py"], args: [], default: true }],
-      labels: [{ key: "a", value: "b" }],
+      labels: [
+        { key: "a", value: "b" },
+        { key: "dev.ml-buildpacks.app-reads.test.bp", value: '{"buildpack":"test/bp","files":[]}' },
+      ],
     });
     expect(parseToml(readFileSync(join(s.layers, "build.toml"), "utf8"))).toEqual({
       unmet: [{ name: "python" }],
     });
     expect(parseToml(readFileSync(join(s.layers, "tool.toml"), "utf8"))).toMatchObject({
       types: { build: true },
+    });
+  });
+
+  it("labels the image with the app files the build read through ctx.app, and whole-app reasons", async () => {
+    const s = setup();
+    writeFileSync(join(s.app, "requirements.txt"), "six\n");
+    writeFileSync(join(s.app, "app.py"), "print(1)\n");
+    const code = await runBuild(
+      (ctx) => {
+        ctx.app.readText("./requirements.txt");
+        ctx.app.readBytes("missing.txt");
+        ctx.app.isFile("app.py");
+        ctx.appReads.dependsOnWholeApp("requirements.txt:1 installs .");
+        ctx.appReads.dependsOnWholeApp("a second reason is not kept");
+      },
+      s.rt("build", { CNB_LAYERS_DIR: s.layers }),
+    );
+    expect(code).toBe(0);
+    const launch = parseToml(readFileSync(join(s.layers, "launch.toml"), "utf8")) as {
+      labels: { key: string; value: string }[];
+    };
+    const labels = Object.fromEntries(launch.labels.map((l) => [l.key, l.value]));
+    expect(appReadsFromLabels(labels).get("test/bp")).toEqual({
+      buildpack: "test/bp",
+      files: ["missing.txt", "requirements.txt"],
+      wholeApp: "requirements.txt:1 installs .",
     });
   });
 
