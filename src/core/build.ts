@@ -11,6 +11,7 @@ import {
   type FastPathOutcome,
   pushAppLayerSwap,
   stampInputs,
+  startPreviousRead,
   tagImage,
 } from "./fast-path/index.js";
 import { fastPathNotes } from "./fast-path/notes.js";
@@ -102,22 +103,30 @@ export async function build(
   if (previous && previous.registry !== target.registry)
     throw new MlBuildpacksError(messages.previousImageElsewhere(req.previousImage as string, req.image));
 
-  const builder = resolved ?? (await resolveBuilder(req, deps));
+  const registries = [...new Set([target.registry, ...tags.map((t) => parseImageRef(t).registry)])];
+  const auth = resolveRegistryAuth(registries, deps.env);
+  for (const secret of secretsOf(auth)) deps.registerSecret?.(secret);
+  const clientFor = (name: string) => new RegistryClient(name, { auth });
+  const registry = clientFor(target.registry);
+  // The previous image is read and the target registry pinged while the builder is resolved: an
+  // up-to-date build is mostly waiting on the registry.
+  const previousRead =
+    req.publish && req.fastPath && !req.clearCache ? startPreviousRead(req, clientFor) : undefined;
+  // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
+  const [pinged, resolving] = await Promise.allSettled([
+    req.publish ? registry.ping(req.image) : undefined,
+    resolved ?? resolveBuilder(req, deps),
+  ]);
+  if (pinged.status === "rejected") throw pinged.reason;
+  if (resolving.status === "rejected") throw resolving.reason;
+  const builder = resolving.value;
   const platformApi = negotiatePlatformApi(builder.platformApis);
   if (!platformApi)
     throw new MlBuildpacksError(
       messages.noCommonPlatformApi(req.builder, builder.platformApis, [...SUPPORTED_PLATFORM_APIS]),
     );
 
-  const registries = [...new Set([target.registry, ...tags.map((t) => parseImageRef(t).registry)])];
-  const auth = resolveRegistryAuth(registries, deps.env);
-  for (const secret of secretsOf(auth)) deps.registerSecret?.(secret);
-  const clientFor = (name: string) => new RegistryClient(name, { auth });
-  const registry = clientFor(target.registry);
-  if (req.publish) {
-    // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
-    await registry.ping(req.image);
-  } else {
+  if (!req.publish) {
     // The exporter writes to the daemon and reads the run image from it.
     const runImage = req.runImage ?? builder.runImages[0];
     if (runImage)
@@ -127,7 +136,7 @@ export async function build(
   }
 
   const fastPath = await log.group("Checking inputs against the previous image (fast path)", async () => {
-    const outcome = await decideFastPath(req, builder, platformApi, clientFor);
+    const outcome = await decideFastPath(req, builder, platformApi, clientFor, previousRead);
     log.info(outcome.reason);
     return outcome;
   });

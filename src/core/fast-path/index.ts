@@ -7,7 +7,13 @@ import { ML_BUILDPACKS_VERSION } from "../version.js";
 import { type AppLayerRecord, appLayerKey, parseAppLayerRecord } from "./app-layer.js";
 import { inputParts, PART_NAMES, type RecordedInputs, recordInputs } from "./inputs.js";
 import { fastPathNotes } from "./notes.js";
-import { checkPreviousImage, type PreviousImage, type PreviousImageCheck } from "./registry.js";
+import {
+  checkPreviousImage,
+  type PreviousImage,
+  type PreviousImageCheck,
+  type PreviousRead,
+  readPreviousImage,
+} from "./registry.js";
 import { digestOfTree, listSourceTree, type SourceTree, skippedPaths } from "./source-digest.js";
 
 export { pushAppLayerSwap, stampInputs, tagImage } from "./registry.js";
@@ -24,15 +30,17 @@ export async function collectInputs(
 ): Promise<{ inputs: RecordedInputs; files: number; tree: SourceTree } | { reason: string }> {
   const runImage = req.runImage ?? builder.runImages[0];
   if (!runImage) return { reason: "the builder names no run image" };
-  const runImageDigest = await registryDigest(runImage, builder.platform, clientFor);
-  if (!runImageDigest) return { reason: `the run image ${runImage} is not in a registry` };
+  const runImageRead = registryDigest(runImage, builder.platform, clientFor);
   // The image ID (config digest) names the builder's content whichever repository it came from; the
   // local executor runs inside the builder and knows it only by reference, so it asks the registry.
-  const builderDigest =
-    builder.imageId || builder.digest || (await registryDigest(req.builder, builder.platform, clientFor));
-  if (!builderDigest) return { reason: `the digest of the builder ${req.builder} is unknown` };
+  const builderRead =
+    builder.imageId || builder.digest || registryDigest(req.builder, builder.platform, clientFor);
+  // Hashed while the registry answers.
   const tree = listSourceTree(req.appDir, skippedPaths(req.appDir, req.cacheDir));
   const source = digestOfTree(tree);
+  const [runImageDigest, builderDigest] = await Promise.all([runImageRead, builderRead]);
+  if (!runImageDigest) return { reason: `the run image ${runImage} is not in a registry` };
+  if (!builderDigest) return { reason: `the digest of the builder ${req.builder} is unknown` };
   const parts = inputParts({
     sourceDigest: source.digest,
     env: req.env,
@@ -78,12 +86,16 @@ export interface FastPathOutcome {
   reason: string;
 }
 
-/** Decides whether the image at the target tag can stand for this build. */
+/**
+ * Decides whether the image at the target tag (or --previous-image) can stand for this build.
+ * `previousRead` is that image's read when the caller started it early (it overlaps the builder's).
+ */
 export async function decideFastPath(
   req: BuildRequest,
   builder: BuilderInfo,
   platformApi: string,
   clientFor: (registry: string) => RegistryClient,
+  previousRead?: Promise<PreviousRead>,
 ): Promise<FastPathOutcome> {
   const off = (reason: string): FastPathOutcome => ({ inputs: undefined, reuse: undefined, reason });
   if (!req.publish) return off(fastPathNotes.daemon);
@@ -93,13 +105,23 @@ export async function decideFastPath(
   // Either flag asks for a full build; the image it makes still records its inputs for the next one.
   if (!req.fastPath) return { inputs, tree, reuse: undefined, reason: fastPathNotes.disabled };
   if (req.clearCache) return { inputs, tree, reuse: undefined, reason: fastPathNotes.clearCache };
-  const previous = parseImageRef(req.previousImage ?? req.image);
-  const check = await checkPreviousImage(clientFor(previous.registry), previous, inputs);
+  const read = await (previousRead ?? startPreviousRead(req, clientFor));
+  if ("error" in read && read.error) throw read.error;
+  const check = checkPreviousImage(read, inputs);
   if (check.hit) return { inputs, tree, reuse: check, reason: fastPathNotes.hit(collected.files) };
   const swap = check.previous && appSwap(check.previous, tree);
   return swap
     ? { inputs, tree, reuse: undefined, swap, reason: fastPathNotes.appOnly(collected.files) }
     : { inputs, tree, reuse: undefined, reason: check.reason };
+}
+
+/** Reads the image this build compares with: --previous-image, or what the target tag holds now. */
+export function startPreviousRead(
+  req: Pick<BuildRequest, "previousImage" | "image">,
+  clientFor: (registry: string) => RegistryClient,
+): Promise<PreviousRead> {
+  const previous = parseImageRef(req.previousImage ?? req.image);
+  return readPreviousImage(clientFor(previous.registry), previous);
 }
 
 /**

@@ -26,18 +26,32 @@ export type PreviousImageCheck =
   | { hit: true; manifest: Manifest; buildpacks: { id: string; version: string }[] }
   | { hit: false; reason: string; previous?: PreviousImage };
 
-/** Compares this build's inputs with those recorded on the image the target tag holds now. */
-export async function checkPreviousImage(
-  client: RegistryClient,
-  target: ImageRef,
-  inputs: RecordedInputs,
-): Promise<PreviousImageCheck> {
+/** The image a build compares its inputs with, as read from the registry (or why there is none). */
+export type PreviousRead =
+  | { manifest: Manifest; config: ImageConfig | undefined; shown: string }
+  | { reason: string; error?: unknown };
+
+/**
+ * Reads the previous image's manifest and config. Never rejects, so it can start early and be
+ * awaited later; a registry error comes back as `error` for the caller to throw.
+ */
+export async function readPreviousImage(client: RegistryClient, target: ImageRef): Promise<PreviousRead> {
   const shown = formatImageRef(target);
-  const manifest = await client.getManifest(target.repository, target.tag ?? target.digest ?? "latest");
-  if (!manifest) return { hit: false, reason: `no previous image at ${shown}` };
-  if (manifest.body.manifests || !manifest.body.config)
-    return { hit: false, reason: `${shown} holds a manifest list, not a single image` };
-  const config = await client.getConfig<ImageConfig>(target.repository, manifest);
+  try {
+    const manifest = await client.getManifest(target.repository, target.tag ?? target.digest ?? "latest");
+    if (!manifest) return { reason: `no previous image at ${shown}` };
+    if (manifest.body.manifests || !manifest.body.config)
+      return { reason: `${shown} holds a manifest list, not a single image` };
+    return { manifest, config: await client.getConfig<ImageConfig>(target.repository, manifest), shown };
+  } catch (error) {
+    return { reason: `could not read the previous image at ${shown}`, error };
+  }
+}
+
+/** Pure: compares this build's inputs with those recorded on the previous image. */
+export function checkPreviousImage(read: PreviousRead, inputs: RecordedInputs): PreviousImageCheck {
+  if ("reason" in read) return { hit: false, reason: read.reason };
+  const { manifest, config, shown } = read;
   const labels = config?.config?.Labels ?? {};
   const previous = parseInputsLabel(labels[INPUTS_LABEL]);
   if (!previous) return { hit: false, reason: `the previous image at ${shown} records no inputs` };

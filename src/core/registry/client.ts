@@ -3,6 +3,7 @@ import { MlBuildpacksError } from "../errors.js";
 import { isLoopbackRegistry } from "../image-ref.js";
 import { messages } from "../messages.js";
 import type { RegistryAuthMap } from "./credentials.js";
+import { type HttpFetch, type HttpResponse, nodeFetch } from "./http.js";
 
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -31,7 +32,7 @@ export interface Manifest {
   };
 }
 
-export type Fetch = typeof fetch;
+export type Fetch = HttpFetch;
 
 interface ClientOptions {
   auth?: RegistryAuthMap;
@@ -75,7 +76,7 @@ export class RegistryClient {
   ) {
     const scheme = isLoopbackRegistry(registry) ? "http" : "https";
     this.base = `${scheme}://${registry === "index.docker.io" ? "registry-1.docker.io" : registry}`;
-    this.fetch = opts.fetch ?? fetch;
+    this.fetch = opts.fetch ?? nodeFetch;
     this.backoff = opts.backoff ?? [500, 1500, 4000];
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.credential = opts.auth?.[registry];
@@ -178,10 +179,10 @@ export class RegistryClient {
     return res.headers.get("docker-content-digest") ?? sha256(raw);
   }
 
-  private async request(method: string, path: string, opts: RequestOptions): Promise<Response> {
+  private async request(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
     let challenged = false;
     for (let attempt = 0; ; attempt++) {
-      let res: Response;
+      let res: HttpResponse;
       try {
         res = await this.fetch(`${this.base}${path}`, {
           method,
@@ -227,7 +228,7 @@ export class RegistryClient {
   }
 
   /** Follows a Bearer challenge to the token service; returns whether a retry makes sense. */
-  private async authenticate(res: Response, scope: string): Promise<boolean> {
+  private async authenticate(res: HttpResponse, scope: string): Promise<boolean> {
     await res.body?.cancel();
     const challenge = res.headers.get("www-authenticate") ?? "";
     if (!challenge.toLowerCase().startsWith("bearer ")) return false;
@@ -250,7 +251,7 @@ export class RegistryClient {
     return true;
   }
 
-  private async unexpected(res: Response, what: string): Promise<MlBuildpacksError> {
+  private async unexpected(res: HttpResponse, what: string): Promise<MlBuildpacksError> {
     const text = (await res.text().catch(() => "")).slice(0, 500);
     return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, res.status, text));
   }

@@ -1,16 +1,16 @@
 import { expect, test } from "vitest";
-import { RegistryClient } from "../../../src/core/registry/client.js";
+import { type Fetch, RegistryClient } from "../../../src/core/registry/client.js";
 
 /** A scripted fetch: answers in order, records what was asked. */
 function scripted(answers: (() => Response)[]) {
   const calls: { url: string; auth: string | undefined }[] = [];
-  const fetchFn = (async (url: string | URL | Request, init?: RequestInit) => {
+  const fetchFn: Fetch = async (url, init) => {
     const headers = new Headers(init?.headers);
     calls.push({ url: String(url), auth: headers.get("authorization") ?? undefined });
     const next = answers.shift();
     if (!next) throw new Error("unexpected request");
     return next();
-  }) as typeof fetch;
+  };
   return { fetchFn, calls };
 }
 

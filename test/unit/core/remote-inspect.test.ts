@@ -3,7 +3,7 @@ import { expect, test } from "vitest";
 import { builderInfo } from "../../../src/core/builder/inspect.js";
 import { inspectRemoteImage } from "../../../src/core/builder/remote.js";
 import { parseImageRef } from "../../../src/core/image-ref.js";
-import { RegistryClient } from "../../../src/core/registry/client.js";
+import { type Fetch, RegistryClient } from "../../../src/core/registry/client.js";
 
 const sha = (s: string) => `sha256:${createHash("sha256").update(s).digest("hex")}`;
 
@@ -30,12 +30,12 @@ test("reads a builder's inspect data from its manifest and config, as docker wou
     config: { digest: sha(config), size: config.length },
     layers: [{ digest: "sha256:bb", size: 100 }],
   });
-  const fetchFn = (async (url: string | URL | Request) => {
+  const fetchFn: Fetch = async (url) => {
     const u = String(url);
     if (u.endsWith("/manifests/cpu-arm64")) return new Response(manifest, { status: 200 });
     if (u.endsWith(`/blobs/${sha(config)}`)) return new Response(config, { status: 200 });
     return new Response("", { status: 404 });
-  }) as typeof fetch;
+  };
   const client = new RegistryClient("127.0.0.1:5000", { fetch: fetchFn });
   const image = await inspectRemoteImage(client, parseImageRef("127.0.0.1:5000/ml/builder:cpu-arm64"));
   expect(image?.Id).toBe(sha(config));
