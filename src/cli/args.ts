@@ -46,6 +46,7 @@ build options:
   --no-publish           export to the local Docker daemon instead of pushing to the registry
   --trust-builder        run every phase in one creator container (faster; only for builders you trust)
   --no-fast-path         run every phase even when the image at --image was built from the same inputs
+                         or only app files no buildpack reads changed (then only its app layer is replaced)
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
                          else $SSL_CERT_FILE when set)
   --executor KIND        docker: each phase in a builder container; local: run /cnb/lifecycle/* directly,
