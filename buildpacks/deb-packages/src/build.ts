@@ -23,6 +23,7 @@ import { sha256 } from "./hash.js";
 import { type AptCache, aptCacheKey, prepareAptCache, saveAptCache } from "./layers/apt-cache.js";
 import {
   PACKAGES_DESCRIBERS,
+  PACKAGES_LAYER_VERSION,
   type PackagesKey,
   packagesKey,
   relocate,
@@ -89,8 +90,10 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
   const refreshSetting = ctx.platformEnv[REFRESH_ENV] ?? ctx.env[REFRESH_ENV];
   const hours = refreshHours(refreshSetting);
   if (hours === undefined) throw errors.badRefreshHours(REFRESH_ENV, refreshSetting ?? "");
+  // The layer format is part of the request: a new format must not be skipped as "unchanged".
   const request = sha256(
     JSON.stringify([
+      PACKAGES_LAYER_VERSION,
       requests.map(aptArgument),
       cacheKey.sources_sha256,
       readFileSync(status, "utf8"),

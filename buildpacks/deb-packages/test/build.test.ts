@@ -72,6 +72,10 @@ function fakeApt(opts: FakeApt = {}) {
       );
       mkdirSync(join(into, "usr/include/GL"), { recursive: true });
       mkdirSync(join(into, "usr/share/man/man1"), { recursive: true });
+      mkdirSync(join(into, "usr/share/locale/de/LC_MESSAGES"), { recursive: true });
+      mkdirSync(join(into, "usr/share/doc/libgl1"), { recursive: true });
+      writeFileSync(join(into, "usr/share/doc/libgl1/copyright"), "GPL");
+      writeFileSync(join(into, "usr/share/doc/libgl1/changelog.Debian.gz"), "log");
       return {};
     }
     return { code: 1, stderr: `unexpected ${call.command}` };
@@ -102,7 +106,7 @@ describe("deb-packages build", () => {
     expect(toml(`${layer}.toml`)).toEqual({
       types: { build: true, launch: true, cache: true },
       metadata: {
-        layer_version: 1,
+        layer_version: 2,
         arch: "amd64",
         distro_name: "debian",
         distro_version: "13",
@@ -130,6 +134,9 @@ describe("deb-packages build", () => {
     expect(readFileSync(join(layer, "env.build", "CPATH.prepend"), "utf8")).toBe(join(layer, "usr/include"));
     expect(readFileSync(join(lib, "pkgconfig", "gl.pc"), "utf8")).toContain(`prefix=${layer}/usr\n`);
     expect(existsSync(join(layer, "usr/share/man"))).toBe(false);
+    expect(existsSync(join(layer, "usr/share/locale"))).toBe(false);
+    expect(existsSync(join(layer, "usr/share/doc/libgl1/changelog.Debian.gz"))).toBe(false);
+    expect(readFileSync(join(layer, "usr/share/doc/libgl1/copyright"), "utf8")).toBe("GPL");
     // The cache keeps this build's archives only.
     const archives = join(ctx.layersDir, "apt-cache", "archives");
     expect(existsSync(join(archives, "libgl1_1.7.0-1+b2_amd64.deb"))).toBe(true);
@@ -147,7 +154,7 @@ describe("deb-packages build", () => {
     const exec = fakeApt();
     const ctx = buildContext({ Aptfile: "libgl1\n" }, exec);
     const meta = {
-      layer_version: 1,
+      layer_version: 2,
       arch: "amd64",
       distro_name: "debian",
       distro_version: "13",
@@ -212,7 +219,7 @@ describe("deb-packages build", () => {
   it("rebuilds from scratch when a version changed, saying which", async () => {
     const ctx = buildContext({ Aptfile: "libgl1\n" }, fakeApt());
     const meta = {
-      layer_version: 1,
+      layer_version: 2,
       arch: "amd64",
       distro_name: "debian",
       distro_version: "13",

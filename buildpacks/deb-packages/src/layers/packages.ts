@@ -15,7 +15,8 @@ import {
 } from "../../../../src/libcnb/index.js";
 import { describePackage, multiarchTriplet, type ResolvedPackage } from "../apt.js";
 
-export const PACKAGES_LAYER_VERSION = 1;
+// 2: translations and changelogs left out too (DROP).
+export const PACKAGES_LAYER_VERSION = 2;
 
 export type PackagesKey = {
   layer_version: number;
@@ -69,8 +70,23 @@ export const PACKAGES_DESCRIBERS: Describers<PackagesKey> = {
   packages: describePackagesChange,
 };
 
-/** Documentation nobody reads in a container; copyright files (usr/share/doc) stay. */
-const DROP = ["usr/share/man", "usr/share/info", "usr/share/lintian"];
+/**
+ * Documentation and translations nothing reads in a container, as Debian's slim images leave them
+ * out with dpkg path-excludes; copyright files (usr/share/doc/<package>/copyright) stay.
+ */
+const DROP = ["usr/share/man", "usr/share/info", "usr/share/lintian", "usr/share/locale", "usr/share/bug"];
+
+/** usr/share/doc without everything but the copyright files. */
+function dropPackageDocs(layer: string): void {
+  const doc = join(layer, "usr/share/doc");
+  if (!isDir(doc)) return;
+  for (const pkg of readdirSync(doc)) {
+    const dir = join(doc, pkg);
+    if (!isDir(dir)) continue;
+    for (const entry of readdirSync(dir))
+      if (entry !== "copyright") rmSync(join(dir, entry), { recursive: true, force: true });
+  }
+}
 
 /**
  * Makes the unpacked tree usable from where it is: pkg-config files point at the layer instead of /usr,
@@ -78,6 +94,7 @@ const DROP = ["usr/share/man", "usr/share/info", "usr/share/lintian"];
  */
 export function relocate(layer: Layer, arch: string): string[] {
   for (const d of DROP) rmSync(join(layer.path, d), { recursive: true, force: true });
+  dropPackageDocs(layer.path);
   const rewritten: string[] = [];
   for (const dir of pkgConfigDirs(arch)) {
     const abs = join(layer.path, dir);
