@@ -4168,6 +4168,121 @@ async function pinForPlatform(ref, platform, clientFor) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/core/recompress.ts
+// --compression small: the lifecycle gzips layers at level 1 (go-containerregistry's BestSpeed), so a
+// CNB image is larger than the same files pushed by Docker (level 6). After the export, the buildpack
+// layers this build added are recompressed at a higher level, in parallel, and the image is pushed
+// again with the same config: same diffIDs and image ID, smaller blobs. Unchanged layers keep the
+// previous image's blobs (the lifecycle reuses them by diffID), so the cost falls only on builds that
+// make new large layers (a first build, a dependency change).
+
+
+
+
+
+
+
+const COMPRESSION_MODES = ["fast", "small"];
+/** zlib level 4: about 90% of level 6's saving on ML layers at two thirds of its time. */
+const RECOMPRESS_LEVEL = 4;
+/** Smaller layers are not worth a round trip. */
+const MIN_RECOMPRESS_BYTES = 8 * 1024 * 1024;
+const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+/** This module's log lines. */
+const recompressNotes = {
+    nothing: "no new buildpack layer of 8 MiB or more: nothing to recompress",
+    done: (layers, before, after, level) => `${layers} layer(s) recompressed at gzip level ${level}: ${mib(before)} -> ${mib(after)} (same diffIDs, same image config)`,
+    failed: (why) => `could not recompress the layers (${why}); the image keeps the lifecycle's compression`,
+};
+/** Pure: the diffIDs of the buildpack layers, from the lifecycle's metadata label. */
+function buildpackLayerDiffIds(labels) {
+    const out = new Set();
+    try {
+        const doc = JSON.parse(labels[LIFECYCLE_METADATA_LABEL] ?? "{}");
+        for (const bp of doc.buildpacks ?? [])
+            for (const layer of Object.values(bp.layers ?? {}))
+                if (typeof layer.sha === "string")
+                    out.add(layer.sha);
+    }
+    catch {
+        // no metadata: nothing is recompressed
+    }
+    return out;
+}
+/**
+ * Pure: the manifest positions worth recompressing: buildpack layers (not the run image's, which
+ * stay shared with it), at least MIN_RECOMPRESS_BYTES, whose blob the previous image does not
+ * already hold (reused layers were recompressed when they were new).
+ */
+function layersToRecompress(manifest, config, previous) {
+    const ours = buildpackLayerDiffIds(config.config?.Labels ?? {});
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    const kept = new Set((previous?.layers ?? []).map((l) => l.digest));
+    return (manifest.layers ?? []).flatMap((layer, i) => {
+        const diffId = diffIds[i];
+        return diffId && ours.has(diffId) && layer.size >= MIN_RECOMPRESS_BYTES && !kept.has(layer.digest)
+            ? [i]
+            : [];
+    });
+}
+/**
+ * gunzip, check the diffID, gzip at `level`. Only the compressed forms are held in memory, never the
+ * uncompressed tar.
+ */
+async function regzip(blob, diffId, level) {
+    const chunks = [];
+    const tar = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+    const gunzip = (0,external_node_zlib_namespaceObject.createGunzip)();
+    gunzip.on("data", (c) => tar.update(c));
+    await (0,promises_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from([blob]), gunzip, (0,external_node_zlib_namespaceObject.createGzip)({ level }), new external_node_stream_namespaceObject.Writable({
+        write(chunk, _enc, done) {
+            chunks.push(chunk);
+            done();
+        },
+    }));
+    const actual = `sha256:${tar.digest("hex")}`;
+    if (actual !== diffId)
+        throw new Error(`layer content ${actual} is not the diffID ${diffId} the config names`);
+    return Buffer.concat(chunks);
+}
+/** Recompresses the layers at `indexes` and pushes the manifest by digest (untagged). */
+async function recompressLayers(client, repository, manifest, config, indexes, level = RECOMPRESS_LEVEL) {
+    const layers = [...(manifest.body.layers ?? [])];
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    let bytesBefore = 0;
+    let bytesAfter = 0;
+    const work = [...indexes];
+    const worker = async () => {
+        for (let i = work.shift(); i !== undefined; i = work.shift()) {
+            const layer = layers[i];
+            const diffId = diffIds[i];
+            if (!layer || !diffId)
+                continue;
+            const blob = await client.getBlob(repository, layer.digest);
+            if (!blob)
+                throw new Error(`blob ${layer.digest} is missing from ${repository}`);
+            const smaller = await regzip(blob, diffId, level);
+            bytesBefore += blob.length;
+            if (smaller.length >= blob.length) {
+                bytesAfter += blob.length;
+                continue;
+            }
+            bytesAfter += smaller.length;
+            layers[i] = { ...layer, digest: await client.uploadBlob(repository, smaller), size: smaller.length };
+        }
+    };
+    // zlib runs on libuv's thread pool: one stream per core.
+    await Promise.all(Array.from({ length: Math.min(indexes.length, (0,external_node_os_namespaceObject.availableParallelism)()) }, worker));
+    const body = { ...manifest.body, layers };
+    const raw = Buffer.from(JSON.stringify(body));
+    const digest = await client.putManifest(repository, sha256(raw), raw, manifest.mediaType);
+    return { manifest: { ...manifest, raw, body, digest }, layers: indexes.length, bytesBefore, bytesAfter };
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry/credentials.ts
 
 
@@ -4274,6 +4389,7 @@ function stringifyToml(value) {
 
 
 
+
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 async function resolveBuilder(req, deps) {
     const { docker, log } = deps;
@@ -4327,8 +4443,9 @@ async function build(req, deps, resolved) {
     const clientFor = (name) => new RegistryClient(name, { auth });
     const registry = clientFor(target.registry);
     // The previous image is read and the target registry pinged while the builder is resolved: an
-    // up-to-date build is mostly waiting on the registry.
-    const previousRead = req.publish && req.fastPath && !req.clearCache ? startPreviousRead(req, clientFor) : undefined;
+    // up-to-date build is mostly waiting on the registry. Read before the export moves the tag: the
+    // recompression keeps the blobs it already holds.
+    const previousRead = req.publish ? startPreviousRead(req, clientFor) : undefined;
     // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
     const [pinged, resolving] = await Promise.allSettled([
         req.publish ? registry.ping(req.image) : undefined,
@@ -4449,6 +4566,24 @@ async function build(req, deps, resolved) {
     let imageId = exported.imageId;
     let imageRef = formatImageRef(target);
     let digest = exported.digest;
+    if (req.publish && digest && req.compression === "small") {
+        const exportedDigest = digest;
+        const recompressed = await log
+            .group("Recompressing the new layers (--compression small)", () => recompressExported(registry, target, exportedDigest, previousRead, log))
+            .catch((err) => {
+            log.warn(recompressNotes.failed(err instanceof Error ? err.message : String(err)));
+            return undefined;
+        });
+        if (recompressed) {
+            digest = recompressed.digest;
+            // Without the inputs label below, nothing else moves the tags to it.
+            if (!fastPath.inputs)
+                await tagImage(clientFor, withDigest(target, digest), recompressed, [
+                    target,
+                    ...tags.map(parseImageRef),
+                ]);
+        }
+    }
     if (req.publish && digest && fastPath.inputs) {
         const { inputs, tree } = fastPath;
         const exportedDigest = digest;
@@ -4488,6 +4623,23 @@ async function build(req, deps, resolved) {
         imageSizeBytes,
         fastPath: fastPathReport(fastPath, false),
     };
+}
+/** Recompresses the exported image's new buildpack layers; the manifest it pushes is untagged. */
+async function recompressExported(registry, target, exportedDigest, previousRead, log) {
+    const manifest = await registry.getManifest(target.repository, exportedDigest);
+    const config = manifest && (await registry.getConfig(target.repository, manifest));
+    if (!manifest || !config)
+        throw new Error(`${formatImageRef(target)}@${exportedDigest} is not readable`);
+    const previous = await previousRead;
+    const kept = previous && "manifest" in previous ? previous.manifest.body : undefined;
+    const indexes = layersToRecompress(manifest.body, config, kept);
+    if (indexes.length === 0) {
+        log.info(recompressNotes.nothing);
+        return manifest;
+    }
+    const done = await recompressLayers(registry, target.repository, manifest, config, indexes);
+    log.info(recompressNotes.done(done.layers, done.bytesBefore, done.bytesAfter, RECOMPRESS_LEVEL));
+    return done.manifest;
 }
 /** The parts of a report that don't depend on how the image came to be. */
 function reportBase(req, builder, platformApi, target, tags) {
@@ -5454,6 +5606,7 @@ const REQUEST_DEFAULTS = {
     builder: DEFAULT_BUILDER,
     pull: "missing",
     logLevel: "info",
+    compression: "small",
 };
 /** --ca-certs default: ML_BUILDPACKS_CA_CERTS, else the host's SSL_CERT_FILE when it names a file. */
 function defaultCaCerts(env, isFile) {
@@ -5477,6 +5630,7 @@ function parseEnvEntries(entries) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/args.ts
+
 
 
 
@@ -5509,6 +5663,9 @@ build options:
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
   --trust-builder        run every phase in one creator container (faster; only for builders you trust)
+  --compression MODE     small (default): the buildpack layers this build added are recompressed at gzip
+                         level 4 after the export (smaller image, same image ID; costs seconds on builds
+                         that make new large layers); fast: layers as the lifecycle gzips them (level 1)
   --no-fast-path         run every phase even when the image at --image was built from the same inputs
                          or only app files no buildpack reads changed (then only its app layer is replaced)
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
@@ -5598,6 +5755,7 @@ function parseBuild(args, env, isFile) {
         "no-publish": { type: "boolean" },
         "trust-builder": { type: "boolean" },
         "no-fast-path": { type: "boolean" },
+        compression: { type: "string" },
         executor: { type: "string" },
         help: { type: "boolean" },
     });
@@ -5637,6 +5795,7 @@ function parseBuild(args, env, isFile) {
             publish: v["no-publish"] !== true,
             trustBuilder: v["trust-builder"] === true,
             fastPath: v["no-fast-path"] !== true,
+            compression: oneOf("compression", str("compression"), COMPRESSION_MODES, REQUEST_DEFAULTS.compression),
         },
     };
 }

@@ -98585,6 +98585,11 @@ const messages = {
         hint: `add ${input}: ... to the step's with: block`,
         exitCode: 2,
     }),
+    badCompression: (value, allowed) => ({
+        title: `input "compression" must be one of ${allowed.join(", ")}, not "${value}"`,
+        hint: "small (the default) recompresses the new layers (smaller image, slower first build); fast keeps the lifecycle's",
+        exitCode: 2,
+    }),
     badPlatform: (value, allowed) => ({
         title: `input "platform" must be one of ${allowed.join(", ")}, not "${value}"`,
         hint: "leave it empty to build for the builder's platform",

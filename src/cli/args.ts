@@ -4,6 +4,7 @@ import { MlBuildpacksError } from "../core/errors.js";
 import { type IndexChild, parseChildSpec } from "../core/manifest.js";
 import { messages } from "../core/messages.js";
 import { hostPlatform } from "../core/platform.js";
+import { COMPRESSION_MODES } from "../core/recompress.js";
 import { type BuildRequest, defaultCaCerts, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
 
 export type Command =
@@ -45,6 +46,9 @@ build options:
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
   --trust-builder        run every phase in one creator container (faster; only for builders you trust)
+  --compression MODE     small (default): the buildpack layers this build added are recompressed at gzip
+                         level 4 after the export (smaller image, same image ID; costs seconds on builds
+                         that make new large layers); fast: layers as the lifecycle gzips them (level 1)
   --no-fast-path         run every phase even when the image at --image was built from the same inputs
                          or only app files no buildpack reads changed (then only its app layer is replaced)
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
@@ -148,6 +152,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
     "no-publish": { type: "boolean" },
     "trust-builder": { type: "boolean" },
     "no-fast-path": { type: "boolean" },
+    compression: { type: "string" },
     executor: { type: "string" },
     help: { type: "boolean" },
   });
@@ -185,6 +190,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
       publish: v["no-publish"] !== true,
       trustBuilder: v["trust-builder"] === true,
       fastPath: v["no-fast-path"] !== true,
+      compression: oneOf("compression", str("compression"), COMPRESSION_MODES, REQUEST_DEFAULTS.compression),
     },
   };
 }

@@ -15,7 +15,12 @@ import {
   tagImage,
 } from "./fast-path/index.js";
 import { fastPathNotes } from "./fast-path/notes.js";
-import { BUILD_METADATA_LABEL, buildpacksOf } from "./fast-path/registry.js";
+import {
+  BUILD_METADATA_LABEL,
+  buildpacksOf,
+  type ImageConfig,
+  type PreviousRead,
+} from "./fast-path/registry.js";
 import { formatImageRef, type ImageRef, parseImageRef, withDigest } from "./image-ref.js";
 import { explainExit } from "./lifecycle/exit-codes.js";
 import {
@@ -31,7 +36,8 @@ import { negotiatePlatformApi, SUPPORTED_PLATFORM_APIS } from "./lifecycle/versi
 import type { Clock, Logger } from "./log.js";
 import { messages } from "./messages.js";
 import { hostPlatform, pinForPlatform } from "./platform.js";
-import { manifestSize, RegistryClient } from "./registry/client.js";
+import { layersToRecompress, RECOMPRESS_LEVEL, recompressLayers, recompressNotes } from "./recompress.js";
+import { type Manifest, manifestSize, RegistryClient } from "./registry/client.js";
 import { resolveRegistryAuth, secretsOf } from "./registry/credentials.js";
 import type { BuildReport } from "./report.js";
 import type { BuildRequest } from "./request.js";
@@ -109,9 +115,9 @@ export async function build(
   const clientFor = (name: string) => new RegistryClient(name, { auth });
   const registry = clientFor(target.registry);
   // The previous image is read and the target registry pinged while the builder is resolved: an
-  // up-to-date build is mostly waiting on the registry.
-  const previousRead =
-    req.publish && req.fastPath && !req.clearCache ? startPreviousRead(req, clientFor) : undefined;
+  // up-to-date build is mostly waiting on the registry. Read before the export moves the tag: the
+  // recompression keeps the blobs it already holds.
+  const previousRead = req.publish ? startPreviousRead(req, clientFor) : undefined;
   // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
   const [pinged, resolving] = await Promise.allSettled([
     req.publish ? registry.ping(req.image) : undefined,
@@ -237,6 +243,26 @@ export async function build(
   let imageId = exported.imageId;
   let imageRef = formatImageRef(target);
   let digest = exported.digest;
+  if (req.publish && digest && req.compression === "small") {
+    const exportedDigest = digest;
+    const recompressed = await log
+      .group("Recompressing the new layers (--compression small)", () =>
+        recompressExported(registry, target, exportedDigest, previousRead, log),
+      )
+      .catch((err: unknown) => {
+        log.warn(recompressNotes.failed(err instanceof Error ? err.message : String(err)));
+        return undefined;
+      });
+    if (recompressed) {
+      digest = recompressed.digest;
+      // Without the inputs label below, nothing else moves the tags to it.
+      if (!fastPath.inputs)
+        await tagImage(clientFor, withDigest(target, digest), recompressed, [
+          target,
+          ...tags.map(parseImageRef),
+        ]);
+    }
+  }
   if (req.publish && digest && fastPath.inputs) {
     const { inputs, tree } = fastPath;
     const exportedDigest = digest;
@@ -280,6 +306,29 @@ export async function build(
     imageSizeBytes,
     fastPath: fastPathReport(fastPath, false),
   };
+}
+
+/** Recompresses the exported image's new buildpack layers; the manifest it pushes is untagged. */
+async function recompressExported(
+  registry: RegistryClient,
+  target: ImageRef,
+  exportedDigest: string,
+  previousRead: Promise<PreviousRead> | undefined,
+  log: Logger,
+): Promise<Manifest> {
+  const manifest = await registry.getManifest(target.repository, exportedDigest);
+  const config = manifest && (await registry.getConfig<ImageConfig>(target.repository, manifest));
+  if (!manifest || !config) throw new Error(`${formatImageRef(target)}@${exportedDigest} is not readable`);
+  const previous = await previousRead;
+  const kept = previous && "manifest" in previous ? previous.manifest.body : undefined;
+  const indexes = layersToRecompress(manifest.body, config, kept);
+  if (indexes.length === 0) {
+    log.info(recompressNotes.nothing);
+    return manifest;
+  }
+  const done = await recompressLayers(registry, target.repository, manifest, config, indexes);
+  log.info(recompressNotes.done(done.layers, done.bytesBefore, done.bytesAfter, RECOMPRESS_LEVEL));
+  return done.manifest;
 }
 
 /** The parts of a report that don't depend on how the image came to be. */

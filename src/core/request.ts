@@ -1,5 +1,6 @@
 import { MlBuildpacksError } from "./errors.js";
 import { messages } from "./messages.js";
+import type { Compression } from "./recompress.js";
 
 /** One build, whatever front end asked for it (CLI flags, action inputs, GitLab inputs, Tekton params). */
 export interface BuildRequest {
@@ -37,6 +38,11 @@ export interface BuildRequest {
    */
   fastPath: boolean;
   /**
+   * fast: layers as the lifecycle gzips them (level 1); small: the buildpack layers this build added
+   * are recompressed after the export (recompress.ts).
+   */
+  compression: Compression;
+  /**
    * Host CA bundle to trust inside the phase containers (TLS-intercepting proxies, private indexes).
    * Mounted read-only over the build image's system bundle; never part of an image layer.
    */
@@ -49,6 +55,7 @@ export const REQUEST_DEFAULTS = {
   builder: DEFAULT_BUILDER,
   pull: "missing",
   logLevel: "info",
+  compression: "small",
 } as const;
 
 /** --ca-certs default: ML_BUILDPACKS_CA_CERTS, else the host's SSL_CERT_FILE when it names a file. */

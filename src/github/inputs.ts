@@ -1,7 +1,8 @@
 import { isAbsolute, join } from "node:path";
 import { MlBuildpacksError } from "../core/errors.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
-import { type BuildRequest, DEFAULT_BUILDER, parseEnvEntries } from "../core/request.js";
+import { COMPRESSION_MODES, type Compression } from "../core/recompress.js";
+import { type BuildRequest, DEFAULT_BUILDER, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
 import { messages } from "./messages.js";
 
 /** The action's inputs, typed and validated: every input in action.yml appears here once. */
@@ -18,6 +19,7 @@ export interface ActionInputs {
   cacheScope: string | undefined;
   trustBuilder: boolean;
   fastPath: boolean;
+  compression: Compression;
   clearCache: boolean;
   platform: string | undefined;
 }
@@ -86,6 +88,7 @@ export function parseInputs(get: (name: string) => string): ActionInputs {
     cacheScope,
     trustBuilder: bool("trust-builder", get("trust-builder").trim(), false),
     fastPath: bool("fast-path", get("fast-path").trim(), true),
+    compression: compressionInput(get("compression").trim()),
     clearCache: bool("clear-cache", get("clear-cache").trim(), false),
     platform,
   };
@@ -114,5 +117,13 @@ export function toBuildRequest(
     publish: inputs.publish,
     trustBuilder: inputs.trustBuilder,
     fastPath: inputs.fastPath,
+    compression: inputs.compression,
   };
+}
+
+function compressionInput(value: string): Compression {
+  if (value === "") return REQUEST_DEFAULTS.compression;
+  const mode = COMPRESSION_MODES.find((m) => m === value);
+  if (!mode) throw new MlBuildpacksError(messages.badCompression(value, COMPRESSION_MODES));
+  return mode;
 }

@@ -105,6 +105,13 @@ describe("pip example with the real lifecycle", () => {
     expect(report.phases.map((p) => p.phase)).toEqual(["analyze", "detect", "restore", "build", "export"]);
     expect(report.platform).toBe("linux/amd64");
     expect(report.imageSizeBytes).toBeGreaterThan(10_000_000);
+    // --compression small (the default): the venv, the only large new buildpack layer here, is
+    // recompressed; docker checks its content against the diffID when it pulls the image below.
+    const squeezed = /(\d+) layer\(s\) recompressed at gzip level 4: ([\d.]+) MiB -> ([\d.]+) MiB/.exec(
+      first.output,
+    );
+    expect(squeezed, first.output).not.toBeNull();
+    expect(Number(squeezed?.[3])).toBeLessThan(Number(squeezed?.[2]));
     for (const header of [
       "===> ANALYZING",
       "===> DETECTING",

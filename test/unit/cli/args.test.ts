@@ -63,7 +63,11 @@ describe("CLI arguments", () => {
         cacheDir: undefined,
         pull: "missing",
         env: {},
+        compression: "small",
       },
+    });
+    expect(parseCommand(["build", ".", "--image", "r/a", "--compression", "fast"])).toMatchObject({
+      request: { compression: "fast" },
     });
   });
 
@@ -72,6 +76,7 @@ describe("CLI arguments", () => {
     [["build", "."], "--image is required"],
     [["build", ".", "--image", "x", "--nope"], "Unknown option '--nope'"],
     [["build", ".", "--image", "x", "--pull", "sometimes"], "--pull must be one of missing, always"],
+    [["build", ".", "--image", "x", "--compression", "max"], "--compression must be one of fast, small"],
     [
       ["build", ".", "--image", "x", "--env", "NOEQUALS"],
       'build env "NOEQUALS" is not of the form KEY=VALUE',

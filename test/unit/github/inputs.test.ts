@@ -23,6 +23,7 @@ describe("action inputs", () => {
       trustBuilder: false,
       clearCache: false,
       fastPath: true,
+      compression: "small",
       platform: undefined,
     });
   });
@@ -42,6 +43,7 @@ describe("action inputs", () => {
         "trust-builder": "TRUE",
         "clear-cache": "true",
         "fast-path": "false",
+        compression: "fast",
         "previous-image": "ghcr.io/o/app:main",
         platform: "linux/arm64",
       }),
@@ -55,6 +57,7 @@ describe("action inputs", () => {
       trustBuilder: true,
       clearCache: true,
       fastPath: false,
+      compression: "fast",
       previousImage: "ghcr.io/o/app:main",
       platform: "linux/arm64",
     });
@@ -68,6 +71,7 @@ describe("action inputs", () => {
     [{ image: "a/b", env: "OK=1\nnot a pair" }, 'input "env" line 2 is not KEY=VALUE'],
     [{ image: "a/b", "cache-scope": "a b" }, 'input "cache-scope" may only hold'],
     [{ image: "Not/Valid" }, "is not a valid image reference"],
+    [{ image: "a/b", compression: "max" }, 'input "compression" must be one of fast, small, not "max"'],
   ])("%j is refused: %s", (values, message) => {
     let error: unknown;
     try {
