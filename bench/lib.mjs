@@ -15,17 +15,18 @@ export const SCENARIO_TITLES = {
  * Tools; `ml` is ml-buildpacks, the others are what it is compared with. `ml` trusts the builder as
  * pack is told to (`--trust-builder` both): the same lifecycle mode on both sides.
  */
-export const TOOLS = ["ml", "docker", "docker-multi", "pack"];
+export const TOOLS = ["ml", "ml-fast", "docker", "docker-multi", "pack"];
 
 export const TOOL_TITLES = {
   ml: "ml-buildpacks --trust-builder",
+  "ml-fast": "ml-buildpacks --trust-builder --compression fast",
   "ml-untrusted": "ml-buildpacks (five phase containers)",
   docker: "Docker (BuildKit, single stage)",
   "docker-multi": "Docker (BuildKit, multi-stage)",
   pack: "pack v0.35.1",
 };
 
-export const ALL_TOOLS = ["ml", "ml-untrusted", "docker", "docker-multi", "pack"];
+export const ALL_TOOLS = ["ml", "ml-fast", "ml-untrusted", "docker", "docker-multi", "pack"];
 
 /** Targets from issue #7: time ratios per scenario, peak memory, image size. */
 export const TARGETS = {
@@ -369,7 +370,7 @@ export function renderTables(summary, tools) {
   }
   const phaseRows = [];
   for (const scenario of SCENARIOS) {
-    for (const tool of ["ml", "ml-untrusted"]) {
+    for (const tool of ["ml", "ml-fast", "ml-untrusted"]) {
       const phases = summary[scenario]?.[tool]?.phases;
       if (!phases || Object.keys(phases).length === 0) continue;
       const total = summary[scenario][tool].wallMs;

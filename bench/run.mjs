@@ -614,7 +614,7 @@ function mutateApp(appDir, scenario, tag) {
 /** The commands each tool runs for one build (all push to the registry). */
 function commands(tool, ctx) {
   const { image, appDir, scenario, state, env } = ctx;
-  if (tool === "ml" || tool === "ml-untrusted") {
+  if (tool === "ml" || tool === "ml-fast" || tool === "ml-untrusted") {
     return [
       {
         cmd: process.execPath,
@@ -631,7 +631,8 @@ function commands(tool, ctx) {
           "--report",
           state.reportFile,
           ...(env.runImage ? ["--run-image", env.runImage] : []),
-          ...(tool === "ml" ? ["--trust-builder"] : []),
+          ...(tool === "ml-untrusted" ? [] : ["--trust-builder"]),
+          ...(tool === "ml-fast" ? ["--compression", "fast"] : []),
         ],
         env: env.caCerts ? { ML_BUILDPACKS_CA_CERTS: env.caCerts } : {},
       },
