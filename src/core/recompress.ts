@@ -6,7 +6,7 @@
 // make new large layers (a first build, a dependency change).
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { Readable, Writable } from "node:stream";
+import { PassThrough, type Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { LIFECYCLE_METADATA_LABEL } from "./fast-path/app-layer.js";
@@ -17,6 +17,7 @@ export const COMPRESSION_MODES = ["fast", "small"] as const;
 export type Compression = (typeof COMPRESSION_MODES)[number];
 /** zlib level 4: about 90% of level 6's saving on ML layers at two thirds of its time. */
 export const RECOMPRESS_LEVEL = 4;
+const CHUNK = 1024 * 1024;
 /** Smaller layers are not worth a round trip. */
 export const MIN_RECOMPRESS_BYTES = 8 * 1024 * 1024;
 
@@ -69,29 +70,24 @@ export function layersToRecompress(
 }
 
 /**
- * gunzip, check the diffID, gzip at `level`. Only the compressed forms are held in memory, never the
- * uncompressed tar.
+ * gunzip -> gzip at `level` between two streams, checking the content against `diffId` on the way;
+ * nothing is held in memory but zlib's windows.
  */
-export async function regzip(blob: Buffer, diffId: string, level: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+export async function regzipStream(
+  source: Readable,
+  sink: Writable,
+  diffId: string,
+  level: number,
+): Promise<void> {
   const tar = createHash("sha256");
-  const gunzip = createGunzip();
+  // 1 MiB chunks: zlib works on libuv's thread pool, and 16 KiB round trips to it cost a third of
+  // the time (9.4 s -> 6.5 s for the benchmark app's two layers).
+  const gunzip = createGunzip({ chunkSize: CHUNK });
   gunzip.on("data", (c: Buffer) => tar.update(c));
-  await pipeline(
-    Readable.from([blob]),
-    gunzip,
-    createGzip({ level }),
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        chunks.push(chunk);
-        done();
-      },
-    }),
-  );
+  await pipeline(source, gunzip, createGzip({ level, chunkSize: CHUNK }), sink);
   const actual = `sha256:${tar.digest("hex")}`;
   if (actual !== diffId)
     throw new Error(`layer content ${actual} is not the diffID ${diffId} the config names`);
-  return Buffer.concat(chunks);
 }
 
 export interface Recompressed {
@@ -120,16 +116,20 @@ export async function recompressLayers(
       const layer = layers[i];
       const diffId = diffIds[i];
       if (!layer || !diffId) continue;
-      const blob = await client.getBlob(repository, layer.digest);
-      if (!blob) throw new Error(`blob ${layer.digest} is missing from ${repository}`);
-      const smaller = await regzip(blob, diffId, level);
-      bytesBefore += blob.length;
-      if (smaller.length >= blob.length) {
-        bytesAfter += blob.length;
+      // Download, recompression and upload overlap: the upload streams what gzip writes.
+      const compressed = new PassThrough({ highWaterMark: CHUNK });
+      const upload = client.uploadBlobStream(repository, compressed);
+      upload.catch(() => {}); // awaited below; a failed pipeline fails it too
+      await regzipStream(await client.getBlobStream(repository, layer.digest), compressed, diffId, level);
+      const smaller = await upload;
+      bytesBefore += layer.size;
+      // The new blob stays unreferenced when it is not smaller (the registry's GC removes it).
+      if (smaller.size >= layer.size) {
+        bytesAfter += layer.size;
         continue;
       }
-      bytesAfter += smaller.length;
-      layers[i] = { ...layer, digest: await client.uploadBlob(repository, smaller), size: smaller.length };
+      bytesAfter += smaller.size;
+      layers[i] = { ...layer, digest: smaller.digest, size: smaller.size };
     }
   };
   // zlib runs on libuv's thread pool: one stream per core.

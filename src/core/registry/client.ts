@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
 import { MlBuildpacksError } from "../errors.js";
 import { isLoopbackRegistry } from "../image-ref.js";
 import { messages } from "../messages.js";
 import type { RegistryAuthMap } from "./credentials.js";
-import { type HttpFetch, type HttpResponse, nodeFetch } from "./http.js";
+import { type HttpFetch, type HttpResponse, nodeFetch, nodeStreamFetch, type StreamFetch } from "./http.js";
 
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -37,6 +38,7 @@ export type Fetch = HttpFetch;
 interface ClientOptions {
   auth?: RegistryAuthMap;
   fetch?: Fetch;
+  streamFetch?: StreamFetch;
   /** Waits between retries of 5xx/429 answers and dropped connections, in ms. */
   backoff?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
@@ -64,6 +66,7 @@ export const sha256 = (data: Buffer | string) => `sha256:${createHash("sha256").
 export class RegistryClient {
   private readonly base: string;
   private readonly fetch: Fetch;
+  private readonly streamFetch: StreamFetch;
   private readonly backoff: readonly number[];
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly credential: string | undefined;
@@ -77,6 +80,7 @@ export class RegistryClient {
     const scheme = isLoopbackRegistry(registry) ? "http" : "https";
     this.base = `${scheme}://${registry === "index.docker.io" ? "registry-1.docker.io" : registry}`;
     this.fetch = opts.fetch ?? nodeFetch;
+    this.streamFetch = opts.streamFetch ?? nodeStreamFetch;
     this.backoff = opts.backoff ?? [500, 1500, 4000];
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.credential = opts.auth?.[registry];
@@ -167,6 +171,70 @@ export class RegistryClient {
     return digest;
   }
 
+  /**
+   * A blob's bytes as a stream (layers too large to hold in memory). The HEAD before it settles
+   * authentication and existence; no retries once bytes flow.
+   */
+  async getBlobStream(repository: string, digest: string): Promise<Readable> {
+    const scope = `${repository}:pull`;
+    if (!(await this.blobExists(repository, digest)))
+      throw await this.unexpectedStatus(404, `read blob ${repository}@${digest}`);
+    const res = await this.streamFetch(`${this.base}/v2/${repository}/blobs/${digest}`, {
+      headers: this.authHeader(scope),
+    }).catch((err: unknown) => {
+      throw new MlBuildpacksError(
+        messages.registryUnreachable(this.registry, repository, describeFetchError(err)),
+      );
+    });
+    if (res.status !== 200) {
+      res.body.resume();
+      throw await this.unexpectedStatus(res.status, `read blob ${repository}@${digest}`);
+    }
+    return res.body;
+  }
+
+  /**
+   * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
+   * digest computed on the way); returns its digest and size. A failed request destroys `body`.
+   */
+  async uploadBlobStream(repository: string, body: Readable): Promise<{ digest: string; size: number }> {
+    const scope = `${repository}:pull,push`;
+    const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
+    await start.body?.cancel();
+    const location = start.headers.get("location");
+    if (start.status !== 202 || !location) {
+      body.destroy();
+      throw await this.unexpected(start, `start an upload to ${repository}`);
+    }
+    const hash = createHash("sha256");
+    let size = 0;
+    body.on("data", (c: Buffer) => {
+      hash.update(c);
+      size += c.length;
+    });
+    const patched = await this.streamFetch(new URL(location, this.base), {
+      method: "PATCH",
+      headers: { ...this.authHeader(scope), "Content-Type": "application/octet-stream" },
+      body,
+    }).catch((err: unknown) => {
+      throw new MlBuildpacksError(
+        messages.registryUnreachable(this.registry, repository, describeFetchError(err)),
+      );
+    });
+    patched.body.resume();
+    const next = patched.headers.get("location");
+    if (patched.status !== 202 || !next)
+      throw await this.unexpectedStatus(patched.status, `stream a blob to ${repository}`);
+    const digest = `sha256:${hash.digest("hex")}`;
+    const url = new URL(next, this.base);
+    url.searchParams.set("digest", digest);
+    const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
+    await put.body?.cancel();
+    if (put.status !== 201)
+      throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
+    return { digest, size };
+  }
+
   /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
   async putManifest(repository: string, reference: string, raw: Buffer, mediaType: string): Promise<string> {
     const res = await this.request("PUT", `/v2/${repository}/manifests/${reference}`, {
@@ -249,6 +317,10 @@ export class RegistryClient {
     if (!value) return false;
     this.tokens.set(scope, value);
     return true;
+  }
+
+  private async unexpectedStatus(status: number, what: string): Promise<MlBuildpacksError> {
+    return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, status, ""));
   }
 
   private async unexpected(res: HttpResponse, what: string): Promise<MlBuildpacksError> {

@@ -1,9 +1,10 @@
 // The subset of fetch the registry client uses, over node:http(s). Node's global fetch loads and
 // compiles undici on first use (about 20 ms of an up-to-date build's 250 ms); node:http is already
-// in the startup snapshot. Bodies are read whole: registry answers are manifests, configs and blobs
-// the client buffers anyway.
+// in the startup snapshot. nodeFetch reads bodies whole (manifests, configs, small blobs);
+// nodeStreamFetch streams them (layers being recompressed).
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { Readable } from "node:stream";
 
 export interface HttpInit {
   method?: string;
@@ -23,6 +24,64 @@ export interface HttpResponse {
 }
 
 export type HttpFetch = (url: string | URL, init?: HttpInit) => Promise<HttpResponse>;
+
+/** A response whose body is left unread, for blobs too large to hold in memory. */
+export interface StreamResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: IncomingMessage;
+}
+
+/**
+ * Streaming requests: the response body is handed over unread (redirects followed as nodeFetch
+ * does), and a Readable request body is streamed (chunked) instead of sent whole.
+ */
+export type StreamFetch = (
+  url: string | URL,
+  init?: Omit<HttpInit, "body"> & { body?: Readable },
+) => Promise<StreamResponse>;
+
+export const nodeStreamFetch: StreamFetch = async (url, init = {}) => {
+  let target = new URL(url);
+  let headers = init.headers ?? {};
+  for (let hop = 0; ; hop++) {
+    const message = await open(target, { ...init, headers });
+    const status = message.statusCode ?? 0;
+    const location = message.headers.location;
+    if (init.body || !REDIRECTS.has(status) || !location || hop >= MAX_REDIRECTS)
+      return { status, headers: headersOf(message), body: message };
+    message.resume();
+    const next = new URL(location, target);
+    if (next.host !== target.host) headers = withoutAuthorization(headers);
+    target = next;
+  }
+};
+
+function open(url: URL, init: Omit<HttpInit, "body"> & { body?: Readable }): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(
+      url,
+      { method: init.method, headers: init.headers, signal: init.signal },
+      resolve,
+    );
+    req.on("error", (err) => {
+      init.body?.destroy(err);
+      reject(failed(err));
+    });
+    if (!init.body) return void req.end();
+    init.body.on("error", (err: Error) => req.destroy(err));
+    init.body.pipe(req);
+  });
+}
+
+function headersOf(message: IncomingMessage): StreamResponse["headers"] {
+  return {
+    get: (name) => {
+      const value = message.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
+}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
@@ -83,12 +142,7 @@ function responseOf(status: number, message: IncomingMessage, data: Buffer): Htt
   return {
     status,
     ok: status >= 200 && status < 300,
-    headers: {
-      get: (name) => {
-        const value = message.headers[name.toLowerCase()];
-        return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-      },
-    },
+    headers: headersOf(message),
     arrayBuffer: async () => data.buffer.slice(data.byteOffset, data.byteOffset + data.length) as ArrayBuffer,
     json: async () => JSON.parse(data.toString("utf8")),
     text: async () => data.toString("utf8"),

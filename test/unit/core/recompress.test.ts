@@ -1,8 +1,22 @@
 import { createHash, randomBytes } from "node:crypto";
+import { Readable, Writable } from "node:stream";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { LIFECYCLE_METADATA_LABEL } from "../../../src/core/fast-path/app-layer.js";
-import { buildpackLayerDiffIds, layersToRecompress, regzip } from "../../../src/core/recompress.js";
+import { buildpackLayerDiffIds, layersToRecompress, regzipStream } from "../../../src/core/recompress.js";
+
+/** regzipStream over buffers. */
+async function regzip(blob: Buffer, diffId: string, level: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  await regzipStream(Readable.from([blob]), sink, diffId, level);
+  return Buffer.concat(chunks);
+}
 
 const MiB = 1024 * 1024;
 const metadata = JSON.stringify({

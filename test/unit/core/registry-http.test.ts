@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { nodeFetch } from "../../../src/core/registry/http.js";
+import { nodeFetch, nodeStreamFetch } from "../../../src/core/registry/http.js";
 
 const seen: { url: string; method: string; auth: string | undefined; body: string }[] = [];
 let server: Server;
@@ -69,4 +70,19 @@ test("a refused connection fails like fetch: 'fetch failed' with the socket erro
   expect(err).toBeInstanceOf(Error);
   expect((err as Error).message).toBe("fetch failed");
   expect((err as Error & { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
+});
+
+test("streams: a request body in chunks, a redirected response body unread", async () => {
+  seen.length = 0;
+  const chunks = ["part one, ", "part two"];
+  const put = await nodeStreamFetch(`${base}/upload`, { method: "PATCH", body: Readable.from(chunks) });
+  put.body.resume();
+  expect(put.status).toBe(201);
+  expect(seen[0]).toMatchObject({ method: "PATCH", body: "part one, part two" });
+  const got = await nodeStreamFetch(`${base}/blob`, { headers: { Authorization: "Bearer s" } });
+  expect(got.status).toBe(200);
+  const body: Buffer[] = [];
+  for await (const c of got.body) body.push(c as Buffer);
+  expect(Buffer.concat(body).toString()).toBe("layer bytes");
+  expect(seen.slice(1).map((s) => s.auth)).toEqual(["Bearer s", undefined]);
 });
