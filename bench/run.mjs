@@ -139,6 +139,14 @@ function vmRss(pid) {
     return 0;
   }
 }
+function vmHwm(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
 /** Sum of VmRSS over `root` and all its descendants. */
 function treeRss(root) {
   const children = new Map();
@@ -221,10 +229,20 @@ class MemorySampler {
     this.kernelPeak = 0;
     this.dockerdGrowth = 0;
     this.cgroupsSeen = new Set();
+    this.clientHwm = 0;
+    this.hwmTimers = [];
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
   }
   addClient(pid) {
     this.clientPids.push(pid);
+    // An up-to-date build can end before the first sample: VmHWM (the process's own peak RSS) is
+    // read every few ms instead, and its last value stands as a floor for every peak.
+    const read = () => {
+      const hwm = vmHwm(pid);
+      if (hwm > 0) this.clientHwm = Math.max(this.clientHwm, hwm);
+    };
+    read();
+    this.hwmTimers.push(setInterval(read, 5));
   }
   sample() {
     let usage = 0;
@@ -257,10 +275,11 @@ class MemorySampler {
   }
   stop() {
     clearInterval(this.timer);
+    for (const t of this.hwmTimers) clearInterval(t);
     return {
-      memPeakBytes: Math.max(this.peak, this.kernelPeak),
-      memPeakRssBytes: this.peakRss,
-      memPeakWorkingSetBytes: this.peakWorking,
+      memPeakBytes: Math.max(this.peak, this.kernelPeak, this.clientHwm),
+      memPeakRssBytes: Math.max(this.peakRss, this.clientHwm),
+      memPeakWorkingSetBytes: Math.max(this.peakWorking, this.clientHwm),
       memKernelPeakBytes: this.kernelPeak,
       dockerdGrowthBytes: this.dockerdGrowth,
       containers: this.cgroupsSeen.size,
