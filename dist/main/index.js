@@ -45976,6 +45976,67 @@ async function pinForPlatform(ref, platform, clientFor) {
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/core/parallel-gzip.ts
+// gzip on every core for one stream: the input is cut into blocks, each compressed as its own gzip
+// member on libuv's thread pool, and the members are written in order. Concatenated members are
+// one valid gzip file (RFC 1952 2.2) that Go's gzip reader (containerd, Docker) and gunzip read
+// whole; each block starts a fresh dictionary, which costs about 0.1% at 8 MiB blocks.
+
+
+
+const gzipAsync = (0,external_node_util_.promisify)(external_node_zlib_.gzip);
+const GZIP_BLOCK = 8 * 1024 * 1024;
+class ParallelGzip extends external_node_stream_.Transform {
+    level;
+    maxInFlight;
+    blockSize;
+    pending = [];
+    pendingBytes = 0;
+    /** Blocks being compressed, oldest first. */
+    inFlight = [];
+    constructor(level, maxInFlight, blockSize = GZIP_BLOCK) {
+        super();
+        this.level = level;
+        this.maxInFlight = maxInFlight;
+        this.blockSize = blockSize;
+    }
+    _transform(chunk, _enc, done) {
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes < this.blockSize) {
+            done();
+            return;
+        }
+        this.startBlock()
+            .then(() => done())
+            .catch(done);
+    }
+    _flush(done) {
+        const last = this.pendingBytes > 0 || this.inFlight.length === 0 ? this.startBlock() : Promise.resolve();
+        last
+            .then(async () => {
+            while (this.inFlight.length)
+                this.push(await this.inFlight.shift());
+            done();
+        })
+            .catch(done);
+    }
+    /** Queues the pending bytes as a block; waits for the oldest block when too many are in flight. */
+    async startBlock() {
+        const block = Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        this.pendingBytes = 0;
+        const compressed = gzipAsync(block, { level: this.level });
+        // Awaited in order below; a failure surfaces there, not as an unhandled rejection meanwhile.
+        compressed.catch(() => { });
+        this.inFlight.push(compressed);
+        while (this.inFlight.length >= this.maxInFlight)
+            this.push(await this.inFlight.shift());
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/recompress.ts
 // --compression small: the lifecycle gzips layers at level 1 (go-containerregistry's BestSpeed), so a
 // CNB image is larger than the same files pushed by Docker (level 6). After the export, the buildpack
@@ -45983,6 +46044,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 // again with the same config: same diffIDs and image ID, smaller blobs. Unchanged layers keep the
 // previous image's blobs (the lifecycle reuses them by diffID), so the cost falls only on builds that
 // make new large layers (a first build, a dependency change).
+
 
 
 
@@ -46044,7 +46106,8 @@ async function regzipStream(source, sink, diffId, level) {
     // the time (9.4 s -> 6.5 s for the benchmark app's two layers).
     const gunzip = (0,external_node_zlib_.createGunzip)({ chunkSize: CHUNK });
     gunzip.on("data", (c) => tar.update(c));
-    await (0,promises_namespaceObject.pipeline)(source, gunzip, (0,external_node_zlib_.createGzip)({ level, chunkSize: CHUNK }), sink);
+    // gzip on every core, so a single large layer (a dependency change's venv) is not left to one.
+    await (0,promises_namespaceObject.pipeline)(source, gunzip, new ParallelGzip(level, (0,external_node_os_namespaceObject.availableParallelism)() + 1), sink);
     const actual = `sha256:${tar.digest("hex")}`;
     if (actual !== diffId)
         throw new Error(`layer content ${actual} is not the diffID ${diffId} the config names`);
@@ -50872,8 +50935,6 @@ class AbortError extends Error {
     }
 }
 //# sourceMappingURL=AbortError.js.map
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: external "node:process"
 const external_node_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
