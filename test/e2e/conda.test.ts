@@ -41,7 +41,13 @@ function appDir(fixture: string, files: Record<string, string> = {}): string {
   return dir;
 }
 
-async function build(app: string, repository: string, name: string, cache = join(work, "cache")) {
+async function build(
+  app: string,
+  repository: string,
+  name: string,
+  cache = join(work, "cache"),
+  extra: string[] = [],
+) {
   const reportFile = join(work, `${name}.json`);
   const started = Date.now();
   const result = await cli([
@@ -57,6 +63,7 @@ async function build(app: string, repository: string, name: string, cache = join
     reportFile,
     "--env",
     ALIAS,
+    ...extra,
   ]);
   expect(result.code, result.output).toBe(0);
   console.log(`conda e2e: ${name} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -150,9 +157,13 @@ describe("an environment.yml app (ml-buildpacks/conda)", () => {
     console.log(`conda e2e: ${out.match(/env MiB: \d+/)?.[0]}`);
   });
 
-  test("an app change rebuilds the image but reuses the env layer", async () => {
+  test("an app change replaces only the app layer; with every phase run, the env layer is reused", async () => {
+    appendFileSync(join(dir, "app.py"), 'print("conda-app: swapped")\n');
+    const swapped = await build(dir, repository, "app-change");
+    expect(swapped.report.fastPath.appLayerOnly, swapped.output).toBe(true);
+    expect(await runImage(swapped.report.imageRef)).toContain("conda-app: swapped");
     appendFileSync(join(dir, "app.py"), 'print("conda-app: changed")\n');
-    const again = await build(dir, repository, "app-change");
+    const again = await build(dir, repository, "app-change-full", undefined, ["--no-fast-path"]);
     expect(again.output).toContain(
       "Reusing the conda environment (environment.yml and the resolved packages unchanged)",
     );
