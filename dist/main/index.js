@@ -45017,9 +45017,6 @@ function skippedPaths(appDir, cacheDir) {
  * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
  * times are left out because the lifecycle normalises them in the app layer.
  */
-function sourceTreeDigest(appDir, skip) {
-    return digestOfTree(listSourceTree(appDir, skip));
-}
 function digestOfTree(tree) {
     const { entries } = tree;
     return { digest: digestOfEntries(entries), files: entries.filter((e) => e.kind === "file").length };
@@ -46336,24 +46333,26 @@ async function build(req, deps, resolved) {
         log.info(outcome.reason);
         return outcome;
     });
+    // The report of a build that ran no phase: the previous image as is, or with a new app layer.
+    const noPhaseReport = (manifest, buildpacks, appLayerOnly) => ({
+        ...reportBase(req, builder, platformApi, target, tags),
+        digest: manifest.digest,
+        imageId: manifest.body.config?.digest ?? "",
+        imageRef: image_ref_formatImageRef(withDigest(target, manifest.digest)),
+        buildpacks,
+        layers: emptyActivity(),
+        phases: [],
+        totalMs: clock.now() - started,
+        imageSizeBytes: manifestSize(manifest),
+        fastPath: { ...fastPathReport(fastPath, true), ...(appLayerOnly ? { appLayerOnly } : {}) },
+    });
     if (fastPath.reuse) {
         const reused = fastPath.reuse;
         const source = previous ?? target;
         const retag = [...(previous ? [target] : []), ...tags.map(image_ref_parseImageRef)];
         if (retag.length)
             await log.group(`Tagging the previous image as ${retag.map(image_ref_formatImageRef).join(", ")}`, () => tagImage(clientFor, source, reused.manifest, retag));
-        return {
-            ...reportBase(req, builder, platformApi, target, tags),
-            digest: reused.manifest.digest,
-            imageId: reused.manifest.body.config?.digest ?? "",
-            imageRef: image_ref_formatImageRef(withDigest(target, reused.manifest.digest)),
-            buildpacks: reused.buildpacks,
-            layers: emptyActivity(),
-            phases: [],
-            totalMs: clock.now() - started,
-            imageSizeBytes: manifestSize(reused.manifest),
-            fastPath: fastPathReport(fastPath, true),
-        };
+        return noPhaseReport(reused.manifest, reused.buildpacks, false);
     }
     const owner = { uid: builder.uid, gid: builder.gid };
     if (fastPath.swap && fastPath.tree && fastPath.inputs) {
@@ -46373,18 +46372,7 @@ async function build(req, deps, resolved) {
             return undefined;
         });
         if (swapped) {
-            return {
-                ...reportBase(req, builder, platformApi, target, tags),
-                digest: swapped.digest,
-                imageId: swapped.body.config?.digest ?? "",
-                imageRef: image_ref_formatImageRef(withDigest(target, swapped.digest)),
-                buildpacks: buildpacksOf(prior.config.config?.Labels?.[BUILD_METADATA_LABEL]),
-                layers: emptyActivity(),
-                phases: [],
-                totalMs: clock.now() - started,
-                imageSizeBytes: manifestSize(swapped),
-                fastPath: { ...fastPathReport(fastPath, true), appLayerOnly: true },
-            };
+            return noPhaseReport(swapped, buildpacksOf(prior.config.config?.Labels?.[BUILD_METADATA_LABEL]), true);
         }
     }
     await pullBuilder(builder, deps);

@@ -146,6 +146,23 @@ export async function build(
     log.info(outcome.reason);
     return outcome;
   });
+  // The report of a build that ran no phase: the previous image as is, or with a new app layer.
+  const noPhaseReport = (
+    manifest: Manifest,
+    buildpacks: { id: string; version: string }[],
+    appLayerOnly: boolean,
+  ): BuildReport => ({
+    ...reportBase(req, builder, platformApi, target, tags),
+    digest: manifest.digest,
+    imageId: manifest.body.config?.digest ?? "",
+    imageRef: formatImageRef(withDigest(target, manifest.digest)),
+    buildpacks,
+    layers: emptyActivity(),
+    phases: [],
+    totalMs: clock.now() - started,
+    imageSizeBytes: manifestSize(manifest),
+    fastPath: { ...fastPathReport(fastPath, true), ...(appLayerOnly ? { appLayerOnly } : {}) },
+  });
   if (fastPath.reuse) {
     const reused = fastPath.reuse;
     const source = previous ?? target;
@@ -154,18 +171,7 @@ export async function build(
       await log.group(`Tagging the previous image as ${retag.map(formatImageRef).join(", ")}`, () =>
         tagImage(clientFor, source, reused.manifest, retag),
       );
-    return {
-      ...reportBase(req, builder, platformApi, target, tags),
-      digest: reused.manifest.digest,
-      imageId: reused.manifest.body.config?.digest ?? "",
-      imageRef: formatImageRef(withDigest(target, reused.manifest.digest)),
-      buildpacks: reused.buildpacks,
-      layers: emptyActivity(),
-      phases: [],
-      totalMs: clock.now() - started,
-      imageSizeBytes: manifestSize(reused.manifest),
-      fastPath: fastPathReport(fastPath, true),
-    };
+    return noPhaseReport(reused.manifest, reused.buildpacks, false);
   }
 
   const owner = { uid: builder.uid, gid: builder.gid };
@@ -185,18 +191,7 @@ export async function build(
         return undefined;
       });
     if (swapped) {
-      return {
-        ...reportBase(req, builder, platformApi, target, tags),
-        digest: swapped.digest,
-        imageId: swapped.body.config?.digest ?? "",
-        imageRef: formatImageRef(withDigest(target, swapped.digest)),
-        buildpacks: buildpacksOf(prior.config.config?.Labels?.[BUILD_METADATA_LABEL]),
-        layers: emptyActivity(),
-        phases: [],
-        totalMs: clock.now() - started,
-        imageSizeBytes: manifestSize(swapped),
-        fastPath: { ...fastPathReport(fastPath, true), appLayerOnly: true },
-      };
+      return noPhaseReport(swapped, buildpacksOf(prior.config.config?.Labels?.[BUILD_METADATA_LABEL]), true);
     }
   }
 

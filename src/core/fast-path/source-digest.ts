@@ -39,10 +39,6 @@ export interface SourceTree {
  * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
  * times are left out because the lifecycle normalises them in the app layer.
  */
-export function sourceTreeDigest(appDir: string, skip: readonly string[]): { digest: string; files: number } {
-  return digestOfTree(listSourceTree(appDir, skip));
-}
-
 export function digestOfTree(tree: SourceTree): { digest: string; files: number } {
   const { entries } = tree;
   return { digest: digestOfEntries(entries), files: entries.filter((e) => e.kind === "file").length };

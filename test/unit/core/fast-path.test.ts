@@ -8,7 +8,10 @@ import {
   parseInputsLabel,
   recordInputs,
 } from "../../../src/core/fast-path/inputs.js";
-import { skippedPaths, sourceTreeDigest } from "../../../src/core/fast-path/source-digest.js";
+import { digestOfTree, listSourceTree, skippedPaths } from "../../../src/core/fast-path/source-digest.js";
+
+const sourceTreeDigest = (app: string, skip: string[]) => digestOfTree(listSourceTree(app, skip));
+
 import { testTempDir } from "../../../src/libcnb/testing.js";
 
 const base = {
