@@ -3663,13 +3663,64 @@ const fastPathNotes = {
     clearCache: "skipped: the cache is being cleared, so everything is rebuilt",
     hit: (files) => `inputs unchanged (${files} source file(s), build env, builder, run image, buildpacks, options): reusing the previous image`,
     appOnly: (files) => `only app files that no buildpack reads changed (${files} source file(s)): replacing the app layer of the previous image, no phase runs`,
+    refreshDue: (due, reason) => `the previous image was due for a rebuild at ${due}: ${reason}`,
     appSwapFailed: (why) => `could not replace the app layer (${why}); running every phase`,
     appSwapReady: (files) => `a later change to other app files only replaces the app layer (the buildpacks read ${files.length ? files.join(", ") : "no app file"})`,
     appSwapNotReady: (why) => `a later code change runs every phase: ${why}`,
     stampFailed: (why) => `could not record the build's inputs on the image (${why}); the next build will run in full`,
 };
 
+;// CONCATENATED MODULE: ./src/libcnb/refresh.ts
+/** One label per buildpack: `<prefix><buildpack id with "/" as ".">`. */
+const REFRESH_LABEL_PREFIX = "dev.ml-buildpacks.refresh-due.";
+class RefreshRecorder {
+    earliest;
+    /** The image should be rebuilt from `at` (ms since the epoch) on; the earliest call wins. */
+    dueAt(at, reason) {
+        if (!this.earliest || at < this.earliest.at)
+            this.earliest = { at, reason };
+    }
+    label(buildpack) {
+        if (!this.earliest)
+            return undefined;
+        const value = {
+            buildpack,
+            due: new Date(this.earliest.at).toISOString(),
+            reason: this.earliest.reason,
+        };
+        return { key: `${REFRESH_LABEL_PREFIX}${buildpack.split("/").join(".")}`, value: JSON.stringify(value) };
+    }
+}
+/** Pure: the refresh that fell due first at `now` (ms since the epoch), if any; malformed labels are ignored. */
+function dueRefresh(labels, now) {
+    let first;
+    for (const [key, value] of Object.entries(labels)) {
+        if (!key.startsWith(REFRESH_LABEL_PREFIX))
+            continue;
+        const parsed = parseRefreshDue(value);
+        const at = parsed ? Date.parse(parsed.due) : Number.NaN;
+        if (!parsed || Number.isNaN(at) || at > now)
+            continue;
+        if (!first || at < first.at)
+            first = { due: parsed, at };
+    }
+    return first?.due;
+}
+function parseRefreshDue(value) {
+    try {
+        const doc = JSON.parse(value);
+        if (typeof doc.buildpack !== "string" || typeof doc.due !== "string" || typeof doc.reason !== "string")
+            return undefined;
+        return { buildpack: doc.buildpack, due: doc.due, reason: doc.reason };
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/fast-path/registry.ts
+
+
 
 
 
@@ -3695,8 +3746,11 @@ async function readPreviousImage(client, target) {
         return { reason: `could not read the previous image at ${shown}`, error };
     }
 }
-/** Pure: compares this build's inputs with those recorded on the previous image. */
-function checkPreviousImage(read, inputs) {
+/**
+ * Pure: compares this build's inputs with those recorded on the previous image; an image a buildpack
+ * asked to rebuild by `now` (ms since the epoch) stands for nothing, not even a code-change swap.
+ */
+function checkPreviousImage(read, inputs, now) {
     if ("reason" in read)
         return { hit: false, reason: read.reason };
     const { manifest, config, shown } = read;
@@ -3704,6 +3758,9 @@ function checkPreviousImage(read, inputs) {
     const previous = parseInputsLabel(labels[INPUTS_LABEL]);
     if (!previous)
         return { hit: false, reason: `the previous image at ${shown} records no inputs` };
+    const due = dueRefresh(labels, now);
+    if (due)
+        return { hit: false, reason: fastPathNotes.refreshDue(due.due, due.reason) };
     if (previous.digest !== inputs.digest) {
         const changed = changedInputs(previous, inputs);
         return {
@@ -3854,7 +3911,7 @@ async function registryDigest(ref, platform, clientFor) {
  * Decides whether the image at the target tag (or --previous-image) can stand for this build.
  * `previousRead` is that image's read when the caller started it early (it overlaps the builder's).
  */
-async function decideFastPath(req, builder, platformApi, clientFor, previousRead) {
+async function decideFastPath(req, builder, platformApi, clientFor, previousRead, now = Date.now) {
     const off = (reason) => ({ inputs: undefined, reuse: undefined, reason });
     if (!req.publish)
         return off(fastPathNotes.daemon);
@@ -3870,7 +3927,7 @@ async function decideFastPath(req, builder, platformApi, clientFor, previousRead
     const read = await (previousRead ?? startPreviousRead(req, clientFor));
     if ("error" in read && read.error)
         throw read.error;
-    const check = checkPreviousImage(read, inputs);
+    const check = checkPreviousImage(read, inputs, now());
     if (check.hit)
         return { inputs, tree, reuse: check, reason: fastPathNotes.hit(collected.files) };
     const swap = check.previous && appSwap(check.previous, tree);

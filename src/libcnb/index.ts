@@ -58,6 +58,7 @@ export {
   readBuildpackPlan,
   renderBuildPlan,
 } from "./plan.js";
+export { dueRefresh, REFRESH_LABEL_PREFIX, type RefreshDue, RefreshRecorder } from "./refresh.js";
 export {
   type DescribeChange,
   type Describers,

@@ -25,6 +25,7 @@ import {
 import { Layers } from "./layers.js";
 import { type Clock, createLogger, formatDuration, type Logger, systemClock, type Write } from "./log.js";
 import { type BuildpackPlan, type DetectResult, readBuildpackPlan, renderBuildPlan } from "./plan.js";
+import { RefreshRecorder } from "./refresh.js";
 
 export const EXIT_DETECT_PASS = 0;
 export const EXIT_DETECT_FAIL = 100;
@@ -57,6 +58,8 @@ export interface BuildContext extends DetectContext {
    * tool reads the project beyond them, e.g. a local-path install.
    */
   appReads: AppReadsRecorder;
+  /** When the image should be built again although no input changed (e.g. to pick up updates). */
+  refresh: RefreshRecorder;
 }
 
 export interface BuildResult extends LaunchConfig {
@@ -172,10 +175,12 @@ export async function runBuild(build: BuildFn, rt: Runtime): Promise<number> {
     info = base.buildpack;
     logger.title(`${info.name} (${info.id} ${info.version})`);
     const appReads = new AppReadsRecorder();
+    const refresh = new RefreshRecorder();
     const ctx: BuildContext = {
       ...base,
       app: recordingAppFiles(base.app, appReads),
       appReads,
+      refresh,
       layersDir,
       layers: new Layers(layersDir),
       plan: readBuildpackPlan(planPath),
@@ -183,9 +188,10 @@ export async function runBuild(build: BuildFn, rt: Runtime): Promise<number> {
       clock: rt.clock,
     };
     const result = (await build(ctx)) ?? {};
+    const refreshLabel = refresh.label(info.id);
     writeBuildOutputs(layersDir, {
       ...result,
-      labels: [...(result.labels ?? []), appReads.label(info.id)],
+      labels: [...(result.labels ?? []), appReads.label(info.id), ...(refreshLabel ? [refreshLabel] : [])],
     });
     logger.raw(`\nDone (finished in ${formatDuration(rt.clock.now() - started)})\n`);
     return 0;

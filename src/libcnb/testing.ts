@@ -10,6 +10,7 @@ import { type AppFiles, nodeAppFiles } from "./files.js";
 import { Layers } from "./layers.js";
 import { type Clock, createLogger, type Logger } from "./log.js";
 import type { BuildpackPlan } from "./plan.js";
+import { RefreshRecorder } from "./refresh.js";
 import type { BuildContext } from "./run.js";
 
 export interface ExecCall {
@@ -150,5 +151,6 @@ export function testBuildContext(opts: {
     logger: memoryLogger(clock),
     clock,
     appReads,
+    refresh: new RefreshRecorder(),
   };
 }

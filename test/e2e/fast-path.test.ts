@@ -23,17 +23,22 @@ const registry = new RegistryClient(REGISTRY);
 let app: string;
 let work: string;
 
-async function build(extra: string[] = [], target = image): Promise<{ report: BuildReport; output: string }> {
+async function build(
+  extra: string[] = [],
+  target = image,
+  dir = app,
+  cache = "cache",
+): Promise<{ report: BuildReport; output: string }> {
   const reportFile = join(work, `report-${Date.now()}.json`);
   const result = await cli([
     "build",
-    app,
+    dir,
     "--image",
     target,
     "--builder",
     BUILDER,
     "--cache-dir",
-    join(work, "cache"),
+    join(work, cache),
     "--report",
     reportFile,
     ...extra,
@@ -46,13 +51,17 @@ async function digestOf(repository: string, tag: string): Promise<string | undef
   return (await registry.getManifest(repository, tag))?.digest;
 }
 
-async function recordedInputs(repository: string, tag: string) {
+async function labelsOf(repository: string, tag: string): Promise<Record<string, string>> {
   const manifest = await registry.getManifest(repository, tag);
   const config = await registry.getBlob(repository, manifest?.body.config?.digest ?? "");
-  const labels = (
-    JSON.parse(config?.toString("utf8") ?? "{}") as { config?: { Labels?: Record<string, string> } }
-  ).config?.Labels;
-  return parseInputsLabel(labels?.[INPUTS_LABEL]);
+  return (
+    (JSON.parse(config?.toString("utf8") ?? "{}") as { config?: { Labels?: Record<string, string> } }).config
+      ?.Labels ?? {}
+  );
+}
+
+async function recordedInputs(repository: string, tag: string) {
+  return parseInputsLabel((await labelsOf(repository, tag))[INPUTS_LABEL]);
 }
 
 const expectMiss = (r: { report: BuildReport; output: string }, ...changed: string[]) => {
@@ -229,6 +238,33 @@ describe("no-op fast path", () => {
     expect(changed.code, changed.output).toBe(0);
     expect(changed.output).toMatch(/changed since the previous image: builder image, run image/);
   });
+});
+
+test("an Aptfile: the image says when apt-get update is due, and a build after that runs every phase", async () => {
+  const aptApp = copyApp("hello-arch");
+  writeFileSync(join(aptApp, "Aptfile"), "jq\n");
+  const target = `${REGISTRY}/${repo}-apt:1`;
+  // 0 h: the lists are stale as soon as the build ends, so the next build may not reuse the image.
+  const env = ["--env", "BP_DEB_PACKAGES_REFRESH_HOURS=0"];
+  const first = await build(env, target, aptApp, "cache-apt");
+  expect(first.output).toContain("apt-get update");
+  const label = (await labelsOf(`${repo}-apt`, "1"))[
+    "dev.ml-buildpacks.refresh-due.ml-buildpacks.deb-packages"
+  ];
+  expect(JSON.parse(label ?? "{}")).toMatchObject({
+    buildpack: "ml-buildpacks/deb-packages",
+    reason: expect.stringContaining("BP_DEB_PACKAGES_REFRESH_HOURS"),
+  });
+
+  const again = await build(env, target, aptApp, "cache-apt");
+  expect(again.report.fastPath.used).toBe(false);
+  expect(again.report.fastPath.reason).toMatch(
+    /^the previous image was due for a rebuild at .*apt-get update/,
+  );
+  expect(again.report.phases.map((p) => p.phase)).toContain("export");
+  expect(again.output).toMatch(/Updating the package lists|apt-get update/);
+  const ran = await docker(["run", "--rm", "--network", "host", again.report.imageRef]);
+  expect(ran.output).toMatch(/^hello from x86_64/);
 });
 
 test("a previous image in another registry is refused before any phase", async () => {

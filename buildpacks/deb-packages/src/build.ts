@@ -33,6 +33,7 @@ import {
   REFRESH_ENV,
   readResolution,
   refreshHours,
+  refreshReason,
   resolutionStillValid,
   writeResolution,
 } from "./layers/resolution.js";
@@ -103,6 +104,9 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
   // Wall-clock time: it is compared with a time recorded by an earlier build (ctx.clock is monotonic,
   // for durations within this process).
   const now = Date.now();
+  // The platform's fast paths run no buildpack: the image says when apt-get update is due again.
+  const refreshDue = (resolvedAt: number) =>
+    ctx.refresh.dueAt(resolvedAt + hours * 3_600_000, refreshReason(hours));
   const recorded = readResolution(cache.layer.path);
   if (
     resolutionStillValid(recorded, request, now, hours) &&
@@ -116,9 +120,12 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
     );
     packages.write(recorded.key, { launch: true, build: true, cache: true });
     cache.layer.write(cacheKey, { cache: true });
+    refreshDue(recorded.at);
     return;
   }
   const record = (key: PackagesKey) => writeResolution(cache.layer.path, { request, at: now, key });
+  // From here on the lists are fresh: an unchanged app may stand for this build until the next update.
+  refreshDue(now);
 
   await updateLists(ctx, cache, extra.sources);
   const resolved = await resolve(ctx, cache, requests);

@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError, Layers, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
+import {
+  BuildpackError,
+  Layers,
+  parseToml,
+  RefreshRecorder,
+  stringifyToml,
+} from "../../../src/libcnb/index.js";
 import { type ExecCall, fakeExec, memoryLogger } from "../../../src/libcnb/testing.js";
 import type { System } from "../src/apt.js";
 import { buildWith } from "../src/build.js";
@@ -179,12 +185,28 @@ describe("deb-packages build", () => {
     // The next build, as the lifecycle restores it: same layers dir, the layers' metadata read anew.
     const again = (env: Record<string, string> = {}) => {
       const exec = fakeApt();
-      const ctx = { ...first, exec, env, layers: new Layers(first.layersDir), logger: memoryLogger() };
+      const ctx = {
+        ...first,
+        exec,
+        env,
+        layers: new Layers(first.layersDir),
+        logger: memoryLogger(),
+        refresh: new RefreshRecorder(),
+      };
       return { ctx, exec };
     };
+    const dueAt = (ctx: typeof first) =>
+      Date.parse(JSON.parse(ctx.refresh.label(ctx.buildpack.id)?.value ?? "{}").due);
+    // The image says when apt-get update is due again: the platform's fast paths must not outlive it.
+    const resolvedAt = JSON.parse(
+      readFileSync(join(first.layersDir, "apt-cache", "resolution.json"), "utf8"),
+    ).at;
+    expect(dueAt(first)).toBe(resolvedAt + 24 * 3_600_000);
+    expect(first.refresh.label(first.buildpack.id)?.value).toContain("BP_DEB_PACKAGES_REFRESH_HOURS");
     const quick = again();
     await buildWith(quick.ctx, system());
     expect(quick.exec.calls).toEqual([]);
+    expect(dueAt(quick.ctx)).toBe(resolvedAt + 24 * 3_600_000);
     expect(quick.ctx.logger.text()).toMatch(
       /- Reusing the packages layer: Aptfile, sources and run image packages unchanged, resolved 0\.0 h ago \(apt-get update runs again after 24 h/,
     );
@@ -202,9 +224,12 @@ describe("deb-packages build", () => {
     await buildWith(stale.ctx, system());
     expect(stale.exec.calls.map((c) => c.args[2])).toEqual(["update", "install"]);
 
+    expect(dueAt(stale.ctx)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+
     const every = again({ BP_DEB_PACKAGES_REFRESH_HOURS: "0" });
     await buildWith(every.ctx, system());
     expect(every.exec.calls.map((c) => c.args[2])).toEqual(["update", "install"]);
+    expect(dueAt(every.ctx)).toBeLessThanOrEqual(Date.now());
 
     writeFileSync(join(first.appDir, "Aptfile"), "libgl1\nlibglib2.0-0\n");
     const changed = again();

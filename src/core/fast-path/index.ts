@@ -96,6 +96,7 @@ export async function decideFastPath(
   platformApi: string,
   clientFor: (registry: string) => RegistryClient,
   previousRead?: Promise<PreviousRead>,
+  now: () => number = Date.now,
 ): Promise<FastPathOutcome> {
   const off = (reason: string): FastPathOutcome => ({ inputs: undefined, reuse: undefined, reason });
   if (!req.publish) return off(fastPathNotes.daemon);
@@ -107,7 +108,7 @@ export async function decideFastPath(
   if (req.clearCache) return { inputs, tree, reuse: undefined, reason: fastPathNotes.clearCache };
   const read = await (previousRead ?? startPreviousRead(req, clientFor));
   if ("error" in read && read.error) throw read.error;
-  const check = checkPreviousImage(read, inputs);
+  const check = checkPreviousImage(read, inputs, now());
   if (check.hit) return { inputs, tree, reuse: check, reason: fastPathNotes.hit(collected.files) };
   const swap = check.previous && appSwap(check.previous, tree);
   return swap

@@ -7,6 +7,8 @@ export const fastPathNotes = {
     `inputs unchanged (${files} source file(s), build env, builder, run image, buildpacks, options): reusing the previous image`,
   appOnly: (files: number) =>
     `only app files that no buildpack reads changed (${files} source file(s)): replacing the app layer of the previous image, no phase runs`,
+  refreshDue: (due: string, reason: string) =>
+    `the previous image was due for a rebuild at ${due}: ${reason}`,
   appSwapFailed: (why: string) => `could not replace the app layer (${why}); running every phase`,
   appSwapReady: (files: readonly string[]) =>
     `a later change to other app files only replaces the app layer (the buildpacks read ${files.length ? files.join(", ") : "no app file"})`,

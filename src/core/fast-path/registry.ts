@@ -1,8 +1,10 @@
+import { dueRefresh } from "../../libcnb/refresh.js";
 import { formatImageRef, type ImageRef } from "../image-ref.js";
 import { type Manifest, type RegistryClient, sha256 } from "../registry/client.js";
 import { copyBlobs } from "../registry/copy.js";
 import { type AppLayerRecord, type BuiltAppLayer, swapAppLayer } from "./app-layer.js";
 import { changedInputs, INPUTS_LABEL, parseInputsLabel, type RecordedInputs } from "./inputs.js";
+import { fastPathNotes } from "./notes.js";
 
 /** The label the lifecycle writes with the buildpacks that built an image. */
 export const BUILD_METADATA_LABEL = "io.buildpacks.build.metadata";
@@ -48,13 +50,22 @@ export async function readPreviousImage(client: RegistryClient, target: ImageRef
   }
 }
 
-/** Pure: compares this build's inputs with those recorded on the previous image. */
-export function checkPreviousImage(read: PreviousRead, inputs: RecordedInputs): PreviousImageCheck {
+/**
+ * Pure: compares this build's inputs with those recorded on the previous image; an image a buildpack
+ * asked to rebuild by `now` (ms since the epoch) stands for nothing, not even a code-change swap.
+ */
+export function checkPreviousImage(
+  read: PreviousRead,
+  inputs: RecordedInputs,
+  now: number,
+): PreviousImageCheck {
   if ("reason" in read) return { hit: false, reason: read.reason };
   const { manifest, config, shown } = read;
   const labels = config?.config?.Labels ?? {};
   const previous = parseInputsLabel(labels[INPUTS_LABEL]);
   if (!previous) return { hit: false, reason: `the previous image at ${shown} records no inputs` };
+  const due = dueRefresh(labels, now);
+  if (due) return { hit: false, reason: fastPathNotes.refreshDue(due.due, due.reason) };
   if (previous.digest !== inputs.digest) {
     const changed = changedInputs(previous, inputs);
     return {

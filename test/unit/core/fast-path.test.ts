@@ -4,11 +4,15 @@ import { beforeEach, describe, expect, test } from "vitest";
 import {
   changedInputs,
   digestOf,
+  INPUTS_LABEL,
   inputParts,
   parseInputsLabel,
   recordInputs,
 } from "../../../src/core/fast-path/inputs.js";
+import { checkPreviousImage, type PreviousRead } from "../../../src/core/fast-path/registry.js";
 import { digestOfTree, listSourceTree, skippedPaths } from "../../../src/core/fast-path/source-digest.js";
+import type { Manifest } from "../../../src/core/registry/client.js";
+import { RefreshRecorder } from "../../../src/libcnb/refresh.js";
 
 const sourceTreeDigest = (app: string, skip: string[]) => digestOfTree(listSourceTree(app, skip));
 
@@ -117,5 +121,46 @@ describe("source tree digest", () => {
     mkdirSync(join(app, ".cache"));
     writeFileSync(join(app, ".cache", "layer.tar"), "x");
     expect(digest()).toBe(before);
+  });
+});
+
+describe("the previous image check", () => {
+  const inputs = recordInputs(inputParts(base));
+  const manifest = {
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    digest: "sha256:m",
+    raw: Buffer.from(""),
+    body: { config: { mediaType: "x", digest: "sha256:c", size: 1 }, layers: [] },
+  } as unknown as Manifest;
+  const read = (labels: Record<string, string>): PreviousRead => ({
+    manifest,
+    config: { config: { Labels: { [INPUTS_LABEL]: JSON.stringify(inputs), ...labels } } },
+    shown: "registry.example/app:latest",
+  });
+  const now = Date.parse("2026-12-02T12:00:00Z");
+  const refresh = (due: string) => {
+    const r = new RefreshRecorder();
+    r.dueAt(Date.parse(due), "deb-packages runs apt-get update again 24 h after the last one");
+    const label = r.label("ml-buildpacks/deb-packages");
+    return label ? { [label.key]: label.value } : {};
+  };
+
+  test("same inputs reuse the image until a buildpack's refresh falls due", () => {
+    expect(checkPreviousImage(read({}), inputs, now).hit).toBe(true);
+    expect(checkPreviousImage(read(refresh("2026-12-02T12:00:01Z")), inputs, now).hit).toBe(true);
+    const due = checkPreviousImage(read(refresh("2026-12-02T11:00:00Z")), inputs, now);
+    expect(due).toEqual({
+      hit: false,
+      reason:
+        "the previous image was due for a rebuild at 2026-12-02T11:00:00.000Z: deb-packages runs apt-get update again 24 h after the last one",
+    });
+  });
+
+  test("an image due for a refresh is not offered for a code-change swap either", () => {
+    const changed = recordInputs(inputParts({ ...base, sourceDigest: "sha256:other" }));
+    const fresh = checkPreviousImage(read(refresh("2026-12-03T00:00:00Z")), changed, now);
+    expect(fresh.hit === false && fresh.previous?.changed).toEqual(["source files"]);
+    const due = checkPreviousImage(read(refresh("2026-12-01T00:00:00Z")), changed, now);
+    expect(due.hit === false && due.previous).toBeUndefined();
   });
 });

@@ -41,6 +41,11 @@ export function refreshHours(value: string | undefined): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
+/** Pure: why an image with these packages should be built again, for the platform's fast-path log. */
+export function refreshReason(hours: number): string {
+  return `deb-packages runs apt-get update again ${hours} h after the last one, for security updates (${REFRESH_ENV})`;
+}
+
 /** Pure: may the recorded resolution stand for this build? */
 export function resolutionStillValid(
   recorded: Resolution | undefined,
