@@ -2630,32 +2630,65 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 const nodeStreamFetch = async (url, init = {}) => {
+    const message = await follow(url, init);
+    return { status: message.statusCode ?? 0, headers: headersOf(message), body: message };
+};
+/** fetch's behaviour where the client relies on it: redirects followed, failures as "fetch failed" with a cause. */
+const nodeFetch = async (url, init = {}) => {
+    const message = await follow(url, init);
+    return responseOf(message.statusCode ?? 0, message, await readAll(message));
+};
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/** Sends the request, following redirects; the final response's body is left unread. */
+async function follow(url, init) {
     let target = new URL(url);
-    let headers = init.headers ?? {};
+    let { method = "GET", headers = {}, body } = init;
     for (let hop = 0;; hop++) {
-        const message = await http_open(target, { ...init, headers });
+        const message = await http_open(target, { method, headers, body, signal: init.signal });
         const status = message.statusCode ?? 0;
         const location = message.headers.location;
-        if (init.body || !REDIRECTS.has(status) || !location || hop >= MAX_REDIRECTS)
-            return { status, headers: headersOf(message), body: message };
+        // A streamed body is gone once sent: its response is the answer.
+        if (isStream(body) || !REDIRECTS.has(status) || !location || hop >= MAX_REDIRECTS)
+            return message;
         message.resume();
         const next = new URL(location, target);
+        // Blob downloads redirect to storage: credentials stay with the registry that asked for them.
         if (next.host !== target.host)
             headers = withoutAuthorization(headers);
+        if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
+            method = "GET";
+            body = undefined;
+        }
         target = next;
     }
-};
+}
 function http_open(url, init) {
     return new Promise((resolve, reject) => {
-        const req = (url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request)(url, { method: init.method, headers: init.headers, signal: init.signal }, resolve);
+        const body = typeof init.body === "string" ? Buffer.from(init.body) : init.body;
+        const stream = isStream(body) ? body : undefined;
+        const whole = isStream(body) ? undefined : body;
+        const headers = whole ? { ...init.headers, "Content-Length": String(whole.length) } : init.headers;
+        const req = (url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request)(url, { method: init.method, headers, signal: init.signal }, resolve);
         req.on("error", (err) => {
-            init.body?.destroy(err);
+            stream?.destroy(err);
             reject(failed(err));
         });
-        if (!init.body)
-            return void req.end();
-        init.body.on("error", (err) => req.destroy(err));
-        init.body.pipe(req);
+        if (!stream)
+            return void req.end(whole);
+        stream.on("error", (err) => req.destroy(err));
+        stream.pipe(req);
+    });
+}
+function isStream(body) {
+    return typeof body?.pipe === "function";
+}
+function readAll(message) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        message.on("data", (c) => chunks.push(c));
+        message.on("error", (err) => reject(failed(err)));
+        message.on("end", () => resolve(Buffer.concat(chunks)));
     });
 }
 function headersOf(message) {
@@ -2666,47 +2699,8 @@ function headersOf(message) {
         },
     };
 }
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
-/** fetch's behaviour where the client relies on it: redirects followed, failures as "fetch failed" with a cause. */
-const nodeFetch = async (url, init = {}) => {
-    let target = new URL(url);
-    let { method = "GET", headers = {}, body } = init;
-    for (let hop = 0;; hop++) {
-        const res = await send(target, { method, headers, body, signal: init.signal });
-        const location = res.message.headers.location;
-        if (!REDIRECTS.has(res.status) || !location || hop >= MAX_REDIRECTS)
-            return res.response;
-        const next = new URL(location, target);
-        // Blob downloads redirect to storage: credentials stay with the registry that asked for them.
-        if (next.host !== target.host)
-            headers = withoutAuthorization(headers);
-        if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
-            method = "GET";
-            body = undefined;
-        }
-        target = next;
-    }
-};
 function withoutAuthorization(headers) {
     return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== "authorization"));
-}
-function send(url, init) {
-    return new Promise((resolve, reject) => {
-        const payload = typeof init.body === "string" ? Buffer.from(init.body) : init.body;
-        const headers = { ...init.headers, ...(payload ? { "Content-Length": String(payload.length) } : {}) };
-        const req = (url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request)(url, { method: init.method, headers, signal: init.signal }, (message) => {
-            const chunks = [];
-            message.on("data", (c) => chunks.push(c));
-            message.on("error", (err) => reject(failed(err)));
-            message.on("end", () => {
-                const status = message.statusCode ?? 0;
-                resolve({ status, message, response: responseOf(status, message, Buffer.concat(chunks)) });
-            });
-        });
-        req.on("error", (err) => reject(failed(err)));
-        req.end(payload);
-    });
 }
 function failed(cause) {
     return Object.assign(new Error("fetch failed"), { cause });
@@ -2767,13 +2761,14 @@ class RegistryClient {
     }
     /** Throws registryUnreachable when the registry does not answer at all. */
     async ping(image) {
-        try {
-            const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) });
-            await res.body?.cancel();
-        }
-        catch (err) {
-            throw new MlBuildpacksError(messages.registryUnreachable(this.registry, image, describeFetchError(err)));
-        }
+        const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) }).catch(this.unreachable(image));
+        await res.body?.cancel();
+    }
+    /** A rejection handler: a request that got no answer becomes registryUnreachable for `what`. */
+    unreachable(what) {
+        return (err) => {
+            throw new MlBuildpacksError(messages.registryUnreachable(this.registry, what, describeFetchError(err)));
+        };
     }
     async getManifest(repository, reference) {
         const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
@@ -2853,9 +2848,7 @@ class RegistryClient {
             throw await this.unexpectedStatus(404, `read blob ${repository}@${digest}`);
         const res = await this.streamFetch(`${this.base}/v2/${repository}/blobs/${digest}`, {
             headers: this.authHeader(scope),
-        }).catch((err) => {
-            throw new MlBuildpacksError(messages.registryUnreachable(this.registry, repository, describeFetchError(err)));
-        });
+        }).catch(this.unreachable(repository));
         if (res.status !== 200) {
             res.body.resume();
             throw await this.unexpectedStatus(res.status, `read blob ${repository}@${digest}`);
@@ -2885,9 +2878,7 @@ class RegistryClient {
             method: "PATCH",
             headers: { ...this.authHeader(scope), "Content-Type": "application/octet-stream" },
             body,
-        }).catch((err) => {
-            throw new MlBuildpacksError(messages.registryUnreachable(this.registry, repository, describeFetchError(err)));
-        });
+        }).catch(this.unreachable(repository));
         patched.body.resume();
         const next = patched.headers.get("location");
         if (patched.status !== 202 || !next)
@@ -2931,7 +2922,7 @@ class RegistryClient {
                     await this.sleep(this.backoff[attempt] ?? 1000);
                     continue;
                 }
-                throw new MlBuildpacksError(messages.registryUnreachable(this.registry, path, describeFetchError(err)));
+                return this.unreachable(path)(err);
             }
             if (res.status === 401 && !challenged) {
                 challenged = true;

@@ -106,7 +106,7 @@ describe("poetry build", () => {
     });
     expect(toml(`${tool}.toml`)).toMatchObject({
       types: { build: false, launch: false, cache: true },
-      metadata: { poetry_version: "2.5.1", python_version: "3.13.5", arch: "amd64" },
+      metadata: { layer_version: 2, tool_version: "2.5.1", python_version: "3.13.5", arch: "amd64" },
     });
     expect(toml(join(ctx.layersDir, "pip-cache.toml"))).toMatchObject({
       types: { cache: true, launch: false },

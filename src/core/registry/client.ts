@@ -88,14 +88,17 @@ export class RegistryClient {
 
   /** Throws registryUnreachable when the registry does not answer at all. */
   async ping(image: string): Promise<void> {
-    try {
-      const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) });
-      await res.body?.cancel();
-    } catch (err) {
-      throw new MlBuildpacksError(
-        messages.registryUnreachable(this.registry, image, describeFetchError(err)),
-      );
-    }
+    const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) }).catch(
+      this.unreachable(image),
+    );
+    await res.body?.cancel();
+  }
+
+  /** A rejection handler: a request that got no answer becomes registryUnreachable for `what`. */
+  private unreachable(what: string): (err: unknown) => never {
+    return (err) => {
+      throw new MlBuildpacksError(messages.registryUnreachable(this.registry, what, describeFetchError(err)));
+    };
   }
 
   async getManifest(repository: string, reference: string): Promise<Manifest | undefined> {
@@ -181,11 +184,7 @@ export class RegistryClient {
       throw await this.unexpectedStatus(404, `read blob ${repository}@${digest}`);
     const res = await this.streamFetch(`${this.base}/v2/${repository}/blobs/${digest}`, {
       headers: this.authHeader(scope),
-    }).catch((err: unknown) => {
-      throw new MlBuildpacksError(
-        messages.registryUnreachable(this.registry, repository, describeFetchError(err)),
-      );
-    });
+    }).catch(this.unreachable(repository));
     if (res.status !== 200) {
       res.body.resume();
       throw await this.unexpectedStatus(res.status, `read blob ${repository}@${digest}`);
@@ -216,11 +215,7 @@ export class RegistryClient {
       method: "PATCH",
       headers: { ...this.authHeader(scope), "Content-Type": "application/octet-stream" },
       body,
-    }).catch((err: unknown) => {
-      throw new MlBuildpacksError(
-        messages.registryUnreachable(this.registry, repository, describeFetchError(err)),
-      );
-    });
+    }).catch(this.unreachable(repository));
     patched.body.resume();
     const next = patched.headers.get("location");
     if (patched.status !== 202 || !next)
@@ -264,9 +259,7 @@ export class RegistryClient {
           await this.sleep(this.backoff[attempt] ?? 1000);
           continue;
         }
-        throw new MlBuildpacksError(
-          messages.registryUnreachable(this.registry, path, describeFetchError(err)),
-        );
+        return this.unreachable(path)(err);
       }
       if (res.status === 401 && !challenged) {
         challenged = true;

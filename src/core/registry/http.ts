@@ -34,7 +34,7 @@ export interface StreamResponse {
 
 /**
  * Streaming requests: the response body is handed over unread (redirects followed as nodeFetch
- * does), and a Readable request body is streamed (chunked) instead of sent whole.
+ * does, unless the request body was streamed), and a Readable request body is sent chunked.
  */
 export type StreamFetch = (
   url: string | URL,
@@ -42,35 +42,75 @@ export type StreamFetch = (
 ) => Promise<StreamResponse>;
 
 export const nodeStreamFetch: StreamFetch = async (url, init = {}) => {
-  let target = new URL(url);
-  let headers = init.headers ?? {};
-  for (let hop = 0; ; hop++) {
-    const message = await open(target, { ...init, headers });
-    const status = message.statusCode ?? 0;
-    const location = message.headers.location;
-    if (init.body || !REDIRECTS.has(status) || !location || hop >= MAX_REDIRECTS)
-      return { status, headers: headersOf(message), body: message };
-    message.resume();
-    const next = new URL(location, target);
-    if (next.host !== target.host) headers = withoutAuthorization(headers);
-    target = next;
-  }
+  const message = await follow(url, init);
+  return { status: message.statusCode ?? 0, headers: headersOf(message), body: message };
 };
 
-function open(url: URL, init: Omit<HttpInit, "body"> & { body?: Readable }): Promise<IncomingMessage> {
+/** fetch's behaviour where the client relies on it: redirects followed, failures as "fetch failed" with a cause. */
+export const nodeFetch: HttpFetch = async (url, init = {}) => {
+  const message = await follow(url, init);
+  return responseOf(message.statusCode ?? 0, message, await readAll(message));
+};
+
+type Body = Uint8Array | string | Readable;
+type RequestInit = Omit<HttpInit, "body"> & { body?: Body };
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/** Sends the request, following redirects; the final response's body is left unread. */
+async function follow(url: string | URL, init: RequestInit): Promise<IncomingMessage> {
+  let target = new URL(url);
+  let { method = "GET", headers = {}, body } = init;
+  for (let hop = 0; ; hop++) {
+    const message = await open(target, { method, headers, body, signal: init.signal });
+    const status = message.statusCode ?? 0;
+    const location = message.headers.location;
+    // A streamed body is gone once sent: its response is the answer.
+    if (isStream(body) || !REDIRECTS.has(status) || !location || hop >= MAX_REDIRECTS) return message;
+    message.resume();
+    const next = new URL(location, target);
+    // Blob downloads redirect to storage: credentials stay with the registry that asked for them.
+    if (next.host !== target.host) headers = withoutAuthorization(headers);
+    if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
+      method = "GET";
+      body = undefined;
+    }
+    target = next;
+  }
+}
+
+function open(url: URL, init: RequestInit): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
+    const body = typeof init.body === "string" ? Buffer.from(init.body) : init.body;
+    const stream = isStream(body) ? body : undefined;
+    const whole = isStream(body) ? undefined : body;
+    const headers = whole ? { ...init.headers, "Content-Length": String(whole.length) } : init.headers;
     const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(
       url,
-      { method: init.method, headers: init.headers, signal: init.signal },
+      { method: init.method, headers, signal: init.signal },
       resolve,
     );
     req.on("error", (err) => {
-      init.body?.destroy(err);
+      stream?.destroy(err);
       reject(failed(err));
     });
-    if (!init.body) return void req.end();
-    init.body.on("error", (err: Error) => req.destroy(err));
-    init.body.pipe(req);
+    if (!stream) return void req.end(whole);
+    stream.on("error", (err: Error) => req.destroy(err));
+    stream.pipe(req);
+  });
+}
+
+function isStream(body: Body | undefined): body is Readable {
+  return typeof (body as Readable | undefined)?.pipe === "function";
+}
+
+function readAll(message: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    message.on("data", (c: Buffer) => chunks.push(c));
+    message.on("error", (err) => reject(failed(err)));
+    message.on("end", () => resolve(Buffer.concat(chunks)));
   });
 }
 
@@ -83,55 +123,8 @@ function headersOf(message: IncomingMessage): StreamResponse["headers"] {
   };
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
-
-/** fetch's behaviour where the client relies on it: redirects followed, failures as "fetch failed" with a cause. */
-export const nodeFetch: HttpFetch = async (url, init = {}) => {
-  let target = new URL(url);
-  let { method = "GET", headers = {}, body } = init;
-  for (let hop = 0; ; hop++) {
-    const res = await send(target, { method, headers, body, signal: init.signal });
-    const location = res.message.headers.location;
-    if (!REDIRECTS.has(res.status) || !location || hop >= MAX_REDIRECTS) return res.response;
-    const next = new URL(location, target);
-    // Blob downloads redirect to storage: credentials stay with the registry that asked for them.
-    if (next.host !== target.host) headers = withoutAuthorization(headers);
-    if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
-      method = "GET";
-      body = undefined;
-    }
-    target = next;
-  }
-};
-
 function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== "authorization"));
-}
-
-function send(
-  url: URL,
-  init: HttpInit,
-): Promise<{ status: number; message: IncomingMessage; response: HttpResponse }> {
-  return new Promise((resolve, reject) => {
-    const payload = typeof init.body === "string" ? Buffer.from(init.body) : init.body;
-    const headers = { ...init.headers, ...(payload ? { "Content-Length": String(payload.length) } : {}) };
-    const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(
-      url,
-      { method: init.method, headers, signal: init.signal },
-      (message) => {
-        const chunks: Buffer[] = [];
-        message.on("data", (c: Buffer) => chunks.push(c));
-        message.on("error", (err) => reject(failed(err)));
-        message.on("end", () => {
-          const status = message.statusCode ?? 0;
-          resolve({ status, message, response: responseOf(status, message, Buffer.concat(chunks)) });
-        });
-      },
-    );
-    req.on("error", (err) => reject(failed(err)));
-    req.end(payload);
-  });
 }
 
 function failed(cause: Error): Error {

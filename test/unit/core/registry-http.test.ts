@@ -25,6 +25,8 @@ beforeAll(async () => {
         res.writeHead(307, { location: `${otherHost}/storage/blob` }).end();
       } else if (req.url === "/storage/blob") {
         res.writeHead(200, { "docker-content-digest": "sha256:abc" }).end("layer bytes");
+      } else if (req.url === "/see-other") {
+        res.writeHead(303, { location: "/storage/blob" }).end();
       } else if (req.url === "/upload") {
         res.writeHead(201, { location: "/v2/x" }).end();
       } else {
@@ -85,4 +87,20 @@ test("streams: a request body in chunks, a redirected response body unread", asy
   for await (const c of got.body) body.push(c as Buffer);
   expect(Buffer.concat(body).toString()).toBe("layer bytes");
   expect(seen.slice(1).map((s) => s.auth)).toEqual(["Bearer s", undefined]);
+});
+
+test("a 303 answer to a POST is followed with a GET and no body; a streamed body is never sent twice", async () => {
+  seen.length = 0;
+  const res = await nodeFetch(`${base}/see-other`, { method: "POST", body: "form" });
+  expect(await res.text()).toBe("layer bytes");
+  expect(seen.map((s) => [s.method, s.url, s.body])).toEqual([
+    ["POST", "/see-other", "form"],
+    ["GET", "/storage/blob", ""],
+  ]);
+
+  seen.length = 0;
+  const streamed = await nodeStreamFetch(`${base}/see-other`, { method: "POST", body: Readable.from(["x"]) });
+  streamed.body.resume();
+  expect(streamed.status).toBe(303);
+  expect(seen.map((s) => s.url)).toEqual(["/see-other"]);
 });
