@@ -2,6 +2,7 @@
 export declare const SCENARIOS: string[];
 export declare const TOOLS: string[];
 export declare const ALL_TOOLS: string[];
+export declare const ML_TOOLS: string[];
 export declare const SCENARIO_TITLES: Record<string, string>;
 export declare const TOOL_TITLES: Record<string, string>;
 export declare const TARGETS: { maxRatioVsDocker: number; maxRatioVsPack: number; maxPeakMemBytes: number };

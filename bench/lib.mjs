@@ -15,18 +15,22 @@ export const SCENARIO_TITLES = {
  * Tools; `ml` is ml-buildpacks, the others are what it is compared with. `ml` trusts the builder as
  * pack is told to (`--trust-builder` both): the same lifecycle mode on both sides.
  */
-export const TOOLS = ["ml", "ml-fast", "docker", "docker-multi", "pack"];
+export const TOOLS = ["ml", "ml-fast", "ml-1g", "docker", "docker-multi", "pack"];
 
 export const TOOL_TITLES = {
   ml: "ml-buildpacks --trust-builder",
   "ml-fast": "ml-buildpacks --trust-builder --compression fast",
+  "ml-1g": "ml-buildpacks --trust-builder --memory 1g",
   "ml-untrusted": "ml-buildpacks (five phase containers)",
   docker: "Docker (BuildKit, single stage)",
   "docker-multi": "Docker (BuildKit, multi-stage)",
   pack: "pack v0.35.1",
 };
 
-export const ALL_TOOLS = ["ml", "ml-fast", "ml-untrusted", "docker", "docker-multi", "pack"];
+/** The rows that are ml-buildpacks (they have phase timings from the build report). */
+export const ML_TOOLS = ["ml", "ml-fast", "ml-1g", "ml-untrusted"];
+
+export const ALL_TOOLS = ["ml", "ml-fast", "ml-1g", "ml-untrusted", "docker", "docker-multi", "pack"];
 
 /** Targets from issue #7: time ratios per scenario, peak memory, image size. */
 export const TARGETS = {
@@ -289,6 +293,17 @@ export function checkTargets(summary) {
           met: ml[key] <= TARGETS.maxPeakMemBytes,
         });
     }
+    // The same build with its container capped at 1 GiB: does it still finish, and at what cost?
+    const capped = s["ml-1g"];
+    if (capped?.memPeakBytes !== undefined) {
+      const slower = ratio(capped.wallMs, ml.wallMs);
+      checks.push({
+        scenario,
+        target: "peak memory <= 1 GiB (cgroup usage, with --memory 1g)",
+        value: `${formatBytes(capped.memPeakBytes)}${slower === undefined ? "" : `, time ${slower.toFixed(2)}x unlimited`}`,
+        met: capped.memPeakBytes <= TARGETS.maxPeakMemBytes,
+      });
+    }
     const multi = s["docker-multi"]?.imageBytes;
     if (ml.imageBytes !== undefined && multi !== undefined)
       checks.push({
@@ -370,7 +385,7 @@ export function renderTables(summary, tools) {
   }
   const phaseRows = [];
   for (const scenario of SCENARIOS) {
-    for (const tool of ["ml", "ml-fast", "ml-untrusted"]) {
+    for (const tool of ML_TOOLS) {
       const phases = summary[scenario]?.[tool]?.phases;
       if (!phases || Object.keys(phases).length === 0) continue;
       const total = summary[scenario][tool].wallMs;

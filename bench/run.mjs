@@ -24,6 +24,7 @@ import {
   checkTargets,
   formatBytes,
   formatSeconds,
+  ML_TOOLS,
   manifestBytes,
   parseArgs,
   pushedManifests,
@@ -633,7 +634,7 @@ function mutateApp(appDir, scenario, tag) {
 /** The commands each tool runs for one build (all push to the registry). */
 function commands(tool, ctx) {
   const { image, appDir, scenario, state, env } = ctx;
-  if (tool === "ml" || tool === "ml-fast" || tool === "ml-untrusted") {
+  if (ML_TOOLS.includes(tool)) {
     return [
       {
         cmd: process.execPath,
@@ -652,6 +653,7 @@ function commands(tool, ctx) {
           ...(env.runImage ? ["--run-image", env.runImage] : []),
           ...(tool === "ml-untrusted" ? [] : ["--trust-builder"]),
           ...(tool === "ml-fast" ? ["--compression", "fast"] : []),
+          ...(tool === "ml-1g" ? ["--memory", "1g"] : []),
         ],
         env: env.caCerts ? { ML_BUILDPACKS_CA_CERTS: env.caCerts } : {},
       },

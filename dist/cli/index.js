@@ -2286,6 +2286,11 @@ const messages = {
         hint: "write one variable per entry, e.g. --env PIP_INDEX_URL=https://pypi.example/simple",
         exitCode: 2,
     }),
+    badMemoryLimit: (option, value) => ({
+        title: `${option} "${value}" is not a memory size`,
+        hint: `give a number of bytes with an optional unit b, k, m or g, at least 6m (Docker's minimum), e.g. ${option} 2g`,
+        exitCode: 2,
+    }),
     reservedEnvVar: (name) => ({
         title: `build env ${name} is reserved for the lifecycle and cannot be set`,
         hint: "remove it; CNB_* variables are set by ml-buildpacks itself",
@@ -3947,8 +3952,19 @@ function appSwap(previous, tree) {
  * Lifecycle exit codes (platform/exit.go and cmd/exit.go of lifecycle 0.21) turned into sentences.
  * Returns the error's title and what to do.
  */
-function explainExit(phase, code) {
+function explainExit(phase, code, memoryLimit) {
     switch (code) {
+        // SIGKILL: with a memory limit, almost always the kernel's OOM killer in the container's cgroup.
+        case 137:
+            return memoryLimit
+                ? {
+                    title: `the ${phase} phase ran out of memory (its container is limited to ${memoryLimit}) and was killed`,
+                    hint: "raise the limit (--memory / the action's memory input) or drop it",
+                }
+                : {
+                    title: `the ${phase} phase was killed (SIGKILL: out of memory on the host, or stopped)`,
+                    hint: "check the host's free memory, or give the build a limit with --memory to see which phase needs it",
+                };
         case 3:
             return {
                 title: `the ${phase} phase rejected its arguments`,
@@ -4743,7 +4759,7 @@ async function build(req, deps, resolved) {
     try {
         await log.group("Preparing workspace", () => executor.prepare());
         for (const spec of specs) {
-            const result = await runPhase(spec, executor, { log, clock, layers });
+            const result = await runPhase(spec, executor, { log, clock, layers, memoryLimit: req.memoryLimit });
             phases.push({ phase: spec.phase, ms: result.ms });
             if (result.group)
                 group = result.group;
@@ -4874,10 +4890,10 @@ async function runPhase(spec, executor, ctx) {
         if (spec.phase === "detect" && exit !== 0) {
             for (const line of detectFailureLines(held))
                 log.output(line);
-            throw phaseError(spec.phase, exit, detectFailureReasons(held));
+            throw phaseError(spec.phase, exit, detectFailureReasons(held), ctx.memoryLimit);
         }
         if (exit !== 0)
-            throw phaseError(spec.phase, exit);
+            throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
         if (spec.phase === "detect") {
             const group = readGroup(executor.readOutput("group.toml"));
             for (const bp of group)
@@ -4897,8 +4913,8 @@ function phaseTitle(phase) {
         create: "CREATING (analyze, detect, restore, build, export in one container)",
     }[phase];
 }
-function phaseError(phase, code, reasons = []) {
-    const { title, hint } = explainExit(phase, code);
+function phaseError(phase, code, reasons = [], memoryLimit) {
+    const { title, hint } = explainExit(phase, code, memoryLimit);
     const detail = [...reasons, `(lifecycle ${phase} phase exited with code ${code})`].join("\n");
     return new MlBuildpacksError({ title, hint, detail, exitCode: 1 });
 }
@@ -5390,6 +5406,7 @@ function phaseDockerArgs(spec, o) {
         o.platform,
         "--user",
         user,
+        ...(o.memoryLimit ? ["--memory", o.memoryLimit, "--memory-swap", o.memoryLimit] : []),
         "-v",
         `${o.layersVolume}:${CONTAINER_PATHS.layers}`,
         "-v",
@@ -5482,6 +5499,7 @@ class DockerExecutor {
             secretEnvNames: Object.keys(this.o.secretEnv),
             name: `ml-buildpacks-${spec.phase}-${this.id}`,
             prelude: script ? { appDir: (0,external_node_path_namespaceObject.resolve)(this.o.appDir), script } : undefined,
+            memoryLimit: this.o.memoryLimit,
         });
         const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
         return result.exitCode;
@@ -5819,6 +5837,23 @@ function parseEnvEntries(entries) {
     }
     return env;
 }
+const MEMORY_UNITS = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+/** Docker refuses container memory limits below 6 MiB. */
+const MIN_MEMORY = 6 * 1024 ** 2;
+/**
+ * Pure: a memory limit in Docker's notation ("1g", "1536m", "2147483648"), normalised to lower case,
+ * or an error naming `option` (the CLI flag or action input it came from).
+ */
+function parseMemoryLimit(option, value) {
+    if (value === undefined || value.trim() === "")
+        return undefined;
+    const text = value.trim().toLowerCase();
+    const match = /^(\d+)([bkmg]?)$/.exec(text);
+    const bytes = match ? Number(match[1]) * (MEMORY_UNITS[match[2] ?? ""] ?? Number.NaN) : Number.NaN;
+    if (!(bytes >= MIN_MEMORY))
+        throw new MlBuildpacksError(messages.badMemoryLimit(option, value));
+    return text;
+}
 
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
@@ -5857,6 +5892,9 @@ build options:
   --compression MODE     small (default): the buildpack layers this build added are recompressed at gzip
                          level 4 after the export (smaller image, same image ID; costs seconds on builds
                          that make new large layers); fast: layers as the lifecycle gzips them (level 1)
+  --memory SIZE          memory limit of each lifecycle container (Docker's notation, e.g. 2g; swap
+                         included): page cache is reclaimed instead of growing, and a runaway build
+                         stops with an out-of-memory error instead of starving the host. Default: none
   --no-fast-path         run every phase even when the image at --image was built from the same inputs
                          or only app files no buildpack reads changed (then only its app layer is replaced)
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
@@ -5947,6 +5985,7 @@ function parseBuild(args, env, isFile) {
         "trust-builder": { type: "boolean" },
         "no-fast-path": { type: "boolean" },
         compression: { type: "string" },
+        memory: { type: "string" },
         executor: { type: "string" },
         help: { type: "boolean" },
     });
@@ -5987,6 +6026,7 @@ function parseBuild(args, env, isFile) {
             trustBuilder: v["trust-builder"] === true,
             fastPath: v["no-fast-path"] !== true,
             compression: oneOf("compression", str("compression"), COMPRESSION_MODES, REQUEST_DEFAULTS.compression),
+            memoryLimit: parseMemoryLimit("--memory", str("memory")),
         },
     };
 }
@@ -6115,6 +6155,8 @@ async function runCli(argv) {
                 if (executor === "local") {
                     if (!req.publish)
                         throw new MlBuildpacksError(messages.usage("--no-publish needs the docker executor (the local executor pushes to a registry)", "drop --no-publish or pass --executor docker"));
+                    if (req.memoryLimit)
+                        throw new MlBuildpacksError(messages.usage("--memory limits the docker executor's containers; the local executor runs in the CI's own container", "set the job's memory limit in the CI instead, or pass --executor docker"));
                     // No Docker: the builder is the image this process runs in.
                     resolved = await localBuilderInfo({ ref: req.builder, run: runProcess });
                     log.info(`local executor: builder ${req.builder} (this container), ${resolved.platform}, lifecycle ${resolved.lifecycleVersion}, CNB user ${resolved.uid}:${resolved.gid}`);
@@ -6147,6 +6189,7 @@ async function runCli(argv) {
                             caCerts: req.caCerts,
                             platformApi,
                             secretEnv,
+                            memoryLimit: req.memoryLimit,
                         }),
                 }, resolved);
                 log.info(`\n${headline(report)} ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`);

@@ -43997,6 +43997,11 @@ const messages_messages = {
         hint: "write one variable per entry, e.g. --env PIP_INDEX_URL=https://pypi.example/simple",
         exitCode: 2,
     }),
+    badMemoryLimit: (option, value) => ({
+        title: `${option} "${value}" is not a memory size`,
+        hint: `give a number of bytes with an optional unit b, k, m or g, at least 6m (Docker's minimum), e.g. ${option} 2g`,
+        exitCode: 2,
+    }),
     reservedEnvVar: (name) => ({
         title: `build env ${name} is reserved for the lifecycle and cannot be set`,
         hint: "remove it; CNB_* variables are set by ml-buildpacks itself",
@@ -45658,8 +45663,19 @@ function appSwap(previous, tree) {
  * Lifecycle exit codes (platform/exit.go and cmd/exit.go of lifecycle 0.21) turned into sentences.
  * Returns the error's title and what to do.
  */
-function explainExit(phase, code) {
+function explainExit(phase, code, memoryLimit) {
     switch (code) {
+        // SIGKILL: with a memory limit, almost always the kernel's OOM killer in the container's cgroup.
+        case 137:
+            return memoryLimit
+                ? {
+                    title: `the ${phase} phase ran out of memory (its container is limited to ${memoryLimit}) and was killed`,
+                    hint: "raise the limit (--memory / the action's memory input) or drop it",
+                }
+                : {
+                    title: `the ${phase} phase was killed (SIGKILL: out of memory on the host, or stopped)`,
+                    hint: "check the host's free memory, or give the build a limit with --memory to see which phase needs it",
+                };
         case 3:
             return {
                 title: `the ${phase} phase rejected its arguments`,
@@ -46452,7 +46468,7 @@ async function build(req, deps, resolved) {
     try {
         await log.group("Preparing workspace", () => executor.prepare());
         for (const spec of specs) {
-            const result = await runPhase(spec, executor, { log, clock, layers });
+            const result = await runPhase(spec, executor, { log, clock, layers, memoryLimit: req.memoryLimit });
             phases.push({ phase: spec.phase, ms: result.ms });
             if (result.group)
                 group = result.group;
@@ -46583,10 +46599,10 @@ async function runPhase(spec, executor, ctx) {
         if (spec.phase === "detect" && exit !== 0) {
             for (const line of detectFailureLines(held))
                 log.output(line);
-            throw phaseError(spec.phase, exit, detectFailureReasons(held));
+            throw phaseError(spec.phase, exit, detectFailureReasons(held), ctx.memoryLimit);
         }
         if (exit !== 0)
-            throw phaseError(spec.phase, exit);
+            throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
         if (spec.phase === "detect") {
             const group = readGroup(executor.readOutput("group.toml"));
             for (const bp of group)
@@ -46606,8 +46622,8 @@ function phaseTitle(phase) {
         create: "CREATING (analyze, detect, restore, build, export in one container)",
     }[phase];
 }
-function phaseError(phase, code, reasons = []) {
-    const { title, hint } = explainExit(phase, code);
+function phaseError(phase, code, reasons = [], memoryLimit) {
+    const { title, hint } = explainExit(phase, code, memoryLimit);
     const detail = [...reasons, `(lifecycle ${phase} phase exited with code ${code})`].join("\n");
     return new errors_MlBuildpacksError({ title, hint, detail, exitCode: 1 });
 }
@@ -46742,6 +46758,7 @@ function phaseDockerArgs(spec, o) {
         o.platform,
         "--user",
         user,
+        ...(o.memoryLimit ? ["--memory", o.memoryLimit, "--memory-swap", o.memoryLimit] : []),
         "-v",
         `${o.layersVolume}:${CONTAINER_PATHS.layers}`,
         "-v",
@@ -46834,6 +46851,7 @@ class DockerExecutor {
             secretEnvNames: Object.keys(this.o.secretEnv),
             name: `ml-buildpacks-${spec.phase}-${this.id}`,
             prelude: script ? { appDir: (0,external_node_path_namespaceObject.resolve)(this.o.appDir), script } : undefined,
+            memoryLimit: this.o.memoryLimit,
         });
         const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
         return result.exitCode;
@@ -46998,6 +47016,23 @@ function parseEnvEntries(entries) {
         env[name] = entry.slice(eq + 1);
     }
     return env;
+}
+const MEMORY_UNITS = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+/** Docker refuses container memory limits below 6 MiB. */
+const MIN_MEMORY = 6 * 1024 ** 2;
+/**
+ * Pure: a memory limit in Docker's notation ("1g", "1536m", "2147483648"), normalised to lower case,
+ * or an error naming `option` (the CLI flag or action input it came from).
+ */
+function parseMemoryLimit(option, value) {
+    if (value === undefined || value.trim() === "")
+        return undefined;
+    const text = value.trim().toLowerCase();
+    const match = /^(\d+)([bkmg]?)$/.exec(text);
+    const bytes = match ? Number(match[1]) * (MEMORY_UNITS[match[2] ?? ""] ?? Number.NaN) : Number.NaN;
+    if (!(bytes >= MIN_MEMORY))
+        throw new errors_MlBuildpacksError(messages_messages.badMemoryLimit(option, value));
+    return text;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
@@ -103805,6 +103840,7 @@ function parseInputs(get) {
         trustBuilder: bool("trust-builder", get("trust-builder").trim(), false),
         fastPath: bool("fast-path", get("fast-path").trim(), true),
         compression: compressionInput(get("compression").trim()),
+        memory: parseMemoryLimit('input "memory"', get("memory")),
         clearCache: bool("clear-cache", get("clear-cache").trim(), false),
         platform,
     };
@@ -103830,6 +103866,7 @@ function toBuildRequest(inputs, ctx) {
         trustBuilder: inputs.trustBuilder,
         fastPath: inputs.fastPath,
         compression: inputs.compression,
+        memoryLimit: inputs.memory,
     };
 }
 function compressionInput(value) {
@@ -104037,6 +104074,7 @@ async function runMain(env = process.env) {
                 caCerts: request.caCerts,
                 platformApi,
                 secretEnv,
+                memoryLimit: request.memoryLimit,
             }),
         }, builder);
         state.built = true;

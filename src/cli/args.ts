@@ -5,7 +5,13 @@ import { type IndexChild, parseChildSpec } from "../core/manifest.js";
 import { messages } from "../core/messages.js";
 import { hostPlatform } from "../core/platform.js";
 import { COMPRESSION_MODES } from "../core/recompress.js";
-import { type BuildRequest, defaultCaCerts, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
+import {
+  type BuildRequest,
+  defaultCaCerts,
+  parseEnvEntries,
+  parseMemoryLimit,
+  REQUEST_DEFAULTS,
+} from "../core/request.js";
 
 export type Command =
   | {
@@ -49,6 +55,9 @@ build options:
   --compression MODE     small (default): the buildpack layers this build added are recompressed at gzip
                          level 4 after the export (smaller image, same image ID; costs seconds on builds
                          that make new large layers); fast: layers as the lifecycle gzips them (level 1)
+  --memory SIZE          memory limit of each lifecycle container (Docker's notation, e.g. 2g; swap
+                         included): page cache is reclaimed instead of growing, and a runaway build
+                         stops with an out-of-memory error instead of starving the host. Default: none
   --no-fast-path         run every phase even when the image at --image was built from the same inputs
                          or only app files no buildpack reads changed (then only its app layer is replaced)
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
@@ -153,6 +162,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
     "trust-builder": { type: "boolean" },
     "no-fast-path": { type: "boolean" },
     compression: { type: "string" },
+    memory: { type: "string" },
     executor: { type: "string" },
     help: { type: "boolean" },
   });
@@ -191,6 +201,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
       trustBuilder: v["trust-builder"] === true,
       fastPath: v["no-fast-path"] !== true,
       compression: oneOf("compression", str("compression"), COMPRESSION_MODES, REQUEST_DEFAULTS.compression),
+      memoryLimit: parseMemoryLimit("--memory", str("memory")),
     },
   };
 }

@@ -84,6 +84,13 @@ export async function runCli(argv: string[]): Promise<number> {
                 "drop --no-publish or pass --executor docker",
               ),
             );
+          if (req.memoryLimit)
+            throw new MlBuildpacksError(
+              messages.usage(
+                "--memory limits the docker executor's containers; the local executor runs in the CI's own container",
+                "set the job's memory limit in the CI instead, or pass --executor docker",
+              ),
+            );
           // No Docker: the builder is the image this process runs in.
           resolved = await localBuilderInfo({ ref: req.builder, run: runProcess });
           log.info(
@@ -123,6 +130,7 @@ export async function runCli(argv: string[]): Promise<number> {
                     caCerts: req.caCerts,
                     platformApi,
                     secretEnv,
+                    memoryLimit: req.memoryLimit,
                   }),
           },
           resolved,

@@ -224,7 +224,7 @@ export async function build(
   try {
     await log.group("Preparing workspace", () => executor.prepare());
     for (const spec of specs) {
-      const result = await runPhase(spec, executor, { log, clock, layers });
+      const result = await runPhase(spec, executor, { log, clock, layers, memoryLimit: req.memoryLimit });
       phases.push({ phase: spec.phase, ms: result.ms });
       if (result.group) group = result.group;
     }
@@ -357,7 +357,7 @@ function fastPathReport(outcome: FastPathOutcome, used: boolean): BuildReport["f
 async function runPhase(
   spec: PhaseSpec,
   executor: Executor,
-  ctx: { log: Logger; clock: Clock; layers: LayerActivity },
+  ctx: { log: Logger; clock: Clock; layers: LayerActivity; memoryLimit: string | undefined },
 ): Promise<{ ms: number; group: { id: string; version: string }[] | undefined }> {
   const { log, clock, layers } = ctx;
   const started = clock.now();
@@ -375,9 +375,9 @@ async function runPhase(
     const ms = clock.now() - started;
     if (spec.phase === "detect" && exit !== 0) {
       for (const line of detectFailureLines(held)) log.output(line);
-      throw phaseError(spec.phase, exit, detectFailureReasons(held));
+      throw phaseError(spec.phase, exit, detectFailureReasons(held), ctx.memoryLimit);
     }
-    if (exit !== 0) throw phaseError(spec.phase, exit);
+    if (exit !== 0) throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
     if (spec.phase === "detect") {
       const group = readGroup(executor.readOutput("group.toml"));
       for (const bp of group) log.output(`${bp.id} ${bp.version}`);
@@ -398,8 +398,13 @@ function phaseTitle(phase: Phase): string {
   }[phase];
 }
 
-function phaseError(phase: Phase, code: number, reasons: string[] = []): MlBuildpacksError {
-  const { title, hint } = explainExit(phase, code);
+function phaseError(
+  phase: Phase,
+  code: number,
+  reasons: string[] = [],
+  memoryLimit?: string,
+): MlBuildpacksError {
+  const { title, hint } = explainExit(phase, code, memoryLimit);
   const detail = [...reasons, `(lifecycle ${phase} phase exited with code ${code})`].join("\n");
   return new MlBuildpacksError({ title, hint, detail, exitCode: 1 });
 }

@@ -37,6 +37,12 @@ export const messages = {
     exitCode: 2,
   }),
 
+  badMemoryLimit: (option: string, value: string): ErrorOpts => ({
+    title: `${option} "${value}" is not a memory size`,
+    hint: `give a number of bytes with an optional unit b, k, m or g, at least 6m (Docker's minimum), e.g. ${option} 2g`,
+    exitCode: 2,
+  }),
+
   reservedEnvVar: (name: string): ErrorOpts => ({
     title: `build env ${name} is reserved for the lifecycle and cannot be set`,
     hint: "remove it; CNB_* variables are set by ml-buildpacks itself",

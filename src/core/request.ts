@@ -47,6 +47,13 @@ export interface BuildRequest {
    * Mounted read-only over the build image's system bundle; never part of an image layer.
    */
   caCerts: string | undefined;
+  /**
+   * Memory limit of each lifecycle container (docker --memory, swap included), e.g. "2g"; undefined:
+   * none. The kernel then reclaims page cache instead of letting it grow, and a runaway build is
+   * stopped instead of starving the CI host. The local executor runs inside a container whose limits
+   * the CI sets.
+   */
+  memoryLimit: string | undefined;
 }
 
 export const DEFAULT_BUILDER = "127.0.0.1:5000/ml-buildpacks/builder:cpu";
@@ -80,4 +87,21 @@ export function parseEnvEntries(entries: readonly string[]): Record<string, stri
     env[name] = entry.slice(eq + 1);
   }
   return env;
+}
+
+const MEMORY_UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+/** Docker refuses container memory limits below 6 MiB. */
+const MIN_MEMORY = 6 * 1024 ** 2;
+
+/**
+ * Pure: a memory limit in Docker's notation ("1g", "1536m", "2147483648"), normalised to lower case,
+ * or an error naming `option` (the CLI flag or action input it came from).
+ */
+export function parseMemoryLimit(option: string, value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const text = value.trim().toLowerCase();
+  const match = /^(\d+)([bkmg]?)$/.exec(text);
+  const bytes = match ? Number(match[1]) * (MEMORY_UNITS[match[2] ?? ""] ?? Number.NaN) : Number.NaN;
+  if (!(bytes >= MIN_MEMORY)) throw new MlBuildpacksError(messages.badMemoryLimit(option, value));
+  return text;
 }

@@ -2,7 +2,13 @@ import { isAbsolute, join } from "node:path";
 import { MlBuildpacksError } from "../core/errors.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { COMPRESSION_MODES, type Compression } from "../core/recompress.js";
-import { type BuildRequest, DEFAULT_BUILDER, parseEnvEntries, REQUEST_DEFAULTS } from "../core/request.js";
+import {
+  type BuildRequest,
+  DEFAULT_BUILDER,
+  parseEnvEntries,
+  parseMemoryLimit,
+  REQUEST_DEFAULTS,
+} from "../core/request.js";
 import { messages } from "./messages.js";
 
 /** The action's inputs, typed and validated: every input in action.yml appears here once. */
@@ -20,6 +26,7 @@ export interface ActionInputs {
   trustBuilder: boolean;
   fastPath: boolean;
   compression: Compression;
+  memory: string | undefined;
   clearCache: boolean;
   platform: string | undefined;
 }
@@ -89,6 +96,7 @@ export function parseInputs(get: (name: string) => string): ActionInputs {
     trustBuilder: bool("trust-builder", get("trust-builder").trim(), false),
     fastPath: bool("fast-path", get("fast-path").trim(), true),
     compression: compressionInput(get("compression").trim()),
+    memory: parseMemoryLimit('input "memory"', get("memory")),
     clearCache: bool("clear-cache", get("clear-cache").trim(), false),
     platform,
   };
@@ -118,6 +126,7 @@ export function toBuildRequest(
     trustBuilder: inputs.trustBuilder,
     fastPath: inputs.fastPath,
     compression: inputs.compression,
+    memoryLimit: inputs.memory,
   };
 }
 

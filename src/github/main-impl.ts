@@ -118,6 +118,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
             caCerts: request.caCerts,
             platformApi,
             secretEnv,
+            memoryLimit: request.memoryLimit,
           }),
       },
       builder,

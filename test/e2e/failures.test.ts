@@ -67,6 +67,24 @@ describe("bad input", () => {
     expect(await registryHas(repo, "1")).toBe(false);
   });
 
+  test("a build over its memory limit is killed, the error names the limit, and nothing is pushed", async () => {
+    const repo = `e2e/out-of-memory-${RUN_ID}`;
+    const app = appWith({ "requirements.txt": "six\n", "app.py": "print('never')\n" });
+    const result = await cli([
+      "build",
+      app,
+      "--image",
+      `${REGISTRY}/${repo}:1`,
+      "--trust-builder",
+      "--memory",
+      "8m",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("ran out of memory (its container is limited to 8m) and was killed");
+    expect(result.output).toContain("raise the limit (--memory");
+    expect(await registryHas(repo, "1")).toBe(false);
+  });
+
   test("an unreachable registry is a clear error before any phase runs", async () => {
     const app = appWith({ "app.py": "print('hi')\n" });
     const result = await cli(["build", app, "--image", "127.0.0.1:5999/e2e/nowhere:1"]);

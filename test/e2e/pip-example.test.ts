@@ -28,6 +28,9 @@ async function buildApp(name: string) {
     reportFile,
     // These tests are about the lifecycle reusing layers; test/e2e/fast-path.test.ts covers skipping it.
     "--no-fast-path",
+    // Issue #7's memory target: the OpenCV + pandas build fits in 1 GiB per container (page cache included).
+    "--memory",
+    "1g",
   ]);
   expect(result.code, result.output).toBe(0);
   return { ...result, report: readReport(reportFile) };

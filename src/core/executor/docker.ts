@@ -20,6 +20,8 @@ export interface DockerExecutorOptions {
    * values travel in the docker client's environment, never in argv.
    */
   secretEnv: Record<string, string>;
+  /** docker --memory for every phase container, swap included (--memory-swap the same). */
+  memoryLimit?: string;
 }
 
 /** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
@@ -54,6 +56,7 @@ export function phaseDockerArgs(
      * workspace is filled by the first (root) phase's container instead of a container of its own.
      */
     prelude?: { appDir: string; script: string };
+    memoryLimit?: string;
   },
 ): string[] {
   const user = spec.runAs === "root" ? "0:0" : `${o.uid}:${o.gid}`;
@@ -68,6 +71,7 @@ export function phaseDockerArgs(
     o.platform,
     "--user",
     user,
+    ...(o.memoryLimit ? ["--memory", o.memoryLimit, "--memory-swap", o.memoryLimit] : []),
     "-v",
     `${o.layersVolume}:${CONTAINER_PATHS.layers}`,
     "-v",
@@ -166,6 +170,7 @@ export class DockerExecutor implements Executor {
       secretEnvNames: Object.keys(this.o.secretEnv),
       name: `ml-buildpacks-${spec.phase}-${this.id}`,
       prelude: script ? { appDir: resolve(this.o.appDir), script } : undefined,
+      memoryLimit: this.o.memoryLimit,
     });
     const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
     return result.exitCode;

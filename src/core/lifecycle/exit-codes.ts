@@ -4,8 +4,23 @@ import type { Phase } from "./phases.js";
  * Lifecycle exit codes (platform/exit.go and cmd/exit.go of lifecycle 0.21) turned into sentences.
  * Returns the error's title and what to do.
  */
-export function explainExit(phase: Phase, code: number): { title: string; hint: string } {
+export function explainExit(
+  phase: Phase,
+  code: number,
+  memoryLimit?: string,
+): { title: string; hint: string } {
   switch (code) {
+    // SIGKILL: with a memory limit, almost always the kernel's OOM killer in the container's cgroup.
+    case 137:
+      return memoryLimit
+        ? {
+            title: `the ${phase} phase ran out of memory (its container is limited to ${memoryLimit}) and was killed`,
+            hint: "raise the limit (--memory / the action's memory input) or drop it",
+          }
+        : {
+            title: `the ${phase} phase was killed (SIGKILL: out of memory on the host, or stopped)`,
+            hint: "check the host's free memory, or give the build a limit with --memory to see which phase needs it",
+          };
     case 3:
       return {
         title: `the ${phase} phase rejected its arguments`,

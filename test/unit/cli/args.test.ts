@@ -64,10 +64,14 @@ describe("CLI arguments", () => {
         pull: "missing",
         env: {},
         compression: "small",
+        memoryLimit: undefined,
       },
     });
     expect(parseCommand(["build", ".", "--image", "r/a", "--compression", "fast"])).toMatchObject({
       request: { compression: "fast" },
+    });
+    expect(parseCommand(["build", ".", "--image", "r/a", "--memory", "1G"])).toMatchObject({
+      request: { memoryLimit: "1g" },
     });
   });
 
@@ -77,6 +81,9 @@ describe("CLI arguments", () => {
     [["build", ".", "--image", "x", "--nope"], "Unknown option '--nope'"],
     [["build", ".", "--image", "x", "--pull", "sometimes"], "--pull must be one of missing, always"],
     [["build", ".", "--image", "x", "--compression", "max"], "--compression must be one of fast, small"],
+    [["build", ".", "--image", "x", "--memory", "lots"], '--memory "lots" is not a memory size'],
+    [["build", ".", "--image", "x", "--memory", "5m"], '--memory "5m" is not a memory size'],
+    [["build", ".", "--image", "x", "--memory", "1.5g"], '--memory "1.5g" is not a memory size'],
     [
       ["build", ".", "--image", "x", "--env", "NOEQUALS"],
       'build env "NOEQUALS" is not of the form KEY=VALUE',

@@ -111,6 +111,14 @@ describe("phaseDockerArgs", () => {
     expect(none).toContain("chown -R 1:2 /workspace /layers\n");
   });
 
+  test("a memory limit caps every phase's container, swap included", () => {
+    const a = phaseDockerArgs(specOf("build"), { ...base, memoryLimit: "1g" });
+    const at = a.indexOf("--memory");
+    expect(a.slice(at, at + 4)).toEqual(["--memory", "1g", "--memory-swap", "1g"]);
+    expect(a.indexOf("--entrypoint")).toBeGreaterThan(at);
+    expect(phaseDockerArgs(specOf("build"), base).join(" ")).not.toContain("--memory");
+  });
+
   test("passes credentials by name only, and only to registry phases", () => {
     const a = phaseDockerArgs(specOf("analyze"), base);
     expect(a).toContain("CNB_REGISTRY_AUTH");
@@ -195,5 +203,15 @@ describe("exit codes", () => {
     [99, "failed with exit code 99"],
   ])("%i", (code, text) => {
     expect(explainExit("build", code).title).toContain(text);
+  });
+
+  test("137 (SIGKILL) names the memory limit when there is one", () => {
+    expect(explainExit("create", 137, "1g")).toEqual({
+      title: "the create phase ran out of memory (its container is limited to 1g) and was killed",
+      hint: "raise the limit (--memory / the action's memory input) or drop it",
+    });
+    expect(explainExit("build", 137).title).toContain(
+      "killed (SIGKILL: out of memory on the host, or stopped)",
+    );
   });
 });

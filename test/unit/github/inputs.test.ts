@@ -24,6 +24,7 @@ describe("action inputs", () => {
       clearCache: false,
       fastPath: true,
       compression: "small",
+      memory: undefined,
       platform: undefined,
     });
   });
@@ -44,6 +45,7 @@ describe("action inputs", () => {
         "clear-cache": "true",
         "fast-path": "false",
         compression: "fast",
+        memory: " 1536m ",
         "previous-image": "ghcr.io/o/app:main",
         platform: "linux/arm64",
       }),
@@ -58,6 +60,7 @@ describe("action inputs", () => {
       clearCache: true,
       fastPath: false,
       compression: "fast",
+      memory: "1536m",
       previousImage: "ghcr.io/o/app:main",
       platform: "linux/arm64",
     });
@@ -72,6 +75,7 @@ describe("action inputs", () => {
     [{ image: "a/b", "cache-scope": "a b" }, 'input "cache-scope" may only hold'],
     [{ image: "Not/Valid" }, "is not a valid image reference"],
     [{ image: "a/b", compression: "max" }, 'input "compression" must be one of fast, small, not "max"'],
+    [{ image: "a/b", memory: "2 GB" }, 'input "memory" "2 GB" is not a memory size'],
   ])("%j is refused: %s", (values, message) => {
     let error: unknown;
     try {
