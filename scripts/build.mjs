@@ -19,6 +19,11 @@ const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
 if (want("cli")) bundle("src/cli/main.ts", "dist/cli");
+// Run by the build image's Node.js in the lifecycle container, where no package.json says "module".
+if (want("pre-export")) {
+  bundle("src/pre-export/main.ts", "dist/pre-export");
+  renameSync(join("dist", "pre-export", "index.js"), join("dist", "pre-export", "index.mjs"));
+}
 if (want("action")) {
   bundle("src/github/main.ts", "dist/main");
   bundle("src/github/post.ts", "dist/post");

@@ -17,7 +17,6 @@ set -Eeuo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${CONDA_CHANNEL_DIR:-$REPO/.infra/conda-channel}"
-PIDFILE="$OUT.pid"
 MACHINE_CACHE="${ML_BUILDPACKS_MACHINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ml-buildpacks}/conda-channel"
 PORT="${CONDA_CHANNEL_PORT:-5482}"
 DOCKER=/usr/bin/docker
@@ -33,6 +32,8 @@ WHEELS=(
 )
 
 log() { echo "conda-channel: $*"; }
+# shellcheck source=lib/serve-dir.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/serve-dir.sh"
 fail() { echo "conda-channel: ERROR: $*" >&2; exit 1; }
 
 cpython_tarball() {
@@ -111,38 +112,8 @@ build_channel() {
   log "built in $((SECONDS - started))s"
 }
 
-channel_up() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$PORT/conda-forge/noarch/repodata.json" 2>/dev/null; }
-served_dir() { curl -fsS -m 2 "http://127.0.0.1:$PORT/.channel-owner" 2>/dev/null || true; }
-
-# As scripts/python-mirror.sh: the server on $PORT must serve this checkout's folder; a server of
-# another checkout is stopped through its own pidfile, anything else is an error.
 serve() {
-  local owner
-  echo "$OUT" >"$OUT/www/.channel-owner"
-  if channel_up; then
-    owner=$(served_dir)
-    [ "$owner" = "$OUT" ] && return 0
-    log "port $PORT serves ${owner:-another folder}, not $OUT: stopping that server"
-    if [ -n "$owner" ] && [ -f "$owner.pid" ] && kill "$(cat "$owner.pid")" 2>/dev/null; then
-      local j
-      for j in $(seq 1 40); do channel_up || break; sleep 0.25; done
-    else
-      fail "something else answers on 127.0.0.1:$PORT; stop it or set CONDA_CHANNEL_PORT"
-    fi
-  fi
-  if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-    kill "$(cat "$PIDFILE")" || true
-    sleep 0.5
-  fi
-  setsid nohup python3 -m http.server --bind 127.0.0.1 --directory "$OUT/www" "$PORT" \
-    >>"$OUT/server.log" 2>&1 </dev/null &
-  echo $! >"$PIDFILE"
-  local i
-  for i in $(seq 1 40); do
-    [ "$(served_dir)" = "$OUT" ] && return 0
-    sleep 0.25
-  done
-  fail "the channel did not answer on http://127.0.0.1:$PORT within 10s; see $OUT/server.log"
+  serve_dir "$OUT" "$PORT" .channel-owner "conda-forge/noarch/repodata.json" CONDA_CHANNEL_PORT
 }
 
 main() {

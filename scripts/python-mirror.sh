@@ -23,7 +23,6 @@ set -Eeuo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${PYTHON_MIRROR_DIR:-$REPO/.infra/python-mirror}"
-PIDFILE="$OUT.pid"
 MACHINE_CACHE="${ML_BUILDPACKS_MACHINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ml-buildpacks}/python-mirror"
 PORT="${PYTHON_MIRROR_PORT:-5481}"
 DOCKER=/usr/bin/docker
@@ -39,6 +38,8 @@ TRIPLE=x86_64-unknown-linux-gnu
 TARBALL="cpython-$PY_VERSION+$RELEASE-$TRIPLE-install_only.tar.gz"
 
 log() { echo "python-mirror: $*"; }
+# shellcheck source=lib/serve-dir.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/serve-dir.sh"
 fail() { echo "python-mirror: ERROR: $*" >&2; exit 1; }
 
 debian_mirror() {
@@ -165,41 +166,8 @@ EOF
   echo "$sha"
 }
 
-mirror_up() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$PORT/$RELEASE/" 2>/dev/null; }
-
-# The server answering on $PORT must serve this checkout's www/ (tests write files there): another
-# checkout's server (a second clone on the same machine) is stopped through its own pidfile.
-served_dir() { curl -fsS -m 2 "http://127.0.0.1:$PORT/.mirror-owner" 2>/dev/null || true; }
-
 serve() {
-  local owner
-  echo "$OUT" >"$OUT/www/.mirror-owner"
-  if mirror_up; then
-    owner=$(served_dir)
-    [ "$owner" = "$OUT" ] && return 0
-    log "port $PORT serves ${owner:-another folder}, not $OUT: stopping that server"
-    # Its pidfile, or else its command line (unique to this script's servers).
-    if { [ -n "$owner" ] && [ -f "$owner.pid" ] && kill "$(cat "$owner.pid")" 2>/dev/null; } ||
-      pkill -f "http.server --bind 127.0.0.1 --directory .*python-mirror/www $PORT\$"; then
-      local j
-      for j in $(seq 1 40); do mirror_up || break; sleep 0.25; done
-    else
-      fail "something else answers on 127.0.0.1:$PORT; stop it or set PYTHON_MIRROR_PORT"
-    fi
-  fi
-  if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-    kill "$(cat "$PIDFILE")" || true
-    sleep 0.5
-  fi
-  setsid nohup python3 -m http.server --bind 127.0.0.1 --directory "$OUT/www" "$PORT" \
-    >>"$OUT/server.log" 2>&1 </dev/null &
-  echo $! >"$PIDFILE"
-  local i
-  for i in $(seq 1 40); do
-    [ "$(served_dir)" = "$OUT" ] && return 0
-    sleep 0.25
-  done
-  fail "the mirror did not answer on http://127.0.0.1:$PORT within 10s; see .infra/python-mirror/server.log"
+  serve_dir "$OUT" "$PORT" .mirror-owner "$RELEASE/" PYTHON_MIRROR_PORT
 }
 
 main() {

@@ -2223,6 +2223,15 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/pre-export/request.ts
+// What the platform asks of pre-export (JSON on its command line) and what it answers (a file in the
+// out dir the chain's phases share). Pre-export runs inside the lifecycle's container, between the
+// builder and the exporter; see pre-export.ts.
+const PRE_EXPORT_RESULT = "pre-export-result.json";
+/** Where the platform mounts dist/pre-export (read-only) in the container. */
+const PRE_EXPORT_MOUNT = "/cnb/ml-buildpacks-pre-export";
+const PRE_EXPORT_ENTRY = "index.mjs";
+
 ;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * A failure a person can act on: what happened, and what to do about it.
@@ -4027,6 +4036,8 @@ function emptyActivity() {
     return { added: [], reused: [], cacheAdded: [], cacheReused: [] };
 }
 const PATTERNS = [
+    // Pre-export pushed the layer; the exporter then "reuses" it (not counted twice, below).
+    [/^Pre-exported layer '(.+?)':/, "added"],
     [/^Reusing cache layer '(.+)'$/, "cacheReused"],
     [/^Adding cache layer '(.+)'$/, "cacheAdded"],
     [/^Reusing layer '(.+)'$/, "reused"],
@@ -4038,7 +4049,8 @@ function recordExporterLine(activity, line) {
     for (const [pattern, key] of PATTERNS) {
         const match = pattern.exec(text);
         if (match?.[1]) {
-            activity[key].push(match[1]);
+            if (key !== "reused" || !activity.added.includes(match[1]))
+                activity[key].push(match[1]);
             return;
         }
     }
@@ -4106,7 +4118,7 @@ const CONTAINER_PATHS = {
     /** analyzed.toml, group.toml, plan.toml and report.toml: outside /layers so the host can read them. */
     out: "/ml-buildpacks",
 };
-function phaseSpecs(inputs, paths = CONTAINER_PATHS) {
+function phaseSpecs(inputs, paths = CONTAINER_PATHS, detectLogLevel = "debug") {
     const out = (name) => `${paths.out}/${name}`;
     const common = ["-log-level", inputs.logLevel, "-no-color"];
     const state = ["-analyzed", out("analyzed.toml"), "-group", out("group.toml")];
@@ -4145,7 +4157,7 @@ function phaseSpecs(inputs, paths = CONTAINER_PATHS) {
             // Debug level: the platform shows each buildpack's detect output when no group passes.
             args: [
                 "-log-level",
-                "debug",
+                detectLogLevel,
                 "-no-color",
                 "-app",
                 paths.app,
@@ -4245,6 +4257,45 @@ function creatorSpec(inputs, paths = CONTAINER_PATHS) {
             ...inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]),
             inputs.image,
         ],
+    };
+}
+const CHAIN_TITLES = {
+    analyze: "ANALYZING",
+    detect: "DETECTING",
+    restore: "RESTORING",
+    build: "BUILDING",
+    export: "EXPORTING",
+};
+/** Pure: `word` quoted for sh. */
+function shellQuote(word) {
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+/**
+ * The five phases in one container, as the creator runs them, but as separate lifecycle binaries
+ * with pre-export between the builder and the exporter: the creator keeps analyzed.toml in memory,
+ * so nothing could change what its exporter reuses. Runs as the CNB user throughout (`setpriv`, as
+ * the creator drops to it), for trusted builders only, like the creator.
+ */
+function chainSpec(inputs, o, paths = CONTAINER_PATHS) {
+    const lines = ["set -e", 'export HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"'];
+    for (const spec of phaseSpecs(inputs, paths, inputs.logLevel)) {
+        if (spec.phase === "export") {
+            lines.push("echo '===> PRE-EXPORTING'");
+            // Never fails the build: without it the exporter simply does all the work.
+            lines.push(`${o.preExportCommand.map(shellQuote).join(" ")} || true`);
+        }
+        if (spec.phase !== "create")
+            lines.push(`echo '===> ${CHAIN_TITLES[spec.phase]}'`);
+        lines.push([spec.binary, ...spec.args].map(shellQuote).join(" "));
+    }
+    return {
+        phase: "create",
+        binary: "setpriv",
+        runAs: "root",
+        registry: true,
+        daemon: false,
+        preExport: true,
+        args: [`--reuid=${o.uid}`, `--regid=${o.gid}`, "--clear-groups", "sh", "-c", lines.join("\n")],
     };
 }
 
@@ -4434,13 +4485,12 @@ function buildpackLayerDiffIds(labels) {
 }
 /**
  * Pure: the manifest positions worth recompressing: buildpack layers (not the run image's, which
- * stay shared with it), at least MIN_RECOMPRESS_BYTES, whose blob the previous image does not
- * already hold (reused layers were recompressed when they were new).
+ * stay shared with it), at least MIN_RECOMPRESS_BYTES, whose blob is not in `kept`: the previous
+ * image's blobs (reused layers were recompressed when they were new) and pre-export's.
  */
-function layersToRecompress(manifest, config, previous) {
+function layersToRecompress(manifest, config, kept) {
     const ours = buildpackLayerDiffIds(config.config?.Labels ?? {});
     const diffIds = config.rootfs?.diff_ids ?? [];
-    const kept = new Set((previous?.layers ?? []).map((l) => l.digest));
     return (manifest.layers ?? []).flatMap((layer, i) => {
         const diffId = diffIds[i];
         return diffId && ours.has(diffId) && layer.size >= MIN_RECOMPRESS_BYTES && !kept.has(layer.digest)
@@ -4608,6 +4658,7 @@ function stringifyToml(value) {
 
 
 
+
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 async function resolveBuilder(req, deps) {
     const { docker, log } = deps;
@@ -4749,12 +4800,29 @@ async function build(req, deps, resolved) {
         insecureRegistries: [],
         daemon: !req.publish,
     };
-    const specs = req.trustBuilder
-        ? [creatorSpec(phaseInputs, executor.paths)]
-        : phaseSpecs(phaseInputs, executor.paths);
+    const paths = executor.paths ?? CONTAINER_PATHS;
+    const preExport = {
+        image: formatImageRef(target),
+        platform: builder.platform,
+        level: req.compression === "small" ? RECOMPRESS_LEVEL : 1,
+        minBytes: MIN_RECOMPRESS_BYTES,
+        uid: builder.uid,
+        gid: builder.gid,
+        layersDir: paths.layers,
+        analyzedPath: `${paths.out}/analyzed.toml`,
+        groupPath: `${paths.out}/group.toml`,
+        resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
+    };
+    const preExportCommand = ["node", `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`, JSON.stringify(preExport)];
+    const specs = !req.trustBuilder
+        ? phaseSpecs(phaseInputs, paths)
+        : req.publish && executor.preExport
+            ? [chainSpec(phaseInputs, { uid: builder.uid, gid: builder.gid, preExportCommand }, paths)]
+            : [creatorSpec(phaseInputs, paths)];
     const phases = [];
     const layers = emptyActivity();
     let exported;
+    let preExported;
     let group = [];
     try {
         await log.group("Preparing workspace", () => executor.prepare());
@@ -4765,6 +4833,7 @@ async function build(req, deps, resolved) {
                 group = result.group;
         }
         exported = readExportReport(executor.readOutput("report.toml"));
+        preExported = readPreExportResult(executor.readOutput(PRE_EXPORT_RESULT));
     }
     finally {
         await executor.cleanup().catch((err) => log.warn(`cleanup failed: ${String(err)}`));
@@ -4778,7 +4847,7 @@ async function build(req, deps, resolved) {
     if (req.publish && digest && req.compression === "small") {
         const exportedDigest = digest;
         const recompressed = await log
-            .group("Recompressing the new layers (--compression small)", () => recompressExported(registry, target, exportedDigest, previousRead, log))
+            .group("Recompressing the new layers (--compression small)", () => recompressExported(registry, target, exportedDigest, previousRead, log, preExported))
             .catch((err) => {
             log.warn(recompressNotes.failed(err instanceof Error ? err.message : String(err)));
             return undefined;
@@ -4834,14 +4903,18 @@ async function build(req, deps, resolved) {
     };
 }
 /** Recompresses the exported image's new buildpack layers; the manifest it pushes is untagged. */
-async function recompressExported(registry, target, exportedDigest, previousRead, log) {
+async function recompressExported(registry, target, exportedDigest, previousRead, log, preExported) {
     const manifest = await registry.getManifest(target.repository, exportedDigest);
     const config = manifest && (await registry.getConfig(target.repository, manifest));
     if (!manifest || !config)
         throw new Error(`${formatImageRef(target)}@${exportedDigest} is not readable`);
     const previous = await previousRead;
-    const kept = previous && "manifest" in previous ? previous.manifest.body : undefined;
-    const indexes = layersToRecompress(manifest.body, config, kept);
+    const kept = [
+        ...(previous && "manifest" in previous ? (previous.manifest.body.layers ?? []) : []).map((l) => l.digest),
+        // Pre-export already compressed these at the recompression level.
+        ...(preExported?.layers ?? []).map((l) => l.digest),
+    ];
+    const indexes = layersToRecompress(manifest.body, config, new Set(kept));
     if (indexes.length === 0) {
         log.info(recompressNotes.nothing);
         return manifest;
@@ -4938,6 +5011,18 @@ function readGroup(text) {
         return [];
     const doc = parseTomlFile(text, "group.toml");
     return (doc.group ?? []).map(({ id, version }) => ({ id, version }));
+}
+/** The pre-export result file, if pre-export ran and staged layers (malformed: none). */
+function readPreExportResult(text) {
+    if (!text)
+        return undefined;
+    try {
+        const doc = JSON.parse(text);
+        return Array.isArray(doc.layers) ? doc : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -5385,6 +5470,12 @@ async function readLifecycleVersion(dir, declared, run) {
 
 
 
+
+
+/** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */
+function preExportDir(moduleUrl) {
+    return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(moduleUrl)), "..", "pre-export");
+}
 /** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
 const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 /** The daemon's socket on this host, for phases that export to it (DOCKER_HOST=unix://... or the default). */
@@ -5419,6 +5510,7 @@ function phaseDockerArgs(spec, o) {
         ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
         ...(spec.daemon ? ["-v", `${o.dockerSocket}:/var/run/docker.sock`] : []),
         ...(o.prelude ? ["-v", `${o.prelude.appDir}:/app-source:ro`] : []),
+        ...(spec.preExport && o.preExportDir ? ["-v", `${o.preExportDir}:${PRE_EXPORT_MOUNT}:ro`] : []),
         "-e",
         `CNB_PLATFORM_API=${o.platformApi}`,
         ...(spec.registry ? o.secretEnvNames.flatMap((n) => ["-e", n]) : []),
@@ -5458,7 +5550,9 @@ class DockerExecutor {
     constructor(o) {
         this.o = o;
         this.cacheDir = o.cacheDir ? (0,external_node_path_namespaceObject.resolve)(o.cacheDir) : undefined;
+        this.preExport = !!o.preExportDir && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(o.preExportDir, PRE_EXPORT_ENTRY));
     }
+    preExport;
     /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
     copyScript;
     async prepare() {
@@ -5500,6 +5594,7 @@ class DockerExecutor {
             name: `ml-buildpacks-${spec.phase}-${this.id}`,
             prelude: script ? { appDir: (0,external_node_path_namespaceObject.resolve)(this.o.appDir), script } : undefined,
             memoryLimit: this.o.memoryLimit,
+            preExportDir: this.o.preExportDir,
         });
         const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
         return result.exitCode;
@@ -5888,7 +5983,8 @@ build options:
   --report FILE          write the JSON build report to FILE
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
-  --trust-builder        run every phase in one creator container (faster; only for builders you trust)
+  --trust-builder        run every phase in one container, with pre-export of the large new layers
+                         (faster; only for builders you trust)
   --compression MODE     small (default): the buildpack layers this build added are recompressed at gzip
                          level 4 after the export (smaller image, same image ID; costs seconds on builds
                          that make new large layers); fast: layers as the lifecycle gzips them (level 1)
@@ -6190,6 +6286,7 @@ async function runCli(argv) {
                             platformApi,
                             secretEnv,
                             memoryLimit: req.memoryLimit,
+                            preExportDir: preExportDir(import.meta.url),
                         }),
                 }, resolved);
                 log.info(`\n${headline(report)} ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`);

@@ -43934,6 +43934,15 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/pre-export/request.ts
+// What the platform asks of pre-export (JSON on its command line) and what it answers (a file in the
+// out dir the chain's phases share). Pre-export runs inside the lifecycle's container, between the
+// builder and the exporter; see pre-export.ts.
+const PRE_EXPORT_RESULT = "pre-export-result.json";
+/** Where the platform mounts dist/pre-export (read-only) in the container. */
+const PRE_EXPORT_MOUNT = "/cnb/ml-buildpacks-pre-export";
+const PRE_EXPORT_ENTRY = "index.mjs";
+
 ;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * A failure a person can act on: what happened, and what to do about it.
@@ -45738,6 +45747,8 @@ function emptyActivity() {
     return { added: [], reused: [], cacheAdded: [], cacheReused: [] };
 }
 const PATTERNS = [
+    // Pre-export pushed the layer; the exporter then "reuses" it (not counted twice, below).
+    [/^Pre-exported layer '(.+?)':/, "added"],
     [/^Reusing cache layer '(.+)'$/, "cacheReused"],
     [/^Adding cache layer '(.+)'$/, "cacheAdded"],
     [/^Reusing layer '(.+)'$/, "reused"],
@@ -45749,7 +45760,8 @@ function recordExporterLine(activity, line) {
     for (const [pattern, key] of PATTERNS) {
         const match = pattern.exec(text);
         if (match?.[1]) {
-            activity[key].push(match[1]);
+            if (key !== "reused" || !activity.added.includes(match[1]))
+                activity[key].push(match[1]);
             return;
         }
     }
@@ -45817,7 +45829,7 @@ const CONTAINER_PATHS = {
     /** analyzed.toml, group.toml, plan.toml and report.toml: outside /layers so the host can read them. */
     out: "/ml-buildpacks",
 };
-function phaseSpecs(inputs, paths = CONTAINER_PATHS) {
+function phaseSpecs(inputs, paths = CONTAINER_PATHS, detectLogLevel = "debug") {
     const out = (name) => `${paths.out}/${name}`;
     const common = ["-log-level", inputs.logLevel, "-no-color"];
     const state = ["-analyzed", out("analyzed.toml"), "-group", out("group.toml")];
@@ -45856,7 +45868,7 @@ function phaseSpecs(inputs, paths = CONTAINER_PATHS) {
             // Debug level: the platform shows each buildpack's detect output when no group passes.
             args: [
                 "-log-level",
-                "debug",
+                detectLogLevel,
                 "-no-color",
                 "-app",
                 paths.app,
@@ -45956,6 +45968,45 @@ function creatorSpec(inputs, paths = CONTAINER_PATHS) {
             ...inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]),
             inputs.image,
         ],
+    };
+}
+const CHAIN_TITLES = {
+    analyze: "ANALYZING",
+    detect: "DETECTING",
+    restore: "RESTORING",
+    build: "BUILDING",
+    export: "EXPORTING",
+};
+/** Pure: `word` quoted for sh. */
+function shellQuote(word) {
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+/**
+ * The five phases in one container, as the creator runs them, but as separate lifecycle binaries
+ * with pre-export between the builder and the exporter: the creator keeps analyzed.toml in memory,
+ * so nothing could change what its exporter reuses. Runs as the CNB user throughout (`setpriv`, as
+ * the creator drops to it), for trusted builders only, like the creator.
+ */
+function chainSpec(inputs, o, paths = CONTAINER_PATHS) {
+    const lines = ["set -e", 'export HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"'];
+    for (const spec of phaseSpecs(inputs, paths, inputs.logLevel)) {
+        if (spec.phase === "export") {
+            lines.push("echo '===> PRE-EXPORTING'");
+            // Never fails the build: without it the exporter simply does all the work.
+            lines.push(`${o.preExportCommand.map(shellQuote).join(" ")} || true`);
+        }
+        if (spec.phase !== "create")
+            lines.push(`echo '===> ${CHAIN_TITLES[spec.phase]}'`);
+        lines.push([spec.binary, ...spec.args].map(shellQuote).join(" "));
+    }
+    return {
+        phase: "create",
+        binary: "setpriv",
+        runAs: "root",
+        registry: true,
+        daemon: false,
+        preExport: true,
+        args: [`--reuid=${o.uid}`, `--regid=${o.gid}`, "--clear-groups", "sh", "-c", lines.join("\n")],
     };
 }
 
@@ -46143,13 +46194,12 @@ function buildpackLayerDiffIds(labels) {
 }
 /**
  * Pure: the manifest positions worth recompressing: buildpack layers (not the run image's, which
- * stay shared with it), at least MIN_RECOMPRESS_BYTES, whose blob the previous image does not
- * already hold (reused layers were recompressed when they were new).
+ * stay shared with it), at least MIN_RECOMPRESS_BYTES, whose blob is not in `kept`: the previous
+ * image's blobs (reused layers were recompressed when they were new) and pre-export's.
  */
-function layersToRecompress(manifest, config, previous) {
+function layersToRecompress(manifest, config, kept) {
     const ours = buildpackLayerDiffIds(config.config?.Labels ?? {});
     const diffIds = config.rootfs?.diff_ids ?? [];
-    const kept = new Set((previous?.layers ?? []).map((l) => l.digest));
     return (manifest.layers ?? []).flatMap((layer, i) => {
         const diffId = diffIds[i];
         return diffId && ours.has(diffId) && layer.size >= MIN_RECOMPRESS_BYTES && !kept.has(layer.digest)
@@ -46317,6 +46367,7 @@ function stringifyToml(value) {
 
 
 
+
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 async function resolveBuilder(req, deps) {
     const { docker, log } = deps;
@@ -46458,12 +46509,29 @@ async function build(req, deps, resolved) {
         insecureRegistries: [],
         daemon: !req.publish,
     };
-    const specs = req.trustBuilder
-        ? [creatorSpec(phaseInputs, executor.paths)]
-        : phaseSpecs(phaseInputs, executor.paths);
+    const paths = executor.paths ?? CONTAINER_PATHS;
+    const preExport = {
+        image: image_ref_formatImageRef(target),
+        platform: builder.platform,
+        level: req.compression === "small" ? RECOMPRESS_LEVEL : 1,
+        minBytes: MIN_RECOMPRESS_BYTES,
+        uid: builder.uid,
+        gid: builder.gid,
+        layersDir: paths.layers,
+        analyzedPath: `${paths.out}/analyzed.toml`,
+        groupPath: `${paths.out}/group.toml`,
+        resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
+    };
+    const preExportCommand = ["node", `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`, JSON.stringify(preExport)];
+    const specs = !req.trustBuilder
+        ? phaseSpecs(phaseInputs, paths)
+        : req.publish && executor.preExport
+            ? [chainSpec(phaseInputs, { uid: builder.uid, gid: builder.gid, preExportCommand }, paths)]
+            : [creatorSpec(phaseInputs, paths)];
     const phases = [];
     const layers = emptyActivity();
     let exported;
+    let preExported;
     let group = [];
     try {
         await log.group("Preparing workspace", () => executor.prepare());
@@ -46474,6 +46542,7 @@ async function build(req, deps, resolved) {
                 group = result.group;
         }
         exported = readExportReport(executor.readOutput("report.toml"));
+        preExported = readPreExportResult(executor.readOutput(PRE_EXPORT_RESULT));
     }
     finally {
         await executor.cleanup().catch((err) => log.warn(`cleanup failed: ${String(err)}`));
@@ -46487,7 +46556,7 @@ async function build(req, deps, resolved) {
     if (req.publish && digest && req.compression === "small") {
         const exportedDigest = digest;
         const recompressed = await log
-            .group("Recompressing the new layers (--compression small)", () => recompressExported(registry, target, exportedDigest, previousRead, log))
+            .group("Recompressing the new layers (--compression small)", () => recompressExported(registry, target, exportedDigest, previousRead, log, preExported))
             .catch((err) => {
             log.warn(recompressNotes.failed(err instanceof Error ? err.message : String(err)));
             return undefined;
@@ -46543,14 +46612,18 @@ async function build(req, deps, resolved) {
     };
 }
 /** Recompresses the exported image's new buildpack layers; the manifest it pushes is untagged. */
-async function recompressExported(registry, target, exportedDigest, previousRead, log) {
+async function recompressExported(registry, target, exportedDigest, previousRead, log, preExported) {
     const manifest = await registry.getManifest(target.repository, exportedDigest);
     const config = manifest && (await registry.getConfig(target.repository, manifest));
     if (!manifest || !config)
         throw new Error(`${image_ref_formatImageRef(target)}@${exportedDigest} is not readable`);
     const previous = await previousRead;
-    const kept = previous && "manifest" in previous ? previous.manifest.body : undefined;
-    const indexes = layersToRecompress(manifest.body, config, kept);
+    const kept = [
+        ...(previous && "manifest" in previous ? (previous.manifest.body.layers ?? []) : []).map((l) => l.digest),
+        // Pre-export already compressed these at the recompression level.
+        ...(preExported?.layers ?? []).map((l) => l.digest),
+    ];
+    const indexes = layersToRecompress(manifest.body, config, new Set(kept));
     if (indexes.length === 0) {
         log.info(recompressNotes.nothing);
         return manifest;
@@ -46648,6 +46721,18 @@ function readGroup(text) {
     const doc = parseTomlFile(text, "group.toml");
     return (doc.group ?? []).map(({ id, version }) => ({ id, version }));
 }
+/** The pre-export result file, if pre-export ran and staged layers (malformed: none). */
+function readPreExportResult(text) {
+    if (!text)
+        return undefined;
+    try {
+        const doc = JSON.parse(text);
+        return Array.isArray(doc.layers) ? doc : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/core/cache/keys.ts
 
@@ -46731,12 +46816,20 @@ function dirSize(dir) {
     return total;
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/core/executor/docker.ts
 
 
 
 
 
+
+
+/** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */
+function preExportDir(moduleUrl) {
+    return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(moduleUrl)), "..", "pre-export");
+}
 /** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
 const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 /** The daemon's socket on this host, for phases that export to it (DOCKER_HOST=unix://... or the default). */
@@ -46771,6 +46864,7 @@ function phaseDockerArgs(spec, o) {
         ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
         ...(spec.daemon ? ["-v", `${o.dockerSocket}:/var/run/docker.sock`] : []),
         ...(o.prelude ? ["-v", `${o.prelude.appDir}:/app-source:ro`] : []),
+        ...(spec.preExport && o.preExportDir ? ["-v", `${o.preExportDir}:${PRE_EXPORT_MOUNT}:ro`] : []),
         "-e",
         `CNB_PLATFORM_API=${o.platformApi}`,
         ...(spec.registry ? o.secretEnvNames.flatMap((n) => ["-e", n]) : []),
@@ -46810,7 +46904,9 @@ class DockerExecutor {
     constructor(o) {
         this.o = o;
         this.cacheDir = o.cacheDir ? (0,external_node_path_namespaceObject.resolve)(o.cacheDir) : undefined;
+        this.preExport = !!o.preExportDir && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(o.preExportDir, PRE_EXPORT_ENTRY));
     }
+    preExport;
     /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
     copyScript;
     async prepare() {
@@ -46852,6 +46948,7 @@ class DockerExecutor {
             name: `ml-buildpacks-${spec.phase}-${this.id}`,
             prelude: script ? { appDir: (0,external_node_path_namespaceObject.resolve)(this.o.appDir), script } : undefined,
             memoryLimit: this.o.memoryLimit,
+            preExportDir: this.o.preExportDir,
         });
         const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
         return result.exitCode;
@@ -68256,8 +68353,6 @@ class BufferScheduler {
 //# sourceMappingURL=BufferScheduler.js.map
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/crc64.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -104075,6 +104170,7 @@ async function runMain(env = process.env) {
                 platformApi,
                 secretEnv,
                 memoryLimit: request.memoryLimit,
+                preExportDir: preExportDir(import.meta.url),
             }),
         }, builder);
         state.built = true;

@@ -51,7 +51,8 @@ build options:
   --report FILE          write the JSON build report to FILE
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
-  --trust-builder        run every phase in one creator container (faster; only for builders you trust)
+  --trust-builder        run every phase in one container, with pre-export of the large new layers
+                         (faster; only for builders you trust)
   --compression MODE     small (default): the buildpack layers this build added are recompressed at gzip
                          level 4 after the export (smaller image, same image ID; costs seconds on builds
                          that make new large layers); fast: layers as the lifecycle gzips them (level 1)

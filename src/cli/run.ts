@@ -5,7 +5,7 @@ import { build } from "../core/build.js";
 import { createBuilder } from "../core/builder/create.js";
 import { Docker } from "../core/docker.js";
 import { MlBuildpacksError, renderError } from "../core/errors.js";
-import { DockerExecutor, dockerSocketPath } from "../core/executor/docker.js";
+import { DockerExecutor, dockerSocketPath, preExportDir } from "../core/executor/docker.js";
 import { LOCAL_LIFECYCLE, LocalExecutor, localBuilderInfo } from "../core/executor/local.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { ConsoleLogger, formatDuration, systemClock } from "../core/log.js";
@@ -131,6 +131,7 @@ export async function runCli(argv: string[]): Promise<number> {
                     platformApi,
                     secretEnv,
                     memoryLimit: req.memoryLimit,
+                    preExportDir: preExportDir(import.meta.url),
                   }),
           },
           resolved,

@@ -1,5 +1,12 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import {
+  PRE_EXPORT_ENTRY,
+  PRE_EXPORT_MOUNT,
+  PRE_EXPORT_RESULT,
+  type PreExportRequest,
+  type PreExportResult,
+} from "../pre-export/request.js";
 import { type BuilderInfo, builderInfo } from "./builder/inspect.js";
 import { inspectRemoteImage } from "./builder/remote.js";
 import type { Docker } from "./docker.js";
@@ -31,12 +38,25 @@ import {
   type LayerActivity,
   recordExporterLine,
 } from "./lifecycle/output.js";
-import { creatorSpec, type Phase, type PhaseSpec, phaseSpecs } from "./lifecycle/phases.js";
+import {
+  CONTAINER_PATHS,
+  chainSpec,
+  creatorSpec,
+  type Phase,
+  type PhaseSpec,
+  phaseSpecs,
+} from "./lifecycle/phases.js";
 import { negotiatePlatformApi, SUPPORTED_PLATFORM_APIS } from "./lifecycle/versions.js";
 import type { Clock, Logger } from "./log.js";
 import { messages } from "./messages.js";
 import { hostPlatform, pinForPlatform } from "./platform.js";
-import { layersToRecompress, RECOMPRESS_LEVEL, recompressLayers, recompressNotes } from "./recompress.js";
+import {
+  layersToRecompress,
+  MIN_RECOMPRESS_BYTES,
+  RECOMPRESS_LEVEL,
+  recompressLayers,
+  recompressNotes,
+} from "./recompress.js";
 import { type Manifest, manifestSize, RegistryClient } from "./registry/client.js";
 import { resolveRegistryAuth, secretsOf } from "./registry/credentials.js";
 import type { BuildReport } from "./report.js";
@@ -213,13 +233,30 @@ export async function build(
     insecureRegistries: [],
     daemon: !req.publish,
   };
-  const specs = req.trustBuilder
-    ? [creatorSpec(phaseInputs, executor.paths)]
-    : phaseSpecs(phaseInputs, executor.paths);
+  const paths = executor.paths ?? CONTAINER_PATHS;
+  const preExport: PreExportRequest = {
+    image: formatImageRef(target),
+    platform: builder.platform,
+    level: req.compression === "small" ? RECOMPRESS_LEVEL : 1,
+    minBytes: MIN_RECOMPRESS_BYTES,
+    uid: builder.uid,
+    gid: builder.gid,
+    layersDir: paths.layers,
+    analyzedPath: `${paths.out}/analyzed.toml`,
+    groupPath: `${paths.out}/group.toml`,
+    resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
+  };
+  const preExportCommand = ["node", `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`, JSON.stringify(preExport)];
+  const specs = !req.trustBuilder
+    ? phaseSpecs(phaseInputs, paths)
+    : req.publish && executor.preExport
+      ? [chainSpec(phaseInputs, { uid: builder.uid, gid: builder.gid, preExportCommand }, paths)]
+      : [creatorSpec(phaseInputs, paths)];
 
   const phases: BuildReport["phases"] = [];
   const layers = emptyActivity();
   let exported: ExportReport | undefined;
+  let preExported: PreExportResult | undefined;
   let group: { id: string; version: string }[] = [];
   try {
     await log.group("Preparing workspace", () => executor.prepare());
@@ -229,6 +266,7 @@ export async function build(
       if (result.group) group = result.group;
     }
     exported = readExportReport(executor.readOutput("report.toml"));
+    preExported = readPreExportResult(executor.readOutput(PRE_EXPORT_RESULT));
   } finally {
     await executor.cleanup().catch((err) => log.warn(`cleanup failed: ${String(err)}`));
   }
@@ -242,7 +280,7 @@ export async function build(
     const exportedDigest = digest;
     const recompressed = await log
       .group("Recompressing the new layers (--compression small)", () =>
-        recompressExported(registry, target, exportedDigest, previousRead, log),
+        recompressExported(registry, target, exportedDigest, previousRead, log, preExported),
       )
       .catch((err: unknown) => {
         log.warn(recompressNotes.failed(err instanceof Error ? err.message : String(err)));
@@ -310,13 +348,18 @@ async function recompressExported(
   exportedDigest: string,
   previousRead: Promise<PreviousRead> | undefined,
   log: Logger,
+  preExported: PreExportResult | undefined,
 ): Promise<Manifest> {
   const manifest = await registry.getManifest(target.repository, exportedDigest);
   const config = manifest && (await registry.getConfig<ImageConfig>(target.repository, manifest));
   if (!manifest || !config) throw new Error(`${formatImageRef(target)}@${exportedDigest} is not readable`);
   const previous = await previousRead;
-  const kept = previous && "manifest" in previous ? previous.manifest.body : undefined;
-  const indexes = layersToRecompress(manifest.body, config, kept);
+  const kept = [
+    ...(previous && "manifest" in previous ? (previous.manifest.body.layers ?? []) : []).map((l) => l.digest),
+    // Pre-export already compressed these at the recompression level.
+    ...(preExported?.layers ?? []).map((l) => l.digest),
+  ];
+  const indexes = layersToRecompress(manifest.body, config, new Set(kept));
   if (indexes.length === 0) {
     log.info(recompressNotes.nothing);
     return manifest;
@@ -431,4 +474,15 @@ function readGroup(text: string | undefined): { id: string; version: string }[] 
   if (!text) return [];
   const doc = parseTomlFile(text, "group.toml") as { group?: { id: string; version: string }[] };
   return (doc.group ?? []).map(({ id, version }) => ({ id, version }));
+}
+
+/** The pre-export result file, if pre-export ran and staged layers (malformed: none). */
+function readPreExportResult(text: string | undefined): PreExportResult | undefined {
+  if (!text) return undefined;
+  try {
+    const doc = JSON.parse(text) as PreExportResult;
+    return Array.isArray(doc.layers) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -51,17 +51,16 @@ export function buildpackLayerDiffIds(labels: Record<string, string>): Set<strin
 
 /**
  * Pure: the manifest positions worth recompressing: buildpack layers (not the run image's, which
- * stay shared with it), at least MIN_RECOMPRESS_BYTES, whose blob the previous image does not
- * already hold (reused layers were recompressed when they were new).
+ * stay shared with it), at least MIN_RECOMPRESS_BYTES, whose blob is not in `kept`: the previous
+ * image's blobs (reused layers were recompressed when they were new) and pre-export's.
  */
 export function layersToRecompress(
   manifest: Manifest["body"],
   config: ImageConfig,
-  previous: Manifest["body"] | undefined,
+  kept: ReadonlySet<string>,
 ): number[] {
   const ours = buildpackLayerDiffIds(config.config?.Labels ?? {});
   const diffIds = config.rootfs?.diff_ids ?? [];
-  const kept = new Set((previous?.layers ?? []).map((l) => l.digest));
   return (manifest.layers ?? []).flatMap((layer, i) => {
     const diffId = diffIds[i];
     return diffId && ours.has(diffId) && layer.size >= MIN_RECOMPRESS_BYTES && !kept.has(layer.digest)

@@ -7,7 +7,7 @@ import { cacheKeys, dependencyHashOfDir, flavorOf } from "../core/cache/keys.js"
 import { dirSize } from "../core/cache/size.js";
 import { Docker } from "../core/docker.js";
 import { MlBuildpacksError, renderError } from "../core/errors.js";
-import { DockerExecutor } from "../core/executor/docker.js";
+import { DockerExecutor, preExportDir } from "../core/executor/docker.js";
 import { formatBytes, formatDuration, systemClock } from "../core/log.js";
 import { runProcess } from "../core/process.js";
 import { renderSummary } from "../core/report.js";
@@ -119,6 +119,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
             platformApi,
             secretEnv,
             memoryLimit: request.memoryLimit,
+            preExportDir: preExportDir(import.meta.url),
           }),
       },
       builder,

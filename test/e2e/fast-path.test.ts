@@ -138,7 +138,7 @@ describe("no-op fast path", () => {
     expect(full.report.digest).toBe(first.report.digest);
   });
 
-  test("--trust-builder: one creator container (which also fills the workspace) gives the same image", async () => {
+  test("--trust-builder: one container for every phase (which also fills the workspace) gives the same image", async () => {
     const created = await build(["--no-fast-path", "--trust-builder"]);
     expect(created.report.phases.map((p) => p.phase)).toEqual(["create"]);
     expect(created.report.digest).toBe(first.report.digest);

@@ -195,6 +195,38 @@ describe("pip example with the real lifecycle", () => {
     expect(await registryHas(repository, "latest")).toBe(true);
   });
 
+  test("--trust-builder: pre-export compresses the new venv once; the exporter reuses that blob", async () => {
+    const trusted = `${REGISTRY}/${repository}-trusted:latest`;
+    const reportFile = join(work, "trusted.json");
+    const result = await cli([
+      "build",
+      app,
+      "--image",
+      trusted,
+      "--builder",
+      builder,
+      "--cache-dir",
+      join(work, "trusted-cache"),
+      "--report",
+      reportFile,
+      "--trust-builder",
+      "--memory",
+      "1g",
+    ]);
+    expect(result.code, result.output).toBe(0);
+    const report = readReport(reportFile);
+    expect(result.output).toContain("===> PRE-EXPORTING");
+    expect(result.output).toMatch(
+      /Pre-exported layer 'ml-buildpacks\/pip:venv': [\d.]+ MiB -> [\d.]+ MiB \(gzip level 4, \d+ cores\)/,
+    );
+    // The exporter reuses a layer only when its own tar of it has the same diffID: byte for byte ours.
+    expect(result.output).toContain("Reusing layer 'ml-buildpacks/pip:venv'");
+    expect(result.output).toContain("no new buildpack layer of 8 MiB or more: nothing to recompress");
+    expect(report.layers.added).toContain("ml-buildpacks/pip:venv");
+    expect(report.layers.reused).not.toContain("ml-buildpacks/pip:venv");
+    expect(await runImage(report.imageRef)).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
+  });
+
   test("a corrupted layer in the cache dir: the lifecycle warns, rebuilds that layer, the build succeeds", async () => {
     const committed = join(cacheDir, "committed");
     const tars = readdirSync(committed).filter((f) => f.endsWith(".tar"));

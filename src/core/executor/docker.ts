@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PRE_EXPORT_ENTRY, PRE_EXPORT_MOUNT } from "../../pre-export/request.js";
 import type { BuilderInfo } from "../builder/inspect.js";
 import type { Docker } from "../docker.js";
 import { CONTAINER_PATHS, type PhaseSpec } from "../lifecycle/phases.js";
@@ -22,6 +24,13 @@ export interface DockerExecutorOptions {
   secretEnv: Record<string, string>;
   /** docker --memory for every phase container, swap included (--memory-swap the same). */
   memoryLimit?: string;
+  /** dist/pre-export (its index.mjs), mounted for a spec that runs pre-export; absent: none. */
+  preExportDir?: string;
+}
+
+/** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */
+export function preExportDir(moduleUrl: string): string {
+  return join(dirname(fileURLToPath(moduleUrl)), "..", "pre-export");
 }
 
 /** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
@@ -57,6 +66,7 @@ export function phaseDockerArgs(
      */
     prelude?: { appDir: string; script: string };
     memoryLimit?: string;
+    preExportDir?: string;
   },
 ): string[] {
   const user = spec.runAs === "root" ? "0:0" : `${o.uid}:${o.gid}`;
@@ -84,6 +94,7 @@ export function phaseDockerArgs(
     ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
     ...(spec.daemon ? ["-v", `${o.dockerSocket}:/var/run/docker.sock`] : []),
     ...(o.prelude ? ["-v", `${o.prelude.appDir}:/app-source:ro`] : []),
+    ...(spec.preExport && o.preExportDir ? ["-v", `${o.preExportDir}:${PRE_EXPORT_MOUNT}:ro`] : []),
     "-e",
     `CNB_PLATFORM_API=${o.platformApi}`,
     ...(spec.registry ? o.secretEnvNames.flatMap((n) => ["-e", n]) : []),
@@ -128,7 +139,10 @@ export class DockerExecutor implements Executor {
 
   constructor(private readonly o: DockerExecutorOptions) {
     this.cacheDir = o.cacheDir ? resolve(o.cacheDir) : undefined;
+    this.preExport = !!o.preExportDir && existsSync(join(o.preExportDir, PRE_EXPORT_ENTRY));
   }
+
+  readonly preExport: boolean;
 
   /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
   private copyScript: string | undefined;
@@ -171,6 +185,7 @@ export class DockerExecutor implements Executor {
       name: `ml-buildpacks-${spec.phase}-${this.id}`,
       prelude: script ? { appDir: resolve(this.o.appDir), script } : undefined,
       memoryLimit: this.o.memoryLimit,
+      preExportDir: this.o.preExportDir,
     });
     const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
     return result.exitCode;

@@ -4,6 +4,8 @@ import type { PhasePaths, PhaseSpec } from "../lifecycle/phases.js";
 export interface Executor {
   /** Where the phases see layers, app, platform, cache and out dirs (default: CONTAINER_PATHS). */
   readonly paths?: PhasePaths;
+  /** Can run chainSpec's pre-export (the docker executor, with dist/pre-export at hand). */
+  readonly preExport?: boolean;
   /** Puts the app, an empty layers dir, the platform env and the cache where the phases expect them. */
   prepare(): Promise<void>;
   /** Runs one phase, streaming its output; resolves to its exit code. */

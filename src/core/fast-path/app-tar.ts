@@ -18,13 +18,17 @@ export interface TarOwner {
   gid: number;
 }
 
-/** One entry of the layer with its absolute name, as the exporter sorts them. */
-interface LayerEntry {
+/** What a USTAR header says of an entry: its absolute name, kind, permission bits, size, link. */
+export interface TarEntry {
   name: string;
   kind: TreeEntry["kind"];
   mode: number;
   size: number;
   linkTarget: string;
+}
+
+/** One entry of the app layer, as the exporter sorts them. */
+interface LayerEntry extends TarEntry {
   /** App-relative path to read a file's bytes from. */
   rel: string;
 }
@@ -51,7 +55,7 @@ export function layerEntries(tree: Pick<SourceTree, "rootMode" | "entries">): La
 }
 
 /** Pure: why Go's tar writer would not use USTAR for this entry (undefined when it would). */
-export function notUstar(e: LayerEntry, owner: TarOwner): string | undefined {
+export function notUstar(e: TarEntry, owner: TarOwner): string | undefined {
   if (!isAscii(e.name) || !splitName(e.name)) return `path ${JSON.stringify(e.name)} needs a PAX header`;
   if (!isAscii(e.linkTarget) || e.linkTarget.length > NAME_SIZE)
     return `symlink target of ${e.name} needs a PAX header`;
@@ -78,7 +82,7 @@ function isAscii(s: string): boolean {
 }
 
 /** Pure: one 512-byte USTAR header as Go's tar.Writer formats it. */
-export function ustarHeader(e: LayerEntry, owner: TarOwner): Buffer {
+export function ustarHeader(e: TarEntry, owner: TarOwner): Buffer {
   const split = splitName(e.name);
   if (!split) throw new Error(`${e.name} does not fit a USTAR header`);
   const [prefix, name] = split;

@@ -11,6 +11,8 @@ export function emptyActivity(): LayerActivity {
 }
 
 const PATTERNS: [RegExp, keyof LayerActivity][] = [
+  // Pre-export pushed the layer; the exporter then "reuses" it (not counted twice, below).
+  [/^Pre-exported layer '(.+?)':/, "added"],
   [/^Reusing cache layer '(.+)'$/, "cacheReused"],
   [/^Adding cache layer '(.+)'$/, "cacheAdded"],
   [/^Reusing layer '(.+)'$/, "reused"],
@@ -23,7 +25,7 @@ export function recordExporterLine(activity: LayerActivity, line: string): void 
   for (const [pattern, key] of PATTERNS) {
     const match = pattern.exec(text);
     if (match?.[1]) {
-      activity[key].push(match[1]);
+      if (key !== "reused" || !activity.added.includes(match[1])) activity[key].push(match[1]);
       return;
     }
   }

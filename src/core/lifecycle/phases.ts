@@ -57,9 +57,15 @@ export interface PhaseSpec {
   registry: boolean;
   /** Talks to the Docker daemon (needs its socket). */
   daemon: boolean;
+  /** Runs pre-export (needs dist/pre-export mounted at PRE_EXPORT_MOUNT). */
+  preExport?: boolean;
 }
 
-export function phaseSpecs(inputs: PhaseInputs, paths: PhasePaths = CONTAINER_PATHS): PhaseSpec[] {
+export function phaseSpecs(
+  inputs: PhaseInputs,
+  paths: PhasePaths = CONTAINER_PATHS,
+  detectLogLevel: PhaseInputs["logLevel"] = "debug",
+): PhaseSpec[] {
   const out = (name: string) => `${paths.out}/${name}`;
   const common = ["-log-level", inputs.logLevel, "-no-color"];
   const state = ["-analyzed", out("analyzed.toml"), "-group", out("group.toml")];
@@ -99,7 +105,7 @@ export function phaseSpecs(inputs: PhaseInputs, paths: PhasePaths = CONTAINER_PA
       // Debug level: the platform shows each buildpack's detect output when no group passes.
       args: [
         "-log-level",
-        "debug",
+        detectLogLevel,
         "-no-color",
         "-app",
         paths.app,
@@ -200,5 +206,50 @@ export function creatorSpec(inputs: PhaseInputs, paths: PhasePaths = CONTAINER_P
       ...inputs.insecureRegistries.flatMap((r) => ["-insecure-registry", r]),
       inputs.image,
     ],
+  };
+}
+
+const CHAIN_TITLES: Record<(typeof PHASES)[number], string> = {
+  analyze: "ANALYZING",
+  detect: "DETECTING",
+  restore: "RESTORING",
+  build: "BUILDING",
+  export: "EXPORTING",
+};
+
+/** Pure: `word` quoted for sh. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The five phases in one container, as the creator runs them, but as separate lifecycle binaries
+ * with pre-export between the builder and the exporter: the creator keeps analyzed.toml in memory,
+ * so nothing could change what its exporter reuses. Runs as the CNB user throughout (`setpriv`, as
+ * the creator drops to it), for trusted builders only, like the creator.
+ */
+export function chainSpec(
+  inputs: PhaseInputs,
+  o: { uid: number; gid: number; preExportCommand: string[] },
+  paths: PhasePaths = CONTAINER_PATHS,
+): PhaseSpec {
+  const lines = ["set -e", 'export HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"'];
+  for (const spec of phaseSpecs(inputs, paths, inputs.logLevel)) {
+    if (spec.phase === "export") {
+      lines.push("echo '===> PRE-EXPORTING'");
+      // Never fails the build: without it the exporter simply does all the work.
+      lines.push(`${o.preExportCommand.map(shellQuote).join(" ")} || true`);
+    }
+    if (spec.phase !== "create") lines.push(`echo '===> ${CHAIN_TITLES[spec.phase]}'`);
+    lines.push([spec.binary, ...spec.args].map(shellQuote).join(" "));
+  }
+  return {
+    phase: "create",
+    binary: "setpriv",
+    runAs: "root",
+    registry: true,
+    daemon: false,
+    preExport: true,
+    args: [`--reuid=${o.uid}`, `--regid=${o.gid}`, "--clear-groups", "sh", "-c", lines.join("\n")],
   };
 }

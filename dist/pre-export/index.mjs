@@ -1,0 +1,3634 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 557:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const f = __nccwpck_require__(470)
+const DateTime = global.Date
+
+class Date extends DateTime {
+  constructor (value) {
+    super(value)
+    this.isDate = true
+  }
+  toISOString () {
+    return `${this.getUTCFullYear()}-${f(2, this.getUTCMonth() + 1)}-${f(2, this.getUTCDate())}`
+  }
+}
+
+module.exports = value => {
+  const date = new Date(value)
+  /* istanbul ignore if */
+  if (isNaN(date)) {
+    throw new TypeError('Invalid Datetime')
+  } else {
+    return date
+  }
+}
+
+
+/***/ }),
+
+/***/ 487:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const f = __nccwpck_require__(470)
+
+class FloatingDateTime extends Date {
+  constructor (value) {
+    super(value + 'Z')
+    this.isFloating = true
+  }
+  toISOString () {
+    const date = `${this.getUTCFullYear()}-${f(2, this.getUTCMonth() + 1)}-${f(2, this.getUTCDate())}`
+    const time = `${f(2, this.getUTCHours())}:${f(2, this.getUTCMinutes())}:${f(2, this.getUTCSeconds())}.${f(3, this.getUTCMilliseconds())}`
+    return `${date}T${time}`
+  }
+}
+
+module.exports = value => {
+  const date = new FloatingDateTime(value)
+  /* istanbul ignore if */
+  if (isNaN(date)) {
+    throw new TypeError('Invalid Datetime')
+  } else {
+    return date
+  }
+}
+
+
+/***/ }),
+
+/***/ 376:
+/***/ ((module) => {
+
+
+module.exports = value => {
+  const date = new Date(value)
+  /* istanbul ignore if */
+  if (isNaN(date)) {
+    throw new TypeError('Invalid Datetime')
+  } else {
+    return date
+  }
+}
+
+
+/***/ }),
+
+/***/ 420:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const f = __nccwpck_require__(470)
+
+class Time extends Date {
+  constructor (value) {
+    super(`0000-01-01T${value}Z`)
+    this.isTime = true
+  }
+  toISOString () {
+    return `${f(2, this.getUTCHours())}:${f(2, this.getUTCMinutes())}:${f(2, this.getUTCSeconds())}.${f(3, this.getUTCMilliseconds())}`
+  }
+}
+
+module.exports = value => {
+  const date = new Time(value)
+  /* istanbul ignore if */
+  if (isNaN(date)) {
+    throw new TypeError('Invalid Datetime')
+  } else {
+    return date
+  }
+}
+
+
+/***/ }),
+
+/***/ 470:
+/***/ ((module) => {
+
+
+module.exports = (d, num) => {
+  num = String(num)
+  while (num.length < d) num = '0' + num
+  return num
+}
+
+
+/***/ }),
+
+/***/ 991:
+/***/ ((module) => {
+
+
+const ParserEND = 0x110000
+class ParserError extends Error {
+  /* istanbul ignore next */
+  constructor (msg, filename, linenumber) {
+    super('[ParserError] ' + msg, filename, linenumber)
+    this.name = 'ParserError'
+    this.code = 'ParserError'
+    if (Error.captureStackTrace) Error.captureStackTrace(this, ParserError)
+  }
+}
+class State {
+  constructor (parser) {
+    this.parser = parser
+    this.buf = ''
+    this.returned = null
+    this.result = null
+    this.resultTable = null
+    this.resultArr = null
+  }
+}
+class Parser {
+  constructor () {
+    this.pos = 0
+    this.col = 0
+    this.line = 0
+    this.obj = {}
+    this.ctx = this.obj
+    this.stack = []
+    this._buf = ''
+    this.char = null
+    this.ii = 0
+    this.state = new State(this.parseStart)
+  }
+
+  parse (str) {
+    /* istanbul ignore next */
+    if (str.length === 0 || str.length == null) return
+
+    this._buf = String(str)
+    this.ii = -1
+    this.char = -1
+    let getNext
+    while (getNext === false || this.nextChar()) {
+      getNext = this.runOne()
+    }
+    this._buf = null
+  }
+  nextChar () {
+    if (this.char === 0x0A) {
+      ++this.line
+      this.col = -1
+    }
+    ++this.ii
+    this.char = this._buf.codePointAt(this.ii)
+    ++this.pos
+    ++this.col
+    return this.haveBuffer()
+  }
+  haveBuffer () {
+    return this.ii < this._buf.length
+  }
+  runOne () {
+    return this.state.parser.call(this, this.state.returned)
+  }
+  finish () {
+    this.char = ParserEND
+    let last
+    do {
+      last = this.state.parser
+      this.runOne()
+    } while (this.state.parser !== last)
+
+    this.ctx = null
+    this.state = null
+    this._buf = null
+
+    return this.obj
+  }
+  next (fn) {
+    /* istanbul ignore next */
+    if (typeof fn !== 'function') throw new ParserError('Tried to set state to non-existent state: ' + JSON.stringify(fn))
+    this.state.parser = fn
+  }
+  goto (fn) {
+    this.next(fn)
+    return this.runOne()
+  }
+  call (fn, returnWith) {
+    if (returnWith) this.next(returnWith)
+    this.stack.push(this.state)
+    this.state = new State(fn)
+  }
+  callNow (fn, returnWith) {
+    this.call(fn, returnWith)
+    return this.runOne()
+  }
+  return (value) {
+    /* istanbul ignore next */
+    if (this.stack.length === 0) throw this.error(new ParserError('Stack underflow'))
+    if (value === undefined) value = this.state.buf
+    this.state = this.stack.pop()
+    this.state.returned = value
+  }
+  returnNow (value) {
+    this.return(value)
+    return this.runOne()
+  }
+  consume () {
+    /* istanbul ignore next */
+    if (this.char === ParserEND) throw this.error(new ParserError('Unexpected end-of-buffer'))
+    this.state.buf += this._buf[this.ii]
+  }
+  error (err) {
+    err.line = this.line
+    err.col = this.col
+    err.pos = this.pos
+    return err
+  }
+  /* istanbul ignore next */
+  parseStart () {
+    throw new ParserError('Must declare a parseStart method')
+  }
+}
+Parser.END = ParserEND
+Parser.Error = ParserError
+module.exports = Parser
+
+
+/***/ }),
+
+/***/ 862:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+/* eslint-disable no-new-wrappers, no-eval, camelcase, operator-linebreak */
+module.exports = makeParserClass(__nccwpck_require__(991))
+module.exports.makeParserClass = makeParserClass
+
+class TomlError extends Error {
+  constructor (msg) {
+    super(msg)
+    this.name = 'TomlError'
+    /* istanbul ignore next */
+    if (Error.captureStackTrace) Error.captureStackTrace(this, TomlError)
+    this.fromTOML = true
+    this.wrapped = null
+  }
+}
+TomlError.wrap = err => {
+  const terr = new TomlError(err.message)
+  terr.code = err.code
+  terr.wrapped = err
+  return terr
+}
+module.exports.TomlError = TomlError
+
+const createDateTime = __nccwpck_require__(376)
+const createDateTimeFloat = __nccwpck_require__(487)
+const createDate = __nccwpck_require__(557)
+const createTime = __nccwpck_require__(420)
+
+const CTRL_I = 0x09
+const CTRL_J = 0x0A
+const CTRL_M = 0x0D
+const CTRL_CHAR_BOUNDARY = 0x1F // the last non-character in the latin1 region of unicode, except DEL
+const CHAR_SP = 0x20
+const CHAR_QUOT = 0x22
+const CHAR_NUM = 0x23
+const CHAR_APOS = 0x27
+const CHAR_PLUS = 0x2B
+const CHAR_COMMA = 0x2C
+const CHAR_HYPHEN = 0x2D
+const CHAR_PERIOD = 0x2E
+const CHAR_0 = 0x30
+const CHAR_1 = 0x31
+const CHAR_7 = 0x37
+const CHAR_9 = 0x39
+const CHAR_COLON = 0x3A
+const CHAR_EQUALS = 0x3D
+const CHAR_A = 0x41
+const CHAR_E = 0x45
+const CHAR_F = 0x46
+const CHAR_T = 0x54
+const CHAR_U = 0x55
+const CHAR_Z = 0x5A
+const CHAR_LOWBAR = 0x5F
+const CHAR_a = 0x61
+const CHAR_b = 0x62
+const CHAR_e = 0x65
+const CHAR_f = 0x66
+const CHAR_i = 0x69
+const CHAR_l = 0x6C
+const CHAR_n = 0x6E
+const CHAR_o = 0x6F
+const CHAR_r = 0x72
+const CHAR_s = 0x73
+const CHAR_t = 0x74
+const CHAR_u = 0x75
+const CHAR_x = 0x78
+const CHAR_z = 0x7A
+const CHAR_LCUB = 0x7B
+const CHAR_RCUB = 0x7D
+const CHAR_LSQB = 0x5B
+const CHAR_BSOL = 0x5C
+const CHAR_RSQB = 0x5D
+const CHAR_DEL = 0x7F
+const SURROGATE_FIRST = 0xD800
+const SURROGATE_LAST = 0xDFFF
+
+const escapes = {
+  [CHAR_b]: '\u0008',
+  [CHAR_t]: '\u0009',
+  [CHAR_n]: '\u000A',
+  [CHAR_f]: '\u000C',
+  [CHAR_r]: '\u000D',
+  [CHAR_QUOT]: '\u0022',
+  [CHAR_BSOL]: '\u005C'
+}
+
+function isDigit (cp) {
+  return cp >= CHAR_0 && cp <= CHAR_9
+}
+function isHexit (cp) {
+  return (cp >= CHAR_A && cp <= CHAR_F) || (cp >= CHAR_a && cp <= CHAR_f) || (cp >= CHAR_0 && cp <= CHAR_9)
+}
+function isBit (cp) {
+  return cp === CHAR_1 || cp === CHAR_0
+}
+function isOctit (cp) {
+  return (cp >= CHAR_0 && cp <= CHAR_7)
+}
+function isAlphaNumQuoteHyphen (cp) {
+  return (cp >= CHAR_A && cp <= CHAR_Z)
+      || (cp >= CHAR_a && cp <= CHAR_z)
+      || (cp >= CHAR_0 && cp <= CHAR_9)
+      || cp === CHAR_APOS
+      || cp === CHAR_QUOT
+      || cp === CHAR_LOWBAR
+      || cp === CHAR_HYPHEN
+}
+function isAlphaNumHyphen (cp) {
+  return (cp >= CHAR_A && cp <= CHAR_Z)
+      || (cp >= CHAR_a && cp <= CHAR_z)
+      || (cp >= CHAR_0 && cp <= CHAR_9)
+      || cp === CHAR_LOWBAR
+      || cp === CHAR_HYPHEN
+}
+const _type = Symbol('type')
+const _declared = Symbol('declared')
+
+const hasOwnProperty = Object.prototype.hasOwnProperty
+const defineProperty = Object.defineProperty
+const descriptor = {configurable: true, enumerable: true, writable: true, value: undefined}
+
+function hasKey (obj, key) {
+  if (hasOwnProperty.call(obj, key)) return true
+  if (key === '__proto__') defineProperty(obj, '__proto__', descriptor)
+  return false
+}
+
+const INLINE_TABLE = Symbol('inline-table')
+function InlineTable () {
+  return Object.defineProperties({}, {
+    [_type]: {value: INLINE_TABLE}
+  })
+}
+function isInlineTable (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === INLINE_TABLE
+}
+
+const TABLE = Symbol('table')
+function Table () {
+  return Object.defineProperties({}, {
+    [_type]: {value: TABLE},
+    [_declared]: {value: false, writable: true}
+  })
+}
+function isTable (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === TABLE
+}
+
+const _contentType = Symbol('content-type')
+const INLINE_LIST = Symbol('inline-list')
+function InlineList (type) {
+  return Object.defineProperties([], {
+    [_type]: {value: INLINE_LIST},
+    [_contentType]: {value: type}
+  })
+}
+function isInlineList (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === INLINE_LIST
+}
+
+const LIST = Symbol('list')
+function List () {
+  return Object.defineProperties([], {
+    [_type]: {value: LIST}
+  })
+}
+function isList (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === LIST
+}
+
+// in an eval, to let bundlers not slurp in a util proxy
+let _custom
+try {
+  const utilInspect = eval("require('util').inspect")
+  _custom = utilInspect.custom
+} catch (_) {
+  /* eval require not available in transpiled bundle */
+}
+/* istanbul ignore next */
+const _inspect = _custom || 'inspect'
+
+class BoxedBigInt {
+  constructor (value) {
+    try {
+      this.value = global.BigInt.asIntN(64, value)
+    } catch (_) {
+      /* istanbul ignore next */
+      this.value = null
+    }
+    Object.defineProperty(this, _type, {value: INTEGER})
+  }
+  isNaN () {
+    return this.value === null
+  }
+  /* istanbul ignore next */
+  toString () {
+    return String(this.value)
+  }
+  /* istanbul ignore next */
+  [_inspect] () {
+    return `[BigInt: ${this.toString()}]}`
+  }
+  valueOf () {
+    return this.value
+  }
+}
+
+const INTEGER = Symbol('integer')
+function Integer (value) {
+  let num = Number(value)
+  // -0 is a float thing, not an int thing
+  if (Object.is(num, -0)) num = 0
+  /* istanbul ignore else */
+  if (global.BigInt && !Number.isSafeInteger(num)) {
+    return new BoxedBigInt(value)
+  } else {
+    /* istanbul ignore next */
+    return Object.defineProperties(new Number(num), {
+      isNaN: {value: function () { return isNaN(this) }},
+      [_type]: {value: INTEGER},
+      [_inspect]: {value: () => `[Integer: ${value}]`}
+    })
+  }
+}
+function isInteger (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === INTEGER
+}
+
+const FLOAT = Symbol('float')
+function Float (value) {
+  /* istanbul ignore next */
+  return Object.defineProperties(new Number(value), {
+    [_type]: {value: FLOAT},
+    [_inspect]: {value: () => `[Float: ${value}]`}
+  })
+}
+function isFloat (obj) {
+  if (obj === null || typeof (obj) !== 'object') return false
+  return obj[_type] === FLOAT
+}
+
+function tomlType (value) {
+  const type = typeof value
+  if (type === 'object') {
+    /* istanbul ignore if */
+    if (value === null) return 'null'
+    if (value instanceof Date) return 'datetime'
+    /* istanbul ignore else */
+    if (_type in value) {
+      switch (value[_type]) {
+        case INLINE_TABLE: return 'inline-table'
+        case INLINE_LIST: return 'inline-list'
+        /* istanbul ignore next */
+        case TABLE: return 'table'
+        /* istanbul ignore next */
+        case LIST: return 'list'
+        case FLOAT: return 'float'
+        case INTEGER: return 'integer'
+      }
+    }
+  }
+  return type
+}
+
+function makeParserClass (Parser) {
+  class TOMLParser extends Parser {
+    constructor () {
+      super()
+      this.ctx = this.obj = Table()
+    }
+
+    /* MATCH HELPER */
+    atEndOfWord () {
+      return this.char === CHAR_NUM || this.char === CTRL_I || this.char === CHAR_SP || this.atEndOfLine()
+    }
+    atEndOfLine () {
+      return this.char === Parser.END || this.char === CTRL_J || this.char === CTRL_M
+    }
+
+    parseStart () {
+      if (this.char === Parser.END) {
+        return null
+      } else if (this.char === CHAR_LSQB) {
+        return this.call(this.parseTableOrList)
+      } else if (this.char === CHAR_NUM) {
+        return this.call(this.parseComment)
+      } else if (this.char === CTRL_J || this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M) {
+        return null
+      } else if (isAlphaNumQuoteHyphen(this.char)) {
+        return this.callNow(this.parseAssignStatement)
+      } else {
+        throw this.error(new TomlError(`Unknown character "${this.char}"`))
+      }
+    }
+
+    // HELPER, this strips any whitespace and comments to the end of the line
+    // then RETURNS. Last state in a production.
+    parseWhitespaceToEOL () {
+      if (this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M) {
+        return null
+      } else if (this.char === CHAR_NUM) {
+        return this.goto(this.parseComment)
+      } else if (this.char === Parser.END || this.char === CTRL_J) {
+        return this.return()
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected only whitespace or comments till end of line'))
+      }
+    }
+
+    /* ASSIGNMENT: key = value */
+    parseAssignStatement () {
+      return this.callNow(this.parseAssign, this.recordAssignStatement)
+    }
+    recordAssignStatement (kv) {
+      let target = this.ctx
+      let finalKey = kv.key.pop()
+      for (let kw of kv.key) {
+        if (hasKey(target, kw) && !isTable(target[kw])) {
+          throw this.error(new TomlError("Can't redefine existing key"))
+        }
+        target = target[kw] = target[kw] || Table()
+      }
+      if (hasKey(target, finalKey)) {
+        throw this.error(new TomlError("Can't redefine existing key"))
+      }
+      target[_declared] = true
+      // unbox our numbers
+      if (isInteger(kv.value) || isFloat(kv.value)) {
+        target[finalKey] = kv.value.valueOf()
+      } else {
+        target[finalKey] = kv.value
+      }
+      return this.goto(this.parseWhitespaceToEOL)
+    }
+
+    /* ASSSIGNMENT expression, key = value possibly inside an inline table */
+    parseAssign () {
+      return this.callNow(this.parseKeyword, this.recordAssignKeyword)
+    }
+    recordAssignKeyword (key) {
+      if (this.state.resultTable) {
+        this.state.resultTable.push(key)
+      } else {
+        this.state.resultTable = [key]
+      }
+      return this.goto(this.parseAssignKeywordPreDot)
+    }
+    parseAssignKeywordPreDot () {
+      if (this.char === CHAR_PERIOD) {
+        return this.next(this.parseAssignKeywordPostDot)
+      } else if (this.char !== CHAR_SP && this.char !== CTRL_I) {
+        return this.goto(this.parseAssignEqual)
+      }
+    }
+    parseAssignKeywordPostDot () {
+      if (this.char !== CHAR_SP && this.char !== CTRL_I) {
+        return this.callNow(this.parseKeyword, this.recordAssignKeyword)
+      }
+    }
+
+    parseAssignEqual () {
+      if (this.char === CHAR_EQUALS) {
+        return this.next(this.parseAssignPreValue)
+      } else {
+        throw this.error(new TomlError('Invalid character, expected "="'))
+      }
+    }
+    parseAssignPreValue () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else {
+        return this.callNow(this.parseValue, this.recordAssignValue)
+      }
+    }
+    recordAssignValue (value) {
+      return this.returnNow({key: this.state.resultTable, value: value})
+    }
+
+    /* COMMENTS: #...eol */
+    parseComment () {
+      do {
+        if (this.char === Parser.END || this.char === CTRL_J) {
+          return this.return()
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I)) {
+          throw this.errorControlCharIn('comments')
+        }
+      } while (this.nextChar())
+    }
+
+    /* TABLES AND LISTS, [foo] and [[foo]] */
+    parseTableOrList () {
+      if (this.char === CHAR_LSQB) {
+        this.next(this.parseList)
+      } else {
+        return this.goto(this.parseTable)
+      }
+    }
+
+    /* TABLE [foo.bar.baz] */
+    parseTable () {
+      this.ctx = this.obj
+      return this.goto(this.parseTableNext)
+    }
+    parseTableNext () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else {
+        return this.callNow(this.parseKeyword, this.parseTableMore)
+      }
+    }
+    parseTableMore (keyword) {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === CHAR_RSQB) {
+        if (hasKey(this.ctx, keyword) && (!isTable(this.ctx[keyword]) || this.ctx[keyword][_declared])) {
+          throw this.error(new TomlError("Can't redefine existing key"))
+        } else {
+          this.ctx = this.ctx[keyword] = this.ctx[keyword] || Table()
+          this.ctx[_declared] = true
+        }
+        return this.next(this.parseWhitespaceToEOL)
+      } else if (this.char === CHAR_PERIOD) {
+        if (!hasKey(this.ctx, keyword)) {
+          this.ctx = this.ctx[keyword] = Table()
+        } else if (isTable(this.ctx[keyword])) {
+          this.ctx = this.ctx[keyword]
+        } else if (isList(this.ctx[keyword])) {
+          this.ctx = this.ctx[keyword][this.ctx[keyword].length - 1]
+        } else {
+          throw this.error(new TomlError("Can't redefine existing key"))
+        }
+        return this.next(this.parseTableNext)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected whitespace, . or ]'))
+      }
+    }
+
+    /* LIST [[a.b.c]] */
+    parseList () {
+      this.ctx = this.obj
+      return this.goto(this.parseListNext)
+    }
+    parseListNext () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else {
+        return this.callNow(this.parseKeyword, this.parseListMore)
+      }
+    }
+    parseListMore (keyword) {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === CHAR_RSQB) {
+        if (!hasKey(this.ctx, keyword)) {
+          this.ctx[keyword] = List()
+        }
+        if (isInlineList(this.ctx[keyword])) {
+          throw this.error(new TomlError("Can't extend an inline array"))
+        } else if (isList(this.ctx[keyword])) {
+          const next = Table()
+          this.ctx[keyword].push(next)
+          this.ctx = next
+        } else {
+          throw this.error(new TomlError("Can't redefine an existing key"))
+        }
+        return this.next(this.parseListEnd)
+      } else if (this.char === CHAR_PERIOD) {
+        if (!hasKey(this.ctx, keyword)) {
+          this.ctx = this.ctx[keyword] = Table()
+        } else if (isInlineList(this.ctx[keyword])) {
+          throw this.error(new TomlError("Can't extend an inline array"))
+        } else if (isInlineTable(this.ctx[keyword])) {
+          throw this.error(new TomlError("Can't extend an inline table"))
+        } else if (isList(this.ctx[keyword])) {
+          this.ctx = this.ctx[keyword][this.ctx[keyword].length - 1]
+        } else if (isTable(this.ctx[keyword])) {
+          this.ctx = this.ctx[keyword]
+        } else {
+          throw this.error(new TomlError("Can't redefine an existing key"))
+        }
+        return this.next(this.parseListNext)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected whitespace, . or ]'))
+      }
+    }
+    parseListEnd (keyword) {
+      if (this.char === CHAR_RSQB) {
+        return this.next(this.parseWhitespaceToEOL)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected whitespace, . or ]'))
+      }
+    }
+
+    /* VALUE string, number, boolean, inline list, inline object */
+    parseValue () {
+      if (this.char === Parser.END) {
+        throw this.error(new TomlError('Key without value'))
+      } else if (this.char === CHAR_QUOT) {
+        return this.next(this.parseDoubleString)
+      } if (this.char === CHAR_APOS) {
+        return this.next(this.parseSingleString)
+      } else if (this.char === CHAR_HYPHEN || this.char === CHAR_PLUS) {
+        return this.goto(this.parseNumberSign)
+      } else if (this.char === CHAR_i) {
+        return this.next(this.parseInf)
+      } else if (this.char === CHAR_n) {
+        return this.next(this.parseNan)
+      } else if (isDigit(this.char)) {
+        return this.goto(this.parseNumberOrDateTime)
+      } else if (this.char === CHAR_t || this.char === CHAR_f) {
+        return this.goto(this.parseBoolean)
+      } else if (this.char === CHAR_LSQB) {
+        return this.call(this.parseInlineList, this.recordValue)
+      } else if (this.char === CHAR_LCUB) {
+        return this.call(this.parseInlineTable, this.recordValue)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expecting string, number, datetime, boolean, inline array or inline table'))
+      }
+    }
+    recordValue (value) {
+      return this.returnNow(value)
+    }
+
+    parseInf () {
+      if (this.char === CHAR_n) {
+        return this.next(this.parseInf2)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected "inf", "+inf" or "-inf"'))
+      }
+    }
+    parseInf2 () {
+      if (this.char === CHAR_f) {
+        if (this.state.buf === '-') {
+          return this.return(-Infinity)
+        } else {
+          return this.return(Infinity)
+        }
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected "inf", "+inf" or "-inf"'))
+      }
+    }
+
+    parseNan () {
+      if (this.char === CHAR_a) {
+        return this.next(this.parseNan2)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected "nan"'))
+      }
+    }
+    parseNan2 () {
+      if (this.char === CHAR_n) {
+        return this.return(NaN)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected "nan"'))
+      }
+    }
+
+    /* KEYS, barewords or basic, literal, or dotted */
+    parseKeyword () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseBasicString)
+      } else if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralString)
+      } else {
+        return this.goto(this.parseBareKey)
+      }
+    }
+
+    /* KEYS: barewords */
+    parseBareKey () {
+      do {
+        if (this.char === Parser.END) {
+          throw this.error(new TomlError('Key ended without value'))
+        } else if (isAlphaNumHyphen(this.char)) {
+          this.consume()
+        } else if (this.state.buf.length === 0) {
+          throw this.error(new TomlError('Empty bare keys are not allowed'))
+        } else {
+          return this.returnNow()
+        }
+      } while (this.nextChar())
+    }
+
+    /* STRINGS, single quoted (literal) */
+    parseSingleString () {
+      if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralMultiStringMaybe)
+      } else {
+        return this.goto(this.parseLiteralString)
+      }
+    }
+    parseLiteralString () {
+      do {
+        if (this.char === CHAR_APOS) {
+          return this.return()
+        } else if (this.atEndOfLine()) {
+          throw this.error(new TomlError('Unterminated string'))
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I)) {
+          throw this.errorControlCharIn('strings')
+        } else {
+          this.consume()
+        }
+      } while (this.nextChar())
+    }
+    parseLiteralMultiStringMaybe () {
+      if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralMultiString)
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseLiteralMultiString () {
+      if (this.char === CTRL_M) {
+        return null
+      } else if (this.char === CTRL_J) {
+        return this.next(this.parseLiteralMultiStringContent)
+      } else {
+        return this.goto(this.parseLiteralMultiStringContent)
+      }
+    }
+    parseLiteralMultiStringContent () {
+      do {
+        if (this.char === CHAR_APOS) {
+          return this.next(this.parseLiteralMultiEnd)
+        } else if (this.char === Parser.END) {
+          throw this.error(new TomlError('Unterminated multi-line string'))
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I && this.char !== CTRL_J && this.char !== CTRL_M)) {
+          throw this.errorControlCharIn('strings')
+        } else {
+          this.consume()
+        }
+      } while (this.nextChar())
+    }
+    parseLiteralMultiEnd () {
+      if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralMultiEnd2)
+      } else {
+        this.state.buf += "'"
+        return this.goto(this.parseLiteralMultiStringContent)
+      }
+    }
+    parseLiteralMultiEnd2 () {
+      if (this.char === CHAR_APOS) {
+        return this.next(this.parseLiteralMultiEnd3)
+      } else {
+        this.state.buf += "''"
+        return this.goto(this.parseLiteralMultiStringContent)
+      }
+    }
+    parseLiteralMultiEnd3 () {
+      if (this.char === CHAR_APOS) {
+        this.state.buf += "'"
+        return this.next(this.parseLiteralMultiEnd4)
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseLiteralMultiEnd4 () {
+      if (this.char === CHAR_APOS) {
+        this.state.buf += "'"
+        return this.return()
+      } else {
+        return this.returnNow()
+      }
+    }
+
+    /* STRINGS double quoted */
+    parseDoubleString () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseMultiStringMaybe)
+      } else {
+        return this.goto(this.parseBasicString)
+      }
+    }
+    parseBasicString () {
+      do {
+        if (this.char === CHAR_BSOL) {
+          return this.call(this.parseEscape, this.recordEscapeReplacement)
+        } else if (this.char === CHAR_QUOT) {
+          return this.return()
+        } else if (this.atEndOfLine()) {
+          throw this.error(new TomlError('Unterminated string'))
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I)) {
+          throw this.errorControlCharIn('strings')
+        } else {
+          this.consume()
+        }
+      } while (this.nextChar())
+    }
+    recordEscapeReplacement (replacement) {
+      this.state.buf += replacement
+      return this.goto(this.parseBasicString)
+    }
+    parseMultiStringMaybe () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseMultiString)
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseMultiString () {
+      if (this.char === CTRL_M) {
+        return null
+      } else if (this.char === CTRL_J) {
+        return this.next(this.parseMultiStringContent)
+      } else {
+        return this.goto(this.parseMultiStringContent)
+      }
+    }
+    parseMultiStringContent () {
+      do {
+        if (this.char === CHAR_BSOL) {
+          return this.call(this.parseMultiEscape, this.recordMultiEscapeReplacement)
+        } else if (this.char === CHAR_QUOT) {
+          return this.next(this.parseMultiEnd)
+        } else if (this.char === Parser.END) {
+          throw this.error(new TomlError('Unterminated multi-line string'))
+        } else if (this.char === CHAR_DEL || (this.char <= CTRL_CHAR_BOUNDARY && this.char !== CTRL_I && this.char !== CTRL_J && this.char !== CTRL_M)) {
+          throw this.errorControlCharIn('strings')
+        } else {
+          this.consume()
+        }
+      } while (this.nextChar())
+    }
+    errorControlCharIn (type) {
+      let displayCode = '\\u00'
+      if (this.char < 16) {
+        displayCode += '0'
+      }
+      displayCode += this.char.toString(16)
+
+      return this.error(new TomlError(`Control characters (codes < 0x1f and 0x7f) are not allowed in ${type}, use ${displayCode} instead`))
+    }
+    recordMultiEscapeReplacement (replacement) {
+      this.state.buf += replacement
+      return this.goto(this.parseMultiStringContent)
+    }
+    parseMultiEnd () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseMultiEnd2)
+      } else {
+        this.state.buf += '"'
+        return this.goto(this.parseMultiStringContent)
+      }
+    }
+    parseMultiEnd2 () {
+      if (this.char === CHAR_QUOT) {
+        return this.next(this.parseMultiEnd3)
+      } else {
+        this.state.buf += '""'
+        return this.goto(this.parseMultiStringContent)
+      }
+    }
+    parseMultiEnd3 () {
+      if (this.char === CHAR_QUOT) {
+        this.state.buf += '"'
+        return this.next(this.parseMultiEnd4)
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseMultiEnd4 () {
+      if (this.char === CHAR_QUOT) {
+        this.state.buf += '"'
+        return this.return()
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseMultiEscape () {
+      if (this.char === CTRL_M || this.char === CTRL_J) {
+        return this.next(this.parseMultiTrim)
+      } else if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return this.next(this.parsePreMultiTrim)
+      } else {
+        return this.goto(this.parseEscape)
+      }
+    }
+    parsePreMultiTrim () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === CTRL_M || this.char === CTRL_J) {
+        return this.next(this.parseMultiTrim)
+      } else {
+        throw this.error(new TomlError("Can't escape whitespace"))
+      }
+    }
+    parseMultiTrim () {
+      // explicitly whitespace here, END should follow the same path as chars
+      if (this.char === CTRL_J || this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M) {
+        return null
+      } else {
+        return this.returnNow()
+      }
+    }
+    parseEscape () {
+      if (this.char in escapes) {
+        return this.return(escapes[this.char])
+      } else if (this.char === CHAR_u) {
+        return this.call(this.parseSmallUnicode, this.parseUnicodeReturn)
+      } else if (this.char === CHAR_U) {
+        return this.call(this.parseLargeUnicode, this.parseUnicodeReturn)
+      } else {
+        throw this.error(new TomlError('Unknown escape character: ' + this.char))
+      }
+    }
+    parseUnicodeReturn (char) {
+      try {
+        const codePoint = parseInt(char, 16)
+        if (codePoint >= SURROGATE_FIRST && codePoint <= SURROGATE_LAST) {
+          throw this.error(new TomlError('Invalid unicode, character in range 0xD800 - 0xDFFF is reserved'))
+        }
+        return this.returnNow(String.fromCodePoint(codePoint))
+      } catch (err) {
+        throw this.error(TomlError.wrap(err))
+      }
+    }
+    parseSmallUnicode () {
+      if (!isHexit(this.char)) {
+        throw this.error(new TomlError('Invalid character in unicode sequence, expected hex'))
+      } else {
+        this.consume()
+        if (this.state.buf.length >= 4) return this.return()
+      }
+    }
+    parseLargeUnicode () {
+      if (!isHexit(this.char)) {
+        throw this.error(new TomlError('Invalid character in unicode sequence, expected hex'))
+      } else {
+        this.consume()
+        if (this.state.buf.length >= 8) return this.return()
+      }
+    }
+
+    /* NUMBERS */
+    parseNumberSign () {
+      this.consume()
+      return this.next(this.parseMaybeSignedInfOrNan)
+    }
+    parseMaybeSignedInfOrNan () {
+      if (this.char === CHAR_i) {
+        return this.next(this.parseInf)
+      } else if (this.char === CHAR_n) {
+        return this.next(this.parseNan)
+      } else {
+        return this.callNow(this.parseNoUnder, this.parseNumberIntegerStart)
+      }
+    }
+    parseNumberIntegerStart () {
+      if (this.char === CHAR_0) {
+        this.consume()
+        return this.next(this.parseNumberIntegerExponentOrDecimal)
+      } else {
+        return this.goto(this.parseNumberInteger)
+      }
+    }
+    parseNumberIntegerExponentOrDecimal () {
+      if (this.char === CHAR_PERIOD) {
+        this.consume()
+        return this.call(this.parseNoUnder, this.parseNumberFloat)
+      } else if (this.char === CHAR_E || this.char === CHAR_e) {
+        this.consume()
+        return this.next(this.parseNumberExponentSign)
+      } else {
+        return this.returnNow(Integer(this.state.buf))
+      }
+    }
+    parseNumberInteger () {
+      if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnder)
+      } else if (this.char === CHAR_E || this.char === CHAR_e) {
+        this.consume()
+        return this.next(this.parseNumberExponentSign)
+      } else if (this.char === CHAR_PERIOD) {
+        this.consume()
+        return this.call(this.parseNoUnder, this.parseNumberFloat)
+      } else {
+        const result = Integer(this.state.buf)
+        /* istanbul ignore if */
+        if (result.isNaN()) {
+          throw this.error(new TomlError('Invalid number'))
+        } else {
+          return this.returnNow(result)
+        }
+      }
+    }
+    parseNoUnder () {
+      if (this.char === CHAR_LOWBAR || this.char === CHAR_PERIOD || this.char === CHAR_E || this.char === CHAR_e) {
+        throw this.error(new TomlError('Unexpected character, expected digit'))
+      } else if (this.atEndOfWord()) {
+        throw this.error(new TomlError('Incomplete number'))
+      }
+      return this.returnNow()
+    }
+    parseNoUnderHexOctBinLiteral () {
+      if (this.char === CHAR_LOWBAR || this.char === CHAR_PERIOD) {
+        throw this.error(new TomlError('Unexpected character, expected digit'))
+      } else if (this.atEndOfWord()) {
+        throw this.error(new TomlError('Incomplete number'))
+      }
+      return this.returnNow()
+    }
+    parseNumberFloat () {
+      if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnder, this.parseNumberFloat)
+      } else if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_E || this.char === CHAR_e) {
+        this.consume()
+        return this.next(this.parseNumberExponentSign)
+      } else {
+        return this.returnNow(Float(this.state.buf))
+      }
+    }
+    parseNumberExponentSign () {
+      if (isDigit(this.char)) {
+        return this.goto(this.parseNumberExponent)
+      } else if (this.char === CHAR_HYPHEN || this.char === CHAR_PLUS) {
+        this.consume()
+        this.call(this.parseNoUnder, this.parseNumberExponent)
+      } else {
+        throw this.error(new TomlError('Unexpected character, expected -, + or digit'))
+      }
+    }
+    parseNumberExponent () {
+      if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnder)
+      } else {
+        return this.returnNow(Float(this.state.buf))
+      }
+    }
+
+    /* NUMBERS or DATETIMES  */
+    parseNumberOrDateTime () {
+      if (this.char === CHAR_0) {
+        this.consume()
+        return this.next(this.parseNumberBaseOrDateTime)
+      } else {
+        return this.goto(this.parseNumberOrDateTimeOnly)
+      }
+    }
+    parseNumberOrDateTimeOnly () {
+      // note, if two zeros are in a row then it MUST be a date
+      if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnder, this.parseNumberInteger)
+      } else if (isDigit(this.char)) {
+        this.consume()
+        if (this.state.buf.length > 4) this.next(this.parseNumberInteger)
+      } else if (this.char === CHAR_E || this.char === CHAR_e) {
+        this.consume()
+        return this.next(this.parseNumberExponentSign)
+      } else if (this.char === CHAR_PERIOD) {
+        this.consume()
+        return this.call(this.parseNoUnder, this.parseNumberFloat)
+      } else if (this.char === CHAR_HYPHEN) {
+        return this.goto(this.parseDateTime)
+      } else if (this.char === CHAR_COLON) {
+        return this.goto(this.parseOnlyTimeHour)
+      } else {
+        return this.returnNow(Integer(this.state.buf))
+      }
+    }
+    parseDateTimeOnly () {
+      if (this.state.buf.length < 4) {
+        if (isDigit(this.char)) {
+          return this.consume()
+        } else if (this.char === CHAR_COLON) {
+          return this.goto(this.parseOnlyTimeHour)
+        } else {
+          throw this.error(new TomlError('Expected digit while parsing year part of a date'))
+        }
+      } else {
+        if (this.char === CHAR_HYPHEN) {
+          return this.goto(this.parseDateTime)
+        } else {
+          throw this.error(new TomlError('Expected hyphen (-) while parsing year part of date'))
+        }
+      }
+    }
+    parseNumberBaseOrDateTime () {
+      if (this.char === CHAR_b) {
+        this.consume()
+        return this.call(this.parseNoUnderHexOctBinLiteral, this.parseIntegerBin)
+      } else if (this.char === CHAR_o) {
+        this.consume()
+        return this.call(this.parseNoUnderHexOctBinLiteral, this.parseIntegerOct)
+      } else if (this.char === CHAR_x) {
+        this.consume()
+        return this.call(this.parseNoUnderHexOctBinLiteral, this.parseIntegerHex)
+      } else if (this.char === CHAR_PERIOD) {
+        return this.goto(this.parseNumberInteger)
+      } else if (isDigit(this.char)) {
+        return this.goto(this.parseDateTimeOnly)
+      } else {
+        return this.returnNow(Integer(this.state.buf))
+      }
+    }
+    parseIntegerHex () {
+      if (isHexit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnderHexOctBinLiteral)
+      } else {
+        const result = Integer(this.state.buf)
+        /* istanbul ignore if */
+        if (result.isNaN()) {
+          throw this.error(new TomlError('Invalid number'))
+        } else {
+          return this.returnNow(result)
+        }
+      }
+    }
+    parseIntegerOct () {
+      if (isOctit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnderHexOctBinLiteral)
+      } else {
+        const result = Integer(this.state.buf)
+        /* istanbul ignore if */
+        if (result.isNaN()) {
+          throw this.error(new TomlError('Invalid number'))
+        } else {
+          return this.returnNow(result)
+        }
+      }
+    }
+    parseIntegerBin () {
+      if (isBit(this.char)) {
+        this.consume()
+      } else if (this.char === CHAR_LOWBAR) {
+        return this.call(this.parseNoUnderHexOctBinLiteral)
+      } else {
+        const result = Integer(this.state.buf)
+        /* istanbul ignore if */
+        if (result.isNaN()) {
+          throw this.error(new TomlError('Invalid number'))
+        } else {
+          return this.returnNow(result)
+        }
+      }
+    }
+
+    /* DATETIME */
+    parseDateTime () {
+      // we enter here having just consumed the year and about to consume the hyphen
+      if (this.state.buf.length < 4) {
+        throw this.error(new TomlError('Years less than 1000 must be zero padded to four characters'))
+      }
+      this.state.result = this.state.buf
+      this.state.buf = ''
+      return this.next(this.parseDateMonth)
+    }
+    parseDateMonth () {
+      if (this.char === CHAR_HYPHEN) {
+        if (this.state.buf.length < 2) {
+          throw this.error(new TomlError('Months less than 10 must be zero padded to two characters'))
+        }
+        this.state.result += '-' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseDateDay)
+      } else if (isDigit(this.char)) {
+        this.consume()
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+    parseDateDay () {
+      if (this.char === CHAR_T || this.char === CHAR_SP) {
+        if (this.state.buf.length < 2) {
+          throw this.error(new TomlError('Days less than 10 must be zero padded to two characters'))
+        }
+        this.state.result += '-' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseStartTimeHour)
+      } else if (this.atEndOfWord()) {
+        return this.returnNow(createDate(this.state.result + '-' + this.state.buf))
+      } else if (isDigit(this.char)) {
+        this.consume()
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+    parseStartTimeHour () {
+      if (this.atEndOfWord()) {
+        return this.returnNow(createDate(this.state.result))
+      } else {
+        return this.goto(this.parseTimeHour)
+      }
+    }
+    parseTimeHour () {
+      if (this.char === CHAR_COLON) {
+        if (this.state.buf.length < 2) {
+          throw this.error(new TomlError('Hours less than 10 must be zero padded to two characters'))
+        }
+        this.state.result += 'T' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseTimeMin)
+      } else if (isDigit(this.char)) {
+        this.consume()
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+    parseTimeMin () {
+      if (this.state.buf.length < 2 && isDigit(this.char)) {
+        this.consume()
+      } else if (this.state.buf.length === 2 && this.char === CHAR_COLON) {
+        this.state.result += ':' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseTimeSec)
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+    parseTimeSec () {
+      if (isDigit(this.char)) {
+        this.consume()
+        if (this.state.buf.length === 2) {
+          this.state.result += ':' + this.state.buf
+          this.state.buf = ''
+          return this.next(this.parseTimeZoneOrFraction)
+        }
+      } else {
+        throw this.error(new TomlError('Incomplete datetime'))
+      }
+    }
+
+    parseOnlyTimeHour () {
+      /* istanbul ignore else */
+      if (this.char === CHAR_COLON) {
+        if (this.state.buf.length < 2) {
+          throw this.error(new TomlError('Hours less than 10 must be zero padded to two characters'))
+        }
+        this.state.result = this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseOnlyTimeMin)
+      } else {
+        throw this.error(new TomlError('Incomplete time'))
+      }
+    }
+    parseOnlyTimeMin () {
+      if (this.state.buf.length < 2 && isDigit(this.char)) {
+        this.consume()
+      } else if (this.state.buf.length === 2 && this.char === CHAR_COLON) {
+        this.state.result += ':' + this.state.buf
+        this.state.buf = ''
+        return this.next(this.parseOnlyTimeSec)
+      } else {
+        throw this.error(new TomlError('Incomplete time'))
+      }
+    }
+    parseOnlyTimeSec () {
+      if (isDigit(this.char)) {
+        this.consume()
+        if (this.state.buf.length === 2) {
+          return this.next(this.parseOnlyTimeFractionMaybe)
+        }
+      } else {
+        throw this.error(new TomlError('Incomplete time'))
+      }
+    }
+    parseOnlyTimeFractionMaybe () {
+      this.state.result += ':' + this.state.buf
+      if (this.char === CHAR_PERIOD) {
+        this.state.buf = ''
+        this.next(this.parseOnlyTimeFraction)
+      } else {
+        return this.return(createTime(this.state.result))
+      }
+    }
+    parseOnlyTimeFraction () {
+      if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.atEndOfWord()) {
+        if (this.state.buf.length === 0) throw this.error(new TomlError('Expected digit in milliseconds'))
+        return this.returnNow(createTime(this.state.result + '.' + this.state.buf))
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected period (.), minus (-), plus (+) or Z'))
+      }
+    }
+
+    parseTimeZoneOrFraction () {
+      if (this.char === CHAR_PERIOD) {
+        this.consume()
+        this.next(this.parseDateTimeFraction)
+      } else if (this.char === CHAR_HYPHEN || this.char === CHAR_PLUS) {
+        this.consume()
+        this.next(this.parseTimeZoneHour)
+      } else if (this.char === CHAR_Z) {
+        this.consume()
+        return this.return(createDateTime(this.state.result + this.state.buf))
+      } else if (this.atEndOfWord()) {
+        return this.returnNow(createDateTimeFloat(this.state.result + this.state.buf))
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected period (.), minus (-), plus (+) or Z'))
+      }
+    }
+    parseDateTimeFraction () {
+      if (isDigit(this.char)) {
+        this.consume()
+      } else if (this.state.buf.length === 1) {
+        throw this.error(new TomlError('Expected digit in milliseconds'))
+      } else if (this.char === CHAR_HYPHEN || this.char === CHAR_PLUS) {
+        this.consume()
+        this.next(this.parseTimeZoneHour)
+      } else if (this.char === CHAR_Z) {
+        this.consume()
+        return this.return(createDateTime(this.state.result + this.state.buf))
+      } else if (this.atEndOfWord()) {
+        return this.returnNow(createDateTimeFloat(this.state.result + this.state.buf))
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected period (.), minus (-), plus (+) or Z'))
+      }
+    }
+    parseTimeZoneHour () {
+      if (isDigit(this.char)) {
+        this.consume()
+        // FIXME: No more regexps
+        if (/\d\d$/.test(this.state.buf)) return this.next(this.parseTimeZoneSep)
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected digit'))
+      }
+    }
+    parseTimeZoneSep () {
+      if (this.char === CHAR_COLON) {
+        this.consume()
+        this.next(this.parseTimeZoneMin)
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected colon'))
+      }
+    }
+    parseTimeZoneMin () {
+      if (isDigit(this.char)) {
+        this.consume()
+        if (/\d\d$/.test(this.state.buf)) return this.return(createDateTime(this.state.result + this.state.buf))
+      } else {
+        throw this.error(new TomlError('Unexpected character in datetime, expected digit'))
+      }
+    }
+
+    /* BOOLEAN */
+    parseBoolean () {
+      /* istanbul ignore else */
+      if (this.char === CHAR_t) {
+        this.consume()
+        return this.next(this.parseTrue_r)
+      } else if (this.char === CHAR_f) {
+        this.consume()
+        return this.next(this.parseFalse_a)
+      }
+    }
+    parseTrue_r () {
+      if (this.char === CHAR_r) {
+        this.consume()
+        return this.next(this.parseTrue_u)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+    parseTrue_u () {
+      if (this.char === CHAR_u) {
+        this.consume()
+        return this.next(this.parseTrue_e)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+    parseTrue_e () {
+      if (this.char === CHAR_e) {
+        return this.return(true)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    parseFalse_a () {
+      if (this.char === CHAR_a) {
+        this.consume()
+        return this.next(this.parseFalse_l)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    parseFalse_l () {
+      if (this.char === CHAR_l) {
+        this.consume()
+        return this.next(this.parseFalse_s)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    parseFalse_s () {
+      if (this.char === CHAR_s) {
+        this.consume()
+        return this.next(this.parseFalse_e)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    parseFalse_e () {
+      if (this.char === CHAR_e) {
+        return this.return(false)
+      } else {
+        throw this.error(new TomlError('Invalid boolean, expected true or false'))
+      }
+    }
+
+    /* INLINE LISTS */
+    parseInlineList () {
+      if (this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M || this.char === CTRL_J) {
+        return null
+      } else if (this.char === Parser.END) {
+        throw this.error(new TomlError('Unterminated inline array'))
+      } else if (this.char === CHAR_NUM) {
+        return this.call(this.parseComment)
+      } else if (this.char === CHAR_RSQB) {
+        return this.return(this.state.resultArr || InlineList())
+      } else {
+        return this.callNow(this.parseValue, this.recordInlineListValue)
+      }
+    }
+    recordInlineListValue (value) {
+      if (!this.state.resultArr) {
+        this.state.resultArr = InlineList(tomlType(value))
+      }
+      if (isFloat(value) || isInteger(value)) {
+        // unbox now that we've verified they're ok
+        this.state.resultArr.push(value.valueOf())
+      } else {
+        this.state.resultArr.push(value)
+      }
+      return this.goto(this.parseInlineListNext)
+    }
+    parseInlineListNext () {
+      if (this.char === CHAR_SP || this.char === CTRL_I || this.char === CTRL_M || this.char === CTRL_J) {
+        return null
+      } else if (this.char === CHAR_NUM) {
+        return this.call(this.parseComment)
+      } else if (this.char === CHAR_COMMA) {
+        return this.next(this.parseInlineList)
+      } else if (this.char === CHAR_RSQB) {
+        return this.goto(this.parseInlineList)
+      } else {
+        throw this.error(new TomlError('Invalid character, expected whitespace, comma (,) or close bracket (])'))
+      }
+    }
+
+    /* INLINE TABLE */
+    parseInlineTable () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === Parser.END || this.char === CHAR_NUM || this.char === CTRL_J || this.char === CTRL_M) {
+        throw this.error(new TomlError('Unterminated inline array'))
+      } else if (this.char === CHAR_RCUB) {
+        return this.return(this.state.resultTable || InlineTable())
+      } else {
+        if (!this.state.resultTable) this.state.resultTable = InlineTable()
+        return this.callNow(this.parseAssign, this.recordInlineTableValue)
+      }
+    }
+    recordInlineTableValue (kv) {
+      let target = this.state.resultTable
+      let finalKey = kv.key.pop()
+      for (let kw of kv.key) {
+        if (hasKey(target, kw) && (!isTable(target[kw]) || target[kw][_declared])) {
+          throw this.error(new TomlError("Can't redefine existing key"))
+        }
+        target = target[kw] = target[kw] || Table()
+      }
+      if (hasKey(target, finalKey)) {
+        throw this.error(new TomlError("Can't redefine existing key"))
+      }
+      if (isInteger(kv.value) || isFloat(kv.value)) {
+        target[finalKey] = kv.value.valueOf()
+      } else {
+        target[finalKey] = kv.value
+      }
+      return this.goto(this.parseInlineTableNext)
+    }
+    parseInlineTableNext () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === Parser.END || this.char === CHAR_NUM || this.char === CTRL_J || this.char === CTRL_M) {
+        throw this.error(new TomlError('Unterminated inline array'))
+      } else if (this.char === CHAR_COMMA) {
+        return this.next(this.parseInlineTablePostComma)
+      } else if (this.char === CHAR_RCUB) {
+        return this.goto(this.parseInlineTable)
+      } else {
+        throw this.error(new TomlError('Invalid character, expected whitespace, comma (,) or close bracket (])'))
+      }
+    }
+    parseInlineTablePostComma () {
+      if (this.char === CHAR_SP || this.char === CTRL_I) {
+        return null
+      } else if (this.char === Parser.END || this.char === CHAR_NUM || this.char === CTRL_J || this.char === CTRL_M) {
+        throw this.error(new TomlError('Unterminated inline array'))
+      } else if (this.char === CHAR_COMMA) {
+        throw this.error(new TomlError('Empty elements in inline tables are not permitted'))
+      } else if (this.char === CHAR_RCUB) {
+        throw this.error(new TomlError('Trailing commas in inline tables are not permitted'))
+      } else {
+        return this.goto(this.parseInlineTable)
+      }
+    }
+  }
+  return TOMLParser
+}
+
+
+/***/ }),
+
+/***/ 72:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = parseAsync
+
+const TOMLParser = __nccwpck_require__(862)
+const prettyError = __nccwpck_require__(349)
+
+function parseAsync (str, opts) {
+  if (!opts) opts = {}
+  const index = 0
+  const blocksize = opts.blocksize || 40960
+  const parser = new TOMLParser()
+  return new Promise((resolve, reject) => {
+    setImmediate(parseAsyncNext, index, blocksize, resolve, reject)
+  })
+  function parseAsyncNext (index, blocksize, resolve, reject) {
+    if (index >= str.length) {
+      try {
+        return resolve(parser.finish())
+      } catch (err) {
+        return reject(prettyError(err, str))
+      }
+    }
+    try {
+      parser.parse(str.slice(index, index + blocksize))
+      setImmediate(parseAsyncNext, index + blocksize, blocksize, resolve, reject)
+    } catch (err) {
+      reject(prettyError(err, str))
+    }
+  }
+}
+
+
+/***/ }),
+
+/***/ 349:
+/***/ ((module) => {
+
+
+module.exports = prettyError
+
+function prettyError (err, buf) {
+  /* istanbul ignore if */
+  if (err.pos == null || err.line == null) return err
+  let msg = err.message
+  msg += ` at row ${err.line + 1}, col ${err.col + 1}, pos ${err.pos}:\n`
+
+  /* istanbul ignore else */
+  if (buf && buf.split) {
+    const lines = buf.split(/\n/)
+    const lineNumWidth = String(Math.min(lines.length, err.line + 3)).length
+    let linePadding = ' '
+    while (linePadding.length < lineNumWidth) linePadding += ' '
+    for (let ii = Math.max(0, err.line - 1); ii < Math.min(lines.length, err.line + 2); ++ii) {
+      let lineNum = String(ii + 1)
+      if (lineNum.length < lineNumWidth) lineNum = ' ' + lineNum
+      if (err.line === ii) {
+        msg += lineNum + '> ' + lines[ii] + '\n'
+        msg += linePadding + '  '
+        for (let hh = 0; hh < err.col; ++hh) {
+          msg += ' '
+        }
+        msg += '^\n'
+      } else {
+        msg += lineNum + ': ' + lines[ii] + '\n'
+      }
+    }
+  }
+  err.message = msg + '\n'
+  return err
+}
+
+
+/***/ }),
+
+/***/ 874:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = parseStream
+
+const stream = __nccwpck_require__(203)
+const TOMLParser = __nccwpck_require__(862)
+
+function parseStream (stm) {
+  if (stm) {
+    return parseReadable(stm)
+  } else {
+    return parseTransform(stm)
+  }
+}
+
+function parseReadable (stm) {
+  const parser = new TOMLParser()
+  stm.setEncoding('utf8')
+  return new Promise((resolve, reject) => {
+    let readable
+    let ended = false
+    let errored = false
+    function finish () {
+      ended = true
+      if (readable) return
+      try {
+        resolve(parser.finish())
+      } catch (err) {
+        reject(err)
+      }
+    }
+    function error (err) {
+      errored = true
+      reject(err)
+    }
+    stm.once('end', finish)
+    stm.once('error', error)
+    readNext()
+
+    function readNext () {
+      readable = true
+      let data
+      while ((data = stm.read()) !== null) {
+        try {
+          parser.parse(data)
+        } catch (err) {
+          return error(err)
+        }
+      }
+      readable = false
+      /* istanbul ignore if */
+      if (ended) return finish()
+      /* istanbul ignore if */
+      if (errored) return
+      stm.once('readable', readNext)
+    }
+  })
+}
+
+function parseTransform () {
+  const parser = new TOMLParser()
+  return new stream.Transform({
+    objectMode: true,
+    transform (chunk, encoding, cb) {
+      try {
+        parser.parse(chunk.toString(encoding))
+      } catch (err) {
+        this.emit('error', err)
+      }
+      cb()
+    },
+    flush (cb) {
+      try {
+        this.push(parser.finish())
+      } catch (err) {
+        this.emit('error', err)
+      }
+      cb()
+    }
+  })
+}
+
+
+/***/ }),
+
+/***/ 171:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = parseString
+
+const TOMLParser = __nccwpck_require__(862)
+const prettyError = __nccwpck_require__(349)
+
+function parseString (str) {
+  if (global.Buffer && global.Buffer.isBuffer(str)) {
+    str = str.toString('utf8')
+  }
+  const parser = new TOMLParser()
+  try {
+    parser.parse(str)
+    return parser.finish()
+  } catch (err) {
+    throw prettyError(err, str)
+  }
+}
+
+
+/***/ }),
+
+/***/ 185:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = __nccwpck_require__(171)
+module.exports.async = __nccwpck_require__(72)
+module.exports.stream = __nccwpck_require__(874)
+module.exports.prettyError = __nccwpck_require__(349)
+
+
+/***/ }),
+
+/***/ 887:
+/***/ ((module) => {
+
+
+module.exports = stringify
+module.exports.value = stringifyInline
+
+function stringify (obj) {
+  if (obj === null) throw typeError('null')
+  if (obj === void (0)) throw typeError('undefined')
+  if (typeof obj !== 'object') throw typeError(typeof obj)
+
+  if (typeof obj.toJSON === 'function') obj = obj.toJSON()
+  if (obj == null) return null
+  const type = tomlType(obj)
+  if (type !== 'table') throw typeError(type)
+  return stringifyObject('', '', obj)
+}
+
+function typeError (type) {
+  return new Error('Can only stringify objects, not ' + type)
+}
+
+function getInlineKeys (obj) {
+  return Object.keys(obj).filter(key => isInline(obj[key]))
+}
+function getComplexKeys (obj) {
+  return Object.keys(obj).filter(key => !isInline(obj[key]))
+}
+
+function toJSON (obj) {
+  let nobj = Array.isArray(obj) ? [] : Object.prototype.hasOwnProperty.call(obj, '__proto__') ? {['__proto__']: undefined} : {}
+  for (let prop of Object.keys(obj)) {
+    if (obj[prop] && typeof obj[prop].toJSON === 'function' && !('toISOString' in obj[prop])) {
+      nobj[prop] = obj[prop].toJSON()
+    } else {
+      nobj[prop] = obj[prop]
+    }
+  }
+  return nobj
+}
+
+function stringifyObject (prefix, indent, obj) {
+  obj = toJSON(obj)
+  let inlineKeys
+  let complexKeys
+  inlineKeys = getInlineKeys(obj)
+  complexKeys = getComplexKeys(obj)
+  const result = []
+  const inlineIndent = indent || ''
+  inlineKeys.forEach(key => {
+    var type = tomlType(obj[key])
+    if (type !== 'undefined' && type !== 'null') {
+      result.push(inlineIndent + stringifyKey(key) + ' = ' + stringifyAnyInline(obj[key], true))
+    }
+  })
+  if (result.length > 0) result.push('')
+  const complexIndent = prefix && inlineKeys.length > 0 ? indent + '  ' : ''
+  complexKeys.forEach(key => {
+    result.push(stringifyComplex(prefix, complexIndent, key, obj[key]))
+  })
+  return result.join('\n')
+}
+
+function isInline (value) {
+  switch (tomlType(value)) {
+    case 'undefined':
+    case 'null':
+    case 'integer':
+    case 'nan':
+    case 'float':
+    case 'boolean':
+    case 'string':
+    case 'datetime':
+      return true
+    case 'array':
+      return value.length === 0 || tomlType(value[0]) !== 'table'
+    case 'table':
+      return Object.keys(value).length === 0
+    /* istanbul ignore next */
+    default:
+      return false
+  }
+}
+
+function tomlType (value) {
+  if (value === undefined) {
+    return 'undefined'
+  } else if (value === null) {
+    return 'null'
+  /* eslint-disable valid-typeof */
+  } else if (typeof value === 'bigint' || (Number.isInteger(value) && !Object.is(value, -0))) {
+    return 'integer'
+  } else if (typeof value === 'number') {
+    return 'float'
+  } else if (typeof value === 'boolean') {
+    return 'boolean'
+  } else if (typeof value === 'string') {
+    return 'string'
+  } else if ('toISOString' in value) {
+    return isNaN(value) ? 'undefined' : 'datetime'
+  } else if (Array.isArray(value)) {
+    return 'array'
+  } else {
+    return 'table'
+  }
+}
+
+function stringifyKey (key) {
+  const keyStr = String(key)
+  if (/^[-A-Za-z0-9_]+$/.test(keyStr)) {
+    return keyStr
+  } else {
+    return stringifyBasicString(keyStr)
+  }
+}
+
+function stringifyBasicString (str) {
+  return '"' + escapeString(str).replace(/"/g, '\\"') + '"'
+}
+
+function stringifyLiteralString (str) {
+  return "'" + str + "'"
+}
+
+function numpad (num, str) {
+  while (str.length < num) str = '0' + str
+  return str
+}
+
+function escapeString (str) {
+  return str.replace(/\\/g, '\\\\')
+    .replace(/[\b]/g, '\\b')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\f/g, '\\f')
+    .replace(/\r/g, '\\r')
+    /* eslint-disable no-control-regex */
+    .replace(/([\u0000-\u001f\u007f])/, c => '\\u' + numpad(4, c.codePointAt(0).toString(16)))
+    /* eslint-enable no-control-regex */
+}
+
+function stringifyMultilineString (str) {
+  let escaped = str.split(/\n/).map(str => {
+    return escapeString(str).replace(/"(?="")/g, '\\"')
+  }).join('\n')
+  if (escaped.slice(-1) === '"') escaped += '\\\n'
+  return '"""\n' + escaped + '"""'
+}
+
+function stringifyAnyInline (value, multilineOk) {
+  let type = tomlType(value)
+  if (type === 'string') {
+    if (multilineOk && /\n/.test(value)) {
+      type = 'string-multiline'
+    } else if (!/[\b\t\n\f\r']/.test(value) && /"/.test(value)) {
+      type = 'string-literal'
+    }
+  }
+  return stringifyInline(value, type)
+}
+
+function stringifyInline (value, type) {
+  /* istanbul ignore if */
+  if (!type) type = tomlType(value)
+  switch (type) {
+    case 'string-multiline':
+      return stringifyMultilineString(value)
+    case 'string':
+      return stringifyBasicString(value)
+    case 'string-literal':
+      return stringifyLiteralString(value)
+    case 'integer':
+      return stringifyInteger(value)
+    case 'float':
+      return stringifyFloat(value)
+    case 'boolean':
+      return stringifyBoolean(value)
+    case 'datetime':
+      return stringifyDatetime(value)
+    case 'array':
+      return stringifyInlineArray(value.filter(_ => tomlType(_) !== 'null' && tomlType(_) !== 'undefined' && tomlType(_) !== 'nan'))
+    case 'table':
+      return stringifyInlineTable(value)
+    /* istanbul ignore next */
+    default:
+      throw typeError(type)
+  }
+}
+
+function stringifyInteger (value) {
+  /* eslint-disable security/detect-unsafe-regex */
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, '_')
+}
+
+function stringifyFloat (value) {
+  if (value === Infinity) {
+    return 'inf'
+  } else if (value === -Infinity) {
+    return '-inf'
+  } else if (Object.is(value, NaN)) {
+    return 'nan'
+  } else if (Object.is(value, -0)) {
+    return '-0.0'
+  }
+  const [int, dec] = String(value).split('.')
+  return stringifyInteger(int) + '.' + dec
+}
+
+function stringifyBoolean (value) {
+  return String(value)
+}
+
+function stringifyDatetime (value) {
+  return value.toISOString()
+}
+
+function stringifyInlineArray (values) {
+  values = toJSON(values)
+  let result = '['
+  const stringified = values.map(_ => stringifyInline(_))
+  if (stringified.join(', ').length > 60 || /\n/.test(stringified)) {
+    result += '\n  ' + stringified.join(',\n  ') + '\n'
+  } else {
+    result += ' ' + stringified.join(', ') + (stringified.length > 0 ? ' ' : '')
+  }
+  return result + ']'
+}
+
+function stringifyInlineTable (value) {
+  value = toJSON(value)
+  const result = []
+  Object.keys(value).forEach(key => {
+    result.push(stringifyKey(key) + ' = ' + stringifyAnyInline(value[key], false))
+  })
+  return '{ ' + result.join(', ') + (result.length > 0 ? ' ' : '') + '}'
+}
+
+function stringifyComplex (prefix, indent, key, value) {
+  const valueType = tomlType(value)
+  /* istanbul ignore else */
+  if (valueType === 'array') {
+    return stringifyArrayOfTables(prefix, indent, key, value)
+  } else if (valueType === 'table') {
+    return stringifyComplexTable(prefix, indent, key, value)
+  } else {
+    throw typeError(valueType)
+  }
+}
+
+function stringifyArrayOfTables (prefix, indent, key, values) {
+  values = toJSON(values)
+  const firstValueType = tomlType(values[0])
+  /* istanbul ignore if */
+  if (firstValueType !== 'table') throw typeError(firstValueType)
+  const fullKey = prefix + stringifyKey(key)
+  let result = ''
+  values.forEach(table => {
+    if (result.length > 0) result += '\n'
+    result += indent + '[[' + fullKey + ']]\n'
+    result += stringifyObject(fullKey + '.', indent, table)
+  })
+  return result
+}
+
+function stringifyComplexTable (prefix, indent, key, value) {
+  const fullKey = prefix + stringifyKey(key)
+  let result = ''
+  if (getInlineKeys(value).length > 0) {
+    result += indent + '[' + fullKey + ']\n'
+  }
+  return result + stringifyObject(fullKey + '.', indent, value)
+}
+
+
+/***/ }),
+
+/***/ 572:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+exports.parse = __nccwpck_require__(185)
+exports.stringify = __nccwpck_require__(887)
+
+
+/***/ }),
+
+/***/ 457:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _pre_export_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(314);
+// Entry point of dist/pre-export/index.mjs, which the lifecycle container runs between the builder
+// and the exporter (node from the build image). It never fails the build: anything that goes wrong
+// leaves analyzed.toml as it was, and the exporter then does all the work as usual.
+
+const say = (line) => process.stdout.write(`${line}\n`);
+try {
+    // The request is the first argument (JSON, no secrets: credentials come from CNB_REGISTRY_AUTH, as
+    // for the lifecycle beside it).
+    const request = JSON.parse(process.argv[2] ?? "");
+    await (0,_pre_export_js__WEBPACK_IMPORTED_MODULE_0__/* .preExport */ .W)(request, say);
+}
+catch (err) {
+    say(`Pre-export skipped (${err instanceof Error ? err.message : String(err)}): the exporter compresses every layer itself`);
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 314:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  W: () => (/* binding */ preExport)
+});
+
+// UNUSED EXPORTS: preExportNotes
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+// EXTERNAL MODULE: ./node_modules/@iarna/toml/toml.js
+var toml = __nccwpck_require__(572);
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * A failure a person can act on: what happened, and what to do about it.
+ * Every user-facing error in the core is one of these; texts live in messages.ts.
+ */
+class errors_MlBuildpacksError extends Error {
+    title;
+    detail;
+    hint;
+    location;
+    /** Process exit code the CLI should use. */
+    exitCode;
+    constructor(opts) {
+        super(opts.title);
+        this.name = "MlBuildpacksError";
+        this.title = opts.title;
+        this.detail = opts.detail ?? "";
+        this.hint = opts.hint ?? "";
+        this.location = opts.location;
+        this.exitCode = opts.exitCode ?? 1;
+    }
+}
+function formatLocation(loc) {
+    return [loc.file, loc.line, loc.column].filter((p) => p !== undefined).join(":");
+}
+/** Renders an error for a terminal or CI log. */
+function renderError(err) {
+    if (!(err instanceof errors_MlBuildpacksError)) {
+        const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        return `ERROR: unexpected failure (a bug in ml-buildpacks, please report it):\n${message}`;
+    }
+    const lines = [`ERROR: ${err.title}`];
+    if (err.location)
+        lines.push(`  at ${formatLocation(err.location)}`);
+    if (err.detail)
+        lines.push(...err.detail.split("\n").map((l) => `  ${l}`));
+    if (err.hint)
+        lines.push(`  What to do: ${err.hint}`);
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/core/messages.ts
+const messages_messages = {
+    invalidImageRef: (input, why) => ({
+        title: `"${input}" is not a valid image reference: ${why}`,
+        hint: "use the form registry/repository[:tag], e.g. 127.0.0.1:5000/team/app:1.0",
+        exitCode: 2,
+    }),
+    previousImageElsewhere: (previous, image) => ({
+        title: `the previous image ${previous} is not in the registry of ${image}`,
+        hint: "the lifecycle reuses layers only within one registry: name an image of the same registry, or leave --previous-image out",
+        exitCode: 2,
+    }),
+    appDirNotFound: (dir) => ({
+        title: `the app directory ${dir} does not exist or is not a directory`,
+        hint: "pass the path of your project (the folder with requirements.txt, app.py, ...)",
+        exitCode: 2,
+    }),
+    invalidEnvVar: (entry) => ({
+        title: `build env "${entry}" is not of the form KEY=VALUE`,
+        hint: "write one variable per entry, e.g. --env PIP_INDEX_URL=https://pypi.example/simple",
+        exitCode: 2,
+    }),
+    badMemoryLimit: (option, value) => ({
+        title: `${option} "${value}" is not a memory size`,
+        hint: `give a number of bytes with an optional unit b, k, m or g, at least 6m (Docker's minimum), e.g. ${option} 2g`,
+        exitCode: 2,
+    }),
+    reservedEnvVar: (name) => ({
+        title: `build env ${name} is reserved for the lifecycle and cannot be set`,
+        hint: "remove it; CNB_* variables are set by ml-buildpacks itself",
+        exitCode: 2,
+    }),
+    fileNotFound: (file, what) => ({
+        title: `${what} ${file} was not found`,
+        hint: "check the path",
+        exitCode: 2,
+    }),
+    tomlSyntax: (location, reason) => ({
+        title: `${location.file} is not valid TOML`,
+        detail: reason,
+        location,
+        hint: "fix the syntax at the line shown",
+        exitCode: 2,
+    }),
+    builderConfigInvalid: (location, problem, hint) => ({
+        title: `${location.file}: ${problem}`,
+        location,
+        hint,
+        exitCode: 2,
+    }),
+    buildpackNotBuilt: (dir) => ({
+        title: `buildpack ${dir} has no bin/main.mjs bundle`,
+        hint: "run `npm run build` first (it bundles the CLI and every buildpack)",
+        exitCode: 2,
+    }),
+    lifecycleNotFound: (dir) => ({
+        title: `no lifecycle binaries in ${dir}`,
+        detail: "expected lifecycle and launcher executables there",
+        hint: "run `npm run infra` (builds lifecycle v0.21.17 from its Go module) or pass --lifecycle-dir",
+        exitCode: 2,
+    }),
+    unknownLifecycleVersion: (version, known) => ({
+        title: `lifecycle version ${version} is not one ml-buildpacks knows the APIs of`,
+        detail: `known versions: ${known.join(", ")}`,
+        hint: "use a known lifecycle version, or add its API ranges to src/core/lifecycle/versions.ts",
+        exitCode: 2,
+    }),
+    dockerUnavailable: (detail) => ({
+        title: "cannot talk to the Docker engine",
+        detail,
+        hint: "start Docker (on this project's dev machines: `npm run infra`) and check DOCKER_HOST",
+    }),
+    dockerFailed: (what, output) => ({
+        title: `docker could not ${what}`,
+        detail: output.trim().split("\n").slice(-15).join("\n"),
+        hint: "read docker's message above",
+    }),
+    imageNotFound: (ref, output) => ({
+        title: `image ${ref} could not be found locally or pulled`,
+        detail: output.trim().split("\n").slice(-5).join("\n"),
+        hint: "check the reference and that its registry is reachable (for the local builders: `npm run infra`)",
+    }),
+    cliBundleNotFound: (dir, file) => ({
+        title: `the bundled CLI is incomplete: no ${file} in ${dir}`,
+        detail: "builder create copies the CLI into the builder so CI jobs can run `ml-buildpacks build` inside it",
+        hint: "run `npm run build` (bundles dist/cli) and try again",
+        exitCode: 2,
+    }),
+    notABuilder: (ref, missing) => ({
+        title: `${ref} is not a CNB builder image: ${missing}`,
+        hint: "pass a builder made by `ml-buildpacks builder create` (or any pack-compatible builder) with --builder",
+        exitCode: 2,
+    }),
+    noCommonPlatformApi: (ref, builderApis, ours) => ({
+        title: `the lifecycle in ${ref} supports no Platform API that ml-buildpacks speaks`,
+        detail: `builder: ${builderApis.join(", ") || "none listed"}; ml-buildpacks: ${ours.join(", ")}`,
+        hint: "rebuild the builder with a lifecycle of version 0.17 or newer",
+        exitCode: 2,
+    }),
+    registryUnreachable: (registry, image, reason) => ({
+        title: `cannot reach the registry ${registry} to push ${image}`,
+        detail: reason,
+        hint: "check the image name and that the registry is up (the local one: `npm run infra`); nothing was built or pushed",
+    }),
+    registryAuthFailed: (registry, status) => ({
+        title: `the registry ${registry} refused our credentials (HTTP ${status})`,
+        hint: "log in (docker login, or CNB_REGISTRY_AUTH) with an account that may push to this repository",
+    }),
+    registryRequestFailed: (registry, what, status, body) => ({
+        title: `the registry ${registry} refused to ${what} (HTTP ${status})`,
+        detail: body,
+        hint: "read the registry's answer above; check the reference and your permissions",
+    }),
+    indexNeedsTag: (image) => ({
+        title: `the manifest list ${image} needs a tag, not a digest`,
+        hint: "name it like registry/repository:1.0 (its digest is printed when it is pushed)",
+        exitCode: 2,
+    }),
+    childNotPinned: (ref) => ({
+        title: `--from ${ref} is not pinned by digest`,
+        hint: "pass each per-arch image as REF@sha256:... (the digest the build printed or its report holds)",
+        exitCode: 2,
+    }),
+    badChildSpec: (spec) => ({
+        title: `--from ${spec} is not of the form [OS/ARCH=]REF@sha256:DIGEST`,
+        hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
+        exitCode: 2,
+    }),
+    childMissing: (ref) => ({
+        title: `the image ${ref} does not exist in its registry`,
+        hint: "check the digest; nothing was pushed under the manifest list's tag",
+    }),
+    childIsIndex: (ref) => ({
+        title: `${ref} is itself a manifest list; a manifest list can only hold single-platform images`,
+        hint: "pass the per-arch image digests",
+        exitCode: 2,
+    }),
+    childPlatformMismatch: (ref, expected, actual) => ({
+        title: `${ref} is a ${actual} image, not ${expected}`,
+        hint: "pass the digest built for that platform; nothing was pushed under the manifest list's tag",
+        exitCode: 2,
+    }),
+    duplicateChild: (what) => ({
+        title: `the manifest list would hold ${what} twice`,
+        hint: "pass each platform once",
+        exitCode: 2,
+    }),
+    noChildren: () => ({
+        title: "a manifest list needs at least one --from image",
+        hint: "pass --from REF@sha256:... once per platform",
+        exitCode: 2,
+    }),
+    badPlatform: (platform) => ({
+        title: `"${platform}" is not a platform`,
+        hint: "write it as OS/ARCH, e.g. linux/amd64 or linux/arm64",
+        exitCode: 2,
+    }),
+    platformNotInIndex: (ref, platform, available) => ({
+        title: `${ref} has no ${platform} image`,
+        detail: `it has: ${available.join(", ") || "nothing"}`,
+        hint: "pick one of those platforms, or a builder that was built for yours",
+        exitCode: 2,
+    }),
+    unsupportedPlatform: (requested, builder, builderPlatform) => ({
+        title: `the builder ${builder} is for ${builderPlatform}, but ${requested} was requested`,
+        hint: "pass a builder for that platform (or a multi-arch builder index), or drop --platform",
+        exitCode: 2,
+    }),
+    usage: (problem, hint) => ({ title: problem, hint, exitCode: 2 }),
+};
+
+;// CONCATENATED MODULE: ./src/core/image-ref.ts
+
+
+const DOCKER_HUB = "index.docker.io";
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Parses "host:port/repo:tag@sha256:..." following the distribution reference grammar (docker's defaults). */
+function image_ref_parseImageRef(input) {
+    const invalid = (why) => new errors_MlBuildpacksError(messages_messages.invalidImageRef(input, why));
+    let rest = input.trim();
+    if (rest === "")
+        throw invalid("it is empty");
+    let digest;
+    const at = rest.indexOf("@");
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw invalid(`"${digest}" is not a sha256 digest`);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf("/");
+    const colon = rest.lastIndexOf(":");
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw invalid(`"${tag}" is not a valid tag`);
+    }
+    let registry = DOCKER_HUB;
+    const firstSlash = rest.indexOf("/");
+    const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : "";
+    if (first && (first.includes(".") || first.includes(":") || first === "localhost")) {
+        registry = first;
+        rest = rest.slice(firstSlash + 1);
+    }
+    else if (!rest.includes("/")) {
+        rest = `library/${rest}`;
+    }
+    if (!REPOSITORY.test(rest))
+        throw invalid(`"${rest}" is not a valid repository name (lowercase, digits, . _ - /)`);
+    if (!tag && !digest)
+        tag = "latest";
+    return { registry, repository: rest, tag, digest };
+}
+function image_ref_formatImageRef(ref) {
+    const host = ref.registry === DOCKER_HUB ? "" : `${ref.registry}/`;
+    const repo = ref.registry === DOCKER_HUB ? ref.repository.replace(/^library\//, "") : ref.repository;
+    return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+/** The same repository pinned to a digest. */
+function withDigest(ref, digest) {
+    return { ...ref, tag: undefined, digest };
+}
+/** Registries the lifecycle (go-containerregistry) and docker talk to over plain http. */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:\d+$/, "");
+    return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1";
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/core/registry/http.ts
+// The subset of fetch the registry client uses, over node:http(s). Node's global fetch loads and
+// compiles undici on first use (about 20 ms of an up-to-date build's 250 ms); node:http is already
+// in the startup snapshot. nodeFetch reads bodies whole (manifests, configs, small blobs);
+// nodeStreamFetch streams them (layers being recompressed).
+
+
+const nodeStreamFetch = async (url, init = {}) => {
+    const message = await follow(url, init);
+    return { status: message.statusCode ?? 0, headers: headersOf(message), body: message };
+};
+/** fetch's behaviour where the client relies on it: redirects followed, failures as "fetch failed" with a cause. */
+const nodeFetch = async (url, init = {}) => {
+    const message = await follow(url, init);
+    return responseOf(message.statusCode ?? 0, message, await readAll(message));
+};
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/** Sends the request, following redirects; the final response's body is left unread. */
+async function follow(url, init) {
+    let target = new URL(url);
+    let { method = "GET", headers = {}, body } = init;
+    for (let hop = 0;; hop++) {
+        const message = await http_open(target, { method, headers, body, signal: init.signal });
+        const status = message.statusCode ?? 0;
+        const location = message.headers.location;
+        // A streamed body is gone once sent: its response is the answer.
+        if (isStream(body) || !REDIRECTS.has(status) || !location || hop >= MAX_REDIRECTS)
+            return message;
+        message.resume();
+        const next = new URL(location, target);
+        // Blob downloads redirect to storage: credentials stay with the registry that asked for them.
+        if (next.host !== target.host)
+            headers = withoutAuthorization(headers);
+        if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
+            method = "GET";
+            body = undefined;
+        }
+        target = next;
+    }
+}
+function http_open(url, init) {
+    return new Promise((resolve, reject) => {
+        const body = typeof init.body === "string" ? Buffer.from(init.body) : init.body;
+        const stream = isStream(body) ? body : undefined;
+        const whole = isStream(body) ? undefined : body;
+        const headers = whole ? { ...init.headers, "Content-Length": String(whole.length) } : init.headers;
+        const req = (url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request)(url, { method: init.method, headers, signal: init.signal }, resolve);
+        req.on("error", (err) => {
+            stream?.destroy(err);
+            reject(failed(err));
+        });
+        if (!stream)
+            return void req.end(whole);
+        stream.on("error", (err) => req.destroy(err));
+        stream.pipe(req);
+    });
+}
+function isStream(body) {
+    return typeof body?.pipe === "function";
+}
+function readAll(message) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        message.on("data", (c) => chunks.push(c));
+        message.on("error", (err) => reject(failed(err)));
+        message.on("end", () => resolve(Buffer.concat(chunks)));
+    });
+}
+function headersOf(message) {
+    return {
+        get: (name) => {
+            const value = message.headers[name.toLowerCase()];
+            return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+        },
+    };
+}
+function withoutAuthorization(headers) {
+    return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== "authorization"));
+}
+function failed(cause) {
+    return Object.assign(new Error("fetch failed"), { cause });
+}
+function responseOf(status, message, data) {
+    return {
+        status,
+        ok: status >= 200 && status < 300,
+        headers: headersOf(message),
+        arrayBuffer: async () => data.buffer.slice(data.byteOffset, data.byteOffset + data.length),
+        json: async () => JSON.parse(data.toString("utf8")),
+        text: async () => data.toString("utf8"),
+        body: { cancel: async () => { } },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/registry/client.ts
+
+
+
+
+
+const client_OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+const MANIFEST_TYPES = [client_OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+/** Compressed size of an image as stored in a registry: config plus layers (undefined for an index). */
+function manifestSize(manifest) {
+    if (!manifest?.body.layers)
+        return undefined;
+    return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
+}
+const client_sha256 = (data) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)("sha256").update(data).digest("hex")}`;
+/**
+ * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
+ * backoff on 5xx and 429, cross-repository blob mounts.
+ */
+class RegistryClient {
+    registry;
+    base;
+    fetch;
+    streamFetch;
+    backoff;
+    sleep;
+    credential;
+    /** Bearer tokens by scope. */
+    tokens = new Map();
+    constructor(registry, opts = {}) {
+        this.registry = registry;
+        const scheme = isLoopbackRegistry(registry) ? "http" : "https";
+        this.base = `${scheme}://${registry === "index.docker.io" ? "registry-1.docker.io" : registry}`;
+        this.fetch = opts.fetch ?? nodeFetch;
+        this.streamFetch = opts.streamFetch ?? nodeStreamFetch;
+        this.backoff = opts.backoff ?? [500, 1500, 4000];
+        this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        this.credential = opts.auth?.[registry];
+    }
+    /** Throws registryUnreachable when the registry does not answer at all. */
+    async ping(image) {
+        const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) }).catch(this.unreachable(image));
+        await res.body?.cancel();
+    }
+    /** A rejection handler: a request that got no answer becomes registryUnreachable for `what`. */
+    unreachable(what) {
+        return (err) => {
+            throw new errors_MlBuildpacksError(messages_messages.registryUnreachable(this.registry, what, describeFetchError(err)));
+        };
+    }
+    async getManifest(repository, reference) {
+        const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
+            scope: `${repository}:pull`,
+            headers: { Accept: MANIFEST_TYPES.join(", ") },
+        });
+        if (res.status === 404)
+            return undefined;
+        if (!res.ok)
+            throw await this.unexpected(res, `read manifest ${repository}@${reference}`);
+        const raw = Buffer.from(await res.arrayBuffer());
+        const body = JSON.parse(raw.toString("utf8"));
+        return {
+            mediaType: body.mediaType ?? res.headers.get("content-type") ?? "",
+            digest: res.headers.get("docker-content-digest") ?? client_sha256(raw),
+            raw,
+            body,
+        };
+    }
+    async getBlob(repository, digest) {
+        const res = await this.request("GET", `/v2/${repository}/blobs/${digest}`, {
+            scope: `${repository}:pull`,
+        });
+        if (res.status === 404)
+            return undefined;
+        if (!res.ok)
+            throw await this.unexpected(res, `read blob ${repository}@${digest}`);
+        return Buffer.from(await res.arrayBuffer());
+    }
+    /** An image's config blob (the manifest's `config`), parsed; undefined when it has none or it is gone. */
+    async getConfig(repository, manifest) {
+        const digest = manifest.body.config?.digest;
+        const blob = digest ? await this.getBlob(repository, digest) : undefined;
+        return blob ? JSON.parse(blob.toString("utf8")) : undefined;
+    }
+    async blobExists(repository, digest) {
+        const res = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, {
+            scope: `${repository}:pull`,
+        });
+        await res.body?.cancel();
+        return res.ok;
+    }
+    /** Cross-repository mount; returns false when the registry wants an upload instead. */
+    async mountBlob(repository, digest, from) {
+        const res = await this.request("POST", `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { scope: `${repository}:pull,push ${from}:pull` });
+        await res.body?.cancel();
+        return res.status === 201;
+    }
+    /** Monolithic upload (POST then PUT with the digest). */
+    async uploadBlob(repository, data) {
+        const digest = client_sha256(data);
+        const scope = `${repository}:pull,push`;
+        const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
+        await start.body?.cancel();
+        const location = start.headers.get("location");
+        if (start.status !== 202 || !location)
+            throw await this.unexpected(start, `start an upload to ${repository}`);
+        const url = new URL(location, this.base);
+        url.searchParams.set("digest", digest);
+        const put = await this.request("PUT", `${url.pathname}${url.search}`, {
+            scope,
+            body: data,
+            headers: { "Content-Type": "application/octet-stream" },
+        });
+        await put.body?.cancel();
+        if (put.status !== 201)
+            throw await this.unexpected(put, `upload ${digest} to ${repository}`);
+        return digest;
+    }
+    /**
+     * A blob's bytes as a stream (layers too large to hold in memory). The HEAD before it settles
+     * authentication and existence; no retries once bytes flow.
+     */
+    async getBlobStream(repository, digest) {
+        const scope = `${repository}:pull`;
+        if (!(await this.blobExists(repository, digest)))
+            throw await this.unexpectedStatus(404, `read blob ${repository}@${digest}`);
+        const res = await this.streamFetch(`${this.base}/v2/${repository}/blobs/${digest}`, {
+            headers: this.authHeader(scope),
+        }).catch(this.unreachable(repository));
+        if (res.status !== 200) {
+            res.body.resume();
+            throw await this.unexpectedStatus(res.status, `read blob ${repository}@${digest}`);
+        }
+        return res.body;
+    }
+    /**
+     * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
+     * digest computed on the way); returns its digest and size. A failed request destroys `body`.
+     */
+    async uploadBlobStream(repository, body) {
+        const scope = `${repository}:pull,push`;
+        const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
+        await start.body?.cancel();
+        const location = start.headers.get("location");
+        if (start.status !== 202 || !location) {
+            body.destroy();
+            throw await this.unexpected(start, `start an upload to ${repository}`);
+        }
+        const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+        let size = 0;
+        body.on("data", (c) => {
+            hash.update(c);
+            size += c.length;
+        });
+        const patched = await this.streamFetch(new URL(location, this.base), {
+            method: "PATCH",
+            headers: { ...this.authHeader(scope), "Content-Type": "application/octet-stream" },
+            body,
+        }).catch(this.unreachable(repository));
+        patched.body.resume();
+        const next = patched.headers.get("location");
+        if (patched.status !== 202 || !next)
+            throw await this.unexpectedStatus(patched.status, `stream a blob to ${repository}`);
+        const digest = `sha256:${hash.digest("hex")}`;
+        const url = new URL(next, this.base);
+        url.searchParams.set("digest", digest);
+        const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
+        await put.body?.cancel();
+        if (put.status !== 201)
+            throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
+        return { digest, size };
+    }
+    /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
+    async putManifest(repository, reference, raw, mediaType) {
+        const res = await this.request("PUT", `/v2/${repository}/manifests/${reference}`, {
+            scope: `${repository}:pull,push`,
+            body: raw,
+            headers: { "Content-Type": mediaType },
+        });
+        await res.body?.cancel();
+        if (res.status !== 201)
+            throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
+        return res.headers.get("docker-content-digest") ?? client_sha256(raw);
+    }
+    async request(method, path, opts) {
+        let challenged = false;
+        for (let attempt = 0;; attempt++) {
+            let res;
+            try {
+                res = await this.fetch(`${this.base}${path}`, {
+                    method,
+                    headers: { ...opts.headers, ...this.authHeader(opts.scope) },
+                    ...(opts.body !== undefined
+                        ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
+                        : {}),
+                });
+            }
+            catch (err) {
+                if (attempt < this.backoff.length) {
+                    await this.sleep(this.backoff[attempt] ?? 1000);
+                    continue;
+                }
+                return this.unreachable(path)(err);
+            }
+            if (res.status === 401 && !challenged) {
+                challenged = true;
+                if (await this.authenticate(res, opts.scope))
+                    continue;
+            }
+            if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
+                await res.body?.cancel();
+                const retryAfter = Number(res.headers.get("retry-after"));
+                await this.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (this.backoff[attempt] ?? 1000));
+                continue;
+            }
+            if (res.status === 401 || res.status === 403) {
+                await res.body?.cancel();
+                throw new errors_MlBuildpacksError(messages_messages.registryAuthFailed(this.registry, res.status));
+            }
+            return res;
+        }
+    }
+    authHeader(scope) {
+        const token = this.tokens.get(scope);
+        if (token)
+            return { Authorization: `Bearer ${token}` };
+        if (this.credential?.startsWith("Basic "))
+            return { Authorization: this.credential };
+        return {};
+    }
+    /** Follows a Bearer challenge to the token service; returns whether a retry makes sense. */
+    async authenticate(res, scope) {
+        await res.body?.cancel();
+        const challenge = res.headers.get("www-authenticate") ?? "";
+        if (!challenge.toLowerCase().startsWith("bearer "))
+            return false;
+        const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+        if (!params.realm)
+            return false;
+        const url = new URL(params.realm);
+        if (params.service)
+            url.searchParams.set("service", params.service);
+        for (const part of scope.split(" ")) {
+            const [repo, actions] = part.split(":");
+            url.searchParams.append("scope", `repository:${repo}:${actions}`);
+        }
+        const headers = this.credential ? { Authorization: this.credential } : {};
+        const tokenRes = await this.fetch(url, { headers });
+        if (!tokenRes.ok)
+            throw new errors_MlBuildpacksError(messages_messages.registryAuthFailed(this.registry, tokenRes.status));
+        const token = (await tokenRes.json());
+        const value = token.token ?? token.access_token;
+        if (!value)
+            return false;
+        this.tokens.set(scope, value);
+        return true;
+    }
+    async unexpectedStatus(status, what) {
+        return new errors_MlBuildpacksError(messages_messages.registryRequestFailed(this.registry, what, status, ""));
+    }
+    async unexpected(res, what) {
+        const text = (await res.text().catch(() => "")).slice(0, 500);
+        return new errors_MlBuildpacksError(messages_messages.registryRequestFailed(this.registry, what, res.status, text));
+    }
+}
+function describeFetchError(err) {
+    if (err instanceof Error) {
+        const cause = err.cause;
+        return cause?.code ? `${cause.code}: ${cause.message ?? ""}`.trim() : err.message;
+    }
+    return String(err);
+}
+
+;// CONCATENATED MODULE: ./src/core/registry/copy.ts
+
+
+
+/**
+ * Makes every blob of an image present in another repository: already there, mounted (same
+ * registry) or downloaded and uploaded. The manifest itself is left to the caller (by digest or tag).
+ */
+async function copy_copyBlobs(manifest, from, to) {
+    const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter((d) => !!d);
+    let mounted = 0;
+    let copied = 0;
+    for (const blob of blobs) {
+        if (await to.client.blobExists(to.ref.repository, blob.digest))
+            continue;
+        if (from.ref.registry === to.ref.registry &&
+            (await to.client.mountBlob(to.ref.repository, blob.digest, from.ref.repository))) {
+            mounted++;
+            continue;
+        }
+        const data = await from.client.getBlob(from.ref.repository, blob.digest);
+        if (!data)
+            throw new MlBuildpacksError(messages.childMissing(`${formatImageRef(from.ref)} (blob ${blob.digest})`));
+        await to.client.uploadBlob(to.ref.repository, data);
+        copied++;
+    }
+    return { mounted, copied, present: blobs.length - mounted - copied };
+}
+
+;// CONCATENATED MODULE: ./src/core/manifest.ts
+
+
+
+
+
+const formatPlatform = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+function parsePlatform(text) {
+    const [os, architecture, variant, extra] = text.split("/");
+    if (!os || !architecture || extra !== undefined)
+        return undefined;
+    return { os, architecture, ...(variant ? { variant } : {}) };
+}
+/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
+function parseChildSpec(spec) {
+    const eq = spec.indexOf("=");
+    const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
+    const expected = platformText ? parsePlatform(platformText) : undefined;
+    if (platformText && !expected)
+        throw new MlBuildpacksError(messages.badChildSpec(spec));
+    const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
+    if (!ref.digest)
+        throw new MlBuildpacksError(messages.childNotPinned(spec));
+    return { ref, expected };
+}
+/** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
+function samePlatform(a, b) {
+    const variant = (p) => (p.architecture === "arm64" && p.variant === "v8" ? undefined : p.variant);
+    return a.os === b.os && a.architecture === b.architecture && variant(a) === variant(b);
+}
+/** Pure: the OCI image index bytes for these children, in the given order. */
+function renderIndex(children) {
+    const index = {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: children.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform: {
+                os: platform.os,
+                architecture: platform.architecture,
+                ...(platform.variant ? { variant: platform.variant } : {}),
+            },
+        })),
+    };
+    return Buffer.from(JSON.stringify(index));
+}
+/**
+ * Builds an OCI image index from per-arch images and pushes it. Every child is checked (exists, is a
+ * single-platform image, has the platform asked for, appears once) before anything is written; children
+ * in other repositories are copied in by digest (blob mounts within a registry); the tag is pushed last.
+ */
+async function createIndex(image, children, deps) {
+    const { clientFor, log } = deps;
+    const target = parseImageRef(image);
+    if (target.digest || !target.tag)
+        throw new MlBuildpacksError(messages.indexNeedsTag(image));
+    if (children.length === 0)
+        throw new MlBuildpacksError(messages.noChildren());
+    const resolved = await log.group(`Checking ${children.length} image(s)`, async () => {
+        const out = [];
+        for (const child of children) {
+            const shown = formatImageRef(child.ref);
+            const client = clientFor(child.ref.registry);
+            const manifest = await client.getManifest(child.ref.repository, child.ref.digest);
+            if (!manifest)
+                throw new MlBuildpacksError(messages.childMissing(shown));
+            if (manifest.body.manifests)
+                throw new MlBuildpacksError(messages.childIsIndex(shown));
+            const config = await client.getConfig(child.ref.repository, manifest);
+            if (!config)
+                throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
+            const { os, architecture, variant } = config;
+            const platform = { os, architecture, ...(variant ? { variant } : {}) };
+            if (child.expected && !samePlatform(child.expected, platform))
+                throw new MlBuildpacksError(messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
+            const twin = out.find((o) => samePlatform(o.platform, platform) || o.manifest.digest === manifest.digest);
+            if (twin)
+                throw new MlBuildpacksError(messages.duplicateChild(twin.manifest.digest === manifest.digest
+                    ? `the image ${manifest.digest}`
+                    : `a ${formatPlatform(platform)} image`));
+            log.info(`${formatPlatform(platform)}  ${shown}`);
+            out.push({ child, manifest, platform });
+        }
+        return out;
+    });
+    const targetClient = clientFor(target.registry);
+    await log.group(`Copying images into ${target.registry}/${target.repository}`, async () => {
+        for (const { child, manifest } of resolved) {
+            const sameRepo = child.ref.registry === target.registry && child.ref.repository === target.repository;
+            if (sameRepo)
+                continue;
+            const { mounted, copied, present } = await copyBlobs(manifest, { ref: child.ref, client: clientFor(child.ref.registry) }, { ref: target, client: targetClient });
+            await targetClient.putManifest(target.repository, manifest.digest, manifest.raw, manifest.mediaType);
+            log.info(`${manifest.digest}: ${mounted} blob(s) mounted, ${copied} copied, ${present} already there`);
+        }
+    });
+    const index = renderIndex(resolved);
+    const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () => targetClient.putManifest(target.repository, target.tag, index, OCI_INDEX));
+    if (digest !== sha256(index))
+        log.warn(`the registry reports ${digest} for an index whose bytes hash to ${sha256(index)}`);
+    return {
+        image: formatImageRef(target),
+        digest,
+        manifests: resolved.map(({ manifest, platform }) => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            platform,
+        })),
+    };
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./src/core/parallel-gzip.ts
+// gzip on every core for one stream: the input is cut into blocks, each compressed as its own gzip
+// member on libuv's thread pool, and the members are written in order. Concatenated members are
+// one valid gzip file (RFC 1952 2.2) that Go's gzip reader (containerd, Docker) and gunzip read
+// whole; each block starts a fresh dictionary, which costs about 0.1% at 8 MiB blocks.
+
+
+
+const gzipAsync = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.gzip);
+const GZIP_BLOCK = 8 * 1024 * 1024;
+class ParallelGzip extends external_node_stream_namespaceObject.Transform {
+    level;
+    maxInFlight;
+    blockSize;
+    pending = [];
+    pendingBytes = 0;
+    /** Blocks being compressed, oldest first. */
+    inFlight = [];
+    constructor(level, maxInFlight, blockSize = GZIP_BLOCK) {
+        super();
+        this.level = level;
+        this.maxInFlight = maxInFlight;
+        this.blockSize = blockSize;
+    }
+    _transform(chunk, _enc, done) {
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes < this.blockSize) {
+            done();
+            return;
+        }
+        this.startBlock()
+            .then(() => done())
+            .catch(done);
+    }
+    _flush(done) {
+        const last = this.pendingBytes > 0 || this.inFlight.length === 0 ? this.startBlock() : Promise.resolve();
+        last
+            .then(async () => {
+            while (this.inFlight.length)
+                this.push(await this.inFlight.shift());
+            done();
+        })
+            .catch(done);
+    }
+    /** Queues the pending bytes as a block; waits for the oldest block when too many are in flight. */
+    async startBlock() {
+        const block = Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        this.pendingBytes = 0;
+        const compressed = gzipAsync(block, { level: this.level });
+        // Awaited in order below; a failure surfaces there, not as an unhandled rejection meanwhile.
+        compressed.catch(() => { });
+        this.inFlight.push(compressed);
+        while (this.inFlight.length >= this.maxInFlight)
+            this.push(await this.inFlight.shift());
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pre-export/analyzed.ts
+// analyzed.toml as the exporter reads it (lifecycle platform/files.Analyzed): `[image] reference`
+// names the previous image, whose layers the exporter may reuse, and `[metadata]` holds the layers it
+// compares with (`buildpacks[].layers.<name>.sha`, the diffID). Pre-export points both at a staging
+// image that also holds the layers it pushed, so the exporter reuses them instead of compressing
+// and uploading them again.
+
+function parseAnalyzed(text) {
+    return toml.parse(text);
+}
+/** The previous image's reference, if the analyzer found one. */
+function previousImageRef(analyzed) {
+    return analyzed.image?.reference || undefined;
+}
+/** The diffID the previous image has for a buildpack's layer, if any. */
+function previousLayerSha(analyzed, buildpack, layer) {
+    return analyzed.metadata?.buildpacks?.find((b) => b.key === buildpack)?.layers?.[layer]?.sha;
+}
+/** Pure: analyzed.toml pointing at the staging image, with the pushed layers' diffIDs as the previous ones. */
+function withStagingImage(analyzed, stagingRef, pushed) {
+    const buildpacks = (analyzed.metadata?.buildpacks ?? []).map((b) => ({ ...b, layers: { ...b.layers } }));
+    for (const p of pushed) {
+        let bp = buildpacks.find((b) => b.key === p.buildpack);
+        if (!bp) {
+            bp = { key: p.buildpack, version: p.version, layers: {} };
+            buildpacks.push(bp);
+        }
+        bp.layers[p.layer] = { ...bp.layers[p.layer], sha: p.diffId };
+    }
+    const doc = {
+        ...analyzed,
+        image: { ...analyzed.image, reference: stagingRef },
+        metadata: { ...analyzed.metadata, buildpacks },
+    };
+    return toml.stringify(doc);
+}
+
+;// CONCATENATED MODULE: ./src/core/fast-path/app-tar.ts
+const WORKSPACE = "/workspace";
+/** archive.NormalizedModTime in the lifecycle. */
+const MTIME = Date.UTC(1980, 0, 1, 0, 0, 1) / 1000;
+const BLOCK = 512;
+const NAME_SIZE = 100;
+const PREFIX_SIZE = 155;
+/** Pure: the layer's entries in the exporter's order (byte order of the full path). */
+function layerEntries(tree) {
+    const root = {
+        name: WORKSPACE,
+        kind: "dir",
+        mode: tree.rootMode,
+        size: 0,
+        linkTarget: "",
+        rel: "",
+    };
+    const rest = tree.entries.map((e) => ({
+        name: `${WORKSPACE}/${e.path}`,
+        kind: e.kind,
+        mode: e.mode,
+        size: e.size,
+        linkTarget: e.linkTarget,
+        rel: e.path,
+    }));
+    return [root, ...rest].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/** Pure: why Go's tar writer would not use USTAR for this entry (undefined when it would). */
+function notUstar(e, owner) {
+    if (!isAscii(e.name) || !splitName(e.name))
+        return `path ${JSON.stringify(e.name)} needs a PAX header`;
+    if (!isAscii(e.linkTarget) || e.linkTarget.length > NAME_SIZE)
+        return `symlink target of ${e.name} needs a PAX header`;
+    if (e.size >= 8 ** 11)
+        return `${e.name} is 8 GiB or larger`;
+    if (owner.uid >= 8 ** 7 || owner.gid >= 8 ** 7)
+        return "the CNB user id needs a PAX header";
+    return undefined;
+}
+/** Go's splitUSTARPath: [prefix, name] for the header, or undefined when the name does not fit. */
+function splitName(name) {
+    if (name.length <= NAME_SIZE)
+        return ["", name];
+    let length = name.length;
+    if (length > PREFIX_SIZE + 1)
+        length = PREFIX_SIZE + 1;
+    else if (name[length - 1] === "/")
+        length--;
+    const i = name.lastIndexOf("/", length - 1);
+    const suffix = name.length - i - 1;
+    if (i <= 0 || suffix > NAME_SIZE || suffix === 0 || i > PREFIX_SIZE)
+        return undefined;
+    return [name.slice(0, i), name.slice(i + 1)];
+}
+function isAscii(s) {
+    for (let i = 0; i < s.length; i++)
+        if (s.charCodeAt(i) > 0x7f)
+            return false;
+    return true;
+}
+/** Pure: one 512-byte USTAR header as Go's tar.Writer formats it. */
+function ustarHeader(e, owner) {
+    const split = splitName(e.name);
+    if (!split)
+        throw new Error(`${e.name} does not fit a USTAR header`);
+    const [prefix, name] = split;
+    const b = Buffer.alloc(BLOCK);
+    const str = (off, len, s) => {
+        b.write(s.slice(0, len), off, "latin1");
+    };
+    // Go: zero-padded octal that leaves room for a NUL terminator.
+    const oct = (off, len, n) => str(off, len, n.toString(8).padStart(len - 1, "0"));
+    str(0, 100, name);
+    oct(100, 8, e.mode);
+    oct(108, 8, owner.uid);
+    oct(116, 8, owner.gid);
+    oct(124, 12, e.kind === "file" ? e.size : 0);
+    oct(136, 12, MTIME);
+    b[156] = { file: 0x30, dir: 0x35, symlink: 0x32 }[e.kind];
+    str(157, 100, e.linkTarget);
+    str(257, 6, "ustar\0");
+    str(263, 2, "00");
+    oct(329, 8, 0);
+    oct(337, 8, 0);
+    str(345, 155, prefix);
+    b.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const byte of b)
+        sum += byte;
+    b.fill(0, 148, 156);
+    oct(148, 7, sum);
+    b[155] = 0x20;
+    return b;
+}
+/**
+ * The whole layer tar: headers, file bytes padded to 512, two zero blocks (Go writes no further
+ * record padding). `read` gives a file's bytes by app-relative path.
+ */
+function appLayerTar(entries, owner, read) {
+    const parts = [];
+    for (const e of entries) {
+        parts.push(ustarHeader(e, owner));
+        if (e.kind !== "file")
+            continue;
+        const data = read(e.rel);
+        if (data.length !== e.size)
+            throw new Error(`${e.rel} changed while the app layer was written`);
+        parts.push(data);
+        const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
+        if (pad)
+            parts.push(Buffer.alloc(pad));
+    }
+    parts.push(Buffer.alloc(2 * BLOCK));
+    return Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/pre-export/layer-tar.ts
+// A buildpack layer's tar exactly as the lifecycle's exporter writes it (layers.Factory.DirLayer):
+// the parent directories (/layers, /layers/<buildpack>) with their own owner, then filepath.Walk of
+// the layer directory (each directory's children sorted by name and visited in place, unlike the app
+// layer's whole-path order) owned by the CNB user; Go's USTAR headers, mtime 1980-01-01T00:00:01Z.
+// The same bytes give the same diffID, which is what lets the exporter reuse a blob pushed here. An
+// entry Go would write another way (PAX names, devices, fifos) makes the layer unsupported: the
+// exporter then adds it itself.
+
+
+
+const layer_tar_BLOCK = 512;
+const CHUNK = 1024 * 1024;
+/** The entries in the exporter's order and the file bytes they hold, or why Go would write them otherwise. */
+function layerTarEntries(dir, cnb) {
+    const entries = [];
+    let bytes = 0;
+    const parents = [];
+    for (let p = (0,external_node_path_namespaceObject.dirname)(dir); p !== "/" && p !== "."; p = (0,external_node_path_namespaceObject.dirname)(p))
+        parents.unshift(p);
+    for (const p of parents) {
+        const st = (0,external_node_fs_namespaceObject.statSync)(p);
+        entries.push(entryOf(p, st, "dir", "", { uid: st.uid, gid: st.gid }));
+    }
+    const walk = (path) => {
+        const st = (0,external_node_fs_namespaceObject.lstatSync)(path);
+        if (st.isSocket())
+            return undefined; // the lifecycle leaves sockets out
+        const kind = st.isFile()
+            ? "file"
+            : st.isDirectory()
+                ? "dir"
+                : st.isSymbolicLink()
+                    ? "symlink"
+                    : undefined;
+        if (!kind)
+            return `${path} is neither a file, a directory nor a symlink`;
+        const entry = entryOf(path, st, kind, kind === "symlink" ? (0,external_node_fs_namespaceObject.readlinkSync)(path) : "", cnb);
+        const why = notUstar(entry, entry.owner);
+        if (why)
+            return why;
+        entries.push(entry);
+        bytes += entry.size;
+        if (kind !== "dir")
+            return undefined;
+        // Go's sort.Strings: byte order (names are ASCII here: anything else needs PAX and stopped above).
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(path).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+            const inner = walk(`${path}/${name}`);
+            if (inner)
+                return inner;
+        }
+        return undefined;
+    };
+    const why = walk(dir);
+    return why ? { reason: why } : { entries, bytes };
+}
+function entryOf(name, st, kind, linkTarget, owner) {
+    // Go's FileInfoHeader: permission bits plus setuid, setgid and sticky.
+    return { name, kind, mode: st.mode & 0o7777, size: kind === "file" ? st.size : 0, linkTarget, owner };
+}
+/** The tar's bytes, in pieces of at most 1 MiB (file contents read as they are needed). */
+function* layerTarChunks(entries) {
+    for (const e of entries) {
+        yield ustarHeader(e, e.owner);
+        if (e.kind !== "file")
+            continue;
+        const fd = (0,external_node_fs_namespaceObject.openSync)(e.name, "r");
+        try {
+            let left = e.size;
+            while (left > 0) {
+                const buf = Buffer.allocUnsafe(Math.min(CHUNK, left));
+                const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, buf.length, null);
+                if (n === 0)
+                    throw new Error(`${e.name} shrank while its layer was written`);
+                left -= n;
+                yield n === buf.length ? buf : buf.subarray(0, n);
+            }
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+        const pad = (layer_tar_BLOCK - (e.size % layer_tar_BLOCK)) % layer_tar_BLOCK;
+        if (pad)
+            yield Buffer.alloc(pad);
+    }
+    yield Buffer.alloc(2 * layer_tar_BLOCK);
+}
+
+;// CONCATENATED MODULE: ./src/pre-export/staging.ts
+const staging_OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+const OCI_GZIP_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+/** Pure: the staging config and a manifest maker (the config's digest and size go into it). */
+function stagingImage(platform, previous, pushed) {
+    const config = Buffer.from(JSON.stringify({
+        ...platform,
+        rootfs: {
+            type: "layers",
+            diff_ids: [...(previous?.config.rootfs?.diff_ids ?? []), ...pushed.map((p) => p.diffId)],
+        },
+        config: {},
+    }));
+    const layers = [
+        ...(previous?.manifest.layers ?? []),
+        ...pushed.map((p) => ({ mediaType: OCI_GZIP_LAYER, digest: p.digest, size: p.size })),
+    ];
+    return {
+        config,
+        manifest: (c) => Buffer.from(JSON.stringify({
+            schemaVersion: 2,
+            mediaType: staging_OCI_MANIFEST,
+            config: { mediaType: OCI_CONFIG, digest: c.digest, size: c.size },
+            layers,
+        })),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pre-export/pre-export.ts
+// Pre-export: compress the build's large new launch layers once, on every core, at the platform's
+// level, and push them before the exporter runs; then point analyzed.toml at a staging image holding
+// them, so the exporter finds each layer's diffID there and reuses the blob instead of compressing
+// the layer twice at level 1 (go-containerregistry) and uploading it. See request.ts for the files.
+
+
+
+
+
+
+
+
+
+
+
+
+
+const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** This module's log lines (the exporter's log shows them; the platform reads "Pre-exported layer"). */
+const preExportNotes = {
+    pushed: (id, bytes, size, level, ms) => `Pre-exported layer '${id}': ${mib(bytes)} -> ${mib(size)} (gzip level ${level}, ${(0,external_node_os_namespaceObject.availableParallelism)()} cores) in ${secs(ms)}`,
+    unchanged: (id) => `Layer '${id}' is unchanged since the previous image: left to the exporter to reuse`,
+    unsupported: (id, why) => `Layer '${id}' is left to the exporter: ${why}`,
+    otherRepository: (ref) => `Pre-export skipped: the previous image ${ref} is in another repository, whose layers the staging image cannot name`,
+    staged: (n, ref) => `Staged ${n} pre-exported layer(s) for the exporter in ${ref}`,
+};
+async function preExport(req, say) {
+    const analyzed = parseAnalyzed((0,external_node_fs_namespaceObject.readFileSync)(req.analyzedPath, "utf8"));
+    const target = image_ref_parseImageRef(req.image);
+    const platform = parsePlatform(req.platform);
+    if (!platform)
+        throw new Error(`unknown platform ${req.platform}`);
+    const client = new RegistryClient(target.registry, { auth: registryAuth() });
+    const previousRef = previousImageRef(analyzed);
+    let previous;
+    if (previousRef) {
+        const ref = image_ref_parseImageRef(previousRef);
+        if (ref.registry !== target.registry || ref.repository !== target.repository)
+            return say(preExportNotes.otherRepository(previousRef));
+        const manifest = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? "latest");
+        const config = manifest && (await client.getConfig(ref.repository, manifest));
+        if (!manifest?.body.layers || !config)
+            throw new Error(`cannot read the previous image ${previousRef}`);
+        previous = { manifest, config };
+    }
+    const pushed = [];
+    for (const c of candidates(req, say)) {
+        const id = `${c.buildpack}:${c.layer}`;
+        const before = previousLayerSha(analyzed, c.buildpack, c.layer);
+        // A restored layer the buildpack kept (e.g. the deb packages on a requirements change) has the
+        // previous diffID: hashing it (no compression) is enough to leave it to the exporter's reuse.
+        if (before && (await tarDiffId(c.entries)) === before) {
+            say(preExportNotes.unchanged(id));
+            continue;
+        }
+        const started = Date.now();
+        const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+        const tee = new external_node_stream_namespaceObject.Transform({
+            transform(chunk, _enc, done) {
+                hash.update(chunk);
+                done(null, chunk);
+            },
+        });
+        const gz = external_node_stream_namespaceObject.Readable.from(layerTarChunks(c.entries))
+            .pipe(tee)
+            .pipe(new ParallelGzip(req.level, (0,external_node_os_namespaceObject.availableParallelism)() + 1));
+        const blob = await client.uploadBlobStream(target.repository, gz);
+        const diffId = `sha256:${hash.digest("hex")}`;
+        pushed.push({
+            buildpack: c.buildpack,
+            version: c.version,
+            layer: c.layer,
+            diffId,
+            ...blob,
+            bytes: c.bytes,
+        });
+        say(preExportNotes.pushed(id, c.bytes, blob.size, req.level, Date.now() - started));
+    }
+    if (pushed.length === 0)
+        return;
+    const staging = stagingImage(platform, previous && { manifest: previous.manifest.body, config: previous.config }, pushed);
+    const configDigest = await client.uploadBlob(target.repository, staging.config);
+    const raw = staging.manifest({ digest: configDigest, size: staging.config.length });
+    const digest = await client.putManifest(target.repository, client_sha256(raw), raw, staging_OCI_MANIFEST);
+    // The exporter must be able to read it back, or it would find no layer to reuse and fail.
+    if (!(await client.getManifest(target.repository, digest)))
+        throw new Error(`the staging image ${digest} is not readable`);
+    const stagingRef = image_ref_formatImageRef({ ...target, tag: undefined, digest });
+    const next = `${req.analyzedPath}.pre-export`;
+    (0,external_node_fs_namespaceObject.writeFileSync)(next, withStagingImage(analyzed, stagingRef, pushed));
+    (0,external_node_fs_namespaceObject.renameSync)(next, req.analyzedPath);
+    const result = {
+        layers: pushed.map((p) => ({
+            id: `${p.buildpack}:${p.layer}`,
+            diffId: p.diffId,
+            digest: p.digest,
+            size: p.size,
+            bytes: p.bytes,
+        })),
+        stagingDigest: digest,
+    };
+    (0,external_node_fs_namespaceObject.writeFileSync)(req.resultPath, JSON.stringify(result));
+    say(preExportNotes.staged(pushed.length, stagingRef));
+}
+/** The group's launch layers with contents, of at least req.minBytes, as the exporter will see them. */
+function* candidates(req, say) {
+    const group = toml.parse((0,external_node_fs_namespaceObject.readFileSync)(req.groupPath, "utf8"))
+        .group ?? [];
+    for (const bp of group) {
+        const dir = (0,external_node_path_namespaceObject.join)(req.layersDir, bp.id.split("/").join("_"));
+        if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+            continue;
+        for (const file of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
+            if (!file.endsWith(".toml") || ["launch.toml", "build.toml", "store.toml"].includes(file))
+                continue;
+            const layer = file.slice(0, -".toml".length);
+            const layerDir = (0,external_node_path_namespaceObject.join)(dir, layer);
+            const meta = toml.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(dir, file), "utf8"));
+            if (!meta.types?.launch || !(0,external_node_fs_namespaceObject.existsSync)(layerDir) || !(0,external_node_fs_namespaceObject.statSync)(layerDir).isDirectory())
+                continue;
+            const listed = layerTarEntries(layerDir, { uid: req.uid, gid: req.gid });
+            if ("reason" in listed) {
+                say(preExportNotes.unsupported(`${bp.id}:${layer}`, listed.reason));
+                continue;
+            }
+            if (listed.bytes < req.minBytes)
+                continue;
+            yield { buildpack: bp.id, version: bp.version, layer, ...listed };
+        }
+    }
+}
+async function tarDiffId(entries) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+    for (const chunk of layerTarChunks(entries))
+        hash.update(chunk);
+    return `sha256:${hash.digest("hex")}`;
+}
+/** CNB_REGISTRY_AUTH, as the lifecycle in the same container reads it. */
+function registryAuth() {
+    try {
+        return JSON.parse(process.env.CNB_REGISTRY_AUTH ?? "{}");
+    }
+    catch {
+        return {};
+    }
+}
+
+
+/***/ }),
+
+/***/ 203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(457);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 
