@@ -15,12 +15,12 @@ export const SCENARIO_TITLES = {
  * Tools; `ml` is ml-buildpacks, the others are what it is compared with. `ml` trusts the builder as
  * pack is told to (`--trust-builder` both): the same lifecycle mode on both sides.
  */
-export const TOOLS = ["ml", "ml-fast", "ml-1g", "docker", "docker-multi", "pack"];
+export const TOOLS = ["ml", "ml-fast", "ml-capped", "docker", "docker-multi", "pack"];
 
 export const TOOL_TITLES = {
   ml: "ml-buildpacks --trust-builder",
   "ml-fast": "ml-buildpacks --trust-builder --compression fast",
-  "ml-1g": "ml-buildpacks --trust-builder --memory 1g",
+  "ml-capped": "ml-buildpacks --trust-builder --memory 900m",
   "ml-untrusted": "ml-buildpacks (five phase containers)",
   docker: "Docker (BuildKit, single stage)",
   "docker-multi": "Docker (BuildKit, multi-stage)",
@@ -28,9 +28,9 @@ export const TOOL_TITLES = {
 };
 
 /** The rows that are ml-buildpacks (they have phase timings from the build report). */
-export const ML_TOOLS = ["ml", "ml-fast", "ml-1g", "ml-untrusted"];
+export const ML_TOOLS = ["ml", "ml-fast", "ml-capped", "ml-untrusted"];
 
-export const ALL_TOOLS = ["ml", "ml-fast", "ml-1g", "ml-untrusted", "docker", "docker-multi", "pack"];
+export const ALL_TOOLS = ["ml", "ml-fast", "ml-capped", "ml-untrusted", "docker", "docker-multi", "pack"];
 
 /** Targets from issue #7: time ratios per scenario, peak memory, image size. */
 export const TARGETS = {
@@ -293,13 +293,14 @@ export function checkTargets(summary) {
           met: ml[key] <= TARGETS.maxPeakMemBytes,
         });
     }
-    // The same build with its container capped at 1 GiB: does it still finish, and at what cost?
-    const capped = s["ml-1g"];
+    // The same build with its container capped so that container and client stay within 1 GiB: does
+    // it still finish, and at what cost?
+    const capped = s["ml-capped"];
     if (capped?.memPeakBytes !== undefined) {
       const slower = ratio(capped.wallMs, ml.wallMs);
       checks.push({
         scenario,
-        target: "peak memory <= 1 GiB (cgroup usage, with --memory 1g)",
+        target: "peak memory <= 1 GiB (cgroup usage, with --memory 900m)",
         value: `${formatBytes(capped.memPeakBytes)}${slower === undefined ? "" : `, time ${slower.toFixed(2)}x unlimited`}`,
         met: capped.memPeakBytes <= TARGETS.maxPeakMemBytes,
       });

@@ -653,7 +653,7 @@ function commands(tool, ctx) {
           ...(env.runImage ? ["--run-image", env.runImage] : []),
           ...(tool === "ml-untrusted" ? [] : ["--trust-builder"]),
           ...(tool === "ml-fast" ? ["--compression", "fast"] : []),
-          ...(tool === "ml-1g" ? ["--memory", "1g"] : []),
+          ...(tool === "ml-capped" ? ["--memory", "900m"] : []),
         ],
         env: env.caCerts ? { ML_BUILDPACKS_CA_CERTS: env.caCerts } : {},
       },
