@@ -4259,6 +4259,18 @@ function creatorSpec(inputs, paths = CONTAINER_PATHS) {
         ],
     };
 }
+/**
+ * Pre-export as a step of its own, between the builder and the exporter: as the CNB user (it reads
+ * the layers), with registry credentials (it pushes), never a buildpack beside it.
+ */
+function preExportSpec(command) {
+    const [binary = "node", ...args] = command;
+    return { phase: "pre-export", binary, args, runAs: "cnb", registry: true, daemon: false, preExport: true };
+}
+/** Pure: the phases with pre-export inserted just before the exporter. */
+function withPreExport(specs, command) {
+    return specs.flatMap((s) => (s.phase === "export" ? [preExportSpec(command), s] : [s]));
+}
 const CHAIN_TITLES = {
     analyze: "ANALYZING",
     detect: "DETECTING",
@@ -4284,8 +4296,9 @@ function chainSpec(inputs, o, paths = CONTAINER_PATHS) {
             // Never fails the build: without it the exporter simply does all the work.
             lines.push(`${o.preExportCommand.map(shellQuote).join(" ")} || true`);
         }
-        if (spec.phase !== "create")
-            lines.push(`echo '===> ${CHAIN_TITLES[spec.phase]}'`);
+        const title = CHAIN_TITLES[spec.phase];
+        if (title)
+            lines.push(`echo '===> ${title}'`);
         lines.push([spec.binary, ...spec.args].map(shellQuote).join(" "));
     }
     return {
@@ -4813,12 +4826,17 @@ async function build(req, deps, resolved) {
         groupPath: `${paths.out}/group.toml`,
         resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
     };
-    const preExportCommand = ["node", `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`, JSON.stringify(preExport)];
-    const specs = !req.trustBuilder
-        ? phaseSpecs(phaseInputs, paths)
-        : req.publish && executor.preExport
-            ? [chainSpec(phaseInputs, { uid: builder.uid, gid: builder.gid, preExportCommand }, paths)]
-            : [creatorSpec(phaseInputs, paths)];
+    const via = req.publish ? executor.preExport : undefined;
+    const preExportCommand = via && ["node", via.entry, JSON.stringify(preExport)];
+    const specs = req.trustBuilder && (!preExportCommand || via?.chain)
+        ? [
+            preExportCommand
+                ? chainSpec(phaseInputs, { uid: builder.uid, gid: builder.gid, preExportCommand }, paths)
+                : creatorSpec(phaseInputs, paths),
+        ]
+        : preExportCommand
+            ? withPreExport(phaseSpecs(phaseInputs, paths), preExportCommand)
+            : phaseSpecs(phaseInputs, paths);
     const phases = [];
     const layers = emptyActivity();
     let exported;
@@ -4956,7 +4974,7 @@ async function runPhase(spec, executor, ctx) {
                 return void held.push(line);
             seen.push(line);
             log.output(line);
-            if (spec.phase === "export" || spec.phase === "create")
+            if (spec.phase === "export" || spec.phase === "create" || spec.phase === "pre-export")
                 recordExporterLine(layers, line);
         });
         const ms = clock.now() - started;
@@ -4965,7 +4983,10 @@ async function runPhase(spec, executor, ctx) {
                 log.output(line);
             throw phaseError(spec.phase, exit, detectFailureReasons(held), ctx.memoryLimit);
         }
-        if (exit !== 0)
+        // Pre-export never fails a build: without it, the exporter does all the work.
+        if (exit !== 0 && spec.phase === "pre-export")
+            log.warn(preExportFailed(exit));
+        else if (exit !== 0)
             throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
         if (spec.phase === "detect") {
             const group = readGroup(executor.readOutput("group.toml"));
@@ -4984,6 +5005,7 @@ function phaseTitle(phase) {
         build: "BUILDING",
         export: "EXPORTING",
         create: "CREATING (analyze, detect, restore, build, export in one container)",
+        "pre-export": "PRE-EXPORTING (new layers of 8 MiB or more, compressed once on every core)",
     }[phase];
 }
 function phaseError(phase, code, reasons = [], memoryLimit) {
@@ -5023,6 +5045,9 @@ function readPreExportResult(text) {
     catch {
         return undefined;
     }
+}
+function preExportFailed(code) {
+    return `pre-export exited with code ${code}; the exporter compresses and pushes every layer itself`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -5550,7 +5575,10 @@ class DockerExecutor {
     constructor(o) {
         this.o = o;
         this.cacheDir = o.cacheDir ? (0,external_node_path_namespaceObject.resolve)(o.cacheDir) : undefined;
-        this.preExport = !!o.preExportDir && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(o.preExportDir, PRE_EXPORT_ENTRY));
+        this.preExport =
+            o.preExportDir && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(o.preExportDir, PRE_EXPORT_ENTRY))
+                ? { entry: `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`, chain: true }
+                : undefined;
     }
     preExport;
     /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
@@ -5610,6 +5638,7 @@ class DockerExecutor {
 }
 
 ;// CONCATENATED MODULE: ./src/core/executor/local.ts
+
 
 
 
@@ -5681,7 +5710,10 @@ class LocalExecutor {
         };
         this.isRoot = (o.currentUid ?? process.getuid?.() ?? 0) === 0;
         this.env = o.env ?? process.env;
+        const entry = o.preExportDir && (0,external_node_path_namespaceObject.join)(o.preExportDir, PRE_EXPORT_ENTRY);
+        this.preExport = entry && (0,external_node_fs_namespaceObject.existsSync)(entry) ? { entry, chain: false } : undefined;
     }
+    preExport;
     async prepare() {
         const { log, uid, gid } = this.o;
         const p = this.paths;
@@ -6275,6 +6307,7 @@ async function runCli(argv) {
                             caCerts: req.caCerts,
                             platformApi,
                             secretEnv,
+                            preExportDir: preExportDir(import.meta.url),
                         })
                         : new DockerExecutor({
                             docker,

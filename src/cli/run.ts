@@ -120,6 +120,7 @@ export async function runCli(argv: string[]): Promise<number> {
                     caCerts: req.caCerts,
                     platformApi,
                     secretEnv,
+                    preExportDir: preExportDir(import.meta.url),
                   })
                 : new DockerExecutor({
                     docker,

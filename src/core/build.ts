@@ -1,12 +1,6 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import {
-  PRE_EXPORT_ENTRY,
-  PRE_EXPORT_MOUNT,
-  PRE_EXPORT_RESULT,
-  type PreExportRequest,
-  type PreExportResult,
-} from "../pre-export/request.js";
+import { PRE_EXPORT_RESULT, type PreExportRequest, type PreExportResult } from "../pre-export/request.js";
 import { type BuilderInfo, builderInfo } from "./builder/inspect.js";
 import { inspectRemoteImage } from "./builder/remote.js";
 import type { Docker } from "./docker.js";
@@ -45,6 +39,7 @@ import {
   type Phase,
   type PhaseSpec,
   phaseSpecs,
+  withPreExport,
 } from "./lifecycle/phases.js";
 import { negotiatePlatformApi, SUPPORTED_PLATFORM_APIS } from "./lifecycle/versions.js";
 import type { Clock, Logger } from "./log.js";
@@ -246,12 +241,18 @@ export async function build(
     groupPath: `${paths.out}/group.toml`,
     resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
   };
-  const preExportCommand = ["node", `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`, JSON.stringify(preExport)];
-  const specs = !req.trustBuilder
-    ? phaseSpecs(phaseInputs, paths)
-    : req.publish && executor.preExport
-      ? [chainSpec(phaseInputs, { uid: builder.uid, gid: builder.gid, preExportCommand }, paths)]
-      : [creatorSpec(phaseInputs, paths)];
+  const via = req.publish ? executor.preExport : undefined;
+  const preExportCommand = via && ["node", via.entry, JSON.stringify(preExport)];
+  const specs =
+    req.trustBuilder && (!preExportCommand || via?.chain)
+      ? [
+          preExportCommand
+            ? chainSpec(phaseInputs, { uid: builder.uid, gid: builder.gid, preExportCommand }, paths)
+            : creatorSpec(phaseInputs, paths),
+        ]
+      : preExportCommand
+        ? withPreExport(phaseSpecs(phaseInputs, paths), preExportCommand)
+        : phaseSpecs(phaseInputs, paths);
 
   const phases: BuildReport["phases"] = [];
   const layers = emptyActivity();
@@ -413,14 +414,17 @@ async function runPhase(
       if (spec.phase === "detect") return void held.push(line);
       seen.push(line);
       log.output(line);
-      if (spec.phase === "export" || spec.phase === "create") recordExporterLine(layers, line);
+      if (spec.phase === "export" || spec.phase === "create" || spec.phase === "pre-export")
+        recordExporterLine(layers, line);
     });
     const ms = clock.now() - started;
     if (spec.phase === "detect" && exit !== 0) {
       for (const line of detectFailureLines(held)) log.output(line);
       throw phaseError(spec.phase, exit, detectFailureReasons(held), ctx.memoryLimit);
     }
-    if (exit !== 0) throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
+    // Pre-export never fails a build: without it, the exporter does all the work.
+    if (exit !== 0 && spec.phase === "pre-export") log.warn(preExportFailed(exit));
+    else if (exit !== 0) throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
     if (spec.phase === "detect") {
       const group = readGroup(executor.readOutput("group.toml"));
       for (const bp of group) log.output(`${bp.id} ${bp.version}`);
@@ -438,6 +442,7 @@ function phaseTitle(phase: Phase): string {
     build: "BUILDING",
     export: "EXPORTING",
     create: "CREATING (analyze, detect, restore, build, export in one container)",
+    "pre-export": "PRE-EXPORTING (new layers of 8 MiB or more, compressed once on every core)",
   }[phase];
 }
 
@@ -485,4 +490,8 @@ function readPreExportResult(text: string | undefined): PreExportResult | undefi
   } catch {
     return undefined;
   }
+}
+
+function preExportFailed(code: number): string {
+  return `pre-export exited with code ${code}; the exporter compresses and pushes every layer itself`;
 }

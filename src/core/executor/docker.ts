@@ -139,10 +139,13 @@ export class DockerExecutor implements Executor {
 
   constructor(private readonly o: DockerExecutorOptions) {
     this.cacheDir = o.cacheDir ? resolve(o.cacheDir) : undefined;
-    this.preExport = !!o.preExportDir && existsSync(join(o.preExportDir, PRE_EXPORT_ENTRY));
+    this.preExport =
+      o.preExportDir && existsSync(join(o.preExportDir, PRE_EXPORT_ENTRY))
+        ? { entry: `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`, chain: true }
+        : undefined;
   }
 
-  readonly preExport: boolean;
+  readonly preExport: { entry: string; chain: boolean } | undefined;
 
   /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
   private copyScript: string | undefined;

@@ -13,6 +13,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { PRE_EXPORT_ENTRY } from "../../pre-export/request.js";
 import type { BuilderInfo } from "../builder/inspect.js";
 import { MlBuildpacksError } from "../errors.js";
 import { CONTAINER_PATHS, type PhasePaths, type PhaseSpec } from "../lifecycle/phases.js";
@@ -50,6 +51,8 @@ export interface LocalExecutorOptions {
   currentUid?: number;
   /** The environment the phases inherit (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** dist/pre-export (its index.mjs), run between builder and exporter; absent: none. */
+  preExportDir?: string;
 }
 
 /** Variables never handed to a phase that does not need them. */
@@ -118,7 +121,11 @@ export class LocalExecutor implements Executor {
     };
     this.isRoot = (o.currentUid ?? process.getuid?.() ?? 0) === 0;
     this.env = o.env ?? process.env;
+    const entry = o.preExportDir && join(o.preExportDir, PRE_EXPORT_ENTRY);
+    this.preExport = entry && existsSync(entry) ? { entry, chain: false } : undefined;
   }
+
+  readonly preExport: { entry: string; chain: boolean } | undefined;
 
   async prepare(): Promise<void> {
     const { log, uid, gid } = this.o;

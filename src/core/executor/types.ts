@@ -4,8 +4,11 @@ import type { PhasePaths, PhaseSpec } from "../lifecycle/phases.js";
 export interface Executor {
   /** Where the phases see layers, app, platform, cache and out dirs (default: CONTAINER_PATHS). */
   readonly paths?: PhasePaths;
-  /** Can run chainSpec's pre-export (the docker executor, with dist/pre-export at hand). */
-  readonly preExport?: boolean;
+  /**
+   * How this executor runs pre-export, when dist/pre-export is at hand: the entry script's path as
+   * the phases see it, and whether trusted builds chain every phase in one container (docker).
+   */
+  readonly preExport?: { entry: string; chain: boolean };
   /** Puts the app, an empty layers dir, the platform env and the cache where the phases expect them. */
   prepare(): Promise<void>;
   /** Runs one phase, streaming its output; resolves to its exit code. */

@@ -3,8 +3,11 @@
  * Flags follow lifecycle 0.21 for Platform API 0.12-0.14 (cmd/lifecycle/*.go DefineFlags).
  */
 export const PHASES = ["analyze", "detect", "restore", "build", "export"] as const;
-/** "create" is the creator: all five phases in one container, for trusted builders. */
-export type Phase = (typeof PHASES)[number] | "create";
+/**
+ * "create" is the creator (or chainSpec): all five phases in one container, for trusted builders.
+ * "pre-export" runs between build and export when the executor can (see src/pre-export).
+ */
+export type Phase = (typeof PHASES)[number] | "create" | "pre-export";
 
 /** Where things live inside the builder container; every phase sees the same paths. */
 export const CONTAINER_PATHS = {
@@ -209,7 +212,21 @@ export function creatorSpec(inputs: PhaseInputs, paths: PhasePaths = CONTAINER_P
   };
 }
 
-const CHAIN_TITLES: Record<(typeof PHASES)[number], string> = {
+/**
+ * Pre-export as a step of its own, between the builder and the exporter: as the CNB user (it reads
+ * the layers), with registry credentials (it pushes), never a buildpack beside it.
+ */
+export function preExportSpec(command: readonly string[]): PhaseSpec {
+  const [binary = "node", ...args] = command;
+  return { phase: "pre-export", binary, args, runAs: "cnb", registry: true, daemon: false, preExport: true };
+}
+
+/** Pure: the phases with pre-export inserted just before the exporter. */
+export function withPreExport(specs: readonly PhaseSpec[], command: readonly string[]): PhaseSpec[] {
+  return specs.flatMap((s) => (s.phase === "export" ? [preExportSpec(command), s] : [s]));
+}
+
+const CHAIN_TITLES: Partial<Record<Phase, string>> = {
   analyze: "ANALYZING",
   detect: "DETECTING",
   restore: "RESTORING",
@@ -240,7 +257,8 @@ export function chainSpec(
       // Never fails the build: without it the exporter simply does all the work.
       lines.push(`${o.preExportCommand.map(shellQuote).join(" ")} || true`);
     }
-    if (spec.phase !== "create") lines.push(`echo '===> ${CHAIN_TITLES[spec.phase]}'`);
+    const title = CHAIN_TITLES[spec.phase];
+    if (title) lines.push(`echo '===> ${title}'`);
     lines.push([spec.binary, ...spec.args].map(shellQuote).join(" "));
   }
   return {

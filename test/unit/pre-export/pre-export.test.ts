@@ -3,7 +3,7 @@ import { join } from "node:path";
 import TOML from "@iarna/toml";
 import { describe, expect, test } from "vitest";
 import { emptyActivity, recordExporterLine } from "../../../src/core/lifecycle/output.js";
-import { chainSpec, shellQuote } from "../../../src/core/lifecycle/phases.js";
+import { chainSpec, phaseSpecs, shellQuote, withPreExport } from "../../../src/core/lifecycle/phases.js";
 import { testTempDir } from "../../../src/libcnb/testing.js";
 import {
   parseAnalyzed,
@@ -169,6 +169,27 @@ describe("the chain of phases", () => {
     expect(script).toContain(`node /x/index.mjs '{"a":"it'\\''s"}' || true`);
     expect(script).toMatch(/^set -e\n/);
     expect(script).toContain("/cnb/lifecycle/detector -log-level info");
+  });
+
+  test("as a step of its own: just before the exporter, as the CNB user, with registry access", () => {
+    const specs = withPreExport(phaseSpecs(inputs), ["node", "/d/index.mjs", "{}"]);
+    expect(specs.map((s) => s.phase)).toEqual([
+      "analyze",
+      "detect",
+      "restore",
+      "build",
+      "pre-export",
+      "export",
+    ]);
+    expect(specs[4]).toEqual({
+      phase: "pre-export",
+      binary: "node",
+      args: ["/d/index.mjs", "{}"],
+      runAs: "cnb",
+      registry: true,
+      daemon: false,
+      preExport: true,
+    });
   });
 
   test("shellQuote leaves plain words alone", () => {
