@@ -251,4 +251,27 @@ describe("pip example with the real lifecycle", () => {
     expect(rebuilt.report.layers.cacheAdded).toContain("ml-buildpacks/pip:pip-cache");
     expect(await runImage(rebuilt.report.imageRef)).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
   });
+
+  test("a previous image in another repository: pre-export steps aside, the new layers are recompressed after the export", async () => {
+    appendFileSync(join(app, "requirements.txt"), "tabulate==0.9.0\n");
+    const reportFile = join(work, "other-repository.json");
+    const result = await cli([
+      "build",
+      app,
+      "--image",
+      `${REGISTRY}/${repository}-other:latest`,
+      "--previous-image",
+      image,
+      "--builder",
+      builder,
+      "--cache-dir",
+      cacheDir,
+      "--report",
+      reportFile,
+    ]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/Pre-export skipped: the previous image \S+ is in another repository/);
+    expect(result.output).toMatch(/1 layer\(s\) recompressed at gzip level 4: ([\d.]+) MiB -> ([\d.]+) MiB/);
+    expect(await runImage(readReport(reportFile).imageRef)).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
+  });
 });
