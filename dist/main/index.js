@@ -46022,6 +46022,19 @@ function chainSpec(inputs, o, paths = CONTAINER_PATHS) {
         args: [`--reuid=${o.uid}`, `--regid=${o.gid}`, "--clear-groups", "sh", "-c", lines.join("\n")],
     };
 }
+/**
+ * Pure: what runs for a build. Trusted builders run in one container (the creator, or the chain
+ * when pre-export can run there); otherwise one step per phase, with pre-export before the exporter
+ * when the executor can run it.
+ */
+function planPhases(inputs, paths, o) {
+    const { preExport } = o;
+    if (!preExport)
+        return o.trustBuilder ? [creatorSpec(inputs, paths)] : phaseSpecs(inputs, paths);
+    if (o.trustBuilder && preExport.chain)
+        return [chainSpec(inputs, { ...o.user, preExportCommand: preExport.command }, paths)];
+    return withPreExport(phaseSpecs(inputs, paths), preExport.command);
+}
 
 ;// CONCATENATED MODULE: ./src/core/lifecycle/versions.ts
 
@@ -46536,16 +46549,11 @@ async function build(req, deps, resolved) {
         resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
     };
     const via = req.publish ? executor.preExport : undefined;
-    const preExportCommand = via && ["node", via.entry, JSON.stringify(preExport)];
-    const specs = req.trustBuilder && (!preExportCommand || via?.chain)
-        ? [
-            preExportCommand
-                ? chainSpec(phaseInputs, { uid: builder.uid, gid: builder.gid, preExportCommand }, paths)
-                : creatorSpec(phaseInputs, paths),
-        ]
-        : preExportCommand
-            ? withPreExport(phaseSpecs(phaseInputs, paths), preExportCommand)
-            : phaseSpecs(phaseInputs, paths);
+    const specs = planPhases(phaseInputs, paths, {
+        trustBuilder: req.trustBuilder,
+        user: { uid: builder.uid, gid: builder.gid },
+        preExport: via && { command: ["node", via.entry, JSON.stringify(preExport)], chain: via.chain },
+    });
     const phases = [];
     const layers = emptyActivity();
     let exported;

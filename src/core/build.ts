@@ -32,15 +32,7 @@ import {
   type LayerActivity,
   recordExporterLine,
 } from "./lifecycle/output.js";
-import {
-  CONTAINER_PATHS,
-  chainSpec,
-  creatorSpec,
-  type Phase,
-  type PhaseSpec,
-  phaseSpecs,
-  withPreExport,
-} from "./lifecycle/phases.js";
+import { CONTAINER_PATHS, type Phase, type PhaseSpec, planPhases } from "./lifecycle/phases.js";
 import { negotiatePlatformApi, SUPPORTED_PLATFORM_APIS } from "./lifecycle/versions.js";
 import type { Clock, Logger } from "./log.js";
 import { messages } from "./messages.js";
@@ -242,17 +234,11 @@ export async function build(
     resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
   };
   const via = req.publish ? executor.preExport : undefined;
-  const preExportCommand = via && ["node", via.entry, JSON.stringify(preExport)];
-  const specs =
-    req.trustBuilder && (!preExportCommand || via?.chain)
-      ? [
-          preExportCommand
-            ? chainSpec(phaseInputs, { uid: builder.uid, gid: builder.gid, preExportCommand }, paths)
-            : creatorSpec(phaseInputs, paths),
-        ]
-      : preExportCommand
-        ? withPreExport(phaseSpecs(phaseInputs, paths), preExportCommand)
-        : phaseSpecs(phaseInputs, paths);
+  const specs = planPhases(phaseInputs, paths, {
+    trustBuilder: req.trustBuilder,
+    user: { uid: builder.uid, gid: builder.gid },
+    preExport: via && { command: ["node", via.entry, JSON.stringify(preExport)], chain: via.chain },
+  });
 
   const phases: BuildReport["phases"] = [];
   const layers = emptyActivity();

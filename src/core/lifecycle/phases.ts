@@ -271,3 +271,24 @@ export function chainSpec(
     args: [`--reuid=${o.uid}`, `--regid=${o.gid}`, "--clear-groups", "sh", "-c", lines.join("\n")],
   };
 }
+
+/**
+ * Pure: what runs for a build. Trusted builders run in one container (the creator, or the chain
+ * when pre-export can run there); otherwise one step per phase, with pre-export before the exporter
+ * when the executor can run it.
+ */
+export function planPhases(
+  inputs: PhaseInputs,
+  paths: PhasePaths,
+  o: {
+    trustBuilder: boolean;
+    user: { uid: number; gid: number };
+    preExport: { command: string[]; chain: boolean } | undefined;
+  },
+): PhaseSpec[] {
+  const { preExport } = o;
+  if (!preExport) return o.trustBuilder ? [creatorSpec(inputs, paths)] : phaseSpecs(inputs, paths);
+  if (o.trustBuilder && preExport.chain)
+    return [chainSpec(inputs, { ...o.user, preExportCommand: preExport.command }, paths)];
+  return withPreExport(phaseSpecs(inputs, paths), preExport.command);
+}

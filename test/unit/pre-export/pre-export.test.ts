@@ -3,7 +3,14 @@ import { join } from "node:path";
 import TOML from "@iarna/toml";
 import { describe, expect, test } from "vitest";
 import { emptyActivity, recordExporterLine } from "../../../src/core/lifecycle/output.js";
-import { chainSpec, phaseSpecs, shellQuote, withPreExport } from "../../../src/core/lifecycle/phases.js";
+import {
+  CONTAINER_PATHS,
+  chainSpec,
+  phaseSpecs,
+  planPhases,
+  shellQuote,
+  withPreExport,
+} from "../../../src/core/lifecycle/phases.js";
 import { testTempDir } from "../../../src/libcnb/testing.js";
 import {
   parseAnalyzed,
@@ -190,6 +197,33 @@ describe("the chain of phases", () => {
       daemon: false,
       preExport: true,
     });
+  });
+
+  test("the plan: creator or chain when trusted, one step per phase otherwise, pre-export when possible", () => {
+    const plan = (trustBuilder: boolean, preExport?: { command: string[]; chain: boolean }) =>
+      planPhases(inputs, CONTAINER_PATHS, { trustBuilder, user: { uid: 1, gid: 1 }, preExport }).map(
+        (s) => `${s.phase}:${s.binary.split("/").pop()}`,
+      );
+    const docker = { command: ["node", "x"], chain: true };
+    const local = { command: ["node", "x"], chain: false };
+    expect(plan(true)).toEqual(["create:creator"]);
+    expect(plan(true, docker)).toEqual(["create:setpriv"]);
+    expect(plan(true, local)).toEqual(plan(false, local));
+    expect(plan(false, docker)).toEqual([
+      "analyze:analyzer",
+      "detect:detector",
+      "restore:restorer",
+      "build:builder",
+      "pre-export:node",
+      "export:exporter",
+    ]);
+    expect(plan(false)).toEqual([
+      "analyze:analyzer",
+      "detect:detector",
+      "restore:restorer",
+      "build:builder",
+      "export:exporter",
+    ]);
   });
 
   test("shellQuote leaves plain words alone", () => {
