@@ -22,7 +22,7 @@ const CHUNK = 1024 * 1024;
 /** Smaller layers are not worth a round trip. */
 export const MIN_RECOMPRESS_BYTES = 8 * 1024 * 1024;
 
-const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+export const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 /** This module's log lines. */
 export const recompressNotes = {

@@ -12,7 +12,9 @@ import type { ImageConfig } from "../core/fast-path/registry.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { parsePlatform } from "../core/manifest.js";
 import { ParallelGzip } from "../core/parallel-gzip.js";
-import { RegistryClient, sha256 } from "../core/registry/client.js";
+import { mib } from "../core/recompress.js";
+import { type Manifest, RegistryClient, sha256 } from "../core/registry/client.js";
+import { resolveRegistryAuth } from "../core/registry/credentials.js";
 import {
   type PushedLayer,
   parseAnalyzed,
@@ -24,7 +26,6 @@ import { type LayerTarEntry, layerTarChunks, layerTarEntries } from "./layer-tar
 import type { PreExportRequest, PreExportResult } from "./request.js";
 import { OCI_MANIFEST, stagingImage } from "./staging.js";
 
-const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** This module's log lines (the exporter's log shows them; the platform reads "Pre-exported layer"). */
@@ -52,12 +53,11 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
   const target = parseImageRef(req.image);
   const platform = parsePlatform(req.platform);
   if (!platform) throw new Error(`unknown platform ${req.platform}`);
-  const client = new RegistryClient(target.registry, { auth: registryAuth() });
+  // CNB_REGISTRY_AUTH, as the lifecycle beside it reads it.
+  const client = new RegistryClient(target.registry, { auth: resolveRegistryAuth([target.registry]) });
 
   const previousRef = previousImageRef(analyzed);
-  let previous:
-    | { manifest: NonNullable<Awaited<ReturnType<RegistryClient["getManifest"]>>>; config: ImageConfig }
-    | undefined;
+  let previous: { manifest: Manifest; config: ImageConfig } | undefined;
   if (previousRef) {
     const ref = parseImageRef(previousRef);
     if (ref.registry !== target.registry || ref.repository !== target.repository)
@@ -162,13 +162,4 @@ async function tarDiffId(entries: readonly LayerTarEntry[]): Promise<string> {
   const hash = createHash("sha256");
   for (const chunk of layerTarChunks(entries)) hash.update(chunk);
   return `sha256:${hash.digest("hex")}`;
-}
-
-/** CNB_REGISTRY_AUTH, as the lifecycle in the same container reads it. */
-function registryAuth(): Record<string, string> {
-  try {
-    return JSON.parse(process.env.CNB_REGISTRY_AUTH ?? "{}") as Record<string, string>;
-  } catch {
-    return {};
-  }
 }

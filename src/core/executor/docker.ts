@@ -7,7 +7,7 @@ import { PRE_EXPORT_ENTRY, PRE_EXPORT_MOUNT } from "../../pre-export/request.js"
 import type { BuilderInfo } from "../builder/inspect.js";
 import type { Docker } from "../docker.js";
 import { CONTAINER_PATHS, type PhaseSpec } from "../lifecycle/phases.js";
-import type { Executor } from "./types.js";
+import type { Executor, PreExportRunner } from "./types.js";
 
 export interface DockerExecutorOptions {
   docker: Docker;
@@ -145,7 +145,7 @@ export class DockerExecutor implements Executor {
         : undefined;
   }
 
-  readonly preExport: { entry: string; chain: boolean } | undefined;
+  readonly preExport: PreExportRunner | undefined;
 
   /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
   private copyScript: string | undefined;

@@ -22,7 +22,7 @@ import type { Logger } from "../log.js";
 import { messages } from "../messages.js";
 import type { ProcessRunner } from "../process.js";
 import { parseTomlFile } from "../toml.js";
-import type { Executor } from "./types.js";
+import type { Executor, PreExportRunner } from "./types.js";
 
 /** The lifecycle inside a builder image; its presence means "we run inside the builder". */
 export const LOCAL_LIFECYCLE = "/cnb/lifecycle/lifecycle";
@@ -125,7 +125,7 @@ export class LocalExecutor implements Executor {
     this.preExport = entry && existsSync(entry) ? { entry, chain: false } : undefined;
   }
 
-  readonly preExport: { entry: string; chain: boolean } | undefined;
+  readonly preExport: PreExportRunner | undefined;
 
   async prepare(): Promise<void> {
     const { log, uid, gid } = this.o;

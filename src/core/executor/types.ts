@@ -8,7 +8,7 @@ export interface Executor {
    * How this executor runs pre-export, when dist/pre-export is at hand: the entry script's path as
    * the phases see it, and whether trusted builds chain every phase in one container (docker).
    */
-  readonly preExport?: { entry: string; chain: boolean };
+  readonly preExport?: PreExportRunner;
   /** Puts the app, an empty layers dir, the platform env and the cache where the phases expect them. */
   prepare(): Promise<void>;
   /** Runs one phase, streaming its output; resolves to its exit code. */
@@ -17,4 +17,10 @@ export interface Executor {
   readOutput(name: string): string | undefined;
   /** Removes everything prepare() made; the cache dir stays. */
   cleanup(): Promise<void>;
+}
+
+/** How an executor runs pre-export: the entry script as the phases see it; chain: see chainSpec. */
+export interface PreExportRunner {
+  entry: string;
+  chain: boolean;
 }
