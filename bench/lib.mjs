@@ -15,11 +15,11 @@ export const SCENARIO_TITLES = {
  * Tools; `ml` is ml-buildpacks, the others are what it is compared with. `ml` trusts the builder as
  * pack is told to (`--trust-builder` both): the same lifecycle mode on both sides.
  */
-export const TOOLS = ["ml", "ml-fast", "ml-capped", "docker", "docker-multi", "pack"];
+export const TOOLS = ["ml", "ml-small", "ml-capped", "docker", "docker-multi", "pack"];
 
 export const TOOL_TITLES = {
   ml: "ml-buildpacks --trust-builder",
-  "ml-fast": "ml-buildpacks --trust-builder --compression fast",
+  "ml-small": "ml-buildpacks --trust-builder --compression small",
   "ml-capped": "ml-buildpacks --trust-builder --memory 900m",
   "ml-untrusted": "ml-buildpacks (five phase containers)",
   docker: "Docker (BuildKit, single stage)",
@@ -28,9 +28,9 @@ export const TOOL_TITLES = {
 };
 
 /** The rows that are ml-buildpacks (they have phase timings from the build report). */
-export const ML_TOOLS = ["ml", "ml-fast", "ml-capped", "ml-untrusted"];
+export const ML_TOOLS = ["ml", "ml-small", "ml-capped", "ml-untrusted"];
 
-export const ALL_TOOLS = ["ml", "ml-fast", "ml-capped", "ml-untrusted", "docker", "docker-multi", "pack"];
+export const ALL_TOOLS = ["ml", "ml-small", "ml-capped", "ml-untrusted", "docker", "docker-multi", "pack"];
 
 /** Targets from issue #7: time ratios per scenario, peak memory, image size. */
 export const TARGETS = {

@@ -652,7 +652,7 @@ function commands(tool, ctx) {
           state.reportFile,
           ...(env.runImage ? ["--run-image", env.runImage] : []),
           ...(tool === "ml-untrusted" ? [] : ["--trust-builder"]),
-          ...(tool === "ml-fast" ? ["--compression", "fast"] : []),
+          ...(tool === "ml-small" ? ["--compression", "small"] : []),
           ...(tool === "ml-capped" ? ["--memory", "900m"] : []),
         ],
         env: env.caCerts ? { ML_BUILDPACKS_CA_CERTS: env.caCerts } : {},

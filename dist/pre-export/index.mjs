@@ -2175,7 +2175,7 @@ exports.stringify = __nccwpck_require__(887)
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _pre_export_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76);
+/* harmony import */ var _pre_export_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(653);
 // Entry point of dist/pre-export/index.mjs, which the lifecycle container runs between the builder
 // and the exporter (node from the build image). It never fails the build: anything that goes wrong
 // leaves analyzed.toml as it was, and the exporter then does all the work as usual.
@@ -2196,7 +2196,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 76:
+/***/ 653:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2211,8 +2211,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:stream"
@@ -3010,71 +3008,12 @@ async function createIndex(image, children, deps) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./src/core/parallel-gzip.ts
-// gzip on every core for one stream: the input is cut into blocks, each compressed as its own gzip
-// member on libuv's thread pool, and the members are written in order. Concatenated members are
-// one valid gzip file (RFC 1952 2.2) that Go's gzip reader (containerd, Docker) and gunzip read
-// whole; each block starts a fresh dictionary, which costs about 0.1% at 8 MiB blocks.
-
-
-
-const gzipAsync = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.gzip);
-const GZIP_BLOCK = 8 * 1024 * 1024;
-class parallel_gzip_ParallelGzip extends external_node_stream_namespaceObject.Transform {
-    level;
-    maxInFlight;
-    blockSize;
-    pending = [];
-    pendingBytes = 0;
-    /** Blocks being compressed, oldest first. */
-    inFlight = [];
-    constructor(level, maxInFlight, blockSize = GZIP_BLOCK) {
-        super();
-        this.level = level;
-        this.maxInFlight = maxInFlight;
-        this.blockSize = blockSize;
-    }
-    _transform(chunk, _enc, done) {
-        this.pending.push(chunk);
-        this.pendingBytes += chunk.length;
-        if (this.pendingBytes < this.blockSize) {
-            done();
-            return;
-        }
-        this.startBlock()
-            .then(() => done())
-            .catch(done);
-    }
-    _flush(done) {
-        const last = this.pendingBytes > 0 || this.inFlight.length === 0 ? this.startBlock() : Promise.resolve();
-        last
-            .then(async () => {
-            while (this.inFlight.length)
-                this.push(await this.inFlight.shift());
-            done();
-        })
-            .catch(done);
-    }
-    /** Queues the pending bytes as a block; waits for the oldest block when too many are in flight. */
-    async startBlock() {
-        const block = Buffer.concat(this.pending, this.pendingBytes);
-        this.pending = [];
-        this.pendingBytes = 0;
-        const compressed = gzipAsync(block, { level: this.level });
-        // Awaited in order below; a failure surfaces there, not as an unhandled rejection meanwhile.
-        compressed.catch(() => { });
-        this.inFlight.push(compressed);
-        while (this.inFlight.length >= this.maxInFlight)
-            this.push(await this.inFlight.shift());
-    }
-}
-
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: ./src/libcnb/app-reads.ts
 // Which app files a build depended on. Every buildpack's build records the files it read through
 // ctx.app, plus "the whole app" when a tool it runs reads the project itself (a local-path install),
@@ -3547,6 +3486,69 @@ function swapAppLayer(config, manifest, layer, labels) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/core/parallel-gzip.ts
+// gzip on every core for one stream: the input is cut into blocks, each compressed as its own gzip
+// member (by zlib on libuv's thread pool, or by a process such as igzip), and the members are
+// written in order. Concatenated members are
+// one valid gzip file (RFC 1952 2.2) that Go's gzip reader (containerd, Docker) and gunzip read
+// whole; each block starts a fresh dictionary, which costs about 0.1% at 8 MiB blocks.
+
+
+
+const gzipAsync = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.gzip);
+const GZIP_BLOCK = 8 * 1024 * 1024;
+const parallel_gzip_zlibBlocks = (level) => (block) => gzipAsync(block, { level });
+class parallel_gzip_ParallelGzip extends external_node_stream_namespaceObject.Transform {
+    compressBlock;
+    maxInFlight;
+    blockSize;
+    pending = [];
+    pendingBytes = 0;
+    /** Blocks being compressed, oldest first. */
+    inFlight = [];
+    constructor(compressBlock, maxInFlight, blockSize = GZIP_BLOCK) {
+        super();
+        this.compressBlock = compressBlock;
+        this.maxInFlight = maxInFlight;
+        this.blockSize = blockSize;
+    }
+    _transform(chunk, _enc, done) {
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes < this.blockSize) {
+            done();
+            return;
+        }
+        this.startBlock()
+            .then(() => done())
+            .catch(done);
+    }
+    _flush(done) {
+        const last = this.pendingBytes > 0 || this.inFlight.length === 0 ? this.startBlock() : Promise.resolve();
+        last
+            .then(async () => {
+            while (this.inFlight.length)
+                this.push(await this.inFlight.shift());
+            done();
+        })
+            .catch(done);
+    }
+    /** Queues the pending bytes as a block; waits for the oldest block when too many are in flight. */
+    async startBlock() {
+        const block = Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        this.pendingBytes = 0;
+        const compressed = this.compressBlock(block);
+        // Awaited in order below; a failure surfaces there, not as an unhandled rejection meanwhile.
+        compressed.catch(() => { });
+        this.inFlight.push(compressed);
+        while (this.inFlight.length >= this.maxInFlight)
+            this.push(await this.inFlight.shift());
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/recompress.ts
 // --compression small: the lifecycle gzips layers at level 1 (go-containerregistry's BestSpeed), so a
 // CNB image is larger than the same files pushed by Docker (level 6). After the export, the buildpack
@@ -3564,7 +3566,7 @@ function swapAppLayer(config, manifest, layer, labels) {
 
 const COMPRESSION_MODES = (/* unused pure expression or super */ null && (["fast", "small"]));
 /** zlib level 4: about 90% of level 6's saving on ML layers at two thirds of its time. */
-const RECOMPRESS_LEVEL = 4;
+const recompress_RECOMPRESS_LEVEL = 4;
 const CHUNK = (/* unused pure expression or super */ null && (1024 * 1024));
 /** Smaller layers are not worth a round trip. */
 const MIN_RECOMPRESS_BYTES = (/* unused pure expression or super */ null && (8 * 1024 * 1024));
@@ -3616,13 +3618,13 @@ async function regzipStream(source, sink, diffId, level) {
     const gunzip = createGunzip({ chunkSize: CHUNK });
     gunzip.on("data", (c) => tar.update(c));
     // gzip on every core, so a single large layer (a dependency change's venv) is not left to one.
-    await pipeline(source, gunzip, new ParallelGzip(level, availableParallelism() + 1), sink);
+    await pipeline(source, gunzip, new ParallelGzip(zlibBlocks(level), availableParallelism() + 1), sink);
     const actual = `sha256:${tar.digest("hex")}`;
     if (actual !== diffId)
         throw new Error(`layer content ${actual} is not the diffID ${diffId} the config names`);
 }
 /** Recompresses the layers at `indexes` and pushes the manifest by digest (untagged). */
-async function recompressLayers(client, repository, manifest, config, indexes, level = RECOMPRESS_LEVEL) {
+async function recompressLayers(client, repository, manifest, config, indexes, level = recompress_RECOMPRESS_LEVEL) {
     const layers = [...(manifest.body.layers ?? [])];
     const diffIds = config.rootfs?.diff_ids ?? [];
     let bytesBefore = 0;
@@ -3745,6 +3747,80 @@ function withStagingImage(analyzed, stagingRef, pushed) {
     return toml.stringify(doc);
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/pre-export/compressor.ts
+// How pre-export gzips a layer. ISA-L's igzip (Debian's isal, in ml-buildpacks' build images)
+// deflates several times faster than zlib per core, at a ratio between zlib's levels 1 and 4.
+// Either way the layer is cut into blocks compressed on every core (ParallelGzip): igzip as one
+// process per block, zlib on libuv's thread pool where the builder has no igzip.
+
+
+
+
+
+
+/** igzip's highest level: still far faster than zlib's level 1, a few % larger than its level 4. */
+const IGZIP_LEVEL = 3;
+/** A process per block: 16 MiB makes its start-up negligible and the lost dictionary too. */
+const IGZIP_BLOCK = 2 * GZIP_BLOCK;
+/** Pure: fast gzips with igzip (zlib level 1 without it); small with zlib at the recompression level. */
+function preExportCompression(mode) {
+    return mode === "small" ? { level: RECOMPRESS_LEVEL } : { level: 1, igzipLevel: IGZIP_LEVEL };
+}
+/** The first executable `name` on PATH, as a shell would find it. */
+function onPath(name, path = process.env.PATH ?? "") {
+    for (const dir of path.split(external_node_path_namespaceObject.delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = (0,external_node_path_namespaceObject.join)(dir, name);
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+/** Blocks in flight are held in memory (input and output): past 8 cores, more buys little. */
+const MAX_CORES = 8;
+function chooseCompressor(choice, find = onPath, cores = Math.min((0,external_node_os_namespaceObject.availableParallelism)(), MAX_CORES)) {
+    const igzip = choice.igzipLevel === undefined ? undefined : find("igzip");
+    const [label, blocks, blockSize] = igzip && choice.igzipLevel !== undefined
+        ? [`igzip level ${choice.igzipLevel}`, igzipBlocks(igzip, choice.igzipLevel), IGZIP_BLOCK]
+        : [`gzip level ${choice.level}`, parallel_gzip_zlibBlocks(choice.level), GZIP_BLOCK];
+    return {
+        label: `${label}, ${cores} cores`,
+        compress: (tar) => tar.pipe(new parallel_gzip_ParallelGzip(blocks, cores + 1, blockSize)),
+    };
+}
+/** Each block through `igzip -c -n -LEVEL` (-n: no name or time in the header, so it is reproducible). */
+function igzipBlocks(igzip, level) {
+    return (block) => filterThrough(igzip, ["-c", "-n", `-${level}`], block);
+}
+/** The stdout of `command` fed `input`; rejects unless it exits 0, so a truncated output is never used. */
+function filterThrough(command, args, input) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ["pipe", "pipe", "pipe"] });
+        const out = [];
+        const err = [];
+        child.stdout.on("data", (c) => out.push(c));
+        child.stderr.on("data", (c) => err.push(c));
+        child.on("error", reject);
+        // An early exit makes the write fail too; the exit status below says why.
+        child.stdin.on("error", () => { });
+        child.on("close", (code, signal) => {
+            if (code === 0)
+                return resolve(Buffer.concat(out));
+            const why = Buffer.concat(err).toString().trim();
+            reject(new Error(`${command} exited with ${signal ?? code}${why ? `: ${why}` : ""}`));
+        });
+        child.stdin.end(input);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/pre-export/layer-tar.ts
 // A buildpack layer's tar exactly as the lifecycle's exporter writes it (layers.Factory.DirLayer):
 // the parent directories (/layers, /layers/<buildpack>) with their own owner, then filepath.Walk of
@@ -3863,11 +3939,10 @@ function stagingImage(platform, previous, pushed) {
 }
 
 ;// CONCATENATED MODULE: ./src/pre-export/pre-export.ts
-// Pre-export: compress the build's large new launch layers once, on every core, at the platform's
-// level, and push them before the exporter runs; then point analyzed.toml at a staging image holding
+// Pre-export: compress the build's large new launch layers once (igzip, or zlib on every core) and
+// push them before the exporter runs; then point analyzed.toml at a staging image holding
 // them, so the exporter finds each layer's diffID there and reuses the blob instead of compressing
 // the layer twice at level 1 (go-containerregistry) and uploading it. See request.ts for the files.
-
 
 
 
@@ -3885,7 +3960,7 @@ function stagingImage(platform, previous, pushed) {
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /** This module's log lines (the exporter's log shows them; the platform reads "Pre-exported layer"). */
 const preExportNotes = {
-    pushed: (id, bytes, size, level, ms) => `Pre-exported layer '${id}': ${mib(bytes)} -> ${mib(size)} (gzip level ${level}, ${(0,external_node_os_namespaceObject.availableParallelism)()} cores) in ${secs(ms)}`,
+    pushed: (id, bytes, size, how, ms) => `Pre-exported layer '${id}': ${mib(bytes)} -> ${mib(size)} (${how}) in ${secs(ms)}`,
     unchanged: (id) => `Layer '${id}' is unchanged since the previous image: left to the exporter to reuse`,
     unsupported: (id, why) => `Layer '${id}' is left to the exporter: ${why}`,
     otherRepository: (ref) => `Pre-export skipped: the previous image ${ref} is in another repository, whose layers the staging image cannot name`,
@@ -3911,6 +3986,7 @@ async function preExport(req, say) {
             throw new Error(`cannot read the previous image ${previousRef}`);
         previous = { manifest, config };
     }
+    const compressor = chooseCompressor(req.compression);
     const pushed = [];
     for (const c of candidates(req, say)) {
         const id = `${c.buildpack}:${c.layer}`;
@@ -3929,9 +4005,7 @@ async function preExport(req, say) {
                 done(null, chunk);
             },
         });
-        const gz = external_node_stream_namespaceObject.Readable.from(layerTarChunks(c.entries))
-            .pipe(tee)
-            .pipe(new parallel_gzip_ParallelGzip(req.level, (0,external_node_os_namespaceObject.availableParallelism)() + 1));
+        const gz = compressor.compress(external_node_stream_namespaceObject.Readable.from(layerTarChunks(c.entries)).pipe(tee));
         const blob = await client.uploadBlobStream(target.repository, gz);
         const diffId = `sha256:${hash.digest("hex")}`;
         pushed.push({
@@ -3942,7 +4016,7 @@ async function preExport(req, say) {
             ...blob,
             bytes: c.bytes,
         });
-        say(preExportNotes.pushed(id, c.bytes, blob.size, req.level, Date.now() - started));
+        say(preExportNotes.pushed(id, c.bytes, blob.size, compressor.label, Date.now() - started));
     }
     if (pushed.length === 0)
         return;

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { preExportCompression } from "../pre-export/compressor.js";
 import { PRE_EXPORT_RESULT, type PreExportRequest, type PreExportResult } from "../pre-export/request.js";
 import { type BuilderInfo, builderInfo } from "./builder/inspect.js";
 import { inspectRemoteImage } from "./builder/remote.js";
@@ -224,7 +225,7 @@ export async function build(
   const preExport: PreExportRequest = {
     image: formatImageRef(target),
     platform: builder.platform,
-    level: req.compression === "small" ? RECOMPRESS_LEVEL : 1,
+    compression: preExportCompression(req.compression),
     minBytes: MIN_RECOMPRESS_BYTES,
     uid: builder.uid,
     gid: builder.gid,

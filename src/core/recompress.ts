@@ -11,7 +11,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { LIFECYCLE_METADATA_LABEL } from "./fast-path/app-layer.js";
 import type { ImageConfig } from "./fast-path/registry.js";
-import { ParallelGzip } from "./parallel-gzip.js";
+import { ParallelGzip, zlibBlocks } from "./parallel-gzip.js";
 import { type Manifest, type RegistryClient, sha256 } from "./registry/client.js";
 
 export const COMPRESSION_MODES = ["fast", "small"] as const;
@@ -85,7 +85,7 @@ export async function regzipStream(
   const gunzip = createGunzip({ chunkSize: CHUNK });
   gunzip.on("data", (c: Buffer) => tar.update(c));
   // gzip on every core, so a single large layer (a dependency change's venv) is not left to one.
-  await pipeline(source, gunzip, new ParallelGzip(level, availableParallelism() + 1), sink);
+  await pipeline(source, gunzip, new ParallelGzip(zlibBlocks(level), availableParallelism() + 1), sink);
   const actual = `sha256:${tar.digest("hex")}`;
   if (actual !== diffId)
     throw new Error(`layer content ${actual} is not the diffID ${diffId} the config names`);

@@ -38,8 +38,8 @@ export interface BuildRequest {
    */
   fastPath: boolean;
   /**
-   * fast: layers as the lifecycle gzips them (level 1); small: the buildpack layers this build added
-   * are recompressed after the export (recompress.ts).
+   * How pre-export gzips the large new layers (pre-export/compressor.ts). fast: igzip level 3;
+   * small: zlib level 4, and recompression after the export where pre-export could not run (recompress.ts).
    */
   compression: Compression;
   /**
@@ -62,7 +62,7 @@ export const REQUEST_DEFAULTS = {
   builder: DEFAULT_BUILDER,
   pull: "missing",
   logLevel: "info",
-  compression: "small",
+  compression: "fast",
 } as const;
 
 /** --ca-certs default: ML_BUILDPACKS_CA_CERTS, else the host's SSL_CERT_FILE when it names a file. */

@@ -1,17 +1,15 @@
-// Pre-export: compress the build's large new launch layers once, on every core, at the platform's
-// level, and push them before the exporter runs; then point analyzed.toml at a staging image holding
+// Pre-export: compress the build's large new launch layers once (igzip, or zlib on every core) and
+// push them before the exporter runs; then point analyzed.toml at a staging image holding
 // them, so the exporter finds each layer's diffID there and reuses the blob instead of compressing
 // the layer twice at level 1 (go-containerregistry) and uploading it. See request.ts for the files.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import TOML from "@iarna/toml";
 import type { ImageConfig } from "../core/fast-path/registry.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { parsePlatform } from "../core/manifest.js";
-import { ParallelGzip } from "../core/parallel-gzip.js";
 import { mib } from "../core/recompress.js";
 import { type Manifest, RegistryClient, sha256 } from "../core/registry/client.js";
 import { resolveRegistryAuth } from "../core/registry/credentials.js";
@@ -22,6 +20,7 @@ import {
   previousLayerSha,
   withStagingImage,
 } from "./analyzed.js";
+import { chooseCompressor } from "./compressor.js";
 import { type LayerTarEntry, layerTarChunks, layerTarEntries } from "./layer-tar.js";
 import type { PreExportRequest, PreExportResult } from "./request.js";
 import { OCI_MANIFEST, stagingImage } from "./staging.js";
@@ -30,8 +29,8 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** This module's log lines (the exporter's log shows them; the platform reads "Pre-exported layer"). */
 export const preExportNotes = {
-  pushed: (id: string, bytes: number, size: number, level: number, ms: number) =>
-    `Pre-exported layer '${id}': ${mib(bytes)} -> ${mib(size)} (gzip level ${level}, ${availableParallelism()} cores) in ${secs(ms)}`,
+  pushed: (id: string, bytes: number, size: number, how: string, ms: number) =>
+    `Pre-exported layer '${id}': ${mib(bytes)} -> ${mib(size)} (${how}) in ${secs(ms)}`,
   unchanged: (id: string) =>
     `Layer '${id}' is unchanged since the previous image: left to the exporter to reuse`,
   unsupported: (id: string, why: string) => `Layer '${id}' is left to the exporter: ${why}`,
@@ -68,6 +67,7 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
     previous = { manifest, config };
   }
 
+  const compressor = chooseCompressor(req.compression);
   const pushed: (PushedLayer & { digest: string; size: number; bytes: number })[] = [];
   for (const c of candidates(req, say)) {
     const id = `${c.buildpack}:${c.layer}`;
@@ -86,9 +86,7 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
         done(null, chunk);
       },
     });
-    const gz = Readable.from(layerTarChunks(c.entries))
-      .pipe(tee)
-      .pipe(new ParallelGzip(req.level, availableParallelism() + 1));
+    const gz = compressor.compress(Readable.from(layerTarChunks(c.entries)).pipe(tee));
     const blob = await client.uploadBlobStream(target.repository, gz);
     const diffId = `sha256:${hash.digest("hex")}`;
     pushed.push({
@@ -99,7 +97,7 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
       ...blob,
       bytes: c.bytes,
     });
-    say(preExportNotes.pushed(id, c.bytes, blob.size, req.level, Date.now() - started));
+    say(preExportNotes.pushed(id, c.bytes, blob.size, compressor.label, Date.now() - started));
   }
   if (pushed.length === 0) return;
 

@@ -2,6 +2,8 @@
 // out dir the chain's phases share). Pre-export runs inside the lifecycle's container, between the
 // builder and the exporter; see pre-export.ts.
 
+import type { CompressionChoice } from "./compressor.js";
+
 export const PRE_EXPORT_RESULT = "pre-export-result.json";
 /** Where the platform mounts dist/pre-export (read-only) in the container. */
 export const PRE_EXPORT_MOUNT = "/cnb/ml-buildpacks-pre-export";
@@ -12,8 +14,8 @@ export interface PreExportRequest {
   image: string;
   /** "linux/amd64", for the staging image's config. */
   platform: string;
-  /** gzip level of the pushed layers. */
-  level: number;
+  /** How the pushed layers are gzipped: igzip where the image has it, else zlib on every core. */
+  compression: CompressionChoice;
   /** Smaller layers are left to the exporter. */
   minBytes: number;
   /** The CNB user: owner of every layer entry but the parent directories. */

@@ -63,12 +63,12 @@ describe("CLI arguments", () => {
         cacheDir: undefined,
         pull: "missing",
         env: {},
-        compression: "small",
+        compression: "fast",
         memoryLimit: undefined,
       },
     });
-    expect(parseCommand(["build", ".", "--image", "r/a", "--compression", "fast"])).toMatchObject({
-      request: { compression: "fast" },
+    expect(parseCommand(["build", ".", "--image", "r/a", "--compression", "small"])).toMatchObject({
+      request: { compression: "small" },
     });
     expect(parseCommand(["build", ".", "--image", "r/a", "--memory", "1G"])).toMatchObject({
       request: { memoryLimit: "1g" },

@@ -4,7 +4,7 @@ import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
 import { expect, test } from "vitest";
-import { ParallelGzip } from "../../../src/core/parallel-gzip.js";
+import { ParallelGzip, zlibBlocks } from "../../../src/core/parallel-gzip.js";
 
 async function compress(input: Buffer, chunk: number, blockSize: number): Promise<Buffer> {
   const out: Buffer[] = [];
@@ -12,7 +12,7 @@ async function compress(input: Buffer, chunk: number, blockSize: number): Promis
   for (let i = 0; i < input.length; i += chunk) pieces.push(input.subarray(i, i + chunk));
   await pipeline(
     Readable.from(pieces),
-    new ParallelGzip(4, 3, blockSize),
+    new ParallelGzip(zlibBlocks(4), 3, blockSize),
     new Writable({
       write(c: Buffer, _e, done) {
         out.push(c);
