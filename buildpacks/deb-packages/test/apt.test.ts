@@ -90,6 +90,7 @@ describe("apt helpers", () => {
     const conf = aptConfig(aptPaths("/layers/x/apt-cache"), "/cnb/run-image-dpkg-status", "cnb");
     expect(conf).toContain('Dir::State::status "/cnb/run-image-dpkg-status";');
     expect(conf).toContain('Dir::Cache::archives "/layers/x/apt-cache/archives";');
+    expect(conf).toContain('Dir::Cache::pkgcache "/layers/x/apt-cache/cache/pkgcache.bin";');
     expect(conf).toContain('Dir::Etc::sourceparts "/layers/x/apt-cache/etc/sources.list.d";');
     expect(conf).toContain('APT::Sandbox::User "cnb";');
     expect(conf).toContain("#clear APT::Update::Post-Invoke;");

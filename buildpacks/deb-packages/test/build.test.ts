@@ -52,6 +52,9 @@ function fakeApt(opts: FakeApt = {}) {
       const conf = readFileSync(call.args[1] ?? "", "utf8");
       const archives = /Dir::Cache::archives "([^"]+)"/.exec(conf)?.[1] ?? "";
       if (call.args.includes("update")) {
+        // apt-get update writes its binary cache where apt.conf says.
+        const pkgcache = /Dir::Cache::pkgcache "([^"]+)"/.exec(conf)?.[1] ?? "";
+        writeFileSync(pkgcache, "cache");
         return {
           code: opts.update?.code ?? 0,
           stdout: opts.update?.output ?? "Hit:1 http://deb.debian.org/debian trixie InRelease\n",
@@ -147,6 +150,8 @@ describe("deb-packages build", () => {
     const archives = join(ctx.layersDir, "apt-cache", "archives");
     expect(existsSync(join(archives, "libgl1_1.7.0-1+b2_amd64.deb"))).toBe(true);
     expect(existsSync(join(archives, "stale_1.0_amd64.deb"))).toBe(false);
+    // apt's binary cache is rebuilt by the next update: not kept.
+    expect(existsSync(join(ctx.layersDir, "apt-cache", "cache"))).toBe(false);
     expect(toml(join(ctx.layersDir, "apt-cache.toml"))).toMatchObject({
       types: { cache: true, launch: false },
     });

@@ -69,7 +69,12 @@ export function prepareAptCache(
   }
   const paths = aptPaths(layer.path);
   rmSync(join(layer.path, "etc"), { recursive: true, force: true });
-  for (const dir of [join(paths.lists, "partial"), join(paths.archives, "partial"), paths.sourcesParts]) {
+  for (const dir of [
+    join(paths.lists, "partial"),
+    join(paths.archives, "partial"),
+    paths.sourcesParts,
+    paths.cache,
+  ]) {
     mkdirSync(dir, { recursive: true });
   }
   writeFileSync(paths.sourcesList, "");
@@ -85,5 +90,7 @@ export function saveAptCache(cache: AptCache, key: AptCacheKey, keep: ReadonlySe
   }
   rmSync(join(cache.paths.archives, "partial"), { recursive: true, force: true });
   mkdirSync(join(cache.paths.archives, "partial"));
+  // Rebuilt from the lists by the next apt-get update: not worth its ~30 MB in the build cache.
+  rmSync(cache.paths.cache, { recursive: true, force: true });
   cache.layer.write(key, { cache: true });
 }
