@@ -3329,6 +3329,23 @@ class RegistryClient {
             throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
         return res.headers.get("docker-content-digest") ?? sha256(raw);
     }
+    /**
+     * Deletes a manifest by digest; never throws. Registries that do not allow deletes answer 405 (or
+     * 400 UNSUPPORTED), tokens without the delete right 401/403: `why` says so.
+     */
+    async deleteManifest(repository, digest) {
+        try {
+            const res = await this.request("DELETE", `/v2/${repository}/manifests/${digest}`, {
+                scope: `${repository}:delete`,
+            });
+            await res.body?.cancel();
+            // 404: already gone, which is what was wanted.
+            return res.ok || res.status === 404 ? { deleted: true } : { deleted: false, why: `HTTP ${res.status}` };
+        }
+        catch (err) {
+            return { deleted: false, why: err instanceof Error ? err.message : String(err) };
+        }
+    }
     async request(method, path, opts) {
         let challenged = false;
         for (let attempt = 0;; attempt++) {
@@ -4936,10 +4953,13 @@ async function build(req, deps, resolved) {
                 group = result.group;
         }
         exported = readExportReport(executor.readOutput("report.toml"));
-        preExported = readPreExportResult(executor.readOutput(PRE_EXPORT_RESULT));
     }
     finally {
+        // Read even when a later phase failed: the staging manifest goes either way.
+        preExported = readPreExportResult(executor.readOutput(PRE_EXPORT_RESULT));
         await executor.cleanup().catch((err) => log.warn(`cleanup failed: ${String(err)}`));
+        if (preExported)
+            await dropStaging(registry, target, preExported.stagingDigest, log);
     }
     if (!exported)
         throw phaseError("export", -1);
@@ -5070,7 +5090,7 @@ async function runPhase(spec, executor, ctx) {
         }
         // Pre-export never fails a build: without it, the exporter does all the work.
         if (exit !== 0 && spec.phase === "pre-export")
-            log.warn(preExportFailed(exit));
+            log.warn(preExportNotes.failed(exit));
         else if (exit !== 0)
             throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
         if (spec.phase === "detect") {
@@ -5120,6 +5140,12 @@ function readGroup(text) {
     return (doc.group ?? []).map(({ id, version }) => ({ id, version }));
 }
 /** The pre-export result file, if pre-export ran and staged layers (malformed: none). */
+/** The staging manifest served the exporter only; its blobs stay, as the image (if any) uses them. */
+async function dropStaging(registry, target, digest, log) {
+    const { deleted, why } = await registry.deleteManifest(target.repository, digest);
+    if (!deleted)
+        log.info(preExportNotes.stagingKept(digest, why ?? "unknown"));
+}
 function readPreExportResult(text) {
     if (!text)
         return undefined;
@@ -5131,9 +5157,11 @@ function readPreExportResult(text) {
         return undefined;
     }
 }
-function preExportFailed(code) {
-    return `pre-export exited with code ${code}; the exporter compresses and pushes every layer itself`;
-}
+/** The platform's lines about pre-export (pre-export's own are in src/pre-export). */
+const preExportNotes = {
+    failed: (code) => `pre-export exited with code ${code}; the exporter compresses and pushes every layer itself`,
+    stagingKept: (digest, why) => `the registry did not delete the staging manifest ${digest} (${why}): it stays untagged until its garbage collection`,
+};
 
 ;// CONCATENATED MODULE: ./src/core/log.ts
 function formatDuration(ms) {

@@ -2776,6 +2776,23 @@ class RegistryClient {
             throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
         return res.headers.get("docker-content-digest") ?? client_sha256(raw);
     }
+    /**
+     * Deletes a manifest by digest; never throws. Registries that do not allow deletes answer 405 (or
+     * 400 UNSUPPORTED), tokens without the delete right 401/403: `why` says so.
+     */
+    async deleteManifest(repository, digest) {
+        try {
+            const res = await this.request("DELETE", `/v2/${repository}/manifests/${digest}`, {
+                scope: `${repository}:delete`,
+            });
+            await res.body?.cancel();
+            // 404: already gone, which is what was wanted.
+            return res.ok || res.status === 404 ? { deleted: true } : { deleted: false, why: `HTTP ${res.status}` };
+        }
+        catch (err) {
+            return { deleted: false, why: err instanceof Error ? err.message : String(err) };
+        }
+    }
     async request(method, path, opts) {
         let challenged = false;
         for (let attempt = 0;; attempt++) {
@@ -3913,15 +3930,21 @@ function* layerTarChunks(entries) {
 const staging_OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
 const OCI_GZIP_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
-/** Pure: the staging config and a manifest maker (the config's digest and size go into it). */
-function stagingImage(platform, previous, pushed) {
+/** Label of the staging config that makes each build's staging manifest its own. */
+const STAGING_LABEL = "dev.ml-buildpacks.staging";
+/**
+ * Pure: the staging config and a manifest maker (the config's digest and size go into it). `nonce`
+ * keeps two builds of the same layers from sharing one manifest, which the platform deletes after
+ * the export.
+ */
+function stagingImage(platform, previous, pushed, nonce) {
     const config = Buffer.from(JSON.stringify({
         ...platform,
         rootfs: {
             type: "layers",
             diff_ids: [...(previous?.config.rootfs?.diff_ids ?? []), ...pushed.map((p) => p.diffId)],
         },
-        config: {},
+        config: { Labels: { [STAGING_LABEL]: nonce } },
     }));
     const layers = [
         ...(previous?.manifest.layers ?? []),
@@ -4020,7 +4043,7 @@ async function preExport(req, say) {
     }
     if (pushed.length === 0)
         return;
-    const staging = stagingImage(platform, previous && { manifest: previous.manifest.body, config: previous.config }, pushed);
+    const staging = stagingImage(platform, previous && { manifest: previous.manifest.body, config: previous.config }, pushed, (0,external_node_crypto_namespaceObject.randomUUID)());
     const configDigest = await client.uploadBlob(target.repository, staging.config);
     const raw = staging.manifest({ digest: configDigest, size: staging.config.length });
     const digest = await client.putManifest(target.repository, client_sha256(raw), raw, staging_OCI_MANIFEST);

@@ -254,9 +254,11 @@ export async function build(
       if (result.group) group = result.group;
     }
     exported = readExportReport(executor.readOutput("report.toml"));
-    preExported = readPreExportResult(executor.readOutput(PRE_EXPORT_RESULT));
   } finally {
+    // Read even when a later phase failed: the staging manifest goes either way.
+    preExported = readPreExportResult(executor.readOutput(PRE_EXPORT_RESULT));
     await executor.cleanup().catch((err) => log.warn(`cleanup failed: ${String(err)}`));
+    if (preExported) await dropStaging(registry, target, preExported.stagingDigest, log);
   }
   if (!exported) throw phaseError("export", -1);
 
@@ -410,7 +412,7 @@ async function runPhase(
       throw phaseError(spec.phase, exit, detectFailureReasons(held), ctx.memoryLimit);
     }
     // Pre-export never fails a build: without it, the exporter does all the work.
-    if (exit !== 0 && spec.phase === "pre-export") log.warn(preExportFailed(exit));
+    if (exit !== 0 && spec.phase === "pre-export") log.warn(preExportNotes.failed(exit));
     else if (exit !== 0) throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
     if (spec.phase === "detect") {
       const group = readGroup(executor.readOutput("group.toml"));
@@ -469,6 +471,12 @@ function readGroup(text: string | undefined): { id: string; version: string }[] 
 }
 
 /** The pre-export result file, if pre-export ran and staged layers (malformed: none). */
+/** The staging manifest served the exporter only; its blobs stay, as the image (if any) uses them. */
+async function dropStaging(registry: RegistryClient, target: ImageRef, digest: string, log: Logger) {
+  const { deleted, why } = await registry.deleteManifest(target.repository, digest);
+  if (!deleted) log.info(preExportNotes.stagingKept(digest, why ?? "unknown"));
+}
+
 function readPreExportResult(text: string | undefined): PreExportResult | undefined {
   if (!text) return undefined;
   try {
@@ -479,6 +487,10 @@ function readPreExportResult(text: string | undefined): PreExportResult | undefi
   }
 }
 
-function preExportFailed(code: number): string {
-  return `pre-export exited with code ${code}; the exporter compresses and pushes every layer itself`;
-}
+/** The platform's lines about pre-export (pre-export's own are in src/pre-export). */
+const preExportNotes = {
+  failed: (code: number) =>
+    `pre-export exited with code ${code}; the exporter compresses and pushes every layer itself`,
+  stagingKept: (digest: string, why: string) =>
+    `the registry did not delete the staging manifest ${digest} (${why}): it stays untagged until its garbage collection`,
+};

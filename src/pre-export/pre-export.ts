@@ -2,7 +2,7 @@
 // push them before the exporter runs; then point analyzed.toml at a staging image holding
 // them, so the exporter finds each layer's diffID there and reuses the blob instead of compressing
 // the layer twice at level 1 (go-containerregistry) and uploading it. See request.ts for the files.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -105,6 +105,7 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
     platform,
     previous && { manifest: previous.manifest.body, config: previous.config },
     pushed,
+    randomUUID(),
   );
   const configDigest = await client.uploadBlob(target.repository, staging.config);
   const raw = staging.manifest({ digest: configDigest, size: staging.config.length });

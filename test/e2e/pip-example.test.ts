@@ -125,6 +125,13 @@ describe("pip example with the real lifecycle", () => {
     );
     expect(first.output).toContain("Reusing layer 'ml-buildpacks/pip:venv'");
     expect(first.output).not.toContain("===> Recompressing");
+    // The staging manifest the exporter read is deleted afterwards: no untagged leftovers.
+    const staged = /Staged 1 pre-exported layer\(s\) for the exporter in \S+@(sha256:[0-9a-f]{64})/.exec(
+      first.output,
+    );
+    expect(staged?.[1]).toBeDefined();
+    expect(await registryHas(repository, staged?.[1] ?? "")).toBe(false);
+    expect(first.output).not.toContain("did not delete the staging manifest");
     for (const header of [
       "===> ANALYZING",
       "===> DETECTING",

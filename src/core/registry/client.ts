@@ -242,6 +242,23 @@ export class RegistryClient {
     return res.headers.get("docker-content-digest") ?? sha256(raw);
   }
 
+  /**
+   * Deletes a manifest by digest; never throws. Registries that do not allow deletes answer 405 (or
+   * 400 UNSUPPORTED), tokens without the delete right 401/403: `why` says so.
+   */
+  async deleteManifest(repository: string, digest: string): Promise<{ deleted: boolean; why?: string }> {
+    try {
+      const res = await this.request("DELETE", `/v2/${repository}/manifests/${digest}`, {
+        scope: `${repository}:delete`,
+      });
+      await res.body?.cancel();
+      // 404: already gone, which is what was wanted.
+      return res.ok || res.status === 404 ? { deleted: true } : { deleted: false, why: `HTTP ${res.status}` };
+    } catch (err) {
+      return { deleted: false, why: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
   private async request(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
     let challenged = false;
     for (let attempt = 0; ; attempt++) {

@@ -71,3 +71,20 @@ test("gives up after the backoff schedule with the registry's status", async () 
     /refused to read manifest a\/b@1 \(HTTP 500\)/,
   );
 });
+
+test("deleteManifest: deleted or already gone is done; a refusal is a reason, never a throw", async () => {
+  const { fetchFn, calls } = scripted([
+    () => new Response(null, { status: 202 }),
+    () => new Response("", { status: 404 }),
+    () => new Response('{"errors":[{"code":"UNSUPPORTED"}]}', { status: 405 }),
+    () => new Response("", { status: 403 }),
+  ]);
+  const client = new RegistryClient("127.0.0.1:5000", { fetch: fetchFn, backoff: [] });
+  expect(await client.deleteManifest("a/b", "sha256:s")).toEqual({ deleted: true });
+  expect(calls[0]?.url).toBe("http://127.0.0.1:5000/v2/a/b/manifests/sha256:s");
+  expect(await client.deleteManifest("a/b", "sha256:s")).toEqual({ deleted: true });
+  expect(await client.deleteManifest("a/b", "sha256:s")).toEqual({ deleted: false, why: "HTTP 405" });
+  const refused = await client.deleteManifest("a/b", "sha256:s");
+  expect(refused.deleted).toBe(false);
+  expect(refused.why).toMatch(/refused our credentials \(HTTP 403\)/);
+});

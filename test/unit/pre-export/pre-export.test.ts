@@ -81,16 +81,18 @@ describe("the staging image", () => {
       manifest: { schemaVersion: 2, layers: [{ mediaType: "m", digest: "sha256:l1", size: 10 }] },
       config: { rootfs: { diff_ids: ["sha256:d1"] } },
     };
-    const staging = stagingImage({ os: "linux", architecture: "arm64", variant: "v8" }, previous, [
-      { diffId: "sha256:d2", digest: "sha256:l2", size: 20 },
-    ]);
+    const pushed = [{ diffId: "sha256:d2", digest: "sha256:l2", size: 20 }];
+    const platform = { os: "linux", architecture: "arm64", variant: "v8" };
+    const staging = stagingImage(platform, previous, pushed, "build-1");
     expect(JSON.parse(staging.config.toString())).toEqual({
       os: "linux",
       architecture: "arm64",
       variant: "v8",
       rootfs: { type: "layers", diff_ids: ["sha256:d1", "sha256:d2"] },
-      config: {},
+      config: { Labels: { "dev.ml-buildpacks.staging": "build-1" } },
     });
+    // Another build staging the same layers gets a manifest of its own, deleted independently.
+    expect(stagingImage(platform, previous, pushed, "build-2").config.equals(staging.config)).toBe(false);
     const manifest = JSON.parse(staging.manifest({ digest: "sha256:cfg", size: 99 }).toString());
     expect(manifest.config).toEqual({
       mediaType: "application/vnd.oci.image.config.v1+json",
