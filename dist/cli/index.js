@@ -2236,9 +2236,9 @@ const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/core/parallel-gzip.ts
 // gzip on every core for one stream: the input is cut into blocks, each compressed as its own gzip
 // member (by zlib on libuv's thread pool, or by a process such as igzip), and the members are
-// written in order. Concatenated members are
-// one valid gzip file (RFC 1952 2.2) that Go's gzip reader (containerd, Docker) and gunzip read
-// whole; each block starts a fresh dictionary, which costs about 0.1% at 8 MiB blocks.
+// written in order. Concatenated members are one valid gzip file (RFC 1952 2.2) that Go's gzip
+// reader (containerd, Docker) and gunzip read whole; each block starts a fresh dictionary, which
+// costs about 0.1% at 8 MiB blocks.
 
 
 
@@ -3557,6 +3557,7 @@ async function recompressLayers(client, repository, manifest, config, indexes, l
 
 
 
+
 /** igzip's highest level: still far faster than zlib's level 1, a few % larger than its level 4. */
 const IGZIP_LEVEL = 3;
 /** A process per block: 16 MiB makes its start-up negligible and the lost dictionary too. */
@@ -3590,7 +3591,12 @@ function chooseCompressor(choice, find = onPath, cores = Math.min(availableParal
         : [`gzip level ${choice.level}`, zlibBlocks(choice.level), GZIP_BLOCK];
     return {
         label: `${label}, ${cores} cores`,
-        compress: (tar) => tar.pipe(new ParallelGzip(blocks, cores + 1, blockSize)),
+        compress: (tar) => {
+            const gz = new ParallelGzip(blocks, cores + 1, blockSize);
+            // Not tar.pipe(gz): a failing tar (a file that vanished) must fail the upload, not stall it.
+            pipeline(tar, gz, () => { });
+            return gz;
+        },
     };
 }
 /** Each block through `igzip -c -n -LEVEL` (-n: no name or time in the header, so it is reproducible). */

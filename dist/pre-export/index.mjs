@@ -3508,9 +3508,9 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/core/parallel-gzip.ts
 // gzip on every core for one stream: the input is cut into blocks, each compressed as its own gzip
 // member (by zlib on libuv's thread pool, or by a process such as igzip), and the members are
-// written in order. Concatenated members are
-// one valid gzip file (RFC 1952 2.2) that Go's gzip reader (containerd, Docker) and gunzip read
-// whole; each block starts a fresh dictionary, which costs about 0.1% at 8 MiB blocks.
+// written in order. Concatenated members are one valid gzip file (RFC 1952 2.2) that Go's gzip
+// reader (containerd, Docker) and gunzip read whole; each block starts a fresh dictionary, which
+// costs about 0.1% at 8 MiB blocks.
 
 
 
@@ -3777,6 +3777,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 
 
+
 /** igzip's highest level: still far faster than zlib's level 1, a few % larger than its level 4. */
 const IGZIP_LEVEL = 3;
 /** A process per block: 16 MiB makes its start-up negligible and the lost dictionary too. */
@@ -3810,7 +3811,12 @@ function chooseCompressor(choice, find = onPath, cores = Math.min((0,external_no
         : [`gzip level ${choice.level}`, parallel_gzip_zlibBlocks(choice.level), GZIP_BLOCK];
     return {
         label: `${label}, ${cores} cores`,
-        compress: (tar) => tar.pipe(new parallel_gzip_ParallelGzip(blocks, cores + 1, blockSize)),
+        compress: (tar) => {
+            const gz = new parallel_gzip_ParallelGzip(blocks, cores + 1, blockSize);
+            // Not tar.pipe(gz): a failing tar (a file that vanished) must fail the upload, not stall it.
+            (0,external_node_stream_namespaceObject.pipeline)(tar, gz, () => { });
+            return gz;
+        },
     };
 }
 /** Each block through `igzip -c -n -LEVEL` (-n: no name or time in the header, so it is reproducible). */
@@ -4028,7 +4034,9 @@ async function preExport(req, say) {
                 done(null, chunk);
             },
         });
-        const gz = compressor.compress(external_node_stream_namespaceObject.Readable.from(layerTarChunks(c.entries)).pipe(tee));
+        // pipeline, not pipe: an error (a file that vanished) reaches the upload and fails it.
+        (0,external_node_stream_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(layerTarChunks(c.entries)), tee, () => { });
+        const gz = compressor.compress(tee);
         const blob = await client.uploadBlobStream(target.repository, gz);
         const diffId = `sha256:${hash.digest("hex")}`;
         pushed.push({

@@ -1,8 +1,8 @@
 // gzip on every core for one stream: the input is cut into blocks, each compressed as its own gzip
 // member (by zlib on libuv's thread pool, or by a process such as igzip), and the members are
-// written in order. Concatenated members are
-// one valid gzip file (RFC 1952 2.2) that Go's gzip reader (containerd, Docker) and gunzip read
-// whole; each block starts a fresh dictionary, which costs about 0.1% at 8 MiB blocks.
+// written in order. Concatenated members are one valid gzip file (RFC 1952 2.2) that Go's gzip
+// reader (containerd, Docker) and gunzip read whole; each block starts a fresh dictionary, which
+// costs about 0.1% at 8 MiB blocks.
 import { Transform, type TransformCallback } from "node:stream";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { availableParallelism } from "node:os";
 import { delimiter, join } from "node:path";
-import type { Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
 import { type BlockGzip, GZIP_BLOCK, ParallelGzip, zlibBlocks } from "../core/parallel-gzip.js";
 import { type Compression, RECOMPRESS_LEVEL } from "../core/recompress.js";
 
@@ -63,7 +63,12 @@ export function chooseCompressor(
       : [`gzip level ${choice.level}`, zlibBlocks(choice.level), GZIP_BLOCK];
   return {
     label: `${label}, ${cores} cores`,
-    compress: (tar) => tar.pipe(new ParallelGzip(blocks, cores + 1, blockSize)),
+    compress: (tar) => {
+      const gz = new ParallelGzip(blocks, cores + 1, blockSize);
+      // Not tar.pipe(gz): a failing tar (a file that vanished) must fail the upload, not stall it.
+      pipeline(tar, gz, () => {});
+      return gz;
+    },
   };
 }
 

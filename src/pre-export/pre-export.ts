@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Readable, Transform } from "node:stream";
+import { pipeline, Readable, Transform } from "node:stream";
 import TOML from "@iarna/toml";
 import type { ImageConfig } from "../core/fast-path/registry.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
@@ -86,7 +86,9 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
         done(null, chunk);
       },
     });
-    const gz = compressor.compress(Readable.from(layerTarChunks(c.entries)).pipe(tee));
+    // pipeline, not pipe: an error (a file that vanished) reaches the upload and fails it.
+    pipeline(Readable.from(layerTarChunks(c.entries)), tee, () => {});
+    const gz = compressor.compress(tee);
     const blob = await client.uploadBlobStream(target.repository, gz);
     const diffId = `sha256:${hash.digest("hex")}`;
     pushed.push({

@@ -80,3 +80,13 @@ describe("pre-export compression", () => {
     expect((await filterThrough("cat", [], input)).equals(input)).toBe(true);
   });
 });
+
+test("a tar that fails makes the compressed stream fail instead of stalling the upload", async () => {
+  const broken = new Readable({
+    read() {
+      this.destroy(new Error("/layers/x/venv/lib.so shrank while its layer was written"));
+    },
+  });
+  const zlib = chooseCompressor({ level: 1 }, () => undefined, 2);
+  await expect(run(() => zlib.compress(broken), input)).rejects.toThrow(/shrank/);
+});
