@@ -559,17 +559,16 @@ ensure_python_mirror() {
   STEP_MSG="python mirror up (.infra/python-mirror)"
 }
 
-# npm install (from the committed lock) when node_modules is missing or older than package-lock.json,
-# then npm run build. Not `npm ci`: vite lists an optional dependency (napi-windows-process-start-time)
-# the reachable npm registry does not serve, so the lock cannot hold it and `npm ci` refuses the lock.
-# (CLI + buildpacks) unless nothing it reads changed since the last successful build.
+# npm ci (exactly the committed lock, which it never rewrites) when node_modules is missing or older
+# than package-lock.json, then npm run build (CLI + buildpacks) unless nothing it reads changed since
+# the last successful build.
 build_project() {
   local did=() stamp="$INFRA/project-build.stamp"
   cd "$REPO"
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "npm install ..."
-    npm install --no-audit --no-fund --loglevel=error
-    did+=("npm install")
+    log "npm ci ..."
+    npm ci --no-audit --no-fund --loglevel=error
+    did+=("npm ci")
   fi
   if [ ! -f src/cli/main.ts ]; then
     STEP_MSG="${did:+${did[*]}; }project not bundled: src/cli/main.ts does not exist yet"
