@@ -129,7 +129,7 @@ describe("bad input for the extras: a clear error with file and line, nothing pu
       "hardware.txt asks for cuda, which needs the cuda builder (this is the cpu builder)",
     );
     expect(out).toContain("in hardware.txt:2");
-    expect(out).toContain("--builder 127.0.0.1:5000/ml-buildpacks/builder:cuda");
+    expect(out).toContain("--flavor cuda (CLI)");
   });
 
   test("an unknown hardware value lists the valid ones", async () => {

@@ -4,7 +4,7 @@ import { mentioned, VARIANT_PACKAGES } from "./dependencies.js";
 import * as errors from "./errors.js";
 import { HARDWARE_FILE, type Hardware, parseHardware } from "./hardware-file.js";
 import { writeHardwareLayer } from "./layers/hardware.js";
-import { builderFor, cudaVersion, stackFlavor } from "./stack.js";
+import { cudaBuilderOverride, cudaVersion, stackFlavor } from "./stack.js";
 
 export const HARDWARE_LABEL = "dev.ml-buildpacks.hardware";
 export const DEFAULT_PYTORCH_INDEX = "https://download.pytorch.org/whl";
@@ -31,7 +31,7 @@ export async function build(ctx: BuildContext): Promise<BuildResult> {
 
   const nvidia = value === "cuda" || value === "aws";
   if (nvidia && flavor !== "cuda") {
-    throw errors.needsCudaStack(HARDWARE_FILE, line, value, flavor, builderFor(env, "cuda"));
+    throw errors.needsCudaStack(HARDWARE_FILE, line, value, flavor, cudaBuilderOverride(env));
   }
   if (nvidia)
     log.step(`CUDA ${cudaVersion(env)} runtime from the stack; NVIDIA container env set for launch`);

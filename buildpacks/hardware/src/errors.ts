@@ -40,16 +40,20 @@ export function needsCudaStack(
   line: number,
   value: string,
   flavor: string,
-  builder: string,
+  builder: string | undefined,
 ): BuildpackError {
+  // The builder names differ per registry mirror; the flavor setting is the same everywhere.
+  const switchTo = builder
+    ? `  - build with the cuda builder your platform team names: --builder ${builder};\n`
+    : "  - build with the cuda flavor: `flavor: cuda` (GitHub Action, GitLab component),\n" +
+      "    --flavor cuda (CLI), or the cuda builder image as BUILDER_IMAGE (Tekton);\n";
   return new BuildpackError({
     title: `${file} asks for ${value}, which needs the cuda builder (this is the ${flavor} builder)`,
     body:
       `${file} (line ${line}) says ${value}: the app runs on NVIDIA GPUs and needs the CUDA runtime\n` +
       `libraries in its image. This builder's stack (${flavor}) has none.\n\n` +
       "What to do:\n" +
-      `  - build with the cuda builder: --builder ${builder}\n` +
-      "    (GitHub Action: builder: .../ml-buildpacks/builder:cuda);\n" +
+      switchTo +
       `  - or, for a CPU-only image, change ${file} to "cpu".`,
     file,
     line,

@@ -15,8 +15,7 @@ export function cudaVersion(env: Env): string {
   return env.ML_BUILDPACKS_CUDA_VERSION?.trim() || "12.4";
 }
 
-/** The builder to use for a flavor, for messages: BP_HARDWARE_CUDA_BUILDER or ours. */
-export function builderFor(env: Env, flavor: string): string {
-  if (flavor === "cuda" && env.BP_HARDWARE_CUDA_BUILDER?.trim()) return env.BP_HARDWARE_CUDA_BUILDER.trim();
-  return `127.0.0.1:5000/ml-buildpacks/builder:${flavor}`;
+/** The builder a platform team names for cuda apps (BP_HARDWARE_CUDA_BUILDER), for messages; else undefined. */
+export function cudaBuilderOverride(env: Env): string | undefined {
+  return env.BP_HARDWARE_CUDA_BUILDER?.trim() || undefined;
 }

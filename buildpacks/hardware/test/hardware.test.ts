@@ -115,8 +115,18 @@ describe("hardware build", () => {
     expect(err.title).toBe(
       "hardware.txt asks for cuda, which needs the cuda builder (this is the cpu builder)",
     );
-    expect(err.body).toContain("--builder 127.0.0.1:5000/ml-buildpacks/builder:cuda");
+    expect(err.body).toContain("flavor: cuda");
+    expect(err.body).toContain("--flavor cuda (CLI)");
     expect([err.file, err.line]).toEqual(["hardware.txt", 2]);
+  });
+
+  it("cuda on the cpu stack with BP_HARDWARE_CUDA_BUILDER: names that builder", async () => {
+    const ctx = ctxWith(
+      { "hardware.txt": "cuda\n" },
+      { ...CPU_STACK, BP_HARDWARE_CUDA_BUILDER: "registry.example/platform/builder:cuda" },
+    );
+    const err = await buildError(ctx);
+    expect(err.body).toContain("--builder registry.example/platform/builder:cuda;");
   });
 
   it("aws on the cuda stack: NVIDIA launch env, the CUDA index, label aws", async () => {
