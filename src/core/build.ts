@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { preExportCompression } from "../pre-export/compressor.js";
+import { inputsAfterExport, runsPreExport, throwawayPlan } from "../pre-export/plan.js";
 import { PRE_EXPORT_RESULT, type PreExportRequest, type PreExportResult } from "../pre-export/request.js";
 import { type BuilderInfo, builderInfo } from "./builder/inspect.js";
 import { inspectRemoteImage } from "./builder/remote.js";
 import type { Docker } from "./docker.js";
 import { MlBuildpacksError } from "./errors.js";
 import type { Executor } from "./executor/types.js";
-import { buildAppLayer, recordAppLayer } from "./fast-path/app-layer.js";
+import { buildAppLayer, planAppLayer, recordAppLayer } from "./fast-path/app-layer.js";
 import {
   decideFastPath,
   type FastPathOutcome,
@@ -126,6 +127,9 @@ export async function build(
   // up-to-date build is mostly waiting on the registry. Read before the export moves the tag: the
   // recompression keeps the blobs it already holds.
   const previousRead = req.publish ? startPreviousRead(req, clientFor) : undefined;
+  // Whether the registry deletes manifests decides what else a build may push (pre-export/plan.ts);
+  // asked now, it costs the build no wait. Never rejects.
+  const deletesProbe = req.publish ? registry.deleteSupport(target.repository) : undefined;
   // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
   const [pinged, resolving] = await Promise.allSettled([
     req.publish ? registry.ping(req.image) : undefined,
@@ -192,7 +196,7 @@ export async function build(
         if ("problem" in layer) throw new Error(layer.problem);
         log.info(`app layer: ${layer.files} file(s), ${layer.gzip.length} bytes compressed, ${layer.diffId}`);
         const as = [target, ...tags.map(parseImageRef)] as const;
-        return pushAppLayerSwap(clientFor, previous ?? target, prior, layer, { ...inputs, app: record }, as);
+        return pushAppLayerSwap(clientFor, previous ?? target, prior, layer, inputs, record, as);
       })
       .catch((err: unknown) => {
         log.warn(fastPathNotes.appSwapFailed(err instanceof Error ? err.message : String(err)));
@@ -222,6 +226,13 @@ export async function build(
     daemon: !req.publish,
   };
   const paths = executor.paths ?? CONTAINER_PATHS;
+  const deletes = await deletesProbe;
+  const plan = throwawayPlan(deletes, req.compression);
+  if (plan.note) log.info(plan.note);
+  // The app layer's diffID from the source, for pre-export's app record (no runner: relabel or none).
+  const appPlan =
+    fastPath.inputs && fastPath.tree && executor.preExport ? planAppLayer(fastPath.tree, owner) : undefined;
+  if (appPlan && "problem" in appPlan) log.info(fastPathNotes.appSwapNotReady(appPlan.problem));
   const preExport: PreExportRequest = {
     image: formatImageRef(target),
     platform: builder.platform,
@@ -230,11 +241,18 @@ export async function build(
     uid: builder.uid,
     gid: builder.gid,
     layersDir: paths.layers,
+    appDir: paths.app,
+    stage: plan.stage,
+    label: fastPath.inputs && {
+      inputs: fastPath.inputs,
+      app: appPlan && !("problem" in appPlan) ? appPlan : undefined,
+    },
     analyzedPath: `${paths.out}/analyzed.toml`,
     groupPath: `${paths.out}/group.toml`,
     resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
   };
-  const via = req.publish ? executor.preExport : undefined;
+  const runs = runsPreExport({ runner: !!executor.preExport, stage: plan.stage, label: !!preExport.label });
+  const via = req.publish && runs ? executor.preExport : undefined;
   const specs = planPhases(phaseInputs, paths, {
     trustBuilder: req.trustBuilder,
     user: { uid: builder.uid, gid: builder.gid },
@@ -258,15 +276,21 @@ export async function build(
     // Read even when a later phase failed: the staging manifest goes either way.
     preExported = readPreExportResult(executor.readOutput(PRE_EXPORT_RESULT));
     await executor.cleanup().catch((err) => log.warn(`cleanup failed: ${String(err)}`));
-    if (preExported) await dropStaging(registry, target, preExported.stagingDigest, log);
+    if (preExported?.stagingDigest) await dropStaging(registry, target, preExported.stagingDigest, log);
   }
   if (!exported) throw phaseError("export", -1);
 
+  // Pre-export put the inputs in the exporter's image, or a copy gets them (see plan.ts).
+  const inputsStep = inputsAfterExport({
+    inputs: !!fastPath.inputs,
+    labeled: preExported?.labeled === true,
+    deletes: deletes?.supported === true,
+  });
   let imageSizeBytes: number | undefined;
   let imageId = exported.imageId;
   let imageRef = formatImageRef(target);
   let digest = exported.digest;
-  if (req.publish && digest && req.compression === "small") {
+  if (req.publish && digest && plan.recompress) {
     const exportedDigest = digest;
     const recompressed = await log
       .group("Recompressing the new layers (--compression small)", () =>
@@ -279,14 +303,15 @@ export async function build(
     if (recompressed) {
       digest = recompressed.digest;
       // Without the inputs label below, nothing else moves the tags to it.
-      if (!fastPath.inputs)
+      if (inputsStep !== "relabel")
         await tagImage(clientFor, withDigest(target, digest), recompressed, [
           target,
           ...tags.map(parseImageRef),
         ]);
     }
   }
-  if (req.publish && digest && fastPath.inputs) {
+  if (inputsStep === "lost") log.warn(fastPathNotes.inputsLost);
+  if (req.publish && digest && fastPath.inputs && inputsStep === "relabel") {
     const { inputs, tree } = fastPath;
     const exportedDigest = digest;
     const appRecord = (labels: Record<string, string>) => {

@@ -1,7 +1,11 @@
-// Pre-export: compress the build's large new launch layers once (igzip, or zlib on every core) and
-// push them before the exporter runs; then point analyzed.toml at a staging image holding
-// them, so the exporter finds each layer's diffID there and reuses the blob instead of compressing
-// the layer twice at level 1 (go-containerregistry) and uploading it. See request.ts for the files.
+// Pre-export, between the builder and the exporter, does two things:
+// - records the build's inputs on the image the exporter makes (project-metadata.toml, see
+//   inputs.ts projectMetadata), with the app record a later code-only change is checked against;
+// - where the registry deletes manifests (req.stage): compresses the build's large new launch
+//   layers once (igzip, or zlib on every core) and pushes them before the exporter runs; then points
+//   analyzed.toml at a staging image holding them, so the exporter finds each layer's diffID there
+//   and reuses the blob instead of compressing the layer twice at level 1 (go-containerregistry)
+//   and uploading it. See request.ts for the files.
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +25,7 @@ import {
   withStagingImage,
 } from "./analyzed.js";
 import { chooseCompressor } from "./compressor.js";
+import { writeInputs } from "./inputs-file.js";
 import { type LayerTarEntry, layerTarChunks, layerTarEntries } from "./layer-tar.js";
 import type { PreExportRequest, PreExportResult } from "./request.js";
 import { OCI_MANIFEST, stagingImage } from "./staging.js";
@@ -48,6 +53,21 @@ interface Candidate {
 }
 
 export async function preExport(req: PreExportRequest, say: (line: string) => void): Promise<void> {
+  // First, and whatever staging does: the label costs no upload and spares the registry a manifest.
+  const labeled = req.label ? writeInputs(req, req.label, say) : false;
+  const result: PreExportResult = { layers: [], labeled };
+  try {
+    if (req.stage) Object.assign(result, await stage(req, say));
+  } finally {
+    writeFileSync(req.resultPath, JSON.stringify(result));
+  }
+}
+
+/** Pushes the large new layers and the staging manifest naming them; analyzed.toml then names it. */
+async function stage(
+  req: PreExportRequest,
+  say: (line: string) => void,
+): Promise<Pick<PreExportResult, "layers" | "stagingDigest"> | undefined> {
   const analyzed = parseAnalyzed(readFileSync(req.analyzedPath, "utf8"));
   const target = parseImageRef(req.image);
   const platform = parsePlatform(req.platform);
@@ -59,8 +79,10 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
   let previous: { manifest: Manifest; config: ImageConfig } | undefined;
   if (previousRef) {
     const ref = parseImageRef(previousRef);
-    if (ref.registry !== target.registry || ref.repository !== target.repository)
-      return say(preExportNotes.otherRepository(previousRef));
+    if (ref.registry !== target.registry || ref.repository !== target.repository) {
+      say(preExportNotes.otherRepository(previousRef));
+      return undefined;
+    }
     const manifest = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? "latest");
     const config = manifest && (await client.getConfig<ImageConfig>(ref.repository, manifest));
     if (!manifest?.body.layers || !config) throw new Error(`cannot read the previous image ${previousRef}`);
@@ -101,7 +123,7 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
     });
     say(preExportNotes.pushed(id, c.bytes, blob.size, compressor.label, Date.now() - started));
   }
-  if (pushed.length === 0) return;
+  if (pushed.length === 0) return undefined;
 
   const staging = stagingImage(
     platform,
@@ -120,7 +142,8 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
   const next = `${req.analyzedPath}.pre-export`;
   writeFileSync(next, withStagingImage(analyzed, stagingRef, pushed));
   renameSync(next, req.analyzedPath);
-  const result: PreExportResult = {
+  say(preExportNotes.staged(pushed.length, stagingRef));
+  return {
     layers: pushed.map((p) => ({
       id: `${p.buildpack}:${p.layer}`,
       diffId: p.diffId,
@@ -130,8 +153,6 @@ export async function preExport(req: PreExportRequest, say: (line: string) => vo
     })),
     stagingDigest: digest,
   };
-  writeFileSync(req.resultPath, JSON.stringify(result));
-  say(preExportNotes.staged(pushed.length, stagingRef));
 }
 
 /** The group's launch layers with contents, of at least req.minBytes, as the exporter will see them. */

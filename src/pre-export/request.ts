@@ -2,6 +2,8 @@
 // out dir the chain's phases share). Pre-export runs inside the lifecycle's container, between the
 // builder and the exporter; see pre-export.ts.
 
+import type { AppLayerPlan } from "../core/fast-path/app-layer.js";
+import type { RecordedInputs } from "../core/fast-path/inputs.js";
 import type { CompressionChoice } from "./compressor.js";
 
 export const PRE_EXPORT_RESULT = "pre-export-result.json";
@@ -22,6 +24,19 @@ export interface PreExportRequest {
   uid: number;
   gid: number;
   layersDir: string;
+  /** The workspace after the build: the app record reads the content of the files buildpacks read. */
+  appDir: string;
+  /**
+   * Push the large new layers and a staging manifest for the exporter to reuse them. Only where the
+   * registry deletes that manifest afterwards: elsewhere it would stay as an untagged version.
+   */
+  stage: boolean;
+  /**
+   * The build's inputs, recorded on the image through <layers>/project-metadata.toml; `app`, when
+   * the source tree can become the app layer, for the record a later code-only change is checked
+   * against.
+   */
+  label?: { inputs: RecordedInputs; app?: AppLayerPlan };
   analyzedPath: string;
   groupPath: string;
   resultPath: string;
@@ -30,5 +45,8 @@ export interface PreExportRequest {
 export interface PreExportResult {
   /** "<buildpack>:<layer>" as the exporter names layers. */
   layers: { id: string; diffId: string; digest: string; size: number; bytes: number }[];
-  stagingDigest: string;
+  /** The staging manifest, when layers were staged: the platform deletes it after the export. */
+  stagingDigest?: string;
+  /** The inputs are in project-metadata.toml: the exporter's image records them. */
+  labeled?: boolean;
 }

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { INPUTS_LABEL, parseInputsLabel } from "../../src/core/fast-path/inputs.js";
+import { inputsFromLabels } from "../../src/core/fast-path/inputs.js";
 import { addLabels } from "../../src/core/fast-path/registry.js";
 import { parseImageRef } from "../../src/core/image-ref.js";
 import { RegistryClient } from "../../src/core/registry/client.js";
@@ -61,7 +61,8 @@ async function labelsOf(repository: string, tag: string): Promise<Record<string,
 }
 
 async function recordedInputs(repository: string, tag: string) {
-  return parseInputsLabel((await labelsOf(repository, tag))[INPUTS_LABEL]);
+  // In the project metadata label, which the exporter writes from what pre-export gave it.
+  return inputsFromLabels(await labelsOf(repository, tag));
 }
 
 const expectMiss = (r: { report: BuildReport; output: string }, ...changed: string[]) => {

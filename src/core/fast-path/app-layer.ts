@@ -23,18 +23,66 @@ export interface AppLayerRecord {
   files: string[];
   /** Digest of the tree's shape (every path and kind) and of the content of `files`. */
   key: string;
+  /**
+   * The app layer's diffID made from the source tree before the build. The next build swaps only
+   * when the image's app layer is this one: the exporter's layer was exactly the source tree (no
+   * buildpack wrote into /workspace, no slices), checked without reading the exported image.
+   */
+  layer?: string;
+}
+
+/** What the platform knows of the app layer before any phase runs (pre-export makes the record). */
+export interface AppLayerPlan {
+  /** The diffID the exporter's app layer has when the workspace is still the source tree. */
+  layer: string;
+  /** shapeDigest of the source tree. */
+  shape: string;
+}
+
+/** Pure: digest of the tree's shape (every path and kind, not the content). */
+export function shapeDigest(tree: Pick<SourceTree, "entries">): string {
+  return digestOf(tree.entries.map((e) => `${e.kind}:${e.path}`));
+}
+
+/** Pure: the key from the shape's digest and each read file's content digest (`read`). */
+export function appKey(shape: string, files: readonly string[], read: (rel: string) => string): string {
+  return digestOf({ shape, reads: [...files].sort().map((f) => `${f}:${read(f)}`) });
 }
 
 /** Pure-ish: the key over the tree's shape and the bytes of the files the buildpacks read. */
 export function appLayerKey(tree: SourceTree, files: readonly string[]): string {
-  return digestOf({
-    shape: tree.entries.map((e) => `${e.kind}:${e.path}`),
-    reads: [...files].sort().map((f) => `${f}:${readContent(tree.root, f)}`),
-  });
+  return appKey(shapeDigest(tree), files, (f) => readContent(tree.root, f));
+}
+
+/**
+ * The app layer's diffID and the tree's shape, before the build (no gzip: only the digest is
+ * wanted), or why the tree can't become a layer like the exporter's.
+ */
+export function planAppLayer(tree: SourceTree, owner: TarOwner): AppLayerPlan | { problem: string } {
+  const checked = checkedEntries(tree, owner);
+  if ("problem" in checked) return checked;
+  const tar = appLayerTar(checked.entries, owner, (rel) => readFileSync(join(tree.root, rel)));
+  return { layer: `sha256:${createHash("sha256").update(tar).digest("hex")}`, shape: shapeDigest(tree) };
+}
+
+/**
+ * After the builder, before the exporter (pre-export): the record for the next build, from the
+ * buildpacks' labels (which app files they read) and the workspace (those files' content).
+ */
+export function recordFromBuild(
+  labels: Record<string, string>,
+  group: readonly { id: string }[],
+  plan: AppLayerPlan,
+  workspace: string,
+): { record: AppLayerRecord } | { reason: string } {
+  const reads = groupReads(labels, group);
+  if ("reason" in reads) return reads;
+  const key = appKey(plan.shape, reads.files, (f) => readContent(workspace, f));
+  return { record: { files: reads.files, key, layer: plan.layer } };
 }
 
 /** A read file's content digest, through symlinks as the buildpack read it. */
-function readContent(root: string, rel: string): string {
+export function readContent(root: string, rel: string): string {
   const path = join(root, rel);
   try {
     return statSync(path).isFile() ? fileSha256(path) : "not-a-file";
@@ -51,6 +99,20 @@ export interface BuiltAppLayer {
 
 /** The app layer of this tree, or why it can't be made like the exporter's. */
 export function buildAppLayer(tree: SourceTree, owner: TarOwner): BuiltAppLayer | { problem: string } {
+  const checked = checkedEntries(tree, owner);
+  if ("problem" in checked) return checked;
+  const tar = appLayerTar(checked.entries, owner, (rel) => readFileSync(join(tree.root, rel)));
+  return {
+    diffId: `sha256:${createHash("sha256").update(tar).digest("hex")}`,
+    gzip: gzipSync(tar),
+    files: tree.entries.filter((e) => e.kind === "file").length,
+  };
+}
+
+function checkedEntries(
+  tree: SourceTree,
+  owner: TarOwner,
+): { entries: ReturnType<typeof layerEntries> } | { problem: string } {
   const entries = layerEntries(tree);
   const total = entries.reduce((n, e) => n + e.size, 0);
   if (total > MAX_APP_LAYER_BYTES)
@@ -59,12 +121,7 @@ export function buildAppLayer(tree: SourceTree, owner: TarOwner): BuiltAppLayer 
     const problem = notUstar(e, owner);
     if (problem) return { problem };
   }
-  const tar = appLayerTar(entries, owner, (rel) => readFileSync(join(tree.root, rel)));
-  return {
-    diffId: `sha256:${createHash("sha256").update(tar).digest("hex")}`,
-    gzip: gzipSync(tar),
-    files: tree.entries.filter((e) => e.kind === "file").length,
-  };
+  return { entries };
 }
 
 /** Pure: the single app layer's diffID from the lifecycle's metadata label. */
@@ -119,10 +176,10 @@ export function recordAppLayer(
 /** Pure: reads the record back from a parsed inputs label; undefined when absent or malformed. */
 export function parseAppLayerRecord(value: unknown): AppLayerRecord | undefined {
   if (!value || typeof value !== "object") return undefined;
-  const { files, key } = value as Partial<AppLayerRecord>;
+  const { files, key, layer } = value as Partial<AppLayerRecord>;
   if (typeof key !== "string" || !Array.isArray(files) || !files.every((f) => typeof f === "string"))
     return undefined;
-  return { files, key };
+  return { files, key, ...(typeof layer === "string" ? { layer } : {}) };
 }
 
 interface SwapConfig {

@@ -4,7 +4,7 @@ import { parsePlatform, samePlatform } from "../manifest.js";
 import type { RegistryClient } from "../registry/client.js";
 import type { BuildRequest } from "../request.js";
 import { ML_BUILDPACKS_VERSION } from "../version.js";
-import { type AppLayerRecord, appLayerKey, parseAppLayerRecord } from "./app-layer.js";
+import { type AppLayerRecord, appLayerDiffId, appLayerKey, parseAppLayerRecord } from "./app-layer.js";
 import { inputParts, PART_NAMES, type RecordedInputs, recordInputs } from "./inputs.js";
 import { fastPathNotes } from "./notes.js";
 import {
@@ -127,10 +127,13 @@ export function startPreviousRead(
 
 /**
  * The previous image can take the new app layer when the source files are all that changed, the
- * tree has the same shape (no file added, removed or renamed) and no file a buildpack read changed.
+ * tree has the same shape (no file added, removed or renamed), no file a buildpack read changed and
+ * its app layer is the one its record names (the exporter's layer was the source tree itself).
  */
-function appSwap(previous: PreviousImage, tree: SourceTree): FastPathOutcome["swap"] {
+export function appSwap(previous: PreviousImage, tree: SourceTree): FastPathOutcome["swap"] {
   const record = parseAppLayerRecord(previous.inputs.app);
   if (!record || previous.changed.length !== 1 || previous.changed[0] !== PART_NAMES.source) return undefined;
+  if (!record.layer || record.layer !== appLayerDiffId(previous.config.config?.Labels ?? {}))
+    return undefined;
   return appLayerKey(tree, record.files) === record.key ? { previous, record } : undefined;
 }

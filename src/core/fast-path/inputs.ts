@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
+import { goJson } from "./go-json.js";
 
-/** The image label that records what an image was built from. */
+/**
+ * What an image was built from. Images of 0.1 carry it as a label of this name; since 0.2 it is
+ * the key under which the project metadata label keeps it (see projectMetadata).
+ */
 export const INPUTS_LABEL = "dev.ml-buildpacks.inputs";
+/** The label the exporter writes from the platform's <layers>/project-metadata.toml. */
+export const PROJECT_METADATA_LABEL = "io.buildpacks.project.metadata";
+/** project-metadata.toml's source type for images that record their inputs. */
+export const PROJECT_SOURCE_TYPE = "ml-buildpacks";
 
 /**
  * Everything a build's result depends on, each as a digest so a miss can say which one changed.
@@ -44,7 +52,7 @@ export function digestOf(value: unknown): string {
   return `sha256:${createHash("sha256").update(canonicalJson(value)).digest("hex")}`;
 }
 
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object")
     return `{${Object.keys(value)
@@ -104,4 +112,53 @@ export function changedInputs(previous: RecordedInputs, current: RecordedInputs)
   return (Object.keys(PART_NAMES) as (keyof InputParts)[])
     .filter((k) => previous.parts[k] !== current.parts[k])
     .map((k) => PART_NAMES[k]);
+}
+
+/** Pure: the recorded inputs as one text, keys sorted: the same whichever code path writes it. */
+export function inputsText(inputs: RecordedInputs): string {
+  const { digest, parts, app } = inputs;
+  // DEL stays raw in JSON but TOML forbids it: escaped, it is the same JSON text to a reader.
+  return canonicalJson(app === undefined ? { digest, parts } : { digest, parts, app }).replaceAll(
+    "\u007f",
+    "\\u007f",
+  );
+}
+
+export interface ProjectMetadata {
+  source: { type: string; metadata: Record<string, string> };
+}
+
+/**
+ * Pure: <layers>/project-metadata.toml, which the exporter turns into the project metadata label.
+ * The inputs go in before the export, so the exporter's image is final: no second config and
+ * manifest to push (which would leave the exporter's untagged where a registry refuses deletes),
+ * and nothing in a layer (a label of a buildpack's launch.toml would land in the launcher's config
+ * layer, which an app-layer swap keeps).
+ */
+export function projectMetadata(inputs: RecordedInputs): ProjectMetadata {
+  return { source: { type: PROJECT_SOURCE_TYPE, metadata: { [INPUTS_LABEL]: inputsText(inputs) } } };
+}
+
+/**
+ * Pure: the labels that record `inputs`, byte for byte as the exporter writes them from
+ * projectMetadata (Go's json.Marshal of the lifecycle's ProjectMetadata: source's type, then its
+ * metadata; the empty version left out).
+ */
+export function inputsLabels(inputs: RecordedInputs): Record<string, string> {
+  return { [PROJECT_METADATA_LABEL]: goJson(projectMetadata(inputs)) };
+}
+
+/** Pure: the inputs an image records, from its project metadata label or the 0.1 inputs label. */
+export function inputsFromLabels(labels: Record<string, string>): RecordedInputs | undefined {
+  try {
+    const project = JSON.parse(labels[PROJECT_METADATA_LABEL] ?? "{}") as {
+      source?: { type?: unknown; metadata?: Record<string, unknown> };
+    };
+    const text = project.source?.metadata?.[INPUTS_LABEL];
+    if (project.source?.type === PROJECT_SOURCE_TYPE && typeof text === "string")
+      return parseInputsLabel(text);
+  } catch {
+    // not JSON: fall through to the older label
+  }
+  return parseInputsLabel(labels[INPUTS_LABEL]);
 }

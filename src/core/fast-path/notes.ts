@@ -13,6 +13,8 @@ export const fastPathNotes = {
   appSwapReady: (files: readonly string[]) =>
     `a later change to other app files only replaces the app layer (the buildpacks read ${files.length ? files.join(", ") : "no app file"})`,
   appSwapNotReady: (why: string) => `a later code change runs every phase: ${why}`,
+  inputsLost:
+    "the build's inputs could not go into the exporter's image, and this registry would keep a relabelled copy's predecessor as an untagged leftover: the image records no inputs, so the next build runs in full",
   stampFailed: (why: string) =>
     `could not record the build's inputs on the image (${why}); the next build will run in full`,
 };

@@ -2,8 +2,9 @@ import { dueRefresh } from "../../libcnb/refresh.js";
 import { formatImageRef, type ImageRef } from "../image-ref.js";
 import { type Manifest, type RegistryClient, sha256 } from "../registry/client.js";
 import { copyBlobs } from "../registry/copy.js";
-import { type AppLayerRecord, type BuiltAppLayer, swapAppLayer } from "./app-layer.js";
-import { changedInputs, INPUTS_LABEL, parseInputsLabel, type RecordedInputs } from "./inputs.js";
+import { type AppLayerRecord, appLayerDiffId, type BuiltAppLayer, swapAppLayer } from "./app-layer.js";
+import { goJson } from "./go-json.js";
+import { changedInputs, inputsFromLabels, inputsLabels, type RecordedInputs } from "./inputs.js";
 import { fastPathNotes } from "./notes.js";
 
 /** The label the lifecycle writes with the buildpacks that built an image. */
@@ -62,7 +63,7 @@ export function checkPreviousImage(
   if ("reason" in read) return { hit: false, reason: read.reason };
   const { manifest, config, shown } = read;
   const labels = config?.config?.Labels ?? {};
-  const previous = parseInputsLabel(labels[INPUTS_LABEL]);
+  const previous = inputsFromLabels(labels);
   if (!previous) return { hit: false, reason: `the previous image at ${shown} records no inputs` };
   const due = dueRefresh(labels, now);
   if (due) return { hit: false, reason: fastPathNotes.refreshDue(due.due, due.reason) };
@@ -80,7 +81,8 @@ export function checkPreviousImage(
 /**
  * Adds the inputs label to the image the exporter pushed, under the target tag and every additional
  * tag, with the app-layer record `appRecord` makes from the exported image's labels. Returns the new
- * manifest digest.
+ * manifest digest. Leaves the exporter's manifest untagged: only for registries that delete (the
+ * build deletes it), and only when pre-export could not give the exporter the label.
  */
 export function stampInputs(
   clientFor: (registry: string) => RegistryClient,
@@ -95,7 +97,8 @@ export function stampInputs(
     { ...target, digest: exportedDigest },
     (labels) => {
       const app = appRecord(labels);
-      return { [INPUTS_LABEL]: JSON.stringify(app ? { ...inputs, app } : inputs) };
+      const layer = appLayerDiffId(labels);
+      return inputsLabels(app && layer ? { ...inputs, app: { ...app, layer } } : inputs);
     },
     [target, ...additionalTags],
   );
@@ -134,7 +137,8 @@ async function pushImage(
   as: readonly ImageRef[],
 ): Promise<Manifest> {
   const client = clientFor(image.registry);
-  const configRaw = Buffer.from(JSON.stringify(config));
+  // As Go writes it: a swapped config is then byte for byte the exporter's for the same tree.
+  const configRaw = Buffer.from(goJson(config));
   const configDigest = await client.uploadBlob(image.repository, configRaw);
   const body = {
     ...manifestBody,
@@ -150,7 +154,8 @@ async function pushImage(
 
 /**
  * The code-change path's push: the previous image (at `source`) with `layer` as its app layer and
- * the new inputs label, as the target and every other tag of `as` (the first is the target).
+ * the new inputs (with `record`, now naming the new layer), as the target and every other tag of
+ * `as` (the first is the target).
  */
 export async function pushAppLayerSwap(
   clientFor: (registry: string) => RegistryClient,
@@ -158,6 +163,7 @@ export async function pushAppLayerSwap(
   previous: PreviousImage,
   layer: BuiltAppLayer,
   inputs: RecordedInputs,
+  record: AppLayerRecord,
   as: readonly [ImageRef, ...ImageRef[]],
 ): Promise<Manifest> {
   const target = as[0];
@@ -173,7 +179,7 @@ export async function pushAppLayerSwap(
     previous.config,
     previous.manifest.body,
     { diffId: layer.diffId, digest, size: layer.gzip.length },
-    { [INPUTS_LABEL]: JSON.stringify(inputs) },
+    inputsLabels({ ...inputs, app: { ...record, layer: layer.diffId } }),
   );
   if ("problem" in swapped) throw new Error(swapped.problem);
   return pushImage(clientFor, target, previous.manifest, swapped.config, swapped.manifest, as);

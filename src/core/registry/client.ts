@@ -337,6 +337,28 @@ export class RegistryClient {
     const text = (await res.text().catch(() => "")).slice(0, 500);
     return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, res.status, text));
   }
+
+  /**
+   * Whether the registry deletes manifests of `repository`, asked without deleting anything: a
+   * DELETE of a digest no manifest has. 404 (unknown manifest) or 2xx: deletes work. 405 (deletes
+   * disabled: GHCR, docker-registry without storage.delete), 401/403 (the delete scope is not
+   * granted) or any other answer: they don't, so nothing meant to be deleted may be pushed. Never rejects.
+   */
+  async deleteSupport(repository: string): Promise<{ supported: boolean; why: string }> {
+    try {
+      const res = await this.request("DELETE", `/v2/${repository}/manifests/sha256:${"0".repeat(64)}`, {
+        scope: `${repository}:delete`,
+      });
+      await res.body?.cancel();
+      if (res.ok || res.status === 404) return { supported: true, why: `HTTP ${res.status}` };
+      return {
+        supported: false,
+        why: res.status === 405 ? "HTTP 405, deletes disabled" : `HTTP ${res.status}`,
+      };
+    } catch (err) {
+      return { supported: false, why: err instanceof Error ? err.message : String(err) };
+    }
+  }
 }
 
 function describeFetchError(err: unknown): string {
