@@ -241,6 +241,14 @@ ensure_registry() {
   fail "registry did not answer $REGISTRY_URL/v2/ within 30s; see .infra/registry/registry.log"
 }
 
+# The lab's stand-in for a public registry such as ghcr.io, and an HTTP CONNECT proxy:
+# registry.ml-buildpacks.test (127.0.0.2, TLS from a lab CA, token auth, anonymous pulls of
+# ml-buildpacks/*, DELETE refused) and 127.0.0.1:3128. See scripts/public-registry.sh, docs/lab.md.
+ensure_public_registry() {
+  bash "$REPO/scripts/public-registry.sh" | sed 's/^/infra: /'
+  STEP_MSG="public registry https://registry.ml-buildpacks.test and proxy http://127.0.0.1:3128 up"
+}
+
 # Not fatal: only arm64 builds need it.
 ensure_binfmt() {
   local dir=/proc/sys/fs/binfmt_misc conf=/usr/lib/binfmt.d/qemu-aarch64.conf
@@ -626,6 +634,7 @@ main() {
   run_step packages ensure_packages
   run_step dockerd ensure_dockerd
   run_step registry ensure_registry
+  run_step public-registry ensure_public_registry
   run_step binfmt ensure_binfmt
   for arch in "${ARCHES[@]}"; do
     run_step "lifecycle-$arch" ensure_lifecycle "$arch"
