@@ -63,7 +63,9 @@ build options:
   --no-fast-path         run every phase even when the image at --image was built from the same inputs
                          or only app files no buildpack reads changed (then only its app layer is replaced)
   --ca-certs FILE        CA bundle to trust in the build containers (default: $ML_BUILDPACKS_CA_CERTS,
-                         else $SSL_CERT_FILE when set)
+                         else $SSL_CERT_FILE when set); the registry client trusts it too
+  --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP, by ml-buildpacks and
+                         the lifecycle (repeatable; loopback registries always are)
   --executor KIND        docker: each phase in a builder container; local: run /cnb/lifecycle/* directly,
                          inside the builder image (GitLab jobs, Tekton steps), no Docker needed.
                          Default: local when /cnb/lifecycle/lifecycle exists and no Docker socket is
@@ -160,6 +162,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
     report: { type: "string" },
     "log-level": { type: "string" },
     "ca-certs": { type: "string" },
+    "insecure-registry": { type: "string", multiple: true },
     "no-publish": { type: "boolean" },
     "trust-builder": { type: "boolean" },
     "no-fast-path": { type: "boolean" },
@@ -199,6 +202,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
       defaultProcess: str("default-process"),
       logLevel: oneOf("log-level", str("log-level"), ["info", "debug"], REQUEST_DEFAULTS.logLevel),
       caCerts: str("ca-certs") ?? defaultCaCerts(env, isFile),
+      insecureRegistries: (v["insecure-registry"] as string[] | undefined) ?? [],
       publish: v["no-publish"] !== true,
       trustBuilder: v["trust-builder"] === true,
       fastPath: v["no-fast-path"] !== true,

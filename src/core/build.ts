@@ -65,14 +65,20 @@ export interface BuildDeps {
 
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 export async function resolveBuilder(
-  req: Pick<BuildRequest, "builder" | "pull" | "platform">,
+  req: Pick<BuildRequest, "builder" | "pull" | "platform"> &
+    Partial<Pick<BuildRequest, "caCerts" | "insecureRegistries">>,
   deps: Pick<BuildDeps, "docker" | "log" | "env">,
 ): Promise<BuilderInfo> {
   const { docker, log } = deps;
   const platform = req.platform ?? hostPlatform();
   const builder = await log.group(`Resolving builder ${req.builder} for ${platform}`, async () => {
     const registry = parseImageRef(req.builder).registry;
-    const client = new RegistryClient(registry, { auth: resolveRegistryAuth([registry], deps.env) });
+    const client = new RegistryClient(registry, {
+      auth: resolveRegistryAuth([registry], deps.env, undefined, { warn: (m) => log.warn(m) }),
+      caCerts: req.caCerts,
+      insecureRegistries: req.insecureRegistries,
+      env: deps.env,
+    });
     const pinned = await pinForPlatform(req.builder, platform, () => client);
     if (pinned !== req.builder) log.info(`multi-arch builder: using its ${platform} image ${pinned}`);
     // Read from the registry when it has the image: the daemon pulls it only if phases run.
@@ -118,10 +124,25 @@ export async function build(
   if (previous && previous.registry !== target.registry)
     throw new MlBuildpacksError(messages.previousImageElsewhere(req.previousImage as string, req.image));
 
-  const registries = [...new Set([target.registry, ...tags.map((t) => parseImageRef(t).registry)])];
-  const auth = resolveRegistryAuth(registries, deps.env);
+  // Every registry the build reads or writes: target, tags, previous image, run-image override
+  // (the builder's run images are added once the builder is known, below).
+  const registries = [
+    ...new Set(
+      [req.image, ...tags, req.previousImage, req.runImage]
+        .filter((r): r is string => !!r)
+        .map((r) => parseImageRef(r).registry),
+    ),
+  ];
+  const credentialDeps = { warn: (m: string) => log.warn(m) };
+  let auth = resolveRegistryAuth(registries, deps.env, undefined, credentialDeps);
   for (const secret of secretsOf(auth)) deps.registerSecret?.(secret);
-  const clientFor = (name: string) => new RegistryClient(name, { auth });
+  const clientFor = (name: string) =>
+    new RegistryClient(name, {
+      auth,
+      caCerts: req.caCerts,
+      insecureRegistries: req.insecureRegistries,
+      env: deps.env,
+    });
   const registry = clientFor(target.registry);
   // The previous image is read and the target registry pinged while the builder is resolved: an
   // up-to-date build is mostly waiting on the registry. Read before the export moves the tag: the
@@ -143,6 +164,9 @@ export async function build(
     throw new MlBuildpacksError(
       messages.noCommonPlatformApi(req.builder, builder.platformApis, [...SUPPORTED_PLATFORM_APIS]),
     );
+  // The lifecycle takes -insecure-registry from Platform API 0.13 on.
+  if (req.insecureRegistries.length && platformApi === "0.12")
+    throw new MlBuildpacksError(messages.insecureNeedsPlatformApi(req.builder, platformApi));
 
   if (!req.publish) {
     // The exporter writes to the daemon and reads the run image from it.
@@ -209,6 +233,15 @@ export async function build(
 
   await pullBuilder(builder, deps);
   if (req.clearCache && req.cacheDir) clearDir(req.cacheDir, log);
+  // The lifecycle reads the builder's run image (or a mirror of it) too: its registry's credentials.
+  const runRegistries = builder.runImages
+    .map((r) => parseImageRef(r).registry)
+    .filter((r, i, all) => !registries.includes(r) && all.indexOf(r) === i);
+  if (runRegistries.length) {
+    const more = resolveRegistryAuth(runRegistries, deps.env, undefined, credentialDeps);
+    for (const secret of secretsOf(more)) deps.registerSecret?.(secret);
+    auth = { ...more, ...auth };
+  }
   const secretEnv: Record<string, string> = Object.keys(auth).length
     ? { CNB_REGISTRY_AUTH: JSON.stringify(auth) }
     : {};
@@ -222,7 +255,7 @@ export async function build(
     useCache: req.cacheDir !== undefined,
     logLevel: req.logLevel === "debug" ? ("debug" as const) : ("info" as const),
     defaultProcess: req.defaultProcess,
-    insecureRegistries: [],
+    insecureRegistries: req.insecureRegistries,
     daemon: !req.publish,
   };
   const paths = executor.paths ?? CONTAINER_PATHS;

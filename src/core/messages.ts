@@ -132,12 +132,55 @@ export const messages = {
   registryUnreachable: (registry: string, image: string, reason: string): ErrorOpts => ({
     title: `cannot reach the registry ${registry} to push ${image}`,
     detail: reason,
-    hint: "check the image name and that the registry is up (the local one: `npm run infra`); nothing was built or pushed",
+    hint: "check the image name, that the registry is up and reachable from here (a proxy: HTTPS_PROXY/NO_PROXY; a private CA: --ca-certs / ca-certs), and plain-HTTP registries are named with --insecure-registry; nothing was built or pushed",
   }),
 
-  registryAuthFailed: (registry: string, status: number): ErrorOpts => ({
-    title: `the registry ${registry} refused our credentials (HTTP ${status})`,
-    hint: "log in (docker login, or CNB_REGISTRY_AUTH) with an account that may push to this repository",
+  registryAuthFailed: (registry: string, status: number, action: string, anonymous: boolean): ErrorOpts => ({
+    title: anonymous
+      ? `the registry ${registry} refused to let us ${action} without credentials (HTTP ${status})`
+      : `the registry ${registry} refused our credentials to ${action} (HTTP ${status})`,
+    hint: anonymous
+      ? `no credentials for ${registry} were found (CNB_REGISTRY_AUTH, the Docker config's credHelpers, credsStore or auths): log in to ${registry} (docker login ${registry}, docker/login-action) with an account that may ${action}`
+      : `check that your login to ${registry} is current (docker login ${registry}, or CNB_REGISTRY_AUTH) and that its account or token may ${action}: a token needs the scopes for it (e.g. GHCR: read:packages to pull, write:packages to push, delete:packages to delete)`,
+  }),
+
+  registryTokenRefused: (
+    registry: string,
+    tokenServer: string,
+    status: number,
+    action: string,
+    anonymous: boolean,
+    answer: string,
+  ): ErrorOpts => ({
+    title: `the token service ${tokenServer} of ${registry} gave us no token to ${action}${status ? ` (HTTP ${status})` : ""}`,
+    detail: answer || undefined,
+    hint: anonymous
+      ? `the registry wants credentials for this: log in to ${registry} (docker login ${registry}, docker/login-action, or CNB_REGISTRY_AUTH)`
+      : `check that your login to ${registry} is current (password or token not expired or revoked) and that it may ${action} (token scopes, repository permissions)`,
+  }),
+
+  insecureNeedsPlatformApi: (builder: string, platformApi: string): ErrorOpts => ({
+    title: `the lifecycle of ${builder} speaks Platform API ${platformApi}, which has no plain-HTTP registries (--insecure-registry)`,
+    hint: "use a builder with lifecycle 0.17 or newer (Platform API 0.13+), or serve the registry over HTTPS (with --ca-certs for a private CA)",
+    exitCode: 2,
+  }),
+
+  badProxy: (variable: string, problem: string): ErrorOpts => ({
+    title: `the proxy in ${variable} cannot be used: ${problem}`,
+    hint: `set ${variable} to an http proxy URL such as http://proxy.example:3128, or unset it`,
+    exitCode: 2,
+  }),
+
+  caCertsUnreadable: (file: string, problem: string): ErrorOpts => ({
+    title: `the CA bundle ${file} cannot be used: ${problem}`,
+    hint: "name a PEM file of CA certificates in --ca-certs / the ca-certs input / ML_BUILDPACKS_CA_CERTS, or leave it out to trust the system's CAs only",
+    exitCode: 2,
+  }),
+
+  blobDigestMismatch: (digest: string, size: number, got: string, gotSize: number): ErrorOpts => ({
+    title: `the blob ${digest} read from the source registry is not what its manifest says`,
+    detail: `expected ${size} bytes with ${digest}, read ${gotSize} bytes with ${got}`,
+    hint: "the source image is damaged or was changed while being copied: push it again, then retry; nothing was committed under the target",
   }),
 
   registryRequestFailed: (registry: string, what: string, status: number, body: string): ErrorOpts => ({

@@ -48,6 +48,11 @@ export interface BuildRequest {
    */
   caCerts: string | undefined;
   /**
+   * Registries spoken to over plain HTTP (host[:port], as in image references), by our registry
+   * client and the lifecycle (-insecure-registry). Loopback registries always are.
+   */
+  insecureRegistries: string[];
+  /**
    * Memory limit of each lifecycle container (docker --memory, swap included), e.g. "2g"; undefined:
    * none. The kernel then reclaims page cache instead of letting it grow, and a runaway build is
    * stopped instead of starving the CI host. The local executor runs inside a container whose limits

@@ -29,6 +29,7 @@ export interface ActionInputs {
   memory: string | undefined;
   clearCache: boolean;
   platform: string | undefined;
+  insecureRegistries: string[];
 }
 
 export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
@@ -99,6 +100,7 @@ export function parseInputs(get: (name: string) => string): ActionInputs {
     memory: parseMemoryLimit('input "memory"', get("memory")),
     clearCache: bool("clear-cache", get("clear-cache").trim(), false),
     platform,
+    insecureRegistries: list(get("insecure-registries")),
   };
 }
 
@@ -122,6 +124,7 @@ export function toBuildRequest(
     defaultProcess: undefined,
     logLevel: "info",
     caCerts: ctx.caCerts,
+    insecureRegistries: inputs.insecureRegistries,
     publish: inputs.publish,
     trustBuilder: inputs.trustBuilder,
     fastPath: inputs.fastPath,

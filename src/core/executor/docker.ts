@@ -7,6 +7,7 @@ import { PRE_EXPORT_ENTRY, PRE_EXPORT_MOUNT } from "../../pre-export/request.js"
 import type { BuilderInfo } from "../builder/inspect.js";
 import type { Docker } from "../docker.js";
 import { CONTAINER_PATHS, type PhaseSpec } from "../lifecycle/phases.js";
+import { proxyEnv } from "../registry/proxy.js";
 import type { Executor, PreExportRunner } from "./types.js";
 
 export interface DockerExecutorOptions {
@@ -171,6 +172,8 @@ export class DockerExecutor implements Executor {
     // Only a root phase can copy and chown; the first phase (analyzer or creator) always is one.
     if (script && spec.runAs !== "root") throw new Error(`the first phase (${spec.phase}) must run as root`);
     this.copyScript = undefined;
+    // The host's HTTPS_PROXY/NO_PROXY reach the registry phases as the credentials do: by name.
+    const registryEnv = { ...proxyEnv(process.env), ...this.o.secretEnv };
     const args = phaseDockerArgs(spec, {
       builderRef: this.o.builder.ref,
       platform: this.o.builder.platform,
@@ -184,13 +187,13 @@ export class DockerExecutor implements Executor {
       caCerts: this.o.caCerts ? resolve(this.o.caCerts) : undefined,
       dockerSocket: dockerSocketPath(process.env),
       platformApi: this.o.platformApi,
-      secretEnvNames: Object.keys(this.o.secretEnv),
+      secretEnvNames: Object.keys(registryEnv),
       name: `ml-buildpacks-${spec.phase}-${this.id}`,
       prelude: script ? { appDir: resolve(this.o.appDir), script } : undefined,
       memoryLimit: this.o.memoryLimit,
       preExportDir: this.o.preExportDir,
     });
-    const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
+    const result = await this.o.docker.exec(args, { env: registryEnv, onLine: (line) => onLine(line) });
     return result.exitCode;
   }
 

@@ -1,10 +1,14 @@
 import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
+import { type Readable, Transform, type TransformCallback } from "node:stream";
 import { MlBuildpacksError } from "../errors.js";
 import { isLoopbackRegistry } from "../image-ref.js";
 import { messages } from "../messages.js";
+import { Authenticator, credentialOf, describeScope } from "./auth.js";
 import type { RegistryAuthMap } from "./credentials.js";
-import { type HttpFetch, type HttpResponse, nodeFetch, nodeStreamFetch, type StreamFetch } from "./http.js";
+import { createHttp, type Http, type HttpFetch, type HttpResponse, type StreamFetch } from "./http.js";
+import { proxySettingsFromEnv } from "./proxy.js";
+import { isRetryableStatus, retryDelay } from "./retry.js";
+import { trustedCas, trustFiles } from "./trust.js";
 
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -35,13 +39,21 @@ export interface Manifest {
 
 export type Fetch = HttpFetch;
 
-interface ClientOptions {
+export interface ClientOptions {
   auth?: RegistryAuthMap;
+  /** Extra CA bundle to trust (BuildRequest.caCerts); default ML_BUILDPACKS_CA_CERTS. */
+  caCerts?: string;
+  /** Registries spoken to over plain http (loopback ones always are). */
+  insecureRegistries?: readonly string[];
+  /** Proxies (HTTPS_PROXY, NO_PROXY...), the system trust store (SSL_CERT_FILE). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Tests: requests go here instead of the network (caCerts and the proxy settings then do nothing). */
   fetch?: Fetch;
   streamFetch?: StreamFetch;
   /** Waits between retries of 5xx/429 answers and dropped connections, in ms. */
   backoff?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 interface RequestOptions {
@@ -59,44 +71,81 @@ export function manifestSize(manifest: Manifest | undefined): number | undefined
 
 export const sha256 = (data: Buffer | string) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 
+/** Pure: whether the client (and the lifecycle) speak plain http to `registry`. */
+export function isInsecureRegistry(registry: string, insecure: readonly string[] = []): boolean {
+  return isLoopbackRegistry(registry) || insecure.includes(registry);
+}
+
+/** One transport per CA file and proxy settings, shared by the clients of a process (keep-alive). */
+const transports = new Map<string, Http>();
+function defaultHttp(env: NodeJS.ProcessEnv, caCerts: string | undefined): Http {
+  const files = trustFiles(env, caCerts);
+  const proxy = proxySettingsFromEnv(env);
+  const key = JSON.stringify([files, proxy.httpProxy?.href, proxy.httpsProxy?.href, proxy.noProxy]);
+  let http = transports.get(key);
+  if (!http) {
+    http = createHttp({ ca: trustedCas(files), proxy });
+    transports.set(key, http);
+  }
+  return http;
+}
+
+/** A response of either kind, as the retry/auth loop sees it. */
+interface Answer {
+  status: number;
+  headers: { get(name: string): string | null };
+}
+
 /**
- * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
- * backoff on 5xx and 429, cross-repository blob mounts.
+ * An OCI distribution client for real registries: manifests and blobs (streamed where large),
+ * Bearer tokens (auth.ts) and Basic auth, retries with backoff on 429/5xx and dropped connections,
+ * cross-repository blob mounts, the system trust store plus an extra CA, HTTP proxies.
  */
 export class RegistryClient {
   private readonly base: string;
-  private readonly fetch: Fetch;
-  private readonly streamFetch: StreamFetch;
+  private readonly http: () => Http;
   private readonly backoff: readonly number[];
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly credential: string | undefined;
-  /** Bearer tokens by scope. */
-  private readonly tokens = new Map<string, string>();
+  private readonly now: () => number;
+  private readonly auth: Authenticator;
 
   constructor(
     readonly registry: string,
     opts: ClientOptions = {},
   ) {
-    const scheme = isLoopbackRegistry(registry) ? "http" : "https";
+    const scheme = isInsecureRegistry(registry, opts.insecureRegistries) ? "http" : "https";
     this.base = `${scheme}://${registry === "index.docker.io" ? "registry-1.docker.io" : registry}`;
-    this.fetch = opts.fetch ?? nodeFetch;
-    this.streamFetch = opts.streamFetch ?? nodeStreamFetch;
+    let http: Http | undefined;
+    // Lazily: a client that never connects never reads CA files (and never fails on them).
+    this.http = () => {
+      http ??= {
+        ...(opts.fetch || opts.streamFetch
+          ? createHttp()
+          : defaultHttp(opts.env ?? process.env, opts.caCerts)),
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+        ...(opts.streamFetch ? { streamFetch: opts.streamFetch } : {}),
+      };
+      return http;
+    };
     this.backoff = opts.backoff ?? [500, 1500, 4000];
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.credential = opts.auth?.[registry];
+    this.now = opts.now ?? Date.now;
+    const fetchForTokens: HttpFetch = (url, init) => this.http().fetch(url, init);
+    this.auth = new Authenticator(registry, credentialOf(opts.auth?.[registry]), fetchForTokens, this.now);
   }
 
   /** Throws registryUnreachable when the registry does not answer at all. */
   async ping(image: string): Promise<void> {
-    const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) }).catch(
-      this.unreachable(image),
-    );
+    const res = await this.http()
+      .fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) })
+      .catch(this.unreachable(image));
     await res.body?.cancel();
   }
 
   /** A rejection handler: a request that got no answer becomes registryUnreachable for `what`. */
   private unreachable(what: string): (err: unknown) => never {
     return (err) => {
+      if (err instanceof MlBuildpacksError) throw err;
       throw new MlBuildpacksError(messages.registryUnreachable(this.registry, what, describeFetchError(err)));
     };
   }
@@ -118,6 +167,7 @@ export class RegistryClient {
     };
   }
 
+  /** A small blob (configs) in memory; large ones go through getBlobStream. */
   async getBlob(repository: string, digest: string): Promise<Buffer | undefined> {
     const res = await this.request("GET", `/v2/${repository}/blobs/${digest}`, {
       scope: `${repository}:pull`,
@@ -153,15 +203,11 @@ export class RegistryClient {
     return res.status === 201;
   }
 
-  /** Monolithic upload (POST then PUT with the digest). */
+  /** Monolithic upload of a small blob in memory (POST then PUT with the digest). */
   async uploadBlob(repository: string, data: Buffer): Promise<string> {
     const digest = sha256(data);
     const scope = `${repository}:pull,push`;
-    const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
-    await start.body?.cancel();
-    const location = start.headers.get("location");
-    if (start.status !== 202 || !location)
-      throw await this.unexpected(start, `start an upload to ${repository}`);
+    const location = await this.startUpload(repository);
     const url = new URL(location, this.base);
     url.searchParams.set("digest", digest);
     const put = await this.request("PUT", `${url.pathname}${url.search}`, {
@@ -174,36 +220,131 @@ export class RegistryClient {
     return digest;
   }
 
-  /**
-   * A blob's bytes as a stream (layers too large to hold in memory). The HEAD before it settles
-   * authentication and existence; no retries once bytes flow.
-   */
-  async getBlobStream(repository: string, digest: string): Promise<Readable> {
+  /** POST .../blobs/uploads/: the new session's URL. */
+  private async startUpload(repository: string): Promise<string> {
+    const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, {
+      scope: `${repository}:pull,push`,
+    });
+    await start.body?.cancel();
+    const location = start.headers.get("location");
+    if (start.status !== 202 || !location)
+      throw await this.unexpected(start, `start an upload to ${repository}`);
+    return location;
+  }
+
+  /** A blob's bytes as a stream, or undefined when the registry has no such blob. Retried until bytes flow. */
+  async openBlob(repository: string, digest: string): Promise<Readable | undefined> {
     const scope = `${repository}:pull`;
-    if (!(await this.blobExists(repository, digest)))
-      throw await this.unexpectedStatus(404, `read blob ${repository}@${digest}`);
-    const res = await this.streamFetch(`${this.base}/v2/${repository}/blobs/${digest}`, {
-      headers: this.authHeader(scope),
-    }).catch(this.unreachable(repository));
+    const path = `/v2/${repository}/blobs/${digest}`;
+    const res = await this.exchange(
+      scope,
+      true,
+      (auth) => this.http().streamFetch(`${this.base}${path}`, { headers: auth }),
+      (r) => void r.body.resume(),
+    );
+    if (res.status === 404) {
+      res.body.resume();
+      return undefined;
+    }
     if (res.status !== 200) {
       res.body.resume();
-      throw await this.unexpectedStatus(res.status, `read blob ${repository}@${digest}`);
+      throw this.failed(res.status, `read blob ${repository}@${digest}`, "");
     }
     return res.body;
   }
 
+  /** A blob's bytes as a stream (layers too large to hold in memory). */
+  async getBlobStream(repository: string, digest: string): Promise<Readable> {
+    const body = await this.openBlob(repository, digest);
+    if (!body) throw this.failed(404, `read blob ${repository}@${digest}`, "");
+    return body;
+  }
+
+  /**
+   * Uploads a blob of known digest and size from a stream, never holding it in memory: POST, one
+   * PATCH with the bytes (their digest checked on the way: a source that does not match fails the
+   * upload before it is committed), PUT with the digest. A failed attempt (5xx, 429, a dropped
+   * connection, an expired token) starts a new upload session with a new stream from `open`.
+   */
+  async uploadBlobFrom(
+    repository: string,
+    blob: { digest: string; size: number },
+    open: () => Promise<Readable>,
+  ): Promise<void> {
+    const scope = `${repository}:pull,push`;
+    const what = `upload ${blob.digest} to ${repository}`;
+    for (let attempt = 0; ; attempt++) {
+      const source = await open();
+      let location: string;
+      try {
+        location = await this.startUpload(repository);
+      } catch (err) {
+        source.destroy();
+        throw err;
+      }
+      const checked = source.pipe(new DigestCheck(blob.digest, blob.size));
+      source.on("error", (err) => checked.destroy(err));
+      let status: number;
+      let retryAfter: string | null = null;
+      let challenge: string | null = null;
+      let next: string | null = null;
+      try {
+        const patched = await this.http().streamFetch(new URL(location, this.base), {
+          method: "PATCH",
+          headers: {
+            ...this.auth.header(scope),
+            "Content-Type": "application/octet-stream",
+            "Content-Length": String(blob.size),
+          },
+          body: checked,
+        });
+        patched.body.resume();
+        status = patched.status;
+        retryAfter = patched.headers.get("retry-after");
+        challenge = patched.headers.get("www-authenticate");
+        next = patched.headers.get("location");
+      } catch (err) {
+        source.destroy();
+        const cause = (err as { cause?: unknown }).cause;
+        if (cause instanceof MlBuildpacksError) throw cause;
+        if (attempt >= this.backoff.length) return this.unreachable(repository)(err);
+        await this.sleep(retryDelay(attempt, this.backoff, null, this.now()));
+        continue;
+      }
+      if (status === 202 && next) {
+        const url = new URL(next, this.base);
+        url.searchParams.set("digest", blob.digest);
+        const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
+        await put.body?.cancel();
+        if (put.status !== 201)
+          throw await this.unexpected(put, `finish the upload of ${blob.digest} to ${repository}`);
+        return;
+      }
+      source.destroy();
+      const again =
+        attempt < this.backoff.length &&
+        (isRetryableStatus(status) || (status === 401 && (await this.auth.challenged(challenge, scope))));
+      if (!again) {
+        if (status === 401 || status === 403) throw this.refused(status, scope);
+        throw this.failed(status, what, "");
+      }
+      if (status !== 401) await this.sleep(retryDelay(attempt, this.backoff, retryAfter, this.now()));
+    }
+  }
+
   /**
    * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
-   * digest computed on the way); returns its digest and size. A failed request destroys `body`.
+   * digest computed on the way); returns its digest and size. The stream is read once, so a failed
+   * PATCH is not retried; a failed request destroys `body`.
    */
   async uploadBlobStream(repository: string, body: Readable): Promise<{ digest: string; size: number }> {
     const scope = `${repository}:pull,push`;
-    const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
-    await start.body?.cancel();
-    const location = start.headers.get("location");
-    if (start.status !== 202 || !location) {
+    let location: string;
+    try {
+      location = await this.startUpload(repository);
+    } catch (err) {
       body.destroy();
-      throw await this.unexpected(start, `start an upload to ${repository}`);
+      throw err;
     }
     const hash = createHash("sha256");
     let size = 0;
@@ -211,15 +352,19 @@ export class RegistryClient {
       hash.update(c);
       size += c.length;
     });
-    const patched = await this.streamFetch(new URL(location, this.base), {
-      method: "PATCH",
-      headers: { ...this.authHeader(scope), "Content-Type": "application/octet-stream" },
-      body,
-    }).catch(this.unreachable(repository));
+    const patched = await this.http()
+      .streamFetch(new URL(location, this.base), {
+        method: "PATCH",
+        headers: { ...this.auth.header(scope), "Content-Type": "application/octet-stream" },
+        body,
+      })
+      .catch(this.unreachable(repository));
     patched.body.resume();
     const next = patched.headers.get("location");
-    if (patched.status !== 202 || !next)
-      throw await this.unexpectedStatus(patched.status, `stream a blob to ${repository}`);
+    if (patched.status !== 202 || !next) {
+      if (patched.status === 401 || patched.status === 403) throw this.refused(patched.status, scope);
+      throw this.failed(patched.status, `stream a blob to ${repository}`, "");
+    }
     const digest = `sha256:${hash.digest("hex")}`;
     const url = new URL(next, this.base);
     url.searchParams.set("digest", digest);
@@ -243,99 +388,100 @@ export class RegistryClient {
   }
 
   /**
-   * Deletes a manifest by digest; never throws. Registries that do not allow deletes answer 405 (or
-   * 400 UNSUPPORTED), tokens without the delete right 401/403: `why` says so.
+   * Deletes a manifest by digest; never throws. `deleted` only when the registry said it deleted
+   * it (2xx). A 404 is `{ deleted: false, why: "not found", status: 404 }`: nothing was there, so
+   * nothing was deleted. Registries that do not allow deletes answer 405 (or 400 UNSUPPORTED),
+   * tokens without the delete right 401/403: `why` says so.
    */
-  async deleteManifest(repository: string, digest: string): Promise<{ deleted: boolean; why?: string }> {
+  async deleteManifest(
+    repository: string,
+    digest: string,
+  ): Promise<{ deleted: boolean; why?: string; status?: number }> {
     try {
       const res = await this.request("DELETE", `/v2/${repository}/manifests/${digest}`, {
         scope: `${repository}:delete`,
       });
       await res.body?.cancel();
-      // 404: already gone, which is what was wanted.
-      return res.ok || res.status === 404 ? { deleted: true } : { deleted: false, why: `HTTP ${res.status}` };
+      if (res.ok) return { deleted: true, status: res.status };
+      if (res.status === 404) return { deleted: false, why: "not found", status: 404 };
+      return { deleted: false, why: `HTTP ${res.status}`, status: res.status };
     } catch (err) {
       return { deleted: false, why: err instanceof Error ? err.message : String(err) };
     }
   }
 
-  private async request(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
+  /** A request whose body (if any) is in memory: retried on 5xx/429/dropped connections, authenticated on 401. */
+  private request(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
+    const body =
+      opts.body !== undefined
+        ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
+        : {};
+    return this.exchange(
+      opts.scope,
+      true,
+      (auth) =>
+        this.http().fetch(`${this.base}${path}`, { method, headers: { ...opts.headers, ...auth }, ...body }),
+      (res) => res.body?.cancel(),
+    );
+  }
+
+  /**
+   * The loop around one request: a 401 follows the registry's challenge once (a new token, Basic
+   * credentials), 429/5xx and dropped connections are retried after the backoff (or Retry-After)
+   * when `retry`, a refusal (401/403 that auth cannot fix) is an error naming the action.
+   */
+  private async exchange<R extends Answer>(
+    scope: string,
+    retry: boolean,
+    send: (auth: Record<string, string>) => Promise<R>,
+    discard: (res: R) => unknown,
+  ): Promise<R> {
     let challenged = false;
-    for (let attempt = 0; ; attempt++) {
-      let res: HttpResponse;
+    for (let attempt = 0; ; ) {
+      let res: R;
       try {
-        res = await this.fetch(`${this.base}${path}`, {
-          method,
-          headers: { ...opts.headers, ...this.authHeader(opts.scope) },
-          ...(opts.body !== undefined
-            ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
-            : {}),
-        });
+        res = await send(this.auth.header(scope));
       } catch (err) {
-        if (attempt < this.backoff.length) {
-          await this.sleep(this.backoff[attempt] ?? 1000);
+        // Our own errors (a CA file, a proxy setting, the token service) do not heal by waiting.
+        if (err instanceof MlBuildpacksError) throw err;
+        if (retry && attempt < this.backoff.length) {
+          await this.sleep(retryDelay(attempt++, this.backoff, null, this.now()));
           continue;
         }
-        return this.unreachable(path)(err);
+        return this.unreachable(describeScope(scope))(err);
       }
       if (res.status === 401 && !challenged) {
         challenged = true;
-        if (await this.authenticate(res, opts.scope)) continue;
+        await discard(res);
+        if (await this.auth.challenged(res.headers.get("www-authenticate"), scope)) continue;
+        throw this.refused(401, scope);
       }
-      if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
-        await res.body?.cancel();
-        const retryAfter = Number(res.headers.get("retry-after"));
-        await this.sleep(
-          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (this.backoff[attempt] ?? 1000),
-        );
+      if (retry && isRetryableStatus(res.status) && attempt < this.backoff.length) {
+        await discard(res);
+        await this.sleep(retryDelay(attempt++, this.backoff, res.headers.get("retry-after"), this.now()));
         continue;
       }
       if (res.status === 401 || res.status === 403) {
-        await res.body?.cancel();
-        throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, res.status));
+        await discard(res);
+        throw this.refused(res.status, scope);
       }
       return res;
     }
   }
 
-  private authHeader(scope: string): Record<string, string> {
-    const token = this.tokens.get(scope);
-    if (token) return { Authorization: `Bearer ${token}` };
-    if (this.credential?.startsWith("Basic ")) return { Authorization: this.credential };
-    return {};
+  private refused(status: number, scope: string): MlBuildpacksError {
+    return new MlBuildpacksError(
+      messages.registryAuthFailed(this.registry, status, describeScope(scope), this.auth.anonymous),
+    );
   }
 
-  /** Follows a Bearer challenge to the token service; returns whether a retry makes sense. */
-  private async authenticate(res: HttpResponse, scope: string): Promise<boolean> {
-    await res.body?.cancel();
-    const challenge = res.headers.get("www-authenticate") ?? "";
-    if (!challenge.toLowerCase().startsWith("bearer ")) return false;
-    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (!params.realm) return false;
-    const url = new URL(params.realm);
-    if (params.service) url.searchParams.set("service", params.service);
-    for (const part of scope.split(" ")) {
-      const [repo, actions] = part.split(":");
-      url.searchParams.append("scope", `repository:${repo}:${actions}`);
-    }
-    const headers: Record<string, string> = this.credential ? { Authorization: this.credential } : {};
-    const tokenRes = await this.fetch(url, { headers });
-    if (!tokenRes.ok)
-      throw new MlBuildpacksError(messages.registryAuthFailed(this.registry, tokenRes.status));
-    const token = (await tokenRes.json()) as { token?: string; access_token?: string };
-    const value = token.token ?? token.access_token;
-    if (!value) return false;
-    this.tokens.set(scope, value);
-    return true;
-  }
-
-  private async unexpectedStatus(status: number, what: string): Promise<MlBuildpacksError> {
-    return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, status, ""));
+  private failed(status: number, what: string, body: string): MlBuildpacksError {
+    return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, status, body));
   }
 
   private async unexpected(res: HttpResponse, what: string): Promise<MlBuildpacksError> {
     const text = (await res.text().catch(() => "")).slice(0, 500);
-    return new MlBuildpacksError(messages.registryRequestFailed(this.registry, what, res.status, text));
+    return this.failed(res.status, what, text);
   }
 
   /**
@@ -358,6 +504,37 @@ export class RegistryClient {
     } catch (err) {
       return { supported: false, why: err instanceof Error ? err.message : String(err) };
     }
+  }
+}
+
+/**
+ * Passes a blob's bytes through, hashing and counting them; fails at the end when they are not the
+ * blob the manifest names (a corrupt or changed source), so the upload is never committed.
+ */
+class DigestCheck extends Transform {
+  private readonly hash = createHash("sha256");
+  private size = 0;
+
+  constructor(
+    private readonly digest: string,
+    private readonly expectedSize: number,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    const got = `sha256:${this.hash.digest("hex")}`;
+    if (got === this.digest && this.size === this.expectedSize) {
+      done();
+      return;
+    }
+    done(new MlBuildpacksError(messages.blobDigestMismatch(this.digest, this.expectedSize, got, this.size)));
   }
 }
 

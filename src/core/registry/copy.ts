@@ -5,7 +5,9 @@ import type { Descriptor, Manifest, RegistryClient } from "./client.js";
 
 /**
  * Makes every blob of an image present in another repository: already there, mounted (same
- * registry) or downloaded and uploaded. The manifest itself is left to the caller (by digest or tag).
+ * registry) or streamed from the source into an upload (multi-GB layers never sit in memory; the
+ * digest is checked on the way, and a failed upload re-opens the source). The manifest itself is
+ * left to the caller (by digest or tag).
  */
 export async function copyBlobs(
   manifest: Manifest,
@@ -24,10 +26,15 @@ export async function copyBlobs(
       mounted++;
       continue;
     }
-    const data = await from.client.getBlob(from.ref.repository, blob.digest);
-    if (!data)
-      throw new MlBuildpacksError(messages.childMissing(`${formatImageRef(from.ref)} (blob ${blob.digest})`));
-    await to.client.uploadBlob(to.ref.repository, data);
+    const open = async () => {
+      const body = await from.client.openBlob(from.ref.repository, blob.digest);
+      if (!body)
+        throw new MlBuildpacksError(
+          messages.childMissing(`${formatImageRef(from.ref)} (blob ${blob.digest})`),
+        );
+      return body;
+    };
+    await to.client.uploadBlobFrom(to.ref.repository, blob, open);
     copied++;
   }
   return { mounted, copied, present: blobs.length - mounted - copied };

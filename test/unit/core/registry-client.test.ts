@@ -72,7 +72,7 @@ test("gives up after the backoff schedule with the registry's status", async () 
   );
 });
 
-test("deleteManifest: deleted or already gone is done; a refusal is a reason, never a throw", async () => {
+test("deleteManifest: deleted only when the registry deleted; 404 is not found; a refusal is a reason, never a throw", async () => {
   const { fetchFn, calls } = scripted([
     () => new Response(null, { status: 202 }),
     () => new Response("", { status: 404 }),
@@ -80,11 +80,19 @@ test("deleteManifest: deleted or already gone is done; a refusal is a reason, ne
     () => new Response("", { status: 403 }),
   ]);
   const client = new RegistryClient("127.0.0.1:5000", { fetch: fetchFn, backoff: [] });
-  expect(await client.deleteManifest("a/b", "sha256:s")).toEqual({ deleted: true });
+  expect(await client.deleteManifest("a/b", "sha256:s")).toEqual({ deleted: true, status: 202 });
   expect(calls[0]?.url).toBe("http://127.0.0.1:5000/v2/a/b/manifests/sha256:s");
-  expect(await client.deleteManifest("a/b", "sha256:s")).toEqual({ deleted: true });
-  expect(await client.deleteManifest("a/b", "sha256:s")).toEqual({ deleted: false, why: "HTTP 405" });
+  expect(await client.deleteManifest("a/b", "sha256:s")).toEqual({
+    deleted: false,
+    why: "not found",
+    status: 404,
+  });
+  expect(await client.deleteManifest("a/b", "sha256:s")).toEqual({
+    deleted: false,
+    why: "HTTP 405",
+    status: 405,
+  });
   const refused = await client.deleteManifest("a/b", "sha256:s");
   expect(refused.deleted).toBe(false);
-  expect(refused.why).toMatch(/refused our credentials \(HTTP 403\)/);
+  expect(refused.why).toMatch(/refused to let us delete manifests in a\/b without credentials \(HTTP 403\)/);
 });

@@ -26,6 +26,7 @@ describe("action inputs", () => {
       compression: "fast",
       memory: undefined,
       platform: undefined,
+      insecureRegistries: [],
     });
   });
 
