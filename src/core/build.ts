@@ -489,7 +489,8 @@ function phaseTitle(phase: Phase): string {
     build: "BUILDING",
     export: "EXPORTING",
     create: "CREATING (analyze, detect, restore, build, export in one container)",
-    "pre-export": "PRE-EXPORTING (new layers of 8 MiB or more, compressed once on every core)",
+    "pre-export":
+      "PRE-EXPORTING (the build's inputs for the exporter; where the registry deletes, new layers of 8 MiB or more compressed once on every core)",
   }[phase];
 }
 
