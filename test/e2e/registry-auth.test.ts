@@ -109,7 +109,7 @@ afterAll(() => {
 describe("registry client and manifest lists against a registry with htpasswd auth", () => {
   test("a wrong password is a clear error", async () => {
     const err = await errorOf(client("wrong").getManifest("team/app", "latest"));
-    expect(err.title).toBe(`the registry ${REG} refused our credentials (HTTP 401)`);
+    expect(err.title).toBe(`the registry ${REG} refused our credentials to pull from team/app (HTTP 401)`);
     expect(err.hint).toContain("log in");
   });
 
@@ -220,6 +220,6 @@ describe("registry client and manifest lists against a registry with htpasswd au
       },
     );
     expect(refused.code).not.toBe(0);
-    expect(refused.output).toContain(`the registry ${REG} refused our credentials (HTTP 401)`);
+    expect(refused.output).toContain(`the registry ${REG} refused our credentials to pull from team/cli (HTTP 401)`);
   });
 });
