@@ -4,6 +4,7 @@ import { MlBuildpacksError } from "../core/errors.js";
 import { type IndexChild, parseChildSpec } from "../core/manifest.js";
 import { messages } from "../core/messages.js";
 import { hostPlatform } from "../core/platform.js";
+import { defaultBuilder, FLAVORS, PUBLISHED_NAMESPACE, publishedNamespace } from "../core/published.js";
 import { COMPRESSION_MODES } from "../core/recompress.js";
 import {
   type BuildRequest,
@@ -12,6 +13,7 @@ import {
   parseMemoryLimit,
   REQUEST_DEFAULTS,
 } from "../core/request.js";
+import { ML_BUILDPACKS_VERSION } from "../core/version.js";
 
 export type Command =
   | {
@@ -37,7 +39,9 @@ Usage:
 build options:
   --image REF            image to build and push (required), e.g. 127.0.0.1:5000/team/app:1.0
   --tag REF              another tag for the same image (repeatable)
-  --builder REF          builder image (default ${REQUEST_DEFAULTS.builder})
+  --flavor cpu|cuda      which published builder: ${PUBLISHED_NAMESPACE}/builder:<flavor>-${ML_BUILDPACKS_VERSION}
+                         (the namespace is $ML_BUILDPACKS_NAMESPACE when set: a mirror). Default: cpu
+  --builder REF          any builder image; overrides --flavor
   --run-image REF        run image instead of the builder's
   --previous-image REF   image of the last build (same registry), e.g. app:main when --image is
                          app:<commit>: its layers are reused and the fast path compares against it
@@ -78,6 +82,11 @@ builder create options:
                          multi-arch build image
   --lifecycle-dir DIR    lifecycle and launcher binaries for that platform (default .infra/lifecycle/OS-ARCH)
   --no-publish           build the image locally without pushing it
+  --namespace NS         fills \${namespace} in a builder.toml template: where the builder's build and
+                         run images are published (default: $ML_BUILDPACKS_NAMESPACE, else
+                         ghcr.io/ml-buildpacks/ml-buildpacks)
+  --version V            fills \${version} (and \${line}, its major.minor) in the template (default: this
+                         ml-buildpacks' version)
 
 manifest create options:
   --image REF            tag of the multi-arch manifest list (OCI image index) to push
@@ -135,7 +144,7 @@ export function parseCommand(
   if (first === "build") return parseBuild(rest, env, isFile);
   if (first === "builder") {
     const [sub, ...subRest] = rest;
-    if (sub === "create") return parseBuilderCreate(subRest);
+    if (sub === "create") return parseBuilderCreate(subRest, env);
     throw usageError(`unknown builder subcommand "${sub ?? ""}" (known: create)`);
   }
   if (first === "manifest") {
@@ -151,6 +160,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
     image: { type: "string" },
     tag: { type: "string", multiple: true },
     builder: { type: "string" },
+    flavor: { type: "string" },
     "run-image": { type: "string" },
     "previous-image": { type: "string" },
     "cache-dir": { type: "string" },
@@ -191,7 +201,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
       appDir: positionals[0] as string,
       image,
       additionalTags: (v.tag as string[] | undefined) ?? [],
-      builder: str("builder") ?? REQUEST_DEFAULTS.builder,
+      builder: str("builder") ?? defaultBuilder(env, oneOf("flavor", str("flavor"), FLAVORS, "cpu")),
       runImage: str("run-image"),
       previousImage: str("previous-image"),
       cacheDir: str("cache-dir"),
@@ -212,13 +222,15 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
   };
 }
 
-function parseBuilderCreate(args: string[]): Command {
+function parseBuilderCreate(args: string[], env: NodeJS.ProcessEnv): Command {
   const { values: v, positionals } = parse(args, {
     config: { type: "string" },
     image: { type: "string" },
     "lifecycle-dir": { type: "string" },
     "no-publish": { type: "boolean" },
     platform: { type: "string" },
+    namespace: { type: "string" },
+    version: { type: "string" },
     help: { type: "boolean" },
   });
   if (v.help) return { kind: "help", text: USAGE };
@@ -237,6 +249,12 @@ function parseBuilderCreate(args: string[]): Command {
         (v["lifecycle-dir"] as string | undefined) ?? `.infra/lifecycle/${platform.replace("/", "-")}`,
       publish: v["no-publish"] !== true,
       platform,
+      names: {
+        namespace: publishedNamespace({
+          ML_BUILDPACKS_NAMESPACE: (v.namespace as string | undefined) ?? env.ML_BUILDPACKS_NAMESPACE,
+        }),
+        version: (v.version as string | undefined) ?? ML_BUILDPACKS_VERSION,
+      },
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Compression } from "./recompress.js";
 export interface BuildRequest {
   /** Host directory of the app's source. */
   appDir: string;
-  /** Image to export, e.g. 127.0.0.1:5000/team/app:1.0. */
+  /** Image to export, e.g. ghcr.io/acme/app:1.0. */
   image: string;
   /** Further tags for the same image (full references). */
   additionalTags: string[];
@@ -61,10 +61,7 @@ export interface BuildRequest {
   memoryLimit: string | undefined;
 }
 
-export const DEFAULT_BUILDER = "127.0.0.1:5000/ml-buildpacks/builder:cpu";
-
 export const REQUEST_DEFAULTS = {
-  builder: DEFAULT_BUILDER,
   pull: "missing",
   logLevel: "info",
   compression: "fast",

@@ -1,14 +1,9 @@
 import { isAbsolute, join } from "node:path";
 import { MlBuildpacksError } from "../core/errors.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
+import { defaultBuilder, FLAVORS, type Flavor, isFlavor } from "../core/published.js";
 import { COMPRESSION_MODES, type Compression } from "../core/recompress.js";
-import {
-  type BuildRequest,
-  DEFAULT_BUILDER,
-  parseEnvEntries,
-  parseMemoryLimit,
-  REQUEST_DEFAULTS,
-} from "../core/request.js";
+import { type BuildRequest, parseEnvEntries, parseMemoryLimit, REQUEST_DEFAULTS } from "../core/request.js";
 import { messages } from "./messages.js";
 
 /** The action's inputs, typed and validated: every input in action.yml appears here once. */
@@ -52,9 +47,23 @@ function list(value: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * GitHub allows capitals in owner and repository names (`ghcr.io/${{ github.repository }}`); image
+ * repositories must be lower case. Pure: the reference with its registry and repository lower-cased,
+ * the tag and digest untouched.
+ */
+export function lowerCaseRepository(ref: string): string {
+  const trimmed = ref.trim();
+  const tagOrDigest = /(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})+$/.exec(
+    trimmed.slice(trimmed.lastIndexOf("/")),
+  );
+  const suffix = tagOrDigest ? tagOrDigest[0] : "";
+  return `${trimmed.slice(0, trimmed.length - suffix.length).toLowerCase()}${suffix}`;
+}
+
 /** `1.2` -> same repository as image with tag 1.2; anything with a / or : is a full reference. */
 function expandTag(image: string, tag: string): string {
-  if (tag.includes("/")) return formatImageRef(parseImageRef(tag));
+  if (tag.includes("/")) return formatImageRef(parseImageRef(lowerCaseRepository(tag)));
   const ref = parseImageRef(image);
   return formatImageRef({ ...ref, tag: tag.replace(/^:/, ""), digest: undefined });
 }
@@ -71,8 +80,8 @@ function envLines(value: string): Record<string, string> {
 }
 
 /** Pure: raw input strings (as core.getInput returns them) -> validated inputs. */
-export function parseInputs(get: (name: string) => string): ActionInputs {
-  const image = get("image").trim();
+export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEnv = {}): ActionInputs {
+  const image = lowerCaseRepository(get("image"));
   if (!image) throw new MlBuildpacksError(messages.required("image"));
   parseImageRef(image);
   const platform = get("platform").trim() || undefined;
@@ -81,7 +90,7 @@ export function parseInputs(get: (name: string) => string): ActionInputs {
   const cacheScope = get("cache-scope").trim() || undefined;
   if (cacheScope && !/^[A-Za-z0-9._-]+$/.test(cacheScope))
     throw new MlBuildpacksError(messages.badScope(cacheScope));
-  const builder = get("builder").trim() || DEFAULT_BUILDER;
+  const builder = get("builder").trim() || defaultBuilder(env, flavorInput(get("flavor").trim()));
   parseImageRef(builder);
   return {
     path: get("path").trim() || ".",
@@ -131,6 +140,12 @@ export function toBuildRequest(
     compression: inputs.compression,
     memoryLimit: inputs.memory,
   };
+}
+
+function flavorInput(value: string): Flavor {
+  if (value === "") return "cpu";
+  if (!isFlavor(value)) throw new MlBuildpacksError(messages.badFlavor(value, FLAVORS));
+  return value;
 }
 
 function compressionInput(value: string): Compression {

@@ -39,7 +39,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     built: false,
   };
   try {
-    const inputs = parseInputs((name) => core.getInput(name));
+    const inputs = parseInputs((name) => core.getInput(name), process.env);
     const docker = new Docker(runProcess);
     const caCerts = defaultCaCerts(env, (p) => existsSync(p) && statSync(p).isFile());
     const draft = toBuildRequest(inputs, { workspace, cacheDir: undefined, caCerts });

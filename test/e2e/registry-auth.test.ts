@@ -220,6 +220,8 @@ describe("registry client and manifest lists against a registry with htpasswd au
       },
     );
     expect(refused.code).not.toBe(0);
-    expect(refused.output).toContain(`the registry ${REG} refused our credentials to pull from team/cli (HTTP 401)`);
+    expect(refused.output).toContain(
+      `the registry ${REG} refused our credentials to pull from team/cli (HTTP 401)`,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { MlBuildpacksError } from "../errors.js";
 import { messages } from "../messages.js";
+import { fillBuilderTemplate } from "../published.js";
 import { lineOf, parseTomlFile } from "../toml.js";
 import type { OrderEntry } from "./metadata.js";
 
@@ -35,9 +36,24 @@ type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : undefined);
 
-export function readBuilderConfig(file: string): BuilderConfig {
+/**
+ * Reads a builder.toml; a template (${namespace}, ${version}, ${line} in image names) is filled with
+ * `names`, so one file serves the published release, a mirror and the lab.
+ */
+export function readBuilderConfig(file: string, names?: BuilderNames): BuilderConfig {
   if (!existsSync(file)) throw new MlBuildpacksError(messages.fileNotFound(file, "builder config"));
-  return parseBuilderConfig(readFileSync(file, "utf8"), file);
+  return parseBuilderConfig(builderConfigText(file, names), file);
+}
+
+export interface BuilderNames {
+  namespace: string;
+  version: string;
+}
+
+/** The builder.toml's text with its template filled (unchanged when it has no placeholders). */
+export function builderConfigText(file: string, names?: BuilderNames): string {
+  const text = readFileSync(file, "utf8");
+  return names ? fillBuilderTemplate(text, names) : text;
 }
 
 /** Pure apart from checking that buildpack directories exist. */
@@ -46,6 +62,13 @@ export function parseBuilderConfig(text: string, file: string): BuilderConfig {
   const fail = (problem: string, hint: string, line?: number): never => {
     throw new MlBuildpacksError(messages.builderConfigInvalid({ file, line }, problem, hint));
   };
+  const placeholder = /\$\{(\w+)\}/.exec(text);
+  if (placeholder)
+    fail(
+      `unfilled placeholder \${${placeholder[1]}}`,
+      "it is a template: pass --namespace and --version to builder create, or write the image names out",
+      lineOf(text, /\$\{\w+\}/),
+    );
 
   for (const key of Object.keys(doc)) {
     if (!TOP_LEVEL_KEYS.includes(key))

@@ -24,7 +24,9 @@ import { resolveRegistryAuth } from "../registry/credentials.js";
 import { stringifyToml } from "../toml.js";
 import { ML_BUILDPACKS_VERSION } from "../version.js";
 import {
+  type BuilderNames,
   type BuildpackDescriptor,
+  builderConfigText,
   readBuilderConfig,
   readBuildpackDescriptor,
   resolveOrder,
@@ -44,6 +46,8 @@ export interface CreateBuilderRequest {
    * with an `ml-buildpacks` wrapper on PATH, so CI jobs running in the builder can build without Docker.
    */
   cliDir?: string;
+  /** Fill the builder.toml template's image names (the release's namespace and version). */
+  names?: BuilderNames;
 }
 
 /** Where the builder carries the CLI, and its wrapper on PATH (node is in the build image). */
@@ -74,8 +78,8 @@ export async function createBuilder(
   deps: { docker: Docker; run: ProcessRunner; log: Logger },
 ): Promise<CreateBuilderResult> {
   const { docker, log } = deps;
-  const config = readBuilderConfig(req.configFile);
-  const configText = readFileSync(req.configFile, "utf8");
+  const config = readBuilderConfig(req.configFile, req.names);
+  const configText = builderConfigText(req.configFile, req.names);
   const buildpacks = config.buildpackDirs.map(readBuildpackDescriptor);
   const order = resolveOrder(config, buildpacks, configText);
   for (const bp of buildpacks) {

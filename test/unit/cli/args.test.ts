@@ -56,10 +56,22 @@ describe("CLI arguments", () => {
     expect(parse({ SSL_CERT_FILE: "/missing.crt" }, [])).toMatchObject({ request: { caCerts: undefined } });
   });
 
+  test("--flavor picks the published builder of this release; the namespace follows ML_BUILDPACKS_NAMESPACE; --builder wins", () => {
+    const builderOf = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      (parseCommand(["build", ".", "--image", "r/a", ...args], env) as { request: { builder: string } })
+        .request.builder;
+    expect(builderOf(["--flavor", "cuda"])).toBe("ghcr.io/ml-buildpacks/ml-buildpacks/builder:cuda-1.0.0");
+    expect(builderOf([], { ML_BUILDPACKS_NAMESPACE: "registry.corp/Mirror/mlb/" })).toBe(
+      "registry.corp/mirror/mlb/builder:cpu-1.0.0",
+    );
+    expect(builderOf(["--flavor", "cuda", "--builder", "b:1"])).toBe("b:1");
+    expect(() => builderOf(["--flavor", "tpu"])).toThrow(/--flavor/);
+  });
+
   test("defaults", () => {
     expect(parseCommand(["build", ".", "--image", "r/a"])).toMatchObject({
       request: {
-        builder: "127.0.0.1:5000/ml-buildpacks/builder:cpu",
+        builder: "ghcr.io/ml-buildpacks/ml-buildpacks/builder:cpu-1.0.0",
         cacheDir: undefined,
         pull: "missing",
         env: {},

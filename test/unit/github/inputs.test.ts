@@ -13,7 +13,7 @@ describe("action inputs", () => {
       path: ".",
       image: "ghcr.io/o/app:1",
       tags: [],
-      builder: "127.0.0.1:5000/ml-buildpacks/builder:cpu",
+      builder: "ghcr.io/ml-buildpacks/ml-buildpacks/builder:cpu-1.0.0",
       runImage: undefined,
       previousImage: undefined,
       env: {},
@@ -28,6 +28,25 @@ describe("action inputs", () => {
       platform: undefined,
       insecureRegistries: [],
     });
+  });
+
+  test("flavor picks the published builder (the runner's ML_BUILDPACKS_NAMESPACE names a mirror); builder wins", () => {
+    const builderOf = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+      parseInputs(given({ image: "ghcr.io/o/app:1", ...values }), env).builder;
+    expect(builderOf({ flavor: "cuda" })).toBe("ghcr.io/ml-buildpacks/ml-buildpacks/builder:cuda-1.0.0");
+    expect(builderOf({}, { ML_BUILDPACKS_NAMESPACE: "registry.corp/mlb" })).toBe(
+      "registry.corp/mlb/builder:cpu-1.0.0",
+    );
+    expect(builderOf({ flavor: "cuda", builder: "ghcr.io/o/builder:x" })).toBe("ghcr.io/o/builder:x");
+    expect(() => builderOf({ flavor: "gpu" })).toThrow('input "flavor" must be one of cpu, cuda, not "gpu"');
+  });
+
+  test("an image named after a GitHub repository with capitals is lower-cased, its tag kept", () => {
+    const inputs = parseInputs(
+      given({ image: "ghcr.io/Alice/Hello-ML:Feature-X", tags: "ghcr.io/Alice/Hello-ML:Main" }),
+    );
+    expect(inputs.image).toBe("ghcr.io/alice/hello-ml:Feature-X");
+    expect(inputs.tags).toEqual(["ghcr.io/alice/hello-ml:Main"]);
   });
 
   test("every input", () => {
@@ -74,7 +93,7 @@ describe("action inputs", () => {
     [{ image: "a/b", platform: "windows/amd64" }, 'input "platform" must be one of linux/amd64, linux/arm64'],
     [{ image: "a/b", env: "OK=1\nnot a pair" }, 'input "env" line 2 is not KEY=VALUE'],
     [{ image: "a/b", "cache-scope": "a b" }, 'input "cache-scope" may only hold'],
-    [{ image: "Not/Valid" }, "is not a valid image reference"],
+    [{ image: "ghcr.io/o/app:bad tag!" }, "is not a valid image reference"],
     [{ image: "a/b", compression: "max" }, 'input "compression" must be one of fast, small, not "max"'],
     [{ image: "a/b", memory: "2 GB" }, 'input "memory" "2 GB" is not a memory size'],
   ])("%j is refused: %s", (values, message) => {

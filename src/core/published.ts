@@ -1,0 +1,63 @@
+// The names of everything ml-buildpacks publishes, from one setting: the registry namespace.
+// <ns>/{build,run,builder}:<flavor>[-<version>][-<arch>]; per-arch images and multi-arch indexes.
+import { ML_BUILDPACKS_VERSION } from "./version.js";
+
+/** Where the project's own release publishes (GitHub org/repo ml-buildpacks/ml-buildpacks on GHCR). */
+export const PUBLISHED_NAMESPACE = "ghcr.io/ml-buildpacks/ml-buildpacks";
+export const FLAVORS = ["cpu", "cuda"] as const;
+export type Flavor = (typeof FLAVORS)[number];
+export type ImageKind = "build" | "run" | "builder";
+
+/**
+ * The namespace users pull from: ML_BUILDPACKS_NAMESPACE (a mirror in a platform team's registry, an
+ * air-gapped copy, the lab), else the project's own. Registries want lower-case repository names.
+ */
+export function publishedNamespace(env: NodeJS.ProcessEnv = process.env): string {
+  const value = env.ML_BUILDPACKS_NAMESPACE?.trim().replace(/\/+$/, "");
+  return (value || PUBLISHED_NAMESPACE).toLowerCase();
+}
+
+export function isFlavor(value: string): value is Flavor {
+  return (FLAVORS as readonly string[]).includes(value);
+}
+
+/** [flavor, version, arch] joined by "-": cpu, cpu-1.0.0, cpu-1.0.0-amd64, cpu-amd64. */
+export function publishedTag(parts: { flavor: string; version?: string; arch?: string }): string {
+  return [parts.flavor, parts.version, parts.arch].filter((p) => p !== undefined && p !== "").join("-");
+}
+
+export function publishedImage(
+  namespace: string,
+  kind: ImageKind,
+  parts: { flavor: string; version?: string; arch?: string },
+): string {
+  return `${namespace}/${kind}:${publishedTag(parts)}`;
+}
+
+/** The version tags a release moves: 1.2.3 -> 1.2.3, 1.2, 1. */
+export function versionTags(version: string): string[] {
+  const [major, minor] = version.split(".");
+  return [version, `${major}.${minor}`, `${major}`];
+}
+
+/** major.minor: the line a builder's run image follows, so patch releases of the stacks reach it. */
+export function versionLine(version: string): string {
+  return version.split(".").slice(0, 2).join(".");
+}
+
+/** The builder each adapter uses by default: its own release's, of the given flavor (an index). */
+export function defaultBuilder(
+  env: NodeJS.ProcessEnv,
+  flavor: Flavor,
+  version = ML_BUILDPACKS_VERSION,
+): string {
+  return publishedImage(publishedNamespace(env), "builder", { flavor, version });
+}
+
+/** Fills a builder.toml template's ${namespace}, ${version} and ${line}. */
+export function fillBuilderTemplate(text: string, values: { namespace: string; version: string }): string {
+  return text
+    .replaceAll("${namespace}", values.namespace)
+    .replaceAll("${version}", values.version)
+    .replaceAll("${line}", versionLine(values.version));
+}
