@@ -27,6 +27,7 @@ if (want("pre-export")) {
 if (want("action")) {
   bundle("src/github/main.ts", "dist/main");
   bundle("src/github/post.ts", "dist/post");
+  bundle("src/github/merge.ts", "dist/merge");
 }
 
 for (const name of readdirSync("buildpacks")) {

@@ -16,6 +16,7 @@ INFRA="$REPO/.infra"
 
 LIFECYCLE_VERSION=0.21.17
 ACT_VERSION=v0.2.87
+VERSION=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$REPO/package.json")
 REGISTRY_ADDR=127.0.0.1:5000
 REGISTRY_URL="http://$REGISTRY_ADDR"
 IMAGE_PREFIX="$REGISTRY_ADDR/ml-buildpacks"
@@ -29,6 +30,7 @@ export DEBIAN_FRONTEND=noninteractive
 case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="$PATH:/usr/local/go/bin" ;; esac
 
 FLAVORS=(cpu)        # cpu first: other flavors build on it
+RELEASE=false        # --release: only what a release leg needs (scripts/release.sh)
 ARCHES=(amd64)
 IMAGES_BUILT=()      # for the summary
 STEP=""              # current step, for the error trap
@@ -51,6 +53,8 @@ Options:
                   built on top of cpu, so cpu is always built
   --arch ARCH     architectures: amd64 (default), arm64 (under qemu on an amd64 host) or all
   --all           every flavor for every architecture
+  --release       only what a release leg needs (scripts/release.sh): lab registry, lifecycle, stack
+                  images, project bundle; no test tools, no lab builders
   -h, --help      show this help
 
 State lives in .infra/ (gitignored). Safe to run again: a run that finds everything current
@@ -69,6 +73,7 @@ parse_args() {
       --arch) [ $# -ge 2 ] || die_usage "--arch needs a value"; arch=$2; shift 2 ;;
       --arch=*) arch=${1#*=}; shift ;;
       --all) arch=all; flavor=all; shift ;;
+      --release) RELEASE=true; shift ;;
       -h|--help) usage; exit 0 ;;
       *) die_usage "unknown option: $1" ;;
     esac
@@ -128,7 +133,10 @@ ensure_packages() {
   # apache2-utils: htpasswd, for the registry tests with auth switched on.
   local pkgs=(docker.io docker-registry qemu-user-static binfmt-support debootstrap curl ca-certificates apache2-utils)
   local missing=() p
+  # A release leg on a hosted runner keeps the runner's own Docker engine (docker-ce).
+  if $RELEASE && command -v docker >/dev/null; then pkgs=("${pkgs[@]/docker.io}"); fi
   for p in "${pkgs[@]}"; do
+    [ -n "$p" ] || continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then
@@ -549,9 +557,20 @@ ensure_index() {
     have+=("$arch")
   done
   [ ${#from[@]} -gt 0 ] || fail "no $IMAGE_PREFIX/$repo:$flavor-<arch> image in the registry"
-  node "$REPO/bin/ml-buildpacks.js" manifest create --image "$IMAGE_PREFIX/$repo:$flavor" "${from[@]}" \
-    >"$INFRA/index-$repo-$flavor.log" 2>&1 ||
-    { tail -n 20 "$INFRA/index-$repo-$flavor.log" >&2; fail "pushing the manifest list $IMAGE_PREFIX/$repo:$flavor failed"; }
+  # The lab names its images as a release does (scripts/release.sh): <flavor>, <flavor>-<version>,
+  # -<major.minor> and -<major>; the lab's builders name their run and build images that way.
+  local tag
+  for tag in "$flavor" "$flavor-$VERSION" "$flavor-${VERSION%.*}" "$flavor-${VERSION%%.*}"; do
+    node "$REPO/bin/ml-buildpacks.js" manifest create --image "$IMAGE_PREFIX/$repo:$tag" "${from[@]}" \
+      >"$INFRA/index-$repo-$tag.log" 2>&1 ||
+      { tail -n 20 "$INFRA/index-$repo-$tag.log" >&2; fail "pushing the manifest list $IMAGE_PREFIX/$repo:$tag failed"; }
+  done
+  # Per-arch versioned tags: what a builder's build image is (build:<flavor>-<version>-<arch>).
+  for arch in "${have[@]}"; do
+    "$DOCKER" tag "$IMAGE_PREFIX/$repo:$flavor-$arch" "$IMAGE_PREFIX/$repo:$flavor-$VERSION-$arch" 2>/dev/null &&
+      "$DOCKER" push -q "$IMAGE_PREFIX/$repo:$flavor-$VERSION-$arch" >/dev/null ||
+      fail "pushing $IMAGE_PREFIX/$repo:$flavor-$VERSION-$arch failed"
+  done
   # A local tag of the same name would otherwise keep pointing at whatever was pulled before:
   # refresh it to this machine's child (docker run and FROM use a local tag without pulling).
   "$DOCKER" pull -q "$IMAGE_PREFIX/$repo:$flavor" >/dev/null ||
@@ -605,6 +624,7 @@ build_builder() {
   local image="$IMAGE_PREFIX/builder:$flavor-$arch" config="stacks/$flavor/builder.toml"
   [ -f "$config" ] || fail "$config does not exist"
   node bin/ml-buildpacks.js builder create --config "$config" --image "$image" \
+    --namespace "$IMAGE_PREFIX" --version "$VERSION" \
     --platform "linux/$arch" --lifecycle-dir ".infra/lifecycle/linux-$arch" >"$INFRA/builder-$flavor-$arch.log" 2>&1 ||
     { tail -n 30 "$INFRA/builder-$flavor-$arch.log" >&2; fail "creating $image failed; see .infra/builder-$flavor-$arch.log"; }
   IMAGES_BUILT+=("$image")
@@ -634,12 +654,12 @@ main() {
   run_step packages ensure_packages
   run_step dockerd ensure_dockerd
   run_step registry ensure_registry
-  run_step public-registry ensure_public_registry
+  $RELEASE || run_step public-registry ensure_public_registry
   run_step binfmt ensure_binfmt
   for arch in "${ARCHES[@]}"; do
     run_step "lifecycle-$arch" ensure_lifecycle "$arch"
   done
-  run_step act ensure_act
+  $RELEASE || run_step act ensure_act
   # The CLI first: the stack and builder manifest lists are made with it.
   run_step project build_project
   for arch in "${ARCHES[@]}"; do
@@ -652,6 +672,7 @@ main() {
     run_step "run-index-$flavor" ensure_index run "$flavor"
     run_step "build-index-$flavor" ensure_index build "$flavor"
   done
+  if $RELEASE; then summary $(($(now_us) - started)); return 0; fi
   run_step python-mirror ensure_python_mirror
   run_step gitlab-ci-local ensure_gitlab_ci_local
   for flavor in "${FLAVORS[@]}"; do

@@ -254,6 +254,7 @@ function parseBuilderCreate(args: string[], env: NodeJS.ProcessEnv): Command {
           ML_BUILDPACKS_NAMESPACE: (v.namespace as string | undefined) ?? env.ML_BUILDPACKS_NAMESPACE,
         }),
         version: (v.version as string | undefined) ?? ML_BUILDPACKS_VERSION,
+        arch: platform.split("/")[1],
       },
     },
   };

@@ -54,9 +54,13 @@ export function defaultBuilder(
   return publishedImage(publishedNamespace(env), "builder", { flavor, version });
 }
 
-/** Fills a builder.toml template's ${namespace}, ${version} and ${line}. */
-export function fillBuilderTemplate(text: string, values: { namespace: string; version: string }): string {
-  return text
+/** Fills a builder.toml template's ${namespace}, ${version}, ${line} and ${arch}. */
+export function fillBuilderTemplate(
+  text: string,
+  values: { namespace: string; version: string; arch?: string },
+): string {
+  const filled = values.arch === undefined ? text : text.replaceAll("${arch}", values.arch);
+  return filled
     .replaceAll("${namespace}", values.namespace)
     .replaceAll("${version}", values.version)
     .replaceAll("${line}", versionLine(values.version));

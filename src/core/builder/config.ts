@@ -48,6 +48,8 @@ export function readBuilderConfig(file: string, names?: BuilderNames): BuilderCo
 export interface BuilderNames {
   namespace: string;
   version: string;
+  /** The builder's architecture (amd64, arm64): its build image is that architecture's. */
+  arch?: string;
 }
 
 /** The builder.toml's text with its template filled (unchanged when it has no placeholders). */

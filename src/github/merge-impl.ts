@@ -1,0 +1,54 @@
+import { existsSync, statSync } from "node:fs";
+import * as core from "@actions/core";
+import { MlBuildpacksError, renderError } from "../core/errors.js";
+import { formatImageRef, parseImageRef, withDigest } from "../core/image-ref.js";
+import { createIndex, type IndexChild } from "../core/manifest.js";
+import { messages } from "../core/messages.js";
+import { RegistryClient } from "../core/registry/client.js";
+import { resolveRegistryAuth, secretsOf } from "../core/registry/credentials.js";
+import { defaultCaCerts } from "../core/request.js";
+import { ActionsLogger } from "./logger.js";
+import { type MergeSource, parseMergeInputs } from "./merge-inputs.js";
+
+/** Tags are pinned to the digest they name now, so the index is made of exactly what was checked. */
+async function pin(
+  source: MergeSource,
+  clientFor: (registry: string) => RegistryClient,
+): Promise<IndexChild> {
+  if (source.ref.digest) return { ref: source.ref, expected: source.expected };
+  const shown = formatImageRef(source.ref);
+  const manifest = await clientFor(source.ref.registry).getManifest(
+    source.ref.repository,
+    source.ref.tag as string,
+  );
+  if (!manifest) throw new MlBuildpacksError(messages.childMissing(shown));
+  return { ref: withDigest(source.ref, manifest.digest), expected: source.expected };
+}
+
+/** The merge sub-action (merge/action.yml): per-arch images -> one pushed OCI image index. */
+export async function runMerge(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const log = new ActionsLogger();
+  try {
+    const inputs = parseMergeInputs((name) => core.getInput(name));
+    const registries = [...new Set([inputs.image, ...inputs.sources.map((s) => formatImageRef(s.ref))])].map(
+      (r) => parseImageRef(r).registry,
+    );
+    const auth = resolveRegistryAuth([...new Set(registries)], env);
+    for (const secret of secretsOf(auth)) core.setSecret(secret);
+    const caCerts = defaultCaCerts(env, (p) => existsSync(p) && statSync(p).isFile());
+    const clients = new Map<string, RegistryClient>();
+    const clientFor = (registry: string) => {
+      let client = clients.get(registry);
+      if (!client) clients.set(registry, (client = new RegistryClient(registry, { auth, caCerts, env })));
+      return client;
+    };
+    const children: IndexChild[] = [];
+    for (const source of inputs.sources) children.push(await pin(source, clientFor));
+    const result = await createIndex(inputs.image, children, { clientFor, log });
+    log.info(`Pushed ${result.image}@${result.digest}`);
+    core.setOutput("digest", result.digest);
+    core.setOutput("image", result.image);
+  } catch (err) {
+    core.setFailed(renderError(err));
+  }
+}

@@ -1,0 +1,3 @@
+import { runMerge } from "./merge-impl.js";
+
+void runMerge();
