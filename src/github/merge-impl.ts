@@ -38,8 +38,10 @@ export async function runMerge(env: NodeJS.ProcessEnv = process.env): Promise<vo
     const caCerts = defaultCaCerts(env, (p) => existsSync(p) && statSync(p).isFile());
     const clients = new Map<string, RegistryClient>();
     const clientFor = (registry: string) => {
-      let client = clients.get(registry);
-      if (!client) clients.set(registry, (client = new RegistryClient(registry, { auth, caCerts, env })));
+      const known = clients.get(registry);
+      if (known) return known;
+      const client = new RegistryClient(registry, { auth, caCerts, env });
+      clients.set(registry, client);
       return client;
     };
     const children: IndexChild[] = [];
