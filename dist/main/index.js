@@ -44194,10 +44194,45 @@ function appLayerTar(entries, owner, read) {
     return Buffer.concat(parts);
 }
 
+;// CONCATENATED MODULE: ./src/core/fast-path/go-json.ts
+// JSON as Go's encoding/json writes it, for configs and labels the platform pushes in place of the
+// lifecycle's: an app-layer swap must give the bytes a full build's exporter would, or the image ID
+// differs. Go escapes <, >, & and U+2028/U+2029 and writes control characters other than \n, \r and
+// \t as \u00XX; object keys keep the order given (a config read back keeps the exporter's order).
+const ESCAPES = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+/** Pure: a string literal as Go writes it. */
+function goString(s) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Go escapes exactly these
+    const escaped = s.replace(/[\u0000-\u001f"\\<>&\u2028\u2029]/g, (c) => {
+        return ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+    });
+    return `"${escaped}"`;
+}
+/** Pure: compact JSON as Go's json.Marshal writes it (undefined members left out, as JSON.stringify does). */
+function goJson(value) {
+    if (typeof value === "string")
+        return goString(value);
+    if (Array.isArray(value))
+        return `[${value.map((v) => (v === undefined ? "null" : goJson(v))).join(",")}]`;
+    if (value && typeof value === "object") {
+        const members = Object.entries(value).filter(([, v]) => v !== undefined);
+        return `{${members.map(([k, v]) => `${goString(k)}:${goJson(v)}`).join(",")}}`;
+    }
+    return JSON.stringify(value ?? null);
+}
+
 ;// CONCATENATED MODULE: ./src/core/fast-path/inputs.ts
 
-/** The image label that records what an image was built from. */
+
+/**
+ * What an image was built from. Images of 0.1 carry it as a label of this name; since 0.2 it is
+ * the key under which the project metadata label keeps it (see projectMetadata).
+ */
 const INPUTS_LABEL = "dev.ml-buildpacks.inputs";
+/** The label the exporter writes from the platform's <layers>/project-metadata.toml. */
+const PROJECT_METADATA_LABEL = "io.buildpacks.project.metadata";
+/** project-metadata.toml's source type for images that record their inputs. */
+const PROJECT_SOURCE_TYPE = "ml-buildpacks";
 const PART_NAMES = {
     source: "source files",
     env: "build env",
@@ -44259,6 +44294,43 @@ function changedInputs(previous, current) {
     return Object.keys(PART_NAMES)
         .filter((k) => previous.parts[k] !== current.parts[k])
         .map((k) => PART_NAMES[k]);
+}
+/** Pure: the recorded inputs as one text, keys sorted: the same whichever code path writes it. */
+function inputsText(inputs) {
+    const { digest, parts, app } = inputs;
+    // DEL stays raw in JSON but TOML forbids it: escaped, it is the same JSON text to a reader.
+    return canonicalJson(app === undefined ? { digest, parts } : { digest, parts, app }).replaceAll("\u007f", "\\u007f");
+}
+/**
+ * Pure: <layers>/project-metadata.toml, which the exporter turns into the project metadata label.
+ * The inputs go in before the export, so the exporter's image is final: no second config and
+ * manifest to push (which would leave the exporter's untagged where a registry refuses deletes),
+ * and nothing in a layer (a label of a buildpack's launch.toml would land in the launcher's config
+ * layer, which an app-layer swap keeps).
+ */
+function projectMetadata(inputs) {
+    return { source: { type: PROJECT_SOURCE_TYPE, metadata: { [INPUTS_LABEL]: inputsText(inputs) } } };
+}
+/**
+ * Pure: the labels that record `inputs`, byte for byte as the exporter writes them from
+ * projectMetadata (Go's json.Marshal of the lifecycle's ProjectMetadata: source's type, then its
+ * metadata; the empty version left out).
+ */
+function inputsLabels(inputs) {
+    return { [PROJECT_METADATA_LABEL]: goJson(projectMetadata(inputs)) };
+}
+/** Pure: the inputs an image records, from its project metadata label or the 0.1 inputs label. */
+function inputsFromLabels(labels) {
+    try {
+        const project = JSON.parse(labels[PROJECT_METADATA_LABEL] ?? "{}");
+        const text = project.source?.metadata?.[INPUTS_LABEL];
+        if (project.source?.type === PROJECT_SOURCE_TYPE && typeof text === "string")
+            return parseInputsLabel(text);
+    }
+    catch {
+        // not JSON: fall through to the older label
+    }
+    return parseInputsLabel(labels[INPUTS_LABEL]);
 }
 
 ;// CONCATENATED MODULE: ./src/core/fast-path/source-digest.ts
@@ -44358,12 +44430,39 @@ function fileSha256(path) {
 const LIFECYCLE_METADATA_LABEL = "io.buildpacks.lifecycle.metadata";
 /** Larger apps take the full build: the layer is built in memory. */
 const MAX_APP_LAYER_BYTES = 256 * 1024 * 1024;
+/** Pure: digest of the tree's shape (every path and kind, not the content). */
+function shapeDigest(tree) {
+    return digestOf(tree.entries.map((e) => `${e.kind}:${e.path}`));
+}
+/** Pure: the key from the shape's digest and each read file's content digest (`read`). */
+function appKey(shape, files, read) {
+    return digestOf({ shape, reads: [...files].sort().map((f) => `${f}:${read(f)}`) });
+}
 /** Pure-ish: the key over the tree's shape and the bytes of the files the buildpacks read. */
 function appLayerKey(tree, files) {
-    return digestOf({
-        shape: tree.entries.map((e) => `${e.kind}:${e.path}`),
-        reads: [...files].sort().map((f) => `${f}:${readContent(tree.root, f)}`),
-    });
+    return appKey(shapeDigest(tree), files, (f) => readContent(tree.root, f));
+}
+/**
+ * The app layer's diffID and the tree's shape, before the build (no gzip: only the digest is
+ * wanted), or why the tree can't become a layer like the exporter's.
+ */
+function planAppLayer(tree, owner) {
+    const checked = checkedEntries(tree, owner);
+    if ("problem" in checked)
+        return checked;
+    const tar = appLayerTar(checked.entries, owner, (rel) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(tree.root, rel)));
+    return { layer: `sha256:${(0,external_node_crypto_.createHash)("sha256").update(tar).digest("hex")}`, shape: shapeDigest(tree) };
+}
+/**
+ * After the builder, before the exporter (pre-export): the record for the next build, from the
+ * buildpacks' labels (which app files they read) and the workspace (those files' content).
+ */
+function recordFromBuild(labels, group, plan, workspace) {
+    const reads = groupReads(labels, group);
+    if ("reason" in reads)
+        return reads;
+    const key = appKey(plan.shape, reads.files, (f) => readContent(workspace, f));
+    return { record: { files: reads.files, key, layer: plan.layer } };
 }
 /** A read file's content digest, through symlinks as the buildpack read it. */
 function readContent(root, rel) {
@@ -44377,6 +44476,17 @@ function readContent(root, rel) {
 }
 /** The app layer of this tree, or why it can't be made like the exporter's. */
 function buildAppLayer(tree, owner) {
+    const checked = checkedEntries(tree, owner);
+    if ("problem" in checked)
+        return checked;
+    const tar = appLayerTar(checked.entries, owner, (rel) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(tree.root, rel)));
+    return {
+        diffId: `sha256:${(0,external_node_crypto_.createHash)("sha256").update(tar).digest("hex")}`,
+        gzip: (0,external_node_zlib_.gzipSync)(tar),
+        files: tree.entries.filter((e) => e.kind === "file").length,
+    };
+}
+function checkedEntries(tree, owner) {
     const entries = layerEntries(tree);
     const total = entries.reduce((n, e) => n + e.size, 0);
     if (total > MAX_APP_LAYER_BYTES)
@@ -44386,12 +44496,7 @@ function buildAppLayer(tree, owner) {
         if (problem)
             return { problem };
     }
-    const tar = appLayerTar(entries, owner, (rel) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(tree.root, rel)));
-    return {
-        diffId: `sha256:${(0,external_node_crypto_.createHash)("sha256").update(tar).digest("hex")}`,
-        gzip: (0,external_node_zlib_.gzipSync)(tar),
-        files: tree.entries.filter((e) => e.kind === "file").length,
-    };
+    return { entries };
 }
 /** Pure: the single app layer's diffID from the lifecycle's metadata label. */
 function appLayerDiffId(labels) {
@@ -44443,10 +44548,10 @@ function recordAppLayer(labels, group, tree, owner) {
 function parseAppLayerRecord(value) {
     if (!value || typeof value !== "object")
         return undefined;
-    const { files, key } = value;
+    const { files, key, layer } = value;
     if (typeof key !== "string" || !Array.isArray(files) || !files.every((f) => typeof f === "string"))
         return undefined;
-    return { files, key };
+    return { files, key, ...(typeof layer === "string" ? { layer } : {}) };
 }
 /**
  * Pure: the config and manifest with the app layer replaced (its diffID in rootfs and in the
@@ -44622,11 +44727,42 @@ const messages_messages = {
     registryUnreachable: (registry, image, reason) => ({
         title: `cannot reach the registry ${registry} to push ${image}`,
         detail: reason,
-        hint: "check the image name and that the registry is up (the local one: `npm run infra`); nothing was built or pushed",
+        hint: "check the image name, that the registry is up and reachable from here (a proxy: HTTPS_PROXY/NO_PROXY; a private CA: --ca-certs / ca-certs), and plain-HTTP registries are named with --insecure-registry; nothing was built or pushed",
     }),
-    registryAuthFailed: (registry, status) => ({
-        title: `the registry ${registry} refused our credentials (HTTP ${status})`,
-        hint: "log in (docker login, or CNB_REGISTRY_AUTH) with an account that may push to this repository",
+    registryAuthFailed: (registry, status, action, anonymous) => ({
+        title: anonymous
+            ? `the registry ${registry} refused to let us ${action} without credentials (HTTP ${status})`
+            : `the registry ${registry} refused our credentials to ${action} (HTTP ${status})`,
+        hint: anonymous
+            ? `no credentials for ${registry} were found (CNB_REGISTRY_AUTH, the Docker config's credHelpers, credsStore or auths): log in to ${registry} (docker login ${registry}, docker/login-action) with an account that may ${action}`
+            : `check that your login to ${registry} is current (docker login ${registry}, or CNB_REGISTRY_AUTH) and that its account or token may ${action}: a token needs the scopes for it (e.g. GHCR: read:packages to pull, write:packages to push, delete:packages to delete)`,
+    }),
+    registryTokenRefused: (registry, tokenServer, status, action, anonymous, answer) => ({
+        title: `the token service ${tokenServer} of ${registry} gave us no token to ${action}${status ? ` (HTTP ${status})` : ""}`,
+        detail: answer || undefined,
+        hint: anonymous
+            ? `the registry wants credentials for this: log in to ${registry} (docker login ${registry}, docker/login-action, or CNB_REGISTRY_AUTH)`
+            : `check that your login to ${registry} is current (password or token not expired or revoked) and that it may ${action} (token scopes, repository permissions)`,
+    }),
+    insecureNeedsPlatformApi: (builder, platformApi) => ({
+        title: `the lifecycle of ${builder} speaks Platform API ${platformApi}, which has no plain-HTTP registries (--insecure-registry)`,
+        hint: "use a builder with lifecycle 0.17 or newer (Platform API 0.13+), or serve the registry over HTTPS (with --ca-certs for a private CA)",
+        exitCode: 2,
+    }),
+    badProxy: (variable, problem) => ({
+        title: `the proxy in ${variable} cannot be used: ${problem}`,
+        hint: `set ${variable} to an http proxy URL such as http://proxy.example:3128, or unset it`,
+        exitCode: 2,
+    }),
+    caCertsUnreadable: (file, problem) => ({
+        title: `the CA bundle ${file} cannot be used: ${problem}`,
+        hint: "name a PEM file of CA certificates in --ca-certs / the ca-certs input / ML_BUILDPACKS_CA_CERTS, or leave it out to trust the system's CAs only",
+        exitCode: 2,
+    }),
+    blobDigestMismatch: (digest, size, got, gotSize) => ({
+        title: `the blob ${digest} read from the source registry is not what its manifest says`,
+        detail: `expected ${size} bytes with ${digest}, read ${gotSize} bytes with ${got}`,
+        hint: "the source image is damaged or was changed while being copied: push it again, then retry; nothing was committed under the target",
     }),
     registryRequestFailed: (registry, what, status, body) => ({
         title: `the registry ${registry} refused to ${what} (HTTP ${status})`,
@@ -44752,34 +44888,412 @@ function isLoopbackRegistry(registry) {
     return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1";
 }
 
+;// CONCATENATED MODULE: ./src/core/registry/challenge.ts
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
+function parseChallenges(header) {
+    const challenges = [];
+    let rest = header;
+    const skip = (pattern) => {
+        rest = rest.replace(pattern, "");
+    };
+    while (rest.length > 0) {
+        skip(/^[\s,]+/);
+        const scheme = TOKEN.exec(rest)?.[0];
+        if (!scheme)
+            break;
+        rest = rest.slice(scheme.length);
+        const challenge = { scheme: scheme.toLowerCase(), params: {} };
+        challenges.push(challenge);
+        // Params until the next challenge: a token not followed by "=" starts one.
+        for (;;) {
+            skip(/^[\s,]+/);
+            const name = TOKEN.exec(rest)?.[0];
+            if (!name)
+                break;
+            const after = rest.slice(name.length).replace(/^\s*/, "");
+            if (!after.startsWith("=") || after.startsWith("==")) {
+                // token68 (e.g. "Basic abc=") belongs to this challenge only when it comes first.
+                if (Object.keys(challenge.params).length === 0 && after.startsWith("=")) {
+                    rest = after.replace(/^=+/, "");
+                    continue;
+                }
+                break;
+            }
+            rest = after.slice(1).replace(/^\s*/, "");
+            let value;
+            if (rest.startsWith('"')) {
+                let i = 1;
+                value = "";
+                while (i < rest.length && rest[i] !== '"') {
+                    if (rest[i] === "\\" && i + 1 < rest.length)
+                        i++;
+                    value += rest[i];
+                    i++;
+                }
+                rest = rest.slice(i + 1);
+            }
+            else {
+                value = /^[^\s,]*/.exec(rest)?.[0] ?? "";
+                rest = rest.slice(value.length);
+            }
+            challenge.params[name.toLowerCase()] = value;
+        }
+    }
+    return challenges;
+}
+
+;// CONCATENATED MODULE: ./src/core/registry/auth.ts
+/**
+ * Registry authentication as the distribution spec and Docker's clients do it: the registry's 401
+ * says how (WWW-Authenticate). Bearer: a token from the realm for the scopes a request needs,
+ * anonymous when we have no credentials (public pulls), with Basic credentials (GET), or with an
+ * identity token (OAuth2 POST grant_type=refresh_token, GET with Basic where the token server has no
+ * OAuth2 endpoint). Tokens are cached per scope until they expire; a 401 despite a cached token
+ * fetches a new one once. Basic: the credentials on every request once the registry asked for them.
+ */
+
+
+
+/** The user name Docker's credential helpers and configs use to mark an identity token. */
+const IDENTITY_TOKEN_USER = "<token>";
+/** Pure: a CNB_REGISTRY_AUTH value ("Basic <b64>", "Bearer <token>") as a credential. */
+function credentialOf(value) {
+    if (!value)
+        return undefined;
+    const [scheme = "", rest = ""] = value.split(/ (.*)/s);
+    if (scheme.toLowerCase() === "bearer")
+        return { kind: "registry-token", token: rest };
+    if (scheme.toLowerCase() !== "basic")
+        return undefined;
+    const pair = Buffer.from(rest, "base64").toString("utf8");
+    const colon = pair.indexOf(":");
+    if (colon < 0)
+        return undefined;
+    const username = pair.slice(0, colon);
+    const password = pair.slice(colon + 1);
+    return username === IDENTITY_TOKEN_USER
+        ? { kind: "identity", token: password }
+        : { kind: "basic", username, password };
+}
+const basicHeader = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+/** Pure: the scope string of a request ("repo:pull,push other:pull") as token scopes. */
+function tokenScopes(scope) {
+    return scope
+        .split(" ")
+        .filter(Boolean)
+        .map((part) => {
+        const colon = part.lastIndexOf(":");
+        return `repository:${part.slice(0, colon)}:${part.slice(colon + 1)}`;
+    });
+}
+/** Pure: what a scope lets us do, in words, for error messages. */
+function describeScope(scope) {
+    const [first = "", ...others] = scope.split(" ").filter(Boolean);
+    const colon = first.lastIndexOf(":");
+    const repo = first.slice(0, colon);
+    const actions = first.slice(colon + 1);
+    if (!repo)
+        return "use the registry";
+    const from = others.length
+        ? ` (mounting from ${others.map((o) => o.slice(0, o.lastIndexOf(":"))).join(", ")})`
+        : "";
+    if (actions.includes("delete"))
+        return `delete manifests in ${repo}`;
+    if (actions.includes("push"))
+        return `push to ${repo}${from}`;
+    return `pull from ${repo}`;
+}
+/** Seconds a token lives when the token server does not say (distribution's token spec). */
+const DEFAULT_EXPIRES_IN = 60;
+/** Renew this long before the expiry: a request must not start with a token about to lapse. */
+const EXPIRY_MARGIN_MS = 5_000;
+class Authenticator {
+    registry;
+    credential;
+    fetch;
+    now;
+    tokens = new Map();
+    /** Set once the registry asked for Basic: the credentials then go with every request. */
+    basic = false;
+    identity;
+    constructor(registry, credential, fetch, now = Date.now) {
+        this.registry = registry;
+        this.credential = credential;
+        this.fetch = fetch;
+        this.now = now;
+        this.identity = credential?.kind === "identity" ? credential.token : undefined;
+    }
+    /** Whether we send credentials at all (for messages: anonymous or not). */
+    get anonymous() {
+        return this.credential === undefined;
+    }
+    /** The Authorization header for a request needing `scope`, from what is known without asking. */
+    header(scope) {
+        if (this.credential?.kind === "registry-token")
+            return { Authorization: `Bearer ${this.credential.token}` };
+        const cached = this.tokens.get(scope);
+        if (cached && cached.expires - EXPIRY_MARGIN_MS > this.now())
+            return { Authorization: `Bearer ${cached.token}` };
+        if (cached)
+            this.tokens.delete(scope);
+        const basic = this.basic && this.basicCredential();
+        return basic ? { Authorization: basic } : {};
+    }
+    /**
+     * After a 401: follows its challenge. Returns whether the request is worth sending again (false:
+     * nothing we could do differently). Throws when the token server refuses us.
+     */
+    async challenged(header, scope) {
+        this.tokens.delete(scope);
+        const challenges = parseChallenges(header ?? "");
+        const bearer = challenges.find((c) => c.scheme === "bearer");
+        if (bearer?.params.realm && this.credential?.kind !== "registry-token") {
+            await this.fetchToken(bearer.params.realm, bearer.params.service, scope, bearer.params.scope);
+            return true;
+        }
+        if (challenges.some((c) => c.scheme === "basic") && !this.basic && this.basicCredential()) {
+            this.basic = true;
+            return true;
+        }
+        return false;
+    }
+    basicCredential() {
+        if (this.credential?.kind === "basic")
+            return basicHeader(this.credential.username, this.credential.password);
+        if (this.identity)
+            return basicHeader(IDENTITY_TOKEN_USER, this.identity);
+        return undefined;
+    }
+    async fetchToken(realm, service, scope, asked) {
+        const scopes = tokenScopes(scope);
+        // The registry may name a scope of its own (e.g. a catalog); ask for it too.
+        for (const s of asked?.split(" ") ?? [])
+            if (s && !scopes.includes(s))
+                scopes.push(s);
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch {
+            throw new errors_MlBuildpacksError(messages_messages.registryTokenRefused(this.registry, realm, 0, describeScope(scope), this.anonymous, "its token realm is not a URL"));
+        }
+        const started = this.now();
+        const unreachable = (err) => {
+            throw this.tokenUnreachable(url.host, scope, err);
+        };
+        let res = this.identity
+            ? await this.oauth(url, service, scopes, this.identity).catch(unreachable)
+            : undefined;
+        // Token servers without the OAuth2 endpoint (distribution's spec allows it) answer 404/405: GET.
+        if (!res || res.status === 404 || res.status === 405) {
+            const get = new URL(url);
+            if (service)
+                get.searchParams.set("service", service);
+            for (const s of scopes)
+                get.searchParams.append("scope", s);
+            const basic = this.basicCredential();
+            res = await this.fetch(get, { headers: basic ? { Authorization: basic } : {} }).catch(unreachable);
+        }
+        if (!res.ok) {
+            const text = (await res.text().catch(() => "")).slice(0, 300);
+            throw new errors_MlBuildpacksError(messages_messages.registryTokenRefused(this.registry, url.host, res.status, describeScope(scope), this.anonymous, text));
+        }
+        const body = (await res.json().catch(() => ({})));
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new errors_MlBuildpacksError(messages_messages.registryTokenRefused(this.registry, url.host, res.status, describeScope(scope), this.anonymous, "the answer holds no token"));
+        if (body.refresh_token && this.identity)
+            this.identity = body.refresh_token;
+        const issued = body.issued_at ? Date.parse(body.issued_at) : Number.NaN;
+        const lifetime = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN) *
+            1000;
+        // issued_at shortens the lifetime by the time the token spent on its way; a clock far off ours
+        // (issued in our future, or longer ago than the token lives) is ignored.
+        const from = Number.isFinite(issued) && issued <= started && started - issued < lifetime ? issued : started;
+        this.tokens.set(scope, { token, expires: from + lifetime });
+    }
+    oauth(url, service, scopes, refreshToken) {
+        const form = new URLSearchParams({
+            grant_type: "refresh_token",
+            refresh_token: refreshToken,
+            client_id: "ml-buildpacks",
+            ...(service ? { service } : {}),
+            ...(scopes.length ? { scope: scopes.join(" ") } : {}),
+        });
+        return this.fetch(url, {
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: form.toString(),
+        });
+    }
+    tokenUnreachable(realm, scope, err) {
+        const cause = err?.cause;
+        const reason = cause?.message ?? (err instanceof Error ? err.message : String(err));
+        return new errors_MlBuildpacksError(messages_messages.registryTokenRefused(this.registry, realm, 0, describeScope(scope), this.anonymous, `no answer: ${reason}`));
+    }
+}
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/core/registry/proxy.ts
+/**
+ * Which proxy a registry request goes through, by Go's rules (golang.org/x/net/http/httpproxy, what
+ * the lifecycle's go-containerregistry follows, so our client and the phases agree):
+ * - HTTPS_PROXY for https URLs, HTTP_PROXY for http URLs; upper case wins over lower case; a value
+ *   without a scheme is http://. Only http:// proxies are supported (CONNECT for https targets).
+ * - NO_PROXY: comma-separated; `*` turns proxies off; "example.com" matches it and its subdomains,
+ *   ".example.com" or "*.example.com" subdomains only; an IP address or CIDR block matches
+ *   addresses; any entry may end in ":port" to match that port only.
+ * - localhost and loopback addresses are never proxied, listed or not.
+ * Pure.
+ */
+
+
+
+const first = (env, ...names) => names.map((n) => env[n]).find((v) => v !== undefined && v !== "");
+function proxyUrl(name, value) {
+    if (!value)
+        return undefined;
+    let url;
+    try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        throw new errors_MlBuildpacksError(messages_messages.badProxy(name, "not a URL"));
+    }
+    if (url.protocol !== "http:")
+        throw new errors_MlBuildpacksError(messages_messages.badProxy(name, `${url.protocol}// proxies are not supported, only http://`));
+    return url;
+}
+function proxySettingsFromEnv(env) {
+    return {
+        httpProxy: proxyUrl("HTTP_PROXY", first(env, "HTTP_PROXY", "http_proxy")),
+        httpsProxy: proxyUrl("HTTPS_PROXY", first(env, "HTTPS_PROXY", "https_proxy")),
+        noProxy: first(env, "NO_PROXY", "no_proxy") ?? "",
+    };
+}
+/** The proxy for `target`, or undefined to connect directly. */
+function proxyFor(target, settings) {
+    const proxy = target.protocol === "https:" ? settings.httpsProxy : settings.httpProxy;
+    if (!proxy)
+        return undefined;
+    const host = target.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    const port = target.port || (target.protocol === "https:" ? "443" : "80");
+    if (isLoopback(host))
+        return undefined;
+    return settings.noProxy.split(",").some((entry) => noProxyMatches(entry.trim().toLowerCase(), host, port))
+        ? undefined
+        : proxy;
+}
+function isLoopback(host) {
+    if (host === "localhost")
+        return true;
+    if ((0,external_node_net_.isIP)(host) === 4)
+        return host.startsWith("127.");
+    if ((0,external_node_net_.isIP)(host) === 6)
+        return host === "::1" || host === "0:0:0:0:0:0:0:1";
+    return false;
+}
+function noProxyMatches(entry, host, port) {
+    if (entry === "")
+        return false;
+    if (entry === "*")
+        return true;
+    if (entry.includes("/")) {
+        const [net = "", bits = ""] = entry.split("/");
+        const family = (0,external_node_net_.isIP)(net);
+        const hostFamily = (0,external_node_net_.isIP)(host);
+        if (!family || family !== hostFamily)
+            return false;
+        const list = new external_node_net_.BlockList();
+        list.addSubnet(net, Number(bits), family === 4 ? "ipv4" : "ipv6");
+        return list.check(host, family === 4 ? "ipv4" : "ipv6");
+    }
+    // host[:port], [v6]:port or a bare IPv6 address.
+    let name = entry;
+    let wantPort;
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (bracketed) {
+        name = bracketed[1] ?? "";
+        wantPort = bracketed[2];
+    }
+    else if ((0,external_node_net_.isIP)(entry) !== 6) {
+        const m = /^(.*):(\d+)$/.exec(entry);
+        if (m) {
+            name = m[1] ?? "";
+            wantPort = m[2];
+        }
+    }
+    if (wantPort !== undefined && wantPort !== port)
+        return false;
+    if ((0,external_node_net_.isIP)(name))
+        return name === host;
+    if (name.startsWith("*."))
+        name = name.slice(1);
+    if (name.startsWith("."))
+        return host.endsWith(name);
+    return host === name || host.endsWith(`.${name}`);
+}
+/** The proxy variables the host has set, for the phase containers (go-containerregistry reads the same). */
+const PROXY_VARIABLES = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+/** Pure: the host's proxy variables that are set. Their values may hold proxy passwords: pass them by name only. */
+function proxyEnv(env) {
+    return Object.fromEntries(PROXY_VARIABLES.flatMap((name) => {
+        const value = env[name];
+        return value ? [[name, value]] : [];
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry/http.ts
 // The subset of fetch the registry client uses, over node:http(s). Node's global fetch loads and
 // compiles undici on first use (about 20 ms of an up-to-date build's 250 ms); node:http is already
 // in the startup snapshot. nodeFetch reads bodies whole (manifests, configs, small blobs);
-// nodeStreamFetch streams them (layers being recompressed).
+// nodeStreamFetch streams them (layers being recompressed). createHttp adds what real registries
+// need: a CA list (system store plus the user's CA, see trust.ts) and HTTP proxies (proxy.ts):
+// CONNECT tunnels for https targets, absolute-URI requests for http ones.
 
 
-const nodeStreamFetch = async (url, init = {}) => {
-    const message = await follow(url, init);
-    return { status: message.statusCode ?? 0, headers: headersOf(message), body: message };
-};
+
+
+/** fetch-like functions over one set of keep-alive agents. */
+function createHttp(transport = {}) {
+    const connect = connector(transport);
+    return {
+        fetch: async (url, init = {}) => {
+            const message = await follow(url, init, connect);
+            return responseOf(message.statusCode ?? 0, message, await readAll(message));
+        },
+        streamFetch: async (url, init = {}) => {
+            const message = await follow(url, init, connect);
+            return { status: message.statusCode ?? 0, headers: headersOf(message), body: message };
+        },
+    };
+}
+const plain = createHttp();
+const nodeStreamFetch = plain.streamFetch;
 /** fetch's behaviour where the client relies on it: redirects followed, failures as "fetch failed" with a cause. */
-const nodeFetch = async (url, init = {}) => {
-    const message = await follow(url, init);
-    return responseOf(message.statusCode ?? 0, message, await readAll(message));
-};
+const nodeFetch = plain.fetch;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 /** Sends the request, following redirects; the final response's body is left unread. */
-async function follow(url, init) {
+async function follow(url, init, connect) {
     let target = new URL(url);
     let { method = "GET", headers = {}, body } = init;
     for (let hop = 0;; hop++) {
-        const message = await http_open(target, { method, headers, body, signal: init.signal });
+        const message = await http_open(target, { method, headers, body, signal: init.signal }, connect);
         const status = message.statusCode ?? 0;
         const location = message.headers.location;
         // A streamed body is gone once sent: its response is the answer.
@@ -44797,13 +45311,93 @@ async function follow(url, init) {
         target = next;
     }
 }
-function http_open(url, init) {
+function connector(transport) {
+    const ca = transport.ca && [...transport.ca];
+    const direct = {
+        http: new external_node_http_.Agent({ keepAlive: true }),
+        https: new external_node_https_namespaceObject.Agent({ keepAlive: true, ...(ca ? { ca } : {}) }),
+    };
+    const tunnels = new Map();
+    return (url) => {
+        const proxy = transport.proxy && proxyFor(url, transport.proxy);
+        if (!proxy)
+            return { url, agent: url.protocol === "https:" ? direct.https : direct.http, headers: {} };
+        if (url.protocol === "https:") {
+            let agent = tunnels.get(proxy.href);
+            if (!agent) {
+                agent = new TunnelAgent(proxy, { keepAlive: true, ...(ca ? { ca } : {}) });
+                tunnels.set(proxy.href, agent);
+            }
+            return { url, agent, headers: {} };
+        }
+        // Plain http through a proxy: the absolute URI as the request target (RFC 9112 3.2.2).
+        return {
+            url: proxy,
+            path: url.href,
+            agent: direct.http,
+            headers: { Host: url.host, ...proxyAuthorization(proxy) },
+        };
+    };
+}
+function proxyAuthorization(proxy) {
+    if (!proxy.username)
+        return {};
+    const pair = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    return { "Proxy-Authorization": `Basic ${Buffer.from(pair).toString("base64")}` };
+}
+/**
+ * An https agent whose connections are CONNECT tunnels through an http proxy; TLS then runs end
+ * to end with the registry (the proxy sees only the host name). Sockets are pooled like direct ones.
+ */
+class TunnelAgent extends external_node_https_namespaceObject.Agent {
+    proxy;
+    constructor(proxy, options) {
+        super(options);
+        this.proxy = proxy;
+    }
+    createConnection(options, callback) {
+        const done = callback ?? (() => { });
+        const authority = `${options.host ?? options.hostname}:${options.port ?? 443}`;
+        const connect = (0,external_node_http_.request)({
+            host: this.proxy.hostname.replace(/^\[|\]$/g, ""),
+            port: this.proxy.port || 80,
+            method: "CONNECT",
+            path: authority,
+            headers: { Host: authority, ...proxyAuthorization(this.proxy) },
+            agent: false,
+        });
+        connect.once("connect", (res, socket) => {
+            if (res.statusCode !== 200) {
+                socket.destroy();
+                const err = new Error(`the proxy ${this.proxy.host} answered CONNECT ${authority} with HTTP ${res.statusCode}`);
+                done(Object.assign(err, { code: "ERR_PROXY_CONNECT" }), socket);
+                return;
+            }
+            done(null, (0,external_node_tls_.connect)({ ...options, socket, servername: options.servername || undefined }));
+        });
+        connect.once("error", (err) => done(err, connect.socket));
+        connect.end();
+        return undefined;
+    }
+}
+function http_open(target, init, connect) {
     return new Promise((resolve, reject) => {
         const body = typeof init.body === "string" ? Buffer.from(init.body) : init.body;
         const stream = isStream(body) ? body : undefined;
         const whole = isStream(body) ? undefined : body;
-        const headers = whole ? { ...init.headers, "Content-Length": String(whole.length) } : init.headers;
-        const req = (url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_.request)(url, { method: init.method, headers, signal: init.signal }, resolve);
+        const via = connect(target);
+        const headers = {
+            ...init.headers,
+            ...via.headers,
+            ...(whole ? { "Content-Length": String(whole.length) } : {}),
+        };
+        const req = (via.url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_.request)(via.url, {
+            method: init.method,
+            headers,
+            signal: init.signal,
+            agent: via.agent,
+            ...(via.path ? { path: via.path } : {}),
+        }, resolve);
         req.on("error", (err) => {
             stream?.destroy(err);
             reject(failed(err));
@@ -44851,7 +45445,86 @@ function responseOf(status, message, data) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/registry/retry.ts
+/** When to retry a registry request, and how long to wait first. Pure. */
+/** 429 (rate limits: Docker Hub, GHCR) and server errors; 501 (not implemented) will not change. */
+function isRetryableStatus(status) {
+    return status === 429 || status === 408 || (status >= 500 && status !== 501 && status !== 505);
+}
+/** A Retry-After longer than this is cut to it: a build waits, but not for an hour. */
+const MAX_RETRY_AFTER_MS = 60_000;
+/**
+ * The wait before retry number `attempt` (0-based): the registry's Retry-After (seconds or an
+ * HTTP date) when it sent one, else the backoff schedule.
+ */
+function retryDelay(attempt, backoff, retryAfter, now) {
+    const fallback = backoff[attempt] ?? backoff.at(-1) ?? 1000;
+    if (!retryAfter)
+        return fallback;
+    const seconds = Number(retryAfter.trim());
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
+    if (!Number.isFinite(ms) || ms <= 0)
+        return fallback;
+    return Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+;// CONCATENATED MODULE: ./src/core/registry/trust.ts
+/**
+ * The CA certificates the registry client trusts: Node's bundled roots, the system's trust store
+ * file and the user's extra CA bundle (--ca-certs / ML_BUILDPACKS_CA_CERTS / the action's CA input).
+ * Node 20 reads no system store by itself, and an `ca` option replaces its roots instead of adding
+ * to them, so all three are joined here.
+ */
+
+
+
+
+/** Debian/Ubuntu's bundle, also what the build images and the phase containers use. */
+const SYSTEM_TRUST_FILE = "/etc/ssl/certs/ca-certificates.crt";
+/** Pure: which files to read. */
+function trustFiles(env, extra, exists = external_node_fs_namespaceObject.existsSync) {
+    const system = env.SSL_CERT_FILE || (exists(SYSTEM_TRUST_FILE) ? SYSTEM_TRUST_FILE : undefined);
+    const wanted = extra ?? (env.ML_BUILDPACKS_CA_CERTS || undefined);
+    return { system, extra: wanted && wanted !== system ? wanted : undefined };
+}
+/** Splits a PEM bundle into its certificates (comments and blank lines between them dropped). */
+function pemCertificates(text) {
+    return text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+}
+/** The `ca` option for TLS connections to registries. */
+function trustedCas(files, read = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, "utf8")) {
+    const cas = new Set(external_node_tls_.rootCertificates);
+    if (files.system) {
+        // A missing or unreadable system store leaves Node's roots: what a plain Node client would do.
+        try {
+            for (const c of pemCertificates(read(files.system)))
+                cas.add(c);
+        }
+        catch { }
+    }
+    if (files.extra) {
+        let text;
+        try {
+            text = read(files.extra);
+        }
+        catch (err) {
+            throw new errors_MlBuildpacksError(messages_messages.caCertsUnreadable(files.extra, err instanceof Error ? err.message : String(err)));
+        }
+        const certs = pemCertificates(text);
+        if (certs.length === 0)
+            throw new errors_MlBuildpacksError(messages_messages.caCertsUnreadable(files.extra, "no PEM certificate in it"));
+        for (const c of certs)
+            cas.add(c);
+    }
+    return [...cas];
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry/client.ts
+
+
+
+
+
 
 
 
@@ -44869,38 +45542,70 @@ function manifestSize(manifest) {
     return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
 }
 const client_sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
+/** Pure: whether the client (and the lifecycle) speak plain http to `registry`. */
+function isInsecureRegistry(registry, insecure = []) {
+    return isLoopbackRegistry(registry) || insecure.includes(registry);
+}
+/** One transport per CA file and proxy settings, shared by the clients of a process (keep-alive). */
+const transports = new Map();
+function defaultHttp(env, caCerts) {
+    const files = trustFiles(env, caCerts);
+    const proxy = proxySettingsFromEnv(env);
+    const key = JSON.stringify([files, proxy.httpProxy?.href, proxy.httpsProxy?.href, proxy.noProxy]);
+    let http = transports.get(key);
+    if (!http) {
+        http = createHttp({ ca: trustedCas(files), proxy });
+        transports.set(key, http);
+    }
+    return http;
+}
 /**
- * A small OCI distribution client: manifests and blobs, Basic and Bearer-token auth, retries with
- * backoff on 5xx and 429, cross-repository blob mounts.
+ * An OCI distribution client for real registries: manifests and blobs (streamed where large),
+ * Bearer tokens (auth.ts) and Basic auth, retries with backoff on 429/5xx and dropped connections,
+ * cross-repository blob mounts, the system trust store plus an extra CA, HTTP proxies.
  */
 class RegistryClient {
     registry;
     base;
-    fetch;
-    streamFetch;
+    http;
     backoff;
     sleep;
-    credential;
-    /** Bearer tokens by scope. */
-    tokens = new Map();
+    now;
+    auth;
     constructor(registry, opts = {}) {
         this.registry = registry;
-        const scheme = isLoopbackRegistry(registry) ? "http" : "https";
+        const scheme = isInsecureRegistry(registry, opts.insecureRegistries) ? "http" : "https";
         this.base = `${scheme}://${registry === "index.docker.io" ? "registry-1.docker.io" : registry}`;
-        this.fetch = opts.fetch ?? nodeFetch;
-        this.streamFetch = opts.streamFetch ?? nodeStreamFetch;
+        let http;
+        // Lazily: a client that never connects never reads CA files (and never fails on them).
+        this.http = () => {
+            http ??= {
+                ...(opts.fetch || opts.streamFetch
+                    ? createHttp()
+                    : defaultHttp(opts.env ?? process.env, opts.caCerts)),
+                ...(opts.fetch ? { fetch: opts.fetch } : {}),
+                ...(opts.streamFetch ? { streamFetch: opts.streamFetch } : {}),
+            };
+            return http;
+        };
         this.backoff = opts.backoff ?? [500, 1500, 4000];
         this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-        this.credential = opts.auth?.[registry];
+        this.now = opts.now ?? Date.now;
+        const fetchForTokens = (url, init) => this.http().fetch(url, init);
+        this.auth = new Authenticator(registry, credentialOf(opts.auth?.[registry]), fetchForTokens, this.now);
     }
     /** Throws registryUnreachable when the registry does not answer at all. */
     async ping(image) {
-        const res = await this.fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) }).catch(this.unreachable(image));
+        const res = await this.http()
+            .fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) })
+            .catch(this.unreachable(image));
         await res.body?.cancel();
     }
     /** A rejection handler: a request that got no answer becomes registryUnreachable for `what`. */
     unreachable(what) {
         return (err) => {
+            if (err instanceof errors_MlBuildpacksError)
+                throw err;
             throw new errors_MlBuildpacksError(messages_messages.registryUnreachable(this.registry, what, describeFetchError(err)));
         };
     }
@@ -44922,6 +45627,7 @@ class RegistryClient {
             body,
         };
     }
+    /** A small blob (configs) in memory; large ones go through getBlobStream. */
     async getBlob(repository, digest) {
         const res = await this.request("GET", `/v2/${repository}/blobs/${digest}`, {
             scope: `${repository}:pull`,
@@ -44951,15 +45657,11 @@ class RegistryClient {
         await res.body?.cancel();
         return res.status === 201;
     }
-    /** Monolithic upload (POST then PUT with the digest). */
+    /** Monolithic upload of a small blob in memory (POST then PUT with the digest). */
     async uploadBlob(repository, data) {
         const digest = client_sha256(data);
         const scope = `${repository}:pull,push`;
-        const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
-        await start.body?.cancel();
-        const location = start.headers.get("location");
-        if (start.status !== 202 || !location)
-            throw await this.unexpected(start, `start an upload to ${repository}`);
+        const location = await this.startUpload(repository);
         const url = new URL(location, this.base);
         url.searchParams.set("digest", digest);
         const put = await this.request("PUT", `${url.pathname}${url.search}`, {
@@ -44972,35 +45674,125 @@ class RegistryClient {
             throw await this.unexpected(put, `upload ${digest} to ${repository}`);
         return digest;
     }
-    /**
-     * A blob's bytes as a stream (layers too large to hold in memory). The HEAD before it settles
-     * authentication and existence; no retries once bytes flow.
-     */
-    async getBlobStream(repository, digest) {
+    /** POST .../blobs/uploads/: the new session's URL. */
+    async startUpload(repository) {
+        const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, {
+            scope: `${repository}:pull,push`,
+        });
+        await start.body?.cancel();
+        const location = start.headers.get("location");
+        if (start.status !== 202 || !location)
+            throw await this.unexpected(start, `start an upload to ${repository}`);
+        return location;
+    }
+    /** A blob's bytes as a stream, or undefined when the registry has no such blob. Retried until bytes flow. */
+    async openBlob(repository, digest) {
         const scope = `${repository}:pull`;
-        if (!(await this.blobExists(repository, digest)))
-            throw await this.unexpectedStatus(404, `read blob ${repository}@${digest}`);
-        const res = await this.streamFetch(`${this.base}/v2/${repository}/blobs/${digest}`, {
-            headers: this.authHeader(scope),
-        }).catch(this.unreachable(repository));
+        const path = `/v2/${repository}/blobs/${digest}`;
+        const res = await this.exchange(scope, true, (auth) => this.http().streamFetch(`${this.base}${path}`, { headers: auth }), (r) => void r.body.resume());
+        if (res.status === 404) {
+            res.body.resume();
+            return undefined;
+        }
         if (res.status !== 200) {
             res.body.resume();
-            throw await this.unexpectedStatus(res.status, `read blob ${repository}@${digest}`);
+            throw this.failed(res.status, `read blob ${repository}@${digest}`, "");
         }
         return res.body;
     }
+    /** A blob's bytes as a stream (layers too large to hold in memory). */
+    async getBlobStream(repository, digest) {
+        const body = await this.openBlob(repository, digest);
+        if (!body)
+            throw this.failed(404, `read blob ${repository}@${digest}`, "");
+        return body;
+    }
+    /**
+     * Uploads a blob of known digest and size from a stream, never holding it in memory: POST, one
+     * PATCH with the bytes (their digest checked on the way: a source that does not match fails the
+     * upload before it is committed), PUT with the digest. A failed attempt (5xx, 429, a dropped
+     * connection, an expired token) starts a new upload session with a new stream from `open`.
+     */
+    async uploadBlobFrom(repository, blob, open) {
+        const scope = `${repository}:pull,push`;
+        const what = `upload ${blob.digest} to ${repository}`;
+        for (let attempt = 0;; attempt++) {
+            const source = await open();
+            let location;
+            try {
+                location = await this.startUpload(repository);
+            }
+            catch (err) {
+                source.destroy();
+                throw err;
+            }
+            const checked = source.pipe(new DigestCheck(blob.digest, blob.size));
+            source.on("error", (err) => checked.destroy(err));
+            let status;
+            let retryAfter = null;
+            let challenge = null;
+            let next = null;
+            try {
+                const patched = await this.http().streamFetch(new URL(location, this.base), {
+                    method: "PATCH",
+                    headers: {
+                        ...this.auth.header(scope),
+                        "Content-Type": "application/octet-stream",
+                        "Content-Length": String(blob.size),
+                    },
+                    body: checked,
+                });
+                patched.body.resume();
+                status = patched.status;
+                retryAfter = patched.headers.get("retry-after");
+                challenge = patched.headers.get("www-authenticate");
+                next = patched.headers.get("location");
+            }
+            catch (err) {
+                source.destroy();
+                const cause = err.cause;
+                if (cause instanceof errors_MlBuildpacksError)
+                    throw cause;
+                if (attempt >= this.backoff.length)
+                    return this.unreachable(repository)(err);
+                await this.sleep(retryDelay(attempt, this.backoff, null, this.now()));
+                continue;
+            }
+            if (status === 202 && next) {
+                const url = new URL(next, this.base);
+                url.searchParams.set("digest", blob.digest);
+                const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
+                await put.body?.cancel();
+                if (put.status !== 201)
+                    throw await this.unexpected(put, `finish the upload of ${blob.digest} to ${repository}`);
+                return;
+            }
+            source.destroy();
+            const again = attempt < this.backoff.length &&
+                (isRetryableStatus(status) || (status === 401 && (await this.auth.challenged(challenge, scope))));
+            if (!again) {
+                if (status === 401 || status === 403)
+                    throw this.refused(status, scope);
+                throw this.failed(status, what, "");
+            }
+            if (status !== 401)
+                await this.sleep(retryDelay(attempt, this.backoff, retryAfter, this.now()));
+        }
+    }
     /**
      * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
-     * digest computed on the way); returns its digest and size. A failed request destroys `body`.
+     * digest computed on the way); returns its digest and size. The stream is read once, so a failed
+     * PATCH is not retried; a failed request destroys `body`.
      */
     async uploadBlobStream(repository, body) {
         const scope = `${repository}:pull,push`;
-        const start = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
-        await start.body?.cancel();
-        const location = start.headers.get("location");
-        if (start.status !== 202 || !location) {
+        let location;
+        try {
+            location = await this.startUpload(repository);
+        }
+        catch (err) {
             body.destroy();
-            throw await this.unexpected(start, `start an upload to ${repository}`);
+            throw err;
         }
         const hash = (0,external_node_crypto_.createHash)("sha256");
         let size = 0;
@@ -45008,15 +45800,20 @@ class RegistryClient {
             hash.update(c);
             size += c.length;
         });
-        const patched = await this.streamFetch(new URL(location, this.base), {
+        const patched = await this.http()
+            .streamFetch(new URL(location, this.base), {
             method: "PATCH",
-            headers: { ...this.authHeader(scope), "Content-Type": "application/octet-stream" },
+            headers: { ...this.auth.header(scope), "Content-Type": "application/octet-stream" },
             body,
-        }).catch(this.unreachable(repository));
+        })
+            .catch(this.unreachable(repository));
         patched.body.resume();
         const next = patched.headers.get("location");
-        if (patched.status !== 202 || !next)
-            throw await this.unexpectedStatus(patched.status, `stream a blob to ${repository}`);
+        if (patched.status !== 202 || !next) {
+            if (patched.status === 401 || patched.status === 403)
+                throw this.refused(patched.status, scope);
+            throw this.failed(patched.status, `stream a blob to ${repository}`, "");
+        }
         const digest = `sha256:${hash.digest("hex")}`;
         const url = new URL(next, this.base);
         url.searchParams.set("digest", digest);
@@ -45039,8 +45836,10 @@ class RegistryClient {
         return res.headers.get("docker-content-digest") ?? client_sha256(raw);
     }
     /**
-     * Deletes a manifest by digest; never throws. Registries that do not allow deletes answer 405 (or
-     * 400 UNSUPPORTED), tokens without the delete right 401/403: `why` says so.
+     * Deletes a manifest by digest; never throws. `deleted` only when the registry said it deleted
+     * it (2xx). A 404 is `{ deleted: false, why: "not found", status: 404 }`: nothing was there, so
+     * nothing was deleted. Registries that do not allow deletes answer 405 (or 400 UNSUPPORTED),
+     * tokens without the delete right 401/403: `why` says so.
      */
     async deleteManifest(repository, digest) {
         try {
@@ -45048,92 +45847,124 @@ class RegistryClient {
                 scope: `${repository}:delete`,
             });
             await res.body?.cancel();
-            // 404: already gone, which is what was wanted.
-            return res.ok || res.status === 404 ? { deleted: true } : { deleted: false, why: `HTTP ${res.status}` };
+            if (res.ok)
+                return { deleted: true, status: res.status };
+            if (res.status === 404)
+                return { deleted: false, why: "not found", status: 404 };
+            return { deleted: false, why: `HTTP ${res.status}`, status: res.status };
         }
         catch (err) {
             return { deleted: false, why: err instanceof Error ? err.message : String(err) };
         }
     }
-    async request(method, path, opts) {
+    /** A request whose body (if any) is in memory: retried on 5xx/429/dropped connections, authenticated on 401. */
+    request(method, path, opts) {
+        const body = opts.body !== undefined
+            ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
+            : {};
+        return this.exchange(opts.scope, true, (auth) => this.http().fetch(`${this.base}${path}`, { method, headers: { ...opts.headers, ...auth }, ...body }), (res) => res.body?.cancel());
+    }
+    /**
+     * The loop around one request: a 401 follows the registry's challenge once (a new token, Basic
+     * credentials), 429/5xx and dropped connections are retried after the backoff (or Retry-After)
+     * when `retry`, a refusal (401/403 that auth cannot fix) is an error naming the action.
+     */
+    async exchange(scope, retry, send, discard) {
         let challenged = false;
-        for (let attempt = 0;; attempt++) {
+        for (let attempt = 0;;) {
             let res;
             try {
-                res = await this.fetch(`${this.base}${path}`, {
-                    method,
-                    headers: { ...opts.headers, ...this.authHeader(opts.scope) },
-                    ...(opts.body !== undefined
-                        ? { body: typeof opts.body === "string" ? opts.body : new Uint8Array(opts.body) }
-                        : {}),
-                });
+                res = await send(this.auth.header(scope));
             }
             catch (err) {
-                if (attempt < this.backoff.length) {
-                    await this.sleep(this.backoff[attempt] ?? 1000);
+                // Our own errors (a CA file, a proxy setting, the token service) do not heal by waiting.
+                if (err instanceof errors_MlBuildpacksError)
+                    throw err;
+                if (retry && attempt < this.backoff.length) {
+                    await this.sleep(retryDelay(attempt++, this.backoff, null, this.now()));
                     continue;
                 }
-                return this.unreachable(path)(err);
+                return this.unreachable(describeScope(scope))(err);
             }
             if (res.status === 401 && !challenged) {
                 challenged = true;
-                if (await this.authenticate(res, opts.scope))
+                await discard(res);
+                if (await this.auth.challenged(res.headers.get("www-authenticate"), scope))
                     continue;
+                throw this.refused(401, scope);
             }
-            if ((res.status >= 500 || res.status === 429) && attempt < this.backoff.length) {
-                await res.body?.cancel();
-                const retryAfter = Number(res.headers.get("retry-after"));
-                await this.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (this.backoff[attempt] ?? 1000));
+            if (retry && isRetryableStatus(res.status) && attempt < this.backoff.length) {
+                await discard(res);
+                await this.sleep(retryDelay(attempt++, this.backoff, res.headers.get("retry-after"), this.now()));
                 continue;
             }
             if (res.status === 401 || res.status === 403) {
-                await res.body?.cancel();
-                throw new errors_MlBuildpacksError(messages_messages.registryAuthFailed(this.registry, res.status));
+                await discard(res);
+                throw this.refused(res.status, scope);
             }
             return res;
         }
     }
-    authHeader(scope) {
-        const token = this.tokens.get(scope);
-        if (token)
-            return { Authorization: `Bearer ${token}` };
-        if (this.credential?.startsWith("Basic "))
-            return { Authorization: this.credential };
-        return {};
+    refused(status, scope) {
+        return new errors_MlBuildpacksError(messages_messages.registryAuthFailed(this.registry, status, describeScope(scope), this.auth.anonymous));
     }
-    /** Follows a Bearer challenge to the token service; returns whether a retry makes sense. */
-    async authenticate(res, scope) {
-        await res.body?.cancel();
-        const challenge = res.headers.get("www-authenticate") ?? "";
-        if (!challenge.toLowerCase().startsWith("bearer "))
-            return false;
-        const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-        if (!params.realm)
-            return false;
-        const url = new URL(params.realm);
-        if (params.service)
-            url.searchParams.set("service", params.service);
-        for (const part of scope.split(" ")) {
-            const [repo, actions] = part.split(":");
-            url.searchParams.append("scope", `repository:${repo}:${actions}`);
-        }
-        const headers = this.credential ? { Authorization: this.credential } : {};
-        const tokenRes = await this.fetch(url, { headers });
-        if (!tokenRes.ok)
-            throw new errors_MlBuildpacksError(messages_messages.registryAuthFailed(this.registry, tokenRes.status));
-        const token = (await tokenRes.json());
-        const value = token.token ?? token.access_token;
-        if (!value)
-            return false;
-        this.tokens.set(scope, value);
-        return true;
-    }
-    async unexpectedStatus(status, what) {
-        return new errors_MlBuildpacksError(messages_messages.registryRequestFailed(this.registry, what, status, ""));
+    failed(status, what, body) {
+        return new errors_MlBuildpacksError(messages_messages.registryRequestFailed(this.registry, what, status, body));
     }
     async unexpected(res, what) {
         const text = (await res.text().catch(() => "")).slice(0, 500);
-        return new errors_MlBuildpacksError(messages_messages.registryRequestFailed(this.registry, what, res.status, text));
+        return this.failed(res.status, what, text);
+    }
+    /**
+     * Whether the registry deletes manifests of `repository`, asked without deleting anything: a
+     * DELETE of a digest no manifest has. 404 (unknown manifest) or 2xx: deletes work. 405 (deletes
+     * disabled: GHCR, docker-registry without storage.delete), 401/403 (the delete scope is not
+     * granted) or any other answer: they don't, so nothing meant to be deleted may be pushed. Never rejects.
+     */
+    async deleteSupport(repository) {
+        try {
+            const res = await this.request("DELETE", `/v2/${repository}/manifests/sha256:${"0".repeat(64)}`, {
+                scope: `${repository}:delete`,
+            });
+            await res.body?.cancel();
+            if (res.ok || res.status === 404)
+                return { supported: true, why: `HTTP ${res.status}` };
+            return {
+                supported: false,
+                why: res.status === 405 ? "HTTP 405, deletes disabled" : `HTTP ${res.status}`,
+            };
+        }
+        catch (err) {
+            return { supported: false, why: err instanceof Error ? err.message : String(err) };
+        }
+    }
+}
+/**
+ * Passes a blob's bytes through, hashing and counting them; fails at the end when they are not the
+ * blob the manifest names (a corrupt or changed source), so the upload is never committed.
+ */
+class DigestCheck extends external_node_stream_.Transform {
+    digest;
+    expectedSize;
+    hash = (0,external_node_crypto_.createHash)("sha256");
+    size = 0;
+    constructor(digest, expectedSize) {
+        super();
+        this.digest = digest;
+        this.expectedSize = expectedSize;
+    }
+    _transform(chunk, _enc, done) {
+        this.hash.update(chunk);
+        this.size += chunk.length;
+        done(null, chunk);
+    }
+    _flush(done) {
+        const got = `sha256:${this.hash.digest("hex")}`;
+        if (got === this.digest && this.size === this.expectedSize) {
+            done();
+            return;
+        }
+        done(new errors_MlBuildpacksError(messages_messages.blobDigestMismatch(this.digest, this.expectedSize, got, this.size)));
     }
 }
 function describeFetchError(err) {
@@ -45333,6 +46164,39 @@ function filterThrough(command, args, input) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/pre-export/plan.ts
+// What a build may push beyond the image it makes, decided before any phase runs. Pre-export's
+// staging manifest, the recompressed manifest and a relabelled one are meant to be deleted (or left
+// untagged) once the build is done; on a registry that refuses DELETE (GHCR answers 405) each would
+// stay as an untagged version forever, so the build only makes them where deletes work.
+/** Pure: which throwaway manifests a build may push; `deletes` is undefined when it does not publish. */
+function throwawayPlan(deletes, compression) {
+    if (!deletes)
+        return { stage: false, recompress: false };
+    if (deletes.supported)
+        return { stage: true, recompress: compression === "small" };
+    const also = compression === "small" ? ", nor recompresses the new layers after it (--compression small)" : "";
+    return {
+        stage: false,
+        recompress: false,
+        note: `the registry does not delete manifests (${deletes.why}): so that it keeps no untagged leftovers, the build stages no layers for the exporter${also}; the exporter compresses every layer itself`,
+    };
+}
+/** Pure: whether pre-export has anything to do (it costs a container start outside the chain). */
+function runsPreExport(o) {
+    return o.runner && (o.stage || o.label);
+}
+/**
+ * Pure: how the build's inputs reach the image after the export. "exported": pre-export put them in
+ * (or there are none); "relabel": a copy of the image with the label, only where the exporter's
+ * manifest can be deleted; "lost": nowhere to put them without a leftover, the next build runs in full.
+ */
+function inputsAfterExport(o) {
+    if (!o.inputs || o.labeled)
+        return "exported";
+    return o.deletes ? "relabel" : "lost";
+}
+
 ;// CONCATENATED MODULE: ./src/pre-export/request.ts
 // What the platform asks of pre-export (JSON on its command line) and what it answers (a file in the
 // out dir the chain's phases share). Pre-export runs inside the lifecycle's container, between the
@@ -45505,7 +46369,9 @@ async function inspectRemoteImage(client, ref) {
 
 /**
  * Makes every blob of an image present in another repository: already there, mounted (same
- * registry) or downloaded and uploaded. The manifest itself is left to the caller (by digest or tag).
+ * registry) or streamed from the source into an upload (multi-GB layers never sit in memory; the
+ * digest is checked on the way, and a failed upload re-opens the source). The manifest itself is
+ * left to the caller (by digest or tag).
  */
 async function copy_copyBlobs(manifest, from, to) {
     const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter((d) => !!d);
@@ -45519,10 +46385,13 @@ async function copy_copyBlobs(manifest, from, to) {
             mounted++;
             continue;
         }
-        const data = await from.client.getBlob(from.ref.repository, blob.digest);
-        if (!data)
-            throw new errors_MlBuildpacksError(messages_messages.childMissing(`${image_ref_formatImageRef(from.ref)} (blob ${blob.digest})`));
-        await to.client.uploadBlob(to.ref.repository, data);
+        const open = async () => {
+            const body = await from.client.openBlob(from.ref.repository, blob.digest);
+            if (!body)
+                throw new errors_MlBuildpacksError(messages_messages.childMissing(`${image_ref_formatImageRef(from.ref)} (blob ${blob.digest})`));
+            return body;
+        };
+        await to.client.uploadBlobFrom(to.ref.repository, blob, open);
         copied++;
     }
     return { mounted, copied, present: blobs.length - mounted - copied };
@@ -45644,7 +46513,7 @@ async function createIndex(image, children, deps) {
 
 ;// CONCATENATED MODULE: ./src/core/version.ts
 /** ml-buildpacks' own version, recorded in builder labels and reports. Keep equal to package.json. */
-const ML_BUILDPACKS_VERSION = "0.1.0";
+const ML_BUILDPACKS_VERSION = "1.0.0";
 
 ;// CONCATENATED MODULE: ./src/core/fast-path/notes.ts
 /** The fast path's log lines, in one place. */
@@ -45658,6 +46527,7 @@ const fastPathNotes = {
     appSwapFailed: (why) => `could not replace the app layer (${why}); running every phase`,
     appSwapReady: (files) => `a later change to other app files only replaces the app layer (the buildpacks read ${files.length ? files.join(", ") : "no app file"})`,
     appSwapNotReady: (why) => `a later code change runs every phase: ${why}`,
+    inputsLost: "the build's inputs could not go into the exporter's image, and this registry would keep a relabelled copy's predecessor as an untagged leftover: the image records no inputs, so the next build runs in full",
     stampFailed: (why) => `could not record the build's inputs on the image (${why}); the next build will run in full`,
 };
 
@@ -45717,6 +46587,7 @@ function parseRefreshDue(value) {
 
 
 
+
 /** The label the lifecycle writes with the buildpacks that built an image. */
 const BUILD_METADATA_LABEL = "io.buildpacks.build.metadata";
 /**
@@ -45746,7 +46617,7 @@ function checkPreviousImage(read, inputs, now) {
         return { hit: false, reason: read.reason };
     const { manifest, config, shown } = read;
     const labels = config?.config?.Labels ?? {};
-    const previous = parseInputsLabel(labels[INPUTS_LABEL]);
+    const previous = inputsFromLabels(labels);
     if (!previous)
         return { hit: false, reason: `the previous image at ${shown} records no inputs` };
     const due = dueRefresh(labels, now);
@@ -45765,12 +46636,14 @@ function checkPreviousImage(read, inputs, now) {
 /**
  * Adds the inputs label to the image the exporter pushed, under the target tag and every additional
  * tag, with the app-layer record `appRecord` makes from the exported image's labels. Returns the new
- * manifest digest.
+ * manifest digest. Leaves the exporter's manifest untagged: only for registries that delete (the
+ * build deletes it), and only when pre-export could not give the exporter the label.
  */
 function stampInputs(clientFor, target, exportedDigest, inputs, additionalTags, appRecord = () => undefined) {
     return addLabels(clientFor, { ...target, digest: exportedDigest }, (labels) => {
         const app = appRecord(labels);
-        return { [INPUTS_LABEL]: JSON.stringify(app ? { ...inputs, app } : inputs) };
+        const layer = appLayerDiffId(labels);
+        return inputsLabels(app && layer ? { ...inputs, app: { ...app, layer } } : inputs);
     }, [target, ...additionalTags]);
 }
 /**
@@ -45793,7 +46666,8 @@ async function addLabels(clientFor, image, more, as) {
 /** Uploads a config, puts the manifest that names it by digest, then moves every tag of `as` to it. */
 async function pushImage(clientFor, image, previous, config, manifestBody, as) {
     const client = clientFor(image.registry);
-    const configRaw = Buffer.from(JSON.stringify(config));
+    // As Go writes it: a swapped config is then byte for byte the exporter's for the same tree.
+    const configRaw = Buffer.from(goJson(config));
     const configDigest = await client.uploadBlob(image.repository, configRaw);
     const body = {
         ...manifestBody,
@@ -45808,15 +46682,16 @@ async function pushImage(clientFor, image, previous, config, manifestBody, as) {
 }
 /**
  * The code-change path's push: the previous image (at `source`) with `layer` as its app layer and
- * the new inputs label, as the target and every other tag of `as` (the first is the target).
+ * the new inputs (with `record`, now naming the new layer), as the target and every other tag of
+ * `as` (the first is the target).
  */
-async function pushAppLayerSwap(clientFor, source, previous, layer, inputs, as) {
+async function pushAppLayerSwap(clientFor, source, previous, layer, inputs, record, as) {
     const target = as[0];
     const client = clientFor(target.registry);
     if (source.registry !== target.registry || source.repository !== target.repository)
         await copy_copyBlobs(previous.manifest, { ref: source, client: clientFor(source.registry) }, { ref: target, client });
     const digest = await client.uploadBlob(target.repository, layer.gzip);
-    const swapped = swapAppLayer(previous.config, previous.manifest.body, { diffId: layer.diffId, digest, size: layer.gzip.length }, { [INPUTS_LABEL]: JSON.stringify(inputs) });
+    const swapped = swapAppLayer(previous.config, previous.manifest.body, { diffId: layer.diffId, digest, size: layer.gzip.length }, inputsLabels({ ...inputs, app: { ...record, layer: layer.diffId } }));
     if ("problem" in swapped)
         throw new Error(swapped.problem);
     return pushImage(clientFor, target, previous.manifest, swapped.config, swapped.manifest, as);
@@ -45933,11 +46808,14 @@ function startPreviousRead(req, clientFor) {
 }
 /**
  * The previous image can take the new app layer when the source files are all that changed, the
- * tree has the same shape (no file added, removed or renamed) and no file a buildpack read changed.
+ * tree has the same shape (no file added, removed or renamed), no file a buildpack read changed and
+ * its app layer is the one its record names (the exporter's layer was the source tree itself).
  */
 function appSwap(previous, tree) {
     const record = parseAppLayerRecord(previous.inputs.app);
     if (!record || previous.changed.length !== 1 || previous.changed[0] !== PART_NAMES.source)
+        return undefined;
+    if (!record.layer || record.layer !== appLayerDiffId(previous.config.config?.Labels ?? {}))
         return undefined;
     return appLayerKey(tree, record.files) === record.key ? { previous, record } : undefined;
 }
@@ -46389,12 +47267,39 @@ async function pinForPlatform(ref, platform, clientFor) {
 
 
 
+
+
+const runHelper = (program, args, stdin) => {
+    const res = (0,external_node_child_process_namespaceObject.spawnSync)(program, [...args], { input: stdin, encoding: "utf8", timeout: 60_000 });
+    const missing = res.error?.code === "ENOENT";
+    return {
+        status: res.status ?? -1,
+        stdout: res.stdout ?? "",
+        stderr: res.stderr ?? res.error?.message ?? "",
+        missing,
+    };
+};
 /** Normalises docker config keys ("https://index.docker.io/v1/", "127.0.0.1:5000") to registry hosts. */
 function registryHost(key) {
     const host = key.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
     return host === "docker.io" || host === "registry-1.docker.io" ? "index.docker.io" : host;
 }
-/** Pure: docker config.json text -> CNB_REGISTRY_AUTH map, limited to the registries a build talks to. */
+/** The server URL a credential helper is asked about: Docker Hub's historical key, else the host. */
+function helperServerUrl(registry) {
+    return registry === "index.docker.io" ? "https://index.docker.io/v1/" : registry;
+}
+const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+/** Pure: one `auths` entry as a CNB_REGISTRY_AUTH value. */
+function fromAuthsEntry(entry) {
+    if (entry.identitytoken)
+        return basic(IDENTITY_TOKEN_USER, entry.identitytoken);
+    if (entry.auth)
+        return `Basic ${entry.auth}`;
+    if (entry.username && entry.password)
+        return basic(entry.username, entry.password);
+    return undefined;
+}
+/** Pure: docker config.json text -> CNB_REGISTRY_AUTH map from its `auths` (no helpers), for the registries a build talks to. */
 function authFromDockerConfig(configText, registries) {
     const config = JSON.parse(configText);
     const result = {};
@@ -46402,23 +47307,54 @@ function authFromDockerConfig(configText, registries) {
         const host = registryHost(key);
         if (!registries.includes(host))
             continue;
-        if (entry.identitytoken)
-            result[host] = `Bearer ${entry.identitytoken}`;
-        else if (entry.auth)
-            result[host] = `Basic ${entry.auth}`;
-        else if (entry.username && entry.password)
-            result[host] = `Basic ${Buffer.from(`${entry.username}:${entry.password}`).toString("base64")}`;
+        const value = fromAuthsEntry(entry);
+        if (value)
+            result[host] = value;
     }
     return result;
 }
 /**
- * Credentials for the given registries: CNB_REGISTRY_AUTH from the environment wins (CI systems set it),
- * else the docker config (what `docker login` and docker/login-action write). Never read from argv.
+ * Asks a credential helper; undefined when it has nothing for the server (Docker's helpers exit 1
+ * with "credentials not found") or cannot run.
  */
-function resolveRegistryAuth(registries, env = process.env, readFile = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, "utf8")) {
+function fromHelper(name, registry, run, warn) {
+    const program = `docker-credential-${name}`;
+    const res = run(program, ["get"], helperServerUrl(registry));
+    if (res.missing) {
+        warn(`the Docker config names the credential helper ${program} for ${registry}, but it is not on PATH; trying ${registry} without it`);
+        return undefined;
+    }
+    if (res.status !== 0) {
+        if (!/not found/i.test(res.stdout + res.stderr))
+            warn(`${program} failed for ${registry} (exit ${res.status}): ${(res.stderr || res.stdout).trim().slice(0, 200)}`);
+        return undefined;
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(res.stdout);
+    }
+    catch {
+        warn(`${program} answered for ${registry} with something that is not JSON; trying ${registry} without it`);
+        return undefined;
+    }
+    if (!parsed.Secret)
+        return undefined;
+    return basic(parsed.Username || IDENTITY_TOKEN_USER, parsed.Secret);
+}
+/**
+ * Credentials for the given registries, first source that has them:
+ * 1. CNB_REGISTRY_AUTH in the environment (CI systems set it; then nothing else is read);
+ * 2. the Docker config ($DOCKER_CONFIG/config.json, else ~/.docker/config.json): the registry's
+ *    `credHelpers` entry, else `credsStore`, else its `auths` entry (what `docker login` and
+ *    docker/login-action write).
+ * Helpers run here, so the lifecycle receives plain values in CNB_REGISTRY_AUTH. Never read from argv.
+ */
+function resolveRegistryAuth(registries, env = process.env, readFile = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, "utf8"), deps = {}) {
     if (env.CNB_REGISTRY_AUTH) {
         const parsed = JSON.parse(env.CNB_REGISTRY_AUTH);
-        return Object.fromEntries(Object.entries(parsed).filter(([host]) => registries.includes(registryHost(host))));
+        return Object.fromEntries(Object.entries(parsed)
+            .map(([host, value]) => [registryHost(host), value])
+            .filter(([host]) => registries.includes(host)));
     }
     const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), ".docker");
     let text;
@@ -46428,11 +47364,34 @@ function resolveRegistryAuth(registries, env = process.env, readFile = (p) => (0
     catch {
         return {};
     }
-    return authFromDockerConfig(text, registries);
+    const config = JSON.parse(text);
+    const fromFile = authFromDockerConfig(text, registries);
+    const helpers = Object.fromEntries(Object.entries(config.credHelpers ?? {}).map(([key, name]) => [registryHost(key), name]));
+    const run = deps.runHelper ?? runHelper;
+    const warn = deps.warn ?? (() => { });
+    const result = {};
+    for (const registry of new Set(registries)) {
+        const helper = helpers[registry] ?? config.credsStore;
+        const value = (helper ? fromHelper(helper, registry, run, warn) : undefined) ?? fromFile[registry];
+        if (value)
+            result[registry] = value;
+    }
+    return result;
 }
-/** The secret parts of an auth map, for log masking. */
+/** The secret parts of an auth map, for log masking: the encoded values and the passwords in them. */
 function secretsOf(auth) {
-    return Object.values(auth).map((v) => v.replace(/^(Basic|Bearer) /, ""));
+    const secrets = new Set();
+    for (const value of Object.values(auth)) {
+        const encoded = value.replace(/^(Basic|Bearer) /, "");
+        secrets.add(encoded);
+        if (value.startsWith("Basic ")) {
+            const pair = Buffer.from(encoded, "base64").toString("utf8");
+            const password = pair.slice(pair.indexOf(":") + 1);
+            if (pair.includes(":") && password)
+                secrets.add(password);
+        }
+    }
+    return [...secrets];
 }
 
 // EXTERNAL MODULE: ./node_modules/@iarna/toml/toml.js
@@ -46494,13 +47453,19 @@ function stringifyToml(value) {
 
 
 
+
 /** Pulls (if needed) and reads the builder; adapters call it first when cache keys need its digest. */
 async function resolveBuilder(req, deps) {
     const { docker, log } = deps;
     const platform = req.platform ?? hostPlatform();
     const builder = await log.group(`Resolving builder ${req.builder} for ${platform}`, async () => {
         const registry = image_ref_parseImageRef(req.builder).registry;
-        const client = new RegistryClient(registry, { auth: resolveRegistryAuth([registry], deps.env) });
+        const client = new RegistryClient(registry, {
+            auth: resolveRegistryAuth([registry], deps.env, undefined, { warn: (m) => log.warn(m) }),
+            caCerts: req.caCerts,
+            insecureRegistries: req.insecureRegistries,
+            env: deps.env,
+        });
         const pinned = await pinForPlatform(req.builder, platform, () => client);
         if (pinned !== req.builder)
             log.info(`multi-arch builder: using its ${platform} image ${pinned}`);
@@ -46540,16 +47505,31 @@ async function build(req, deps, resolved) {
     const previous = req.previousImage ? image_ref_parseImageRef(req.previousImage) : undefined;
     if (previous && previous.registry !== target.registry)
         throw new errors_MlBuildpacksError(messages_messages.previousImageElsewhere(req.previousImage, req.image));
-    const registries = [...new Set([target.registry, ...tags.map((t) => image_ref_parseImageRef(t).registry)])];
-    const auth = resolveRegistryAuth(registries, deps.env);
+    // Every registry the build reads or writes: target, tags, previous image, run-image override
+    // (the builder's run images are added once the builder is known, below).
+    const registries = [
+        ...new Set([req.image, ...tags, req.previousImage, req.runImage]
+            .filter((r) => !!r)
+            .map((r) => image_ref_parseImageRef(r).registry)),
+    ];
+    const credentialDeps = { warn: (m) => log.warn(m) };
+    let auth = resolveRegistryAuth(registries, deps.env, undefined, credentialDeps);
     for (const secret of secretsOf(auth))
         deps.registerSecret?.(secret);
-    const clientFor = (name) => new RegistryClient(name, { auth });
+    const clientFor = (name) => new RegistryClient(name, {
+        auth,
+        caCerts: req.caCerts,
+        insecureRegistries: req.insecureRegistries,
+        env: deps.env,
+    });
     const registry = clientFor(target.registry);
     // The previous image is read and the target registry pinged while the builder is resolved: an
     // up-to-date build is mostly waiting on the registry. Read before the export moves the tag: the
     // recompression keeps the blobs it already holds.
     const previousRead = req.publish ? startPreviousRead(req, clientFor) : undefined;
+    // Whether the registry deletes manifests decides what else a build may push (pre-export/plan.ts);
+    // asked now, it costs the build no wait. Never rejects.
+    const deletesProbe = req.publish ? registry.deleteSupport(target.repository) : undefined;
     // Fail before any phase when the target registry is down: nothing half-built, nothing pushed.
     const [pinged, resolving] = await Promise.allSettled([
         req.publish ? registry.ping(req.image) : undefined,
@@ -46563,6 +47543,9 @@ async function build(req, deps, resolved) {
     const platformApi = negotiatePlatformApi(builder.platformApis);
     if (!platformApi)
         throw new errors_MlBuildpacksError(messages_messages.noCommonPlatformApi(req.builder, builder.platformApis, [...SUPPORTED_PLATFORM_APIS]));
+    // The lifecycle takes -insecure-registry from Platform API 0.13 on.
+    if (req.insecureRegistries.length && platformApi === "0.12")
+        throw new errors_MlBuildpacksError(messages_messages.insecureNeedsPlatformApi(req.builder, platformApi));
     if (!req.publish) {
         // The exporter writes to the daemon and reads the run image from it.
         const runImage = req.runImage ?? builder.runImages[0];
@@ -46606,7 +47589,7 @@ async function build(req, deps, resolved) {
                 throw new Error(layer.problem);
             log.info(`app layer: ${layer.files} file(s), ${layer.gzip.length} bytes compressed, ${layer.diffId}`);
             const as = [target, ...tags.map(image_ref_parseImageRef)];
-            return pushAppLayerSwap(clientFor, previous ?? target, prior, layer, { ...inputs, app: record }, as);
+            return pushAppLayerSwap(clientFor, previous ?? target, prior, layer, inputs, record, as);
         })
             .catch((err) => {
             log.warn(fastPathNotes.appSwapFailed(err instanceof Error ? err.message : String(err)));
@@ -46619,6 +47602,16 @@ async function build(req, deps, resolved) {
     await pullBuilder(builder, deps);
     if (req.clearCache && req.cacheDir)
         clearDir(req.cacheDir, log);
+    // The lifecycle reads the builder's run image (or a mirror of it) too: its registry's credentials.
+    const runRegistries = builder.runImages
+        .map((r) => image_ref_parseImageRef(r).registry)
+        .filter((r, i, all) => !registries.includes(r) && all.indexOf(r) === i);
+    if (runRegistries.length) {
+        const more = resolveRegistryAuth(runRegistries, deps.env, undefined, credentialDeps);
+        for (const secret of secretsOf(more))
+            deps.registerSecret?.(secret);
+        auth = { ...more, ...auth };
+    }
     const secretEnv = Object.keys(auth).length
         ? { CNB_REGISTRY_AUTH: JSON.stringify(auth) }
         : {};
@@ -46632,10 +47625,18 @@ async function build(req, deps, resolved) {
         useCache: req.cacheDir !== undefined,
         logLevel: req.logLevel === "debug" ? "debug" : "info",
         defaultProcess: req.defaultProcess,
-        insecureRegistries: [],
+        insecureRegistries: req.insecureRegistries,
         daemon: !req.publish,
     };
     const paths = executor.paths ?? CONTAINER_PATHS;
+    const deletes = await deletesProbe;
+    const plan = throwawayPlan(deletes, req.compression);
+    if (plan.note)
+        log.info(plan.note);
+    // The app layer's diffID from the source, for pre-export's app record (no runner: relabel or none).
+    const appPlan = fastPath.inputs && fastPath.tree && executor.preExport ? planAppLayer(fastPath.tree, owner) : undefined;
+    if (appPlan && "problem" in appPlan)
+        log.info(fastPathNotes.appSwapNotReady(appPlan.problem));
     const preExport = {
         image: image_ref_formatImageRef(target),
         platform: builder.platform,
@@ -46644,11 +47645,18 @@ async function build(req, deps, resolved) {
         uid: builder.uid,
         gid: builder.gid,
         layersDir: paths.layers,
+        appDir: paths.app,
+        stage: plan.stage,
+        label: fastPath.inputs && {
+            inputs: fastPath.inputs,
+            app: appPlan && !("problem" in appPlan) ? appPlan : undefined,
+        },
         analyzedPath: `${paths.out}/analyzed.toml`,
         groupPath: `${paths.out}/group.toml`,
         resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
     };
-    const via = req.publish ? executor.preExport : undefined;
+    const runs = runsPreExport({ runner: !!executor.preExport, stage: plan.stage, label: !!preExport.label });
+    const via = req.publish && runs ? executor.preExport : undefined;
     const specs = planPhases(phaseInputs, paths, {
         trustBuilder: req.trustBuilder,
         user: { uid: builder.uid, gid: builder.gid },
@@ -46673,16 +47681,22 @@ async function build(req, deps, resolved) {
         // Read even when a later phase failed: the staging manifest goes either way.
         preExported = readPreExportResult(executor.readOutput(PRE_EXPORT_RESULT));
         await executor.cleanup().catch((err) => log.warn(`cleanup failed: ${String(err)}`));
-        if (preExported)
+        if (preExported?.stagingDigest)
             await dropStaging(registry, target, preExported.stagingDigest, log);
     }
     if (!exported)
         throw phaseError("export", -1);
+    // Pre-export put the inputs in the exporter's image, or a copy gets them (see plan.ts).
+    const inputsStep = inputsAfterExport({
+        inputs: !!fastPath.inputs,
+        labeled: preExported?.labeled === true,
+        deletes: deletes?.supported === true,
+    });
     let imageSizeBytes;
     let imageId = exported.imageId;
     let imageRef = image_ref_formatImageRef(target);
     let digest = exported.digest;
-    if (req.publish && digest && req.compression === "small") {
+    if (req.publish && digest && plan.recompress) {
         const exportedDigest = digest;
         const recompressed = await log
             .group("Recompressing the new layers (--compression small)", () => recompressExported(registry, target, exportedDigest, previousRead, log, preExported))
@@ -46693,14 +47707,16 @@ async function build(req, deps, resolved) {
         if (recompressed) {
             digest = recompressed.digest;
             // Without the inputs label below, nothing else moves the tags to it.
-            if (!fastPath.inputs)
+            if (inputsStep !== "relabel")
                 await tagImage(clientFor, withDigest(target, digest), recompressed, [
                     target,
                     ...tags.map(image_ref_parseImageRef),
                 ]);
         }
     }
-    if (req.publish && digest && fastPath.inputs) {
+    if (inputsStep === "lost")
+        log.warn(fastPathNotes.inputsLost);
+    if (req.publish && digest && fastPath.inputs && inputsStep === "relabel") {
         const { inputs, tree } = fastPath;
         const exportedDigest = digest;
         const appRecord = (labels) => {
@@ -46825,7 +47841,7 @@ function phaseTitle(phase) {
         build: "BUILDING",
         export: "EXPORTING",
         create: "CREATING (analyze, detect, restore, build, export in one container)",
-        "pre-export": "PRE-EXPORTING (new layers of 8 MiB or more, compressed once on every core)",
+        "pre-export": "PRE-EXPORTING (the build's inputs for the exporter; where the registry deletes, new layers of 8 MiB or more compressed once on every core)",
     }[phase];
 }
 function phaseError(phase, code, reasons = [], memoryLimit) {
@@ -46970,6 +47986,7 @@ var external_node_url_ = __nccwpck_require__(3136);
 
 
 
+
 /** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */
 function preExportDir(moduleUrl) {
     return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(moduleUrl)), "..", "pre-export");
@@ -47078,6 +48095,8 @@ class DockerExecutor {
         if (script && spec.runAs !== "root")
             throw new Error(`the first phase (${spec.phase}) must run as root`);
         this.copyScript = undefined;
+        // The host's HTTPS_PROXY/NO_PROXY reach the registry phases as the credentials do: by name.
+        const registryEnv = { ...proxyEnv(process.env), ...this.o.secretEnv };
         const args = phaseDockerArgs(spec, {
             builderRef: this.o.builder.ref,
             platform: this.o.builder.platform,
@@ -47091,13 +48110,13 @@ class DockerExecutor {
             caCerts: this.o.caCerts ? (0,external_node_path_namespaceObject.resolve)(this.o.caCerts) : undefined,
             dockerSocket: dockerSocketPath(process.env),
             platformApi: this.o.platformApi,
-            secretEnvNames: Object.keys(this.o.secretEnv),
+            secretEnvNames: Object.keys(registryEnv),
             name: `ml-buildpacks-${spec.phase}-${this.id}`,
             prelude: script ? { appDir: (0,external_node_path_namespaceObject.resolve)(this.o.appDir), script } : undefined,
             memoryLimit: this.o.memoryLimit,
             preExportDir: this.o.preExportDir,
         });
-        const result = await this.o.docker.exec(args, { env: this.o.secretEnv, onLine: (line) => onLine(line) });
+        const result = await this.o.docker.exec(args, { env: registryEnv, onLine: (line) => onLine(line) });
         return result.exitCode;
     }
     readOutput(name) {
@@ -47232,9 +48251,7 @@ function renderSummary(r) {
 ;// CONCATENATED MODULE: ./src/core/request.ts
 
 
-const DEFAULT_BUILDER = "127.0.0.1:5000/ml-buildpacks/builder:cpu";
 const REQUEST_DEFAULTS = {
-    builder: DEFAULT_BUILDER,
     pull: "missing",
     logLevel: "info",
     compression: "fast",
@@ -56502,7 +57519,7 @@ function bearerTokenAuthenticationPolicy(options) {
  *
  * @internal
  */
-function parseChallenges(challenges) {
+function bearerTokenAuthenticationPolicy_parseChallenges(challenges) {
     // Challenge regex seperates the string to individual challenges with different schemes in the format `Scheme a="b", c=d`
     // The challenge regex captures parameteres with either quotes values or unquoted values
     const challengeRegex = /(\w+)\s+((?:\w+=(?:"[^"]*"|[^,]*),?\s*)+)/g;
@@ -56535,7 +57552,7 @@ function getCaeChallengeClaims(challenges) {
         return;
     }
     // Find all challenges present in the header
-    const parsedChallenges = parseChallenges(challenges);
+    const parsedChallenges = bearerTokenAuthenticationPolicy_parseChallenges(challenges);
     return parsedChallenges.find((x) => x.scheme === "Bearer" && x.params.claims && x.params.error === "insufficient_claims")?.params.claims;
 }
 //# sourceMappingURL=bearerTokenAuthenticationPolicy.js.map
@@ -73272,7 +74289,7 @@ function bearerTokenAuthenticationPolicy_bearerTokenAuthenticationPolicy(options
  *
  * @internal
  */
-function bearerTokenAuthenticationPolicy_parseChallenges(challenges) {
+function policies_bearerTokenAuthenticationPolicy_parseChallenges(challenges) {
     // Challenge regex seperates the string to individual challenges with different schemes in the format `Scheme a="b", c=d`
     // The challenge regex captures parameteres with either quotes values or unquoted values
     const challengeRegex = /(\w+)\s+((?:\w+=(?:"[^"]*"|[^,]*),?\s*)+)/g;
@@ -73305,7 +74322,7 @@ function bearerTokenAuthenticationPolicy_getCaeChallengeClaims(challenges) {
         return;
     }
     // Find all challenges present in the header
-    const parsedChallenges = bearerTokenAuthenticationPolicy_parseChallenges(challenges);
+    const parsedChallenges = policies_bearerTokenAuthenticationPolicy_parseChallenges(challenges);
     return parsedChallenges.find((x) => x.scheme === "Bearer" && x.params.claims && x.params.error === "insufficient_claims")?.params.claims;
 }
 //# sourceMappingURL=bearerTokenAuthenticationPolicy.js.map
@@ -103961,6 +104978,53 @@ class ActionsCacheStore {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/published.ts
+// The names of everything ml-buildpacks publishes, from one setting: the registry namespace.
+// <ns>/{build,run,builder}:<flavor>[-<version>][-<arch>]; per-arch images and multi-arch indexes.
+
+/** Where the project's own release publishes (GitHub org/repo ml-buildpacks/ml-buildpacks on GHCR). */
+const PUBLISHED_NAMESPACE = "ghcr.io/ml-buildpacks/ml-buildpacks";
+const FLAVORS = ["cpu", "cuda"];
+/**
+ * The namespace users pull from: ML_BUILDPACKS_NAMESPACE (a mirror in a platform team's registry, an
+ * air-gapped copy, the lab), else the project's own. Registries want lower-case repository names.
+ */
+function publishedNamespace(env = process.env) {
+    const value = env.ML_BUILDPACKS_NAMESPACE?.trim().replace(/\/+$/, "");
+    return (value || PUBLISHED_NAMESPACE).toLowerCase();
+}
+function isFlavor(value) {
+    return FLAVORS.includes(value);
+}
+/** [flavor, version, arch] joined by "-": cpu, cpu-1.0.0, cpu-1.0.0-amd64, cpu-amd64. */
+function publishedTag(parts) {
+    return [parts.flavor, parts.version, parts.arch].filter((p) => p !== undefined && p !== "").join("-");
+}
+function publishedImage(namespace, kind, parts) {
+    return `${namespace}/${kind}:${publishedTag(parts)}`;
+}
+/** The version tags a release moves: 1.2.3 -> 1.2.3, 1.2, 1. */
+function versionTags(version) {
+    const [major, minor] = version.split(".");
+    return [version, `${major}.${minor}`, `${major}`];
+}
+/** major.minor: the line a builder's run image follows, so patch releases of the stacks reach it. */
+function versionLine(version) {
+    return version.split(".").slice(0, 2).join(".");
+}
+/** The builder each adapter uses by default: its own release's, of the given flavor (an index). */
+function defaultBuilder(env, flavor, version = ML_BUILDPACKS_VERSION) {
+    return publishedImage(publishedNamespace(env), "builder", { flavor, version });
+}
+/** Fills a builder.toml template's ${namespace}, ${version}, ${line} and ${arch}. */
+function fillBuilderTemplate(text, values) {
+    const filled = values.arch === undefined ? text : text.replaceAll("${arch}", values.arch);
+    return filled
+        .replaceAll("${namespace}", values.namespace)
+        .replaceAll("${version}", values.version)
+        .replaceAll("${line}", versionLine(values.version));
+}
+
 ;// CONCATENATED MODULE: ./src/github/messages.ts
 const github_messages_messages = {
     badBoolean: (input, value) => ({
@@ -103975,7 +105039,22 @@ const github_messages_messages = {
     }),
     badCompression: (value, allowed) => ({
         title: `input "compression" must be one of ${allowed.join(", ")}, not "${value}"`,
-        hint: "small (the default) recompresses the new layers (smaller image, slower first build); fast keeps the lifecycle's",
+        hint: "fast (the default) gzips the large new layers with igzip; small uses zlib level 4: about 5% smaller, slower",
+        exitCode: 2,
+    }),
+    mergeNeedsTag: (image) => ({
+        title: `input "image" must be a tag to push the index to, not a digest: ${image}`,
+        hint: "e.g. image: ghcr.io/org/app:${{ github.sha }}",
+        exitCode: 2,
+    }),
+    badMergeLine: (line) => ({
+        title: `input "images": "${line}" does not start with a platform such as linux/amd64=`,
+        hint: "one image per line: a tag or digest, optionally prefixed with its platform (linux/arm64=ghcr.io/org/app:1.0-arm64)",
+        exitCode: 2,
+    }),
+    badFlavor: (value, allowed) => ({
+        title: `input "flavor" must be one of ${allowed.join(", ")}, not "${value}"`,
+        hint: "cpu builds on the cpu builder; cuda on the cuda builder (CUDA 12 runtime in the image). Set `builder` for any other builder",
         exitCode: 2,
     }),
     badPlatform: (value, allowed) => ({
@@ -104014,6 +105093,7 @@ const notes = {
 
 
 
+
 const PLATFORMS = ["linux/amd64", "linux/arm64"];
 const TRUE = ["true", "True", "TRUE"];
 const FALSE = ["false", "False", "FALSE"];
@@ -104033,10 +105113,21 @@ function list(value) {
         .map((s) => s.trim())
         .filter(Boolean);
 }
+/**
+ * GitHub allows capitals in owner and repository names (`ghcr.io/${{ github.repository }}`); image
+ * repositories must be lower case. Pure: the reference with its registry and repository lower-cased,
+ * the tag and digest untouched.
+ */
+function lowerCaseRepository(ref) {
+    const trimmed = ref.trim();
+    const tagOrDigest = /(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})+$/.exec(trimmed.slice(trimmed.lastIndexOf("/")));
+    const suffix = tagOrDigest ? tagOrDigest[0] : "";
+    return `${trimmed.slice(0, trimmed.length - suffix.length).toLowerCase()}${suffix}`;
+}
 /** `1.2` -> same repository as image with tag 1.2; anything with a / or : is a full reference. */
 function expandTag(image, tag) {
     if (tag.includes("/"))
-        return image_ref_formatImageRef(image_ref_parseImageRef(tag));
+        return image_ref_formatImageRef(image_ref_parseImageRef(lowerCaseRepository(tag)));
     const ref = image_ref_parseImageRef(image);
     return image_ref_formatImageRef({ ...ref, tag: tag.replace(/^:/, ""), digest: undefined });
 }
@@ -104053,8 +105144,8 @@ function envLines(value) {
     return parseEnvEntries(entries);
 }
 /** Pure: raw input strings (as core.getInput returns them) -> validated inputs. */
-function parseInputs(get) {
-    const image = get("image").trim();
+function parseInputs(get, env = {}) {
+    const image = lowerCaseRepository(get("image"));
     if (!image)
         throw new errors_MlBuildpacksError(github_messages_messages.required("image"));
     image_ref_parseImageRef(image);
@@ -104064,7 +105155,7 @@ function parseInputs(get) {
     const cacheScope = get("cache-scope").trim() || undefined;
     if (cacheScope && !/^[A-Za-z0-9._-]+$/.test(cacheScope))
         throw new errors_MlBuildpacksError(github_messages_messages.badScope(cacheScope));
-    const builder = get("builder").trim() || DEFAULT_BUILDER;
+    const builder = get("builder").trim() || defaultBuilder(env, flavorInput(get("flavor").trim()));
     image_ref_parseImageRef(builder);
     return {
         path: get("path").trim() || ".",
@@ -104083,6 +105174,7 @@ function parseInputs(get) {
         memory: parseMemoryLimit('input "memory"', get("memory")),
         clearCache: bool("clear-cache", get("clear-cache").trim(), false),
         platform,
+        insecureRegistries: list(get("insecure-registries")),
     };
 }
 /** Pure: inputs -> the core's build request. */
@@ -104102,12 +105194,20 @@ function toBuildRequest(inputs, ctx) {
         defaultProcess: undefined,
         logLevel: "info",
         caCerts: ctx.caCerts,
+        insecureRegistries: inputs.insecureRegistries,
         publish: inputs.publish,
         trustBuilder: inputs.trustBuilder,
         fastPath: inputs.fastPath,
         compression: inputs.compression,
         memoryLimit: inputs.memory,
     };
+}
+function flavorInput(value) {
+    if (value === "")
+        return "cpu";
+    if (!isFlavor(value))
+        throw new errors_MlBuildpacksError(github_messages_messages.badFlavor(value, FLAVORS));
+    return value;
 }
 function compressionInput(value) {
     if (value === "")
@@ -104247,7 +105347,7 @@ async function runMain(env = process.env) {
         built: false,
     };
     try {
-        const inputs = parseInputs((name) => getInput(name));
+        const inputs = parseInputs((name) => getInput(name), process.env);
         const docker = new Docker(runProcess);
         const caCerts = defaultCaCerts(env, (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile());
         const draft = toBuildRequest(inputs, { workspace, cacheDir: undefined, caCerts });
