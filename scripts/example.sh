@@ -8,6 +8,8 @@ if [ -z "${ML_BUILDPACKS_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.c
   export ML_BUILDPACKS_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 fi
 image="${IMAGE:-127.0.0.1:5000/examples/pip-opencv-pandas:latest}"
+# The lab's copy of the published builders (scripts/infra.sh publishes them under this namespace).
+export ML_BUILDPACKS_NAMESPACE="${ML_BUILDPACKS_NAMESPACE:-127.0.0.1:5000/ml-buildpacks}"
 
 bash scripts/infra.sh
 mkdir -p .infra/cache

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 if [ -z "${ML_BUILDPACKS_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   export ML_BUILDPACKS_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 fi
+# The tests build with the lab's builders: the published names, under the lab's namespace.
+export ML_BUILDPACKS_NAMESPACE=127.0.0.1:5000/ml-buildpacks
 started=$SECONDS
 step() { printf '\n### %s\n' "$*"; }
 

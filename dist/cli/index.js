@@ -3065,13 +3065,8 @@ const messages = {
         hint: "name it like registry/repository:1.0 (its digest is printed when it is pushed)",
         exitCode: 2,
     }),
-    childNotPinned: (ref) => ({
-        title: `--from ${ref} is not pinned by digest`,
-        hint: "pass each per-arch image as REF@sha256:... (the digest the build printed or its report holds)",
-        exitCode: 2,
-    }),
     badChildSpec: (spec) => ({
-        title: `--from ${spec} is not of the form [OS/ARCH=]REF@sha256:DIGEST`,
+        title: `--from ${spec} is not of the form [OS/ARCH=]REF (a tag or @sha256:DIGEST)`,
         hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
         exitCode: 2,
     }),
@@ -4701,7 +4696,7 @@ function parsePlatform(text) {
         return undefined;
     return { os, architecture, ...(variant ? { variant } : {}) };
 }
-/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
+/** Pure: "[os/arch[/variant]=]REF" -> a child; REF is a digest or a tag (pinned when it is checked). */
 function parseChildSpec(spec) {
     const eq = spec.indexOf("=");
     const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
@@ -4709,8 +4704,6 @@ function parseChildSpec(spec) {
     if (platformText && !expected)
         throw new MlBuildpacksError(messages.badChildSpec(spec));
     const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
-    if (!ref.digest)
-        throw new MlBuildpacksError(messages.childNotPinned(spec));
     return { ref, expected };
 }
 /** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
@@ -4753,7 +4746,8 @@ async function createIndex(image, children, deps) {
         for (const child of children) {
             const shown = formatImageRef(child.ref);
             const client = clientFor(child.ref.registry);
-            const manifest = await client.getManifest(child.ref.repository, child.ref.digest);
+            // A tag is pinned here: the index holds exactly the digest that was checked.
+            const manifest = await client.getManifest(child.ref.repository, (child.ref.digest ?? child.ref.tag));
             if (!manifest)
                 throw new MlBuildpacksError(messages.childMissing(shown));
             if (manifest.body.manifests)

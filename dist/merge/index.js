@@ -31742,13 +31742,8 @@ const messages_messages = {
         hint: "name it like registry/repository:1.0 (its digest is printed when it is pushed)",
         exitCode: 2,
     }),
-    childNotPinned: (ref) => ({
-        title: `--from ${ref} is not pinned by digest`,
-        hint: "pass each per-arch image as REF@sha256:... (the digest the build printed or its report holds)",
-        exitCode: 2,
-    }),
     badChildSpec: (spec) => ({
-        title: `--from ${spec} is not of the form [OS/ARCH=]REF@sha256:DIGEST`,
+        title: `--from ${spec} is not of the form [OS/ARCH=]REF (a tag or @sha256:DIGEST)`,
         hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
         exitCode: 2,
     }),
@@ -32994,7 +32989,7 @@ function parsePlatform(text) {
         return undefined;
     return { os, architecture, ...(variant ? { variant } : {}) };
 }
-/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
+/** Pure: "[os/arch[/variant]=]REF" -> a child; REF is a digest or a tag (pinned when it is checked). */
 function parseChildSpec(spec) {
     const eq = spec.indexOf("=");
     const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
@@ -33002,8 +32997,6 @@ function parseChildSpec(spec) {
     if (platformText && !expected)
         throw new MlBuildpacksError(messages.badChildSpec(spec));
     const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
-    if (!ref.digest)
-        throw new MlBuildpacksError(messages.childNotPinned(spec));
     return { ref, expected };
 }
 /** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
@@ -33046,7 +33039,8 @@ async function createIndex(image, children, deps) {
         for (const child of children) {
             const shown = image_ref_formatImageRef(child.ref);
             const client = clientFor(child.ref.registry);
-            const manifest = await client.getManifest(child.ref.repository, child.ref.digest);
+            // A tag is pinned here: the index holds exactly the digest that was checked.
+            const manifest = await client.getManifest(child.ref.repository, (child.ref.digest ?? child.ref.tag));
             if (!manifest)
                 throw new errors_MlBuildpacksError(messages_messages.childMissing(shown));
             if (manifest.body.manifests)
@@ -34363,17 +34357,6 @@ function parseMergeInputs(get) {
 
 
 
-
-/** Tags are pinned to the digest they name now, so the index is made of exactly what was checked. */
-async function pin(source, clientFor) {
-    if (source.ref.digest)
-        return { ref: source.ref, expected: source.expected };
-    const shown = image_ref_formatImageRef(source.ref);
-    const manifest = await clientFor(source.ref.registry).getManifest(source.ref.repository, source.ref.tag);
-    if (!manifest)
-        throw new errors_MlBuildpacksError(messages_messages.childMissing(shown));
-    return { ref: withDigest(source.ref, manifest.digest), expected: source.expected };
-}
 /** The merge sub-action (merge/action.yml): per-arch images -> one pushed OCI image index. */
 async function runMerge(env = process.env) {
     const log = new ActionsLogger();
@@ -34393,9 +34376,7 @@ async function runMerge(env = process.env) {
             clients.set(registry, client);
             return client;
         };
-        const children = [];
-        for (const source of inputs.sources)
-            children.push(await pin(source, clientFor));
+        const children = inputs.sources;
         const result = await createIndex(inputs.image, children, { clientFor, log });
         log.info(`Pushed ${result.image}@${result.digest}`);
         setOutput("digest", result.digest);

@@ -31,14 +31,13 @@ export function parsePlatform(text: string): Platform | undefined {
   return { os, architecture, ...(variant ? { variant } : {}) };
 }
 
-/** Pure: "[os/arch[/variant]=]REF@sha256:..." -> a child. */
+/** Pure: "[os/arch[/variant]=]REF" -> a child; REF is a digest or a tag (pinned when it is checked). */
 export function parseChildSpec(spec: string): IndexChild {
   const eq = spec.indexOf("=");
   const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
   const expected = platformText ? parsePlatform(platformText) : undefined;
   if (platformText && !expected) throw new MlBuildpacksError(messages.badChildSpec(spec));
   const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
-  if (!ref.digest) throw new MlBuildpacksError(messages.childNotPinned(spec));
   return { ref, expected };
 }
 
@@ -87,7 +86,11 @@ export async function createIndex(
     for (const child of children) {
       const shown = formatImageRef(child.ref);
       const client = clientFor(child.ref.registry);
-      const manifest = await client.getManifest(child.ref.repository, child.ref.digest as string);
+      // A tag is pinned here: the index holds exactly the digest that was checked.
+      const manifest = await client.getManifest(
+        child.ref.repository,
+        (child.ref.digest ?? child.ref.tag) as string,
+      );
       if (!manifest) throw new MlBuildpacksError(messages.childMissing(shown));
       if (manifest.body.manifests) throw new MlBuildpacksError(messages.childIsIndex(shown));
       const config = await client.getConfig<Platform>(child.ref.repository, manifest);

@@ -195,14 +195,8 @@ export const messages = {
     exitCode: 2,
   }),
 
-  childNotPinned: (ref: string): ErrorOpts => ({
-    title: `--from ${ref} is not pinned by digest`,
-    hint: "pass each per-arch image as REF@sha256:... (the digest the build printed or its report holds)",
-    exitCode: 2,
-  }),
-
   badChildSpec: (spec: string): ErrorOpts => ({
-    title: `--from ${spec} is not of the form [OS/ARCH=]REF@sha256:DIGEST`,
+    title: `--from ${spec} is not of the form [OS/ARCH=]REF (a tag or @sha256:DIGEST)`,
     hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
     exitCode: 2,
   }),

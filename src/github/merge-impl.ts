@@ -1,29 +1,13 @@
 import { existsSync, statSync } from "node:fs";
 import * as core from "@actions/core";
-import { MlBuildpacksError, renderError } from "../core/errors.js";
-import { formatImageRef, parseImageRef, withDigest } from "../core/image-ref.js";
+import { renderError } from "../core/errors.js";
+import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { createIndex, type IndexChild } from "../core/manifest.js";
-import { messages } from "../core/messages.js";
 import { RegistryClient } from "../core/registry/client.js";
 import { resolveRegistryAuth, secretsOf } from "../core/registry/credentials.js";
 import { defaultCaCerts } from "../core/request.js";
 import { ActionsLogger } from "./logger.js";
-import { type MergeSource, parseMergeInputs } from "./merge-inputs.js";
-
-/** Tags are pinned to the digest they name now, so the index is made of exactly what was checked. */
-async function pin(
-  source: MergeSource,
-  clientFor: (registry: string) => RegistryClient,
-): Promise<IndexChild> {
-  if (source.ref.digest) return { ref: source.ref, expected: source.expected };
-  const shown = formatImageRef(source.ref);
-  const manifest = await clientFor(source.ref.registry).getManifest(
-    source.ref.repository,
-    source.ref.tag as string,
-  );
-  if (!manifest) throw new MlBuildpacksError(messages.childMissing(shown));
-  return { ref: withDigest(source.ref, manifest.digest), expected: source.expected };
-}
+import { parseMergeInputs } from "./merge-inputs.js";
 
 /** The merge sub-action (merge/action.yml): per-arch images -> one pushed OCI image index. */
 export async function runMerge(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -44,8 +28,7 @@ export async function runMerge(env: NodeJS.ProcessEnv = process.env): Promise<vo
       clients.set(registry, client);
       return client;
     };
-    const children: IndexChild[] = [];
-    for (const source of inputs.sources) children.push(await pin(source, clientFor));
+    const children: IndexChild[] = inputs.sources;
     const result = await createIndex(inputs.image, children, { clientFor, log });
     log.info(`Pushed ${result.image}@${result.digest}`);
     core.setOutput("digest", result.digest);

@@ -1,18 +1,13 @@
 import { MlBuildpacksError } from "../core/errors.js";
-import { type ImageRef, parseImageRef } from "../core/image-ref.js";
-import { type Platform, parsePlatform } from "../core/manifest.js";
+import { parseImageRef } from "../core/image-ref.js";
+import { type IndexChild, parsePlatform } from "../core/manifest.js";
 import { lowerCaseRepository } from "./inputs.js";
 import { messages } from "./messages.js";
 
-/** One line of the merge action's `images`: a tag or digest, maybe with the platform it must be. */
-export interface MergeSource {
-  ref: ImageRef;
-  expected: Platform | undefined;
-}
-
 export interface MergeInputs {
   image: string;
-  sources: MergeSource[];
+  /** The `images` lines: a tag or digest (a tag is pinned when it is checked), maybe with its platform. */
+  sources: IndexChild[];
 }
 
 /** Pure: the merge action's raw inputs -> the index tag and its sources (tags are resolved later). */

@@ -48,7 +48,7 @@ func TestTaskIsValid(t *testing.T) {
 	for _, p := range task.Spec.Params {
 		params[p.Name] = p
 	}
-	for _, name := range []string{"APP_IMAGE", "BUILDER_IMAGE", "SOURCE_SUBPATH", "ENV_VARS", "PLATFORM", "CACHE", "USER_ID", "GROUP_ID"} {
+	for _, name := range []string{"APP_IMAGE", "BUILDER_IMAGE", "RUN_IMAGE", "PROCESS_TYPE", "SOURCE_SUBPATH", "ENV_VARS", "PLATFORM", "CACHE", "USER_ID", "GROUP_ID"} {
 		if _, ok := params[name]; !ok {
 			t.Errorf("param %s missing", name)
 		}
@@ -59,8 +59,12 @@ func TestTaskIsValid(t *testing.T) {
 	if params["ENV_VARS"].Type != v1.ParamTypeArray {
 		t.Errorf("ENV_VARS is %s, want array", params["ENV_VARS"].Type)
 	}
-	if got := params["BUILDER_IMAGE"].Default.StringVal; got != "127.0.0.1:5000/ml-buildpacks/builder:cpu" {
+	// The published builder of this release, never a lab address.
+	if got := params["BUILDER_IMAGE"].Default.StringVal; got != "ghcr.io/ml-buildpacks/ml-buildpacks/builder:cpu-1.0.0" {
 		t.Errorf("BUILDER_IMAGE default %q", got)
+	}
+	if got := task.Annotations["tekton.dev/pipelines.minVersion"]; got == "" {
+		t.Error("the annotation tekton.dev/pipelines.minVersion is missing")
 	}
 	var results []string
 	for _, r := range task.Spec.Results {

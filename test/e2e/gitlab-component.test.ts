@@ -31,6 +31,8 @@ const HELPER_IMAGE = "ml-buildpacks/gitlab-ci-local-helper:1";
 const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
 const builderRepo = `${REGISTRY}/e2e/gitlab-builder-${RUN_ID}`;
+// The component runs jobs in <builder>:<flavor>-<its version>-<arch>.
+const VERSION = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
 const imageRepo = `e2e/gitlab-app-${RUN_ID}`;
 // The component resolves locally when origin matches its project path and the ref is the commit.
 const COMPONENT = "gitlab.example.com/ml/ml-buildpacks/build@$CI_COMMIT_SHA";
@@ -105,21 +107,21 @@ beforeAll(async () => {
   ] as const)
     if (!ok) throw new Error(`${what} is missing: run \`bash scripts/infra.sh\` (step gitlab-ci-local)`);
 
-  // A builder from this tree (it carries the CLI the jobs run), as <repo>:cpu-amd64 and <repo>:cpu.
+  // A builder from this tree (it carries the CLI the jobs run), as <repo>:cpu-<version>-amd64 and <repo>:cpu-<version>.
   const created = await cli([
     "builder",
     "create",
     "--config",
     "stacks/cpu/builder.toml",
     "--image",
-    `${builderRepo}:cpu-amd64`,
+    `${builderRepo}:cpu-${VERSION}-amd64`,
     "--platform",
     "linux/amd64",
   ]);
   expect(created.code, created.output).toBe(0);
   for (const args of [
-    ["tag", `${builderRepo}:cpu-amd64`, `${builderRepo}:cpu`],
-    ["push", "-q", `${builderRepo}:cpu`],
+    ["tag", `${builderRepo}:cpu-${VERSION}-amd64`, `${builderRepo}:cpu-${VERSION}`],
+    ["push", "-q", `${builderRepo}:cpu-${VERSION}`],
   ])
     expect((await docker(args)).code).toBe(0);
 
@@ -149,13 +151,13 @@ describe("GitLab component (gitlab-ci-local)", () => {
     );
     const { code, output } = await gcl(["--preview"]);
     expect(code, output).toBe(0);
-    expect(output).toContain(`name: ${builderRepo}:cpu-$ARCH`);
+    expect(output).toContain(`name: ${builderRepo}:cpu-${VERSION}-$ARCH`);
     expect(output).toMatch(/- ARCH:\n\s+- amd64\n/);
     expect(output).toContain(`ML_BUILDPACKS_IMAGE: ${REGISTRY}/${imageRepo}`);
     expect(output).toContain("ML_BUILDPACKS_BUILD_ENV: PIP_NO_COMPILE=1");
     expect(output).toContain("key: ml-buildpacks-cpu-$ARCH");
     expect(output).toContain("stage: package");
-    expect(output).toContain(`name: ${builderRepo}:cpu\n`);
+    expect(output).toContain(`name: ${builderRepo}:cpu-${VERSION}\n`);
     expect(output).not.toContain("$[[");
   });
 

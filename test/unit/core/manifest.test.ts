@@ -6,13 +6,18 @@ import { OCI_MANIFEST, sha256 } from "../../../src/core/registry/client.js";
 const digest = `sha256:${"1".repeat(64)}`;
 
 describe("manifest list pieces", () => {
-  test("child specs: optional platform, digest required", () => {
+  test("child specs: optional platform, a digest or a tag", () => {
     expect(parseChildSpec(`linux/arm64=127.0.0.1:5000/a/b@${digest}`)).toEqual({
       ref: { registry: "127.0.0.1:5000", repository: "a/b", tag: undefined, digest },
       expected: { os: "linux", architecture: "arm64" },
     });
     expect(parseChildSpec(`127.0.0.1:5000/a/b@${digest}`).expected).toBeUndefined();
-    expect(() => parseChildSpec("127.0.0.1:5000/a/b:1")).toThrow(/is not pinned by digest/);
+    expect(parseChildSpec("127.0.0.1:5000/a/b:1").ref).toEqual({
+      registry: "127.0.0.1:5000",
+      repository: "a/b",
+      tag: "1",
+      digest: undefined,
+    });
     expect(() => parseChildSpec(`linux=127.0.0.1:5000/a/b@${digest}`)).toThrow(MlBuildpacksError);
   });
 
