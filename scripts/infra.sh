@@ -592,11 +592,7 @@ ensure_python_mirror() {
 build_project() {
   local did=() stamp="$INFRA/project-build.stamp"
   cd "$REPO"
-  # A release publishes the committed bundles (CI's check-dist keeps them equal to the sources).
-  if $RELEASE && [ -f dist/cli/index.js ]; then
-    STEP_MSG="release: the committed bundles (dist/, buildpacks/*/bin/main.mjs)"
-    return 0
-  fi
+
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "npm ci ..."
     npm ci --no-audit --no-fund --loglevel=error

@@ -46,6 +46,8 @@ const RELEASE_TARGETS = [
   { flavor: "cuda", arch: "amd64", runner: "ubuntu-24.04" },
 ];
 let projectOrigin: string;
+/** The released commit: what `uses: ml-buildpacks/ml-buildpacks@v1` resolves to (act --local-repository). */
+let released: string;
 
 /**
  * The project as it lives on github.com: a clone of this commit whose origin is
@@ -103,7 +105,7 @@ async function runQuickStart(name: string, app: string) {
     workflow: ".github/workflows/image.yml",
     event: "push",
     runners: RUNNERS,
-    localRepositories: { [`${ACTION_REPO}@v${MAJOR}`]: REPO },
+    localRepositories: { [`${ACTION_REPO}@v${MAJOR}`]: released },
     secrets: { GITHUB_TOKEN: labPassword(LAB_USERS.alice) },
     actor: LAB_USERS.alice,
     cacheServerDir: mkdtempSync(join(tmpdir(), "act-cache-")),
@@ -129,6 +131,7 @@ beforeAll(() => {
 describe.sequential("ship it: release, then the README's quick starts on the published images", () => {
   test("release.yml through act publishes stacks and builders per flavor and arch, merges indexes, moves tags", async () => {
     const { dir, gitConfig } = projectClone();
+    released = dir;
     const run = await runAct(ACT, {
       cwd: dir,
       workflow: ".github/workflows/release.yml",
