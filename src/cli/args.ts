@@ -37,7 +37,7 @@ Usage:
   ml-buildpacks --version | --help
 
 build options:
-  --image REF            image to build and push (required), e.g. 127.0.0.1:5000/team/app:1.0
+  --image REF            image to build and push (required), e.g. ghcr.io/team/app:1.0
   --tag REF              another tag for the same image (repeatable)
   --flavor cpu|cuda      which published builder: ${PUBLISHED_NAMESPACE}/builder:<flavor>-${ML_BUILDPACKS_VERSION}
                          (the namespace is $ML_BUILDPACKS_NAMESPACE when set: a mirror). Default: cpu

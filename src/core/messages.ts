@@ -15,7 +15,7 @@ type ErrorOpts = {
 export const messages = {
   invalidImageRef: (input: string, why: string): ErrorOpts => ({
     title: `"${input}" is not a valid image reference: ${why}`,
-    hint: "use the form registry/repository[:tag], e.g. 127.0.0.1:5000/team/app:1.0",
+    hint: "use the form registry/repository[:tag], e.g. ghcr.io/team/app:1.0",
     exitCode: 2,
   }),
 
@@ -79,7 +79,7 @@ export const messages = {
   lifecycleNotFound: (dir: string): ErrorOpts => ({
     title: `no lifecycle binaries in ${dir}`,
     detail: "expected lifecycle and launcher executables there",
-    hint: "run `npm run infra` (builds lifecycle v0.21.17 from its Go module) or pass --lifecycle-dir",
+    hint: "builder create: pass --lifecycle-dir with the lifecycle and launcher of the builder's platform (a release of github.com/buildpacks/lifecycle); --executor local: run the job in an ml-buildpacks builder image, which has /cnb/lifecycle",
     exitCode: 2,
   }),
 
@@ -93,7 +93,7 @@ export const messages = {
   dockerUnavailable: (detail: string): ErrorOpts => ({
     title: "cannot talk to the Docker engine",
     detail,
-    hint: "start Docker (on this project's dev machines: `npm run infra`) and check DOCKER_HOST",
+    hint: "start Docker or point DOCKER_HOST at a running engine; in a CI job without Docker (GitLab, Tekton) run in the builder image with --executor local",
   }),
 
   dockerFailed: (what: string, output: string): ErrorOpts => ({
@@ -105,7 +105,7 @@ export const messages = {
   imageNotFound: (ref: string, output: string): ErrorOpts => ({
     title: `image ${ref} could not be found locally or pulled`,
     detail: output.trim().split("\n").slice(-5).join("\n"),
-    hint: "check the reference and that its registry is reachable (for the local builders: `npm run infra`)",
+    hint: "check the reference (the default builder is <namespace>/builder:<flavor>-<version>; ML_BUILDPACKS_NAMESPACE names a mirror), that its registry is reachable from here, and `docker login` for a private one",
   }),
 
   cliBundleNotFound: (dir: string, file: string): ErrorOpts => ({
@@ -195,9 +195,15 @@ export const messages = {
     exitCode: 2,
   }),
 
+  invalidNamespace: (value: string, why: string): ErrorOpts => ({
+    title: `"${value}" is not a registry namespace for ml-buildpacks' images: ${why}`,
+    hint: "set ML_BUILDPACKS_NAMESPACE (or builder create's --namespace) to registry[:port]/path, without scheme or tag, e.g. ghcr.io/my-org/ml-buildpacks for a mirror; unset it for the published images",
+    exitCode: 2,
+  }),
+
   badChildSpec: (spec: string): ErrorOpts => ({
     title: `--from ${spec} is not of the form [OS/ARCH=]REF (a tag or @sha256:DIGEST)`,
-    hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
+    hint: "e.g. --from linux/arm64=ghcr.io/team/app@sha256:...",
     exitCode: 2,
   }),
 

@@ -1,5 +1,8 @@
 // The names of everything ml-buildpacks publishes, from one setting: the registry namespace.
 // <ns>/{build,run,builder}:<flavor>[-<version>][-<arch>]; per-arch images and multi-arch indexes.
+import { MlBuildpacksError } from "./errors.js";
+import { type ImageRef, parseImageRef } from "./image-ref.js";
+import { messages } from "./messages.js";
 import { ML_BUILDPACKS_VERSION } from "./version.js";
 
 /** Where the project's own release publishes (GitHub org/repo ml-buildpacks/ml-buildpacks on GHCR). */
@@ -14,7 +17,25 @@ export type ImageKind = "build" | "run" | "builder";
  */
 export function publishedNamespace(env: NodeJS.ProcessEnv = process.env): string {
   const value = env.ML_BUILDPACKS_NAMESPACE?.trim().replace(/\/+$/, "");
-  return (value || PUBLISHED_NAMESPACE).toLowerCase();
+  return value ? validNamespace(value) : PUBLISHED_NAMESPACE;
+}
+
+/** registry[:port]/path, lower-cased; a scheme, tag or digest would make every image name wrong. */
+function validNamespace(value: string): string {
+  const invalid = (why: string) => new MlBuildpacksError(messages.invalidNamespace(value, why));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw invalid("it has a scheme (leave out https://)");
+  if (value.includes("@")) throw invalid("it has a digest");
+  const namespace = value.toLowerCase();
+  let ref: ImageRef;
+  try {
+    ref = parseImageRef(`${namespace}/builder:cpu`);
+  } catch {
+    throw invalid("its path is not registry[:port]/name (lowercase letters, digits, . _ - /; no tag)");
+  }
+  // "ml-buildpacks" alone would become docker.io/library/...: a namespace names its registry.
+  if (ref.registry === "index.docker.io" && !namespace.startsWith("docker.io/"))
+    throw invalid("it does not start with a registry host (e.g. ghcr.io/, docker.io/)");
+  return namespace;
 }
 
 export function isFlavor(value: string): value is Flavor {
@@ -59,9 +80,12 @@ export function fillBuilderTemplate(
   text: string,
   values: { namespace: string; version: string; arch?: string },
 ): string {
-  const filled = values.arch === undefined ? text : text.replaceAll("${arch}", values.arch);
-  return filled
-    .replaceAll("${namespace}", values.namespace)
-    .replaceAll("${version}", values.version)
-    .replaceAll("${line}", versionLine(values.version));
+  const known: Record<string, string | undefined> = {
+    namespace: values.namespace,
+    version: values.version,
+    line: versionLine(values.version),
+    arch: values.arch,
+  };
+  // An unknown or unset placeholder stays, so the config check names it.
+  return text.replace(/\$\{(\w+)\}/g, (whole, key: string) => known[key] ?? whole);
 }
