@@ -6,7 +6,10 @@ import { messages } from "./messages.js";
 
 export interface MergeInputs {
   image: string;
-  /** The `images` lines: a tag or digest (a tag is pinned when it is checked), maybe with its platform. */
+  /**
+   * The `images` lines (a tag or digest; a tag is pinned when it is checked), then the `digests` lines
+   * (in the repository of `image`), each maybe with its platform.
+   */
   sources: IndexChild[];
 }
 
@@ -16,17 +19,37 @@ export function parseMergeInputs(get: (name: string) => string): MergeInputs {
   if (!image) throw new MlBuildpacksError(messages.required("image"));
   const target = parseImageRef(image);
   if (target.digest) throw new MlBuildpacksError(messages.mergeNeedsTag(image));
-  const sources = get("images")
+  const fromImages = lines(get("images")).map((line) => {
+    const { platformText, rest, expected } = splitPlatform(line);
+    if (platformText && !expected) throw new MlBuildpacksError(messages.badMergeLine(line));
+    return { ref: parseImageRef(lowerCaseRepository(rest)), expected };
+  });
+  // digests: what each matrix leg's build step output, all pushed to the index's own repository.
+  const fromDigests = lines(get("digests")).map((line) => {
+    const { platformText, rest, expected } = splitPlatform(line);
+    if ((platformText && !expected) || !DIGEST.test(rest))
+      throw new MlBuildpacksError(messages.badMergeDigest(line));
+    return { ref: { ...target, tag: undefined, digest: rest }, expected };
+  });
+  const sources = [...fromImages, ...fromDigests];
+  if (sources.length === 0) throw new MlBuildpacksError(messages.mergeNeedsSources());
+  return { image, sources };
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** One entry per line (or comma-separated); blank lines and # comments skipped. */
+function lines(text: string): string[] {
+  return text
     .split(/[\n,]/)
     .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"))
-    .map((line) => {
-      const eq = line.indexOf("=");
-      const platformText = eq > 0 && !line.slice(0, eq).includes(":") ? line.slice(0, eq) : undefined;
-      const expected = platformText ? parsePlatform(platformText) : undefined;
-      if (platformText && !expected) throw new MlBuildpacksError(messages.badMergeLine(line));
-      return { ref: parseImageRef(lowerCaseRepository(platformText ? line.slice(eq + 1) : line)), expected };
-    });
-  if (sources.length === 0) throw new MlBuildpacksError(messages.required("images"));
-  return { image, sources };
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+/** "linux/arm64=REF" -> its platform and REF; a "=" after a ":" belongs to the reference. */
+function splitPlatform(line: string) {
+  const eq = line.indexOf("=");
+  const platformText = eq > 0 && !line.slice(0, eq).includes(":") ? line.slice(0, eq) : undefined;
+  const expected = platformText ? parsePlatform(platformText) : undefined;
+  return { platformText, rest: platformText ? line.slice(eq + 1).trim() : line, expected };
 }

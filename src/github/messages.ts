@@ -22,6 +22,16 @@ export const messages = {
     hint: "e.g. image: ghcr.io/org/app:${{ github.sha }}",
     exitCode: 2,
   }),
+  mergeNeedsSources: (): ErrorOpts => ({
+    title: 'input "images" (or "digests") is required: the per-architecture images to merge',
+    hint: "list them one per line under images: (tags or refs@sha256:...), or their digests under digests: (pushed to the repository of image:)",
+    exitCode: 2,
+  }),
+  badMergeDigest: (line: string): ErrorOpts => ({
+    title: `input "digests": "${line}" is not a digest such as sha256:<64 hex digits>, optionally after its platform (linux/arm64=)`,
+    hint: "pass the digest output of each architecture's build step, one per line; images: takes full references",
+    exitCode: 2,
+  }),
   badMergeLine: (line: string): ErrorOpts => ({
     title: `input "images": "${line}" does not start with a platform such as linux/amd64=`,
     hint: "one image per line: a tag or digest, optionally prefixed with its platform (linux/arm64=ghcr.io/org/app:1.0-arm64)",

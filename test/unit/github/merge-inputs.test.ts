@@ -29,9 +29,38 @@ describe("merge action inputs", () => {
     ]);
   });
 
+  test("digests are the per-arch images in the index's own repository, after the images", () => {
+    const a = `sha256:${"a".repeat(64)}`;
+    const b = `sha256:${"b".repeat(64)}`;
+    const inputs = parseMergeInputs(
+      given({
+        image: "ghcr.io/Org/App:v1",
+        images: "ghcr.io/org/app:v1-s390x",
+        digests: `${a}\n linux/arm64= ${b}`,
+      }),
+    );
+    expect(inputs.sources).toEqual([
+      {
+        ref: { registry: "ghcr.io", repository: "org/app", tag: "v1-s390x", digest: undefined },
+        expected: undefined,
+      },
+      { ref: { registry: "ghcr.io", repository: "org/app", tag: undefined, digest: a }, expected: undefined },
+      {
+        ref: { registry: "ghcr.io", repository: "org/app", tag: undefined, digest: b },
+        expected: { os: "linux", architecture: "arm64" },
+      },
+    ]);
+  });
+
   test.each([
     [{ images: "ghcr.io/o/a:1" }, 'input "image" is required'],
-    [{ image: "ghcr.io/o/a:1" }, 'input "images" is required'],
+    [{ image: "ghcr.io/o/a:1" }, 'input "images" (or "digests") is required'],
+    [
+      { image: "ghcr.io/o/a:1", digests: "ghcr.io/o/a:1-amd64" },
+      'input "digests": "ghcr.io/o/a:1-amd64" is not a digest',
+    ],
+    [{ image: "ghcr.io/o/a:1", digests: `arm64=sha256:${"c".repeat(64)}` }, "is not a digest"],
+    [{ image: "ghcr.io/o/a:1", digests: "sha256:abc" }, "is not a digest"],
     [{ image: `ghcr.io/o/a@sha256:${"b".repeat(64)}`, images: "ghcr.io/o/a:1" }, "must be a tag"],
     [{ image: "ghcr.io/o/a:1", images: "amd64=ghcr.io/o/a:1" }, "does not start with a platform"],
   ])("%j is refused: %s", (values, message) => {
