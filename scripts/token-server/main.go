@@ -12,6 +12,8 @@
 //   - GET without an Authorization header (anonymous): a token granting "pull" on requested
 //     repositories under a public prefix (-public); every other requested action is left out, as
 //     an anonymous token from GHCR leaves it out (the registry then answers 401 to a push).
+//   - GET with credentials: forwarded without offline_token, so no refresh token is issued (GHCR
+//     issues none either, and `docker login` then stores the credentials themselves);
 //   - anything else (GET with credentials, POST password and refresh_token grants): forwarded to
 //     the reference server as is. Its answer is returned unchanged unless the request also asked
 //     to pull a public repository the reference did not grant; then the token is re-issued with
@@ -224,7 +226,11 @@ func (f *front) isPublic(name string) bool {
 
 func (f *front) forward(r *http.Request, body []byte) (int, http.Header, []byte, error) {
 	u := *f.backend
-	u.RawQuery = r.URL.RawQuery
+	// Like GHCR, no refresh tokens for `docker login`: it then stores the user's credentials, not an
+	// identity token (the CNB lifecycle cannot use identity tokens from CNB_REGISTRY_AUTH).
+	query := r.URL.Query()
+	query.Del("offline_token")
+	u.RawQuery = query.Encode()
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, nil, err

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { runProcess } from "../../src/core/process.js";
 import { docker, REPO, RUN_ID } from "./helpers.js";
 import { runAct } from "./support/act.js";
 import {
@@ -28,6 +29,17 @@ const ACTION_REPO = "ml-buildpacks/ml-buildpacks";
 /** The user's repository on "github.com": owner with capitals, as GitHub allows. */
 const USER_REPO = `${LAB_USERS.alice}/hello-ml-${RUN_ID}`;
 const RUNNERS = ["ubuntu-24.04", "ubuntu-24.04-arm"];
+// gitlab-ci-local and its helper image (scripts/infra.sh, step gitlab-ci-local).
+const GCL = join(
+  REPO,
+  ".infra",
+  "tools",
+  "gitlab-ci-local-4.70.0",
+  "node_modules",
+  ".bin",
+  "gitlab-ci-local",
+);
+const GCL_HELPER = "ml-buildpacks/gitlab-ci-local-helper:1";
 
 /** The environment of a self-hosted runner on this machine: its trust store and our mirror setting. */
 const RUNNER_ENV = {
@@ -46,6 +58,7 @@ const RELEASE_TARGETS = [
   { flavor: "cuda", arch: "amd64", runner: "ubuntu-24.04" },
 ];
 let projectOrigin: string;
+let releaseGitConfig: string;
 /** The released commit: what `uses: ml-buildpacks/ml-buildpacks@v1` resolves to (act --local-repository). */
 let released: string;
 
@@ -132,6 +145,7 @@ describe.sequential("ship it: release, then the README's quick starts on the pub
   test("release.yml through act publishes stacks and builders per flavor and arch, merges indexes, moves tags", async () => {
     const { dir, gitConfig } = projectClone();
     released = dir;
+    releaseGitConfig = gitConfig;
     const run = await runAct(ACT, {
       cwd: dir,
       workflow: ".github/workflows/release.yml",
@@ -214,6 +228,68 @@ describe.sequential("ship it: release, then the README's quick starts on the pub
     expect(await runImage(`${run.image}:${run.sha}-cuda`)).toMatch(
       /libcudart loaded: status 0, CUDA runtime 12\.\d/,
     );
+  });
+
+  test("the GitLab quick start (include: component @<version>) builds amd64 + arm64 in the builder, merges, and the image runs", async () => {
+    // The user's GitLab project; the component resolves from gitlab.com/ml-buildpacks/ml-buildpacks
+    // at the release's tag (gitlab-ci-local clones it over https, which git sends to the release's
+    // repository here).
+    const project = mkdtempSync(join(tmpdir(), "gitlab-project-"));
+    cpSync(join(REPO, "examples", "hello-arch"), project, { recursive: true });
+    writeFileSync(join(project, ".gitlab-ci.yml"), onRegistry(readmeQuickStart(REPO, "gitlab"), HOST));
+    writeFileSync(join(project, ".gitignore"), ".gitlab-ci-local/\n");
+    const image = `${HOST}/${LAB_USERS.alice}/hello-ml-gitlab-${RUN_ID}`;
+    // Project CI/CD variables (a file, never argv): GitLab's registry credentials, and the mirror setting.
+    writeFileSync(
+      join(project, ".gitlab-ci-local-variables.yml"),
+      [
+        `CI_REGISTRY: ${HOST}`,
+        `CI_REGISTRY_IMAGE: ${image}`,
+        `CI_REGISTRY_USER: ${LAB_USERS.alice}`,
+        `CI_REGISTRY_PASSWORD: ${labPassword(LAB_USERS.alice)}`,
+        `ML_BUILDPACKS_NAMESPACE: ${NS}`,
+        "",
+      ].join("\n"),
+      { mode: 0o600 },
+    );
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.email=alice@example.com", "-c", "user.name=Alice", ...args], {
+        cwd: project,
+      });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-q", "-m", "app");
+    git("remote", "add", "origin", `https://gitlab.com/${LAB_USERS.alice}/hello-ml.git`);
+    const lines: string[] = [];
+    const result = await runProcess(
+      process.execPath,
+      [
+        GCL,
+        "--network",
+        "host",
+        "--helper-image",
+        GCL_HELPER,
+        "--volume",
+        `${PUBLIC_REGISTRY.systemCaBundle}:${PUBLIC_REGISTRY.systemCaBundle}:ro`,
+      ],
+      {
+        cwd: project,
+        env: { GIT_CONFIG_GLOBAL: releaseGitConfig },
+        onLine: (line) => {
+          lines.push(line);
+          process.stdout.write(`    | ${line}\n`);
+        },
+      },
+    );
+    const output = lines.join("\n");
+    expect(result.exitCode, output).toBe(0);
+    expect(output).toMatch(/PASS\s+ml-buildpacks-build: \[amd64\]/);
+    expect(output).toMatch(/PASS\s+ml-buildpacks-build: \[arm64\]/);
+    expect(output).toMatch(/PASS\s+ml-buildpacks-manifest/);
+    expect(output).not.toContain(labPassword(LAB_USERS.alice));
+    const tag = execFileSync("git", ["rev-parse", "--short=8", "HEAD"], { cwd: project }).toString().trim();
+    expect(await indexPlatforms(`${image}/app:${tag}`, aliceConfig)).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(await runImage(`${image}/app:${tag}`, "linux/arm64")).toMatch(/hello from aarch64/);
   });
 
   test("nothing published names a loopback address", () => {
