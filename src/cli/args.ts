@@ -4,7 +4,13 @@ import { MlBuildpacksError } from "../core/errors.js";
 import { type IndexChild, parseChildSpec } from "../core/manifest.js";
 import { messages } from "../core/messages.js";
 import { hostPlatform } from "../core/platform.js";
-import { defaultBuilder, FLAVORS, PUBLISHED_NAMESPACE, publishedNamespace } from "../core/published.js";
+import {
+  defaultBuilder,
+  defaultRunImage,
+  FLAVORS,
+  PUBLISHED_NAMESPACE,
+  publishedNamespace,
+} from "../core/published.js";
 import { COMPRESSION_MODES } from "../core/recompress.js";
 import {
   type BuildRequest,
@@ -193,6 +199,7 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
   const str = (name: string) => v[name] as string | undefined;
   const image = str("image");
   if (!image) throw usageError("--image is required");
+  const flavor = oneOf("flavor", str("flavor"), FLAVORS, "cpu");
   return {
     kind: "build",
     reportFile: str("report"),
@@ -201,8 +208,9 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
       appDir: positionals[0] as string,
       image,
       additionalTags: (v.tag as string[] | undefined) ?? [],
-      builder: str("builder") ?? defaultBuilder(env, oneOf("flavor", str("flavor"), FLAVORS, "cpu")),
-      runImage: str("run-image"),
+      builder: str("builder") ?? defaultBuilder(env, flavor),
+      // A mirror's builder names the published run image: the default builder gets the mirror's.
+      runImage: str("run-image") ?? (str("builder") ? undefined : defaultRunImage(env, flavor)),
       previousImage: str("previous-image"),
       cacheDir: str("cache-dir"),
       clearCache: v["clear-cache"] === true,

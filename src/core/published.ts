@@ -75,6 +75,21 @@ export function defaultBuilder(
   return publishedImage(publishedNamespace(env), "builder", { flavor, version });
 }
 
+/**
+ * The run image to pass with the default builder: none for the published namespace (the builder names
+ * its own), else the mirror's `<ns>/run:<flavor>-<major.minor>`. A copied builder still names the
+ * namespace it was created for; without this an air-gapped build would reach for that registry.
+ */
+export function defaultRunImage(
+  env: NodeJS.ProcessEnv,
+  flavor: Flavor,
+  version = ML_BUILDPACKS_VERSION,
+): string | undefined {
+  const namespace = publishedNamespace(env);
+  if (namespace === PUBLISHED_NAMESPACE) return undefined;
+  return publishedImage(namespace, "run", { flavor, version: versionLine(version) });
+}
+
 /** Fills a builder.toml template's ${namespace}, ${version}, ${line} and ${arch}. */
 export function fillBuilderTemplate(
   text: string,

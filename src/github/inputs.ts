@@ -1,7 +1,7 @@
 import { isAbsolute, join } from "node:path";
 import { MlBuildpacksError } from "../core/errors.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
-import { defaultBuilder, FLAVORS, type Flavor, isFlavor } from "../core/published.js";
+import { defaultBuilder, defaultRunImage, FLAVORS, type Flavor, isFlavor } from "../core/published.js";
 import { COMPRESSION_MODES, type Compression } from "../core/recompress.js";
 import { type BuildRequest, parseEnvEntries, parseMemoryLimit, REQUEST_DEFAULTS } from "../core/request.js";
 import { messages } from "./messages.js";
@@ -90,14 +90,17 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
   const cacheScope = get("cache-scope").trim() || undefined;
   if (cacheScope && !/^[A-Za-z0-9._-]+$/.test(cacheScope))
     throw new MlBuildpacksError(messages.badScope(cacheScope));
-  const builder = get("builder").trim() || defaultBuilder(env, flavorInput(get("flavor").trim()));
+  const flavor = flavorInput(get("flavor").trim());
+  const explicitBuilder = get("builder").trim();
+  const builder = explicitBuilder || defaultBuilder(env, flavor);
   parseImageRef(builder);
   return {
     path: get("path").trim() || ".",
     image,
     tags: list(get("tags")).map((t) => expandTag(image, t)),
     builder,
-    runImage: get("run-image").trim() || undefined,
+    // A mirror's builder names the published run image: the default builder gets the mirror's.
+    runImage: get("run-image").trim() || (explicitBuilder ? undefined : defaultRunImage(env, flavor)),
     previousImage: get("previous-image").trim() || undefined,
     env: envLines(get("env")),
     publish: bool("publish", get("publish").trim(), true),

@@ -68,6 +68,22 @@ describe("CLI arguments", () => {
     expect(() => builderOf(["--flavor", "tpu"])).toThrow(/--flavor/);
   });
 
+  test.each([
+    [[], {}, undefined],
+    [
+      ["--flavor", "cuda"],
+      { ML_BUILDPACKS_NAMESPACE: "registry.corp/mlb" },
+      "registry.corp/mlb/run:cuda-1.0",
+    ],
+    [["--builder", "b:1"], { ML_BUILDPACKS_NAMESPACE: "registry.corp/mlb" }, undefined],
+    [["--run-image", "r:2"], { ML_BUILDPACKS_NAMESPACE: "registry.corp/mlb" }, "r:2"],
+  ])("run image with %j and %j: %s (a mirror's, with the default builder only)", (args, env, run) => {
+    const command = parseCommand(["build", ".", "--image", "r/a", ...args], env) as {
+      request: { runImage: string | undefined };
+    };
+    expect(command.request.runImage).toBe(run);
+  });
+
   test("defaults", () => {
     expect(parseCommand(["build", ".", "--image", "r/a"])).toMatchObject({
       request: {

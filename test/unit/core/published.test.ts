@@ -2,6 +2,7 @@
 import { describe, expect, test } from "vitest";
 import {
   defaultBuilder,
+  defaultRunImage,
   fillBuilderTemplate,
   publishedImage,
   publishedNamespace,
@@ -77,6 +78,14 @@ describe("published names", () => {
     ],
   ] as const)("the default builder with %j and %s is %s", (env, flavor, builder) => {
     expect(defaultBuilder(env, flavor, "0.2.0")).toBe(builder);
+  });
+
+  test.each([
+    [{}, "cpu", undefined],
+    [{ ML_BUILDPACKS_NAMESPACE: "ghcr.io/ML-Buildpacks/ml-buildpacks" }, "cpu", undefined],
+    [{ ML_BUILDPACKS_NAMESPACE: "mirror.corp/mlb" }, "cuda", "mirror.corp/mlb/run:cuda-0.2"],
+  ] as const)("the default run image with %j and %s is %s (only a mirror's)", (env, flavor, run) => {
+    expect(defaultRunImage(env, flavor, "0.2.0")).toBe(run);
   });
 
   test("image names and version tags", () => {

@@ -41,6 +41,15 @@ describe("action inputs", () => {
     expect(() => builderOf({ flavor: "gpu" })).toThrow('input "flavor" must be one of cpu, cuda, not "gpu"');
   });
 
+  test.each([
+    [{}, {}, undefined],
+    [{ flavor: "cuda" }, { ML_BUILDPACKS_NAMESPACE: "registry.corp/mlb" }, "registry.corp/mlb/run:cuda-1.0"],
+    [{ builder: "ghcr.io/o/builder:x" }, { ML_BUILDPACKS_NAMESPACE: "registry.corp/mlb" }, undefined],
+    [{ "run-image": "ghcr.io/o/run:x" }, { ML_BUILDPACKS_NAMESPACE: "registry.corp/mlb" }, "ghcr.io/o/run:x"],
+  ])("run image with %j and %j: %s (a mirror's, with the default builder only)", (values, env, run) => {
+    expect(parseInputs(given({ image: "ghcr.io/o/app:1", ...values }), env).runImage).toBe(run);
+  });
+
   test("an image named after a GitHub repository with capitals is lower-cased, its tag kept", () => {
     const inputs = parseInputs(
       given({ image: "ghcr.io/Alice/Hello-ML:Feature-X", tags: "ghcr.io/Alice/Hello-ML:Main" }),
