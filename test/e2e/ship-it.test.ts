@@ -292,6 +292,45 @@ describe.sequential("ship it: release, then the README's quick starts on the pub
     expect(await runImage(`${image}/app:${tag}`, "linux/arm64")).toMatch(/hello from aarch64/);
   });
 
+  test("the CLI quick start (in the builder image) through an HTTP CONNECT proxy, with no direct route to the registry", async () => {
+    const app = mkdtempSync(join(tmpdir(), "cli-app-"));
+    cpSync(join(REPO, "examples", "hello-arch"), app, { recursive: true });
+    // The container knows no address for the registry: only the proxy (outside it) does.
+    const hosts = join(mkdtempSync(join(tmpdir(), "hosts-")), "hosts");
+    writeFileSync(hosts, "127.0.0.1 localhost\n");
+    const image = `${HOST}/${LAB_USERS.alice}/my-app-${RUN_ID}:1.0`;
+    const command = onRegistry(readmeQuickStart(REPO, "cli"), HOST)
+      .replace(/\\\n\s*/g, "")
+      .replace(`${HOST}/acme/my-app:1.0`, image)
+      .replace('"$PWD:', `"${app}:`)
+      .replace('"$HOME/.docker/config.json:', `"${aliceConfig}/config.json:`);
+    const args = command
+      .trim()
+      .split(/\s+/)
+      .map((a) => a.replace(/^"|"$/g, ""));
+    expect(args.slice(0, 2)).toEqual(["docker", "run"]);
+    // This machine's network (no bridge), CA and proxy: what a host behind a proxy configures.
+    const environment = [
+      "--network",
+      "host",
+      "-v",
+      `${hosts}:/etc/hosts:ro`,
+      "-v",
+      `${PUBLIC_REGISTRY.systemCaBundle}:/etc/ssl/certs/ca-certificates.crt:ro`,
+      "-e",
+      `HTTPS_PROXY=${PUBLIC_REGISTRY.proxyUrl}`,
+      "-e",
+      "NO_PROXY=localhost",
+    ];
+    const proxyLogBefore = readFileSync(PUBLIC_REGISTRY.proxyLog, "utf8").length;
+    const result = await docker(["run", ...environment, ...args.slice(2)]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain(`Successfully built ${image.replace(/:1\.0$/, "")}@sha256:`);
+    const proxied = readFileSync(PUBLIC_REGISTRY.proxyLog, "utf8").slice(proxyLogBefore);
+    expect(proxied).toMatch(new RegExp(`CONNECT ${HOST.replaceAll(".", "\\.")}:443`));
+    expect(await runImage(image)).toMatch(/hello from x86_64/);
+  });
+
   test("nothing published names a loopback address", () => {
     const hits = scanForLoopback();
     expect(hits).toEqual([]);
