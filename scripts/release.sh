@@ -8,7 +8,8 @@
 #       -> NS/build:F-V-A, NS/run:F-V-A, and the builder NS/builder:F-V-A made from
 #          stacks/F/builder.toml with NS and V filled in; prints build=, run=, builder= digests
 #   release.sh merge --namespace NS --version V --flavor F --arches amd64,arm64
-#       -> indexes NS/{build,run,builder}:F-V, and moves F-<major.minor>, F-<major> and F to them
+#       -> indexes NS/{build,run,builder}:F-V, and moves F-<major.minor>, F-<major> and F to them;
+#          moves the per-arch F-<major.minor>-A, F-<major>-A and F-A to each F-V-A (same digest)
 set -Eeuo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -70,8 +71,18 @@ leg() {
   output "builder=$(pushed_digest "$dst")"
 }
 
+# The committed CLI bundle may predate this script (a release from a commit whose dist/ was not
+# rebuilt): bundle the CLI from src when it lacks a command the merge needs.
+ensure_cli() {
+  cli manifest tag --help >/dev/null 2>&1 && return 0
+  log "dist/cli lacks 'manifest tag': bundling the CLI from src"
+  (cd "$REPO" && { [ -x node_modules/.bin/ncc ] || npm ci --no-audit --no-fund --loglevel=error; } &&
+    node scripts/build.mjs cli) || die "bundling the CLI failed"
+}
+
 merge() {
   [ -n "$ARCHES" ] || die "--arches is required (e.g. amd64,arm64)"
+  ensure_cli
   local kind arch tag from digest=""
   for kind in build run builder; do
     from=()
@@ -85,6 +96,13 @@ merge() {
       digest=$(cli manifest create --image "$NAMESPACE/$kind:$tag" "${from[@]}" | tail -n 1)
     done
     output "$kind=$digest"
+    # Per-arch moving tags: the same manifest as the exact version's, copied by the registry's bytes.
+    for arch in ${ARCHES//,/ }; do
+      log "tags $NAMESPACE/$kind:$FLAVOR-{$LINE-,$MAJOR-,}$arch -> $FLAVOR-$VERSION-$arch"
+      cli manifest tag --image "$NAMESPACE/$kind:$FLAVOR-$VERSION-$arch" \
+        --tag "$NAMESPACE/$kind:$FLAVOR-$LINE-$arch" --tag "$NAMESPACE/$kind:$FLAVOR-$MAJOR-$arch" \
+        --tag "$NAMESPACE/$kind:$FLAVOR-$arch" >/dev/null
+    done
   done
 }
 

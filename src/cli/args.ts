@@ -30,9 +30,13 @@ export type Command =
       executor: ExecutorKind | undefined;
     }
   | { kind: "builder-create"; request: CreateBuilderRequest }
-  | { kind: "manifest-create"; image: string; children: IndexChild[] }
+  | ({ kind: "manifest-create"; image: string; children: IndexChild[] } & RegistryAccess)
+  | { kind: "manifest-tag"; image: string; tags: string[] }
   | { kind: "help"; text: string }
   | { kind: "version" };
+
+/** How the registry client reaches registries: --ca-certs and --insecure-registry. */
+export type RegistryAccess = Pick<BuildRequest, "caCerts" | "insecureRegistries">;
 
 export const USAGE = `ml-buildpacks: Cloud Native Buildpacks for machine-learning projects
 
@@ -40,6 +44,7 @@ Usage:
   ml-buildpacks build APP_DIR --image REF [options]
   ml-buildpacks builder create --config builder.toml --image REF [options]
   ml-buildpacks manifest create --image REF --from [OS/ARCH=]REF@DIGEST [--from ...]
+  ml-buildpacks manifest tag --image REF --tag REF [--tag ...]
   ml-buildpacks --version | --help
 
 build options:
@@ -93,11 +98,21 @@ builder create options:
                          ghcr.io/ml-buildpacks/ml-buildpacks)
   --version V            fills \${version} (and \${line}, its major.minor) in the template (default: this
                          ml-buildpacks' version)
+  --ca-certs FILE        CA bundle to trust when reading the build image from its registry (default as
+                         for build); Docker, which pulls it and pushes the builder, uses its own settings
+  --insecure-registry HOST  a registry (host[:port]) read over plain HTTP (repeatable)
 
 manifest create options:
   --image REF            tag of the multi-arch manifest list (OCI image index) to push
   --from [OS/ARCH=]REF@DIGEST
                          a per-arch image (repeatable); with OS/ARCH its platform is checked
+  --ca-certs FILE        CA bundle to trust (default as for build)
+  --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
+
+manifest tag options:
+  --image REF            an image or manifest list in a registry (a tag or @sha256:DIGEST)
+  --tag REF              another tag for it, its manifest copied byte for byte, so the digest stays
+                         (repeatable; an image's blobs are mounted or copied into another repository)
 `;
 
 export type ExecutorKind = "docker" | "local";
@@ -150,15 +165,18 @@ export function parseCommand(
   if (first === "build") return parseBuild(rest, env, isFile);
   if (first === "builder") {
     const [sub, ...subRest] = rest;
-    if (sub === "create") return parseBuilderCreate(subRest, env);
+    if (sub === "create") return parseBuilderCreate(subRest, env, isFile);
     throw usageError(`unknown builder subcommand "${sub ?? ""}" (known: create)`);
   }
   if (first === "manifest") {
     const [sub, ...subRest] = rest;
-    if (sub === "create") return parseManifestCreate(subRest);
-    throw usageError(`unknown manifest subcommand "${sub ?? ""}" (known: create)`);
+    if (sub === "create") return parseManifestCreate(subRest, env, isFile);
+    if (sub === "tag") return parseManifestTag(subRest);
+    throw usageError(`unknown manifest subcommand "${sub ?? ""}" (known: create, tag)`);
   }
-  throw usageError(`unknown command "${first}" (known: build, builder create, manifest create)`);
+  throw usageError(
+    `unknown command "${first}" (known: build, builder create, manifest create, manifest tag)`,
+  );
 }
 
 function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: string) => boolean): Command {
@@ -230,8 +248,30 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
   };
 }
 
-function parseBuilderCreate(args: string[], env: NodeJS.ProcessEnv): Command {
+/** --ca-certs and --insecure-registry, for the commands that talk to registries. */
+const REGISTRY_OPTIONS = {
+  "ca-certs": { type: "string" },
+  "insecure-registry": { type: "string", multiple: true },
+} as const;
+
+function registryAccess(
+  v: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  isFile: (path: string) => boolean,
+): RegistryAccess {
+  return {
+    caCerts: (v["ca-certs"] as string | undefined) ?? defaultCaCerts(env, isFile),
+    insecureRegistries: (v["insecure-registry"] as string[] | undefined) ?? [],
+  };
+}
+
+function parseBuilderCreate(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  isFile: (path: string) => boolean,
+): Command {
   const { values: v, positionals } = parse(args, {
+    ...REGISTRY_OPTIONS,
     config: { type: "string" },
     image: { type: "string" },
     "lifecycle-dir": { type: "string" },
@@ -264,12 +304,18 @@ function parseBuilderCreate(args: string[], env: NodeJS.ProcessEnv): Command {
         version: (v.version as string | undefined) ?? ML_BUILDPACKS_VERSION,
         arch: platform.split("/")[1],
       },
+      ...registryAccess(v, env, isFile),
     },
   };
 }
 
-function parseManifestCreate(args: string[]): Command {
+function parseManifestCreate(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  isFile: (path: string) => boolean,
+): Command {
   const { values: v, positionals } = parse(args, {
+    ...REGISTRY_OPTIONS,
     image: { type: "string" },
     from: { type: "string", multiple: true },
     help: { type: "boolean" },
@@ -280,5 +326,25 @@ function parseManifestCreate(args: string[]): Command {
   if (!image) throw usageError("--image is required");
   const from = (v.from as string[] | undefined) ?? [];
   if (from.length === 0) throw usageError("at least one --from REF@DIGEST is required");
-  return { kind: "manifest-create", image, children: from.map(parseChildSpec) };
+  return {
+    kind: "manifest-create",
+    image,
+    children: from.map(parseChildSpec),
+    ...registryAccess(v, env, isFile),
+  };
+}
+
+function parseManifestTag(args: string[]): Command {
+  const { values: v, positionals } = parse(args, {
+    image: { type: "string" },
+    tag: { type: "string", multiple: true },
+    help: { type: "boolean" },
+  });
+  if (v.help) return { kind: "help", text: USAGE };
+  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
+  const image = v.image as string | undefined;
+  if (!image) throw usageError("--image is required");
+  const tags = (v.tag as string[] | undefined) ?? [];
+  if (tags.length === 0) throw usageError("at least one --tag REF is required");
+  return { kind: "manifest-tag", image, tags };
 }

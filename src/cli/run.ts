@@ -10,6 +10,7 @@ import { LOCAL_LIFECYCLE, LocalExecutor, localBuilderInfo } from "../core/execut
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { ConsoleLogger, formatDuration, systemClock } from "../core/log.js";
 import { createIndex, formatPlatform } from "../core/manifest.js";
+import { tagManifest } from "../core/manifest-tag.js";
 import { messages } from "../core/messages.js";
 import { runProcess } from "../core/process.js";
 import { RegistryClient } from "../core/registry/client.js";
@@ -59,13 +60,24 @@ export async function runCli(argv: string[]): Promise<number> {
           (r) => parseImageRef(r).registry,
         );
         const auth = resolveRegistryAuth([...new Set(registries)]);
+        const { caCerts, insecureRegistries } = command;
         const result = await createIndex(command.image, command.children, {
-          clientFor: (registry) => new RegistryClient(registry, { auth }),
+          clientFor: (registry) => new RegistryClient(registry, { auth, caCerts, insecureRegistries }),
           log,
         });
         log.info(`\nPushed ${result.image}@${result.digest}`);
         for (const m of result.manifests)
           log.info(`  ${formatPlatform(m.platform ?? { os: "?", architecture: "?" })}  ${m.digest}`);
+        log.info(result.digest);
+        return 0;
+      }
+      case "manifest-tag": {
+        const registries = [command.image, ...command.tags].map((r) => parseImageRef(r).registry);
+        const auth = resolveRegistryAuth([...new Set(registries)]);
+        const result = await tagManifest(command.image, command.tags, {
+          clientFor: (registry) => new RegistryClient(registry, { auth }),
+          log,
+        });
         log.info(result.digest);
         return 0;
       }

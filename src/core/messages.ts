@@ -207,6 +207,23 @@ export const messages = {
     exitCode: 2,
   }),
 
+  tagNeedsTag: (ref: string): ErrorOpts => ({
+    title: `--tag ${ref} is a digest, not a tag`,
+    hint: "name the new tag like registry/repository:1.0",
+    exitCode: 2,
+  }),
+
+  tagSourceMissing: (ref: string): ErrorOpts => ({
+    title: `the image ${ref} does not exist in its registry`,
+    hint: "check the reference given to --image; no tag was written",
+  }),
+
+  tagIndexElsewhere: (ref: string, tag: string): ErrorOpts => ({
+    title: `${ref} is a manifest list: it can only be tagged in its own repository, not as ${tag}`,
+    hint: "use manifest create --image with its children (--from) to make an index in another repository",
+    exitCode: 2,
+  }),
+
   childMissing: (ref: string): ErrorOpts => ({
     title: `the image ${ref} does not exist in its registry`,
     hint: "check the digest; nothing was pushed under the manifest list's tag",

@@ -103,6 +103,25 @@ describe("CLI arguments", () => {
     });
   });
 
+  test("manifest tag: an image and its new tags", () => {
+    expect(
+      parseCommand([
+        "manifest",
+        "tag",
+        "--image",
+        "r.io/a:1",
+        "--tag",
+        "r.io/a:1.0",
+        "--tag",
+        "r.io/a:latest",
+      ]),
+    ).toEqual({
+      kind: "manifest-tag",
+      image: "r.io/a:1",
+      tags: ["r.io/a:1.0", "r.io/a:latest"],
+    });
+  });
+
   test.each([
     [["build", "--image", "x"], "exactly one APP_DIR"],
     [["build", "."], "--image is required"],
@@ -119,6 +138,9 @@ describe("CLI arguments", () => {
     [["build", ".", "--image", "x", "--env", "CNB_USER_ID=0"], "CNB_USER_ID is reserved"],
     [["builder", "create", "--image", "x"], "--config is required"],
     [["deploy"], 'unknown command "deploy"'],
+    [["manifest", "tag", "--tag", "r/a:2"], "--image is required"],
+    [["manifest", "tag", "--image", "r/a:1"], "at least one --tag REF is required"],
+    [["manifest", "copy"], 'unknown manifest subcommand "copy" (known: create, tag)'],
   ])("%j is a usage error", (argv, text) => {
     let error: unknown;
     try {
