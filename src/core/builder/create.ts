@@ -48,6 +48,12 @@ export interface CreateBuilderRequest {
   cliDir?: string;
   /** Fill the builder.toml template's image names (the release's namespace and version). */
   names?: BuilderNames;
+  /**
+   * How our registry client reads the build image (a private CA, a plain-HTTP registry); Docker,
+   * which pulls it and pushes the builder, follows the daemon's own settings.
+   */
+  caCerts?: string;
+  insecureRegistries?: string[];
 }
 
 /** Where the builder carries the CLI, and its wrapper on PATH (node is in the build image). */
@@ -93,7 +99,7 @@ export async function createBuilder(
   const buildImageRef = await pinForPlatform(
     config.buildImage,
     req.platform,
-    (r) => new RegistryClient(r, { auth }),
+    (r) => new RegistryClient(r, { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries }),
   );
   const buildImage = await log.group(`Resolving build image ${buildImageRef} (${req.platform})`, () =>
     docker.ensureImage(buildImageRef, { pull: "missing", platform: req.platform }),
