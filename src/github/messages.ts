@@ -19,6 +19,7 @@ export const messages = {
   }),
   mergeNeedsTag: (image: string): ErrorOpts => ({
     title: `input "image" must be a tag to push the index to, not a digest: ${image}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression for the user's workflow
     hint: "e.g. image: ghcr.io/org/app:${{ github.sha }}",
     exitCode: 2,
   }),
