@@ -31,7 +31,7 @@ export type Command =
     }
   | { kind: "builder-create"; request: CreateBuilderRequest }
   | ({ kind: "manifest-create"; image: string; children: IndexChild[] } & RegistryAccess)
-  | { kind: "manifest-tag"; image: string; tags: string[] }
+  | ({ kind: "manifest-tag"; image: string; tags: string[] } & RegistryAccess)
   | { kind: "help"; text: string }
   | { kind: "version" };
 
@@ -113,6 +113,8 @@ manifest tag options:
   --image REF            an image or manifest list in a registry (a tag or @sha256:DIGEST)
   --tag REF              another tag for it, its manifest copied byte for byte, so the digest stays
                          (repeatable; an image's blobs are mounted or copied into another repository)
+  --ca-certs FILE        CA bundle to trust (default as for build)
+  --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
 `;
 
 export type ExecutorKind = "docker" | "local";
@@ -171,7 +173,7 @@ export function parseCommand(
   if (first === "manifest") {
     const [sub, ...subRest] = rest;
     if (sub === "create") return parseManifestCreate(subRest, env, isFile);
-    if (sub === "tag") return parseManifestTag(subRest);
+    if (sub === "tag") return parseManifestTag(subRest, env, isFile);
     throw usageError(`unknown manifest subcommand "${sub ?? ""}" (known: create, tag)`);
   }
   throw usageError(
@@ -334,8 +336,13 @@ function parseManifestCreate(
   };
 }
 
-function parseManifestTag(args: string[]): Command {
+function parseManifestTag(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  isFile: (path: string) => boolean,
+): Command {
   const { values: v, positionals } = parse(args, {
+    ...REGISTRY_OPTIONS,
     image: { type: "string" },
     tag: { type: "string", multiple: true },
     help: { type: "boolean" },
@@ -346,5 +353,5 @@ function parseManifestTag(args: string[]): Command {
   if (!image) throw usageError("--image is required");
   const tags = (v.tag as string[] | undefined) ?? [];
   if (tags.length === 0) throw usageError("at least one --tag REF is required");
-  return { kind: "manifest-tag", image, tags };
+  return { kind: "manifest-tag", image, tags, ...registryAccess(v, env, isFile) };
 }

@@ -74,8 +74,9 @@ export async function runCli(argv: string[]): Promise<number> {
       case "manifest-tag": {
         const registries = [command.image, ...command.tags].map((r) => parseImageRef(r).registry);
         const auth = resolveRegistryAuth([...new Set(registries)]);
+        const { caCerts, insecureRegistries } = command;
         const result = await tagManifest(command.image, command.tags, {
-          clientFor: (registry) => new RegistryClient(registry, { auth }),
+          clientFor: (registry) => new RegistryClient(registry, { auth, caCerts, insecureRegistries }),
           log,
         });
         log.info(result.digest);

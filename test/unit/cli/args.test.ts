@@ -114,11 +114,15 @@ describe("CLI arguments", () => {
         "r.io/a:1.0",
         "--tag",
         "r.io/a:latest",
+        "--insecure-registry",
+        "r.io",
       ]),
     ).toEqual({
       kind: "manifest-tag",
       image: "r.io/a:1",
       tags: ["r.io/a:1.0", "r.io/a:latest"],
+      caCerts: undefined,
+      insecureRegistries: ["r.io"],
     });
   });
 
