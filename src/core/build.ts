@@ -268,6 +268,9 @@ export async function build(
   if (appPlan && "problem" in appPlan) log.info(fastPathNotes.appSwapNotReady(appPlan.problem));
   const preExport: PreExportRequest = {
     image: formatImageRef(target),
+    // Pre-export talks to the target registry as the lifecycle does: same plain-HTTP list, same CA.
+    insecureRegistries: req.insecureRegistries,
+    caCerts: executor.preExport?.caCerts,
     platform: builder.platform,
     compression: preExportCompression(req.compression),
     minBytes: MIN_RECOMPRESS_BYTES,

@@ -117,12 +117,19 @@ export async function recompressLayers(
       const layer = layers[i];
       const diffId = diffIds[i];
       if (!layer || !diffId) continue;
-      // Download, recompression and upload overlap: the upload streams what gzip writes.
-      const compressed = new PassThrough({ highWaterMark: CHUNK });
-      const upload = client.uploadBlobStream(repository, compressed);
-      upload.catch(() => {}); // awaited below; a failed pipeline fails it too
-      await regzipStream(await client.getBlobStream(repository, layer.digest), compressed, diffId, level);
-      const smaller = await upload;
+      // Download, recompression and upload overlap: the upload streams what gzip writes. A failed
+      // upload reads and recompresses the layer again, so the content check is the last attempt's.
+      let regzip: Promise<void> = Promise.resolve();
+      const open = async () => {
+        const source = await client.getBlobStream(repository, layer.digest);
+        const compressed = new PassThrough({ highWaterMark: CHUNK });
+        regzip = regzipStream(source, compressed, diffId, level);
+        // A failed read or gzip fails the upload; an upload that fails ends this pipeline.
+        regzip.catch((err: Error) => compressed.destroy(err));
+        return compressed;
+      };
+      const smaller = await client.uploadBlobStream(repository, open);
+      await regzip;
       bytesBefore += layer.size;
       // The new blob stays unreferenced when it is not smaller (the registry's GC removes it).
       if (smaller.size >= layer.size) {

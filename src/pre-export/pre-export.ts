@@ -72,8 +72,12 @@ async function stage(
   const target = parseImageRef(req.image);
   const platform = parsePlatform(req.platform);
   if (!platform) throw new Error(`unknown platform ${req.platform}`);
-  // CNB_REGISTRY_AUTH, as the lifecycle beside it reads it.
-  const client = new RegistryClient(target.registry, { auth: resolveRegistryAuth([target.registry]) });
+  // CNB_REGISTRY_AUTH, as the lifecycle beside it reads it; plain HTTP and the CA as the platform says.
+  const client = new RegistryClient(target.registry, {
+    auth: resolveRegistryAuth([target.registry]),
+    insecureRegistries: req.insecureRegistries ?? [],
+    caCerts: req.caCerts,
+  });
 
   const previousRef = previousImageRef(analyzed);
   let previous: { manifest: Manifest; config: ImageConfig } | undefined;
@@ -101,17 +105,24 @@ async function stage(
       continue;
     }
     const started = Date.now();
-    const hash = createHash("sha256");
-    const tee = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    // pipeline, not pipe: an error (a file that vanished) reaches the upload and fails it.
-    pipeline(Readable.from(layerTarChunks(c.entries)), tee, () => {});
-    const gz = compressor.compress(tee);
-    const blob = await client.uploadBlobStream(target.repository, gz);
+    // The tar is hashed (its diffID) as it is compressed: one pass over the files. A failed upload
+    // tars and compresses the layer again (nothing in the layers dir changes before the exporter
+    // runs), so the diffID is the hash of the attempt that was pushed.
+    let hash = createHash("sha256");
+    const open = () => {
+      const attempt = createHash("sha256");
+      hash = attempt;
+      const tee = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          attempt.update(chunk);
+          done(null, chunk);
+        },
+      });
+      // pipeline, not pipe: an error (a file that vanished) reaches the upload and fails it.
+      pipeline(Readable.from(layerTarChunks(c.entries)), tee, () => {});
+      return compressor.compress(tee);
+    };
+    const blob = await client.uploadBlobStream(target.repository, open);
     const diffId = `sha256:${hash.digest("hex")}`;
     pushed.push({
       buildpack: c.buildpack,

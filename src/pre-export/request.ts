@@ -14,6 +14,17 @@ export const PRE_EXPORT_ENTRY = "index.mjs";
 export interface PreExportRequest {
   /** The image the exporter pushes, fully qualified: pushed layers go to its repository. */
   image: string;
+  /**
+   * Registries spoken to over plain HTTP (BuildRequest.insecureRegistries; loopback ones always
+   * are), as the lifecycle beside pre-export is told with -insecure-registry.
+   */
+  insecureRegistries?: string[];
+  /**
+   * The extra CA bundle (BuildRequest.caCerts) where pre-export reads it: the docker executor
+   * mounts it over the container's system bundle, the local executor runs pre-export on this host.
+   * Absent: the system trust store (SSL_CERT_FILE, else /etc/ssl/certs/ca-certificates.crt).
+   */
+  caCerts?: string;
   /** "linux/amd64", for the staging image's config. */
   platform: string;
   /** How the pushed layers are gzipped: igzip where the image has it, else zlib on every core. */

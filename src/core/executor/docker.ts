@@ -142,7 +142,12 @@ export class DockerExecutor implements Executor {
     this.cacheDir = o.cacheDir ? resolve(o.cacheDir) : undefined;
     this.preExport =
       o.preExportDir && existsSync(join(o.preExportDir, PRE_EXPORT_ENTRY))
-        ? { entry: `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`, chain: true }
+        ? {
+            entry: `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`,
+            chain: true,
+            // Every phase container, pre-export's too, has the bundle mounted here (phaseDockerArgs).
+            ...(o.caCerts ? { caCerts: SYSTEM_CA_BUNDLE } : {}),
+          }
         : undefined;
   }
 

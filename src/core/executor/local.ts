@@ -122,7 +122,10 @@ export class LocalExecutor implements Executor {
     this.isRoot = (o.currentUid ?? process.getuid?.() ?? 0) === 0;
     this.env = o.env ?? process.env;
     const entry = o.preExportDir && join(o.preExportDir, PRE_EXPORT_ENTRY);
-    this.preExport = entry && existsSync(entry) ? { entry, chain: false } : undefined;
+    this.preExport =
+      entry && existsSync(entry)
+        ? { entry, chain: false, ...(o.caCerts ? { caCerts: resolve(o.caCerts) } : {}) }
+        : undefined;
   }
 
   readonly preExport: PreExportRunner | undefined;

@@ -23,4 +23,6 @@ export interface Executor {
 export interface PreExportRunner {
   entry: string;
   chain: boolean;
+  /** The build's extra CA bundle (--ca-certs) as pre-export sees it; absent: none was given. */
+  caCerts?: string;
 }

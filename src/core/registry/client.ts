@@ -264,15 +264,55 @@ export class RegistryClient {
    * Uploads a blob of known digest and size from a stream, never holding it in memory: POST, one
    * PATCH with the bytes (their digest checked on the way: a source that does not match fails the
    * upload before it is committed), PUT with the digest. A failed attempt (5xx, 429, a dropped
-   * connection, an expired token) starts a new upload session with a new stream from `open`.
+   * connection on either side, an expired token) starts a new upload session with a new stream
+   * from `open`: the source is a registry, which can be read again.
    */
   async uploadBlobFrom(
     repository: string,
     blob: { digest: string; size: number },
     open: () => Promise<Readable>,
   ): Promise<void> {
+    await this.streamUpload(repository, open, {
+      expected: blob,
+      retries: this.backoff.length,
+      readAgain: true,
+    });
+  }
+
+  /**
+   * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
+   * digest computed on the way); returns its digest and size. `body` as a stream is read once, so
+   * a failed upload is not retried. As a function, each call makes the same bytes again (pre-export
+   * re-tars and re-compresses a layer, recompression reads the layer again): a failure of the
+   * registry it uploads to (5xx, 429, a dropped connection, an expired token) then starts a new
+   * upload session with a new stream, and only then is `body` called again. A failure of the
+   * stream itself (a file that vanished) is the caller's: it is thrown as it is, never retried.
+   */
+  async uploadBlobStream(
+    repository: string,
+    body: Readable | (() => Readable | Promise<Readable>),
+  ): Promise<{ digest: string; size: number }> {
+    const open = typeof body === "function" ? body : () => body;
+    return this.streamUpload(repository, open, {
+      retries: typeof body === "function" ? this.backoff.length : 0,
+      readAgain: false,
+    });
+  }
+
+  /**
+   * The loop of the streamed uploads: a new upload session and a new stream per attempt, up to
+   * `retries` more; `expected` checks the bytes against a known digest and size (and sends the
+   * length), else they are hashed on the way; `readAgain`: a failing source is retried too.
+   */
+  private async streamUpload(
+    repository: string,
+    open: () => Readable | Promise<Readable>,
+    o: { expected?: { digest: string; size: number }; retries: number; readAgain: boolean },
+  ): Promise<{ digest: string; size: number }> {
     const scope = `${repository}:pull,push`;
-    const what = `upload ${blob.digest} to ${repository}`;
+    const what = o.expected
+      ? `upload ${o.expected.digest} to ${repository}`
+      : `stream a blob to ${repository}`;
     for (let attempt = 0; ; attempt++) {
       const source = await open();
       let location: string;
@@ -282,8 +322,15 @@ export class RegistryClient {
         source.destroy();
         throw err;
       }
-      const checked = source.pipe(new DigestCheck(blob.digest, blob.size));
-      source.on("error", (err) => checked.destroy(err));
+      // The request reads `counted`, so a failed request destroys it, never `source`: an error
+      // `source` emits is its own.
+      const counted = o.expected ? new DigestCheck(o.expected.digest, o.expected.size) : new BlobHash();
+      let sourceFailed: Error | undefined;
+      source.on("error", (err) => {
+        sourceFailed = err;
+        counted.destroy(err);
+      });
+      source.pipe(counted);
       let status: number;
       let retryAfter: string | null = null;
       let challenge: string | null = null;
@@ -294,9 +341,9 @@ export class RegistryClient {
           headers: {
             ...this.auth.header(scope),
             "Content-Type": "application/octet-stream",
-            "Content-Length": String(blob.size),
+            ...(o.expected ? { "Content-Length": String(o.expected.size) } : {}),
           },
-          body: checked,
+          body: counted,
         });
         patched.body.resume();
         status = patched.status;
@@ -307,22 +354,24 @@ export class RegistryClient {
         source.destroy();
         const cause = (err as { cause?: unknown }).cause;
         if (cause instanceof MlBuildpacksError) throw cause;
-        if (attempt >= this.backoff.length) return this.unreachable(repository)(err);
+        if (sourceFailed && !o.readAgain) throw sourceFailed;
+        if (attempt >= o.retries) return this.unreachable(repository)(err);
         await this.sleep(retryDelay(attempt, this.backoff, null, this.now()));
         continue;
       }
       if (status === 202 && next) {
+        const { digest, size } = counted.result();
         const url = new URL(next, this.base);
-        url.searchParams.set("digest", blob.digest);
+        url.searchParams.set("digest", digest);
         const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
         await put.body?.cancel();
         if (put.status !== 201)
-          throw await this.unexpected(put, `finish the upload of ${blob.digest} to ${repository}`);
-        return;
+          throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
+        return { digest, size };
       }
       source.destroy();
       const again =
-        attempt < this.backoff.length &&
+        attempt < o.retries &&
         (isRetryableStatus(status) || (status === 401 && (await this.auth.challenged(challenge, scope))));
       if (!again) {
         if (status === 401 || status === 403) throw this.refused(status, scope);
@@ -330,49 +379,6 @@ export class RegistryClient {
       }
       if (status !== 401) await this.sleep(retryDelay(attempt, this.backoff, retryAfter, this.now()));
     }
-  }
-
-  /**
-   * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
-   * digest computed on the way); returns its digest and size. The stream is read once, so a failed
-   * PATCH is not retried; a failed request destroys `body`.
-   */
-  async uploadBlobStream(repository: string, body: Readable): Promise<{ digest: string; size: number }> {
-    const scope = `${repository}:pull,push`;
-    let location: string;
-    try {
-      location = await this.startUpload(repository);
-    } catch (err) {
-      body.destroy();
-      throw err;
-    }
-    const hash = createHash("sha256");
-    let size = 0;
-    body.on("data", (c: Buffer) => {
-      hash.update(c);
-      size += c.length;
-    });
-    const patched = await this.http()
-      .streamFetch(new URL(location, this.base), {
-        method: "PATCH",
-        headers: { ...this.auth.header(scope), "Content-Type": "application/octet-stream" },
-        body,
-      })
-      .catch(this.unreachable(repository));
-    patched.body.resume();
-    const next = patched.headers.get("location");
-    if (patched.status !== 202 || !next) {
-      if (patched.status === 401 || patched.status === 403) throw this.refused(patched.status, scope);
-      throw this.failed(patched.status, `stream a blob to ${repository}`, "");
-    }
-    const digest = `sha256:${hash.digest("hex")}`;
-    const url = new URL(next, this.base);
-    url.searchParams.set("digest", digest);
-    const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
-    await put.body?.cancel();
-    if (put.status !== 201)
-      throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
-    return { digest, size };
   }
 
   /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
@@ -507,20 +513,11 @@ export class RegistryClient {
   }
 }
 
-/**
- * Passes a blob's bytes through, hashing and counting them; fails at the end when they are not the
- * blob the manifest names (a corrupt or changed source), so the upload is never committed.
- */
-class DigestCheck extends Transform {
-  private readonly hash = createHash("sha256");
-  private size = 0;
-
-  constructor(
-    private readonly digest: string,
-    private readonly expectedSize: number,
-  ) {
-    super();
-  }
+/** Passes a blob's bytes through, hashing and counting them: its digest and size once they are through. */
+class BlobHash extends Transform {
+  protected readonly hash = createHash("sha256");
+  protected size = 0;
+  private digest: string | undefined;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.hash.update(chunk);
@@ -528,13 +525,36 @@ class DigestCheck extends Transform {
     done(null, chunk);
   }
 
+  /** After the last byte went through (the registry answered the PATCH). */
+  result(): { digest: string; size: number } {
+    this.digest ??= `sha256:${this.hash.digest("hex")}`;
+    return { digest: this.digest, size: this.size };
+  }
+}
+
+/**
+ * A BlobHash that fails at the end when the bytes are not the blob the manifest names (a corrupt
+ * or changed source), so the upload is never committed.
+ */
+class DigestCheck extends BlobHash {
+  constructor(
+    private readonly expectedDigest: string,
+    private readonly expectedSize: number,
+  ) {
+    super();
+  }
+
   override _flush(done: TransformCallback): void {
-    const got = `sha256:${this.hash.digest("hex")}`;
-    if (got === this.digest && this.size === this.expectedSize) {
+    const { digest, size } = this.result();
+    if (digest === this.expectedDigest && size === this.expectedSize) {
       done();
       return;
     }
-    done(new MlBuildpacksError(messages.blobDigestMismatch(this.digest, this.expectedSize, got, this.size)));
+    done(
+      new MlBuildpacksError(
+        messages.blobDigestMismatch(this.expectedDigest, this.expectedSize, digest, size),
+      ),
+    );
   }
 }
 
