@@ -2920,7 +2920,7 @@ function renderError(err) {
 const messages = {
     invalidImageRef: (input, why) => ({
         title: `"${input}" is not a valid image reference: ${why}`,
-        hint: "use the form registry/repository[:tag], e.g. 127.0.0.1:5000/team/app:1.0",
+        hint: "use the form registry/repository[:tag], e.g. ghcr.io/team/app:1.0",
         exitCode: 2,
     }),
     previousImageElsewhere: (previous, image) => ({
@@ -2974,7 +2974,7 @@ const messages = {
     lifecycleNotFound: (dir) => ({
         title: `no lifecycle binaries in ${dir}`,
         detail: "expected lifecycle and launcher executables there",
-        hint: "run `npm run infra` (builds lifecycle v0.21.17 from its Go module) or pass --lifecycle-dir",
+        hint: "builder create: pass --lifecycle-dir with the lifecycle and launcher of the builder's platform (a release of github.com/buildpacks/lifecycle); --executor local: run the job in an ml-buildpacks builder image, which has /cnb/lifecycle",
         exitCode: 2,
     }),
     unknownLifecycleVersion: (version, known) => ({
@@ -2986,7 +2986,7 @@ const messages = {
     dockerUnavailable: (detail) => ({
         title: "cannot talk to the Docker engine",
         detail,
-        hint: "start Docker (on this project's dev machines: `npm run infra`) and check DOCKER_HOST",
+        hint: "start Docker or point DOCKER_HOST at a running engine; in a CI job without Docker (GitLab, Tekton) run in the builder image with --executor local",
     }),
     dockerFailed: (what, output) => ({
         title: `docker could not ${what}`,
@@ -2996,7 +2996,7 @@ const messages = {
     imageNotFound: (ref, output) => ({
         title: `image ${ref} could not be found locally or pulled`,
         detail: output.trim().split("\n").slice(-5).join("\n"),
-        hint: "check the reference and that its registry is reachable (for the local builders: `npm run infra`)",
+        hint: "check the reference (the default builder is <namespace>/builder:<flavor>-<version>; ML_BUILDPACKS_NAMESPACE names a mirror), that its registry is reachable from here, and `docker login` for a private one",
     }),
     cliBundleNotFound: (dir, file) => ({
         title: `the bundled CLI is incomplete: no ${file} in ${dir}`,
@@ -3065,9 +3065,28 @@ const messages = {
         hint: "name it like registry/repository:1.0 (its digest is printed when it is pushed)",
         exitCode: 2,
     }),
+    invalidNamespace: (value, why) => ({
+        title: `"${value}" is not a registry namespace for ml-buildpacks' images: ${why}`,
+        hint: "set ML_BUILDPACKS_NAMESPACE (or builder create's --namespace) to registry[:port]/path, without scheme or tag, e.g. ghcr.io/my-org/ml-buildpacks for a mirror; unset it for the published images",
+        exitCode: 2,
+    }),
     badChildSpec: (spec) => ({
         title: `--from ${spec} is not of the form [OS/ARCH=]REF (a tag or @sha256:DIGEST)`,
-        hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
+        hint: "e.g. --from linux/arm64=ghcr.io/team/app@sha256:...",
+        exitCode: 2,
+    }),
+    tagNeedsTag: (ref) => ({
+        title: `--tag ${ref} is a digest, not a tag`,
+        hint: "name the new tag like registry/repository:1.0",
+        exitCode: 2,
+    }),
+    tagSourceMissing: (ref) => ({
+        title: `the image ${ref} does not exist in its registry`,
+        hint: "check the reference given to --image; no tag was written",
+    }),
+    tagIndexElsewhere: (ref, tag) => ({
+        title: `${ref} is a manifest list: it can only be tagged in its own repository, not as ${tag}`,
+        hint: "use manifest create --image with its children (--from) to make an index in another repository",
         exitCode: 2,
     }),
     childMissing: (ref) => ({
@@ -3997,11 +4016,42 @@ class RegistryClient {
      * Uploads a blob of known digest and size from a stream, never holding it in memory: POST, one
      * PATCH with the bytes (their digest checked on the way: a source that does not match fails the
      * upload before it is committed), PUT with the digest. A failed attempt (5xx, 429, a dropped
-     * connection, an expired token) starts a new upload session with a new stream from `open`.
+     * connection on either side, an expired token) starts a new upload session with a new stream
+     * from `open`: the source is a registry, which can be read again.
      */
     async uploadBlobFrom(repository, blob, open) {
+        await this.streamUpload(repository, open, {
+            expected: blob,
+            retries: this.backoff.length,
+            readAgain: true,
+        });
+    }
+    /**
+     * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
+     * digest computed on the way); returns its digest and size. `body` as a stream is read once, so
+     * a failed upload is not retried. As a function, each call makes the same bytes again (pre-export
+     * re-tars and re-compresses a layer, recompression reads the layer again): a failure of the
+     * registry it uploads to (5xx, 429, a dropped connection, an expired token) then starts a new
+     * upload session with a new stream, and only then is `body` called again. A failure of the
+     * stream itself (a file that vanished) is the caller's: it is thrown as it is, never retried.
+     */
+    async uploadBlobStream(repository, body) {
+        const open = typeof body === "function" ? body : () => body;
+        return this.streamUpload(repository, open, {
+            retries: typeof body === "function" ? this.backoff.length : 0,
+            readAgain: false,
+        });
+    }
+    /**
+     * The loop of the streamed uploads: a new upload session and a new stream per attempt, up to
+     * `retries` more; `expected` checks the bytes against a known digest and size (and sends the
+     * length), else they are hashed on the way; `readAgain`: a failing source is retried too.
+     */
+    async streamUpload(repository, open, o) {
         const scope = `${repository}:pull,push`;
-        const what = `upload ${blob.digest} to ${repository}`;
+        const what = o.expected
+            ? `upload ${o.expected.digest} to ${repository}`
+            : `stream a blob to ${repository}`;
         for (let attempt = 0;; attempt++) {
             const source = await open();
             let location;
@@ -4012,8 +4062,15 @@ class RegistryClient {
                 source.destroy();
                 throw err;
             }
-            const checked = source.pipe(new DigestCheck(blob.digest, blob.size));
-            source.on("error", (err) => checked.destroy(err));
+            // The request reads `counted`, so a failed request destroys it, never `source`: an error
+            // `source` emits is its own.
+            const counted = o.expected ? new DigestCheck(o.expected.digest, o.expected.size) : new BlobHash();
+            let sourceFailed;
+            source.on("error", (err) => {
+                sourceFailed = err;
+                counted.destroy(err);
+            });
+            source.pipe(counted);
             let status;
             let retryAfter = null;
             let challenge = null;
@@ -4024,9 +4081,9 @@ class RegistryClient {
                     headers: {
                         ...this.auth.header(scope),
                         "Content-Type": "application/octet-stream",
-                        "Content-Length": String(blob.size),
+                        ...(o.expected ? { "Content-Length": String(o.expected.size) } : {}),
                     },
-                    body: checked,
+                    body: counted,
                 });
                 patched.body.resume();
                 status = patched.status;
@@ -4039,22 +4096,25 @@ class RegistryClient {
                 const cause = err.cause;
                 if (cause instanceof MlBuildpacksError)
                     throw cause;
-                if (attempt >= this.backoff.length)
+                if (sourceFailed && !o.readAgain)
+                    throw sourceFailed;
+                if (attempt >= o.retries)
                     return this.unreachable(repository)(err);
                 await this.sleep(retryDelay(attempt, this.backoff, null, this.now()));
                 continue;
             }
             if (status === 202 && next) {
+                const { digest, size } = counted.result();
                 const url = new URL(next, this.base);
-                url.searchParams.set("digest", blob.digest);
+                url.searchParams.set("digest", digest);
                 const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
                 await put.body?.cancel();
                 if (put.status !== 201)
-                    throw await this.unexpected(put, `finish the upload of ${blob.digest} to ${repository}`);
-                return;
+                    throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
+                return { digest, size };
             }
             source.destroy();
-            const again = attempt < this.backoff.length &&
+            const again = attempt < o.retries &&
                 (isRetryableStatus(status) || (status === 401 && (await this.auth.challenged(challenge, scope))));
             if (!again) {
                 if (status === 401 || status === 403)
@@ -4064,50 +4124,6 @@ class RegistryClient {
             if (status !== 401)
                 await this.sleep(retryDelay(attempt, this.backoff, retryAfter, this.now()));
         }
-    }
-    /**
-     * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
-     * digest computed on the way); returns its digest and size. The stream is read once, so a failed
-     * PATCH is not retried; a failed request destroys `body`.
-     */
-    async uploadBlobStream(repository, body) {
-        const scope = `${repository}:pull,push`;
-        let location;
-        try {
-            location = await this.startUpload(repository);
-        }
-        catch (err) {
-            body.destroy();
-            throw err;
-        }
-        const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
-        let size = 0;
-        body.on("data", (c) => {
-            hash.update(c);
-            size += c.length;
-        });
-        const patched = await this.http()
-            .streamFetch(new URL(location, this.base), {
-            method: "PATCH",
-            headers: { ...this.auth.header(scope), "Content-Type": "application/octet-stream" },
-            body,
-        })
-            .catch(this.unreachable(repository));
-        patched.body.resume();
-        const next = patched.headers.get("location");
-        if (patched.status !== 202 || !next) {
-            if (patched.status === 401 || patched.status === 403)
-                throw this.refused(patched.status, scope);
-            throw this.failed(patched.status, `stream a blob to ${repository}`, "");
-        }
-        const digest = `sha256:${hash.digest("hex")}`;
-        const url = new URL(next, this.base);
-        url.searchParams.set("digest", digest);
-        const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
-        await put.body?.cancel();
-        if (put.status !== 201)
-            throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
-        return { digest, size };
     }
     /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
     async putManifest(repository, reference, raw, mediaType) {
@@ -4225,32 +4241,41 @@ class RegistryClient {
         }
     }
 }
-/**
- * Passes a blob's bytes through, hashing and counting them; fails at the end when they are not the
- * blob the manifest names (a corrupt or changed source), so the upload is never committed.
- */
-class DigestCheck extends external_node_stream_namespaceObject.Transform {
-    digest;
-    expectedSize;
+/** Passes a blob's bytes through, hashing and counting them: its digest and size once they are through. */
+class BlobHash extends external_node_stream_namespaceObject.Transform {
     hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
     size = 0;
-    constructor(digest, expectedSize) {
-        super();
-        this.digest = digest;
-        this.expectedSize = expectedSize;
-    }
+    digest;
     _transform(chunk, _enc, done) {
         this.hash.update(chunk);
         this.size += chunk.length;
         done(null, chunk);
     }
+    /** After the last byte went through (the registry answered the PATCH). */
+    result() {
+        this.digest ??= `sha256:${this.hash.digest("hex")}`;
+        return { digest: this.digest, size: this.size };
+    }
+}
+/**
+ * A BlobHash that fails at the end when the bytes are not the blob the manifest names (a corrupt
+ * or changed source), so the upload is never committed.
+ */
+class DigestCheck extends BlobHash {
+    expectedDigest;
+    expectedSize;
+    constructor(expectedDigest, expectedSize) {
+        super();
+        this.expectedDigest = expectedDigest;
+        this.expectedSize = expectedSize;
+    }
     _flush(done) {
-        const got = `sha256:${this.hash.digest("hex")}`;
-        if (got === this.digest && this.size === this.expectedSize) {
+        const { digest, size } = this.result();
+        if (digest === this.expectedDigest && size === this.expectedSize) {
             done();
             return;
         }
-        done(new MlBuildpacksError(messages.blobDigestMismatch(this.digest, this.expectedSize, got, this.size)));
+        done(new MlBuildpacksError(messages.blobDigestMismatch(this.expectedDigest, this.expectedSize, digest, size)));
     }
 }
 function describeFetchError(err) {
@@ -4348,12 +4373,19 @@ async function recompressLayers(client, repository, manifest, config, indexes, l
             const diffId = diffIds[i];
             if (!layer || !diffId)
                 continue;
-            // Download, recompression and upload overlap: the upload streams what gzip writes.
-            const compressed = new external_node_stream_namespaceObject.PassThrough({ highWaterMark: CHUNK });
-            const upload = client.uploadBlobStream(repository, compressed);
-            upload.catch(() => { }); // awaited below; a failed pipeline fails it too
-            await regzipStream(await client.getBlobStream(repository, layer.digest), compressed, diffId, level);
-            const smaller = await upload;
+            // Download, recompression and upload overlap: the upload streams what gzip writes. A failed
+            // upload reads and recompresses the layer again, so the content check is the last attempt's.
+            let regzip = Promise.resolve();
+            const open = async () => {
+                const source = await client.getBlobStream(repository, layer.digest);
+                const compressed = new external_node_stream_namespaceObject.PassThrough({ highWaterMark: CHUNK });
+                regzip = regzipStream(source, compressed, diffId, level);
+                // A failed read or gzip fails the upload; an upload that fails ends this pipeline.
+                regzip.catch((err) => compressed.destroy(err));
+                return compressed;
+            };
+            const smaller = await client.uploadBlobStream(repository, open);
+            await regzip;
             bytesBefore += layer.size;
             // The new blob stays unreferenced when it is not smaller (the registry's GC removes it).
             if (smaller.size >= layer.size) {
@@ -5924,6 +5956,9 @@ async function build(req, deps, resolved) {
         log.info(fastPathNotes.appSwapNotReady(appPlan.problem));
     const preExport = {
         image: formatImageRef(target),
+        // Pre-export talks to the target registry as the lifecycle does: same plain-HTTP list, same CA.
+        insecureRegistries: req.insecureRegistries,
+        caCerts: executor.preExport?.caCerts,
         platform: builder.platform,
         compression: preExportCompression(req.compression),
         minBytes: MIN_RECOMPRESS_BYTES,
@@ -6241,6 +6276,9 @@ class ConsoleLogger {
 // The names of everything ml-buildpacks publishes, from one setting: the registry namespace.
 // <ns>/{build,run,builder}:<flavor>[-<version>][-<arch>]; per-arch images and multi-arch indexes.
 
+
+
+
 /** Where the project's own release publishes (GitHub org/repo ml-buildpacks/ml-buildpacks on GHCR). */
 const PUBLISHED_NAMESPACE = "ghcr.io/ml-buildpacks/ml-buildpacks";
 const FLAVORS = ["cpu", "cuda"];
@@ -6250,7 +6288,27 @@ const FLAVORS = ["cpu", "cuda"];
  */
 function publishedNamespace(env = process.env) {
     const value = env.ML_BUILDPACKS_NAMESPACE?.trim().replace(/\/+$/, "");
-    return (value || PUBLISHED_NAMESPACE).toLowerCase();
+    return value ? validNamespace(value) : PUBLISHED_NAMESPACE;
+}
+/** registry[:port]/path, lower-cased; a scheme, tag or digest would make every image name wrong. */
+function validNamespace(value) {
+    const invalid = (why) => new MlBuildpacksError(messages.invalidNamespace(value, why));
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+        throw invalid("it has a scheme (leave out https://)");
+    if (value.includes("@"))
+        throw invalid("it has a digest");
+    const namespace = value.toLowerCase();
+    let ref;
+    try {
+        ref = parseImageRef(`${namespace}/builder:cpu`);
+    }
+    catch {
+        throw invalid("its path is not registry[:port]/name (lowercase letters, digits, . _ - /; no tag)");
+    }
+    // "ml-buildpacks" alone would become docker.io/library/...: a namespace names its registry.
+    if (ref.registry === "index.docker.io" && !namespace.startsWith("docker.io/"))
+        throw invalid("it does not start with a registry host (e.g. ghcr.io/, docker.io/)");
+    return namespace;
 }
 function isFlavor(value) {
     return FLAVORS.includes(value);
@@ -6275,13 +6333,27 @@ function versionLine(version) {
 function defaultBuilder(env, flavor, version = ML_BUILDPACKS_VERSION) {
     return publishedImage(publishedNamespace(env), "builder", { flavor, version });
 }
+/**
+ * The run image to pass with the default builder: none for the published namespace (the builder names
+ * its own), else the mirror's `<ns>/run:<flavor>-<major.minor>`. A copied builder still names the
+ * namespace it was created for; without this an air-gapped build would reach for that registry.
+ */
+function defaultRunImage(env, flavor, version = ML_BUILDPACKS_VERSION) {
+    const namespace = publishedNamespace(env);
+    if (namespace === PUBLISHED_NAMESPACE)
+        return undefined;
+    return publishedImage(namespace, "run", { flavor, version: versionLine(version) });
+}
 /** Fills a builder.toml template's ${namespace}, ${version}, ${line} and ${arch}. */
 function fillBuilderTemplate(text, values) {
-    const filled = values.arch === undefined ? text : text.replaceAll("${arch}", values.arch);
-    return filled
-        .replaceAll("${namespace}", values.namespace)
-        .replaceAll("${version}", values.version)
-        .replaceAll("${line}", versionLine(values.version));
+    const known = {
+        namespace: values.namespace,
+        version: values.version,
+        line: versionLine(values.version),
+        arch: values.arch,
+    };
+    // An unknown or unset placeholder stays, so the config check names it.
+    return text.replace(/\$\{(\w+)\}/g, (whole, key) => known[key] ?? whole);
 }
 
 ;// CONCATENATED MODULE: ./src/core/builder/config.ts
@@ -6540,7 +6612,7 @@ async function createBuilder(req, deps) {
     const lifecycleVersion = await readLifecycleVersion(req.lifecycleDir, config.lifecycleVersion, deps.run);
     const apis = lifecycleApis(lifecycleVersion);
     const auth = resolveRegistryAuth([parseImageRef(config.buildImage).registry]);
-    const buildImageRef = await pinForPlatform(config.buildImage, req.platform, (r) => new RegistryClient(r, { auth }));
+    const buildImageRef = await pinForPlatform(config.buildImage, req.platform, (r) => new RegistryClient(r, { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries }));
     const buildImage = await log.group(`Resolving build image ${buildImageRef} (${req.platform})`, () => docker.ensureImage(buildImageRef, { pull: "missing", platform: req.platform }));
     const builtFor = `${buildImage.Os}/${buildImage.Architecture}`;
     if (builtFor !== req.platform)
@@ -6767,7 +6839,12 @@ class DockerExecutor {
         this.cacheDir = o.cacheDir ? (0,external_node_path_namespaceObject.resolve)(o.cacheDir) : undefined;
         this.preExport =
             o.preExportDir && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(o.preExportDir, PRE_EXPORT_ENTRY))
-                ? { entry: `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`, chain: true }
+                ? {
+                    entry: `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`,
+                    chain: true,
+                    // Every phase container, pre-export's too, has the bundle mounted here (phaseDockerArgs).
+                    ...(o.caCerts ? { caCerts: SYSTEM_CA_BUNDLE } : {}),
+                }
                 : undefined;
     }
     preExport;
@@ -6903,7 +6980,10 @@ class LocalExecutor {
         this.isRoot = (o.currentUid ?? process.getuid?.() ?? 0) === 0;
         this.env = o.env ?? process.env;
         const entry = o.preExportDir && (0,external_node_path_namespaceObject.join)(o.preExportDir, PRE_EXPORT_ENTRY);
-        this.preExport = entry && (0,external_node_fs_namespaceObject.existsSync)(entry) ? { entry, chain: false } : undefined;
+        this.preExport =
+            entry && (0,external_node_fs_namespaceObject.existsSync)(entry)
+                ? { entry, chain: false, ...(o.caCerts ? { caCerts: (0,external_node_path_namespaceObject.resolve)(o.caCerts) } : {}) }
+                : undefined;
     }
     preExport;
     async prepare() {
@@ -7063,6 +7143,49 @@ async function localBuilderInfo(o) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/manifest-tag.ts
+// More tags for an image already in a registry: its manifest (or index) copied byte for byte, so every
+// tag has the same digest. What a release does to move <flavor>-<major.minor>-<arch> and the like.
+
+
+
+
+/** Pure: the source and the tags to give it; a tag that is a digest is refused before any request. */
+function parseTagRequest(image, tags) {
+    const source = parseImageRef(image);
+    const targets = tags.map((t) => {
+        const ref = parseImageRef(t);
+        if (ref.digest)
+            throw new MlBuildpacksError(messages.tagNeedsTag(t));
+        return ref;
+    });
+    if (targets.length === 0)
+        throw new MlBuildpacksError(messages.usage("no --tag given", "add --tag REF"));
+    return { source, tags: targets };
+}
+/**
+ * Reads the source's manifest once and puts the same bytes under each tag (blobs mounted or copied
+ * first when a tag is in another repository). An index is copied as an index: its children must be
+ * in the target repository already (a release's are: the tags stay in one repository).
+ */
+async function tagManifest(image, tags, deps) {
+    const request = parseTagRequest(image, tags);
+    const { source } = request;
+    const manifest = await deps
+        .clientFor(source.registry)
+        .getManifest(source.repository, (source.digest ?? source.tag));
+    if (!manifest)
+        throw new MlBuildpacksError(messages.tagSourceMissing(formatImageRef(source)));
+    const elsewhere = request.tags.find((t) => manifest.body.manifests && (t.registry !== source.registry || t.repository !== source.repository));
+    if (elsewhere)
+        throw new MlBuildpacksError(messages.tagIndexElsewhere(formatImageRef(source), formatImageRef(elsewhere)));
+    await tagImage(deps.clientFor, source, manifest, request.tags);
+    const shown = request.tags.map(formatImageRef);
+    for (const tag of shown)
+        deps.log.info(`${tag} -> ${manifest.digest}`);
+    return { digest: manifest.digest, tags: shown };
+}
+
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: ./src/core/process.ts
@@ -7186,10 +7309,11 @@ Usage:
   ml-buildpacks build APP_DIR --image REF [options]
   ml-buildpacks builder create --config builder.toml --image REF [options]
   ml-buildpacks manifest create --image REF --from [OS/ARCH=]REF@DIGEST [--from ...]
+  ml-buildpacks manifest tag --image REF --tag REF [--tag ...]
   ml-buildpacks --version | --help
 
 build options:
-  --image REF            image to build and push (required), e.g. 127.0.0.1:5000/team/app:1.0
+  --image REF            image to build and push (required), e.g. ghcr.io/team/app:1.0
   --tag REF              another tag for the same image (repeatable)
   --flavor cpu|cuda      which published builder: ${PUBLISHED_NAMESPACE}/builder:<flavor>-${ML_BUILDPACKS_VERSION}
                          (the namespace is $ML_BUILDPACKS_NAMESPACE when set: a mirror). Default: cpu
@@ -7239,11 +7363,23 @@ builder create options:
                          ghcr.io/ml-buildpacks/ml-buildpacks)
   --version V            fills \${version} (and \${line}, its major.minor) in the template (default: this
                          ml-buildpacks' version)
+  --ca-certs FILE        CA bundle to trust when reading the build image from its registry (default as
+                         for build); Docker, which pulls it and pushes the builder, uses its own settings
+  --insecure-registry HOST  a registry (host[:port]) read over plain HTTP (repeatable)
 
 manifest create options:
   --image REF            tag of the multi-arch manifest list (OCI image index) to push
   --from [OS/ARCH=]REF@DIGEST
                          a per-arch image (repeatable); with OS/ARCH its platform is checked
+  --ca-certs FILE        CA bundle to trust (default as for build)
+  --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
+
+manifest tag options:
+  --image REF            an image or manifest list in a registry (a tag or @sha256:DIGEST)
+  --tag REF              another tag for it, its manifest copied byte for byte, so the digest stays
+                         (repeatable; an image's blobs are mounted or copied into another repository)
+  --ca-certs FILE        CA bundle to trust (default as for build)
+  --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
 `;
 /**
  * --executor default: local when this process runs inside a builder image (its lifecycle is at
@@ -7282,16 +7418,18 @@ function parseCommand(argv, env = {}, isFile = () => false) {
     if (first === "builder") {
         const [sub, ...subRest] = rest;
         if (sub === "create")
-            return parseBuilderCreate(subRest, env);
+            return parseBuilderCreate(subRest, env, isFile);
         throw usageError(`unknown builder subcommand "${sub ?? ""}" (known: create)`);
     }
     if (first === "manifest") {
         const [sub, ...subRest] = rest;
         if (sub === "create")
-            return parseManifestCreate(subRest);
-        throw usageError(`unknown manifest subcommand "${sub ?? ""}" (known: create)`);
+            return parseManifestCreate(subRest, env, isFile);
+        if (sub === "tag")
+            return parseManifestTag(subRest, env, isFile);
+        throw usageError(`unknown manifest subcommand "${sub ?? ""}" (known: create, tag)`);
     }
-    throw usageError(`unknown command "${first}" (known: build, builder create, manifest create)`);
+    throw usageError(`unknown command "${first}" (known: build, builder create, manifest create, manifest tag)`);
 }
 function parseBuild(args, env, isFile) {
     const { values: v, positionals } = parse(args, {
@@ -7333,6 +7471,7 @@ function parseBuild(args, env, isFile) {
     const image = str("image");
     if (!image)
         throw usageError("--image is required");
+    const flavor = oneOf("flavor", str("flavor"), FLAVORS, "cpu");
     return {
         kind: "build",
         reportFile: str("report"),
@@ -7341,8 +7480,9 @@ function parseBuild(args, env, isFile) {
             appDir: positionals[0],
             image,
             additionalTags: v.tag ?? [],
-            builder: str("builder") ?? defaultBuilder(env, oneOf("flavor", str("flavor"), FLAVORS, "cpu")),
-            runImage: str("run-image"),
+            builder: str("builder") ?? defaultBuilder(env, flavor),
+            // A mirror's builder names the published run image: the default builder gets the mirror's.
+            runImage: str("run-image") ?? (str("builder") ? undefined : defaultRunImage(env, flavor)),
             previousImage: str("previous-image"),
             cacheDir: str("cache-dir"),
             clearCache: v["clear-cache"] === true,
@@ -7361,8 +7501,20 @@ function parseBuild(args, env, isFile) {
         },
     };
 }
-function parseBuilderCreate(args, env) {
+/** --ca-certs and --insecure-registry, for the commands that talk to registries. */
+const REGISTRY_OPTIONS = {
+    "ca-certs": { type: "string" },
+    "insecure-registry": { type: "string", multiple: true },
+};
+function registryAccess(v, env, isFile) {
+    return {
+        caCerts: v["ca-certs"] ?? defaultCaCerts(env, isFile),
+        insecureRegistries: v["insecure-registry"] ?? [],
+    };
+}
+function parseBuilderCreate(args, env, isFile) {
     const { values: v, positionals } = parse(args, {
+        ...REGISTRY_OPTIONS,
         config: { type: "string" },
         image: { type: "string" },
         "lifecycle-dir": { type: "string" },
@@ -7398,11 +7550,13 @@ function parseBuilderCreate(args, env) {
                 version: v.version ?? ML_BUILDPACKS_VERSION,
                 arch: platform.split("/")[1],
             },
+            ...registryAccess(v, env, isFile),
         },
     };
 }
-function parseManifestCreate(args) {
+function parseManifestCreate(args, env, isFile) {
     const { values: v, positionals } = parse(args, {
+        ...REGISTRY_OPTIONS,
         image: { type: "string" },
         from: { type: "string", multiple: true },
         help: { type: "boolean" },
@@ -7417,10 +7571,35 @@ function parseManifestCreate(args) {
     const from = v.from ?? [];
     if (from.length === 0)
         throw usageError("at least one --from REF@DIGEST is required");
-    return { kind: "manifest-create", image, children: from.map(parseChildSpec) };
+    return {
+        kind: "manifest-create",
+        image,
+        children: from.map(parseChildSpec),
+        ...registryAccess(v, env, isFile),
+    };
+}
+function parseManifestTag(args, env, isFile) {
+    const { values: v, positionals } = parse(args, {
+        ...REGISTRY_OPTIONS,
+        image: { type: "string" },
+        tag: { type: "string", multiple: true },
+        help: { type: "boolean" },
+    });
+    if (v.help)
+        return { kind: "help", text: USAGE };
+    if (positionals.length > 0)
+        throw usageError(`unexpected argument "${positionals[0]}"`);
+    const image = v.image;
+    if (!image)
+        throw usageError("--image is required");
+    const tags = v.tag ?? [];
+    if (tags.length === 0)
+        throw usageError("at least one --tag REF is required");
+    return { kind: "manifest-tag", image, tags, ...registryAccess(v, env, isFile) };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts
+
 
 
 
@@ -7475,13 +7654,25 @@ async function runCli(argv) {
             case "manifest-create": {
                 const registries = [command.image, ...command.children.map((c) => formatImageRef(c.ref))].map((r) => parseImageRef(r).registry);
                 const auth = resolveRegistryAuth([...new Set(registries)]);
+                const { caCerts, insecureRegistries } = command;
                 const result = await createIndex(command.image, command.children, {
-                    clientFor: (registry) => new RegistryClient(registry, { auth }),
+                    clientFor: (registry) => new RegistryClient(registry, { auth, caCerts, insecureRegistries }),
                     log,
                 });
                 log.info(`\nPushed ${result.image}@${result.digest}`);
                 for (const m of result.manifests)
                     log.info(`  ${formatPlatform(m.platform ?? { os: "?", architecture: "?" })}  ${m.digest}`);
+                log.info(result.digest);
+                return 0;
+            }
+            case "manifest-tag": {
+                const registries = [command.image, ...command.tags].map((r) => parseImageRef(r).registry);
+                const auth = resolveRegistryAuth([...new Set(registries)]);
+                const { caCerts, insecureRegistries } = command;
+                const result = await tagManifest(command.image, command.tags, {
+                    clientFor: (registry) => new RegistryClient(registry, { auth, caCerts, insecureRegistries }),
+                    log,
+                });
                 log.info(result.digest);
                 return 0;
             }

@@ -98592,7 +98592,18 @@ const messages = {
     }),
     mergeNeedsTag: (image) => ({
         title: `input "image" must be a tag to push the index to, not a digest: ${image}`,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression for the user's workflow
         hint: "e.g. image: ghcr.io/org/app:${{ github.sha }}",
+        exitCode: 2,
+    }),
+    mergeNeedsSources: () => ({
+        title: 'input "images" (or "digests") is required: the per-architecture images to merge',
+        hint: "list them one per line under images: (tags or refs@sha256:...), or their digests under digests: (pushed to the repository of image:)",
+        exitCode: 2,
+    }),
+    badMergeDigest: (line) => ({
+        title: `input "digests": "${line}" is not a digest such as sha256:<64 hex digits>, optionally after its platform (linux/arm64=)`,
+        hint: "pass the digest output of each architecture's build step, one per line; images: takes full references",
         exitCode: 2,
     }),
     badMergeLine: (line) => ({

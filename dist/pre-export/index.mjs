@@ -2262,7 +2262,7 @@ function renderError(err) {
 const messages_messages = {
     invalidImageRef: (input, why) => ({
         title: `"${input}" is not a valid image reference: ${why}`,
-        hint: "use the form registry/repository[:tag], e.g. 127.0.0.1:5000/team/app:1.0",
+        hint: "use the form registry/repository[:tag], e.g. ghcr.io/team/app:1.0",
         exitCode: 2,
     }),
     previousImageElsewhere: (previous, image) => ({
@@ -2316,7 +2316,7 @@ const messages_messages = {
     lifecycleNotFound: (dir) => ({
         title: `no lifecycle binaries in ${dir}`,
         detail: "expected lifecycle and launcher executables there",
-        hint: "run `npm run infra` (builds lifecycle v0.21.17 from its Go module) or pass --lifecycle-dir",
+        hint: "builder create: pass --lifecycle-dir with the lifecycle and launcher of the builder's platform (a release of github.com/buildpacks/lifecycle); --executor local: run the job in an ml-buildpacks builder image, which has /cnb/lifecycle",
         exitCode: 2,
     }),
     unknownLifecycleVersion: (version, known) => ({
@@ -2328,7 +2328,7 @@ const messages_messages = {
     dockerUnavailable: (detail) => ({
         title: "cannot talk to the Docker engine",
         detail,
-        hint: "start Docker (on this project's dev machines: `npm run infra`) and check DOCKER_HOST",
+        hint: "start Docker or point DOCKER_HOST at a running engine; in a CI job without Docker (GitLab, Tekton) run in the builder image with --executor local",
     }),
     dockerFailed: (what, output) => ({
         title: `docker could not ${what}`,
@@ -2338,7 +2338,7 @@ const messages_messages = {
     imageNotFound: (ref, output) => ({
         title: `image ${ref} could not be found locally or pulled`,
         detail: output.trim().split("\n").slice(-5).join("\n"),
-        hint: "check the reference and that its registry is reachable (for the local builders: `npm run infra`)",
+        hint: "check the reference (the default builder is <namespace>/builder:<flavor>-<version>; ML_BUILDPACKS_NAMESPACE names a mirror), that its registry is reachable from here, and `docker login` for a private one",
     }),
     cliBundleNotFound: (dir, file) => ({
         title: `the bundled CLI is incomplete: no ${file} in ${dir}`,
@@ -2407,9 +2407,28 @@ const messages_messages = {
         hint: "name it like registry/repository:1.0 (its digest is printed when it is pushed)",
         exitCode: 2,
     }),
+    invalidNamespace: (value, why) => ({
+        title: `"${value}" is not a registry namespace for ml-buildpacks' images: ${why}`,
+        hint: "set ML_BUILDPACKS_NAMESPACE (or builder create's --namespace) to registry[:port]/path, without scheme or tag, e.g. ghcr.io/my-org/ml-buildpacks for a mirror; unset it for the published images",
+        exitCode: 2,
+    }),
     badChildSpec: (spec) => ({
         title: `--from ${spec} is not of the form [OS/ARCH=]REF (a tag or @sha256:DIGEST)`,
-        hint: "e.g. --from linux/arm64=127.0.0.1:5000/team/app@sha256:...",
+        hint: "e.g. --from linux/arm64=ghcr.io/team/app@sha256:...",
+        exitCode: 2,
+    }),
+    tagNeedsTag: (ref) => ({
+        title: `--tag ${ref} is a digest, not a tag`,
+        hint: "name the new tag like registry/repository:1.0",
+        exitCode: 2,
+    }),
+    tagSourceMissing: (ref) => ({
+        title: `the image ${ref} does not exist in its registry`,
+        hint: "check the reference given to --image; no tag was written",
+    }),
+    tagIndexElsewhere: (ref, tag) => ({
+        title: `${ref} is a manifest list: it can only be tagged in its own repository, not as ${tag}`,
+        hint: "use manifest create --image with its children (--from) to make an index in another repository",
         exitCode: 2,
     }),
     childMissing: (ref) => ({
@@ -3339,11 +3358,42 @@ class RegistryClient {
      * Uploads a blob of known digest and size from a stream, never holding it in memory: POST, one
      * PATCH with the bytes (their digest checked on the way: a source that does not match fails the
      * upload before it is committed), PUT with the digest. A failed attempt (5xx, 429, a dropped
-     * connection, an expired token) starts a new upload session with a new stream from `open`.
+     * connection on either side, an expired token) starts a new upload session with a new stream
+     * from `open`: the source is a registry, which can be read again.
      */
     async uploadBlobFrom(repository, blob, open) {
+        await this.streamUpload(repository, open, {
+            expected: blob,
+            retries: this.backoff.length,
+            readAgain: true,
+        });
+    }
+    /**
+     * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
+     * digest computed on the way); returns its digest and size. `body` as a stream is read once, so
+     * a failed upload is not retried. As a function, each call makes the same bytes again (pre-export
+     * re-tars and re-compresses a layer, recompression reads the layer again): a failure of the
+     * registry it uploads to (5xx, 429, a dropped connection, an expired token) then starts a new
+     * upload session with a new stream, and only then is `body` called again. A failure of the
+     * stream itself (a file that vanished) is the caller's: it is thrown as it is, never retried.
+     */
+    async uploadBlobStream(repository, body) {
+        const open = typeof body === "function" ? body : () => body;
+        return this.streamUpload(repository, open, {
+            retries: typeof body === "function" ? this.backoff.length : 0,
+            readAgain: false,
+        });
+    }
+    /**
+     * The loop of the streamed uploads: a new upload session and a new stream per attempt, up to
+     * `retries` more; `expected` checks the bytes against a known digest and size (and sends the
+     * length), else they are hashed on the way; `readAgain`: a failing source is retried too.
+     */
+    async streamUpload(repository, open, o) {
         const scope = `${repository}:pull,push`;
-        const what = `upload ${blob.digest} to ${repository}`;
+        const what = o.expected
+            ? `upload ${o.expected.digest} to ${repository}`
+            : `stream a blob to ${repository}`;
         for (let attempt = 0;; attempt++) {
             const source = await open();
             let location;
@@ -3354,8 +3404,15 @@ class RegistryClient {
                 source.destroy();
                 throw err;
             }
-            const checked = source.pipe(new DigestCheck(blob.digest, blob.size));
-            source.on("error", (err) => checked.destroy(err));
+            // The request reads `counted`, so a failed request destroys it, never `source`: an error
+            // `source` emits is its own.
+            const counted = o.expected ? new DigestCheck(o.expected.digest, o.expected.size) : new BlobHash();
+            let sourceFailed;
+            source.on("error", (err) => {
+                sourceFailed = err;
+                counted.destroy(err);
+            });
+            source.pipe(counted);
             let status;
             let retryAfter = null;
             let challenge = null;
@@ -3366,9 +3423,9 @@ class RegistryClient {
                     headers: {
                         ...this.auth.header(scope),
                         "Content-Type": "application/octet-stream",
-                        "Content-Length": String(blob.size),
+                        ...(o.expected ? { "Content-Length": String(o.expected.size) } : {}),
                     },
-                    body: checked,
+                    body: counted,
                 });
                 patched.body.resume();
                 status = patched.status;
@@ -3381,22 +3438,25 @@ class RegistryClient {
                 const cause = err.cause;
                 if (cause instanceof errors_MlBuildpacksError)
                     throw cause;
-                if (attempt >= this.backoff.length)
+                if (sourceFailed && !o.readAgain)
+                    throw sourceFailed;
+                if (attempt >= o.retries)
                     return this.unreachable(repository)(err);
                 await this.sleep(retryDelay(attempt, this.backoff, null, this.now()));
                 continue;
             }
             if (status === 202 && next) {
+                const { digest, size } = counted.result();
                 const url = new URL(next, this.base);
-                url.searchParams.set("digest", blob.digest);
+                url.searchParams.set("digest", digest);
                 const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
                 await put.body?.cancel();
                 if (put.status !== 201)
-                    throw await this.unexpected(put, `finish the upload of ${blob.digest} to ${repository}`);
-                return;
+                    throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
+                return { digest, size };
             }
             source.destroy();
-            const again = attempt < this.backoff.length &&
+            const again = attempt < o.retries &&
                 (isRetryableStatus(status) || (status === 401 && (await this.auth.challenged(challenge, scope))));
             if (!again) {
                 if (status === 401 || status === 403)
@@ -3406,50 +3466,6 @@ class RegistryClient {
             if (status !== 401)
                 await this.sleep(retryDelay(attempt, this.backoff, retryAfter, this.now()));
         }
-    }
-    /**
-     * Streams a blob of unknown digest into the repository (POST, one chunked PATCH, PUT with the
-     * digest computed on the way); returns its digest and size. The stream is read once, so a failed
-     * PATCH is not retried; a failed request destroys `body`.
-     */
-    async uploadBlobStream(repository, body) {
-        const scope = `${repository}:pull,push`;
-        let location;
-        try {
-            location = await this.startUpload(repository);
-        }
-        catch (err) {
-            body.destroy();
-            throw err;
-        }
-        const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
-        let size = 0;
-        body.on("data", (c) => {
-            hash.update(c);
-            size += c.length;
-        });
-        const patched = await this.http()
-            .streamFetch(new URL(location, this.base), {
-            method: "PATCH",
-            headers: { ...this.auth.header(scope), "Content-Type": "application/octet-stream" },
-            body,
-        })
-            .catch(this.unreachable(repository));
-        patched.body.resume();
-        const next = patched.headers.get("location");
-        if (patched.status !== 202 || !next) {
-            if (patched.status === 401 || patched.status === 403)
-                throw this.refused(patched.status, scope);
-            throw this.failed(patched.status, `stream a blob to ${repository}`, "");
-        }
-        const digest = `sha256:${hash.digest("hex")}`;
-        const url = new URL(next, this.base);
-        url.searchParams.set("digest", digest);
-        const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
-        await put.body?.cancel();
-        if (put.status !== 201)
-            throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
-        return { digest, size };
     }
     /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
     async putManifest(repository, reference, raw, mediaType) {
@@ -3567,32 +3583,41 @@ class RegistryClient {
         }
     }
 }
-/**
- * Passes a blob's bytes through, hashing and counting them; fails at the end when they are not the
- * blob the manifest names (a corrupt or changed source), so the upload is never committed.
- */
-class DigestCheck extends external_node_stream_namespaceObject.Transform {
-    digest;
-    expectedSize;
+/** Passes a blob's bytes through, hashing and counting them: its digest and size once they are through. */
+class BlobHash extends external_node_stream_namespaceObject.Transform {
     hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
     size = 0;
-    constructor(digest, expectedSize) {
-        super();
-        this.digest = digest;
-        this.expectedSize = expectedSize;
-    }
+    digest;
     _transform(chunk, _enc, done) {
         this.hash.update(chunk);
         this.size += chunk.length;
         done(null, chunk);
     }
+    /** After the last byte went through (the registry answered the PATCH). */
+    result() {
+        this.digest ??= `sha256:${this.hash.digest("hex")}`;
+        return { digest: this.digest, size: this.size };
+    }
+}
+/**
+ * A BlobHash that fails at the end when the bytes are not the blob the manifest names (a corrupt
+ * or changed source), so the upload is never committed.
+ */
+class DigestCheck extends BlobHash {
+    expectedDigest;
+    expectedSize;
+    constructor(expectedDigest, expectedSize) {
+        super();
+        this.expectedDigest = expectedDigest;
+        this.expectedSize = expectedSize;
+    }
     _flush(done) {
-        const got = `sha256:${this.hash.digest("hex")}`;
-        if (got === this.digest && this.size === this.expectedSize) {
+        const { digest, size } = this.result();
+        if (digest === this.expectedDigest && size === this.expectedSize) {
             done();
             return;
         }
-        done(new errors_MlBuildpacksError(messages_messages.blobDigestMismatch(this.digest, this.expectedSize, got, this.size)));
+        done(new errors_MlBuildpacksError(messages_messages.blobDigestMismatch(this.expectedDigest, this.expectedSize, digest, size)));
     }
 }
 function describeFetchError(err) {
@@ -4483,12 +4508,19 @@ async function recompressLayers(client, repository, manifest, config, indexes, l
             const diffId = diffIds[i];
             if (!layer || !diffId)
                 continue;
-            // Download, recompression and upload overlap: the upload streams what gzip writes.
-            const compressed = new PassThrough({ highWaterMark: CHUNK });
-            const upload = client.uploadBlobStream(repository, compressed);
-            upload.catch(() => { }); // awaited below; a failed pipeline fails it too
-            await regzipStream(await client.getBlobStream(repository, layer.digest), compressed, diffId, level);
-            const smaller = await upload;
+            // Download, recompression and upload overlap: the upload streams what gzip writes. A failed
+            // upload reads and recompresses the layer again, so the content check is the last attempt's.
+            let regzip = Promise.resolve();
+            const open = async () => {
+                const source = await client.getBlobStream(repository, layer.digest);
+                const compressed = new PassThrough({ highWaterMark: CHUNK });
+                regzip = regzipStream(source, compressed, diffId, level);
+                // A failed read or gzip fails the upload; an upload that fails ends this pipeline.
+                regzip.catch((err) => compressed.destroy(err));
+                return compressed;
+            };
+            const smaller = await client.uploadBlobStream(repository, open);
+            await regzip;
             bytesBefore += layer.size;
             // The new blob stays unreferenced when it is not smaller (the registry's GC removes it).
             if (smaller.size >= layer.size) {
@@ -5004,8 +5036,12 @@ async function stage(req, say) {
     const platform = parsePlatform(req.platform);
     if (!platform)
         throw new Error(`unknown platform ${req.platform}`);
-    // CNB_REGISTRY_AUTH, as the lifecycle beside it reads it.
-    const client = new RegistryClient(target.registry, { auth: resolveRegistryAuth([target.registry]) });
+    // CNB_REGISTRY_AUTH, as the lifecycle beside it reads it; plain HTTP and the CA as the platform says.
+    const client = new RegistryClient(target.registry, {
+        auth: resolveRegistryAuth([target.registry]),
+        insecureRegistries: req.insecureRegistries ?? [],
+        caCerts: req.caCerts,
+    });
     const previousRef = previousImageRef(analyzed);
     let previous;
     if (previousRef) {
@@ -5032,17 +5068,24 @@ async function stage(req, say) {
             continue;
         }
         const started = Date.now();
-        const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
-        const tee = new external_node_stream_namespaceObject.Transform({
-            transform(chunk, _enc, done) {
-                hash.update(chunk);
-                done(null, chunk);
-            },
-        });
-        // pipeline, not pipe: an error (a file that vanished) reaches the upload and fails it.
-        (0,external_node_stream_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(layerTarChunks(c.entries)), tee, () => { });
-        const gz = compressor.compress(tee);
-        const blob = await client.uploadBlobStream(target.repository, gz);
+        // The tar is hashed (its diffID) as it is compressed: one pass over the files. A failed upload
+        // tars and compresses the layer again (nothing in the layers dir changes before the exporter
+        // runs), so the diffID is the hash of the attempt that was pushed.
+        let hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+        const open = () => {
+            const attempt = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+            hash = attempt;
+            const tee = new external_node_stream_namespaceObject.Transform({
+                transform(chunk, _enc, done) {
+                    attempt.update(chunk);
+                    done(null, chunk);
+                },
+            });
+            // pipeline, not pipe: an error (a file that vanished) reaches the upload and fails it.
+            (0,external_node_stream_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(layerTarChunks(c.entries)), tee, () => { });
+            return compressor.compress(tee);
+        };
+        const blob = await client.uploadBlobStream(target.repository, open);
         const diffId = `sha256:${hash.digest("hex")}`;
         pushed.push({
             buildpack: c.buildpack,
