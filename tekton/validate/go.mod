@@ -4,6 +4,7 @@ go 1.24.0
 
 require (
 	github.com/tektoncd/pipeline v1.6.0
+	k8s.io/apimachinery v0.32.9
 	sigs.k8s.io/yaml v1.6.0
 )
 
@@ -180,7 +181,6 @@ require (
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	k8s.io/api v0.32.8 // indirect
-	k8s.io/apimachinery v0.32.9 // indirect
 	k8s.io/client-go v0.32.8 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
 	k8s.io/kube-openapi v0.0.0-20241212222426-2c72e554b1e7 // indirect

@@ -1,6 +1,6 @@
-// Package main validates the ml-buildpacks Tekton Task and Pipeline with Tekton's own Go code and
-// resolves a TaskRun's steps exactly as the TaskRun reconciler substitutes them, for the e2e test
-// that then runs those steps as containers.
+// Package main validates the ml-buildpacks Tekton Tasks, Pipeline and example runs with Tekton's own
+// Go code and resolves a TaskRun's steps exactly as the TaskRun reconciler substitutes them, for the
+// e2e test that then runs those steps as containers.
 package main
 
 import (
@@ -11,15 +11,18 @@ import (
 
 	"github.com/tektoncd/pipeline/pkg/apis/config"
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	prresources "github.com/tektoncd/pipeline/pkg/reconciler/pipelinerun/resources"
 	"github.com/tektoncd/pipeline/pkg/reconciler/taskrun"
 	"github.com/tektoncd/pipeline/pkg/reconciler/taskrun/resources"
 	"github.com/tektoncd/pipeline/pkg/workspace"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 )
 
-// Context enables the API fields the examples use (matrix is beta in Tekton v1).
+// Context validates with stable API fields only: the Tasks and the Pipeline need no feature flag
+// (a beta or alpha field is an error here).
 func Context() context.Context {
-	flags, err := config.NewFeatureFlagsFromMap(map[string]string{"enable-api-fields": "beta"})
+	flags, err := config.NewFeatureFlagsFromMap(map[string]string{"enable-api-fields": "stable"})
 	if err != nil {
 		panic(err)
 	}
@@ -74,11 +77,130 @@ func LoadTaskRun(ctx context.Context, data []byte, file string) (*v1.TaskRun, er
 	if err := decodeStrict(data, &tr, file); err != nil {
 		return nil, err
 	}
+	named(&tr.ObjectMeta)
 	tr.SetDefaults(ctx)
 	if ferr := tr.Validate(ctx); ferr != nil {
 		return nil, fmt.Errorf("%s: %w", file, ferr)
 	}
 	return &tr, nil
+}
+
+// named gives a run created with generateName (kubectl create) the kind of name the API server would.
+func named(m *metav1.ObjectMeta) {
+	if m.Name == "" && m.GenerateName != "" {
+		m.Name = m.GenerateName + "x1y2z"
+	}
+}
+
+// LoadPipelineRun decodes, defaults and validates a PipelineRun.
+func LoadPipelineRun(ctx context.Context, data []byte, file string) (*v1.PipelineRun, error) {
+	var pr v1.PipelineRun
+	if err := decodeStrict(data, &pr, file); err != nil {
+		return nil, err
+	}
+	if pr.APIVersion != "tekton.dev/v1" || pr.Kind != "PipelineRun" {
+		return nil, fmt.Errorf("%s: want apiVersion tekton.dev/v1, kind PipelineRun; got %s, %s", file, pr.APIVersion, pr.Kind)
+	}
+	named(&pr.ObjectMeta)
+	pr.SetDefaults(ctx)
+	if ferr := pr.Validate(ctx); ferr != nil {
+		return nil, fmt.Errorf("%s: %w", file, ferr)
+	}
+	return &pr, nil
+}
+
+// CheckPipelineTasks resolves every pipeline task's taskRef to one of the given Tasks (by name) and
+// checks it as the reconciler does when it creates the TaskRun (missing required params, param
+// types), plus what Tekton lets pass silently: a param or workspace the Task does not declare.
+func CheckPipelineTasks(ctx context.Context, p *v1.Pipeline, tasks map[string]*v1.Task) error {
+	for _, pt := range append(append([]v1.PipelineTask{}, p.Spec.Tasks...), p.Spec.Finally...) {
+		if pt.TaskRef == nil {
+			continue
+		}
+		task, ok := tasks[pt.TaskRef.Name]
+		if !ok {
+			return fmt.Errorf("pipeline task %q: taskRef %q is none of the Tasks given", pt.Name, pt.TaskRef.Name)
+		}
+		rtr := &resources.ResolvedTask{TaskName: task.Name, Kind: v1.NamespacedTaskKind, TaskSpec: &task.Spec}
+		if err := taskrun.ValidateResolvedTask(ctx, pt.Params, pt.Matrix, rtr); err != nil {
+			return fmt.Errorf("pipeline task %q: %w", pt.Name, err)
+		}
+		declared := map[string]bool{}
+		for _, ps := range task.Spec.Params {
+			declared[ps.Name] = true
+		}
+		for _, param := range pt.Params {
+			if !declared[param.Name] {
+				return fmt.Errorf("pipeline task %q: Task %s has no param %s", pt.Name, task.Name, param.Name)
+			}
+		}
+		taskWorkspaces := map[string]v1.WorkspaceDeclaration{}
+		for _, w := range task.Spec.Workspaces {
+			taskWorkspaces[w.Name] = w
+		}
+		bound := map[string]bool{}
+		for _, w := range pt.Workspaces {
+			if _, ok := taskWorkspaces[w.Name]; !ok {
+				return fmt.Errorf("pipeline task %q: Task %s has no workspace %s", pt.Name, task.Name, w.Name)
+			}
+			bound[w.Name] = true
+		}
+		for _, w := range task.Spec.Workspaces {
+			if !w.Optional && !bound[w.Name] {
+				return fmt.Errorf("pipeline task %q: Task %s needs workspace %s", pt.Name, task.Name, w.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// ArchLabel is the node label the kubelet sets to the node's architecture.
+const ArchLabel = "kubernetes.io/arch"
+
+// CheckPipelineRun runs the reconciler's checks of a PipelineRun against its Pipeline (workspaces,
+// taskRunSpecs, params), then the placement a multi-arch build needs: every pipeline task that
+// builds for a fixed PLATFORM (linux/<arch>) gets a TaskRun whose pod template selects nodes of that
+// architecture, since the Task runs the builder's lifecycle natively.
+func CheckPipelineRun(p *v1.Pipeline, pr *v1.PipelineRun) error {
+	if pr.Spec.PipelineRef == nil || pr.Spec.PipelineRef.Name != p.Name {
+		return fmt.Errorf("pipelineRef must name Pipeline %q", p.Name)
+	}
+	if err := prresources.ValidateWorkspaceBindings(&p.Spec, pr); err != nil {
+		return err
+	}
+	if err := prresources.ValidateTaskRunSpecs(&p.Spec, pr); err != nil {
+		return err
+	}
+	if err := prresources.ValidateParamTypesMatching(&p.Spec, pr); err != nil {
+		return err
+	}
+	if err := prresources.ValidateRequiredParametersProvided(&p.Spec.Params, &pr.Spec.Params); err != nil {
+		return err
+	}
+	specs := map[string]v1.PipelineTaskRunSpec{}
+	for _, s := range pr.Spec.TaskRunSpecs {
+		specs[s.PipelineTaskName] = s
+	}
+	for _, pt := range p.Spec.Tasks {
+		var arch string
+		for _, param := range pt.Params {
+			if param.Name == "PLATFORM" && strings.HasPrefix(param.Value.StringVal, "linux/") {
+				arch = strings.TrimPrefix(param.Value.StringVal, "linux/")
+			}
+		}
+		if arch == "" {
+			continue
+		}
+		var selected string
+		if s, ok := specs[pt.Name]; ok && s.PodTemplate != nil {
+			selected = s.PodTemplate.NodeSelector[ArchLabel]
+		}
+		if selected != arch {
+			return fmt.Errorf("pipeline task %q builds linux/%s but its TaskRun may land on a node of another architecture: "+
+				"give it taskRunSpecs[].podTemplate.nodeSelector %s: %s (found %q)", pt.Name, arch, ArchLabel, arch, selected)
+		}
+	}
+	return nil
 }
 
 // ResolvedStep is one step after the reconciler's substitutions, with its script as the entrypoint
@@ -198,25 +320,4 @@ func readFile(path string) []byte {
 		os.Exit(2)
 	}
 	return data
-}
-
-// EmbeddedTask is a Pipeline task's inline taskSpec as a Task named after the pipeline task, so a
-// TaskRun of it can be checked and resolved like any Task.
-func EmbeddedTask(ctx context.Context, p *v1.Pipeline, name string) (*v1.Task, error) {
-	for _, pt := range append(append([]v1.PipelineTask{}, p.Spec.Tasks...), p.Spec.Finally...) {
-		if pt.Name != name {
-			continue
-		}
-		if pt.TaskSpec == nil {
-			return nil, fmt.Errorf("pipeline task %q has no inline taskSpec", name)
-		}
-		task := &v1.Task{Spec: pt.TaskSpec.TaskSpec}
-		task.APIVersion, task.Kind, task.Name = "tekton.dev/v1", "Task", name
-		task.SetDefaults(ctx)
-		if ferr := task.Validate(ctx); ferr != nil {
-			return nil, fmt.Errorf("pipeline task %q: %w", name, ferr)
-		}
-		return task, nil
-	}
-	return nil, fmt.Errorf("pipeline %s has no task %q", p.Name, name)
 }

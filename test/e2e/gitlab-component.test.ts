@@ -30,8 +30,11 @@ const GCL = join(
 const HELPER_IMAGE = "ml-buildpacks/gitlab-ci-local-helper:1";
 const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
-const builderRepo = `${REGISTRY}/e2e/gitlab-builder-${RUN_ID}`;
-// The component runs jobs in <builder>:<flavor>-<its version>-<arch>.
+// The namespace input: a mirror of the published builders in the lab registry, as a platform team
+// would keep one. The component runs jobs in <namespace>/builder:<flavor>-<its version>-<arch> (its
+// version input defaults to package.json's, test/unit/templates.test.ts checks that).
+const namespace = `${REGISTRY}/e2e/gitlab-${RUN_ID}`;
+const builderRepo = `${namespace}/builder`;
 const VERSION = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
 const imageRepo = `e2e/gitlab-app-${RUN_ID}`;
 // The component resolves locally when origin matches its project path and the ref is the commit.
@@ -43,7 +46,7 @@ function inputs(extra: Record<string, string> = {}): string {
   const all = {
     image: `${REGISTRY}/${imageRepo}`,
     tag: '"1"',
-    builder: builderRepo,
+    namespace,
     arches: '["amd64"]',
     path: "app",
     ...extra,
@@ -124,6 +127,21 @@ beforeAll(async () => {
     ["push", "-q", `${builderRepo}:cpu-${VERSION}`],
   ])
     expect((await docker(args)).code).toBe(0);
+  // With the default builder the CLI in the job takes the mirror's run image,
+  // <namespace>/run:cpu-<major.minor of its version>: copy the lab's amd64 one there (an index can
+  // be tagged only in its own repository; the jobs build amd64).
+  const cliVersion = (await cli(["--version"])).output.trim();
+  const line = cliVersion.split(".").slice(0, 2).join(".");
+  const labNamespace = process.env.ML_BUILDPACKS_NAMESPACE ?? `${REGISTRY}/ml-buildpacks`;
+  const copied = await cli([
+    "manifest",
+    "tag",
+    "--image",
+    `${labNamespace}/run:cpu-${cliVersion}-amd64`,
+    "--tag",
+    `${namespace}/run:cpu-${line}`,
+  ]);
+  expect(copied.code, copied.output).toBe(0);
 
   project = mkdtempSync(join(tmpdir(), "e2e-gitlab-"));
   mkdirSync(join(project, "templates"));
@@ -151,14 +169,45 @@ describe("GitLab component (gitlab-ci-local)", () => {
     );
     const { code, output } = await gcl(["--preview"]);
     expect(code, output).toBe(0);
-    expect(output).toContain(`name: ${builderRepo}:cpu-${VERSION}-$ARCH`);
-    expect(output).toMatch(/- ARCH:\n\s+- amd64\n/);
+    expect(output).toContain("name: $ML_BUILDPACKS_BUILDER_IMAGE");
+    expect(output).toContain(`ML_BUILDPACKS_NAMESPACE: ${namespace}`);
+    expect(output).toContain(
+      `ML_BUILDPACKS_BUILDER_IMAGE: $ML_BUILDPACKS_NAMESPACE/builder:cpu-${VERSION}-amd64`,
+    );
+    expect(output).toContain(
+      `ML_BUILDPACKS_BUILDER_IMAGE: $ML_BUILDPACKS_NAMESPACE/builder:cpu-${VERSION}-arm64`,
+    );
+    expect(output).toContain(
+      `ML_BUILDPACKS_BUILDER_IMAGE: $ML_BUILDPACKS_NAMESPACE/builder:cpu-${VERSION}\n`,
+    );
     expect(output).toContain(`ML_BUILDPACKS_IMAGE: ${REGISTRY}/${imageRepo}`);
     expect(output).toContain("ML_BUILDPACKS_BUILD_ENV: PIP_NO_COMPILE=1");
     expect(output).toContain("key: ml-buildpacks-cpu-$ARCH");
     expect(output).toContain("stage: package");
-    expect(output).toContain(`name: ${builderRepo}:cpu-${VERSION}\n`);
+    // Each architecture's job carries its own runner tags (GitLab.com's hosted runners by default).
+    expect(output).toMatch(/tags:\n\s+- saas-linux-small-amd64\n/);
+    expect(output).toMatch(/tags:\n\s+- saas-linux-small-arm64\n/);
     expect(output).not.toContain("$[[");
+  });
+
+  test("runner tags per architecture, the arches input picks the jobs, a builder input overrides", async () => {
+    writeCi(
+      "local: templates/build.yml",
+      inputs({
+        arches: '["arm64"]',
+        "arm64-runner-tags": '["arm", "big"]',
+        builder: "registry.example.com/mirror/builder:cpu",
+      }),
+    );
+    const preview = await gcl(["--preview"]);
+    expect(preview.code, preview.output).toBe(0);
+    expect(preview.output).toMatch(/tags:\n\s+- arm\n\s+- big\n/);
+    expect(preview.output).toContain("ML_BUILDPACKS_BUILDER: registry.example.com/mirror/builder:cpu");
+    const listed = await gcl(["--list"]);
+    expect(listed.code, listed.output).toBe(0);
+    expect(listed.output).toMatch(/^ml-buildpacks-build-arm64\s/m);
+    expect(listed.output).not.toMatch(/^ml-buildpacks-build-amd64\s/m);
+    expect(listed.output).toContain("ml-buildpacks-manifest");
   });
 
   test("manifest: false leaves the manifest job out", async () => {
@@ -169,7 +218,7 @@ describe("GitLab component (gitlab-ci-local)", () => {
     writeCi("local: templates/build.yml", inputs({ manifest: "false" }));
     const listed = await gcl(["--list"]);
     expect(listed.code, listed.output).toBe(0);
-    expect(listed.output).toContain("ml-buildpacks-build: [amd64]");
+    expect(listed.output).toContain("ml-buildpacks-build-amd64");
     expect(listed.output).not.toContain("ml-buildpacks-manifest");
   });
 
@@ -177,7 +226,7 @@ describe("GitLab component (gitlab-ci-local)", () => {
     const { image: _omitted, ...rest } = {
       image: "",
       tag: '"1"',
-      builder: builderRepo,
+      namespace,
       arches: '["amd64"]',
     };
     writeCi(
@@ -195,9 +244,10 @@ describe("GitLab component (gitlab-ci-local)", () => {
     writeCi(`component: ${COMPONENT}`, inputs());
     const { code, output } = await gcl([]);
     expect(code, output).toBe(0);
-    expect(output).toMatch(/PASS\s+ml-buildpacks-build: \[amd64\]/);
+    expect(output).toMatch(/PASS\s+ml-buildpacks-build-amd64/);
     expect(output).toMatch(/PASS\s+ml-buildpacks-manifest/);
-    expect(output).toContain("local executor: builder");
+    // The default builder: the job runs in <namespace>/builder:cpu-<version>-amd64, the CLI names the index.
+    expect(output).toContain(`local executor: builder ${builderRepo}:cpu-`);
     const build = dotenv(/^ml-buildpacks-build.*amd64/, "ml-buildpacks.env");
     expect(build.IMAGE).toBe(`${REGISTRY}/${imageRepo}:1-amd64`);
     expect(build.IMAGE_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -257,9 +307,12 @@ describe("GitLab component (gitlab-ci-local)", () => {
   });
 
   test('a job running as root (--umask), path ".": detect and build drop to the CNB user, the cache is reused and not in the image', async () => {
-    writeCi("local: templates/build.yml", inputs({ path: '"."', "fast-path": "false" }));
+    // With a builder input: every job runs in it, and the CLI records it as the builder.
+    const builder = `${builderRepo}:cpu-${VERSION}`;
+    writeCi("local: templates/build.yml", inputs({ path: '"."', "fast-path": "false", builder }));
     const { code, output } = await gcl(["--umask"]);
     expect(code, output).toBe(0);
+    expect(output).toContain(`local executor: builder ${builder} (this container)`);
     expect(output).toContain(
       "local executor: phases run as root, detect and build as the CNB user 1000:1000",
     );

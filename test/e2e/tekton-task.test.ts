@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { runProcess } from "../../src/core/process.js";
 import { DOCKER, docker, REGISTRY, REPO, RUN_ID } from "./helpers.js";
 
-// The Tekton Task (tekton/task-ml-buildpacks.yaml) without a cluster: Tekton's own Go code
+// The Tekton Tasks (tekton/task-ml-buildpacks.yaml, tekton/task-ml-buildpacks-merge.yaml) without a cluster: Tekton's own Go code
 // (tekton/validate, github.com/tektoncd/pipeline) validates it and resolves a TaskRun's steps with
 // the reconciler's substitutions; each step then runs as a container the way the TaskRun's pod
 // would: the step image, its script as the entrypoint with the args after it, its user, env and
@@ -16,10 +16,12 @@ const GO = "/usr/local/go/bin/go";
 const VALIDATE_DIR = join(REPO, "tekton", "validate");
 const HELPER = join(REPO, ".infra", "tekton-validate", "tekton-validate");
 const TASK = join(REPO, "tekton", "task-ml-buildpacks.yaml");
-const PIPELINE = join(REPO, "tekton", "pipeline-multiarch.yaml");
+const MERGE_TASK = join(REPO, "tekton", "task-ml-buildpacks-merge.yaml");
 const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
-// The Task's default builder; E2E_TEKTON_BUILDER points at another one while developing.
-const BUILDER = process.env.E2E_TEKTON_BUILDER ?? `${REGISTRY}/ml-buildpacks/builder:cpu`;
+// The lab's builder, passed as BUILDER_IMAGE (the Task's default is the published one, which
+// test/unit/templates.test.ts checks); E2E_TEKTON_BUILDER points at another one while developing.
+const LAB_NAMESPACE = process.env.ML_BUILDPACKS_NAMESPACE ?? `${REGISTRY}/ml-buildpacks`;
+const BUILDER = process.env.E2E_TEKTON_BUILDER ?? `${LAB_NAMESPACE}/builder:cpu`;
 const repository = `e2e/tekton-${RUN_ID}`;
 
 interface Mount {
@@ -59,11 +61,11 @@ function emptyDir(name: string): string {
   return dir;
 }
 
-function taskRunYaml(name: string, params: string, workspaces: string): string {
+function taskRunYaml(name: string, params: string, workspaces: string, task = "ml-buildpacks"): string {
   const file = join(work, `${name}.yaml`);
   writeFileSync(
     file,
-    `apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: ${name}\nspec:\n  taskRef:\n    name: ml-buildpacks\n` +
+    `apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: ${name}\nspec:\n  taskRef:\n    name: ${task}\n` +
       `  params:\n${params}  workspaces:\n${workspaces}`,
   );
   return file;
@@ -73,9 +75,9 @@ async function resolve(taskRunFile: string) {
   return runProcess(HELPER, ["resolve", TASK, taskRunFile]);
 }
 
-/** The Pipeline's inline merge task, resolved for a TaskRun as the PipelineRun would create it. */
+/** The merge Task, resolved for a TaskRun as the Pipeline's merge task would create it. */
 async function resolveMerge(taskRunFile: string) {
-  return runProcess(HELPER, ["resolve-embedded", PIPELINE, "merge", taskRunFile]);
+  return runProcess(HELPER, ["resolve", MERGE_TASK, taskRunFile]);
 }
 
 interface TaskRunOutcome {
@@ -221,10 +223,10 @@ describe("Tekton Task", () => {
     expect(app.output).toMatch(/hello from x86_64 \(linux\), python 3\.\d+\.\d+, six 1\.17\.0/);
   }, 900_000);
 
-  test("the Pipeline's merge task turns the per-arch results into one index and returns its digest", async () => {
+  test("the merge Task turns the per-arch results into one index and returns its digest", async () => {
     const amd64Digest = await registryDigest(image);
     // The arm64 child: the arm64 run image (building an arm64 app under qemu is multi-arch.test.ts's job).
-    const arm64 = `${REGISTRY}/ml-buildpacks/run:cpu-arm64`;
+    const arm64 = `${LAB_NAMESPACE}/run:cpu-arm64`;
     const arm64Digest = await registryDigest(arm64, "ml-buildpacks/run");
     if (!amd64Digest || !arm64Digest) throw new Error("the amd64 build or the arm64 run image is missing");
     const index = `${REGISTRY}/${repository}:multi`;
@@ -233,9 +235,10 @@ describe("Tekton Task", () => {
         "merge",
         `    - name: IMAGE\n      value: ${index}\n` +
           `    - name: BUILDER_IMAGE\n      value: ${BUILDER}\n` +
-          `    - name: IMAGE_URLS\n      value: ["${image}", "${arm64}"]\n` +
-          `    - name: IMAGE_DIGESTS\n      value: ["${amd64Digest}", "${arm64Digest}"]\n`,
+          // What the Pipeline passes: linux/<arch>=<IMAGE_URL>@<IMAGE_DIGEST> of each build.
+          `    - name: IMAGES\n      value: ["linux/amd64=${image}@${amd64Digest}", "linux/arm64=${arm64}@${arm64Digest}"]\n`,
         "    []\n",
+        "ml-buildpacks-merge",
       ),
     );
     expect(resolved.exitCode, resolved.stderr).toBe(0);
@@ -276,8 +279,13 @@ describe("Tekton Task", () => {
     expect(run.results.IMAGE_DIGEST).toBe(before);
   }, 300_000);
 
-  test("with FAST_PATH false, a TaskRun with the same cache workspace reuses the cached layers", async () => {
-    const noFastPath = `${params}    - name: FAST_PATH\n      value: "false"\n`;
+  test("with FAST_PATH false and a RUN_IMAGE, a TaskRun with the same cache workspace reuses the cached layers", async () => {
+    // RUN_IMAGE reaches the CLI as --run-image (tekton/validate's tests check the flags with a stub
+    // CLI): here the lab's amd64 run image, named by its per-arch tag, builds as before.
+    const runImage = `${LAB_NAMESPACE}/run:cpu-amd64`;
+    const noFastPath =
+      `${params}    - name: FAST_PATH\n      value: "false"\n` +
+      `    - name: RUN_IMAGE\n      value: ${runImage}\n`;
     const run = await runTaskRun("build-hello-again", noFastPath);
     expect(await registryDigest(image)).toBe(run.results.IMAGE_DIGEST);
     expect(run.logs.build).toMatch(/layers\s+[1-9]\d* reused, 0 added/);
