@@ -432,7 +432,7 @@ func runWithStubCLI(t *testing.T, step ResolvedStep, resultsDir string) (string,
 func TestBuildStepPassesRunImageProcessTypeAndBuilderToTheCLI(t *testing.T) {
 	tr := taskRun(t,
 		"  params:\n    - name: APP_IMAGE\n      value: r/app:1\n"+
-			"    - name: RUN_IMAGE\n      value: mirror.example.com/ml/run:cpu-0.2\n"+
+			"    - name: RUN_IMAGE\n      value: mirror.example.com/ml/run:cpu-1.0\n"+
 			"    - name: PROCESS_TYPE\n      value: web\n"+
 			"    - name: PLATFORM\n      value: linux/arm64\n"+
 			"    - name: ENV_VARS\n      value: [\"A=1\", \"B=two words\"]\n",
@@ -446,7 +446,7 @@ func TestBuildStepPassesRunImageProcessTypeAndBuilderToTheCLI(t *testing.T) {
 		"build /ml-buildpacks/source/ --image r/app:1 --builder ghcr.io/ml-buildpacks/ml-buildpacks/builder:cpu-" + packageVersion(t),
 		"--env A=1 --env B=two words",
 		"--platform linux/arm64",
-		"--run-image mirror.example.com/ml/run:cpu-0.2",
+		"--run-image mirror.example.com/ml/run:cpu-1.0",
 		"--default-process web",
 	} {
 		if !strings.Contains(argv, want) {

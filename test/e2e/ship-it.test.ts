@@ -283,8 +283,8 @@ describe.sequential("ship it: release, then the README's quick starts on the pub
     );
     const output = lines.join("\n");
     expect(result.exitCode, output).toBe(0);
-    expect(output).toMatch(/PASS\s+ml-buildpacks-build: \[amd64\]/);
-    expect(output).toMatch(/PASS\s+ml-buildpacks-build: \[arm64\]/);
+    expect(output).toMatch(/PASS\s+ml-buildpacks-build-amd64/);
+    expect(output).toMatch(/PASS\s+ml-buildpacks-build-arm64/);
     expect(output).toMatch(/PASS\s+ml-buildpacks-manifest/);
     expect(output).not.toContain(labPassword(LAB_USERS.alice));
     const tag = execFileSync("git", ["rev-parse", "--short=8", "HEAD"], { cwd: project }).toString().trim();
