@@ -110,7 +110,7 @@ describe("registry client and manifest lists against a registry with htpasswd au
   test("a wrong password is a clear error", async () => {
     const err = await errorOf(client("wrong").getManifest("team/app", "latest"));
     expect(err.title).toBe(`the registry ${REG} refused our credentials to pull from team/app (HTTP 401)`);
-    expect(err.hint).toContain("log in");
+    expect(err.hint).toContain(`docker login ${REG}`);
   });
 
   test("an index of amd64 and arm64 images from other repositories lists exactly those, with their digests", async () => {
