@@ -4728,15 +4728,23 @@ function parsePlatform(text) {
         return undefined;
     return { os, architecture, ...(variant ? { variant } : {}) };
 }
+/**
+ * Pure: "linux/arm64=REF" -> its platform text, parsed platform (undefined when malformed) and REF.
+ * A "=" after a ":" or "@" belongs to the reference, not to a platform prefix.
+ */
+function splitPlatformPrefix(spec) {
+    const eq = spec.indexOf("=");
+    const head = eq > 0 ? spec.slice(0, eq) : "";
+    const platformText = head && !/[:@]/.test(head) ? head : undefined;
+    const expected = platformText ? parsePlatform(platformText) : undefined;
+    return { platformText, expected, rest: platformText ? spec.slice(eq + 1).trim() : spec };
+}
 /** Pure: "[os/arch[/variant]=]REF" -> a child; REF is a digest or a tag (pinned when it is checked). */
 function parseChildSpec(spec) {
-    const eq = spec.indexOf("=");
-    const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
-    const expected = platformText ? parsePlatform(platformText) : undefined;
+    const { platformText, expected, rest } = splitPlatformPrefix(spec);
     if (platformText && !expected)
         throw new MlBuildpacksError(messages.badChildSpec(spec));
-    const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
-    return { ref, expected };
+    return { ref: parseImageRef(rest), expected };
 }
 /** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
 function samePlatform(a, b) {
@@ -7570,7 +7578,7 @@ function parseManifestCreate(args, env, isFile) {
         throw usageError("--image is required");
     const from = v.from ?? [];
     if (from.length === 0)
-        throw usageError("at least one --from REF@DIGEST is required");
+        throw usageError("at least one --from REF is required (a tag or REF@sha256:...)");
     return {
         kind: "manifest-create",
         image,

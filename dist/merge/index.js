@@ -33014,15 +33014,23 @@ function parsePlatform(text) {
         return undefined;
     return { os, architecture, ...(variant ? { variant } : {}) };
 }
+/**
+ * Pure: "linux/arm64=REF" -> its platform text, parsed platform (undefined when malformed) and REF.
+ * A "=" after a ":" or "@" belongs to the reference, not to a platform prefix.
+ */
+function splitPlatformPrefix(spec) {
+    const eq = spec.indexOf("=");
+    const head = eq > 0 ? spec.slice(0, eq) : "";
+    const platformText = head && !/[:@]/.test(head) ? head : undefined;
+    const expected = platformText ? parsePlatform(platformText) : undefined;
+    return { platformText, expected, rest: platformText ? spec.slice(eq + 1).trim() : spec };
+}
 /** Pure: "[os/arch[/variant]=]REF" -> a child; REF is a digest or a tag (pinned when it is checked). */
 function parseChildSpec(spec) {
-    const eq = spec.indexOf("=");
-    const platformText = eq > 0 && !spec.slice(0, eq).includes("@") ? spec.slice(0, eq) : undefined;
-    const expected = platformText ? parsePlatform(platformText) : undefined;
+    const { platformText, expected, rest } = splitPlatformPrefix(spec);
     if (platformText && !expected)
         throw new MlBuildpacksError(messages.badChildSpec(spec));
-    const ref = parseImageRef(platformText ? spec.slice(eq + 1) : spec);
-    return { ref, expected };
+    return { ref: parseImageRef(rest), expected };
 }
 /** Same platform, ignoring an arm64 "v8" variant that some tools set and others omit. */
 function samePlatform(a, b) {
@@ -34460,14 +34468,14 @@ function parseMergeInputs(get) {
     if (target.digest)
         throw new errors_MlBuildpacksError(github_messages_messages.mergeNeedsTag(image));
     const fromImages = lines(get("images")).map((line) => {
-        const { platformText, rest, expected } = splitPlatform(line);
+        const { platformText, rest, expected } = splitPlatformPrefix(line);
         if (platformText && !expected)
             throw new errors_MlBuildpacksError(github_messages_messages.badMergeLine(line));
         return { ref: image_ref_parseImageRef(lowerCaseRepository(rest)), expected };
     });
     // digests: what each matrix leg's build step output, all pushed to the index's own repository.
     const fromDigests = lines(get("digests")).map((line) => {
-        const { platformText, rest, expected } = splitPlatform(line);
+        const { platformText, rest, expected } = splitPlatformPrefix(line);
         if ((platformText && !expected) || !merge_inputs_DIGEST.test(rest))
             throw new errors_MlBuildpacksError(github_messages_messages.badMergeDigest(line));
         return { ref: { ...target, tag: undefined, digest: rest }, expected };
@@ -34484,13 +34492,6 @@ function lines(text) {
         .split(/[\n,]/)
         .map((line) => line.trim())
         .filter((line) => line !== "" && !line.startsWith("#"));
-}
-/** "linux/arm64=REF" -> its platform and REF; a "=" after a ":" belongs to the reference. */
-function splitPlatform(line) {
-    const eq = line.indexOf("=");
-    const platformText = eq > 0 && !line.slice(0, eq).includes(":") ? line.slice(0, eq) : undefined;
-    const expected = platformText ? parsePlatform(platformText) : undefined;
-    return { platformText, rest: platformText ? line.slice(eq + 1).trim() : line, expected };
 }
 
 ;// CONCATENATED MODULE: ./src/github/merge-impl.ts

@@ -327,7 +327,7 @@ function parseManifestCreate(
   const image = v.image as string | undefined;
   if (!image) throw usageError("--image is required");
   const from = (v.from as string[] | undefined) ?? [];
-  if (from.length === 0) throw usageError("at least one --from REF@DIGEST is required");
+  if (from.length === 0) throw usageError("at least one --from REF is required (a tag or REF@sha256:...)");
   return {
     kind: "manifest-create",
     image,

@@ -1,6 +1,6 @@
 import { MlBuildpacksError } from "../core/errors.js";
 import { parseImageRef } from "../core/image-ref.js";
-import { type IndexChild, parsePlatform } from "../core/manifest.js";
+import { type IndexChild, splitPlatformPrefix } from "../core/manifest.js";
 import { lowerCaseRepository } from "./inputs.js";
 import { messages } from "./messages.js";
 
@@ -20,13 +20,13 @@ export function parseMergeInputs(get: (name: string) => string): MergeInputs {
   const target = parseImageRef(image);
   if (target.digest) throw new MlBuildpacksError(messages.mergeNeedsTag(image));
   const fromImages = lines(get("images")).map((line) => {
-    const { platformText, rest, expected } = splitPlatform(line);
+    const { platformText, rest, expected } = splitPlatformPrefix(line);
     if (platformText && !expected) throw new MlBuildpacksError(messages.badMergeLine(line));
     return { ref: parseImageRef(lowerCaseRepository(rest)), expected };
   });
   // digests: what each matrix leg's build step output, all pushed to the index's own repository.
   const fromDigests = lines(get("digests")).map((line) => {
-    const { platformText, rest, expected } = splitPlatform(line);
+    const { platformText, rest, expected } = splitPlatformPrefix(line);
     if ((platformText && !expected) || !DIGEST.test(rest))
       throw new MlBuildpacksError(messages.badMergeDigest(line));
     return { ref: { ...target, tag: undefined, digest: rest }, expected };
@@ -44,12 +44,4 @@ function lines(text: string): string[] {
     .split(/[\n,]/)
     .map((line) => line.trim())
     .filter((line) => line !== "" && !line.startsWith("#"));
-}
-
-/** "linux/arm64=REF" -> its platform and REF; a "=" after a ":" belongs to the reference. */
-function splitPlatform(line: string) {
-  const eq = line.indexOf("=");
-  const platformText = eq > 0 && !line.slice(0, eq).includes(":") ? line.slice(0, eq) : undefined;
-  const expected = platformText ? parsePlatform(platformText) : undefined;
-  return { platformText, rest: platformText ? line.slice(eq + 1).trim() : line, expected };
 }
