@@ -1,8 +1,7 @@
 // Every message the hardware buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
-import { HARDWARE } from "./hardware-file.js";
+import { HARDWARE } from "./hardware-values.js";
 
-// A function, not a constant: hardware-file.ts imports this module, so HARDWARE is not set yet at load.
 const valid = () =>
   `Valid values: ${HARDWARE.join(", ")}.\n  cpu   - CPU only (CPU builds of PyTorch & co.)\n  cuda  - NVIDIA GPUs (needs the cuda builder)\n  aws   - NVIDIA GPUs on AWS instances (needs the cuda builder)\n  coral - Coral Edge TPU (libedgetpu from Coral's apt source)`;
 

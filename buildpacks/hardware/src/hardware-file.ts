@@ -1,17 +1,13 @@
 // hardware.txt: one of cpu, cuda, aws, coral on a line of its own; "#" comments and blank lines allowed.
 import * as errors from "./errors.js";
+import { type Hardware, isHardware } from "./hardware-values.js";
 
+export type { Hardware };
 export const HARDWARE_FILE = "hardware.txt";
-export const HARDWARE = ["cpu", "cuda", "aws", "coral"] as const;
-export type Hardware = (typeof HARDWARE)[number];
 
 export interface HardwareRequest {
   value: Hardware;
   line: number;
-}
-
-function isHardware(v: string): v is Hardware {
-  return (HARDWARE as readonly string[]).includes(v);
 }
 
 /** Strict: throws a BuildpackError (with file and line) for anything but exactly one known value. */
