@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "../core/build.js";
+import { build } from "../core/build/index.js";
 import { createBuilder } from "../core/builder/create.js";
 import { Docker } from "../core/docker.js";
 import { MlBuildpacksError, renderError } from "../core/errors.js";

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import * as core from "@actions/core";
-import { build, resolveBuilder } from "../core/build.js";
+import { build, resolveBuilder } from "../core/build/index.js";
 import { cacheKeys, dependencyHashOfDir, flavorOf } from "../core/cache/keys.js";
 import { dirSize } from "../core/cache/size.js";
 import { Docker } from "../core/docker.js";
