@@ -2,7 +2,9 @@ import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js"
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
 import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
+import { unmetRequirements } from "../../poetry/src/python-constraint.js";
 import { LOCK } from "./detect.js";
+import * as errors from "./errors.js";
 import { ensurePipenv, keepPipenv, PIPENV_VERSION, pipenvToolKey } from "./layers/pipenv.js";
 import {
   createVenv,
@@ -24,6 +26,9 @@ export async function build(ctx: BuildContext): Promise<void> {
     `Python ${tools.appVersion} (${tools.appPython}), Pipenv ${PIPENV_VERSION}, ${describeTarget(ctx.target)}`,
   );
   const project = readProject(ctx.app);
+  // Before anything is installed (or a previous venv reused), naming the files and what to change.
+  const unmet = unmetRequirements(tools.appVersion, project.python);
+  if (unmet.length) throw errors.pythonOutsideConstraint(tools.appVersion, tools.appPython, unmet);
   // pipenv loads .env by itself when present.
   ctx.appReads.record(".env");
   if (project.localPackages.length)

@@ -1,5 +1,6 @@
 // Every message the pipenv buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
+import { describeRequirements, type PythonRequirement } from "../../poetry/src/python-constraint.js";
 
 export function missingManifest(lock: string, manifest: string): BuildpackError {
   return new BuildpackError({
@@ -62,6 +63,27 @@ export function lockOutOfDate(lockedHash: string, output: string): BuildpackErro
       "since, so the lock no longer says what to install. Like `pipenv install --deploy`, the build\n" +
       "stops rather than install something else. Run `pipenv lock`, commit Pipfile.lock, and build again.",
     file: "Pipfile.lock",
+  });
+}
+
+export function pythonOutsideConstraint(
+  version: string,
+  interpreter: string,
+  unmet: readonly PythonRequirement[],
+): BuildpackError {
+  const first = unmet[0];
+  return new BuildpackError({
+    title: `Python ${version} is not the ${first?.text ?? ""} that ${first?.file ?? "the Pipfile"} requires`,
+    body:
+      `This build's Python is ${version} (${interpreter}, chosen by ml-buildpacks/python), but:\n\n` +
+      `${describeRequirements(unmet)}\n\n` +
+      "Pipfile.lock was made for that Python; installing it on another would skip or mismatch packages\n" +
+      "whose markers depend on it, so the build stops before installing anything. Either:\n" +
+      "  - ask for that Python: write it in .python-version, which ml-buildpacks/python installs; or\n" +
+      `  - if the app runs on Python ${version.split(".").slice(0, 2).join(".")}, change [requires] in the Pipfile, run \`pipenv lock\`,\n` +
+      "    and commit the Pipfile and Pipfile.lock.",
+    file: first?.file ?? "Pipfile",
+    ...(first?.line !== undefined ? { line: first.line } : {}),
   });
 }
 

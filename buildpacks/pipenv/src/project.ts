@@ -1,7 +1,15 @@
 // What the venv is built from: Pipfile and Pipfile.lock (read and checked here, before pipenv runs,
 // so a broken file is reported with its line), and the categories the build env asks for.
 import { createHash } from "node:crypto";
-import { type AppFiles, type Env, parseToml, TomlSyntaxError } from "../../../src/libcnb/index.js";
+import {
+  type AppFiles,
+  type Env,
+  isTable,
+  parseToml,
+  TomlSyntaxError,
+  type TomlTable,
+} from "../../../src/libcnb/index.js";
+import { type PythonRequirement, tomlKeyLine } from "../../poetry/src/python-constraint.js";
 import { LOCK, MANIFEST } from "./detect.js";
 import * as errors from "./errors.js";
 
@@ -19,6 +27,8 @@ export interface PipenvProject {
   packages: number;
   /** Locked packages installed from a path in the app (`path = "..."`), which pipenv reads at install. */
   localPackages: string[];
+  /** The Pipfile's [requires] python_version / python_full_version and the lock's _meta.requires copy. */
+  python: PythonRequirement[];
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -49,14 +59,17 @@ export function readProject(app: AppFiles): PipenvProject {
   if (!lockBytes) throw new Error(`${LOCK} disappeared from the app`);
   const manifestBytes = app.isFile(MANIFEST) ? app.readBytes(MANIFEST) : undefined;
   if (!manifestBytes) throw errors.missingManifest(LOCK, MANIFEST);
+  const manifestText = Buffer.from(manifestBytes).toString("utf8");
+  let manifest: TomlTable;
   try {
-    parseToml(Buffer.from(manifestBytes).toString("utf8"), MANIFEST);
+    manifest = parseToml(manifestText, MANIFEST);
   } catch (err) {
     if (err instanceof TomlSyntaxError) throw errors.unparsablePipfile(MANIFEST, err.line, err.message);
     throw err;
   }
-  const lock = parseLock(Buffer.from(lockBytes).toString("utf8")) as {
-    _meta?: { hash?: { sha256?: unknown } };
+  const lockText = Buffer.from(lockBytes).toString("utf8");
+  const lock = parseLock(lockText) as {
+    _meta?: { hash?: { sha256?: unknown }; requires?: unknown };
     default?: unknown;
     develop?: unknown;
   };
@@ -70,7 +83,50 @@ export function readProject(app: AppFiles): PipenvProject {
     lockedPipfileHash: hash,
     packages,
     localPackages: pathPackages(lock as Record<string, unknown>),
+    python: pythonRequirements(manifest, manifestText, lock._meta?.requires, lockText),
   };
+}
+
+const REQUIRES_KEYS = ["python_full_version", "python_version"] as const;
+
+/**
+ * Pure: python_full_version / python_version from the Pipfile's [requires] and from the lock's
+ * _meta.requires (what it was locked for). Both name a release: "3.12" is that minor, any patch
+ * (pipenv compares it with the interpreter's major.minor), "3.12.4" that exact version.
+ */
+export function pythonRequirements(
+  manifest: TomlTable,
+  manifestText: string,
+  lockRequires: unknown,
+  lockText: string,
+): PythonRequirement[] {
+  const found: PythonRequirement[] = [];
+  const requires = isTable(manifest.requires) ? manifest.requires : {};
+  const locked =
+    lockRequires && typeof lockRequires === "object" ? (lockRequires as Record<string, unknown>) : {};
+  for (const key of REQUIRES_KEYS) {
+    const value = requires[key];
+    if (typeof value !== "string") continue;
+    const line = tomlKeyLine(manifestText, "requires", key);
+    found.push({
+      file: MANIFEST,
+      setting: `[requires] ${key}`,
+      text: value,
+      ...(line !== undefined ? { line } : {}),
+    });
+  }
+  for (const key of REQUIRES_KEYS) {
+    const value = locked[key];
+    if (typeof value !== "string") continue;
+    const at = lockText.split(/\r?\n/).findIndex((l) => l.includes(`"${key}"`));
+    found.push({
+      file: LOCK,
+      setting: `_meta.requires.${key}`,
+      text: value,
+      ...(at >= 0 ? { line: at + 1 } : {}),
+    });
+  }
+  return found;
 }
 
 /** Pure: names of the lock's entries (any category) that install from a local path. */

@@ -28,6 +28,7 @@ describe("readProject", () => {
       lockedPipfileHash: "ab12",
       packages: 1,
       localPackages: [],
+      python: [],
     });
   });
 

@@ -3,9 +3,11 @@ import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
 import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
 import { LOCK } from "./detect.js";
+import * as errors from "./errors.js";
 import { ensurePoetry, keepPoetry, POETRY_VERSION, poetryToolKey } from "./layers/poetry.js";
 import { checkLock, createVenv, decideVenv, installLock, venvKey, writeVenvEnv } from "./layers/venv.js";
 import { GROUPS_ENV, readGroups, readProject } from "./project.js";
+import { unmetRequirements } from "./python-constraint.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;
@@ -15,6 +17,10 @@ export async function build(ctx: BuildContext): Promise<void> {
     `Python ${tools.appVersion} (${tools.appPython}), Poetry ${POETRY_VERSION}, pip ${tools.pipVersion}, ${describeTarget(ctx.target)}`,
   );
   const project = readProject(ctx.app);
+  // Before anything is installed (or a previous venv reused): pip would silently skip every package
+  // whose marker excludes this Python, and the image would fail at import.
+  const unmet = unmetRequirements(tools.appVersion, project.python);
+  if (unmet.length) throw errors.pythonOutsideConstraint(tools.appVersion, tools.appPython, unmet);
   // Poetry reads its project-local settings by itself when present.
   ctx.appReads.record("poetry.toml");
   const groups = readGroups(ctx.env);

@@ -1,5 +1,6 @@
 // Every message the poetry buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
+import { describeRequirements, type PythonRequirement } from "./python-constraint.js";
 
 export function missingManifest(lock: string, manifest: string): BuildpackError {
   return new BuildpackError({
@@ -54,6 +55,29 @@ export function lockOutOfDate(output: string): BuildpackError {
       "The dependencies in pyproject.toml changed since poetry.lock was generated, so the lock no\n" +
       "longer says what to install. Run `poetry lock`, commit poetry.lock, and build again.",
     file: "poetry.lock",
+  });
+}
+
+export function pythonOutsideConstraint(
+  version: string,
+  interpreter: string,
+  unmet: readonly PythonRequirement[],
+): BuildpackError {
+  const first = unmet[0];
+  const minor = version.split(".").slice(0, 2).join(".");
+  return new BuildpackError({
+    title: `Python ${version} does not satisfy ${first?.file ?? "pyproject.toml"}'s ${first?.setting ?? "python"} = ${JSON.stringify(first?.text ?? "")}`,
+    body:
+      `This build's Python is ${version} (${interpreter}, chosen by ml-buildpacks/python), but the project\n` +
+      `accepts only these Pythons:\n\n${describeRequirements(unmet)}\n\n` +
+      "Installing anyway would make pip skip every locked package whose marker needs another Python, and\n" +
+      "the image would fail at import, so the build stops before installing anything. Either:\n" +
+      "  - ask for a Python inside that range: write it in .python-version (e.g. `echo 3.14 > .python-version`),\n" +
+      "    which ml-buildpacks/python installs; or\n" +
+      `  - if the app runs on Python ${minor}, widen that constraint in pyproject.toml, run \`poetry lock\`,\n` +
+      "    and commit pyproject.toml and poetry.lock.",
+    file: first?.file ?? "pyproject.toml",
+    ...(first?.line !== undefined ? { line: first.line } : {}),
   });
 }
 

@@ -11,6 +11,7 @@ import {
 } from "../../../src/libcnb/index.js";
 import { LOCK, MANIFEST } from "./detect.js";
 import * as errors from "./errors.js";
+import { type PythonRequirement, tomlKeyLine } from "./python-constraint.js";
 
 export const GROUPS_ENV = "BP_POETRY_GROUPS";
 export const DEFAULT_GROUPS = ["main"];
@@ -27,6 +28,8 @@ export interface PoetryProject {
   lockVersion: string;
   /** [[package]] entries in the lock. */
   packages: number;
+  /** The Python constraints the project and its lock declare, where they are written. */
+  python: PythonRequirement[];
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -47,17 +50,61 @@ export function readProject(app: AppFiles): PoetryProject {
   if (!lockBytes) throw new Error(`${LOCK} disappeared from the app`);
   const manifestBytes = app.isFile(MANIFEST) ? app.readBytes(MANIFEST) : undefined;
   if (!manifestBytes) throw errors.missingManifest(LOCK, MANIFEST);
-  parse(MANIFEST, Buffer.from(manifestBytes).toString("utf8"), `Fix ${MANIFEST}, then run \`poetry lock\`.`);
+  const manifestText = Buffer.from(manifestBytes).toString("utf8");
+  const manifest = parse(MANIFEST, manifestText, `Fix ${MANIFEST}, then run \`poetry lock\`.`);
+  const lockText = Buffer.from(lockBytes).toString("utf8");
   const lock = parse(
     LOCK,
-    Buffer.from(lockBytes).toString("utf8"),
+    lockText,
     "Poetry writes this file: don't edit it by hand. Regenerate it with `poetry lock` and commit it.",
   );
   const meta = lock.metadata;
   const lockVersion = isTable(meta) ? meta["lock-version"] : undefined;
   if (typeof lockVersion !== "string") throw errors.notAPoetryLock(LOCK);
   const packages = Array.isArray(lock.package) ? lock.package.filter(isTable).length : 0;
-  return { lockSha256: sha256(lockBytes), manifestSha256: sha256(manifestBytes), lockVersion, packages };
+  return {
+    lockSha256: sha256(lockBytes),
+    manifestSha256: sha256(manifestBytes),
+    lockVersion,
+    packages,
+    python: pythonRequirements(manifest, manifestText, lock, lockText),
+  };
+}
+
+function requirement(
+  file: string,
+  text: string,
+  table: string,
+  key: string,
+  value: unknown,
+): PythonRequirement[] {
+  // [tool.poetry.dependencies] python may also be written as a table: python = { version = "^3.12" }.
+  const constraint = isTable(value) ? value.version : value;
+  if (typeof constraint !== "string") return [];
+  const line = tomlKeyLine(text, table, key);
+  const setting = table ? `[${table}] ${key}` : key;
+  return [{ file, setting, text: constraint, ...(line !== undefined ? { line } : {}) }];
+}
+
+/**
+ * Pure: every Python constraint Poetry honours: [tool.poetry.dependencies] python and [project]
+ * requires-python in pyproject.toml, and the one the lock was made for ([metadata] python-versions).
+ */
+export function pythonRequirements(
+  manifest: TomlTable,
+  manifestText: string,
+  lock: TomlTable,
+  lockText: string,
+): PythonRequirement[] {
+  const tool = isTable(manifest.tool) && isTable(manifest.tool.poetry) ? manifest.tool.poetry : {};
+  const deps = isTable(tool.dependencies) ? tool.dependencies : {};
+  const project = isTable(manifest.project) ? manifest.project : {};
+  const meta = isTable(lock.metadata) ? lock.metadata : {};
+  return [
+    ...requirement(MANIFEST, manifestText, "tool.poetry.dependencies", "python", deps.python),
+    ...requirement(MANIFEST, manifestText, "project", "requires-python", project["requires-python"]),
+    ...requirement(LOCK, lockText, "metadata", "python-versions", meta["python-versions"]),
+  ];
 }
 
 /** BP_POETRY_GROUPS="ml, main" -> ["main", "ml"] (sorted, unique); unset or blank -> ["main"]. */

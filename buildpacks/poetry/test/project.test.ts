@@ -28,6 +28,7 @@ describe("readProject", () => {
       manifestSha256: sha256(PYPROJECT),
       lockVersion: "2.1",
       packages: 1,
+      python: [],
     });
   });
 

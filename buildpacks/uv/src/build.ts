@@ -1,6 +1,8 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
+import { unmetRequirements } from "../../poetry/src/python-constraint.js";
 import { LOCK } from "./detect.js";
+import * as errors from "./errors.js";
 import { ensureUv, keepUv, uvToolKey } from "./layers/uv.js";
 import { keepUvCache, prepareUvCache, saveUvCache, uvCacheKey } from "./layers/uv-cache.js";
 import { createVenv, decideVenv, uvEnv, uvSync, venvKey, writeVenvEnv } from "./layers/venv.js";
@@ -15,6 +17,9 @@ export async function build(ctx: BuildContext): Promise<void> {
   const python = await pythonVersion(ctx.exec, interpreter);
   log.step(`Python ${python} (${interpreter}), uv ${UV_VERSION}, ${describeTarget(ctx.target)}`);
   const project = readProject(ctx.app);
+  // Before anything is installed (or a previous venv reused), naming the files and what to change.
+  const unmet = unmetRequirements(python, project.python);
+  if (unmet.length) throw errors.pythonOutsideConstraint(python, interpreter, unmet);
   // uv reads these by itself when present (its settings, the pinned interpreter request).
   for (const file of ["uv.toml", ".python-version"]) ctx.appReads.record(file);
   if (project.localPackages.length)

@@ -1,5 +1,6 @@
 // Every message the uv buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
+import { describeRequirements, type PythonRequirement } from "../../poetry/src/python-constraint.js";
 
 export function pythonNotFound(python: string, detail: string): BuildpackError {
   return new BuildpackError({
@@ -112,6 +113,57 @@ export function venvFailed(command: string, code: number, output: string): Build
   });
 }
 
+/**
+ * uv's own words when `--locked` found the lock out of date ("The lockfile at `uv.lock` needs to be
+ * updated, but `--locked` was provided. ..."), from its "error:" line on; undefined otherwise.
+ */
+export function staleLockMessage(output: string): string | undefined {
+  if (!/needs to be updated, but `--locked` was provided/.test(output)) return undefined;
+  const lines = output.split(/\r?\n/);
+  let from = lines.findIndex((l) => /needs to be updated, but `--locked`/.test(l));
+  // The message may wrap: start at the "error:" line that introduces it.
+  for (let i = from; i >= 0; i--)
+    if (/^\s*error:/.test(lines[i] ?? "")) {
+      from = i;
+      break;
+    }
+  return lines.slice(from).join("\n").trim();
+}
+
+export function lockOutOfDate(uvMessage: string): BuildpackError {
+  return new BuildpackError({
+    title: "uv.lock is out of date with pyproject.toml",
+    body:
+      `\`uv sync --locked\` says:\n\n${uvMessage}\n\n` +
+      "pyproject.toml changed since uv.lock was generated, so the lock no longer says what to install;\n" +
+      "the build stops rather than ship an image without what pyproject.toml declares.\n" +
+      "Run `uv lock`, commit uv.lock, and build again.",
+    file: "uv.lock",
+  });
+}
+
+export function pythonOutsideConstraint(
+  version: string,
+  interpreter: string,
+  unmet: readonly PythonRequirement[],
+): BuildpackError {
+  const first = unmet[0];
+  const minor = version.split(".").slice(0, 2).join(".");
+  return new BuildpackError({
+    title: `Python ${version} is outside ${first?.file ?? "uv.lock"}'s requires-python = ${JSON.stringify(first?.text ?? "")}`,
+    body:
+      `This build's Python is ${version} (${interpreter}, chosen by ml-buildpacks/python), but the project\n` +
+      `accepts only these Pythons:\n\n${describeRequirements(unmet)}\n\n` +
+      "uv.lock was resolved for that range only, so the build stops before installing anything. Either:\n" +
+      "  - ask for a Python inside that range: write it in .python-version (e.g. `echo 3.14 > .python-version`),\n" +
+      "    which ml-buildpacks/python installs; or\n" +
+      `  - if the app runs on Python ${minor}, widen requires-python in pyproject.toml, run \`uv lock\`,\n` +
+      "    and commit pyproject.toml and uv.lock.",
+    file: first?.file ?? "uv.lock",
+    ...(first?.line !== undefined ? { line: first.line } : {}),
+  });
+}
+
 /** Extra advice for failures recognisable in uv's output. */
 export function uvFailureHints(output: string): string[] {
   const hints: string[] = [];
@@ -123,8 +175,8 @@ export function uvFailureHints(output: string): string[] {
   }
   if (/incompatible with the project's Python requirement|requires-python/.test(output)) {
     hints.push(
-      "The project's requires-python excludes the stack's Python: widen requires-python in\n" +
-        "pyproject.toml (then run `uv lock`), or use a builder with a matching Python.",
+      "The project's requires-python excludes this build's Python: write a Python inside it in\n" +
+        ".python-version, or widen requires-python in pyproject.toml (then run `uv lock`).",
     );
   }
   if (/certificate|CERTIFICATE_VERIFY_FAILED|UnknownIssuer/i.test(output)) {
@@ -152,7 +204,7 @@ export function uvSyncFailed(
       "    lock a version that publishes wheels for this Python and architecture (`uv lock`);\n" +
       "  - a private index that cannot be reached: set UV_INDEX_URL / UV_EXTRA_INDEX_URL (or\n" +
       "    [[tool.uv.index]] in pyproject.toml) and its credentials in the build environment.\n\n" +
-      "To reproduce locally: uv sync --frozen --no-dev --no-install-project",
+      "To reproduce locally: uv sync --locked --no-default-groups --no-install-project",
     file: "uv.lock",
   });
 }

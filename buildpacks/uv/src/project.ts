@@ -9,6 +9,7 @@ import {
   TomlSyntaxError,
   type TomlTable,
 } from "../../../src/libcnb/index.js";
+import { type PythonRequirement, tomlKeyLine } from "../../poetry/src/python-constraint.js";
 import { LOCK, MANIFEST } from "./detect.js";
 import * as errors from "./errors.js";
 
@@ -25,6 +26,8 @@ export interface UvProject {
   packages: number;
   /** Locked packages other than the project built from app folders (workspace members, path deps). */
   localPackages: string[];
+  /** requires-python of pyproject.toml's [project] and of the lock (the range uv resolved for). */
+  python: PythonRequirement[];
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -45,10 +48,12 @@ export function readProject(app: AppFiles): UvProject {
   if (!lockBytes) throw new Error(`${LOCK} disappeared from the app`);
   const manifestBytes = app.isFile(MANIFEST) ? app.readBytes(MANIFEST) : undefined;
   if (!manifestBytes) throw errors.missingManifest(LOCK, MANIFEST);
-  parse(MANIFEST, Buffer.from(manifestBytes).toString("utf8"), `Fix ${MANIFEST}, then run \`uv lock\`.`);
+  const manifestText = Buffer.from(manifestBytes).toString("utf8");
+  const manifest = parse(MANIFEST, manifestText, `Fix ${MANIFEST}, then run \`uv lock\`.`);
+  const lockText = Buffer.from(lockBytes).toString("utf8");
   const lock = parse(
     LOCK,
-    Buffer.from(lockBytes).toString("utf8"),
+    lockText,
     `uv writes this file: don't edit it by hand. Regenerate it with \`uv lock\` and commit it.`,
   );
   if (typeof lock.version !== "number") throw errors.notAUvLock(LOCK);
@@ -59,7 +64,28 @@ export function readProject(app: AppFiles): UvProject {
     lockVersion: lock.version,
     packages: entries.length,
     localPackages: localPackages(entries),
+    python: pythonRequirements(manifest, manifestText, lock, lockText),
   };
+}
+
+/** Pure: pyproject.toml's [project] requires-python and uv.lock's top-level requires-python. */
+export function pythonRequirements(
+  manifest: TomlTable,
+  manifestText: string,
+  lock: TomlTable,
+  lockText: string,
+): PythonRequirement[] {
+  const project = isTable(manifest.project) ? manifest.project : {};
+  const found: PythonRequirement[] = [];
+  const add = (file: string, text: string, table: string, value: unknown) => {
+    if (typeof value !== "string") return;
+    const line = tomlKeyLine(text, table, "requires-python");
+    const setting = table ? `[${table}] requires-python` : "requires-python";
+    found.push({ file, setting, text: value, ...(line !== undefined ? { line } : {}) });
+  };
+  add(MANIFEST, manifestText, "project", project["requires-python"]);
+  add(LOCK, lockText, "", lock["requires-python"]);
+  return found;
 }
 
 /**

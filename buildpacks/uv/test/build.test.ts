@@ -54,7 +54,7 @@ describe("uv build", () => {
     expect(exec.calls.map((c) => [c.command, ...c.args].join(" "))).toEqual([
       expect.stringMatching(/^\/usr\/bin\/python3 -I -c /),
       `/usr/bin/python3 -m venv --without-pip ${venv}`,
-      `${uv} sync --frozen --no-install-project --no-default-groups`,
+      `${uv} sync --locked --no-install-project --no-default-groups`,
       `${venv}/bin/python -I -W ignore -m compileall -q -f -j 0 --invalidation-mode unchecked-hash ${venv}/lib`,
       `${uv} cache prune --ci --quiet`,
     ]);
@@ -65,7 +65,7 @@ describe("uv build", () => {
     expect(toml(`${venv}.toml`)).toEqual({
       types: { build: false, launch: true, cache: false },
       metadata: {
-        layer_version: 2,
+        layer_version: 3,
         lock_sha256: sha256(LOCK),
         pyproject_sha256: sha256(PYPROJECT),
         groups: "",
@@ -90,7 +90,7 @@ describe("uv build", () => {
       "- uv.lock: 1 packages; installing the project's dependencies (no dependency groups)",
     );
     expect(log).toContain(`- Using cached uv ${UV_VERSION}`);
-    expect(log).toContain("- Running uv sync --frozen --no-install-project --no-default-groups");
+    expect(log).toContain("- Running uv sync --locked --no-install-project --no-default-groups");
     expect(log).toContain("       + six==1.17.0\n");
   });
 

@@ -25,6 +25,7 @@ describe("readProject", () => {
       lockVersion: 1,
       packages: 2,
       localPackages: [],
+      python: [{ file: "uv.lock", line: 2, setting: "requires-python", text: ">=3.11" }],
     });
   });
 

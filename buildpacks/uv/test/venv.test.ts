@@ -17,7 +17,7 @@ const project: UvProject = {
 describe("venvKey", () => {
   it("is keyed by uv.lock, pyproject.toml, groups, Python, uv, target and layer version", () => {
     expect(venvKey(project, ["dev", "ml"], "3.13.5", UV_VERSION, testTarget)).toEqual({
-      layer_version: 2,
+      layer_version: 3,
       lock_sha256: project.lockSha256,
       pyproject_sha256: project.manifestSha256,
       groups: "dev,ml",
@@ -88,7 +88,7 @@ describe("uv tool and cache keys", () => {
 
 describe("uv sync command", () => {
   it("installs from the lock as is, without the project and without default groups", () => {
-    expect(uvSyncArgs([])).toEqual(["sync", "--frozen", "--no-install-project", "--no-default-groups"]);
+    expect(uvSyncArgs([])).toEqual(["sync", "--locked", "--no-install-project", "--no-default-groups"]);
     expect(uvSyncArgs(["dev", "ml"]).slice(4)).toEqual(["--group", "dev", "--group", "ml"]);
   });
 

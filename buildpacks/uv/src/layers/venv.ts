@@ -5,8 +5,9 @@
 // When the key below matches, the build only rewrites venv.toml with launch=true and leaves
 // <layers>/venv absent: the exporter then reuses the previous image's layer as is.
 //
-// `uv sync --frozen` installs exactly what uv.lock says, without resolving or checking the lock
-// against pyproject.toml. `--no-install-project`: the app's own code runs from /workspace (the app
+// `uv sync --locked` installs exactly what uv.lock says, after checking that the lock still matches
+// pyproject.toml (uv fails, without resolving anew, when the lock needs updating: `--frozen` would
+// install a stale lock and the image would lack what pyproject.toml declares). `--no-install-project`: the app's own code runs from /workspace (the app
 // layer); installing it into the venv would tie the venv to every code change and break reuse.
 import {
   type BuildContext,
@@ -26,7 +27,8 @@ import type { UvProject } from "../project.js";
 
 /** Bump when the layout or the way the venv is built changes, to discard old layers. */
 // 2: hash-based .pyc (uv installed none; every container compiled at import).
-export const VENV_LAYER_VERSION = 2;
+// 3: the lock is checked against pyproject.toml (--locked): venvs built from a stale lock are discarded.
+export const VENV_LAYER_VERSION = 3;
 
 export type VenvKey = {
   layer_version: number;
@@ -84,11 +86,11 @@ export async function createVenv(ctx: BuildContext, layer: Layer, python: string
   });
 }
 
-/** `uv sync` arguments: the project's dependencies, plus the groups asked for, from the lock as is. */
+/** `uv sync` arguments: the project's dependencies, plus the groups asked for, from an up-to-date lock. */
 export function uvSyncArgs(groups: readonly string[]): string[] {
   return [
     "sync",
-    "--frozen",
+    "--locked",
     "--no-install-project",
     "--no-default-groups",
     ...groups.flatMap((g) => ["--group", g]),
@@ -137,6 +139,8 @@ export async function uvSync(
       output,
     });
     if (r.code !== 0) {
+      const stale = errors.staleLockMessage(r.output);
+      if (stale) throw errors.lockOutOfDate(stale);
       const platform = `${ctx.target.os}/${ctx.target.arch}`;
       throw errors.uvSyncFailed(r.code, pythonVersion, platform, errors.uvFailureHints(r.output));
     }
