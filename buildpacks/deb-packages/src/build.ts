@@ -8,6 +8,7 @@ import {
   describePackage,
   describeSources,
   extraSourceFile,
+  multiarchTriplet,
   parseSimulation,
   type ResolvedPackage,
   resolveProblems,
@@ -20,6 +21,8 @@ import { aptArgument, type PackageRequest, parseAptfile } from "./aptfile.js";
 import { APTFILE } from "./detect.js";
 import * as errors from "./errors.js";
 import { sha256 } from "./hash.js";
+import { integrate, type UnpackedPackage } from "./integration/index.js";
+import { StepFailed } from "./integration/steps.js";
 import { type AptCache, aptCacheKey, prepareAptCache, saveAptCache } from "./layers/apt-cache.js";
 import {
   PACKAGES_DESCRIBERS,
@@ -27,6 +30,7 @@ import {
   type PackagesKey,
   packagesKey,
   relocate,
+  toolEnv,
   writePackagesEnv,
 } from "./layers/packages.js";
 import {
@@ -159,15 +163,21 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
 
   packages.reset();
   await download(ctx, cache, requests);
-  await log.timed(`Unpacking ${resolved.length} package(s) into the packages layer`, async () => {
-    for (const p of resolved)
-      await unpack(ctx, join(cache.paths.archives, archiveFileName(p)), packages.path);
-  });
+  const unpacked = await log.timed(
+    `Unpacking ${resolved.length} package(s) into the packages layer`,
+    async () => {
+      const out: UnpackedPackage[] = [];
+      for (const p of resolved)
+        out.push(await unpack(ctx, p.name, join(cache.paths.archives, archiveFileName(p)), packages.path));
+      return out;
+    },
+  );
   const rewritten = relocate(packages, ctx.target.arch);
   if (rewritten.length) log.step(`Pointed ${rewritten.length} pkg-config file(s) at the layer`);
-  const env = writePackagesEnv(packages, ctx.target.arch);
+  const integration = await integrateLayer(ctx, packages.path, unpacked);
+  const env = writePackagesEnv(packages, ctx.target.arch, integration.env);
   log.step(
-    `Search paths set: ${Object.keys(env).join(", ") || "(none: the packages hold no binaries or libraries)"}`,
+    `Environment set: ${Object.keys(env).join(", ") || "(none: the packages hold no binaries or libraries)"}`,
   );
   packages.write(key, { launch: true, build: true, cache: true });
   saveAptCache(cache, cacheKey, archives);
@@ -227,10 +237,47 @@ async function download(ctx: BuildContext, cache: AptCache, requests: PackageReq
   });
 }
 
-async function unpack(ctx: BuildContext, deb: string, into: string): Promise<void> {
+/** dpkg-deb -X: unpacks and lists what it unpacked; the postinst is read for its alternatives. */
+async function unpack(ctx: BuildContext, name: string, deb: string, into: string): Promise<UnpackedPackage> {
   if (!existsSync(deb)) throw errors.archiveMissing(deb);
-  const r = await ctx.exec("dpkg-deb", ["-x", deb, into]);
+  const r = await ctx.exec("dpkg-deb", ["-X", deb, into]);
   if (r.code !== 0) throw errors.unpackFailed(deb, r.code, r.output);
+  const files = r.stdout
+    .split("\n")
+    .map((l) => l.trim().replace(/^\.\//, "").replace(/\/+$/, ""))
+    .filter(Boolean);
+  // Exit status 2 and "contains no control component" when there is no postinst.
+  const control = await ctx.exec("dpkg-deb", ["-I", deb, "postinst"]);
+  return { name, files, ...(control.code === 0 ? { postinst: control.stdout } : {}) };
+}
+
+/** What the maintainer scripts would have done, done in the layer; logged per package. */
+async function integrateLayer(ctx: BuildContext, root: string, unpacked: UnpackedPackage[]) {
+  const log = ctx.logger;
+  const arch = ctx.target.arch;
+  try {
+    const result = await integrate(unpacked, {
+      root,
+      triplet: multiarchTriplet(arch),
+      exec: ctx.exec,
+      systemHas: (abs) => existsSync(abs),
+      toolEnv: () => toolEnv(root, arch, ctx.env),
+    });
+    if (result.applied.length) {
+      log.step(
+        "Done in the layer what installing in /usr would have done (maintainer scripts, fixed paths):",
+      );
+      log.detail(result.applied);
+    }
+    if (result.notDone.length) {
+      log.step("Not reproduced in the layer (see the deb-packages limits in the docs):");
+      log.detail(result.notDone);
+    }
+    return result;
+  } catch (err) {
+    if (err instanceof StepFailed) throw errors.maintainerStepFailed(err.step, err.failure);
+    throw err;
+  }
 }
 
 /** Lines of at most ~100 characters. */

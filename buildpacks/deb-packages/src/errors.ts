@@ -180,7 +180,22 @@ export function archiveMissing(file: string): BuildpackError {
 export function unpackFailed(file: string, code: number, output: string): BuildpackError {
   return new BuildpackError({
     title: `Could not unpack ${file}`,
-    body: `dpkg-deb -x exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\nRebuild with --clear-cache; if it persists, report it with this log.`,
+    body: `dpkg-deb -X exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\nRebuild with --clear-cache; if it persists, report it with this log.`,
+  });
+}
+
+export function maintainerStepFailed(
+  step: string,
+  failure: { command: string; code: number; output: string },
+): BuildpackError {
+  return new BuildpackError({
+    title: `Setting up the ${step} files of the Aptfile's packages failed`,
+    body:
+      `A package installed in /usr would have this done by its maintainer script; here it runs against the\n` +
+      `packages layer, and \`${failure.command}\` exited with status ${failure.code}:\n\n` +
+      `${failure.output || "(no output)"}\n\n` +
+      "The image would not work without it, so the build stops. Check that the Aptfile lists the whole\n" +
+      "program (e.g. graphviz, not only libgvc6); if it does, report this log.",
   });
 }
 

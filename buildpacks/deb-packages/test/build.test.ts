@@ -70,6 +70,9 @@ function fakeApt(opts: FakeApt = {}) {
         return {};
       }
     }
+    if (call.command === "dpkg-deb" && call.args[0] === "-I") {
+      return { code: 2, stderr: "dpkg-deb: archive contains no control component 'postinst'\n" };
+    }
     if (call.command === "dpkg-deb") {
       const into = call.args[2] ?? "";
       const lib = join(into, "usr/lib/x86_64-linux-gnu");
@@ -115,7 +118,7 @@ describe("deb-packages build", () => {
     expect(toml(`${layer}.toml`)).toEqual({
       types: { build: true, launch: true, cache: true },
       metadata: {
-        layer_version: 2,
+        layer_version: 3,
         arch: "amd64",
         distro_name: "debian",
         distro_version: "13",
@@ -130,8 +133,10 @@ describe("deb-packages build", () => {
       "apt-get update -q",
       "apt-get install --simulate libgl1",
       "apt-get install --download-only -qq libgl1",
-      expect.stringMatching(/^dpkg-deb .*libgl1_1\.7\.0-1\+b2_amd64\.deb/),
-      expect.stringMatching(/^dpkg-deb .*libglvnd0_1\.7\.0-1\+b2_amd64\.deb/),
+      expect.stringMatching(/^dpkg-deb -X .*libgl1_1\.7\.0-1\+b2_amd64\.deb/),
+      expect.stringMatching(/^dpkg-deb -I .*libgl1_1\.7\.0-1\+b2_amd64\.deb postinst$/),
+      expect.stringMatching(/^dpkg-deb -X .*libglvnd0_1\.7\.0-1\+b2_amd64\.deb/),
+      expect.stringMatching(/^dpkg-deb -I .*libglvnd0_1\.7\.0-1\+b2_amd64\.deb postinst$/),
     ]);
     const lib = join(layer, "usr/lib/x86_64-linux-gnu");
     expect(readFileSync(join(layer, "env", "LD_LIBRARY_PATH.prepend"), "utf8")).toBe(
@@ -165,7 +170,7 @@ describe("deb-packages build", () => {
     const exec = fakeApt();
     const ctx = buildContext({ Aptfile: "libgl1\n" }, exec);
     const meta = {
-      layer_version: 2,
+      layer_version: 3,
       arch: "amd64",
       distro_name: "debian",
       distro_version: "13",
@@ -249,7 +254,7 @@ describe("deb-packages build", () => {
   it("rebuilds from scratch when a version changed, saying which", async () => {
     const ctx = buildContext({ Aptfile: "libgl1\n" }, fakeApt());
     const meta = {
-      layer_version: 2,
+      layer_version: 3,
       arch: "amd64",
       distro_name: "debian",
       distro_version: "13",

@@ -14,9 +14,11 @@ import {
   versionChanged,
 } from "../../../../src/libcnb/index.js";
 import { describePackage, multiarchTriplet, type ResolvedPackage } from "../apt.js";
+import type { EnvSetting } from "../integration/env-table.js";
 
-// 2: translations and changelogs left out too (DROP).
-export const PACKAGES_LAYER_VERSION = 2;
+// 2: translations and changelogs left out too (DROP). 3: maintainer-script work done in the layer
+// (integration/), relocation variables, bin/ and sbin/ on PATH.
+export const PACKAGES_LAYER_VERSION = 3;
 
 export type PackagesKey = {
   layer_version: number;
@@ -129,28 +131,69 @@ function pkgConfigDirs(arch: string): string[] {
   return [`usr/lib/${t}/pkgconfig`, "usr/lib/pkgconfig", "usr/share/pkgconfig"];
 }
 
+const binDirs = () => ["usr/local/bin", "usr/bin", "usr/sbin", "bin", "sbin"];
+
+/** Library directories: the standard ones and those the packages' etc/ld.so.conf.d files add. */
+function libDirs(layerPath: string, t: string): string[] {
+  const dirs = [`usr/lib/${t}`, "usr/lib", `lib/${t}`];
+  const conf = join(layerPath, "etc/ld.so.conf.d");
+  if (!isDir(conf)) return dirs;
+  for (const name of readdirSync(conf).sort()) {
+    if (!name.endsWith(".conf")) continue;
+    for (const line of readFileSync(join(conf, name), "utf8").split("\n")) {
+      const dir = line.trim();
+      if (dir.startsWith("/")) dirs.push(dir.slice(1));
+    }
+  }
+  return [...new Set(dirs)];
+}
+
+function existingDirs(layerPath: string, dirs: string[]): string {
+  return dirs
+    .map((d) => join(layerPath, d))
+    .filter((d) => existsSync(d) && isDir(d))
+    .join(":");
+}
+
+/** PATH and LD_LIBRARY_PATH for running the layer's own tools during the build. */
+export function toolEnv(layerPath: string, arch: string, env: Record<string, string | undefined>) {
+  const join2 = (a: string, b: string | undefined) => [a, b].filter(Boolean).join(":");
+  return {
+    PATH: join2(existingDirs(layerPath, binDirs()), env.PATH ?? "/usr/bin:/bin"),
+    LD_LIBRARY_PATH: join2(
+      existingDirs(layerPath, libDirs(layerPath, multiarchTriplet(arch))),
+      env.LD_LIBRARY_PATH,
+    ),
+  };
+}
+
 /**
  * Search paths for what the packages contain (only directories that exist): PATH and LD_LIBRARY_PATH
- * for build and launch; LIBRARY_PATH, CPATH and PKG_CONFIG_PATH for later buildpacks' compilers.
+ * for build and launch; LIBRARY_PATH, CPATH and PKG_CONFIG_PATH for later buildpacks' compilers. Then
+ * the relocation variables (integration/env-table.ts), for build and launch alike.
  */
-export function writePackagesEnv(layer: Layer, arch: string): Record<string, string> {
+export function writePackagesEnv(
+  layer: Layer,
+  arch: string,
+  settings: readonly EnvSetting[] = [],
+): Record<string, string> {
   const t = multiarchTriplet(arch);
-  const existing = (dirs: string[]) =>
-    dirs
-      .map((d) => join(layer.path, d))
-      .filter((d) => existsSync(d) && isDir(d))
-      .join(":");
   const set: Record<string, string> = {};
   const add = (scope: "shared" | "build", name: string, dirs: string[]) => {
-    const value = existing(dirs);
+    const value = existingDirs(layer.path, dirs);
     if (!value) return;
     layer.env[scope].prepend(name, value, ":");
     set[name] = value;
   };
-  add("shared", "PATH", ["usr/local/bin", "usr/bin", "usr/sbin"]);
-  add("shared", "LD_LIBRARY_PATH", [`usr/lib/${t}`, "usr/lib", `lib/${t}`]);
+  add("shared", "PATH", binDirs());
+  add("shared", "LD_LIBRARY_PATH", libDirs(layer.path, t));
   add("build", "LIBRARY_PATH", [`usr/lib/${t}`, "usr/lib", `lib/${t}`]);
   add("build", "CPATH", [`usr/include/${t}`, "usr/include"]);
   add("build", "PKG_CONFIG_PATH", pkgConfigDirs(arch));
+  for (const s of settings) {
+    if (s.action === "prepend") layer.env.shared.prepend(s.rule.name, s.value, ":");
+    else layer.env.shared.override(s.rule.name, s.value);
+    set[s.rule.name] = s.value;
+  }
   return set;
 }

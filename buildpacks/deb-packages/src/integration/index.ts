@@ -1,0 +1,140 @@
+// Makes unpacked packages behave as if dpkg had installed them in /usr, within what a layer and env
+// can do (the run image is read-only and non-root): absolute links and etc/ paths pointed into the
+// layer, update-alternatives links, postinst/trigger steps, then the relocation variables. Returns what
+// was done per package, for the build log.
+import type { Exec } from "../../../../src/libcnb/index.js";
+import { type Alternative, applyAlternatives, parseAlternatives } from "./alternatives.js";
+import { type EnvSetting, envSettings } from "./env-table.js";
+import { rehomeEtc, relinkAbsoluteSymlinks, walk } from "./rehome.js";
+import { STEPS, type Step } from "./steps.js";
+
+export interface UnpackedPackage {
+  name: string;
+  /** Layer-relative paths the package shipped (files, links and directories). */
+  files: string[];
+  postinst?: string;
+}
+
+export interface IntegrationDeps {
+  root: string;
+  triplet: string;
+  exec: Exec;
+  /** Whether the build image has an absolute path (the run image has no more than it, for /usr). */
+  systemHas: (abs: string) => boolean;
+  /** PATH/LD_LIBRARY_PATH with the layer first, computed after the links exist. */
+  toolEnv: () => Record<string, string>;
+  steps?: readonly Step[];
+}
+
+export interface Integration {
+  env: EnvSetting[];
+  /** "package: what was done", one per package that needed something. */
+  applied: string[];
+  /** Things a maintainer script would have done that were not. */
+  notDone: string[];
+}
+
+export async function integrate(
+  packages: readonly UnpackedPackage[],
+  deps: IntegrationDeps,
+): Promise<Integration> {
+  const { root } = deps;
+  const owners = ownership(packages);
+  const applied = new Map<string, string[]>();
+  const note = (who: string[], text: string) => {
+    for (const p of who.length ? who : ["(layer)"]) applied.set(p, [...(applied.get(p) ?? []), text]);
+  };
+  const notDone: string[] = [];
+
+  const linked = relinkAbsoluteSymlinks(root, walk(root));
+  for (const [pkg, files] of group(linked, owners))
+    note([pkg], `${files.length} absolute symlink(s) pointed into the layer`);
+
+  const alternatives: Alternative[] = [];
+  for (const p of packages) {
+    if (!p.postinst) continue;
+    const parsed = parseAlternatives(p.name, p.postinst);
+    alternatives.push(...parsed.installs);
+    for (const u of parsed.unresolved) notDone.push(`${p.name}: not understood, so not applied: ${u}`);
+  }
+  for (const l of applyAlternatives(root, alternatives))
+    note([l.pkg], `alternative ${l.link} -> ${l.target}`);
+
+  const rewritten = rehomeEtc(root, walk(root), deps.systemHas);
+  for (const r of rewritten)
+    note(owners.of(r.file), `${r.file}: ${r.paths.join(", ")} pointed into the layer`);
+
+  const stepCtx = { root, triplet: deps.triplet, exec: deps.exec, env: deps.toolEnv() };
+  for (const step of deps.steps ?? STEPS) {
+    const r = await step.run(stepCtx);
+    if (r) note(ownersOfAll(r.keyedBy, owners), r.done);
+  }
+
+  const env = envSettings(root, deps.triplet);
+  for (const s of env) note(ownersOfAll(s.paths, owners), `${s.rule.name} (${s.rule.what})`);
+
+  notDone.push(...uncoveredEtc(packages, env));
+  return {
+    env,
+    applied: [...applied].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, t]) => `${p}: ${t.join("; ")}`),
+    notDone,
+  };
+}
+
+interface Owners {
+  of(rel: string): string[];
+}
+
+/** Which packages shipped a path (for a directory: anything under it). */
+export function ownership(packages: readonly UnpackedPackage[]): Owners {
+  return {
+    of(rel) {
+      const under = `${rel}/`;
+      return packages.filter((p) => p.files.some((f) => f === rel || f.startsWith(under))).map((p) => p.name);
+    },
+  };
+}
+
+function ownersOfAll(paths: readonly string[], owners: Owners): string[] {
+  return [...new Set(paths.flatMap((p) => owners.of(p)))].sort();
+}
+
+function group(paths: readonly string[], owners: Owners): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of paths) for (const o of owners.of(p)) out.set(o, [...(out.get(o) ?? []), p]);
+  return out;
+}
+
+/**
+ * Config files under etc/ that no variable or generated config makes a program read from the layer: the
+ * program looks for them in /etc and finds nothing (its built-in defaults apply).
+ */
+function uncoveredEtc(packages: readonly UnpackedPackage[], env: readonly EnvSetting[]): string[] {
+  const covered = [
+    ...env.flatMap((s) => s.paths.filter((p) => p.startsWith("etc/"))),
+    "etc/fonts",
+    "etc/ld.so.conf.d",
+    "etc/alternatives",
+  ];
+  const out: string[] = [];
+  for (const p of packages) {
+    const files = p.files.filter(
+      (f) =>
+        f.startsWith("etc/") &&
+        !covered.some((c) => f === c || f.startsWith(`${c}/`)) &&
+        looksLikeFile(f, packages),
+    );
+    if (!files.length) continue;
+    const shown = files.slice(0, 4).join(", ") + (files.length > 4 ? ` and ${files.length - 4} more` : "");
+    out.push(
+      `${p.name}: ${shown} not read from the layer (programs look in /etc; their built-in defaults apply)`,
+    );
+  }
+  return out;
+}
+
+/** A listed path that is not the parent directory of another listed path. */
+function looksLikeFile(f: string, packages: readonly UnpackedPackage[]): boolean {
+  const under = `${f}/`;
+  return !packages.some((p) => p.files.some((g) => g.startsWith(under)));
+}

@@ -1,0 +1,97 @@
+// Generic fallback for paths packages hard-code to their own files: absolute symlinks (fontconfig's
+// conf.d links to /usr/share/fontconfig/conf.avail) and absolute paths in the text config files under
+// etc/ are pointed at the layer's copy. Programs read those config files only where a variable (the
+// env table) or another config file sends them, which is why the rewrite is limited to etc/.
+import {
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { inLayer } from "./paths.js";
+
+/** Directories of the layer that are ours, not the packages'. */
+const OWN = new Set(["env", "env.build", "env.launch"]);
+const MAX_TEXT = 512 * 1024;
+
+/** Every entry under the layer (relative paths), without descending into symlinked directories. */
+export function walk(root: string, rel = ""): string[] {
+  const out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(join(root, rel));
+  } catch {
+    return out;
+  }
+  for (const name of names.sort()) {
+    if (!rel && OWN.has(name)) continue;
+    const child = rel ? `${rel}/${name}` : name;
+    out.push(child);
+    if (lstatSync(join(root, child)).isDirectory()) out.push(...walk(root, child));
+  }
+  return out;
+}
+
+/** Absolute symlinks whose target the layer holds become relative links into the layer. */
+export function relinkAbsoluteSymlinks(root: string, entries: readonly string[]): string[] {
+  const fixed: string[] = [];
+  for (const rel of entries) {
+    const abs = join(root, rel);
+    if (!lstatSync(abs).isSymbolicLink()) continue;
+    const target = readlinkSync(abs);
+    if (!target.startsWith("/")) continue;
+    const inside = inLayer(root, target);
+    if (!inside) continue;
+    rmSync(abs);
+    symlinkSync(relative(dirname(abs), join(root, inside)), abs);
+    fixed.push(rel);
+  }
+  return fixed;
+}
+
+const PATH_TOKEN = /(?<![\w./-])\/(?:usr|etc|opt|var\/lib)\/[A-Za-z0-9._+@-]+(?:\/[A-Za-z0-9._+@-]+)*/g;
+
+/**
+ * Rewrites absolute paths in one config file's text: a path is pointed into the layer when the layer has
+ * it and the system does not (a path both have, like /usr/lib/<triplet>, keeps meaning the system's).
+ */
+export function rewriteConfigText(
+  text: string,
+  root: string,
+  systemHas: (abs: string) => boolean,
+): { text: string; paths: string[] } {
+  const paths = new Set<string>();
+  const out = text.replace(PATH_TOKEN, (p) => {
+    const inside = inLayer(root, p);
+    if (!inside || systemHas(p)) return p;
+    paths.add(p);
+    return join(root, inside);
+  });
+  return { text: out, paths: [...paths].sort() };
+}
+
+/** Text files under etc/ whose paths were pointed into the layer, with those paths. */
+export function rehomeEtc(
+  root: string,
+  entries: readonly string[],
+  systemHas: (abs: string) => boolean,
+): { file: string; paths: string[] }[] {
+  const changed: { file: string; paths: string[] }[] = [];
+  for (const rel of entries) {
+    if (!rel.startsWith("etc/")) continue;
+    const abs = join(root, rel);
+    const st = lstatSync(abs);
+    if (!st.isFile() || st.size > MAX_TEXT) continue;
+    const buf = readFileSync(abs);
+    if (buf.includes(0)) continue;
+    const r = rewriteConfigText(buf.toString("utf8"), root, systemHas);
+    if (!r.paths.length) continue;
+    writeFileSync(abs, r.text);
+    changed.push({ file: rel, paths: r.paths });
+  }
+  return changed;
+}

@@ -1,0 +1,148 @@
+// What maintainer scripts and dpkg triggers generate, generated into the layer at build time with the
+// packages' own tools (or the build image's): registries and caches that programs expect beside their
+// plugins. Each step is keyed by the files that need it, like the env table.
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Exec } from "../../../../src/libcnb/index.js";
+import { FONTS_CONF, writeFontsConf } from "./fontconfig.js";
+import { expand } from "./paths.js";
+
+export interface StepContext {
+  root: string;
+  triplet: string;
+  exec: Exec;
+  /** PATH and LD_LIBRARY_PATH with the layer's directories first, so the layer's tools run. */
+  env: Record<string, string>;
+}
+
+export interface StepResult {
+  /** Layer-relative paths that called for the step (to name the packages in the log). */
+  keyedBy: string[];
+  /** What was done, for the log. */
+  done: string;
+}
+
+export interface StepFailure {
+  command: string;
+  output: string;
+  code: number;
+}
+
+export class StepFailed extends Error {
+  constructor(
+    readonly step: string,
+    readonly failure: StepFailure,
+  ) {
+    super(`${step}: ${failure.command} exited with ${failure.code}`);
+  }
+}
+
+export interface Step {
+  id: string;
+  /** The postinst/trigger work it stands in for. */
+  what: string;
+  run(ctx: StepContext): Promise<StepResult | undefined>;
+}
+
+/** A tool from the layer (first) or the build image; undefined when neither has it. */
+async function findTool(ctx: StepContext, candidates: string[], name: string): Promise<string | undefined> {
+  for (const c of candidates) {
+    const found = expand(ctx.root, c, ctx.triplet)[0];
+    if (found) return join(ctx.root, found);
+  }
+  const r = await ctx.exec("sh", ["-c", `command -v ${name}`], { env: ctx.env });
+  const path = r.stdout.trim();
+  return r.code === 0 && path.startsWith("/") ? path : undefined;
+}
+
+async function runTool(
+  ctx: StepContext,
+  step: string,
+  tool: string,
+  args: string[],
+  env: Record<string, string> = {},
+) {
+  const r = await ctx.exec(tool, args, { env: { ...ctx.env, ...env } });
+  if (r.code !== 0)
+    throw new StepFailed(step, { command: [tool, ...args].join(" "), output: r.output.trim(), code: r.code });
+  return r;
+}
+
+const graphviz: Step = {
+  id: "graphviz",
+  what: "graphviz's postinst (libgvc6-config-update -c): the plugin registry config6a",
+  async run(ctx) {
+    const core = expand(ctx.root, "usr/lib/<triplet>/graphviz/libgvplugin_core.so*", ctx.triplet)[0];
+    if (!core) return undefined;
+    const dir = join(ctx.root, core, "..");
+    const dot = await findTool(ctx, ["usr/bin/dot"], "dot");
+    if (!dot)
+      return { keyedBy: [core], done: "no dot to register the plugins with (add graphviz to the Aptfile)" };
+    await runTool(ctx, this.id, dot, ["-c"], { GVBINDIR: dir });
+    return { keyedBy: [core], done: "registered the Graphviz plugins (dot -c with GVBINDIR)" };
+  },
+};
+
+const fontconfig: Step = {
+  id: "fontconfig",
+  what: "fontconfig's postinst and trigger: fonts.conf and fc-cache",
+  async run(ctx) {
+    const dirs = writeFontsConf(ctx.root);
+    if (!dirs) return undefined;
+    const keyedBy = [...dirs, "etc/fonts/conf.d"].filter((d) => existsSync(join(ctx.root, d)));
+    const fcCache = await findTool(ctx, ["usr/bin/fc-cache"], "fc-cache");
+    if (!fcCache)
+      return {
+        keyedBy,
+        done: `wrote ${FONTS_CONF}; no fc-cache here, so fonts are scanned when a program starts`,
+      };
+    await runTool(ctx, this.id, fcCache, ["-f"], { FONTCONFIG_FILE: join(ctx.root, FONTS_CONF) });
+    return {
+      keyedBy,
+      done: `wrote ${FONTS_CONF} (system fonts + ${dirs.join(", ") || "no font dirs"}) and ran fc-cache`,
+    };
+  },
+};
+
+const pixbuf: Step = {
+  id: "gdk-pixbuf",
+  what: "gdk-pixbuf's trigger: gdk-pixbuf-query-loaders",
+  async run(ctx) {
+    const base = "usr/lib/<triplet>/gdk-pixbuf-2.0/2.10.0";
+    const loaders = expand(ctx.root, `${base}/loaders/*.so`, ctx.triplet);
+    if (!loaders.length) return undefined;
+    const tool = await findTool(
+      ctx,
+      ["usr/lib/<triplet>/gdk-pixbuf-2.0/gdk-pixbuf-query-loaders", "usr/bin/gdk-pixbuf-query-loaders"],
+      "gdk-pixbuf-query-loaders",
+    );
+    if (!tool) return { keyedBy: loaders, done: "no gdk-pixbuf-query-loaders: loaders not registered" };
+    const r = await runTool(
+      ctx,
+      this.id,
+      tool,
+      loaders.map((l) => join(ctx.root, l)),
+    );
+    writeFileSync(join(ctx.root, base.replace("<triplet>", ctx.triplet), "loaders.cache"), r.stdout);
+    return { keyedBy: loaders, done: `registered ${loaders.length} image loader(s) in loaders.cache` };
+  },
+};
+
+const schemas: Step = {
+  id: "glib-schemas",
+  what: "GLib's trigger: glib-compile-schemas",
+  async run(ctx) {
+    const xml = expand(ctx.root, "usr/share/glib-2.0/schemas/*.xml", ctx.triplet);
+    if (!xml.length) return undefined;
+    const tool = await findTool(
+      ctx,
+      ["usr/lib/<triplet>/glib-2.0/glib-compile-schemas", "usr/bin/glib-compile-schemas"],
+      "glib-compile-schemas",
+    );
+    if (!tool) return { keyedBy: xml, done: "no glib-compile-schemas: schemas not compiled" };
+    await runTool(ctx, this.id, tool, [join(ctx.root, "usr/share/glib-2.0/schemas")]);
+    return { keyedBy: xml, done: `compiled ${xml.length} GSettings schema file(s)` };
+  },
+};
+
+export const STEPS: readonly Step[] = [graphviz, fontconfig, pixbuf, schemas];
