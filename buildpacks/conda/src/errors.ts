@@ -143,6 +143,46 @@ export function lockForOtherPlatform(found: readonly string[], wanted: string): 
   });
 }
 
+export function lockStale(
+  lock: string,
+  envFile: string,
+  subdir: string,
+  stale: readonly { line: number; spec: string; locked?: { name: string; version: string; line: number } }[],
+  pip: { line: number; count: number } | undefined,
+): BuildpackError {
+  const rows = stale.map((e) => [
+    `${envFile}:${e.line}`,
+    e.spec,
+    e.locked ? `${lock}:${e.locked.line} has ${e.locked.name} ${e.locked.version}` : `not in ${lock}`,
+  ]);
+  if (pip)
+    rows.push([
+      `${envFile}:${pip.line}`,
+      `pip: (${pip.count} requirements)`,
+      `an explicit lock installs no pip packages`,
+    ]);
+  const w0 = Math.max(...rows.map((r) => (r[0] ?? "").length));
+  const w1 = Math.max(...rows.map((r) => (r[1] ?? "").length));
+  const table = rows
+    .map((r) => `  ${(r[0] ?? "").padEnd(w0)}  ${(r[1] ?? "").padEnd(w1)}  ${r[2]}`)
+    .join("\n");
+  const first = stale[0]?.line ?? pip?.line;
+  return new BuildpackError({
+    title: `${lock} is out of date with ${envFile}`,
+    body:
+      `The build installs ${lock} exactly, but ${envFile} asks for what the lock does not have:\n\n` +
+      `${table}\n\n` +
+      "The image would lack them, so the build stops. Regenerate the lock from the environment file and\n" +
+      `commit it:\n\n  conda-lock -f ${envFile} -p ${subdir} --kind explicit\n\n` +
+      (pip
+        ? `An explicit lock carries conda packages only: for the pip section, delete ${lock} to have\n` +
+          `${envFile} solved at build time (its pip section is installed then).`
+        : `Or delete ${lock} to have ${envFile} solved at build time.`),
+    file: envFile,
+    ...(first !== undefined ? { line: first } : {}),
+  });
+}
+
 export function unsatisfiable(file: string, specs: readonly string[], message: string): BuildpackError {
   return new BuildpackError({
     title: `The packages in ${file} cannot be installed together`,

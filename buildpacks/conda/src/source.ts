@@ -8,6 +8,7 @@ import { ENVIRONMENT_FILES, lockFiles } from "./detect.js";
 import { parseEnvironment } from "./environment.js";
 import * as errors from "./errors.js";
 import { type ExplicitPackage, parseExplicit } from "./explicit.js";
+import { staleEntries } from "./lock-freshness.js";
 
 export type CondaSource =
   | {
@@ -40,6 +41,23 @@ export function checkOnlyConda(app: AppFiles): string | undefined {
   return envFiles[0];
 }
 
+/** With both files, the lock must still have what environment.yml asks for (see lock-freshness.ts). */
+function checkLockFresh(
+  app: AppFiles,
+  envFile: string,
+  lock: string,
+  subdir: string,
+  packages: readonly ExplicitPackage[],
+): void {
+  const env = parseEnvironment(
+    Buffer.from(app.readBytes(envFile) ?? new Uint8Array()).toString("utf8"),
+    envFile,
+  );
+  const stale = staleEntries(env, packages);
+  const pip = env.pip.length ? { line: env.pipLine ?? 1, count: env.pip.length } : undefined;
+  if (stale.length || pip) throw errors.lockStale(lock, envFile, subdir, stale, pip);
+}
+
 export function readSource(app: AppFiles, subdir: string): CondaSource {
   const envFile = checkOnlyConda(app);
   const locks = lockFiles(app);
@@ -48,7 +66,9 @@ export function readSource(app: AppFiles, subdir: string): CondaSource {
     if (!locks.includes(wanted)) throw errors.lockForOtherPlatform(locks, wanted);
     const bytes = app.readBytes(wanted) ?? new Uint8Array();
     const text = Buffer.from(bytes).toString("utf8");
-    return { kind: "explicit", file: wanted, sha256: sha256(bytes), packages: parseExplicit(text, wanted) };
+    const packages = parseExplicit(text, wanted);
+    if (envFile) checkLockFresh(app, envFile, wanted, subdir, packages);
+    return { kind: "explicit", file: wanted, sha256: sha256(bytes), packages };
   }
   if (!envFile) throw new Error("detect passed without environment.yml or a conda lock");
   const bytes = app.readBytes(envFile) ?? new Uint8Array();

@@ -158,7 +158,8 @@ describe("conda build", () => {
     const sha = "c".repeat(64);
     const lock = `@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/linux-64/python-3.11.2-0.tar.bz2#sha256:${sha}\n`;
     const driver: Driver = { requests: [] };
-    const ctx = buildContext({ "environment.yml": ENV, "conda-linux-64.lock": lock }, fakeTools(driver));
+    const env = "dependencies:\n  - python=3.11\n";
+    const ctx = buildContext({ "environment.yml": env, "conda-linux-64.lock": lock }, fakeTools(driver));
     await build({ ...ctx, env: { BP_CONDA_CHANNEL_ALIAS: "http://127.0.0.1:5482" } });
     expect(driver.requests[0]?.req).toMatchObject({
       channels: [],

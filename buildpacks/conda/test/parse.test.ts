@@ -196,7 +196,9 @@ describe("source and the one-package-manager rule", () => {
   });
 
   it("the lock for the build's platform wins over environment.yml; a lock for another platform only is an error", () => {
-    const lock = `@EXPLICIT\nhttps://x/c/linux-64/a-1-0.conda#${SHA}\n`;
+    const lock =
+      `@EXPLICIT\nhttps://x/c/linux-64/python-3.11.2-0.conda#${SHA}\n` +
+      `https://x/c/linux-64/numpy-2.2.6-py311_0.conda#${SHA}\n`;
     const source = readSource(
       memoryAppFiles({ "environment.yml": ENV, "conda-linux-64.lock": lock }),
       "linux-64",
