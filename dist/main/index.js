@@ -46464,7 +46464,7 @@ function groupFromCreatorOutput(lines) {
     return group;
 }
 
-;// CONCATENATED MODULE: ./src/pre-export/plan.ts
+;// CONCATENATED MODULE: ./src/core/pre-export/throwaway-plan.ts
 // What a build may push beyond the image it makes, decided before any phase runs. Pre-export's
 // staging manifest, the recompressed manifest and a relabelled one are meant to be deleted (or left
 // untagged) once the build is done; on a registry that refuses DELETE (GHCR answers 405) each would
@@ -46511,9 +46511,9 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 const gzipAsync = (0,external_node_util_.promisify)(external_node_zlib_.gzip);
-const parallel_gzip_GZIP_BLOCK = 8 * 1024 * 1024;
-const parallel_gzip_zlibBlocks = (level) => (block) => gzipAsync(block, { level });
-class parallel_gzip_ParallelGzip extends external_node_stream_.Transform {
+const GZIP_BLOCK = 8 * 1024 * 1024;
+const zlibBlocks = (level) => (block) => gzipAsync(block, { level });
+class ParallelGzip extends external_node_stream_.Transform {
     compressBlock;
     maxInFlight;
     blockSize;
@@ -46521,7 +46521,7 @@ class parallel_gzip_ParallelGzip extends external_node_stream_.Transform {
     pendingBytes = 0;
     /** Blocks being compressed, oldest first. */
     inFlight = [];
-    constructor(compressBlock, maxInFlight, blockSize = parallel_gzip_GZIP_BLOCK) {
+    constructor(compressBlock, maxInFlight, blockSize = GZIP_BLOCK) {
         super();
         this.compressBlock = compressBlock;
         this.maxInFlight = maxInFlight;
@@ -46631,7 +46631,7 @@ async function regzipStream(source, sink, diffId, level) {
     const gunzip = (0,external_node_zlib_.createGunzip)({ chunkSize: CHUNK });
     gunzip.on("data", (c) => tar.update(c));
     // gzip on every core, so a single large layer (a dependency change's venv) is not left to one.
-    await (0,promises_namespaceObject.pipeline)(source, gunzip, new parallel_gzip_ParallelGzip(parallel_gzip_zlibBlocks(level), (0,external_node_os_namespaceObject.availableParallelism)() + 1), sink);
+    await (0,promises_namespaceObject.pipeline)(source, gunzip, new ParallelGzip(zlibBlocks(level), (0,external_node_os_namespaceObject.availableParallelism)() + 1), sink);
     const actual = `sha256:${tar.digest("hex")}`;
     if (actual !== diffId)
         throw new Error(`layer content ${actual} is not the diffID ${diffId} the config names`);
@@ -47217,93 +47217,6 @@ async function pullRunImage(req, builder, deps) {
     await deps.log.group(`Pulling run image ${runImage}`, () => deps.docker.ensureImage(runImage, { pull: req.pull, platform: builder.platform }));
 }
 
-;// CONCATENATED MODULE: ./src/pre-export/compressor.ts
-// How pre-export gzips a layer. ISA-L's igzip (Debian's isal, in ml-buildpacks' build images)
-// deflates several times faster than zlib per core, at a ratio between zlib's levels 1 and 4.
-// Either way the layer is cut into blocks compressed on every core (ParallelGzip): igzip as one
-// process per block, zlib on libuv's thread pool where the builder has no igzip.
-
-
-
-
-
-
-
-/** igzip's highest level: still far faster than zlib's level 1, a few % larger than its level 4. */
-const IGZIP_LEVEL = 3;
-/** A process per block: 16 MiB makes its start-up negligible and the lost dictionary too. */
-const IGZIP_BLOCK = 2 * parallel_gzip_GZIP_BLOCK;
-/** Pure: fast gzips with igzip (zlib level 1 without it); small with zlib at the recompression level. */
-function preExportCompression(mode) {
-    return mode === "small" ? { level: RECOMPRESS_LEVEL } : { level: 1, igzipLevel: IGZIP_LEVEL };
-}
-/** The first executable `name` on PATH, as a shell would find it. */
-function onPath(name, path = process.env.PATH ?? "") {
-    for (const dir of path.split(delimiter)) {
-        if (!dir)
-            continue;
-        const candidate = join(dir, name);
-        try {
-            accessSync(candidate, constants.X_OK);
-            return candidate;
-        }
-        catch {
-            // not here
-        }
-    }
-    return undefined;
-}
-/** Blocks in flight are held in memory (input and output): past 8 cores, more buys little. */
-const MAX_CORES = 8;
-function chooseCompressor(choice, find = onPath, cores = Math.min(availableParallelism(), MAX_CORES)) {
-    const igzip = choice.igzipLevel === undefined ? undefined : find("igzip");
-    const [label, blocks, blockSize] = igzip && choice.igzipLevel !== undefined
-        ? [`igzip level ${choice.igzipLevel}`, igzipBlocks(igzip, choice.igzipLevel), IGZIP_BLOCK]
-        : [`gzip level ${choice.level}`, zlibBlocks(choice.level), GZIP_BLOCK];
-    return {
-        label: `${label}, ${cores} cores`,
-        compress: (tar) => {
-            const gz = new ParallelGzip(blocks, cores + 1, blockSize);
-            // Not tar.pipe(gz): a failing tar (a file that vanished) must fail the upload, not stall it.
-            pipeline(tar, gz, () => { });
-            return gz;
-        },
-    };
-}
-/** Each block through `igzip -c -n -LEVEL` (-n: no name or time in the header, so it is reproducible). */
-function igzipBlocks(igzip, level) {
-    return (block) => filterThrough(igzip, ["-c", "-n", `-${level}`], block);
-}
-/** The stdout of `command` fed `input`; rejects unless it exits 0, so a truncated output is never used. */
-function filterThrough(command, args, input) {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
-        const out = [];
-        const err = [];
-        child.stdout.on("data", (c) => out.push(c));
-        child.stderr.on("data", (c) => err.push(c));
-        child.on("error", reject);
-        // An early exit makes the write fail too; the exit status below says why.
-        child.stdin.on("error", () => { });
-        child.on("close", (code, signal) => {
-            if (code === 0)
-                return resolve(Buffer.concat(out));
-            const why = Buffer.concat(err).toString().trim();
-            reject(new Error(`${command} exited with ${signal ?? code}${why ? `: ${why}` : ""}`));
-        });
-        child.stdin.end(input);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/pre-export/request.ts
-// What the platform asks of pre-export (JSON on its command line) and what it answers (a file in the
-// out dir the chain's phases share). Pre-export runs inside the lifecycle's container, between the
-// builder and the exporter; see pre-export.ts.
-const PRE_EXPORT_RESULT = "pre-export-result.json";
-/** Where the platform mounts dist/pre-export (read-only) in the container. */
-const PRE_EXPORT_MOUNT = "/cnb/ml-buildpacks-pre-export";
-const PRE_EXPORT_ENTRY = "index.mjs";
-
 ;// CONCATENATED MODULE: ./src/core/lifecycle/phases.ts
 /**
  * The five lifecycle phases as pure data: which binary, which flags, as which user.
@@ -47526,6 +47439,19 @@ function planPhases(inputs, paths, o) {
     return withPreExport(phaseSpecs(inputs, paths), preExport.command);
 }
 
+;// CONCATENATED MODULE: ./src/core/pre-export/contract.ts
+
+/** igzip's highest level: still far faster than zlib's level 1, a few % larger than its level 4. */
+const IGZIP_LEVEL = 3;
+/** Pure: fast gzips with igzip (zlib level 1 without it); small with zlib at the recompression level. */
+function preExportCompression(mode) {
+    return mode === "small" ? { level: RECOMPRESS_LEVEL } : { level: 1, igzipLevel: IGZIP_LEVEL };
+}
+const PRE_EXPORT_RESULT = "pre-export-result.json";
+/** Where the platform mounts dist/pre-export (read-only) in the container. */
+const PRE_EXPORT_MOUNT = "/cnb/ml-buildpacks-pre-export";
+const PRE_EXPORT_ENTRY = "index.mjs";
+
 // EXTERNAL MODULE: ./node_modules/@iarna/toml/toml.js
 var toml = __nccwpck_require__(4572);
 ;// CONCATENATED MODULE: ./src/core/toml.ts
@@ -47732,7 +47658,6 @@ function tagNames(names) {
 ;// CONCATENATED MODULE: ./src/core/build/lifecycle-run.ts
 // The phases of a build that could not take the fast path: the executor, pre-export's request, every
 // phase in order, and what the exporter and pre-export left in the out dir.
-
 
 
 
@@ -86149,7 +86074,7 @@ const startFrom = {
         },
     },
 };
-const parameters_delimiter = {
+const delimiter = {
     parameterPath: "delimiter",
     mapper: {
         serializedName: "delimiter",
@@ -88198,7 +88123,7 @@ const listBlobHierarchySegmentOperationSpec = {
         restype2,
         include1,
         startFrom,
-        parameters_delimiter,
+        delimiter,
     ],
     urlParameters: [url],
     headerParameters: [

@@ -4446,7 +4446,7 @@ class parallel_gzip_ParallelGzip extends external_node_stream_namespaceObject.Tr
 
 const COMPRESSION_MODES = (/* unused pure expression or super */ null && (["fast", "small"]));
 /** zlib level 4: about 90% of level 6's saving on ML layers at two thirds of its time. */
-const recompress_RECOMPRESS_LEVEL = 4;
+const RECOMPRESS_LEVEL = 4;
 const CHUNK = (/* unused pure expression or super */ null && (1024 * 1024));
 /** Smaller layers are not worth a round trip. */
 const MIN_RECOMPRESS_BYTES = (/* unused pure expression or super */ null && (8 * 1024 * 1024));
@@ -4504,7 +4504,7 @@ async function regzipStream(source, sink, diffId, level) {
         throw new Error(`layer content ${actual} is not the diffID ${diffId} the config names`);
 }
 /** Recompresses the layers at `indexes` and pushes the manifest by digest (untagged). */
-async function recompressLayers(client, repository, manifest, config, indexes, level = recompress_RECOMPRESS_LEVEL) {
+async function recompressLayers(client, repository, manifest, config, indexes, level = RECOMPRESS_LEVEL) {
     const layers = [...(manifest.body.layers ?? [])];
     const diffIds = config.rootfs?.diff_ids ?? [];
     let bytesBefore = 0;
@@ -4728,15 +4728,8 @@ function withStagingImage(analyzed, stagingRef, pushed) {
 
 
 
-
-/** igzip's highest level: still far faster than zlib's level 1, a few % larger than its level 4. */
-const IGZIP_LEVEL = 3;
 /** A process per block: 16 MiB makes its start-up negligible and the lost dictionary too. */
 const IGZIP_BLOCK = 2 * GZIP_BLOCK;
-/** Pure: fast gzips with igzip (zlib level 1 without it); small with zlib at the recompression level. */
-function preExportCompression(mode) {
-    return mode === "small" ? { level: RECOMPRESS_LEVEL } : { level: 1, igzipLevel: IGZIP_LEVEL };
-}
 /** The first executable `name` on PATH, as a shell would find it. */
 function onPath(name, path = process.env.PATH ?? "") {
     for (const dir of path.split(external_node_path_namespaceObject.delimiter)) {

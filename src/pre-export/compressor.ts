@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import { delimiter, join } from "node:path";
 import { pipeline, type Readable } from "node:stream";
 import { type BlockGzip, GZIP_BLOCK, ParallelGzip, zlibBlocks } from "../core/parallel-gzip.js";
-import { type Compression, RECOMPRESS_LEVEL } from "../core/recompress.js";
+import type { CompressionChoice } from "../core/pre-export/contract.js";
 
 export interface Compressor {
   /** For the log: "igzip level 3, 2 cores", "gzip level 4, 2 cores". */
@@ -16,22 +16,8 @@ export interface Compressor {
   compress(tar: Readable): Readable;
 }
 
-export interface CompressionChoice {
-  /** zlib level, when igzip is not used. */
-  level: number;
-  /** igzip level (0 to 3) when the image has igzip; absent: always zlib. */
-  igzipLevel?: number;
-}
-
-/** igzip's highest level: still far faster than zlib's level 1, a few % larger than its level 4. */
-export const IGZIP_LEVEL = 3;
 /** A process per block: 16 MiB makes its start-up negligible and the lost dictionary too. */
 const IGZIP_BLOCK = 2 * GZIP_BLOCK;
-
-/** Pure: fast gzips with igzip (zlib level 1 without it); small with zlib at the recompression level. */
-export function preExportCompression(mode: Compression): CompressionChoice {
-  return mode === "small" ? { level: RECOMPRESS_LEVEL } : { level: 1, igzipLevel: IGZIP_LEVEL };
-}
 
 /** The first executable `name` on PATH, as a shell would find it. */
 export function onPath(name: string, path = process.env.PATH ?? ""): string | undefined {

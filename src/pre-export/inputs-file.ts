@@ -7,7 +7,7 @@ import TOML from "@iarna/toml";
 import { type AppLayerPlan, recordFromBuild } from "../core/fast-path/app-layer.js";
 import { projectMetadata, type RecordedInputs } from "../core/fast-path/inputs.js";
 import { fastPathNotes } from "../core/fast-path/notes.js";
-import type { PreExportRequest } from "./request.js";
+import type { PreExportRequest } from "../core/pre-export/contract.js";
 
 export const PROJECT_METADATA_FILE = "project-metadata.toml";
 

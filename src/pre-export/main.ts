@@ -1,8 +1,9 @@
 // Entry point of dist/pre-export/index.mjs, which the lifecycle container runs between the builder
 // and the exporter (node from the build image). It never fails the build: anything that goes wrong
 // leaves analyzed.toml as it was, and the exporter then does all the work as usual.
+
+import type { PreExportRequest } from "../core/pre-export/contract.js";
 import { preExport } from "./pre-export.js";
-import type { PreExportRequest } from "./request.js";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 try {

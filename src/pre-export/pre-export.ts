@@ -14,6 +14,7 @@ import TOML from "@iarna/toml";
 import type { ImageConfig } from "../core/fast-path/registry.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { parsePlatform } from "../core/manifest.js";
+import type { PreExportRequest, PreExportResult } from "../core/pre-export/contract.js";
 import { mib } from "../core/recompress.js";
 import { type Manifest, RegistryClient, sha256 } from "../core/registry/client.js";
 import { resolveRegistryAuth } from "../core/registry/credentials.js";
@@ -27,7 +28,6 @@ import {
 import { chooseCompressor } from "./compressor.js";
 import { writeInputs } from "./inputs-file.js";
 import { type LayerTarEntry, layerTarChunks, layerTarEntries } from "./layer-tar.js";
-import type { PreExportRequest, PreExportResult } from "./request.js";
 import { OCI_MANIFEST, stagingImage } from "./staging.js";
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

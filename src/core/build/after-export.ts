@@ -1,7 +1,6 @@
 // After the exporter: --compression small's recompression, the inputs label where pre-export could
 // not put it in, and the facts of the image that the tags now name.
-import { inputsAfterExport } from "../../pre-export/plan.js";
-import type { PreExportResult } from "../../pre-export/request.js";
+
 import { recordAppLayer } from "../fast-path/app-layer.js";
 import { type FastPathOutcome, stampInputs, tagImage } from "../fast-path/index.js";
 import { fastPathNotes } from "../fast-path/notes.js";
@@ -13,6 +12,8 @@ import {
 } from "../fast-path/registry.js";
 import { formatImageRef, type ImageRef, withDigest } from "../image-ref.js";
 import type { Logger } from "../log.js";
+import type { PreExportResult } from "../pre-export/contract.js";
+import { inputsAfterExport } from "../pre-export/throwaway-plan.js";
 import { layersToRecompress, RECOMPRESS_LEVEL, recompressLayers, recompressNotes } from "../recompress.js";
 import { type Manifest, manifestSize, type RegistryClient } from "../registry/client.js";
 import type { BuildRequest } from "../request.js";

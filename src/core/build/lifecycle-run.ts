@@ -2,14 +2,6 @@
 // phase in order, and what the exporter and pre-export left in the out dir.
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { preExportCompression } from "../../pre-export/compressor.js";
-import {
-  type DeleteSupport,
-  runsPreExport,
-  type ThrowawayPlan,
-  throwawayPlan,
-} from "../../pre-export/plan.js";
-import { PRE_EXPORT_RESULT, type PreExportRequest, type PreExportResult } from "../../pre-export/request.js";
 import type { BuilderInfo } from "../builder/inspect.js";
 import type { Executor } from "../executor/types.js";
 import { planAppLayer } from "../fast-path/app-layer.js";
@@ -19,6 +11,18 @@ import { formatImageRef, type ImageRef, parseImageRef } from "../image-ref.js";
 import { emptyActivity, type LayerActivity } from "../lifecycle/output.js";
 import { CONTAINER_PATHS, type PhasePaths, planPhases } from "../lifecycle/phases.js";
 import type { Logger } from "../log.js";
+import {
+  PRE_EXPORT_RESULT,
+  type PreExportRequest,
+  type PreExportResult,
+  preExportCompression,
+} from "../pre-export/contract.js";
+import {
+  type DeleteSupport,
+  runsPreExport,
+  type ThrowawayPlan,
+  throwawayPlan,
+} from "../pre-export/throwaway-plan.js";
 import { MIN_RECOMPRESS_BYTES } from "../recompress.js";
 import type { RegistryClient } from "../registry/client.js";
 import type { BuildReport } from "../report.js";

@@ -13,13 +13,13 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PRE_EXPORT_ENTRY } from "../../pre-export/request.js";
 import type { BuilderInfo } from "../builder/inspect.js";
 import { MlBuildpacksError } from "../errors.js";
 import { CONTAINER_PATHS, type PhasePaths, type PhaseSpec } from "../lifecycle/phases.js";
 import { DEFAULT_LIFECYCLE_VERSION, lifecycleApis } from "../lifecycle/versions.js";
 import type { Logger } from "../log.js";
 import { messages } from "../messages.js";
+import { PRE_EXPORT_ENTRY } from "../pre-export/contract.js";
 import type { ProcessRunner } from "../process.js";
 import { parseTomlFile } from "../toml.js";
 import type { Executor, PreExportRunner } from "./types.js";

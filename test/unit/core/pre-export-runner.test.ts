@@ -10,7 +10,7 @@ import type { Docker } from "../../../src/core/docker.js";
 import { DockerExecutor, phaseDockerArgs } from "../../../src/core/executor/docker.js";
 import { LocalExecutor } from "../../../src/core/executor/local.js";
 import { preExportSpec } from "../../../src/core/lifecycle/phases.js";
-import { PRE_EXPORT_ENTRY } from "../../../src/pre-export/request.js";
+import { PRE_EXPORT_ENTRY } from "../../../src/core/pre-export/contract.js";
 
 const root = mkdtempSync(join(tmpdir(), "pre-export-runner-"));
 /** Executors make scratch dirs when constructed: cleaned up at the end. */

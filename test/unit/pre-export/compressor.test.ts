@@ -5,14 +5,9 @@ import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
+import { preExportCompression } from "../../../src/core/pre-export/contract.js";
 import { testTempDir } from "../../../src/libcnb/testing.js";
-import {
-  chooseCompressor,
-  filterThrough,
-  igzipBlocks,
-  onPath,
-  preExportCompression,
-} from "../../../src/pre-export/compressor.js";
+import { chooseCompressor, filterThrough, igzipBlocks, onPath } from "../../../src/pre-export/compressor.js";
 
 const input = Buffer.concat([randomBytes(200_000), Buffer.alloc(3_000_000, "layer bytes ")]);
 

@@ -10,11 +10,11 @@ import {
   recordInputs,
 } from "../../../src/core/fast-path/inputs.js";
 import { listSourceTree } from "../../../src/core/fast-path/source-digest.js";
+import type { PreExportRequest } from "../../../src/core/pre-export/contract.js";
 import { appReadsLabelKey } from "../../../src/libcnb/app-reads.js";
 import { testTempDir } from "../../../src/libcnb/testing.js";
 import { buildLabels, PROJECT_METADATA_FILE, writeInputs } from "../../../src/pre-export/inputs-file.js";
 import { preExport } from "../../../src/pre-export/pre-export.js";
-import type { PreExportRequest } from "../../../src/pre-export/request.js";
 
 const owner = { uid: 1000, gid: 1000 };
 const inputs = recordInputs(

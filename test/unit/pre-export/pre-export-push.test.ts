@@ -5,10 +5,10 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import type { PreExportRequest, PreExportResult } from "../../../src/core/pre-export/contract.js";
 import { testTempDir } from "../../../src/libcnb/testing.js";
 import { layerTarChunks, layerTarEntries } from "../../../src/pre-export/layer-tar.js";
 import { preExport } from "../../../src/pre-export/pre-export.js";
-import type { PreExportRequest, PreExportResult } from "../../../src/pre-export/request.js";
 import { makePki, type Pki, TestRegistry } from "../core/registry-server.js";
 
 let pki: Pki;

@@ -245,7 +245,9 @@ describe("build()", () => {
   test("a builder whose lifecycle speaks no Platform API of ours is refused before anything runs", async () => {
     const executor = new FakeExecutor(registry, "team/app", "1");
     const old = { ...builder(), platformApis: ["0.3"] };
-    await expect(build(request(), deps(executor, new RecordingLog()), old)).rejects.toThrow(/supports no Platform API/);
+    await expect(build(request(), deps(executor, new RecordingLog()), old)).rejects.toThrow(
+      /supports no Platform API/,
+    );
     expect(executor.ran).toEqual([]);
   });
 });

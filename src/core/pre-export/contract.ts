@@ -1,10 +1,25 @@
 // What the platform asks of pre-export (JSON on its command line) and what it answers (a file in the
 // out dir the chain's phases share). Pre-export runs inside the lifecycle's container, between the
-// builder and the exporter; see pre-export.ts.
+// builder and the exporter (src/pre-export). The contract lives in the core, which writes the request:
+// pre-export depends on the core, never the other way round.
+import type { AppLayerPlan } from "../fast-path/app-layer.js";
+import type { RecordedInputs } from "../fast-path/inputs.js";
+import { type Compression, RECOMPRESS_LEVEL } from "../recompress.js";
 
-import type { AppLayerPlan } from "../core/fast-path/app-layer.js";
-import type { RecordedInputs } from "../core/fast-path/inputs.js";
-import type { CompressionChoice } from "./compressor.js";
+export interface CompressionChoice {
+  /** zlib level, when igzip is not used. */
+  level: number;
+  /** igzip level (0 to 3) when the image has igzip; absent: always zlib. */
+  igzipLevel?: number;
+}
+
+/** igzip's highest level: still far faster than zlib's level 1, a few % larger than its level 4. */
+export const IGZIP_LEVEL = 3;
+
+/** Pure: fast gzips with igzip (zlib level 1 without it); small with zlib at the recompression level. */
+export function preExportCompression(mode: Compression): CompressionChoice {
+  return mode === "small" ? { level: RECOMPRESS_LEVEL } : { level: 1, igzipLevel: IGZIP_LEVEL };
+}
 
 export const PRE_EXPORT_RESULT = "pre-export-result.json";
 /** Where the platform mounts dist/pre-export (read-only) in the container. */

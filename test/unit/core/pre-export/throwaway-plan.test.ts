@@ -1,6 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { type Fetch, RegistryClient } from "../../../src/core/registry/client.js";
-import { inputsAfterExport, runsPreExport, throwawayPlan } from "../../../src/pre-export/plan.js";
+import {
+  inputsAfterExport,
+  runsPreExport,
+  throwawayPlan,
+} from "../../../../src/core/pre-export/throwaway-plan.js";
+import { type Fetch, RegistryClient } from "../../../../src/core/registry/client.js";
 
 const works = { supported: true, why: "HTTP 404" };
 const refused = { supported: false, why: "HTTP 405, deletes disabled" };
