@@ -34,8 +34,9 @@ export interface MatchSpec {
  * "conda-forge::numpy", "numpy[version='>=2']" (name only: the bracket form is left to the tool).
  */
 export function parseMatchSpec(spec: string): MatchSpec | undefined {
-  let s = spec.trim().replace(/\s+#.*$/, "");
-  s = s.slice(s.lastIndexOf("::") + (s.includes("::") ? 2 : 0));
+  const trimmed = spec.trim().replace(/\s+#.*$/, "");
+  // "conda-forge::numpy": the channel is the tool's business; the name is after the last "::".
+  const s = trimmed.includes("::") ? trimmed.slice(trimmed.lastIndexOf("::") + 2) : trimmed;
   const m = /^([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*(.*)$/.exec(s);
   if (!m?.[1]) return undefined;
   const name = m[1].toLowerCase();
