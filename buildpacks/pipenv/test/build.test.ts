@@ -133,6 +133,31 @@ describe("pipenv build", () => {
     expect(existsSync(join(ctx.layersDir, "venv"))).toBe(false);
   });
 
+  it("refuses a Python other than [requires] python_version before installing anything", async () => {
+    const pipfile = `${PIPFILE}\n[requires]\npython_version = "3.12"\n`;
+    const lock = JSON.stringify(
+      { _meta: { hash: { sha256: "ab" }, requires: { python_version: "3.12" } }, default: {} },
+      null,
+      4,
+    );
+    const exec = fakeTools();
+    const ctx = buildContext({ Pipfile: pipfile, "Pipfile.lock": lock }, exec);
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.title).toBe("Python 3.13.5 is not the 3.12 that Pipfile requires");
+    expect(err.file).toBe("Pipfile");
+    expect(err.line).toBe(5);
+    expect(err.body).toContain('  Pipfile:5       [requires] python_version = "3.12"');
+    expect(err.body).toContain('  Pipfile.lock:7  _meta.requires.python_version = "3.12"');
+    expect(err.body).toContain("run `pipenv lock`");
+    expect(exec.calls.some((c) => c.command.endsWith("/bin/pipenv"))).toBe(false);
+  });
+
+  it("accepts the Python python_version / python_full_version name", async () => {
+    const pipfile = `${PIPFILE}\n[requires]\npython_version = "3.13"\npython_full_version = "3.13.5"\n`;
+    await build(buildContext({ Pipfile: pipfile, "Pipfile.lock": LOCK }, fakeTools()));
+  });
+
   it("fails with hints when pipenv sync fails", async () => {
     const ctx = buildContext(FILES, fakeTools({ syncFails: true }));
     const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;

@@ -178,6 +178,32 @@ describe("poetry build", () => {
     expect(existsSync(join(ctx.layersDir, "venv.toml"))).toBe(false);
   });
 
+  it('refuses python = "^3.14" on Python 3.13 before installing anything, naming the lines', async () => {
+    const pyproject = `${PYPROJECT}\n[tool.poetry.dependencies]\npython = "^3.14"\n`;
+    const lock = LOCK.replace("[metadata]\n", '[metadata]\npython-versions = "^3.14"\n');
+    const exec = fakeTools();
+    const ctx = buildContext({ "pyproject.toml": pyproject, "poetry.lock": lock }, exec);
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.title).toBe(
+      'Python 3.13.5 does not satisfy pyproject.toml\'s [tool.poetry.dependencies] python = "^3.14"',
+    );
+    expect(err.file).toBe("pyproject.toml");
+    expect(err.line).toBe(7);
+    expect(err.body).toContain('  pyproject.toml:7  [tool.poetry.dependencies] python = "^3.14"');
+    expect(err.body).toContain('  poetry.lock:6     [metadata] python-versions = "^3.14"');
+    expect(err.body).toContain(".python-version");
+    expect(err.body).toContain("run `poetry lock`");
+    // Only the Python probe ran: no Poetry, no venv, no pip.
+    expect(exec.calls.every((c) => c.command === "/usr/bin/python3" && c.args[0] === "-I")).toBe(true);
+  });
+
+  it("builds when the Python is inside requires-python and the lock's python-versions", async () => {
+    const pyproject = PYPROJECT.replace("[project]\n", '[project]\nrequires-python = ">=3.11"\n');
+    const lock = LOCK.replace("[metadata]\n", '[metadata]\npython-versions = ">=3.11"\n');
+    await build(buildContext({ "pyproject.toml": pyproject, "poetry.lock": lock }, fakeTools()));
+  });
+
   it("reports other poetry check problems as they are", async () => {
     const ctx = buildContext(
       FILES,

@@ -164,6 +164,39 @@ describe("uv build", () => {
     expect(existsSync(join(ctx.layersDir, "venv.toml"))).toBe(false);
   });
 
+  it("a stale lock fails with uv's own message and the fix (uv sync --locked)", async () => {
+    const stderr =
+      "Resolved 2 packages in 3ms\nerror: The lockfile at `uv.lock` needs to be updated, but `--locked` was provided. To update the lockfile, run `uv lock`.\n";
+    const ctx = buildContext(FILES, fakeTools({ syncFails: stderr }));
+    restoreUvLayer(ctx.layersDir);
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.title).toBe("uv.lock is out of date with pyproject.toml");
+    expect(err.file).toBe("uv.lock");
+    expect(err.body).toContain(
+      "`uv sync --locked` says:\n\nerror: The lockfile at `uv.lock` needs to be updated, but `--locked` was provided.",
+    );
+    expect(err.body).not.toContain("Resolved 2 packages");
+    expect(err.body).toContain("Run `uv lock`, commit uv.lock, and build again.");
+    expect(existsSync(join(ctx.layersDir, "venv.toml"))).toBe(false);
+  });
+
+  it("refuses a Python outside requires-python before installing anything, naming both files", async () => {
+    const pyproject = PYPROJECT.replace("[project]\n", '[project]\nrequires-python = ">=3.14"\n');
+    const lock = LOCK.replace("version = 1\n", 'version = 1\nrequires-python = ">=3.14"\n');
+    const exec = fakeTools();
+    const ctx = buildContext({ "pyproject.toml": pyproject, "uv.lock": lock }, exec);
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.title).toBe('Python 3.13.5 is outside pyproject.toml\'s requires-python = ">=3.14"');
+    expect(err.file).toBe("pyproject.toml");
+    expect(err.line).toBe(2);
+    expect(err.body).toContain('  pyproject.toml:2  [project] requires-python = ">=3.14"');
+    expect(err.body).toContain('  uv.lock:2         requires-python = ">=3.14"');
+    expect(err.body).toContain("widen requires-python in pyproject.toml, run `uv lock`");
+    expect(exec.calls.some((c) => c.command === "curl" || c.command.endsWith("/bin/uv"))).toBe(false);
+  });
+
   it("reports an unparsable uv.lock before running anything but the Python probe", async () => {
     const exec = fakeTools();
     const ctx = buildContext({ ...FILES, "uv.lock": "version = 1\n[[package]\n" }, exec);
