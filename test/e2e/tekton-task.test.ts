@@ -1,20 +1,20 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { runProcess } from "../../src/core/process.js";
-import { DOCKER, docker, REGISTRY, REPO, RUN_ID } from "./helpers.js";
+import { docker, REGISTRY, REPO, RUN_ID } from "./helpers.js";
+import {
+  emptyDir,
+  type ResolvedTaskRun,
+  runSteps as runTaskRunSteps,
+  tektonValidate,
+} from "./support/tekton.js";
 
-// The Tekton Tasks (tekton/task-ml-buildpacks.yaml, tekton/task-ml-buildpacks-merge.yaml) without a cluster: Tekton's own Go code
-// (tekton/validate, github.com/tektoncd/pipeline) validates it and resolves a TaskRun's steps with
-// the reconciler's substitutions; each step then runs as a container the way the TaskRun's pod
-// would: the step image, its script as the entrypoint with the args after it, its user, env and
-// working dir, the workspaces and emptyDir volumes at the same paths, /tekton/results shared.
-// The steps run the CLI inside the builder image (--executor local): no Docker inside.
+// The Tekton Tasks (tekton/task-ml-buildpacks.yaml, tekton/task-ml-buildpacks-merge.yaml) without a
+// cluster, on the lab registry: Tekton's own Go code validates them and resolves each TaskRun's steps,
+// which then run as containers the way the TaskRun's pod would (support/tekton.ts). The steps run
+// the CLI inside the builder image (--executor local): no Docker inside.
 
-const GO = "/usr/local/go/bin/go";
-const VALIDATE_DIR = join(REPO, "tekton", "validate");
-const HELPER = join(REPO, ".infra", "tekton-validate", "tekton-validate");
 const TASK = join(REPO, "tekton", "task-ml-buildpacks.yaml");
 const MERGE_TASK = join(REPO, "tekton", "task-ml-buildpacks-merge.yaml");
 const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
@@ -23,43 +23,9 @@ const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 const LAB_NAMESPACE = process.env.ML_BUILDPACKS_NAMESPACE ?? `${REGISTRY}/ml-buildpacks`;
 const BUILDER = process.env.E2E_TEKTON_BUILDER ?? `${LAB_NAMESPACE}/builder:cpu`;
 const repository = `e2e/tekton-${RUN_ID}`;
-
-interface Mount {
-  name: string;
-  mountPath: string;
-  readOnly: boolean;
-  workspace?: string;
-}
-interface ResolvedStep {
-  name: string;
-  image: string;
-  script: string;
-  args: string[];
-  env: Record<string, string>;
-  workingDir: string;
-  runAsUser?: number;
-  runAsGroup?: number;
-  volumeMounts: Mount[];
-}
-interface Resolved {
-  steps: ResolvedStep[];
-  resultsDir: string;
-  workspaces: Record<string, string>;
-}
-
-async function go(args: string[]) {
-  const result = await runProcess(GO, args, { cwd: VALIDATE_DIR });
-  return { code: result.exitCode, output: `${result.stdout}\n${result.stderr}`.trim() };
-}
+const tekton = tektonValidate(REPO);
 
 let work: string;
-
-/** A world-writable dir, as Kubernetes makes emptyDir volumes. */
-function emptyDir(name: string): string {
-  const dir = mkdtempSync(join(work, `${name}-`));
-  chmodSync(dir, 0o777);
-  return dir;
-}
 
 function taskRunYaml(name: string, params: string, workspaces: string, task = "ml-buildpacks"): string {
   const file = join(work, `${name}.yaml`);
@@ -71,65 +37,11 @@ function taskRunYaml(name: string, params: string, workspaces: string, task = "m
   return file;
 }
 
-async function resolve(taskRunFile: string) {
-  return runProcess(HELPER, ["resolve", TASK, taskRunFile]);
-}
-
+const resolve = (taskRunFile: string) => tekton.resolve(TASK, taskRunFile);
 /** The merge Task, resolved for a TaskRun as the Pipeline's merge task would create it. */
-async function resolveMerge(taskRunFile: string) {
-  return runProcess(HELPER, ["resolve", MERGE_TASK, taskRunFile]);
-}
-
-interface TaskRunOutcome {
-  results: Record<string, string>;
-  logs: Record<string, string>;
-  failed?: string;
-}
-
-/** Runs the resolved steps one after another, as the TaskRun's pod would; stops at the first failure. */
-async function runSteps(resolved: Resolved, bindings: Record<string, string>): Promise<TaskRunOutcome> {
-  // Every result both Tasks declare.
-  const results = emptyDir("results");
-  const scripts = emptyDir("scripts");
-  const implicitWorkspace = emptyDir("workspace"); // Tekton mounts an emptyDir at /workspace in every step
-  const volumes: Record<string, string> = {};
-  const logs: Record<string, string> = {};
-  for (const [i, step] of resolved.steps.entries()) {
-    const script = join(scripts, `script-${i}`);
-    writeFileSync(script, step.script, { mode: 0o755 });
-    const args = ["run", "--rm", "--network", "host", "--platform", "linux/amd64"];
-    if (step.runAsUser !== undefined) args.push("--user", `${step.runAsUser}:${step.runAsGroup ?? 0}`);
-    if (step.workingDir) args.push("--workdir", step.workingDir);
-    for (const [k, v] of Object.entries(step.env)) args.push("--env", `${k}=${v}`);
-    args.push("-v", `${implicitWorkspace}:/workspace`, "-v", `${results}:${resolved.resultsDir}`);
-    args.push("-v", `${scripts}:/tekton/scripts:ro`);
-    for (const m of step.volumeMounts) {
-      let host: string;
-      if (m.workspace) {
-        const bound = bindings[m.workspace];
-        if (!bound) throw new Error(`workspace ${m.workspace} is mounted but not bound by the test`);
-        host = bound;
-      } else {
-        volumes[m.name] ??= emptyDir(m.name);
-        host = volumes[m.name] as string;
-      }
-      args.push("-v", `${host}:${m.mountPath}${m.readOnly ? ":ro" : ""}`);
-    }
-    args.push("--entrypoint", `/tekton/scripts/script-${i}`, step.image, ...step.args);
-    const lines: string[] = [];
-    const run = await runProcess(DOCKER, args, {
-      onLine: (line) => {
-        lines.push(line);
-        process.stdout.write(`    [${step.name}] ${line}\n`);
-      },
-    });
-    logs[step.name] = `${lines.join("\n")}\n${run.stderr}`;
-    if (run.exitCode !== 0) return { results: {}, logs, failed: step.name };
-  }
-  const out: Record<string, string> = {};
-  for (const name of ["IMAGE_DIGEST", "IMAGE_URL"]) out[name] = readFileSync(join(results, name), "utf8");
-  return { results: out, logs };
-}
+const resolveMerge = (taskRunFile: string) => tekton.resolve(MERGE_TASK, taskRunFile);
+const runSteps = (resolved: ResolvedTaskRun, bindings: Record<string, string>) =>
+  runTaskRunSteps(resolved, bindings, { work });
 
 /** The registry's digest for REGISTRY/repo:tag (an image manifest or an index). */
 async function registryDigest(ref: string, repo = repository): Promise<string | null> {
@@ -151,20 +63,17 @@ let caCerts: string;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "e2e-tekton-"));
   chmodSync(work, 0o755);
-  // What a fresh machine needs: the Go module from the proxy and the helper built from it.
-  mkdirSync(join(REPO, ".infra", "tekton-validate"), { recursive: true });
-  const build = await go(["build", "-buildvcs=false", "-o", HELPER, "."]);
-  if (build.code !== 0) throw new Error(`building tekton/validate failed:\n${build.output}`);
-  source = emptyDir("source");
+  await tekton.build();
+  source = emptyDir(work, "source");
   cpSync(join(REPO, "examples", "hello-arch"), join(source, "apps", "hello"), { recursive: true });
-  cache = emptyDir("cache");
-  caCerts = emptyDir("ca-certs");
+  cache = emptyDir(work, "cache");
+  caCerts = emptyDir(work, "ca-certs");
   cpSync(CA_BUNDLE, join(caCerts, "ca-certificates.crt"));
 }, 900_000);
 
 describe("Tekton Task", () => {
   test("Tekton's own validation (go test in tekton/validate) passes", async () => {
-    const result = await go(["test", "-count=1", "./..."]);
+    const result = await tekton.go(["test", "-count=1", "./..."]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/^ok\s/m);
   }, 600_000);
@@ -197,7 +106,7 @@ describe("Tekton Task", () => {
   test("the steps build and push the image; IMAGE_DIGEST is the registry's digest of IMAGE_URL", async () => {
     const resolved = await resolve(taskRunYaml("build-hello", params, workspaces));
     expect(resolved.exitCode, resolved.stderr).toBe(0);
-    const spec = JSON.parse(resolved.stdout) as Resolved;
+    const spec = JSON.parse(resolved.stdout) as ResolvedTaskRun;
     expect(spec.steps.map((s) => s.name)).toEqual(["build", "write-results"]);
     expect(spec.steps[0]?.image).toBe(BUILDER);
     expect(spec.steps[0]?.args).toEqual(["BP_TEKTON_E2E=one two"]);
@@ -242,7 +151,7 @@ describe("Tekton Task", () => {
       ),
     );
     expect(resolved.exitCode, resolved.stderr).toBe(0);
-    const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, {});
+    const run = await runSteps(JSON.parse(resolved.stdout) as ResolvedTaskRun, {});
     expect(run.failed, JSON.stringify(run.logs)).toBeUndefined();
     expect(run.results.IMAGE_URL).toBe(index);
     expect(run.results.IMAGE_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -263,7 +172,7 @@ describe("Tekton Task", () => {
   async function runTaskRun(name: string, taskParams: string) {
     const resolved = await resolve(taskRunYaml(name, taskParams, workspaces));
     expect(resolved.exitCode, resolved.stderr).toBe(0);
-    const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, {
+    const run = await runSteps(JSON.parse(resolved.stdout) as ResolvedTaskRun, {
       source,
       cache,
       "ca-certs": caCerts,
@@ -300,7 +209,7 @@ describe("Tekton Task", () => {
       ),
     );
     expect(resolved.exitCode, resolved.stderr).toBe(0);
-    const run = await runSteps(JSON.parse(resolved.stdout) as Resolved, { source });
+    const run = await runSteps(JSON.parse(resolved.stdout) as ResolvedTaskRun, { source });
     expect(run.failed).toBe("build");
     expect(run.logs.build).toContain('param CACHE must be true or false, not "maybe"');
   }, 300_000);
