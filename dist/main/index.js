@@ -45510,51 +45510,14 @@ const ML_BUILDPACKS_VERSION = "1.0.0";
 
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/libcnb/app-reads.ts
-// Which app files a build depended on. Every buildpack's build records the files it read through
-// ctx.app, plus "the whole app" when a tool it runs reads the project itself (a local-path install),
-// and publishes that as an image label. The platform can then tell a change to files no buildpack
-// read (only the app layer differs) from one that needs the buildpacks to run again.
-
+;// CONCATENATED MODULE: ./src/labels/app-reads.ts
+// The app-reads labels: which app files each buildpack's build read. The buildpack library writes
+// them (libcnb/app-reads.ts), the platform's fast path reads them (core/fast-path); this contract is
+// the only thing the two share.
 /** One label per buildpack: `<prefix><buildpack id with "/" as ".">`. */
 const APP_READS_LABEL_PREFIX = "dev.ml-buildpacks.app-reads.";
-class AppReadsRecorder {
-    files = new Set();
-    wholeApp;
-    record(rel) {
-        this.files.add(posix.normalize(rel.split("\\").join("/")).replace(/^\.\//, ""));
-    }
-    /** A tool this build runs reads app files beyond those read through ctx.app (first reason kept). */
-    dependsOnWholeApp(reason) {
-        this.wholeApp ??= reason;
-    }
-    reads(buildpack) {
-        return {
-            buildpack,
-            files: [...this.files].sort(),
-            ...(this.wholeApp ? { wholeApp: this.wholeApp } : {}),
-        };
-    }
-    label(buildpack) {
-        return { key: appReadsLabelKey(buildpack), value: JSON.stringify(this.reads(buildpack)) };
-    }
-}
 function appReadsLabelKey(buildpack) {
     return `${APP_READS_LABEL_PREFIX}${buildpack.split("/").join(".")}`;
-}
-/** AppFiles that tell the recorder about every file whose content is read. */
-function recordingAppFiles(inner, recorder) {
-    return {
-        ...inner,
-        readText: (rel) => {
-            recorder.record(rel);
-            return inner.readText(rel);
-        },
-        readBytes: (rel) => {
-            recorder.record(rel);
-            return inner.readBytes(rel);
-        },
-    };
 }
 /** Pure: the app-reads labels of an image config, by buildpack id; malformed values are left out. */
 function appReadsFromLabels(labels) {
@@ -46103,26 +46066,13 @@ const fastPathNotes = {
     stampFailed: (why) => `could not record the build's inputs on the image (${why}); the next build will run in full`,
 };
 
-;// CONCATENATED MODULE: ./src/libcnb/refresh.ts
+;// CONCATENATED MODULE: ./src/labels/refresh-due.ts
+// The refresh-due labels: when an image must be built again although none of its inputs changed.
+// The buildpack library writes them (libcnb/refresh.ts), the platform's fast path reads them.
 /** One label per buildpack: `<prefix><buildpack id with "/" as ".">`. */
 const REFRESH_LABEL_PREFIX = "dev.ml-buildpacks.refresh-due.";
-class RefreshRecorder {
-    earliest;
-    /** The image should be rebuilt from `at` (ms since the epoch) on; the earliest call wins. */
-    dueAt(at, reason) {
-        if (!this.earliest || at < this.earliest.at)
-            this.earliest = { at, reason };
-    }
-    label(buildpack) {
-        if (!this.earliest)
-            return undefined;
-        const value = {
-            buildpack,
-            due: new Date(this.earliest.at).toISOString(),
-            reason: this.earliest.reason,
-        };
-        return { key: `${REFRESH_LABEL_PREFIX}${buildpack.split("/").join(".")}`, value: JSON.stringify(value) };
-    }
+function refreshLabelKey(buildpack) {
+    return `${REFRESH_LABEL_PREFIX}${buildpack.split("/").join(".")}`;
 }
 /** Pure: the refresh that fell due first at `now` (ms since the epoch), if any; malformed labels are ignored. */
 function dueRefresh(labels, now) {

@@ -2175,7 +2175,7 @@ exports.stringify = __nccwpck_require__(887)
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _pre_export_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(607);
+/* harmony import */ var _pre_export_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(393);
 // Entry point of dist/pre-export/index.mjs, which the lifecycle container runs between the builder
 // and the exporter (node from the build image). It never fails the build: anything that goes wrong
 // leaves analyzed.toml as it was, and the exporter then does all the work as usual.
@@ -2196,7 +2196,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 607:
+/***/ 393:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3789,51 +3789,14 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./src/libcnb/app-reads.ts
-// Which app files a build depended on. Every buildpack's build records the files it read through
-// ctx.app, plus "the whole app" when a tool it runs reads the project itself (a local-path install),
-// and publishes that as an image label. The platform can then tell a change to files no buildpack
-// read (only the app layer differs) from one that needs the buildpacks to run again.
-
+;// CONCATENATED MODULE: ./src/labels/app-reads.ts
+// The app-reads labels: which app files each buildpack's build read. The buildpack library writes
+// them (libcnb/app-reads.ts), the platform's fast path reads them (core/fast-path); this contract is
+// the only thing the two share.
 /** One label per buildpack: `<prefix><buildpack id with "/" as ".">`. */
 const APP_READS_LABEL_PREFIX = "dev.ml-buildpacks.app-reads.";
-class AppReadsRecorder {
-    files = new Set();
-    wholeApp;
-    record(rel) {
-        this.files.add(posix.normalize(rel.split("\\").join("/")).replace(/^\.\//, ""));
-    }
-    /** A tool this build runs reads app files beyond those read through ctx.app (first reason kept). */
-    dependsOnWholeApp(reason) {
-        this.wholeApp ??= reason;
-    }
-    reads(buildpack) {
-        return {
-            buildpack,
-            files: [...this.files].sort(),
-            ...(this.wholeApp ? { wholeApp: this.wholeApp } : {}),
-        };
-    }
-    label(buildpack) {
-        return { key: appReadsLabelKey(buildpack), value: JSON.stringify(this.reads(buildpack)) };
-    }
-}
 function appReadsLabelKey(buildpack) {
     return `${APP_READS_LABEL_PREFIX}${buildpack.split("/").join(".")}`;
-}
-/** AppFiles that tell the recorder about every file whose content is read. */
-function recordingAppFiles(inner, recorder) {
-    return {
-        ...inner,
-        readText: (rel) => {
-            recorder.record(rel);
-            return inner.readText(rel);
-        },
-        readBytes: (rel) => {
-            recorder.record(rel);
-            return inner.readBytes(rel);
-        },
-    };
 }
 /** Pure: the app-reads labels of an image config, by buildpack id; malformed values are left out. */
 function appReadsFromLabels(labels) {

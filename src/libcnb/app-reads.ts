@@ -3,19 +3,9 @@
 // and publishes that as an image label. The platform can then tell a change to files no buildpack
 // read (only the app layer differs) from one that needs the buildpacks to run again.
 import { posix } from "node:path";
+import { type AppReads, appReadsLabelKey } from "../labels/app-reads.js";
 import type { AppFiles } from "./files.js";
 import type { Label } from "./launch.js";
-
-/** One label per buildpack: `<prefix><buildpack id with "/" as ".">`. */
-export const APP_READS_LABEL_PREFIX = "dev.ml-buildpacks.app-reads.";
-
-export interface AppReads {
-  buildpack: string;
-  /** App-relative, "/"-separated, sorted. */
-  files: string[];
-  /** Why the build depends on every app file, when it does. */
-  wholeApp?: string;
-}
 
 export class AppReadsRecorder {
   private readonly files = new Set<string>();
@@ -43,10 +33,6 @@ export class AppReadsRecorder {
   }
 }
 
-export function appReadsLabelKey(buildpack: string): string {
-  return `${APP_READS_LABEL_PREFIX}${buildpack.split("/").join(".")}`;
-}
-
 /** AppFiles that tell the recorder about every file whose content is read. */
 export function recordingAppFiles(inner: AppFiles, recorder: AppReadsRecorder): AppFiles {
   return {
@@ -60,25 +46,4 @@ export function recordingAppFiles(inner: AppFiles, recorder: AppReadsRecorder): 
       return inner.readBytes(rel);
     },
   };
-}
-
-/** Pure: the app-reads labels of an image config, by buildpack id; malformed values are left out. */
-export function appReadsFromLabels(labels: Record<string, string>): Map<string, AppReads> {
-  const out = new Map<string, AppReads>();
-  for (const [key, value] of Object.entries(labels)) {
-    if (!key.startsWith(APP_READS_LABEL_PREFIX)) continue;
-    try {
-      const doc = JSON.parse(value) as Partial<AppReads>;
-      if (typeof doc.buildpack !== "string" || !Array.isArray(doc.files)) continue;
-      if (!doc.files.every((f) => typeof f === "string")) continue;
-      out.set(doc.buildpack, {
-        buildpack: doc.buildpack,
-        files: doc.files,
-        ...(typeof doc.wholeApp === "string" ? { wholeApp: doc.wholeApp } : {}),
-      });
-    } catch {
-      // not ours: ignored, so the buildpack counts as undeclared
-    }
-  }
-  return out;
 }

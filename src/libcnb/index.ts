@@ -1,12 +1,6 @@
 // libcnb: a small typed library for writing Buildpack API 0.10 buildpacks in TypeScript.
 
-export {
-  APP_READS_LABEL_PREFIX,
-  type AppReads,
-  AppReadsRecorder,
-  appReadsFromLabels,
-  appReadsLabelKey,
-} from "./app-reads.js";
+export { AppReadsRecorder } from "./app-reads.js";
 export {
   type BuildpackInfo,
   describeTarget,
@@ -58,7 +52,7 @@ export {
   readBuildpackPlan,
   renderBuildPlan,
 } from "./plan.js";
-export { dueRefresh, REFRESH_LABEL_PREFIX, type RefreshDue, RefreshRecorder } from "./refresh.js";
+export { RefreshRecorder } from "./refresh.js";
 export {
   type DescribeChange,
   type Describers,

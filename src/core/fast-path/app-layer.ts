@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type AppReads, appReadsFromLabels } from "../../libcnb/app-reads.js";
+import { type AppReads, appReadsFromLabels } from "../../labels/app-reads.js";
 import { appLayerTar, layerEntries, notUstar, type TarOwner } from "./app-tar.js";
 import { digestOf } from "./inputs.js";
 import { fileSha256, type SourceTree } from "./source-digest.js";

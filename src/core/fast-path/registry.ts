@@ -1,4 +1,4 @@
-import { dueRefresh } from "../../libcnb/refresh.js";
+import { dueRefresh } from "../../labels/refresh-due.js";
 import { formatImageRef, type ImageRef } from "../image-ref.js";
 import { type Manifest, type RegistryClient, sha256 } from "../registry/client.js";
 import { copyBlobs } from "../registry/copy.js";

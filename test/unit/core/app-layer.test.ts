@@ -15,7 +15,7 @@ import {
   swapAppLayer,
 } from "../../../src/core/fast-path/app-layer.js";
 import { listSourceTree } from "../../../src/core/fast-path/source-digest.js";
-import { appReadsLabelKey } from "../../../src/libcnb/app-reads.js";
+import { appReadsLabelKey } from "../../../src/labels/app-reads.js";
 
 const owner = { uid: 1000, gid: 1000 };
 

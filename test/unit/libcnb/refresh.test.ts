@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { dueRefresh, REFRESH_LABEL_PREFIX, RefreshRecorder } from "../../../src/libcnb/refresh.js";
+import { dueRefresh, REFRESH_LABEL_PREFIX } from "../../../src/labels/refresh-due.js";
+import { RefreshRecorder } from "../../../src/libcnb/refresh.js";
 
 const at = (iso: string) => Date.parse(iso);
 

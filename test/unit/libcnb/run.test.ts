@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { appReadsFromLabels } from "../../../src/libcnb/app-reads.js";
+import { appReadsFromLabels } from "../../../src/labels/app-reads.js";
 import { BuildpackError } from "../../../src/libcnb/errors.js";
 import { fail, pass } from "../../../src/libcnb/plan.js";
 import { type Runtime, run, runBuild, runDetect } from "../../../src/libcnb/run.js";

@@ -11,7 +11,7 @@ import {
 } from "../../../src/core/fast-path/inputs.js";
 import { listSourceTree } from "../../../src/core/fast-path/source-digest.js";
 import type { PreExportRequest } from "../../../src/core/pre-export/contract.js";
-import { appReadsLabelKey } from "../../../src/libcnb/app-reads.js";
+import { appReadsLabelKey } from "../../../src/labels/app-reads.js";
 import { testTempDir } from "../../../src/libcnb/testing.js";
 import { buildLabels, PROJECT_METADATA_FILE, writeInputs } from "../../../src/pre-export/inputs-file.js";
 import { preExport } from "../../../src/pre-export/pre-export.js";
