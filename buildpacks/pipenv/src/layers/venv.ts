@@ -6,7 +6,10 @@
 // <layers>/venv absent: the exporter then reuses the previous image's layer as is.
 //
 // `pipenv verify` first: it fails when Pipfile.lock is out of date with the Pipfile (the check
-// `pipenv install --deploy` makes). Then `pipenv sync`, which installs exactly the lock (hashes
+// `pipenv install --deploy` makes). The comparison is left to the pinned pipenv rather than redone
+// here: its Pipfile hash is plette's sha256 of the parsed, normalized Pipfile as JSON, and recent
+// releases also canonicalize package names, so only pipenv itself agrees with every lock it wrote
+// (whitespace, comments and name casing don't change it; a changed package does). Then `pipenv sync`, which installs exactly the lock (hashes
 // checked by pip, nothing resolved) into the environment VIRTUAL_ENV names: our venv.
 import { join } from "node:path";
 import {
