@@ -24,6 +24,8 @@ export interface ActOptions {
   concurrentJobs?: number;
   /** The environment act itself starts with: the host's would leak into the jobs. */
   processEnv?: Record<string, string>;
+  /** Starts act through another command line (e.g. a lab fence's `command`). */
+  wrap?: (command: string, args: string[]) => [string, string[]];
 }
 
 export interface ActRun {
@@ -67,7 +69,8 @@ export async function runAct(act: string, opts: ActOptions): Promise<ActRun> {
     ...pairs("--var", opts.vars),
   ];
   const lines: string[] = [];
-  const result = await runProcess(act, args, {
+  const [command, commandArgs] = opts.wrap ? opts.wrap(act, args) : [act, args];
+  const result = await runProcess(command, commandArgs, {
     cwd: opts.cwd,
     env: cleanEnv(opts.processEnv ?? {}),
     onLine: (line) => {

@@ -35,6 +35,8 @@ export interface LabFence {
   cgroup: string;
   /** DOCKER_HOST for clients whose containers must be fenced. */
   dockerHost: string;
+  /** The images of the containers created through the fence so far (what ran inside it). */
+  created: readonly string[];
   /** A command line that runs `command args` inside the fence. */
   command(command: string, args: string[]): [string, string[]];
   /** Lifts the fence: the rule, the proxy, the cgroup. Safe to call twice. */
@@ -129,7 +131,7 @@ function headersOf(raw: string[]): string {
 }
 
 /** The engine API proxy: every request passes to dockerd unchanged but for the container's cgroup parent. */
-function startProxy(socket: string, cgroupParent: string): Promise<http.Server> {
+function startProxy(socket: string, cgroupParent: string, created: string[]): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     const isCreate = req.method === "POST" && /^(\/v[\d.]+)?\/containers\/create(\?|$)/.test(req.url ?? "");
@@ -170,6 +172,7 @@ function startProxy(socket: string, cgroupParent: string): Promise<http.Server> 
       const refused = refusal("POST", req.url ?? "", spec);
       if (refused) return refuse(refused);
       spec.HostConfig = { ...spec.HostConfig, CgroupParent: cgroupParent };
+      created.push(spec.Image ?? "");
       forward(Buffer.from(JSON.stringify(spec)));
     });
   });
@@ -216,9 +219,10 @@ export async function fenceOffLabRegistry(id: string): Promise<LabFence> {
   };
   process.once("exit", dropRule);
   const socket = join(mkdtempSync(join(tmpdir(), "lab-fence-")), "docker.sock");
+  const created: string[] = [];
   let server: http.Server;
   try {
-    server = await startProxy(socket, `/${cgroup}`);
+    server = await startProxy(socket, `/${cgroup}`, created);
   } catch (e) {
     dropRule();
     throw e;
@@ -226,6 +230,7 @@ export async function fenceOffLabRegistry(id: string): Promise<LabFence> {
   return {
     cgroup,
     dockerHost: `unix://${socket}`,
+    created,
     command: (command, args) => [
       "/bin/sh",
       ["-c", 'echo $$ > "$1" && shift && exec "$@"', "sh", join(v2dir, "cgroup.procs"), command, ...args],

@@ -135,3 +135,71 @@ export async function runSteps(
   for (const name of ["IMAGE_DIGEST", "IMAGE_URL"]) out[name] = readFileSync(join(results, name), "utf8");
   return { results: out, logs };
 }
+
+/** A TaskRun's workspace binding (the kinds the Task's docs and the README use). */
+export interface WorkspaceBinding {
+  name: string;
+  persistentVolumeClaim?: { claimName: string };
+  secret?: { secretName: string; items?: { key: string; path: string }[] };
+  configMap?: { name: string; items?: { key: string; path: string }[] };
+  emptyDir?: Record<string, never>;
+}
+
+/** What the cluster holds for the bindings: each PVC's content (a host dir), each Secret's and ConfigMap's data. */
+export interface ClusterObjects {
+  claims?: Record<string, string>;
+  secrets?: Record<string, Record<string, string>>;
+  configMaps?: Record<string, Record<string, string>>;
+}
+
+/**
+ * The host dir of each bound workspace, as the kubelet would mount it: a PVC's volume, a Secret's or
+ * ConfigMap's keys projected as files (only `items`, at their paths, when given), an emptyDir.
+ */
+export function bindWorkspaces(
+  bindings: WorkspaceBinding[],
+  cluster: ClusterObjects,
+  work: string,
+): Record<string, string> {
+  const project = (
+    kind: string,
+    name: string,
+    data: Record<string, string> | undefined,
+    items?: { key: string; path: string }[],
+  ) => {
+    if (!data) throw new Error(`the TaskRun binds ${kind} ${name}, which the test's cluster does not hold`);
+    const dir = emptyDir(work, `${kind}-${name}`);
+    for (const { key, path } of items ?? Object.keys(data).map((k) => ({ key: k, path: k }))) {
+      const value = data[key];
+      if (value === undefined) throw new Error(`${kind} ${name} has no key ${key}`);
+      writeFileSync(join(dir, path), value, { mode: 0o644 });
+    }
+    return dir;
+  };
+  const bound: Record<string, string> = {};
+  for (const b of bindings) {
+    if (b.persistentVolumeClaim) {
+      const claim = b.persistentVolumeClaim.claimName;
+      const dir = cluster.claims?.[claim];
+      if (!dir) throw new Error(`the TaskRun binds PVC ${claim}, which the test's cluster does not hold`);
+      bound[b.name] = dir;
+    } else if (b.secret) {
+      bound[b.name] = project(
+        "secret",
+        b.secret.secretName,
+        cluster.secrets?.[b.secret.secretName],
+        b.secret.items,
+      );
+    } else if (b.configMap) {
+      bound[b.name] = project(
+        "configmap",
+        b.configMap.name,
+        cluster.configMaps?.[b.configMap.name],
+        b.configMap.items,
+      );
+    } else if (b.emptyDir) {
+      bound[b.name] = emptyDir(work, b.name);
+    } else throw new Error(`workspace ${b.name}: a binding kind the test cannot make`);
+  }
+  return bound;
+}
