@@ -170,6 +170,8 @@ export const ENV_RULES: readonly EnvRule[] = [
 
 export interface EnvSetting {
   rule: EnvRule;
+  /** Layer-relative paths that matched (what the packages shipped). */
+  matches: string[];
   /** Layer-relative paths the value is made of (the matches, or their ancestors). */
   paths: string[];
   /** Absolute value to write. */
@@ -193,6 +195,7 @@ export function envSettings(
     const system = rule.list?.system?.replaceAll("<triplet>", triplet);
     out.push({
       rule,
+      matches,
       paths: chosen,
       value: [...abs, ...(system ? [system] : [])].join(":"),
       action: rule.list ? "prepend" : "override",

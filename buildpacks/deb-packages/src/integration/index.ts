@@ -42,7 +42,7 @@ export async function integrate(
   const owners = ownership(packages);
   const applied = new Map<string, string[]>();
   const note = (who: string[], text: string) => {
-    for (const p of who.length ? who : ["(layer)"]) applied.set(p, [...(applied.get(p) ?? []), text]);
+    for (const p of who) applied.set(p, [...(applied.get(p) ?? []), text]);
   };
   const notDone: string[] = [];
 
@@ -61,8 +61,11 @@ export async function integrate(
     note([l.pkg], `alternative ${l.link} -> ${l.target}`);
 
   const rewritten = rehomeEtc(root, walk(root), deps.systemHas);
-  for (const r of rewritten)
-    note(owners.of(r.file), `${r.file}: ${r.paths.join(", ")} pointed into the layer`);
+  for (const [pkg, files] of group(
+    rewritten.map((r) => r.file),
+    owners,
+  ))
+    note([pkg], `/usr paths in ${describeFiles(files)} pointed into the layer`);
 
   const stepCtx = { root, triplet: deps.triplet, exec: deps.exec, env: deps.toolEnv() };
   for (const step of deps.steps ?? STEPS) {
@@ -71,7 +74,8 @@ export async function integrate(
   }
 
   const env = envSettings(root, deps.triplet);
-  for (const s of env) note(ownersOfAll(s.paths, owners), `${s.rule.name} (${s.rule.what})`);
+  // A variable for a file a step generated (FONTCONFIG_FILE) has no owner: the step's line says it.
+  for (const s of env) note(ownersOfAll(s.matches, owners), `${s.rule.name} (${s.rule.what})`);
 
   notDone.push(...uncoveredEtc(packages, env));
   return {
@@ -125,12 +129,15 @@ function uncoveredEtc(packages: readonly UnpackedPackage[], env: readonly EnvSet
         looksLikeFile(f, packages),
     );
     if (!files.length) continue;
-    const shown = files.slice(0, 4).join(", ") + (files.length > 4 ? ` and ${files.length - 4} more` : "");
     out.push(
-      `${p.name}: ${shown} not read from the layer (programs look in /etc; their built-in defaults apply)`,
+      `${p.name}: ${describeFiles(files)} not read from the layer (programs look in /etc; their built-in defaults apply)`,
     );
   }
   return out;
+}
+
+function describeFiles(files: readonly string[]): string {
+  return files.slice(0, 3).join(", ") + (files.length > 3 ? ` and ${files.length - 3} more` : "");
 }
 
 /** A listed path that is not the parent directory of another listed path. */

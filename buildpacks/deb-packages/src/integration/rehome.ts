@@ -1,6 +1,6 @@
 // Generic fallback for paths packages hard-code to their own files: absolute symlinks (fontconfig's
 // conf.d links to /usr/share/fontconfig/conf.avail) and absolute paths in the text config files under
-// etc/ are pointed at the layer's copy. Programs read those config files only where a variable (the
+// etc/ (to /usr and /opt) are pointed at the layer's copy. Programs read those config files only where a variable (the
 // env table) or another config file sends them, which is why the rewrite is limited to etc/.
 import {
   lstatSync,
@@ -53,7 +53,7 @@ export function relinkAbsoluteSymlinks(root: string, entries: readonly string[])
   return fixed;
 }
 
-const PATH_TOKEN = /(?<![\w./-])\/(?:usr|etc|opt|var\/lib)\/[A-Za-z0-9._+@-]+(?:\/[A-Za-z0-9._+@-]+)*/g;
+const PATH_TOKEN = /(?<![\w./-])\/(?:usr|opt)\/[A-Za-z0-9._+@-]+(?:\/[A-Za-z0-9._+@-]+)*/g;
 
 /**
  * Rewrites absolute paths in one config file's text: a path is pointed into the layer when the layer has

@@ -94,12 +94,12 @@ const fontconfig: Step = {
     if (!fcCache)
       return {
         keyedBy,
-        done: `wrote ${FONTS_CONF}; no fc-cache here, so fonts are scanned when a program starts`,
+        done: `${FONTS_CONF} as FONTCONFIG_FILE; no fc-cache here: fonts are scanned when a program starts`,
       };
     await runTool(ctx, this.id, fcCache, ["-f"], { FONTCONFIG_FILE: join(ctx.root, FONTS_CONF) });
     return {
       keyedBy,
-      done: `wrote ${FONTS_CONF} (system fonts + ${dirs.join(", ") || "no font dirs"}) and ran fc-cache`,
+      done: `${FONTS_CONF} (system fonts + ${dirs.join(", ") || "no font dirs"}) as FONTCONFIG_FILE, fc-cache run`,
     };
   },
 };
@@ -124,7 +124,10 @@ const pixbuf: Step = {
       loaders.map((l) => join(ctx.root, l)),
     );
     writeFileSync(join(ctx.root, base.replace("<triplet>", ctx.triplet), "loaders.cache"), r.stdout);
-    return { keyedBy: loaders, done: `registered ${loaders.length} image loader(s) in loaders.cache` };
+    return {
+      keyedBy: loaders,
+      done: `registered ${loaders.length} image loader(s) in loaders.cache (GDK_PIXBUF_MODULE_FILE)`,
+    };
   },
 };
 
@@ -141,7 +144,7 @@ const schemas: Step = {
     );
     if (!tool) return { keyedBy: xml, done: "no glib-compile-schemas: schemas not compiled" };
     await runTool(ctx, this.id, tool, [join(ctx.root, "usr/share/glib-2.0/schemas")]);
-    return { keyedBy: xml, done: `compiled ${xml.length} GSettings schema file(s)` };
+    return { keyedBy: xml, done: `compiled ${xml.length} GSettings schema file(s) (GSETTINGS_SCHEMA_DIR)` };
   },
 };
 
