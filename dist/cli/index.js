@@ -79,7 +79,7 @@ module.exports = value => {
 
 /***/ }),
 
-/***/ 39:
+/***/ 420:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -284,7 +284,7 @@ module.exports.TomlError = TomlError
 const createDateTime = __nccwpck_require__(376)
 const createDateTimeFloat = __nccwpck_require__(487)
 const createDate = __nccwpck_require__(557)
-const createTime = __nccwpck_require__(39)
+const createTime = __nccwpck_require__(420)
 
 const CTRL_I = 0x09
 const CTRL_J = 0x0A
@@ -3797,6 +3797,28 @@ async function createIndex(image, children, deps) {
 /** ml-buildpacks' own version, recorded in builder labels and reports. Keep equal to package.json. */
 const ML_BUILDPACKS_VERSION = "1.0.0";
 
+;// CONCATENATED MODULE: ./src/core/workspace.ts
+// What goes into the lifecycle's /workspace: the app directory without its top-level .git and
+// without a layer cache kept inside the project (CI caches often live there, e.g. path "."). The
+// fast path's source digest, the docker executor's copy and the local executor's copy all derive
+// from this one rule, so the digest always covers exactly what the buildpacks see.
+
+function workspaceSource(appDir, cacheDir) {
+    const app = (0,external_node_path_namespaceObject.resolve)(appDir);
+    return { appDir: app, excluded: [(0,external_node_path_namespaceObject.join)(app, ".git"), ...(cacheDir ? [(0,external_node_path_namespaceObject.resolve)(cacheDir)] : [])] };
+}
+/** The excluded paths that lie inside the app, as "./<relative>" (tar --exclude's form). */
+function excludedInside(ws) {
+    return ws.excluded
+        .map((p) => (0,external_node_path_namespaceObject.relative)(ws.appDir, p))
+        .filter((rel) => rel !== "" && !rel.startsWith("..") && !(0,external_node_path_namespaceObject.isAbsolute)(rel))
+        .map((rel) => `./${rel}`);
+}
+/** Whether an absolute path is left out of the workspace. */
+function isExcluded(ws, path) {
+    return ws.excluded.includes((0,external_node_path_namespaceObject.resolve)(path));
+}
+
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: ./src/labels/app-reads.ts
@@ -4092,14 +4114,6 @@ function inputsFromLabels(labels) {
 
 
 
-/**
- * What the build copies into the workspace is what the digest covers: the app directory without
- * its top-level .git (both executors skip it) and without a layer cache kept inside the project.
- */
-function skippedPaths(appDir, cacheDir) {
-    const app = (0,external_node_path_namespaceObject.resolve)(appDir);
-    return [(0,external_node_path_namespaceObject.join)(app, ".git"), ...(cacheDir ? [(0,external_node_path_namespaceObject.resolve)(cacheDir)] : [])];
-}
 /**
  * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
  * times are left out because the lifecycle normalises them in the app layer.
@@ -4536,6 +4550,7 @@ function buildpacksOf(label) {
 
 
 
+
 /**
  * This build's inputs, or why they can't be pinned down (then the build runs in full and the image
  * gets no inputs label).
@@ -4549,7 +4564,8 @@ async function collectInputs(req, builder, platformApi, clientFor) {
     // local executor runs inside the builder and knows it only by reference, so it asks the registry.
     const builderRead = builder.imageId || builder.digest || registryDigest(req.builder, builder.platform, clientFor);
     // Hashed while the registry answers.
-    const tree = listSourceTree(req.appDir, skippedPaths(req.appDir, req.cacheDir));
+    // The digest covers what the executors copy into the workspace (workspace.ts).
+    const tree = listSourceTree(req.appDir, workspaceSource(req.appDir, req.cacheDir).excluded);
     const source = digestOfTree(tree);
     const [runImageDigest, builderDigest] = await Promise.all([runImageRead, builderRead]);
     if (!runImageDigest)
@@ -6803,6 +6819,7 @@ async function readLifecycleVersion(dir, declared, run) {
 
 
 
+
 /** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */
 function preExportDir(moduleUrl) {
     return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(moduleUrl)), "..", "pre-export");
@@ -6852,19 +6869,15 @@ function phaseDockerArgs(spec, o) {
     ];
 }
 /**
- * Pure: copies the app (without .git, and without a cache dir kept inside it, as the fast path's
- * source digest leaves both out) into the workspace and hands every writable path to the CNB user.
+ * Pure: copies the app as the workspace contract says (workspace.ts) into the workspace and hands
+ * every writable path to the CNB user.
  */
 function workspaceCopyScript(o) {
-    const inside = o.cacheDir ? (0,external_node_path_namespaceObject.relative)(o.appDir, o.cacheDir) : "";
-    const excludes = [
-        "./.git",
-        ...(inside && !inside.startsWith("..") && !(0,external_node_path_namespaceObject.isAbsolute)(inside) ? [`./${inside}`] : []),
-    ];
+    const excludes = excludedInside(o.source);
     return [
         "set -e",
         `cd /app-source && tar ${excludes.map((e) => `--exclude='${e}'`).join(" ")} -cf - . | tar -C ${CONTAINER_PATHS.app} -xf -`,
-        `chown -R ${o.owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${o.cacheDir ? ` ${CONTAINER_PATHS.cache}` : ""}`,
+        `chown -R ${o.owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${o.cached ? ` ${CONTAINER_PATHS.cache}` : ""}`,
         `chmod 0777 ${CONTAINER_PATHS.out}`,
     ].join("\n");
 }
@@ -6905,8 +6918,8 @@ class DockerExecutor {
         await docker.createVolume(this.layersVolume);
         await docker.createVolume(this.workspaceVolume);
         this.copyScript = workspaceCopyScript({
-            appDir: (0,external_node_path_namespaceObject.resolve)(this.o.appDir),
-            cacheDir: this.cacheDir,
+            source: workspaceSource(this.o.appDir, this.cacheDir),
+            cached: this.cacheDir !== undefined,
             owner: `${builder.uid}:${builder.gid}`,
         });
     }
@@ -6951,6 +6964,7 @@ class DockerExecutor {
 }
 
 ;// CONCATENATED MODULE: ./src/core/executor/local.ts
+
 
 
 
@@ -7035,16 +7049,14 @@ class LocalExecutor {
         const p = this.paths;
         emptyDir(p.layers);
         emptyDir(p.app);
-        const source = (0,external_node_path_namespaceObject.resolve)(this.o.appDir);
-        // Never copy the layer cache into the app (CI caches live inside the project dir, e.g. path ".").
-        const skip = new Set([(0,external_node_path_namespaceObject.join)(source, ".git"), ...(this.o.cacheDir ? [p.cache] : [])]);
-        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(source)) {
-            if (skip.has((0,external_node_path_namespaceObject.join)(source, entry)))
+        const ws = workspaceSource(this.o.appDir, this.o.cacheDir ? p.cache : undefined);
+        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(ws.appDir)) {
+            if (isExcluded(ws, (0,external_node_path_namespaceObject.join)(ws.appDir, entry)))
                 continue;
-            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(source, entry), (0,external_node_path_namespaceObject.join)(p.app, entry), {
+            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(ws.appDir, entry), (0,external_node_path_namespaceObject.join)(p.app, entry), {
                 recursive: true,
                 verbatimSymlinks: true,
-                filter: (from) => !skip.has((0,external_node_path_namespaceObject.resolve)(from)),
+                filter: (from) => !isExcluded(ws, from),
             });
         }
         (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(p.platform, "env"), { recursive: true });
@@ -7184,6 +7196,26 @@ async function localBuilderInfo(o) {
         stackId: env.CNB_STACK_ID,
         // This process runs in the builder: there is nothing to pull.
         inDaemon: true,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/executor/factory.ts
+
+
+function executorFactory(setup, req) {
+    return (builder, platformApi, secretEnv) => {
+        const common = {
+            appDir: req.appDir,
+            cacheDir: req.cacheDir,
+            buildEnv: req.env,
+            caCerts: req.caCerts,
+            platformApi,
+            secretEnv,
+            preExportDir: setup.preExportDir,
+        };
+        return setup.kind === "local"
+            ? new LocalExecutor({ ...common, run: setup.run, log: setup.log, uid: builder.uid, gid: builder.gid })
+            : new DockerExecutor({ ...common, docker: setup.docker, builder, memoryLimit: req.memoryLimit });
     };
 }
 
@@ -7663,6 +7695,7 @@ function parseManifestTag(args, env, isFile) {
 
 
 
+
 /** Is the Docker daemon's socket there and usable by this process? */
 function dockerReachable() {
     const socket = dockerSocketPath(process.env);
@@ -7742,32 +7775,7 @@ async function runCli(argv) {
                     docker,
                     log,
                     clock: systemClock,
-                    makeExecutor: (builder, platformApi, secretEnv) => executor === "local"
-                        ? new LocalExecutor({
-                            run: runProcess,
-                            log,
-                            uid: builder.uid,
-                            gid: builder.gid,
-                            appDir: req.appDir,
-                            cacheDir: req.cacheDir,
-                            buildEnv: req.env,
-                            caCerts: req.caCerts,
-                            platformApi,
-                            secretEnv,
-                            preExportDir: preExportDir(import.meta.url),
-                        })
-                        : new DockerExecutor({
-                            docker,
-                            builder,
-                            appDir: req.appDir,
-                            cacheDir: req.cacheDir,
-                            buildEnv: req.env,
-                            caCerts: req.caCerts,
-                            platformApi,
-                            secretEnv,
-                            memoryLimit: req.memoryLimit,
-                            preExportDir: preExportDir(import.meta.url),
-                        }),
+                    makeExecutor: executorFactory({ kind: executor, docker, log, run: runProcess, preExportDir: preExportDir(import.meta.url) }, req),
                 }, resolved);
                 log.info(`\n${headline(report)} ${report.imageRef} in ${formatDuration(report.totalMs)}\n${renderSummary(report)}`);
                 if (command.reportFile)

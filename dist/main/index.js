@@ -45508,6 +45508,28 @@ async function createIndex(image, children, deps) {
 /** ml-buildpacks' own version, recorded in builder labels and reports. Keep equal to package.json. */
 const ML_BUILDPACKS_VERSION = "1.0.0";
 
+;// CONCATENATED MODULE: ./src/core/workspace.ts
+// What goes into the lifecycle's /workspace: the app directory without its top-level .git and
+// without a layer cache kept inside the project (CI caches often live there, e.g. path "."). The
+// fast path's source digest, the docker executor's copy and the local executor's copy all derive
+// from this one rule, so the digest always covers exactly what the buildpacks see.
+
+function workspaceSource(appDir, cacheDir) {
+    const app = (0,external_node_path_namespaceObject.resolve)(appDir);
+    return { appDir: app, excluded: [(0,external_node_path_namespaceObject.join)(app, ".git"), ...(cacheDir ? [(0,external_node_path_namespaceObject.resolve)(cacheDir)] : [])] };
+}
+/** The excluded paths that lie inside the app, as "./<relative>" (tar --exclude's form). */
+function excludedInside(ws) {
+    return ws.excluded
+        .map((p) => (0,external_node_path_namespaceObject.relative)(ws.appDir, p))
+        .filter((rel) => rel !== "" && !rel.startsWith("..") && !(0,external_node_path_namespaceObject.isAbsolute)(rel))
+        .map((rel) => `./${rel}`);
+}
+/** Whether an absolute path is left out of the workspace. */
+function isExcluded(ws, path) {
+    return ws.excluded.includes((0,external_node_path_namespaceObject.resolve)(path));
+}
+
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/labels/app-reads.ts
@@ -45803,14 +45825,6 @@ function inputsFromLabels(labels) {
 
 
 
-/**
- * What the build copies into the workspace is what the digest covers: the app directory without
- * its top-level .git (both executors skip it) and without a layer cache kept inside the project.
- */
-function skippedPaths(appDir, cacheDir) {
-    const app = (0,external_node_path_namespaceObject.resolve)(appDir);
-    return [(0,external_node_path_namespaceObject.join)(app, ".git"), ...(cacheDir ? [(0,external_node_path_namespaceObject.resolve)(cacheDir)] : [])];
-}
 /**
  * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
  * times are left out because the lifecycle normalises them in the app layer.
@@ -46247,6 +46261,7 @@ function buildpacksOf(label) {
 
 
 
+
 /**
  * This build's inputs, or why they can't be pinned down (then the build runs in full and the image
  * gets no inputs label).
@@ -46260,7 +46275,8 @@ async function collectInputs(req, builder, platformApi, clientFor) {
     // local executor runs inside the builder and knows it only by reference, so it asks the registry.
     const builderRead = builder.imageId || builder.digest || registryDigest(req.builder, builder.platform, clientFor);
     // Hashed while the registry answers.
-    const tree = listSourceTree(req.appDir, skippedPaths(req.appDir, req.cacheDir));
+    // The digest covers what the executors copy into the workspace (workspace.ts).
+    const tree = listSourceTree(req.appDir, workspaceSource(req.appDir, req.cacheDir).excluded);
     const source = digestOfTree(tree);
     const [runImageDigest, builderDigest] = await Promise.all([runImageRead, builderRead]);
     if (!runImageDigest)
@@ -46900,8 +46916,8 @@ const KNOWN = {
         buildpack: ["0.7", "0.8", "0.9", "0.10", "0.11", "0.12"],
     },
 };
-const DEFAULT_LIFECYCLE_VERSION = "0.21.17";
-function lifecycleApis(version) {
+const versions_DEFAULT_LIFECYCLE_VERSION = "0.21.17";
+function versions_lifecycleApis(version) {
     const apis = KNOWN[version];
     if (!apis)
         throw new MlBuildpacksError(messages.unknownLifecycleVersion(version, Object.keys(KNOWN)));
@@ -47409,7 +47425,7 @@ var toml = __nccwpck_require__(4572);
 
 
 /** Parses TOML; syntax errors name the file, line and column. */
-function parseTomlFile(text, file) {
+function toml_parseTomlFile(text, file) {
     try {
         return toml.parse(text);
     }
@@ -47574,7 +47590,7 @@ function phaseError(phase, code, reasons = [], memoryLimit) {
 function readGroup(text) {
     if (!text)
         return [];
-    const doc = parseTomlFile(text, "group.toml");
+    const doc = toml_parseTomlFile(text, "group.toml");
     return (doc.group ?? []).map(({ id, version }) => ({ id, version }));
 }
 /** The platform's lines about pre-export (pre-export's own are in src/pre-export). */
@@ -47721,7 +47737,7 @@ function clearDir(dir, log) {
 function readExportReport(text) {
     if (!text)
         return undefined;
-    const doc = parseTomlFile(text, "report.toml");
+    const doc = toml_parseTomlFile(text, "report.toml");
     if (!doc.image?.digest && !doc.image?.["image-id"])
         return undefined;
     return { digest: doc.image.digest, imageId: doc.image["image-id"] };
@@ -48060,6 +48076,7 @@ var external_node_url_ = __nccwpck_require__(3136);
 
 
 
+
 /** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */
 function preExportDir(moduleUrl) {
     return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(moduleUrl)), "..", "pre-export");
@@ -48109,19 +48126,15 @@ function phaseDockerArgs(spec, o) {
     ];
 }
 /**
- * Pure: copies the app (without .git, and without a cache dir kept inside it, as the fast path's
- * source digest leaves both out) into the workspace and hands every writable path to the CNB user.
+ * Pure: copies the app as the workspace contract says (workspace.ts) into the workspace and hands
+ * every writable path to the CNB user.
  */
 function workspaceCopyScript(o) {
-    const inside = o.cacheDir ? (0,external_node_path_namespaceObject.relative)(o.appDir, o.cacheDir) : "";
-    const excludes = [
-        "./.git",
-        ...(inside && !inside.startsWith("..") && !(0,external_node_path_namespaceObject.isAbsolute)(inside) ? [`./${inside}`] : []),
-    ];
+    const excludes = excludedInside(o.source);
     return [
         "set -e",
         `cd /app-source && tar ${excludes.map((e) => `--exclude='${e}'`).join(" ")} -cf - . | tar -C ${CONTAINER_PATHS.app} -xf -`,
-        `chown -R ${o.owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${o.cacheDir ? ` ${CONTAINER_PATHS.cache}` : ""}`,
+        `chown -R ${o.owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${o.cached ? ` ${CONTAINER_PATHS.cache}` : ""}`,
         `chmod 0777 ${CONTAINER_PATHS.out}`,
     ].join("\n");
 }
@@ -48162,8 +48175,8 @@ class DockerExecutor {
         await docker.createVolume(this.layersVolume);
         await docker.createVolume(this.workspaceVolume);
         this.copyScript = workspaceCopyScript({
-            appDir: (0,external_node_path_namespaceObject.resolve)(this.o.appDir),
-            cacheDir: this.cacheDir,
+            source: workspaceSource(this.o.appDir, this.cacheDir),
+            cached: this.cacheDir !== undefined,
             owner: `${builder.uid}:${builder.gid}`,
         });
     }
@@ -48205,6 +48218,262 @@ class DockerExecutor {
         await this.o.docker.removeVolumes([this.layersVolume, this.workspaceVolume]);
         (0,external_node_fs_namespaceObject.rmSync)(this.scratch, { recursive: true, force: true });
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/executor/local.ts
+
+
+
+
+
+
+
+
+
+
+/** The lifecycle inside a builder image; its presence means "we run inside the builder". */
+const LOCAL_LIFECYCLE = "/cnb/lifecycle/lifecycle";
+/** Variables never handed to a phase that does not need them. */
+const SECRET_NAMES = ["CNB_REGISTRY_AUTH"];
+/** Debian's system CA bundle, which the build image's tools read. */
+const local_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+function writable(dir) {
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
+        return (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/** /layers and /workspace of the builder image when this process may write them, else fixed dirs under tmp. */
+function defaultLocalDirs(canWrite = writable) {
+    const fallback = (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-local");
+    return {
+        layers: canWrite(CONTAINER_PATHS.layers) ? CONTAINER_PATHS.layers : (0,external_node_path_namespaceObject.join)(fallback, "layers"),
+        app: canWrite(CONTAINER_PATHS.app) ? CONTAINER_PATHS.app : (0,external_node_path_namespaceObject.join)(fallback, "workspace"),
+    };
+}
+function emptyDir(dir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir))
+        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(dir, entry), { recursive: true, force: true });
+}
+/** Home directory of a uid from /etc/passwd (buildpacks running as the CNB user need a writable HOME). */
+function homeOf(uid, passwd) {
+    for (const line of passwd.split("\n")) {
+        const fields = line.split(":");
+        if (fields[2] === String(uid) && fields[5])
+            return fields[5];
+    }
+    return undefined;
+}
+/**
+ * Runs /cnb/lifecycle/<phase> directly, for when this process runs inside the builder image
+ * (a GitLab job whose image is the builder, a Tekton step). No Docker involved.
+ * As root: analyzer, restorer and exporter run as root (they drop to the CNB user themselves),
+ * detector and builder as CNB_USER_ID/CNB_GROUP_ID. As any other user: every phase runs as that user.
+ */
+class LocalExecutor {
+    o;
+    paths;
+    scratch;
+    isRoot;
+    env;
+    constructor(o) {
+        this.o = o;
+        const dirs = o.layersDir && o.workspaceDir ? undefined : defaultLocalDirs();
+        this.scratch = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-local-"));
+        this.paths = {
+            layers: (0,external_node_path_namespaceObject.resolve)(o.layersDir ?? dirs?.layers ?? CONTAINER_PATHS.layers),
+            app: (0,external_node_path_namespaceObject.resolve)(o.workspaceDir ?? dirs?.app ?? CONTAINER_PATHS.app),
+            platform: (0,external_node_path_namespaceObject.join)(this.scratch, "platform"),
+            out: (0,external_node_path_namespaceObject.join)(this.scratch, "out"),
+            // Without a cache dir the phases get no -cache-dir flag; the path is then unused.
+            cache: o.cacheDir ? (0,external_node_path_namespaceObject.resolve)(o.cacheDir) : (0,external_node_path_namespaceObject.join)(this.scratch, "no-cache"),
+        };
+        this.isRoot = (o.currentUid ?? process.getuid?.() ?? 0) === 0;
+        this.env = o.env ?? process.env;
+        const entry = o.preExportDir && (0,external_node_path_namespaceObject.join)(o.preExportDir, PRE_EXPORT_ENTRY);
+        this.preExport =
+            entry && (0,external_node_fs_namespaceObject.existsSync)(entry)
+                ? { entry, chain: false, ...(o.caCerts ? { caCerts: (0,external_node_path_namespaceObject.resolve)(o.caCerts) } : {}) }
+                : undefined;
+    }
+    preExport;
+    async prepare() {
+        const { log, uid, gid } = this.o;
+        const p = this.paths;
+        emptyDir(p.layers);
+        emptyDir(p.app);
+        const ws = workspaceSource(this.o.appDir, this.o.cacheDir ? p.cache : undefined);
+        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(ws.appDir)) {
+            if (isExcluded(ws, (0,external_node_path_namespaceObject.join)(ws.appDir, entry)))
+                continue;
+            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(ws.appDir, entry), (0,external_node_path_namespaceObject.join)(p.app, entry), {
+                recursive: true,
+                verbatimSymlinks: true,
+                filter: (from) => !isExcluded(ws, from),
+            });
+        }
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(p.platform, "env"), { recursive: true });
+        for (const [name, value] of Object.entries(this.caEnv())) {
+            if (!(name in this.o.buildEnv))
+                (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(p.platform, "env", name), value);
+        }
+        for (const [name, value] of Object.entries(this.o.buildEnv))
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(p.platform, "env", name), value);
+        (0,external_node_fs_namespaceObject.mkdirSync)(p.out, { recursive: true });
+        if (this.o.cacheDir)
+            (0,external_node_fs_namespaceObject.mkdirSync)(p.cache, { recursive: true });
+        const current = this.o.currentUid ?? process.getuid?.() ?? 0;
+        if (this.isRoot) {
+            // Hand every writable path to the CNB user, as the docker executor's prepare container does.
+            const owned = [p.layers, p.app, p.out, ...(this.o.cacheDir ? [p.cache] : [])];
+            const chown = await this.o.run("chown", ["-R", `${uid}:${gid}`, ...owned]);
+            if (chown.exitCode !== 0)
+                throw new errors_MlBuildpacksError({
+                    title: `could not hand the build dirs to the CNB user ${uid}:${gid}`,
+                    detail: chown.stderr || `chown exited with code ${chown.exitCode}`,
+                    hint: "run the job as root or as the builder's CNB user, with a writable cache dir",
+                    exitCode: 1,
+                });
+            await this.o.run("chmod", ["0755", this.scratch, p.platform, (0,external_node_path_namespaceObject.join)(p.platform, "env")]);
+            log.info(`local executor: phases run as root, detect and build as the CNB user ${uid}:${gid}`);
+        }
+        else {
+            log.info(`local executor: running as uid ${current}, not root: every phase runs as this user` +
+                (current === uid ? "" : ` (the builder's CNB user is ${uid}:${gid})`) +
+                "; root-only features (export to a Docker daemon, fixing file ownership) are unavailable");
+        }
+    }
+    /** The CA bundle for the phases' own TLS (registries) and for the buildpacks (via the platform env). */
+    caEnv() {
+        if (!this.o.caCerts)
+            return {};
+        const file = (0,external_node_path_namespaceObject.resolve)(this.o.caCerts);
+        if (file === local_SYSTEM_CA_BUNDLE)
+            return {};
+        return { SSL_CERT_FILE: file, PIP_CERT: file, REQUESTS_CA_BUNDLE: file };
+    }
+    /** Pure given the options: the environment one phase starts with. */
+    phaseEnv(spec) {
+        const env = {};
+        for (const [name, value] of Object.entries(this.env)) {
+            if (value === undefined)
+                continue;
+            if (SECRET_NAMES.includes(name) || name in this.o.secretEnv)
+                continue;
+            env[name] = value;
+        }
+        env.CNB_PLATFORM_API = this.o.platformApi;
+        if (this.o.caCerts)
+            env.SSL_CERT_FILE = this.caEnv().SSL_CERT_FILE ?? local_SYSTEM_CA_BUNDLE;
+        if (spec.registry)
+            Object.assign(env, this.o.secretEnv);
+        if (this.dropsToCnb(spec)) {
+            const passwd = (0,external_node_fs_namespaceObject.existsSync)("/etc/passwd") ? (0,external_node_fs_namespaceObject.readFileSync)("/etc/passwd", "utf8") : "";
+            env.HOME = homeOf(this.o.uid, passwd) ?? this.paths.app;
+        }
+        return env;
+    }
+    dropsToCnb(spec) {
+        return this.isRoot && spec.runAs === "cnb";
+    }
+    async runPhase(spec, onLine) {
+        const result = await this.o.run(spec.binary, spec.args, {
+            env: this.phaseEnv(spec),
+            replaceEnv: true,
+            cwd: this.paths.app,
+            onLine: (line) => onLine(line),
+            ...(this.dropsToCnb(spec) ? { uid: this.o.uid, gid: this.o.gid } : {}),
+        });
+        return result.exitCode;
+    }
+    readOutput(name) {
+        const file = (0,external_node_path_namespaceObject.join)(this.paths.out, name);
+        return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, "utf8") : undefined;
+    }
+    async cleanup() {
+        (0,external_node_fs_namespaceObject.rmSync)(this.scratch, { recursive: true, force: true });
+        for (const dir of [this.paths.layers, this.paths.app]) {
+            if ((0,external_node_fs_namespaceObject.existsSync)(dir))
+                emptyDir(dir);
+        }
+    }
+}
+const ARCH = { x64: "amd64", arm64: "arm64", x86_64: "amd64", aarch64: "arm64" };
+/**
+ * What a build needs to know about the builder we are running inside, without Docker:
+ * CNB_USER_ID/CNB_GROUP_ID from the environment, buildpacks from /cnb/order.toml, run images from
+ * /cnb/run.toml, the lifecycle version from `lifecycle -version`, the platform from process.arch.
+ */
+async function localBuilderInfo(o) {
+    const env = o.env ?? process.env;
+    const cnb = o.cnbDir ?? "/cnb";
+    const uidText = env.CNB_USER_ID;
+    const gidText = env.CNB_GROUP_ID;
+    const uid = Number(uidText);
+    const gid = Number(gidText);
+    if (!uidText || !gidText || !Number.isInteger(uid) || !Number.isInteger(gid))
+        throw new MlBuildpacksError(messages.notABuilder(`this container (${cnb})`, "CNB_USER_ID/CNB_GROUP_ID are not set in its environment (the local executor runs inside a builder image)"));
+    const lifecycle = join(cnb, "lifecycle", "lifecycle");
+    if (!existsSync(lifecycle))
+        throw new MlBuildpacksError(messages.lifecycleNotFound(join(cnb, "lifecycle")));
+    const result = await o.run(lifecycle, ["-version"]).catch(() => undefined);
+    const reported = result?.exitCode === 0 ? result.stdout.trim() : "";
+    const lifecycleVersion = reported && reported !== "0.0.0" ? reported : DEFAULT_LIFECYCLE_VERSION;
+    const platformApis = lifecycleApis(lifecycleVersion).platform;
+    const readToml = (name) => {
+        const file = join(cnb, name);
+        return existsSync(file)
+            ? parseTomlFile(readFileSync(file, "utf8"), file)
+            : {};
+    };
+    const order = (readToml("order.toml").order ?? []);
+    const seen = new Map();
+    for (const g of order)
+        for (const bp of g.group ?? [])
+            seen.set(`${bp.id}@${bp.version ?? ""}`, { id: bp.id, version: bp.version ?? "" });
+    const runImages = (readToml("run.toml").images ?? [])
+        .map((i) => i.image)
+        .filter((i) => typeof i === "string");
+    const arch = ARCH[o.arch ?? process.arch] ?? o.arch ?? process.arch;
+    return {
+        ref: o.ref,
+        imageId: "",
+        digest: o.digest,
+        platform: `linux/${arch}`,
+        uid,
+        gid,
+        lifecycleVersion,
+        platformApis,
+        runImages,
+        buildpacks: [...seen.values()],
+        stackId: env.CNB_STACK_ID,
+        // This process runs in the builder: there is nothing to pull.
+        inDaemon: true,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/executor/factory.ts
+
+
+function executorFactory(setup, req) {
+    return (builder, platformApi, secretEnv) => {
+        const common = {
+            appDir: req.appDir,
+            cacheDir: req.cacheDir,
+            buildEnv: req.env,
+            caCerts: req.caCerts,
+            platformApi,
+            secretEnv,
+            preExportDir: setup.preExportDir,
+        };
+        return setup.kind === "local"
+            ? new LocalExecutor({ ...common, run: setup.run, log: setup.log, uid: builder.uid, gid: builder.gid })
+            : new DockerExecutor({ ...common, docker: setup.docker, builder, memoryLimit: req.memoryLimit });
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -105457,6 +105726,7 @@ function renderJobSummary(r, c) {
 
 
 
+
 /**
  * The Actions cache versions entries by their absolute paths, so the dir must be the same in every
  * job: under HOME, not RUNNER_TEMP (which some runners, act among them, make anew per job).
@@ -105534,18 +105804,7 @@ async function runMain(env = process.env) {
             clock: systemClock,
             env,
             registerSecret: (secret) => core_setSecret(secret),
-            makeExecutor: (b, platformApi, secretEnv) => new DockerExecutor({
-                docker,
-                builder: b,
-                appDir: request.appDir,
-                cacheDir: request.cacheDir,
-                buildEnv: request.env,
-                caCerts: request.caCerts,
-                platformApi,
-                secretEnv,
-                memoryLimit: request.memoryLimit,
-                preExportDir: preExportDir(import.meta.url),
-            }),
+            makeExecutor: executorFactory({ kind: "docker", docker, log, run: runProcess, preExportDir: preExportDir(import.meta.url) }, request),
         }, builder);
         state.built = true;
         state_saveState(state);

@@ -33748,14 +33748,6 @@ function inputsFromLabels(labels) {
 
 
 /**
- * What the build copies into the workspace is what the digest covers: the app directory without
- * its top-level .git (both executors skip it) and without a layer cache kept inside the project.
- */
-function skippedPaths(appDir, cacheDir) {
-    const app = resolve(appDir);
-    return [join(app, ".git"), ...(cacheDir ? [resolve(cacheDir)] : [])];
-}
-/**
  * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
  * times are left out because the lifecycle normalises them in the app layer.
  */

@@ -5,8 +5,9 @@ import { build } from "../core/build/index.js";
 import { createBuilder } from "../core/builder/create.js";
 import { Docker } from "../core/docker.js";
 import { MlBuildpacksError, renderError } from "../core/errors.js";
-import { DockerExecutor, dockerSocketPath, preExportDir } from "../core/executor/docker.js";
-import { LOCAL_LIFECYCLE, LocalExecutor, localBuilderInfo } from "../core/executor/local.js";
+import { dockerSocketPath, preExportDir } from "../core/executor/docker.js";
+import { executorFactory } from "../core/executor/factory.js";
+import { LOCAL_LIFECYCLE, localBuilderInfo } from "../core/executor/local.js";
 import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { ConsoleLogger, formatDuration, systemClock } from "../core/log.js";
 import { createIndex, formatPlatform } from "../core/manifest.js";
@@ -120,33 +121,10 @@ export async function runCli(argv: string[]): Promise<number> {
             docker,
             log,
             clock: systemClock,
-            makeExecutor: (builder, platformApi, secretEnv) =>
-              executor === "local"
-                ? new LocalExecutor({
-                    run: runProcess,
-                    log,
-                    uid: builder.uid,
-                    gid: builder.gid,
-                    appDir: req.appDir,
-                    cacheDir: req.cacheDir,
-                    buildEnv: req.env,
-                    caCerts: req.caCerts,
-                    platformApi,
-                    secretEnv,
-                    preExportDir: preExportDir(import.meta.url),
-                  })
-                : new DockerExecutor({
-                    docker,
-                    builder,
-                    appDir: req.appDir,
-                    cacheDir: req.cacheDir,
-                    buildEnv: req.env,
-                    caCerts: req.caCerts,
-                    platformApi,
-                    secretEnv,
-                    memoryLimit: req.memoryLimit,
-                    preExportDir: preExportDir(import.meta.url),
-                  }),
+            makeExecutor: executorFactory(
+              { kind: executor, docker, log, run: runProcess, preExportDir: preExportDir(import.meta.url) },
+              req,
+            ),
           },
           resolved,
         );

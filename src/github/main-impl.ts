@@ -7,7 +7,8 @@ import { cacheKeys, dependencyHashOfDir, flavorOf } from "../core/cache/keys.js"
 import { dirSize } from "../core/cache/size.js";
 import { Docker } from "../core/docker.js";
 import { MlBuildpacksError, renderError } from "../core/errors.js";
-import { DockerExecutor, preExportDir } from "../core/executor/docker.js";
+import { preExportDir } from "../core/executor/docker.js";
+import { executorFactory } from "../core/executor/factory.js";
 import { formatBytes, formatDuration, systemClock } from "../core/log.js";
 import { runProcess } from "../core/process.js";
 import { renderSummary } from "../core/report.js";
@@ -108,19 +109,10 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
         clock: systemClock,
         env,
         registerSecret: (secret) => core.setSecret(secret),
-        makeExecutor: (b, platformApi, secretEnv) =>
-          new DockerExecutor({
-            docker,
-            builder: b,
-            appDir: request.appDir,
-            cacheDir: request.cacheDir,
-            buildEnv: request.env,
-            caCerts: request.caCerts,
-            platformApi,
-            secretEnv,
-            memoryLimit: request.memoryLimit,
-            preExportDir: preExportDir(import.meta.url),
-          }),
+        makeExecutor: executorFactory(
+          { kind: "docker", docker, log, run: runProcess, preExportDir: preExportDir(import.meta.url) },
+          request,
+        ),
       },
       builder,
     );

@@ -8,6 +8,7 @@ import type { Docker } from "../docker.js";
 import { CONTAINER_PATHS, type PhaseSpec } from "../lifecycle/phases.js";
 import { PRE_EXPORT_ENTRY, PRE_EXPORT_MOUNT } from "../pre-export/contract.js";
 import { proxyEnv } from "../registry/proxy.js";
+import { excludedInside, type WorkspaceSource, workspaceSource } from "../workspace.js";
 import type { Executor, PreExportRunner } from "./types.js";
 
 export interface DockerExecutorOptions {
@@ -107,23 +108,15 @@ export function phaseDockerArgs(
 }
 
 /**
- * Pure: copies the app (without .git, and without a cache dir kept inside it, as the fast path's
- * source digest leaves both out) into the workspace and hands every writable path to the CNB user.
+ * Pure: copies the app as the workspace contract says (workspace.ts) into the workspace and hands
+ * every writable path to the CNB user.
  */
-export function workspaceCopyScript(o: {
-  appDir: string;
-  cacheDir: string | undefined;
-  owner: string;
-}): string {
-  const inside = o.cacheDir ? relative(o.appDir, o.cacheDir) : "";
-  const excludes = [
-    "./.git",
-    ...(inside && !inside.startsWith("..") && !isAbsolute(inside) ? [`./${inside}`] : []),
-  ];
+export function workspaceCopyScript(o: { source: WorkspaceSource; cached: boolean; owner: string }): string {
+  const excludes = excludedInside(o.source);
   return [
     "set -e",
     `cd /app-source && tar ${excludes.map((e) => `--exclude='${e}'`).join(" ")} -cf - . | tar -C ${CONTAINER_PATHS.app} -xf -`,
-    `chown -R ${o.owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${o.cacheDir ? ` ${CONTAINER_PATHS.cache}` : ""}`,
+    `chown -R ${o.owner} ${CONTAINER_PATHS.app} ${CONTAINER_PATHS.layers}${o.cached ? ` ${CONTAINER_PATHS.cache}` : ""}`,
     `chmod 0777 ${CONTAINER_PATHS.out}`,
   ].join("\n");
 }
@@ -166,8 +159,8 @@ export class DockerExecutor implements Executor {
     await docker.createVolume(this.layersVolume);
     await docker.createVolume(this.workspaceVolume);
     this.copyScript = workspaceCopyScript({
-      appDir: resolve(this.o.appDir),
-      cacheDir: this.cacheDir,
+      source: workspaceSource(this.o.appDir, this.cacheDir),
+      cached: this.cacheDir !== undefined,
       owner: `${builder.uid}:${builder.gid}`,
     });
   }

@@ -22,6 +22,7 @@ import { messages } from "../messages.js";
 import { PRE_EXPORT_ENTRY } from "../pre-export/contract.js";
 import type { ProcessRunner } from "../process.js";
 import { parseTomlFile } from "../toml.js";
+import { isExcluded, workspaceSource } from "../workspace.js";
 import type { Executor, PreExportRunner } from "./types.js";
 
 /** The lifecycle inside a builder image; its presence means "we run inside the builder". */
@@ -135,15 +136,13 @@ export class LocalExecutor implements Executor {
     const p = this.paths;
     emptyDir(p.layers);
     emptyDir(p.app);
-    const source = resolve(this.o.appDir);
-    // Never copy the layer cache into the app (CI caches live inside the project dir, e.g. path ".").
-    const skip = new Set([join(source, ".git"), ...(this.o.cacheDir ? [p.cache] : [])]);
-    for (const entry of readdirSync(source)) {
-      if (skip.has(join(source, entry))) continue;
-      cpSync(join(source, entry), join(p.app, entry), {
+    const ws = workspaceSource(this.o.appDir, this.o.cacheDir ? p.cache : undefined);
+    for (const entry of readdirSync(ws.appDir)) {
+      if (isExcluded(ws, join(ws.appDir, entry))) continue;
+      cpSync(join(ws.appDir, entry), join(p.app, entry), {
         recursive: true,
         verbatimSymlinks: true,
-        filter: (from) => !skip.has(resolve(from)),
+        filter: (from) => !isExcluded(ws, from),
       });
     }
     mkdirSync(join(p.platform, "env"), { recursive: true });

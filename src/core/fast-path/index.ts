@@ -4,6 +4,7 @@ import { parsePlatform, samePlatform } from "../manifest.js";
 import type { RegistryClient } from "../registry/client.js";
 import type { BuildRequest } from "../request.js";
 import { ML_BUILDPACKS_VERSION } from "../version.js";
+import { workspaceSource } from "../workspace.js";
 import { type AppLayerRecord, appLayerDiffId, appLayerKey, parseAppLayerRecord } from "./app-layer.js";
 import { inputParts, PART_NAMES, type RecordedInputs, recordInputs } from "./inputs.js";
 import { fastPathNotes } from "./notes.js";
@@ -14,7 +15,7 @@ import {
   type PreviousRead,
   readPreviousImage,
 } from "./registry.js";
-import { digestOfTree, listSourceTree, type SourceTree, skippedPaths } from "./source-digest.js";
+import { digestOfTree, listSourceTree, type SourceTree } from "./source-digest.js";
 
 export { pushAppLayerSwap, stampInputs, tagImage } from "./registry.js";
 
@@ -36,7 +37,8 @@ export async function collectInputs(
   const builderRead =
     builder.imageId || builder.digest || registryDigest(req.builder, builder.platform, clientFor);
   // Hashed while the registry answers.
-  const tree = listSourceTree(req.appDir, skippedPaths(req.appDir, req.cacheDir));
+  // The digest covers what the executors copy into the workspace (workspace.ts).
+  const tree = listSourceTree(req.appDir, workspaceSource(req.appDir, req.cacheDir).excluded);
   const source = digestOfTree(tree);
   const [runImageDigest, builderDigest] = await Promise.all([runImageRead, builderRead]);
   if (!runImageDigest) return { reason: `the run image ${runImage} is not in a registry` };

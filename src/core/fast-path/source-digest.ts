@@ -2,15 +2,6 @@ import { createHash, type Hash } from "node:crypto";
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 
-/**
- * What the build copies into the workspace is what the digest covers: the app directory without
- * its top-level .git (both executors skip it) and without a layer cache kept inside the project.
- */
-export function skippedPaths(appDir: string, cacheDir: string | undefined): string[] {
-  const app = resolve(appDir);
-  return [join(app, ".git"), ...(cacheDir ? [resolve(cacheDir)] : [])];
-}
-
 /** Files and folders of the source tree, in the order the digest reads them. */
 export interface TreeEntry {
   /** Path relative to the app dir, "/"-separated. */

@@ -10,8 +10,9 @@ import {
   recordInputs,
 } from "../../../src/core/fast-path/inputs.js";
 import { checkPreviousImage, type PreviousRead } from "../../../src/core/fast-path/registry.js";
-import { digestOfTree, listSourceTree, skippedPaths } from "../../../src/core/fast-path/source-digest.js";
+import { digestOfTree, listSourceTree } from "../../../src/core/fast-path/source-digest.js";
 import type { Manifest } from "../../../src/core/registry/client.js";
+import { workspaceSource } from "../../../src/core/workspace.js";
 import { RefreshRecorder } from "../../../src/libcnb/refresh.js";
 
 const sourceTreeDigest = (app: string, skip: string[]) => digestOfTree(listSourceTree(app, skip));
@@ -84,7 +85,7 @@ describe("input parts", () => {
 
 describe("source tree digest", () => {
   let app: string;
-  const digest = () => sourceTreeDigest(app, skippedPaths(app, join(app, ".cache"))).digest;
+  const digest = () => sourceTreeDigest(app, workspaceSource(app, join(app, ".cache")).excluded).digest;
 
   beforeEach(() => {
     app = testTempDir("fast-path-src-");

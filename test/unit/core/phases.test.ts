@@ -3,6 +3,7 @@ import { phaseDockerArgs, workspaceCopyScript } from "../../../src/core/executor
 import { explainExit } from "../../../src/core/lifecycle/exit-codes.js";
 import { creatorSpec, type PhaseInputs, phaseSpecs } from "../../../src/core/lifecycle/phases.js";
 import { negotiatePlatformApi } from "../../../src/core/lifecycle/versions.js";
+import { workspaceSource } from "../../../src/core/workspace.js";
 
 const inputs: PhaseInputs = {
   platformApi: "0.14",
@@ -99,15 +100,23 @@ describe("phaseDockerArgs", () => {
 
   test("the workspace copy leaves out .git and a cache dir kept inside the app", () => {
     const inside = workspaceCopyScript({
-      appDir: "/p/app",
-      cacheDir: "/p/app/.ml-buildpacks/cache",
+      source: workspaceSource("/p/app", "/p/app/.ml-buildpacks/cache"),
+      cached: true,
       owner: "1000:1000",
     });
     expect(inside).toContain("tar --exclude='./.git' --exclude='./.ml-buildpacks/cache' -cf - .");
     expect(inside).toContain("chown -R 1000:1000 /workspace /layers /cache");
-    const outside = workspaceCopyScript({ appDir: "/p/app", cacheDir: "/home/u/.cache/x", owner: "1:2" });
+    const outside = workspaceCopyScript({
+      source: workspaceSource("/p/app", "/home/u/.cache/x"),
+      cached: true,
+      owner: "1:2",
+    });
     expect(outside).toContain("tar --exclude='./.git' -cf - .");
-    const none = workspaceCopyScript({ appDir: "/p/app", cacheDir: undefined, owner: "1:2" });
+    const none = workspaceCopyScript({
+      source: workspaceSource("/p/app", undefined),
+      cached: false,
+      owner: "1:2",
+    });
     expect(none).toContain("chown -R 1:2 /workspace /layers\n");
   });
 
