@@ -1,5 +1,6 @@
 import { type BuildContext, type BuildResult, describeTarget } from "../../../src/libcnb/index.js";
-import * as errors from "./errors.js";
+import { checkBuildEnv } from "./build-env.js";
+import { type Decision, decidePython } from "./decision.js";
 import { installCpython } from "./layers/cpython.js";
 import { writePythonLayer } from "./layers/python.js";
 import {
@@ -8,62 +9,32 @@ import {
   findBuild,
   loadManifest,
   MANIFEST_ENV,
-  type Manifest,
   mirrorBase,
 } from "./manifest.js";
 import { checkPackageManagers } from "./package-managers.js";
-import { type PythonRequest, readPythonRequest, requestMatches } from "./request.js";
+import { CONSTRAINT_SOURCES, type Constraint, readConstraints, where } from "./request.js";
 import { STACK_PYTHON, stackPythonVersion } from "./stack-python.js";
 
 export const VERSION_LABEL = "io.ml-buildpacks.python.version";
 
-/** The files a request may come from, for the "nothing requested" log line. */
-const REQUEST_FILES = ".python-version, pyproject.toml requires-python, Pipfile [requires], environment.yml";
-
-export type Selection = { kind: "stack"; version: string } | { kind: "download"; version: string };
-
-function where(req: PythonRequest): string {
-  return req.line ? `${req.file} (line ${req.line})` : req.file;
-}
-
-/**
- * The stack's Python when it satisfies the request (or nothing was requested), else the newest
- * supported build in the manifest that does. EOL and unknown versions are errors listing what is
- * supported.
- */
-export function selectPython(
-  request: PythonRequest | undefined,
-  stackVersion: string,
-  manifest: Manifest,
-  target: BuildContext["target"],
-): Selection {
-  if (!request || requestMatches(stackVersion, request)) return { kind: "stack", version: stackVersion };
-  const versions = availableVersions(manifest, target.arch);
-  const match = versions.find((v) => requestMatches(v, request));
-  if (match) return { kind: "download", version: match };
-  const available = describeAvailable(versions);
-  const platform = `${target.os}/${target.arch}`;
-  const example =
-    versions[0]?.split(".").slice(0, 2).join(".") ?? stackVersion.split(".").slice(0, 2).join(".");
-  if (requestsEndOfLife(request)) throw errors.endOfLife(request, stackVersion, available, platform, example);
-  throw errors.unknownVersion(request, stackVersion, available, platform, example, manifest);
-}
-
-/** True when only CPython 3.0 to 3.9 (or 2.x) could satisfy the request. */
-function requestsEndOfLife(request: PythonRequest): boolean {
-  const candidates: string[] = [];
-  for (let minor = 0; minor <= 9; minor++)
-    for (let patch = 0; patch <= 30; patch++) candidates.push(`3.${minor}.${patch}`);
-  for (let patch = 0; patch <= 18; patch++) candidates.push(`2.7.${patch}`);
-  return candidates.some((v) => requestMatches(v, request));
+function describeConstraint(c: Constraint): string {
+  const kind = c.pin ? "pin" : "range";
+  return `${where(c)}: ${c.setting === c.file ? "" : `${c.setting} = `}${JSON.stringify(c.text)} (${kind})`;
 }
 
 export async function build(ctx: BuildContext): Promise<BuildResult> {
   const log = ctx.logger;
-  // Runs for every Python app (every order group starts with this buildpack), before any install.
+  // Runs for every Python app (every order group with Python starts with this buildpack), before any
+  // install: settings that would break it are refused here, naming the user's file or variable.
+  checkBuildEnv(ctx.platformEnv);
   checkPackageManagers(ctx.app);
   log.header("Determining Python version");
-  const request = readPythonRequest(ctx.app);
+  const { constraints, warnings } = readConstraints(ctx.app);
+  for (const w of warnings) log.warning(w.title, w.body);
+  if (constraints.length > 0) {
+    log.step("Python version requirements:");
+    log.detail(constraints.map(describeConstraint));
+  }
   const stackVersion = await stackPythonVersion(ctx.exec);
   log.step(`The stack provides Python ${stackVersion} (${STACK_PYTHON})`);
   const manifest = loadManifest(ctx.appDir, ctx.env);
@@ -73,25 +44,34 @@ export async function build(ctx: BuildContext): Promise<BuildResult> {
       "Python downloads are checked against the sha256 sums in that file instead of the buildpack's own.",
     );
   }
-  const selection = selectPython(request, stackVersion, manifest, ctx.target);
+  const available = availableVersions(manifest, ctx.target.arch);
+  const decision: Decision = decidePython(constraints, {
+    stackVersion,
+    available,
+    platform: `${ctx.target.os}/${ctx.target.arch}`,
+    describeAvailable: describeAvailable(available),
+    manifest,
+    sources: CONSTRAINT_SOURCES,
+  });
+  log.step(decision.reason);
 
   let python = STACK_PYTHON;
-  if (!request) {
-    log.step(`No Python version requested (looked at ${REQUEST_FILES}): using Python ${stackVersion}`);
-  } else if (selection.kind === "stack") {
-    log.step(`${where(request)} requests Python ${request.text}: satisfied by ${stackVersion}`);
+  if (decision.kind === "stack") {
+    if (decision.recommendPin) {
+      log.detail([
+        `Pin it for repeatable builds: write "${stackVersion.split(".").slice(0, 2).join(".")}" into .python-version`,
+        '(a minor version gets its newest patch release; "system" keeps the stack\'s Python).',
+      ]);
+    }
   } else {
-    log.step(
-      `${where(request)} requests Python ${request.text}: not the stack's ${stackVersion}, installing ${selection.version}`,
-    );
-    const found = findBuild(manifest, selection.version, ctx.target.arch);
-    if (!found) throw new Error(`manifest has no ${selection.version} for ${ctx.target.arch}`);
-    log.header(`Installing Python ${selection.version} (${describeTarget(ctx.target)})`);
+    const found = findBuild(manifest, decision.version, ctx.target.arch);
+    if (!found) throw new Error(`manifest has no ${decision.version} for ${ctx.target.arch}`);
+    log.header(`Installing Python ${decision.version} (${describeTarget(ctx.target)})`);
     python = await installCpython(ctx, found, mirrorBase(ctx.env), manifest.source);
     log.step(`Later buildpacks and the app use ${python}`);
   }
   // When the stack's Python is used, a cpython layer restored from the cache is not written again,
   // so it is not part of this build's image or cache.
-  writePythonLayer(ctx.layers, selection.version, python);
-  return { labels: [{ key: VERSION_LABEL, value: selection.version }] };
+  writePythonLayer(ctx.layers, decision.version, python);
+  return { labels: [{ key: VERSION_LABEL, value: decision.version }] };
 }

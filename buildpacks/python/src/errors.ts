@@ -71,7 +71,7 @@ export function invalidRequiresPython(file: string, line: number | undefined, va
       "[project] requires-python must be a PEP 440 version specifier of release versions, e.g.\n" +
       '">=3.11", ">=3.11,<3.13", "~=3.12.0" or "==3.12.*" (an operator is required: "3.12" alone is\n' +
       "not a specifier).\n\n" +
-      `Fix requires-python in ${file}, or pin the version in .python-version (it takes precedence).`,
+      `Fix requires-python${line ? ` at line ${line}` : ""} of ${file}.`,
     file,
     line,
   });
@@ -82,7 +82,7 @@ export function invalidPipfileVersion(key: string, line: number | undefined, val
     title: `Pipfile has an invalid [requires] ${key}: ${value}`,
     body:
       `Expected ${key === "python_full_version" ? 'a full version like "3.12.4"' : 'a version like "3.12"'}.\n\n` +
-      "Fix it in Pipfile, or pin the version in .python-version (it takes precedence).",
+      `Fix it${line ? ` at line ${line}` : ""} of Pipfile.`,
     file: "Pipfile",
     line,
   });
@@ -94,7 +94,7 @@ export function invalidCondaPython(file: string, line: number, item: string): Bu
     body:
       'Expected a conda match spec for python such as "python=3.12", "python=3.12.4",\n' +
       '"python>=3.11,<3.13" or "python 3.12.*" ("|" alternatives are not supported).\n\n' +
-      `Fix line ${line} of ${file}, or pin the version in .python-version (it takes precedence).`,
+      `Fix line ${line} of ${file}.`,
     file,
     line,
   });
@@ -110,8 +110,10 @@ function changeHint(req: RequestInfo, example: string): string {
   switch (req.file) {
     case ".python-version":
       return `write a supported version in .python-version, e.g. "${example}"`;
+    case "runtime.txt":
+      return `write a supported version in .python-version, e.g. "${example}", and delete runtime.txt`;
     case "pyproject.toml":
-      return `allow a supported version in [project] requires-python, e.g. ">=${example}"`;
+      return `allow a supported version in pyproject.toml${req.line ? ` line ${req.line}` : ""}, e.g. ">=${example}"`;
     case "Pipfile":
       return `set [requires] python_version = "${example}" in Pipfile`;
     default:
@@ -150,8 +152,8 @@ export function unknownVersion(
   return new BuildpackError({
     title: `No supported Python matches ${req.text}`,
     body:
-      `${req.file}${req.line ? ` (line ${req.line})` : ""} asks for Python ${req.text}, but neither the stack's Python\n` +
-      `(${stackVersion}) nor any CPython this buildpack can install matches it.\n\n` +
+      `${req.file}${req.line ? ` (line ${req.line})` : ""} asks for Python ${req.text}, but no CPython this buildpack\n` +
+      `can install matches it (the stack's own Python is ${stackVersion}).\n\n` +
       `Supported versions for ${platform}: ${available || "(none)"}.\n` +
       (manifest.builtin
         ? ""
@@ -278,5 +280,111 @@ export function multiplePackageManagers(found: readonly { file: string; manager:
       "a requirements.txt exported from poetry.lock or uv.lock is not needed: the Poetry and uv\n" +
       "buildpacks install from the lockfile directly.",
     file: found[1]?.file ?? found[0]?.file,
+  });
+}
+
+export function invalidRuntimeTxt(file: string, line: number | undefined, value: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} has an invalid Python version: ${JSON.stringify(value)}`,
+    body:
+      `Expected Heroku's format, one line such as "python-3.12.4" or "python-3.12".\n\n` +
+      `runtime.txt is deprecated: write the version ("3.12.4") into .python-version and delete ${file}.`,
+    file,
+    line,
+  });
+}
+
+export function invalidPoetryPython(file: string, line: number | undefined, value: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} has an invalid [tool.poetry.dependencies] python: ${value}`,
+    body:
+      'Expected a Poetry version constraint of release versions, e.g. "^3.11", "~3.12", ">=3.11,<3.14",\n' +
+      '"3.12.*" or "^3.11 || ^3.13".\n\n' +
+      `Fix python${line ? ` at line ${line}` : ""} in [tool.poetry.dependencies] of ${file}.`,
+    file,
+    line,
+  });
+}
+
+interface Described {
+  file: string;
+  line: number | undefined;
+  setting: string;
+  text: string;
+  system: boolean;
+  /** "pyproject.toml line 5: [project] requires-python = \"3.11.*\"" */
+  described: string;
+}
+
+function at(c: { file: string; line: number | undefined }): string {
+  return c.line ? `${c.file} line ${c.line}` : c.file;
+}
+
+/** "change .python-version to 3.12" and the like, in the file's own format. */
+function changePin(pin: Described, version: string): string {
+  switch (pin.file) {
+    case ".python-version":
+      return `change ${at(pin)} to ${version}`;
+    case "runtime.txt":
+      return `change ${at(pin)} to python-${version} (better: write ${version} into .python-version and delete runtime.txt)`;
+    case "environment.yml":
+      return `change the python dependency at ${at(pin)} to python=${version}`;
+    default:
+      return `change ${pin.setting} at ${at(pin)} to "${version}"`;
+  }
+}
+
+export function pinConflict(c: {
+  pin: Described;
+  /** The version the pin picks (the stack's for "system"). */
+  version: string;
+  /** The constraints that do not allow it. */
+  broken: readonly Described[];
+  /** What the pin could say instead so that every other constraint holds. */
+  suggestion: string | undefined;
+}): BuildpackError {
+  const list = c.broken.map((b) => `  - ${b.described}`).join("\n");
+  const widen = c.broken.map((b) => `widen ${b.setting} in ${at(b)} to allow ${c.version}`).join(" and ");
+  const asks = c.pin.system
+    ? `"system" (the stack's Python ${c.version})`
+    : `Python ${c.pin.text} (${c.version})`;
+  return new BuildpackError({
+    title: `Python version requirements disagree: ${at(c.pin)} asks for ${c.pin.text}`,
+    body:
+      `${c.pin.described} asks for ${asks}, but ${c.broken.length === 1 ? "this requirement does" : "these requirements do"} not allow it:\n` +
+      `${list}\n\n` +
+      "Nothing was installed: a Python these requirements exclude would make the installers skip or\n" +
+      "refuse packages, and the image would fail at run time.\n\n" +
+      `What to do: ${c.suggestion ? `${changePin(c.pin, c.suggestion)}, or ` : ""}${widen}.`,
+    file: c.pin.file,
+    line: c.pin.line,
+  });
+}
+
+export function rangesDisagree(described: readonly string[]): BuildpackError {
+  return new BuildpackError({
+    title: "Python version requirements disagree: no version satisfies all of them",
+    body:
+      `No Python version satisfies every one of these together:\n${described.map((d) => `  - ${d}`).join("\n")}\n\n` +
+      "Nothing was installed. What to do: make these settings allow a common version (e.g. widen the\n" +
+      "narrower one), then pin it in .python-version.",
+  });
+}
+
+export function unsafeBuildEnv(
+  found: readonly { name: string; value: string; why: string }[],
+): BuildpackError {
+  const list = found.map((f) => `  - ${f.name}=${f.value}: ${f.why}`).join("\n");
+  const names = found.map((f) => f.name).join(", ");
+  return new BuildpackError({
+    title: `The build environment sets ${names}, which ${found.length === 1 ? "breaks" : "break"} Python builds`,
+    body:
+      `The build was given:\n${list}\n\n` +
+      "These come from the build's own environment: the CLI's --env, the GitHub Action's or the GitLab\n" +
+      "component's env input, the Tekton Task's ENV_VARS param, project.toml [[build.env]] (with pack), or a CI\n" +
+      "variable forwarded into one of those.\n\n" +
+      `What to do: remove ${names} from that build configuration. The buildpacks create and activate the\n` +
+      "app's virtual environment themselves; for import paths at run time, set them in the run-time\n" +
+      "environment (e.g. docker run -e, your deployment's env) instead of the build's.",
   });
 }

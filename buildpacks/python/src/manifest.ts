@@ -43,7 +43,12 @@ export interface Manifest {
 
 const VERSION = /^3\.\d+\.\d+$/;
 const SHA256 = /^[0-9a-f]{64}$/;
-const FILE = /^[A-Za-z0-9._+-]+\.tar\.gz$/;
+const FILE = /^[A-Za-z0-9._+-]+\.tar\.(gz|zst)$/;
+
+/** python-build-standalone's full archive (python/install/...), not an install_only one (python/...). */
+export function isFullArchive(build: Pick<Build, "file">): boolean {
+  return build.file.endsWith(".tar.zst") && !build.file.includes("install_only");
+}
 
 export function isSupported(version: string): boolean {
   const minor = parseVersion(version)[1] ?? 0;
@@ -77,7 +82,7 @@ export function parseManifest(text: string, source: string, builtin: boolean): M
       ) {
         throw errors.invalidManifest(
           source,
-          `[python."${version}".${arch}] needs file = "<name>.tar.gz" and sha256 = "<64 lowercase hex digits>"`,
+          `[python."${version}".${arch}] needs file = "<name>.tar.gz" (or a full archive .tar.zst) and sha256 = "<64 lowercase hex digits>"`,
         );
       }
       builds.push({ version, release: entry.release, arch, file: b.file, sha256: b.sha256 });

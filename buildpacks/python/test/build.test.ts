@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError, Layers, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
+import { BuildpackError, Layers, nodeAppFiles, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
 import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
 import { build } from "../src/build.js";
 import { buildContext } from "./helpers.js";
@@ -95,21 +95,75 @@ describe("python build with the stack's Python", () => {
   });
 
   it.each([
-    [{ ".python-version": "3.13\n" }, "- .python-version (line 1) requests Python 3.13: satisfied by 3.13.5"],
     [
       { ".python-version": "system\n" },
-      "- .python-version (line 1) requests Python system: satisfied by 3.13.5",
+      '- .python-version line 1 asks for "system": using the stack\'s Python 3.13.5',
     ],
     [
       { "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.10"\n' },
-      "- pyproject.toml (line 3) requests Python >=3.10: satisfied by 3.13.5",
+      '- The stack\'s Python 3.13.5 satisfies pyproject.toml line 3: [project] requires-python = ">=3.10": using it',
     ],
-  ])("uses the stack when it satisfies %j", async (files, line) => {
+    [
+      { "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.12"\n' },
+      "- The stack's Python 3.13.5 satisfies pyproject.toml line 2: [tool.poetry.dependencies] python",
+    ],
+  ])("uses the stack for 'system' and for ranges it satisfies: %j", async (files, line) => {
     const exec = fakeTools();
     const ctx = buildContext(files, exec);
     await build(ctx);
     expect(ctx.logger.text()).toContain(line);
     expect(exec.calls.map((c) => c.command)).toEqual(["/usr/bin/python3"]);
+    expect(ctx.logger.text()).not.toContain("Pin it for repeatable builds");
+  });
+
+  it("gives `python` on PATH: bin/python in the python build+launch layer points at the interpreter", async () => {
+    const ctx = buildContext({ "app.py": "" }, python3135);
+    await build(ctx);
+    expect(readlinkSync(join(ctx.layersDir, "python", "bin", "python"))).toBe("/usr/bin/python3");
+  });
+
+  it("recommends a pin when nothing is requested", async () => {
+    const ctx = buildContext({ "app.py": "" }, python3135);
+    await build(ctx);
+    expect(ctx.logger.text()).toContain('Pin it for repeatable builds: write "3.13" into .python-version');
+  });
+
+  it("refuses build env that breaks Python before running anything, naming the variable", async () => {
+    const exec = fakeTools();
+    const ctx = { ...buildContext({ "app.py": "" }, exec), platformEnv: { PYTHONHOME: "/opt/py" } };
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err.title).toBe("The build environment sets PYTHONHOME, which breaks Python builds");
+    expect(err.body).toContain("--env");
+    expect(exec.calls).toEqual([]);
+  });
+
+  it("fails on disagreeing constraints before running or installing anything else", async () => {
+    const exec = fakeTools();
+    const files = {
+      ".python-version": "3.13\n",
+      "pyproject.toml": '[project]\nname = "x"\nrequires-python = "3.11.*"\n',
+    };
+    const ctx = buildContext(files, exec);
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(err.title).toBe("Python version requirements disagree: .python-version line 1 asks for 3.13");
+    expect(err.body).toContain('pyproject.toml line 3: [project] requires-python = "3.11.*"');
+    expect(err.body).toContain(
+      "change .python-version line 1 to 3.11, or widen [project] requires-python in pyproject.toml line 3",
+    );
+    expect(exec.calls.some((c) => c.command === "curl")).toBe(false);
+    expect(existsSync(join(ctx.layersDir, "python.toml"))).toBe(false);
+  });
+
+  it("reads runtime.txt with a deprecation warning pointing at .python-version", async () => {
+    const ctx = downloadContext(fakeTools(), {});
+    rmSync(join(ctx.appDir, ".python-version"));
+    writeFileSync(join(ctx.appDir, "runtime.txt"), "python-3.11.2\n");
+    const fresh = { ...ctx, app: nodeAppFiles(ctx.appDir) };
+    await build(fresh);
+    const log = ctx.logger.text();
+    expect(log).toContain("! WARNING: runtime.txt is deprecated: pin the version in .python-version instead");
+    expect(log).toContain('Write "3.11.2" into .python-version and delete runtime.txt');
+    expect(log).toContain("- runtime.txt line 1 asks for Python 3.11.2: installing 3.11.2, that exact build");
   });
 
   it("explains a missing interpreter", async () => {
@@ -153,7 +207,10 @@ describe("python build installing a CPython", () => {
     expect(readFileSync(join(env, "ML_BUILDPACKS_PYTHON_VERSION.override"), "utf8")).toBe("3.11.2");
     const log = ctx.logger.text();
     expect(log).toContain(
-      "- .python-version (line 1) requests Python 3.11: not the stack's 3.13.5, installing 3.11.2",
+      "- .python-version line 1 asks for Python 3.11: installing 3.11.2, the newest 3.11 patch release this buildpack pins",
+    );
+    expect(readlinkSync(join(ctx.layersDir, "python", "bin", "python"))).toBe(
+      join(cpython, "bin", "python3"),
     );
     expect(log).toContain("! WARNING: Using the Python manifest test-manifest.toml (BP_PYTHON_MANIFEST)");
     expect(log).toContain(`- Verified sha256 ${TARBALL_SHA.slice(0, 8)}… (pinned in test-manifest.toml)`);
@@ -253,6 +310,6 @@ describe("python build: versions it cannot serve", () => {
     const err = (await build(buildContext(files, fakeTools())).catch((e: unknown) => e)) as BuildpackError;
     expect(err.title).toBe("Python <3.10 is end-of-life and not supported");
     expect([err.file, err.line]).toEqual(["pyproject.toml", 4]);
-    expect(err.body).toContain('allow a supported version in [project] requires-python, e.g. ">=3.14"');
+    expect(err.body).toContain('allow a supported version in pyproject.toml line 4, e.g. ">=3.14"');
   });
 });

@@ -1,23 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { type BuildpackError, stringifyToml } from "../../../src/libcnb/index.js";
-import { memoryAppFiles, testTarget } from "../../../src/libcnb/testing.js";
-import { selectPython } from "../src/build.js";
 import {
   availableVersions,
   DEFAULT_MIRROR,
   describeAvailable,
   downloadUrl,
   findBuild,
+  isFullArchive,
   loadManifest,
   mirrorBase,
   parseManifest,
 } from "../src/manifest.js";
-import { readPythonRequest } from "../src/request.js";
 
 const builtin = loadManifest("/workspace", {});
 
 describe("the buildpack's manifest", () => {
-  it("pins install_only builds of every supported minor for amd64 and arm64", () => {
+  it("pins every supported minor for amd64 and arm64, each file named for its version and arch", () => {
     expect(builtin.builtin).toBe(true);
     for (const arch of ["amd64", "arm64"]) {
       const minors = new Set(availableVersions(builtin, arch).map((v) => v.split(".").slice(0, 2).join(".")));
@@ -25,11 +22,35 @@ describe("the buildpack's manifest", () => {
     }
     for (const b of builtin.builds) {
       expect(b.file).toMatch(
-        /^cpython-3\.\d+\.\d+\+\d{8}-(x86_64|aarch64)-unknown-linux-gnu-install_only(_stripped)?\.tar\.gz$/,
+        /^cpython-3\.\d+\.\d+(\+\d{8}-(x86_64|aarch64)-unknown-linux-gnu-install_only(_stripped)?\.tar\.gz|-(x86_64|aarch64)-unknown-linux-gnu-[a-z+]+-\d{8}T\d{4}\.tar\.zst)$/,
       );
-      expect(b.file).toContain(`cpython-${b.version}+${b.release}-`);
+      expect(b.file).toContain(`cpython-${b.version}`);
       expect(b.file).toContain(b.arch === "amd64" ? "x86_64" : "aarch64");
+      expect(b.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
+  });
+
+  it("has both arches of every version, patch releases contiguous from .0 but for the few PBS never built", () => {
+    const amd64 = availableVersions(builtin, "amd64");
+    expect(availableVersions(builtin, "arm64")).toEqual(amd64);
+    // python-build-standalone never published linux-gnu builds of these (uv's metadata has none).
+    const neverBuilt = ["3.10.1", "3.10.10", "3.11.0", "3.11.2"];
+    for (const minor of [10, 11, 12, 13, 14]) {
+      const patches = amd64.filter((v) => v.startsWith(`3.${minor}.`)).map((v) => Number(v.split(".")[2]));
+      const newest = Math.max(...patches);
+      for (let p = 0; p <= newest; p++) {
+        const v = `3.${minor}.${p}`;
+        expect(amd64.includes(v) || neverBuilt.includes(v), `${v} missing`).toBe(true);
+      }
+    }
+  });
+
+  it("installs 3.10.0 from PBS's full archive (there is no install_only build of it)", () => {
+    const b = findBuild(builtin, "3.10.0", "amd64");
+    expect(b?.file).toMatch(/\.tar\.zst$/);
+    expect(b && isFullArchive(b)).toBe(true);
+    const c = findBuild(builtin, "3.10.2", "amd64");
+    expect(c && isFullArchive(c)).toBe(false);
   });
 
   it("builds download URLs like GitHub's release assets, from the default or a configured mirror", () => {
@@ -37,10 +58,10 @@ describe("the buildpack's manifest", () => {
     if (!b) throw new Error("3.12.14 missing");
     expect(mirrorBase({})).toBe(DEFAULT_MIRROR);
     expect(downloadUrl(mirrorBase({}), b)).toBe(
-      "https://github.com/astral-sh/python-build-standalone/releases/download/20260814/cpython-3.12.14%2B20260814-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      "https://github.com/astral-sh/python-build-standalone/releases/download/20260929/cpython-3.12.14%2B20260929-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
     );
     expect(downloadUrl(mirrorBase({ BP_PYTHON_MIRROR: "http://mirror.internal/pbs/" }), b)).toMatch(
-      /^http:\/\/mirror\.internal\/pbs\/20260814\/cpython-3\.12\.14%2B/,
+      /^http:\/\/mirror\.internal\/pbs\/20260929\/cpython-3\.12\.14%2B/,
     );
   });
 
@@ -48,60 +69,6 @@ describe("the buildpack's manifest", () => {
     expect(describeAvailable(["3.12.2", "3.11.9", "3.12.10", "3.12.0"])).toBe(
       "3.11 (3.11.9), 3.12 (3.12.0 to 3.12.10)",
     );
-  });
-});
-
-describe("selectPython", () => {
-  const select = (files: Record<string, string>) =>
-    selectPython(readPythonRequest(memoryAppFiles(files)), "3.13.5", builtin, testTarget);
-
-  it("lets requires-python pick the newest build it allows when the stack's doesn't fit", () => {
-    expect(select({ "pyproject.toml": '[project]\nrequires-python = ">=3.11,<3.13"\n' })).toEqual({
-      kind: "download",
-      version: "3.12.14",
-    });
-    expect(select({ "pyproject.toml": '[project]\nrequires-python = "~=3.10.4"\n' })).toMatchObject({
-      version: "3.10.21",
-    });
-  });
-
-  it("prefers the stack's Python whenever it satisfies the request", () => {
-    expect(select({ "pyproject.toml": '[project]\nrequires-python = ">=3.11"\n' })).toEqual({
-      kind: "stack",
-      version: "3.13.5",
-    });
-    expect(select({})).toEqual({ kind: "stack", version: "3.13.5" });
-  });
-
-  it("installs an exact patch version from the manifest", () => {
-    expect(select({ ".python-version": "3.13.14" })).toEqual({ kind: "download", version: "3.13.14" });
-    expect(select({ Pipfile: '[requires]\npython_version = "3.11"\n' })).toMatchObject({
-      version: "3.11.16",
-    });
-    expect(select({ "environment.yml": "dependencies:\n  - python=3.14\n" })).toMatchObject({
-      version: "3.14.7",
-    });
-  });
-
-  it("only offers versions built for the target's arch", () => {
-    const m = parseManifest(
-      stringifyToml({
-        python: { "3.12.1": { release: "1", arm64: { file: "a.tar.gz", sha256: "a".repeat(64) } } },
-      }),
-      "m.toml",
-      false,
-    );
-    const req = readPythonRequest(memoryAppFiles({ ".python-version": "3.12" }));
-    const err = (() => {
-      try {
-        return selectPython(req, "3.13.5", m, testTarget);
-      } catch (e) {
-        return e;
-      }
-    })() as BuildpackError;
-    expect(err.title).toBe("No supported Python matches 3.12");
-    expect(err.body).toContain("Supported versions for linux/amd64: (none)");
-    expect(err.body).toContain("from the manifest m.toml (BP_PYTHON_MANIFEST)");
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BuildpackError } from "../../../src/libcnb/index.js";
-import { parseVersionFile, satisfies } from "../src/python-version.js";
+import { parseVersionFile } from "../src/python-version.js";
 
 function errorOf(fn: () => unknown): BuildpackError {
   try {
@@ -48,23 +48,4 @@ describe("parseVersionFile", () => {
       expect(err.line).toBe(2);
     },
   );
-});
-
-describe("satisfies", () => {
-  const req = (text: string) => {
-    const r = parseVersionFile(text);
-    if (!r) throw new Error("no request");
-    return r;
-  };
-  it.each([
-    ["3.13.5", "3.13", true],
-    ["3.13.5", "3.13.5", true],
-    ["3.13.5", "3", true],
-    ["3.13.5", "3.12", false],
-    ["3.13.5", "3.13.4", false],
-    ["3.13.5", "3.1", false],
-    ["3.13.5", "2", false],
-  ])("%s satisfies %s: %s", (have, want, ok) => {
-    expect(satisfies(have, req(want))).toBe(ok);
-  });
 });

@@ -9,9 +9,19 @@
 // discards the layer and the log says why.
 
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Decompress } from "fzstd";
 import {
   type BuildContext,
   type Describers,
@@ -22,7 +32,7 @@ import {
 } from "../../../../src/libcnb/index.js";
 import { compileBytecode } from "../../../../src/pybuild/bytecode.js";
 import * as errors from "../errors.js";
-import { type Build, downloadUrl } from "../manifest.js";
+import { type Build, downloadUrl, isFullArchive } from "../manifest.js";
 
 /** Bump when the layer's layout changes, to discard old layers. */
 export const CPYTHON_LAYER_VERSION = 1;
@@ -109,14 +119,7 @@ export async function installCpython(
 
     layer.reset();
     await log.timed(`Unpacking Python ${build.version} into the ${CPYTHON_LAYER} layer`, async () => {
-      const r = await ctx.exec("tar", [
-        "-xzf",
-        tarball,
-        "-C",
-        layer.path,
-        "--strip-components=1",
-        "--no-same-owner",
-      ]);
+      const r = await ctx.exec("tar", await tarArgs(build, tarball, layer.path));
       if (r.code !== 0) throw errors.unpackFailed(build.file, r.code, r.output);
     });
   } finally {
@@ -140,6 +143,31 @@ export async function installCpython(
   });
   layer.write(key, FLAGS);
   return python;
+}
+
+/**
+ * install_only archives (.tar.gz) hold python/{bin,lib,...}; PBS's full archives (.tar.zst, the only
+ * builds of 3.10.0) hold the same tree at python/install/. The build image has no zstd program, so a
+ * .tar.zst is decompressed here first (synchronous writes: no buffering of the whole archive).
+ */
+async function tarArgs(build: Build, tarball: string, dest: string): Promise<string[]> {
+  const common = ["-C", dest, "--no-same-owner"];
+  if (!isFullArchive(build)) return ["-xzf", tarball, ...common, "--strip-components=1"];
+  const tar = tarball.replace(/\.zst$/, "");
+  const fd = openSync(tar, "w");
+  try {
+    const zstd = new Decompress((chunk) => {
+      writeSync(fd, chunk);
+    });
+    for await (const chunk of createReadStream(tarball)) zstd.push(chunk as Buffer);
+    zstd.push(new Uint8Array(0), true);
+  } catch (err) {
+    throw errors.unpackFailed(build.file, 1, err instanceof Error ? err.message : String(err));
+  } finally {
+    closeSync(fd);
+  }
+  rmSync(tarball);
+  return ["-xf", tar, ...common, "--strip-components=2", "python/install"];
 }
 
 function minorOf(version: string): string {
