@@ -7507,32 +7507,33 @@ function parseCommand(argv, env = {}, isFile = () => false) {
     }
     throw usageError(`unknown command "${first}" (known: build, builder create, manifest create, manifest tag)`);
 }
+/** The build command's options: the one list the parser, `--help` and docs/cli.md are checked against. */
+const BUILD_OPTIONS = {
+    image: { type: "string" },
+    tag: { type: "string", multiple: true },
+    builder: { type: "string" },
+    flavor: { type: "string" },
+    "run-image": { type: "string" },
+    "previous-image": { type: "string" },
+    "cache-dir": { type: "string" },
+    "clear-cache": { type: "boolean" },
+    env: { type: "string", multiple: true },
+    platform: { type: "string" },
+    pull: { type: "string" },
+    "default-process": { type: "string" },
+    report: { type: "string" },
+    "log-level": { type: "string" },
+    "ca-certs": { type: "string" },
+    "insecure-registry": { type: "string", multiple: true },
+    "no-publish": { type: "boolean" },
+    "trust-builder": { type: "boolean" },
+    "no-fast-path": { type: "boolean" },
+    compression: { type: "string" },
+    memory: { type: "string" },
+    executor: { type: "string" },
+};
 function parseBuild(args, env, isFile) {
-    const { values: v, positionals } = parse(args, {
-        image: { type: "string" },
-        tag: { type: "string", multiple: true },
-        builder: { type: "string" },
-        flavor: { type: "string" },
-        "run-image": { type: "string" },
-        "previous-image": { type: "string" },
-        "cache-dir": { type: "string" },
-        "clear-cache": { type: "boolean" },
-        env: { type: "string", multiple: true },
-        platform: { type: "string" },
-        pull: { type: "string" },
-        "default-process": { type: "string" },
-        report: { type: "string" },
-        "log-level": { type: "string" },
-        "ca-certs": { type: "string" },
-        "insecure-registry": { type: "string", multiple: true },
-        "no-publish": { type: "boolean" },
-        "trust-builder": { type: "boolean" },
-        "no-fast-path": { type: "boolean" },
-        compression: { type: "string" },
-        memory: { type: "string" },
-        executor: { type: "string" },
-        help: { type: "boolean" },
-    });
+    const { values: v, positionals } = parse(args, { ...BUILD_OPTIONS, help: { type: "boolean" } });
     if (v.help)
         return { kind: "help", text: USAGE };
     if (positionals.length !== 1)

@@ -181,32 +181,34 @@ export function parseCommand(
   );
 }
 
+/** The build command's options: the one list the parser, `--help` and docs/cli.md are checked against. */
+export const BUILD_OPTIONS = {
+  image: { type: "string" },
+  tag: { type: "string", multiple: true },
+  builder: { type: "string" },
+  flavor: { type: "string" },
+  "run-image": { type: "string" },
+  "previous-image": { type: "string" },
+  "cache-dir": { type: "string" },
+  "clear-cache": { type: "boolean" },
+  env: { type: "string", multiple: true },
+  platform: { type: "string" },
+  pull: { type: "string" },
+  "default-process": { type: "string" },
+  report: { type: "string" },
+  "log-level": { type: "string" },
+  "ca-certs": { type: "string" },
+  "insecure-registry": { type: "string", multiple: true },
+  "no-publish": { type: "boolean" },
+  "trust-builder": { type: "boolean" },
+  "no-fast-path": { type: "boolean" },
+  compression: { type: "string" },
+  memory: { type: "string" },
+  executor: { type: "string" },
+} as const;
+
 function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: string) => boolean): Command {
-  const { values: v, positionals } = parse(args, {
-    image: { type: "string" },
-    tag: { type: "string", multiple: true },
-    builder: { type: "string" },
-    flavor: { type: "string" },
-    "run-image": { type: "string" },
-    "previous-image": { type: "string" },
-    "cache-dir": { type: "string" },
-    "clear-cache": { type: "boolean" },
-    env: { type: "string", multiple: true },
-    platform: { type: "string" },
-    pull: { type: "string" },
-    "default-process": { type: "string" },
-    report: { type: "string" },
-    "log-level": { type: "string" },
-    "ca-certs": { type: "string" },
-    "insecure-registry": { type: "string", multiple: true },
-    "no-publish": { type: "boolean" },
-    "trust-builder": { type: "boolean" },
-    "no-fast-path": { type: "boolean" },
-    compression: { type: "string" },
-    memory: { type: "string" },
-    executor: { type: "string" },
-    help: { type: "boolean" },
-  });
+  const { values: v, positionals } = parse(args, { ...BUILD_OPTIONS, help: { type: "boolean" } });
   if (v.help) return { kind: "help", text: USAGE };
   if (positionals.length !== 1) throw usageError("build takes exactly one APP_DIR");
   const executorFlag = v.executor as string | undefined;
