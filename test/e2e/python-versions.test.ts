@@ -92,7 +92,7 @@ describe("python buildpack: a CPython the stack doesn't have", () => {
     const first = await build(app, "fresh");
     expect(first.code, first.output).toBe(0);
     expect(first.output).toContain(
-      ".python-version (line 1) requests Python 3.11: not the stack's 3.13.5, installing 3.11.2",
+      ".python-version line 1 asks for Python 3.11: installing 3.11.2, the newest 3.11 patch release this buildpack pins",
     );
     expect(first.output).toMatch(
       /Downloading cpython-3\.11\.2\+\d{8}-x86_64-unknown-linux-gnu-install_only\.tar\.gz from http:\/\/127\.0\.0\.1/,

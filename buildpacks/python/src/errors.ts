@@ -212,7 +212,8 @@ export function downloadFailed(
       "  - if the build cannot reach GitHub, set BP_PYTHON_MIRROR to a mirror of python-build-standalone's\n" +
       "    releases (laid out as <mirror>/<release>/<file>) in the build environment;\n" +
       "  - behind a TLS-intercepting proxy, give the build the proxy's CA bundle;\n" +
-      "  - or use the stack's Python: ask for a version it satisfies.",
+      '  - or use the stack\'s Python: write "system" into .python-version (or remove the pin), if your\n' +
+      "    other version settings allow it.",
   });
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -280,6 +281,47 @@ describe("python build installing a CPython", () => {
     const ctx = { ...downloadContext(), env: { BP_PYTHON_MANIFEST: "http://127.0.0.1:5481/manifest.toml" } };
     const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
     expect(err.title).toBe("BP_PYTHON_MANIFEST must be a file, not a URL");
+  });
+});
+
+describe("python build installing PBS's full archive (.tar.zst: 3.10.0 has no install_only build)", () => {
+  // A real zstd-compressed tar in the full layout: python/install/bin/python3 beside python/build/.
+  const ARCHIVE = readFileSync(join(import.meta.dirname, "fixtures", "full-archive.tar.zst"));
+  const NAME = "cpython-3.10.0-x86_64-unknown-linux-gnu-pgo+lto-20211017T1616.tar.zst";
+
+  it("decompresses it without a zstd program and unpacks only python/install into the layer", async () => {
+    const manifest = stringifyToml({
+      python: {
+        "3.10.0": {
+          release: "20211017",
+          amd64: { file: NAME, sha256: createHash("sha256").update(ARCHIVE).digest("hex") },
+        },
+      },
+    });
+    const exec = fakeExec((call: ExecCall) => {
+      const { command, args } = call;
+      if (command === "/usr/bin/python3") return { stdout: "3.13.5\n" };
+      if (command === "curl") {
+        writeFileSync(args[args.indexOf("--output") + 1] ?? "", ARCHIVE);
+        return {};
+      }
+      if (command === "tar") {
+        const r = spawnSync("tar", args, { encoding: "utf8" });
+        return { code: r.status ?? 1, stderr: r.stderr };
+      }
+      if (command.endsWith("/cpython/bin/python3")) return { stdout: "3.10.0\n" };
+      return {};
+    });
+    const base = buildContext({ ".python-version": "3.10.0\n", "m.toml": manifest }, exec);
+    const ctx = { ...base, env: { BP_PYTHON_MANIFEST: "m.toml", BP_PYTHON_MIRROR: "http://127.0.0.1:5481" } };
+    await build(ctx);
+    const cpython = join(ctx.layersDir, "cpython");
+    expect(readFileSync(join(cpython, "bin", "python3"), "utf8")).toContain("echo 3.10.0");
+    expect(existsSync(join(cpython, "build"))).toBe(false);
+    expect(existsSync(join(cpython, "install"))).toBe(false);
+    expect(exec.calls.find((c) => c.command === "tar")?.args).toEqual(
+      expect.arrayContaining(["--strip-components=2", "python/install"]),
+    );
   });
 });
 
