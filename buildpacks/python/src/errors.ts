@@ -345,7 +345,8 @@ export function pinConflict(c: {
   suggestion: string | undefined;
 }): BuildpackError {
   const list = c.broken.map((b) => `  - ${b.described}`).join("\n");
-  const widen = c.broken.map((b) => `widen ${b.setting} in ${at(b)} to allow ${c.version}`).join(" and ");
+  const allow = c.pin.system ? c.version : c.pin.text;
+  const widen = c.broken.map((b) => `widen ${b.setting} in ${at(b)} to allow ${allow}`).join(" and ");
   const asks = c.pin.system
     ? `"system" (the stack's Python ${c.version})`
     : `Python ${c.pin.text} (${c.version})`;

@@ -106,7 +106,7 @@ describe("decidePython", () => {
     expect(err.body).toContain('.python-version line 1: "3.13" asks for Python 3.13 (3.13.18)');
     expect(err.body).toContain('  - pyproject.toml line 3: [project] requires-python = "3.12.*"');
     expect(err.body).toContain(
-      "What to do: change .python-version line 1 to 3.12, or widen [project] requires-python in pyproject.toml line 3 to allow 3.13.18.",
+      "What to do: change .python-version line 1 to 3.12, or widen [project] requires-python in pyproject.toml line 3 to allow 3.13.",
     );
   });
 
