@@ -35,10 +35,10 @@ def run(cmd, data=None):
 
 
 code, out = run(["tesseract", "--list-langs"])
-print(f"tesseract langs ({code}): {' '.join(out.split()[1:] if code == 0 else out.split())}")
+print(f"tesseract langs ({code}): {' '.join(out.splitlines()[1:] if code == 0 else out.split())}")
 
 code, out = run(["dot", "-Tsvg"], b"digraph { a -> b }")
-print(f"dot svg ({code}): {'<svg' in out} {out.strip().splitlines()[-1] if out.strip() else ''}")
+print(f"dot svg ({code}): {'<svg' in out} {out.strip().splitlines()[-1] if out.strip() else ''}".lower())
 
 code, out = run(["fc-match", "sans"])
 print(f"fc-match sans ({code}): {out.strip()}")
@@ -49,7 +49,7 @@ ocr = subprocess.run(["tesseract", "stdin", "stdout"], input=png.stdout, capture
 print(f"ocr of dot png ({png.returncode},{ocr.returncode}): {ocr.stdout.decode().strip()!r} {png.stderr.decode().strip()[:200]}")
 
 code, out = run(["nc", "-h"])
-print(f"nc ({code}): {'OpenBSD netcat' in out}")
+print(f"nc ({code}): {'OpenBSD netcat' in out}".lower())
 
 try:
     ctypes.CDLL("libblas.so.3")
@@ -87,7 +87,7 @@ describe("Aptfile programs that need their maintainer scripts' work", () => {
     const report = readReport(reportFile);
     const out = await docker(["run", "--rm", "--network", "host", "--pull", "always", report.imageRef]);
     expect(out.code, out.output).toBe(0);
-    expect(out.output).toMatch(/tesseract langs \(0\): [^\n]*\beng\b/);
+    expect(out.output).toMatch(/tesseract langs \(0\): (\w+ )*eng\b/);
     expect(out.output).toMatch(/dot svg \(0\): true <\/svg>/);
     expect(out.output).toMatch(/fc-match sans \(0\): DejaVuSans\.ttf: "DejaVu Sans" "Book"/);
     expect(out.output).toMatch(/ocr of dot png \(0,0\): 'HELLO WORLD'/);

@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Layer } from "../../../src/libcnb/index.js";
 import { ENV_RULES, envSettings } from "../src/integration/env-table.js";
 import { expand } from "../src/integration/paths.js";
+import { writePackagesEnv } from "../src/layers/packages.js";
 import { tempDir } from "./helpers.js";
 
 const T = "x86_64-linux-gnu";
@@ -60,7 +62,7 @@ describe("the relocation table", () => {
     expect(s.MAGICK_CODER_MODULE_PATH?.value).toBe(
       `${root}/usr/lib/x86_64-linux-gnu/ImageMagick-7.1.1/modules-Q16/coders`,
     );
-    expect(s.TESSDATA_PREFIX?.action).toBe("override");
+    expect(s.TESSDATA_PREFIX?.action).toBe("default");
   });
 
   it("keeps the system's default after the layer's entries for search lists", () => {
@@ -84,5 +86,35 @@ describe("expand", () => {
     expect(expand(root, "usr/share/x/*/d", T)).toEqual(["usr/share/x/10/d", "usr/share/x/9/d"]);
     expect(expand(root, "usr/share/*/10/d/f", T)).toEqual(["usr/share/y/10/d/f", "usr/share/x/10/d/f"]);
     expect(expand(root, "usr/share/z/*", T)).toEqual([]);
+  });
+});
+
+describe("writePackagesEnv", () => {
+  it("writes the table's variables for build and launch, bin/ and ld.so.conf.d dirs in the search paths", () => {
+    const dir = tempDir();
+    const root = join(dir, "packages");
+    for (const f of [
+      "bin/nc",
+      "usr/bin/dot",
+      "usr/lib/x86_64-linux-gnu/libx.so.1",
+      "usr/lib/x86_64-linux-gnu/blas/libblas.so.3",
+      "usr/share/tesseract-ocr/5/tessdata/eng.traineddata",
+      "usr/lib/x86_64-linux-gnu/dri/swrast_dri.so",
+    ]) {
+      mkdirSync(dirname(join(root, f)), { recursive: true });
+      writeFileSync(join(root, f), "x");
+    }
+    mkdirSync(join(root, "etc/ld.so.conf.d"), { recursive: true });
+    writeFileSync(join(root, "etc/ld.so.conf.d/blas.conf"), "# blas\n/usr/lib/x86_64-linux-gnu/blas\n");
+    const layer = new Layer(dir, "packages");
+    writePackagesEnv(layer, "amd64", envSettings(root, T));
+    const env = (f: string) => readFileSync(join(root, "env", f), "utf8");
+    expect(env("PATH.prepend")).toBe(`${root}/usr/bin:${root}/bin`);
+    expect(env("LD_LIBRARY_PATH.prepend")).toBe(
+      `${root}/usr/lib/${T}:${root}/usr/lib:${root}/usr/lib/${T}/blas`,
+    );
+    expect(env("TESSDATA_PREFIX.default")).toBe(`${root}/usr/share/tesseract-ocr/5/tessdata`);
+    expect(env("LIBGL_DRIVERS_PATH.prepend")).toBe(`${root}/usr/lib/${T}/dri:/usr/lib/${T}/dri`);
+    expect(env("LIBGL_DRIVERS_PATH.delim")).toBe(":");
   });
 });

@@ -176,7 +176,8 @@ export interface EnvSetting {
   paths: string[];
   /** Absolute value to write. */
   value: string;
-  action: "override" | "prepend";
+  /** A scalar is a default: a value the user sets at launch (or a platform env at build) wins. */
+  action: "default" | "prepend";
 }
 
 /** The settings the layer's files call for. */
@@ -198,7 +199,7 @@ export function envSettings(
       matches,
       paths: chosen,
       value: [...abs, ...(system ? [system] : [])].join(":"),
-      action: rule.list ? "prepend" : "override",
+      action: rule.list ? "prepend" : "default",
     });
   }
   return out;

@@ -192,7 +192,7 @@ export function writePackagesEnv(
   add("build", "PKG_CONFIG_PATH", pkgConfigDirs(arch));
   for (const s of settings) {
     if (s.action === "prepend") layer.env.shared.prepend(s.rule.name, s.value, ":");
-    else layer.env.shared.override(s.rule.name, s.value);
+    else layer.env.shared.default(s.rule.name, s.value);
     set[s.rule.name] = s.value;
   }
   return set;
