@@ -90,6 +90,35 @@ describe("uv", () => {
   });
 });
 
+describe("the installer checks the Python against the lock's own constraint", () => {
+  // pyproject.toml allows the stack's 3.13 (so ml-buildpacks/python picks it), the lock was made for
+  // 3.14 only: the installer fails before installing, naming the lock's line.
+  test("uv.lock requires-python excluding the chosen Python", async () => {
+    const dir = app("uv-app");
+    edit(join(dir, "uv.lock"), /^requires-python = "[^"]*"/m, 'requires-python = ">=3.14"');
+    await expectRefused(dir, `e2e/stale-uv-py-${RUN_ID}`, "uv", [
+      '! ERROR: Python 3.13.5 is outside uv.lock\'s requires-python = ">=3.14"',
+      "!   in uv.lock:3",
+      "widen requires-python in pyproject.toml, run `uv lock`",
+    ]);
+  });
+
+  test("poetry.lock [metadata] python-versions excluding the chosen Python", async () => {
+    const dir = app("poetry-app");
+    edit(
+      join(dir, "poetry.lock"),
+      /(\[metadata\][^[]*?)python-versions = "[^"]*"/,
+      '$1python-versions = "^3.14"',
+    );
+    const output = await expectRefused(dir, `e2e/stale-poetry-py-${RUN_ID}`, "poetry", [
+      '! ERROR: Python 3.13.5 does not satisfy poetry.lock\'s [metadata] python-versions = "^3.14"',
+      "!   in poetry.lock:32",
+      "run `poetry lock`",
+    ]);
+    expect(output).not.toContain("Exporting poetry.lock");
+  });
+});
+
 describe("Poetry", () => {
   test("an up-to-date poetry.lock builds and the image imports the locked tabulate", async () => {
     await expectBuiltAndRuns(
