@@ -7631,48 +7631,50 @@ function parseBuilderCreate(args, env, isFile) {
         },
     };
 }
-function parseManifestCreate(args, env, isFile) {
+/**
+ * The manifest commands' shared shape: --image, one repeatable option that must be given at least
+ * once, and the registry options. Undefined for --help.
+ */
+function parseManifestArgs(args, repeated, missing) {
     const { values: v, positionals } = parse(args, {
         ...REGISTRY_OPTIONS,
         image: { type: "string" },
-        from: { type: "string", multiple: true },
+        [repeated]: { type: "string", multiple: true },
         help: { type: "boolean" },
     });
     if (v.help)
-        return { kind: "help", text: USAGE };
+        return undefined;
     if (positionals.length > 0)
         throw usageError(`unexpected argument "${positionals[0]}"`);
     const image = v.image;
     if (!image)
         throw usageError("--image is required");
-    const from = v.from ?? [];
-    if (from.length === 0)
-        throw usageError("at least one --from REF is required (a tag or REF@sha256:...)");
+    const values = v[repeated] ?? [];
+    if (values.length === 0)
+        throw usageError(missing);
+    return { image, values, v };
+}
+function parseManifestCreate(args, env, isFile) {
+    const parsed = parseManifestArgs(args, "from", "at least one --from REF is required (a tag or REF@sha256:...)");
+    if (!parsed)
+        return { kind: "help", text: USAGE };
     return {
         kind: "manifest-create",
-        image,
-        children: from.map(parseChildSpec),
-        ...registryAccess(v, env, isFile),
+        image: parsed.image,
+        children: parsed.values.map(parseChildSpec),
+        ...registryAccess(parsed.v, env, isFile),
     };
 }
 function parseManifestTag(args, env, isFile) {
-    const { values: v, positionals } = parse(args, {
-        ...REGISTRY_OPTIONS,
-        image: { type: "string" },
-        tag: { type: "string", multiple: true },
-        help: { type: "boolean" },
-    });
-    if (v.help)
+    const parsed = parseManifestArgs(args, "tag", "at least one --tag REF is required");
+    if (!parsed)
         return { kind: "help", text: USAGE };
-    if (positionals.length > 0)
-        throw usageError(`unexpected argument "${positionals[0]}"`);
-    const image = v.image;
-    if (!image)
-        throw usageError("--image is required");
-    const tags = v.tag ?? [];
-    if (tags.length === 0)
-        throw usageError("at least one --tag REF is required");
-    return { kind: "manifest-tag", image, tags, ...registryAccess(v, env, isFile) };
+    return {
+        kind: "manifest-tag",
+        image: parsed.image,
+        tags: parsed.values,
+        ...registryAccess(parsed.v, env, isFile),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts

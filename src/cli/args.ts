@@ -313,28 +313,46 @@ function parseBuilderCreate(
   };
 }
 
+/**
+ * The manifest commands' shared shape: --image, one repeatable option that must be given at least
+ * once, and the registry options. Undefined for --help.
+ */
+function parseManifestArgs(
+  args: string[],
+  repeated: "from" | "tag",
+  missing: string,
+): { image: string; values: string[]; v: Record<string, unknown> } | undefined {
+  const { values: v, positionals } = parse(args, {
+    ...REGISTRY_OPTIONS,
+    image: { type: "string" },
+    [repeated]: { type: "string", multiple: true },
+    help: { type: "boolean" },
+  });
+  if (v.help) return undefined;
+  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
+  const image = v.image as string | undefined;
+  if (!image) throw usageError("--image is required");
+  const values = (v[repeated] as string[] | undefined) ?? [];
+  if (values.length === 0) throw usageError(missing);
+  return { image, values, v };
+}
+
 function parseManifestCreate(
   args: string[],
   env: NodeJS.ProcessEnv,
   isFile: (path: string) => boolean,
 ): Command {
-  const { values: v, positionals } = parse(args, {
-    ...REGISTRY_OPTIONS,
-    image: { type: "string" },
-    from: { type: "string", multiple: true },
-    help: { type: "boolean" },
-  });
-  if (v.help) return { kind: "help", text: USAGE };
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
-  const image = v.image as string | undefined;
-  if (!image) throw usageError("--image is required");
-  const from = (v.from as string[] | undefined) ?? [];
-  if (from.length === 0) throw usageError("at least one --from REF is required (a tag or REF@sha256:...)");
+  const parsed = parseManifestArgs(
+    args,
+    "from",
+    "at least one --from REF is required (a tag or REF@sha256:...)",
+  );
+  if (!parsed) return { kind: "help", text: USAGE };
   return {
     kind: "manifest-create",
-    image,
-    children: from.map(parseChildSpec),
-    ...registryAccess(v, env, isFile),
+    image: parsed.image,
+    children: parsed.values.map(parseChildSpec),
+    ...registryAccess(parsed.v, env, isFile),
   };
 }
 
@@ -343,17 +361,12 @@ function parseManifestTag(
   env: NodeJS.ProcessEnv,
   isFile: (path: string) => boolean,
 ): Command {
-  const { values: v, positionals } = parse(args, {
-    ...REGISTRY_OPTIONS,
-    image: { type: "string" },
-    tag: { type: "string", multiple: true },
-    help: { type: "boolean" },
-  });
-  if (v.help) return { kind: "help", text: USAGE };
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
-  const image = v.image as string | undefined;
-  if (!image) throw usageError("--image is required");
-  const tags = (v.tag as string[] | undefined) ?? [];
-  if (tags.length === 0) throw usageError("at least one --tag REF is required");
-  return { kind: "manifest-tag", image, tags, ...registryAccess(v, env, isFile) };
+  const parsed = parseManifestArgs(args, "tag", "at least one --tag REF is required");
+  if (!parsed) return { kind: "help", text: USAGE };
+  return {
+    kind: "manifest-tag",
+    image: parsed.image,
+    tags: parsed.values,
+    ...registryAccess(parsed.v, env, isFile),
+  };
 }

@@ -9,25 +9,13 @@ import { CONTAINER_PATHS, type PhaseSpec } from "../lifecycle/phases.js";
 import { PRE_EXPORT_ENTRY, PRE_EXPORT_MOUNT } from "../pre-export/contract.js";
 import { proxyEnv } from "../registry/proxy.js";
 import { excludedInside, type WorkspaceSource, workspaceSource } from "../workspace.js";
-import type { Executor, PreExportRunner } from "./types.js";
+import type { Executor, PreExportRunner, WorkspaceOptions } from "./types.js";
 
-export interface DockerExecutorOptions {
+export interface DockerExecutorOptions extends WorkspaceOptions {
   docker: Docker;
   builder: BuilderInfo;
-  appDir: string;
-  cacheDir: string | undefined;
-  buildEnv: Record<string, string>;
-  caCerts: string | undefined;
-  platformApi: string;
-  /**
-   * Environment for the phases that talk to registries, passed to `docker run -e NAME` by name only:
-   * values travel in the docker client's environment, never in argv.
-   */
-  secretEnv: Record<string, string>;
   /** docker --memory for every phase container, swap included (--memory-swap the same). */
   memoryLimit?: string;
-  /** dist/pre-export (its index.mjs), mounted for a spec that runs pre-export; absent: none. */
-  preExportDir?: string;
 }
 
 /** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */

@@ -7,7 +7,7 @@ import type { ProcessRunner } from "../process.js";
 import type { BuildRequest } from "../request.js";
 import { DockerExecutor } from "./docker.js";
 import { LocalExecutor } from "./local.js";
-import type { Executor } from "./types.js";
+import type { Executor, WorkspaceOptions } from "./types.js";
 
 export type ExecutorKind = "docker" | "local";
 
@@ -31,7 +31,7 @@ export function executorFactory(
   req: Pick<BuildRequest, "appDir" | "cacheDir" | "env" | "caCerts" | "memoryLimit">,
 ): MakeExecutor {
   return (builder, platformApi, secretEnv) => {
-    const common = {
+    const common: WorkspaceOptions = {
       appDir: req.appDir,
       cacheDir: req.cacheDir,
       buildEnv: req.env,

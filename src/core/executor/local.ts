@@ -23,24 +23,17 @@ import { PRE_EXPORT_ENTRY } from "../pre-export/contract.js";
 import type { ProcessRunner } from "../process.js";
 import { parseTomlFile } from "../toml.js";
 import { isExcluded, workspaceSource } from "../workspace.js";
-import type { Executor, PreExportRunner } from "./types.js";
+import type { Executor, PreExportRunner, WorkspaceOptions } from "./types.js";
 
 /** The lifecycle inside a builder image; its presence means "we run inside the builder". */
 export const LOCAL_LIFECYCLE = "/cnb/lifecycle/lifecycle";
 
-export interface LocalExecutorOptions {
+export interface LocalExecutorOptions extends WorkspaceOptions {
   run: ProcessRunner;
   log: Pick<Logger, "info" | "warn">;
   /** CNB user and group: from CNB_USER_ID/CNB_GROUP_ID. */
   uid: number;
   gid: number;
-  appDir: string;
-  cacheDir: string | undefined;
-  buildEnv: Record<string, string>;
-  caCerts: string | undefined;
-  platformApi: string;
-  /** Added to the environment of the phases that talk to registries only (CNB_REGISTRY_AUTH). */
-  secretEnv: Record<string, string>;
   /**
    * The lifecycle writes absolute paths into cached layer tars, so the layers dir must be the same
    * path in every build: the builder's own /layers (default) or another fixed directory.
@@ -52,8 +45,6 @@ export interface LocalExecutorOptions {
   currentUid?: number;
   /** The environment the phases inherit (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** dist/pre-export (its index.mjs), run between builder and exporter; absent: none. */
-  preExportDir?: string;
 }
 
 /** Variables never handed to a phase that does not need them. */

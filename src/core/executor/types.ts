@@ -26,3 +26,19 @@ export interface PreExportRunner {
   /** The build's extra CA bundle (--ca-certs) as pre-export sees it; absent: none was given. */
   caCerts?: string;
 }
+
+/** What every executor is handed by the core (factory.ts): the workspace contract of one build. */
+export interface WorkspaceOptions {
+  appDir: string;
+  cacheDir: string | undefined;
+  buildEnv: Record<string, string>;
+  caCerts: string | undefined;
+  platformApi: string;
+  /**
+   * Environment for the phases that talk to registries only (CNB_REGISTRY_AUTH): the docker
+   * executor passes it by name (values in the docker client's environment, never in argv).
+   */
+  secretEnv: Record<string, string>;
+  /** dist/pre-export (its index.mjs), run between builder and exporter; absent: none. */
+  preExportDir?: string;
+}
