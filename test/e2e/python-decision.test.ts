@@ -115,9 +115,9 @@ describe("python buildpack: one decision over every declared constraint", () => 
     const ref = result.report().imageRef;
     const version = await runInImage(ref, ["python", "--version"]);
     expect(version.code, version.output).toBe(0);
-    expect(version.output).toBe("Python 3.11.2");
+    expect(version.output).toMatch(/^Python 3\.11\.2$/m);
     const app2 = await runInImage(ref, ["python", "app.py"]);
-    expect(app2.output).toBe("app on python 3.11.2");
+    expect(app2.output).toMatch(/^app on python 3\.11\.2$/m);
   });
 
   test("nothing requested: the stack's Python, a log line recommending a pin, and `python` on PATH", async () => {
@@ -130,7 +130,7 @@ describe("python buildpack: one decision over every declared constraint", () => 
     expect(result.output).toContain('Pin it for repeatable builds: write "3.13" into .python-version');
     const version = await runInImage(result.report().imageRef, ["python", "--version"]);
     expect(version.code, version.output).toBe(0);
-    expect(version.output).toMatch(/^Python 3\.13\.\d+$/);
+    expect(version.output).toMatch(/^Python 3\.13\.\d+$/m);
   });
 
   test("PYTHONHOME in the build env (--env): refused up front, naming the variable and where it is set", async () => {
@@ -143,6 +143,17 @@ describe("python buildpack: one decision over every declared constraint", () => 
     expect(result.output).toContain("PYTHONHOME=/usr/local: replaces the interpreter's prefix");
     expect(result.output).toContain("the CLI's --env");
     expect(result.output).not.toContain("[Determining Python version]");
+    expect(await registryHas(repo, "1")).toBe(false);
+  });
+
+  test("a UTF-16 .python-version (PowerShell's >) is reported as the file's encoding problem", async () => {
+    const repo = `e2e/python-utf16-${RUN_ID}`;
+    const app = appWith({});
+    writeFileSync(join(app, ".python-version"), Buffer.from("\uFEFF3.11\r\n", "utf16le"));
+    const result = await build(app, "utf16", `${REGISTRY}/${repo}:1`);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("ERROR: .python-version is not UTF-8 text");
+    expect(result.output).toContain("is encoded as UTF-16");
     expect(await registryHas(repo, "1")).toBe(false);
   });
 });
