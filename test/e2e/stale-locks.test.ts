@@ -139,9 +139,11 @@ describe("Poetry", () => {
     ]);
   });
 
-  // The stack's Python is 3.13; .python-version asks for it, so the project's "^3.14" cannot be met.
-  // Before this check, pip skipped tabulate (marker python_version >= "3.14") and the build passed.
-  test('python = "^3.14" with the stack\'s Python 3.13 fails before installing anything', async () => {
+  // .python-version asks for the stack's 3.13, which "^3.14" excludes. Before issue #15 pip skipped
+  // tabulate (marker python_version >= "3.14") and the build passed. ml-buildpacks/python now refuses
+  // the conflict before the installer runs (the installer's own check is shown above, with a lock
+  // whose constraint pyproject.toml does not carry); either way nothing is installed or pushed.
+  test('python = "^3.14" with .python-version 3.13 (the stack\'s) fails before installing anything', async () => {
     const dir = app("poetry-app");
     edit(join(dir, "pyproject.toml"), 'requires-python = ">=3.11"\n', "");
     appendFileSync(join(dir, "pyproject.toml"), '\n[tool.poetry.dependencies]\npython = "^3.14"\n');
@@ -152,8 +154,8 @@ describe("Poetry", () => {
     );
     writeFileSync(join(dir, ".python-version"), "3.13\n");
     const output = await expectRefused(dir, `e2e/stale-poetry-py314-${RUN_ID}`, "poetry", [
-      'python = "^3.14"',
-      "pyproject.toml:",
+      '[tool.poetry.dependencies] python = "^3.14"',
+      "pyproject.toml",
     ]);
     expect(output).not.toContain("Exporting poetry.lock");
   });
