@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
@@ -112,6 +114,19 @@ describe("readSource with both files", () => {
     expect(err.line).toBe(3);
     expect(err.body).toContain("an explicit lock installs no pip packages");
     expect(err.body).toContain("delete conda-linux-64.lock to have");
+  });
+
+  it("the conda e2e fixture's environment.yml is fresh against a lock of the lab channel's packages", () => {
+    const env = readFileSync(
+      join(import.meta.dirname, "../../../test/fixtures/conda/app/environment.yml"),
+      "utf8",
+    );
+    const lock = `${LOCK}https://conda.anaconda.org/conda-forge/noarch/pip-25.1.1-pyh_0.conda#sha256:${SHA}\n`;
+    const source = readSource(
+      memoryAppFiles({ "environment.yml": env, "conda-linux-64.lock": lock }),
+      "linux-64",
+    );
+    expect(source.kind).toBe("explicit");
   });
 
   it("a fresh lock is the source", () => {
