@@ -62,9 +62,9 @@ describe("parseAlternatives", () => {
     });
   });
 
-  it("reports what depends on loops or command output instead of guessing", () => {
+  it("reports what depends on command output or unknown values instead of guessing", () => {
     const script = [
-      "for i in java keytool; do",
+      "for i in $(ls /usr/lib/jvm/x/bin); do",
       "  update-alternatives --install /usr/bin/$i $i /usr/lib/jvm/x/bin/$i 1711",
       "done",
       "update-alternatives --install /usr/bin/x x `pwd`/x 1",
@@ -128,5 +128,69 @@ describe("applyAlternatives", () => {
       alt("nvi", "/usr/bin/nvi", 30, "/usr/bin/vi", "vi"),
     ]);
     expect(made).toEqual([{ pkg: "gawk", link: "usr/bin/awk", target: "usr/bin/gawk" }]);
+  });
+});
+
+describe("parseAlternatives with loops", () => {
+  it("unrolls ImageMagick's loop over its tools", () => {
+    const script = `#!/bin/sh
+set -e
+if [ "$1" = "configure" ]
+then
+    for prog in compare convert; do
+	if dpkg --compare-versions "$2" lt-nl "8:6.9.2.10+dfsg-3"; then
+	    if  update-alternatives --list $prog > /dev/null 2>&1; then
+		update-alternatives --remove-all $prog
+	    fi
+	fi
+	update-alternatives --install /usr/bin/$prog \\
+	                    $prog /usr/bin/$prog-im6.q16 10000 \\
+	                    --slave /usr/share/man/man1/$prog.1.gz \\
+	                    $prog.1.gz /usr/share/man/man1/$prog-im6.q16.1.gz
+    done
+fi
+`;
+    const r = parseAlternatives("imagemagick-6.q16", script);
+    expect(r.unresolved).toEqual([]);
+    expect(r.installs.map((a) => `${a.link} ${a.path} ${a.priority}`)).toEqual([
+      "/usr/bin/compare /usr/bin/compare-im6.q16 10000",
+      "/usr/bin/convert /usr/bin/convert-im6.q16 10000",
+    ]);
+  });
+
+  it("follows OpenJDK's variables, its tool list and its optional man page slaves", () => {
+    const script = `multiarch=x86_64-linux-gnu
+priority=1711
+basedir=/usr/lib/jvm/java-17-openjdk-amd64
+mandir=$basedir/man
+jre_tools='java keytool'
+if [ "$update_alternatives" = y ]; then
+    if [ -n "$multiarch" ] && [ "$DPKG_MAINTSCRIPT_ARCH" != $(dpkg --print-architecture) ]; then
+	priority=$(expr $priority - 1)
+    fi
+    for i in $jre_tools; do
+	unset slave1 slave2 || true
+        if [ -e $mandir/man1/$i.$srcext ]; then
+	    slave1="--slave \\
+		/usr/share/man/man1/$i.$dstext \\
+                $i.$dstext \\
+                $mandir/man1/$i.$srcext"
+	fi
+        update-alternatives \\
+            --install \\
+            /usr/bin/$i \\
+            $i \\
+            $basedir/bin/$i \\
+            $priority \\
+	    $slave1 $slave2
+    done
+fi
+`;
+    const r = parseAlternatives("openjdk-17-jre-headless", script);
+    expect(r.unresolved).toEqual([]);
+    expect(r.installs.map((a) => `${a.link} ${a.path} ${a.priority} ${a.slaves.length}`)).toEqual([
+      "/usr/bin/java /usr/lib/jvm/java-17-openjdk-amd64/bin/java 1711 0",
+      "/usr/bin/keytool /usr/lib/jvm/java-17-openjdk-amd64/bin/keytool 1711 0",
+    ]);
   });
 });
