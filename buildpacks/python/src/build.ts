@@ -12,14 +12,13 @@ import {
   mirrorBase,
 } from "./manifest.js";
 import { checkPackageManagers } from "./package-managers.js";
-import { CONSTRAINT_SOURCES, type Constraint, readConstraints, where } from "./request.js";
+import { CONSTRAINT_SOURCES, type Constraint, describeConstraint, readConstraints } from "./request.js";
 import { STACK_PYTHON, stackPythonVersion } from "./stack-python.js";
 
 export const VERSION_LABEL = "io.ml-buildpacks.python.version";
 
-function describeConstraint(c: Constraint): string {
-  const kind = c.pin ? "pin" : "range";
-  return `${where(c)}: ${c.setting === c.file ? "" : `${c.setting} = `}${JSON.stringify(c.text)} (${kind})`;
+function listed(c: Constraint): string {
+  return `${describeConstraint(c)} (${c.pin ? "pin" : "range"})`;
 }
 
 export async function build(ctx: BuildContext): Promise<BuildResult> {
@@ -33,7 +32,7 @@ export async function build(ctx: BuildContext): Promise<BuildResult> {
   for (const w of warnings) log.warning(w.title, w.body);
   if (constraints.length > 0) {
     log.step("Python version requirements:");
-    log.detail(constraints.map(describeConstraint));
+    log.detail(constraints.map(listed));
   }
   const stackVersion = await stackPythonVersion(ctx.exec);
   log.step(`The stack provides Python ${stackVersion} (${STACK_PYTHON})`);

@@ -9,7 +9,7 @@
 // Constraints that cannot all hold are an error before anything is installed, naming each file, line
 // and what to change.
 import * as errors from "./errors.js";
-import { type Constraint, constraintMatches, where } from "./request.js";
+import { type Constraint, constraintMatches, describeConstraint as describe, where } from "./request.js";
 
 export type Decision =
   | { kind: "stack"; version: string; reason: string; recommendPin: boolean }
@@ -30,10 +30,6 @@ export interface DecisionInputs {
 
 function minor(version: string): string {
   return version.split(".").slice(0, 2).join(".");
-}
-
-function describe(c: Constraint): string {
-  return `${where(c)}: ${c.setting === c.file ? "" : `${c.setting} = `}${JSON.stringify(c.text)}`;
 }
 
 /** 2.7.x and 3.0.0 to 3.40.40: enough to tell contradictory ranges and end-of-life requests apart. */

@@ -6,8 +6,6 @@ export const VERSION_FILE = ".python-version";
 export interface VersionRequest {
   /** As written, e.g. "3.12" or "3.12.4". */
   text: string;
-  /** Numeric components, 1 to 3 of them. */
-  parts: number[];
   file: string;
   /** 1-based line of the version in the file. */
   line: number;
@@ -29,5 +27,5 @@ export function parseVersionFile(text: string, file = VERSION_FILE): VersionRequ
   if (first.value === "system") return undefined;
   const m = /^(\d+(?:\.\d+){0,2})$/.exec(first.value);
   if (!m?.[1]) throw errors.invalidVersion(file, first.line, first.value);
-  return { text: m[1], parts: m[1].split(".").map(Number), file, line: first.line };
+  return { text: m[1], file, line: first.line };
 }

@@ -55,6 +55,11 @@ export function where(c: Pick<Constraint, "file" | "line">): string {
   return c.line ? `${c.file} line ${c.line}` : c.file;
 }
 
+/** 'pyproject.toml line 4: [project] requires-python = "3.12.*"', '.python-version line 1: "3.13"'. */
+export function describeConstraint(c: Constraint): string {
+  return `${where(c)}: ${c.setting === c.file ? "" : `${c.setting} = `}${JSON.stringify(c.text)}`;
+}
+
 export interface Constraints {
   /** Pins first, in the order they take precedence (the first one picks the version), then ranges. */
   constraints: Constraint[];

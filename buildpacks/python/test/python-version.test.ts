@@ -14,13 +14,13 @@ function errorOf(fn: () => unknown): BuildpackError {
 
 describe("parseVersionFile", () => {
   it.each([
-    ["3.12\n", [3, 12], 1],
-    ["3.12.4", [3, 12, 4], 1],
-    ["3", [3], 1],
-    ["# pinned for torch\n\n  3.13  \n", [3, 13], 3],
-    ["3.13 # trailing comment\r\n", [3, 13], 1],
-  ])("reads %j", (text, parts, line) => {
-    expect(parseVersionFile(text)).toMatchObject({ parts, line, file: ".python-version" });
+    ["3.12\n", "3.12", 1],
+    ["3.12.4", "3.12.4", 1],
+    ["3", "3", 1],
+    ["# pinned for torch\n\n  3.13  \n", "3.13", 3],
+    ["3.13 # trailing comment\r\n", "3.13", 1],
+  ])("reads %j", (text, version, line) => {
+    expect(parseVersionFile(text)).toEqual({ text: version, line, file: ".python-version" });
   });
 
   it("treats 'system' as no request", () => {
