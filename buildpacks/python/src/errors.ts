@@ -250,7 +250,8 @@ export function unexpectedLayout(file: string): BuildpackError {
   return new BuildpackError({
     title: `${file} does not have the install_only layout`,
     body:
-      "Expected python/bin/python3 inside the tarball (python-build-standalone's install_only builds).\n\n" +
+      "Expected python/bin/python3 inside the tarball (python-build-standalone's install_only builds), or\n" +
+      "python/install/bin/python3 inside a full .tar.zst archive.\n\n" +
       "The manifest pins a tarball of another kind; pin an install_only build of that version.",
   });
 }

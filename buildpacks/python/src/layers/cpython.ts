@@ -1,6 +1,6 @@
 // The "cpython" layer: a relocatable CPython (python-build-standalone's install_only layout,
-// python/bin/python3 + python/lib/...) unpacked into the layer root, used when the stack's Python
-// doesn't satisfy the app's request.
+// python/bin/python3 + python/lib/..., or the same tree at python/install/ in a full archive) unpacked
+// into the layer root, used when the app's version constraints pick a build from the manifest.
 //
 // Flags: build (later buildpacks get bin/ on PATH and create their venvs from it), launch (the run
 // image has no such Python: venvs point at /layers/<bp>/cpython/bin/python3, which must exist at run
