@@ -175,7 +175,7 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
   const rewritten = relocate(packages, ctx.target.arch);
   if (rewritten.length) log.step(`Pointed ${rewritten.length} pkg-config file(s) at the layer`);
   const integration = await integrateLayer(ctx, packages.path, unpacked);
-  const env = writePackagesEnv(packages, ctx.target.arch, integration.env);
+  const env = writePackagesEnv(packages, ctx.target.arch, integration.env, integration.libDirs);
   log.step(
     `Environment set: ${Object.keys(env).join(", ") || "(none: the packages hold no binaries or libraries)"}`,
   );
@@ -261,7 +261,7 @@ async function integrateLayer(ctx: BuildContext, root: string, unpacked: Unpacke
       triplet: multiarchTriplet(arch),
       exec: ctx.exec,
       systemHas: (abs) => existsSync(abs),
-      toolEnv: () => toolEnv(root, arch, ctx.env),
+      toolEnv: (libDirs) => toolEnv(root, arch, ctx.env, libDirs),
     });
     if (result.applied.length) {
       log.step(

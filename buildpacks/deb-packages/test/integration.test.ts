@@ -6,7 +6,7 @@ import { FONTS_CONF, fontsConf } from "../src/integration/fontconfig.js";
 import { integrate, type UnpackedPackage } from "../src/integration/index.js";
 import { rehomeEtc, relinkAbsoluteSymlinks, rewriteConfigText, walk } from "../src/integration/rehome.js";
 import { StepFailed } from "../src/integration/steps.js";
-import { tempDir } from "./helpers.js";
+import { elfWithRunpath, tempDir } from "./helpers.js";
 
 const T = "x86_64-linux-gnu";
 
@@ -100,6 +100,15 @@ function unpackedLayer(): { root: string; packages: UnpackedPackage[] } {
     "some-daemon": ["etc/some-daemon/daemon.conf"],
   };
   for (const list of Object.values(files)) for (const f of list) file(root, f);
+  files.libpulse0 = [
+    "usr/lib/x86_64-linux-gnu/libpulse.so.0",
+    "usr/lib/x86_64-linux-gnu/pulseaudio/libpulsecommon-17.0.so",
+  ];
+  file(root, "usr/lib/x86_64-linux-gnu/pulseaudio/libpulsecommon-17.0.so");
+  writeFileSync(
+    join(root, "usr/lib/x86_64-linux-gnu/libpulse.so.0"),
+    elfWithRunpath("/usr/lib/x86_64-linux-gnu/pulseaudio"),
+  );
   link(root, "etc/fonts/conf.d/45-latin.conf", "/usr/share/fontconfig/conf.avail/45-latin.conf");
   files["fontconfig-config"]?.push("etc/fonts/conf.d", "etc/fonts/conf.d/45-latin.conf");
   const packages = Object.entries(files).map(([name, list]) => ({
@@ -131,7 +140,10 @@ describe("integrate", () => {
       triplet: T,
       exec,
       systemHas: nothingOnSystem,
-      toolEnv: () => ({ PATH: `${root}/usr/bin:/usr/bin`, LD_LIBRARY_PATH: `${root}/usr/lib/${T}` }),
+      toolEnv: (libDirs) => ({
+        PATH: `${root}/usr/bin:/usr/bin`,
+        LD_LIBRARY_PATH: [`usr/lib/${T}`, ...libDirs].map((d) => `${root}/${d}`).join(":"),
+      }),
     });
     expect(exec.calls.map((c) => [c.command.replace(root, "<layer>"), ...c.args])).toEqual([
       ["<layer>/usr/bin/dot", "-c"],
@@ -139,7 +151,7 @@ describe("integrate", () => {
     ]);
     expect(exec.calls[0]?.options.env).toMatchObject({
       GVBINDIR: `${root}/usr/lib/${T}/graphviz`,
-      LD_LIBRARY_PATH: `${root}/usr/lib/${T}`,
+      LD_LIBRARY_PATH: `${root}/usr/lib/${T}:${root}/usr/lib/${T}/pulseaudio`,
     });
     expect(exec.calls[1]?.options.env?.FONTCONFIG_FILE).toBe(join(root, FONTS_CONF));
     expect(existsSync(join(root, FONTS_CONF))).toBe(true);
@@ -156,10 +168,12 @@ describe("integrate", () => {
         `${FONTS_CONF} (system fonts + usr/share/fonts) as FONTCONFIG_FILE, fc-cache run`,
       `fonts-dejavu-core: ${FONTS_CONF} (system fonts + usr/share/fonts) as FONTCONFIG_FILE, fc-cache run`,
       "libgvc6: registered the Graphviz plugins (dot -c with GVBINDIR); GVBINDIR (Graphviz plugins and their config (dot -c))",
+      "libpulse0: RUNPATH /usr/lib/x86_64-linux-gnu/pulseaudio on LD_LIBRARY_PATH",
       "netcat-openbsd: alternative usr/bin/nc -> usr/bin/nc.openbsd",
       "tesseract-ocr-eng: TESSDATA_PREFIX (Tesseract OCR language data)",
       "tesseract-ocr-osd: TESSDATA_PREFIX (Tesseract OCR language data)",
     ]);
+    expect(r.libDirs).toEqual(["usr/lib/x86_64-linux-gnu/pulseaudio"]);
     expect(r.notDone).toEqual([
       "some-daemon: not understood, so not applied: update-alternatives --install /usr/bin/$x $x /usr/bin/d 1",
       "some-daemon: etc/some-daemon/daemon.conf not read from the layer (programs look in /etc; their built-in defaults apply)",

@@ -2,10 +2,13 @@
 // can do (the run image is read-only and non-root): absolute links and etc/ paths pointed into the
 // layer, update-alternatives links, postinst/trigger steps, then the relocation variables. Returns what
 // was done per package, for the build log.
+import { join } from "node:path";
 import type { Exec } from "../../../../src/libcnb/index.js";
 import { type Alternative, applyAlternatives, parseAlternatives } from "./alternatives.js";
 import { type EnvSetting, envSettings } from "./env-table.js";
+import { inLayer } from "./paths.js";
 import { rehomeEtc, relinkAbsoluteSymlinks, walk } from "./rehome.js";
+import { elfRunpaths } from "./runpath.js";
 import { STEPS, type Step } from "./steps.js";
 
 export interface UnpackedPackage {
@@ -21,13 +24,15 @@ export interface IntegrationDeps {
   exec: Exec;
   /** Whether the build image has an absolute path (the run image has no more than it, for /usr). */
   systemHas: (abs: string) => boolean;
-  /** PATH/LD_LIBRARY_PATH with the layer first, computed after the links exist. */
-  toolEnv: () => Record<string, string>;
+  /** PATH/LD_LIBRARY_PATH with the layer (and these extra library dirs) first, after the links exist. */
+  toolEnv: (libDirs: readonly string[]) => Record<string, string>;
   steps?: readonly Step[];
 }
 
 export interface Integration {
   env: EnvSetting[];
+  /** Layer-relative library directories the packages' RUNPATHs name (for LD_LIBRARY_PATH). */
+  libDirs: string[];
   /** "package: what was done", one per package that needed something. */
   applied: string[];
   /** Things a maintainer script would have done that were not. */
@@ -67,7 +72,13 @@ export async function integrate(
   ))
     note([pkg], `/usr paths in ${describeFiles(files)} pointed into the layer`);
 
-  const stepCtx = { root, triplet: deps.triplet, exec: deps.exec, env: deps.toolEnv() };
+  const libDirs: string[] = [];
+  for (const r of runpathDirs(root, packages, deps.systemHas)) {
+    if (!libDirs.includes(r.dir)) libDirs.push(r.dir);
+    note([r.pkg], `RUNPATH /${r.dir} on LD_LIBRARY_PATH`);
+  }
+
+  const stepCtx = { root, triplet: deps.triplet, exec: deps.exec, env: deps.toolEnv(libDirs) };
   for (const step of deps.steps ?? STEPS) {
     const r = await step.run(stepCtx);
     if (r) note(ownersOfAll(r.keyedBy, owners), r.done);
@@ -80,9 +91,32 @@ export async function integrate(
   notDone.push(...uncoveredEtc(packages, env));
   return {
     env,
+    libDirs,
     applied: [...applied].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, t]) => `${p}: ${t.join("; ")}`),
     notDone,
   };
+}
+
+/** Absolute RUNPATH directories of the packages' ELF files that the layer has and the system lacks. */
+function runpathDirs(
+  root: string,
+  packages: readonly UnpackedPackage[],
+  systemHas: (abs: string) => boolean,
+): { pkg: string; dir: string }[] {
+  const out: { pkg: string; dir: string }[] = [];
+  for (const p of packages) {
+    const seen = new Set<string>();
+    for (const f of p.files) {
+      if (!/\.so(\.|$)|^(usr\/)?s?bin\//.test(f)) continue;
+      for (const entry of elfRunpaths(join(root, f))) {
+        const dir = entry.startsWith("/") ? inLayer(root, entry) : undefined;
+        if (!dir || seen.has(dir) || systemHas(entry)) continue;
+        seen.add(dir);
+        out.push({ pkg: p.name, dir });
+      }
+    }
+  }
+  return out;
 }
 
 interface Owners {

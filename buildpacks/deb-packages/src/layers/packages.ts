@@ -134,8 +134,8 @@ function pkgConfigDirs(arch: string): string[] {
 const binDirs = () => ["usr/local/bin", "usr/bin", "usr/sbin", "bin", "sbin"];
 
 /** Library directories: the standard ones and those the packages' etc/ld.so.conf.d files add. */
-function libDirs(layerPath: string, t: string): string[] {
-  const dirs = [`usr/lib/${t}`, "usr/lib", `lib/${t}`];
+function libDirs(layerPath: string, t: string, extra: readonly string[]): string[] {
+  const dirs = [`usr/lib/${t}`, "usr/lib", `lib/${t}`, ...extra];
   const conf = join(layerPath, "etc/ld.so.conf.d");
   if (!isDir(conf)) return dirs;
   for (const name of readdirSync(conf).sort()) {
@@ -156,12 +156,17 @@ function existingDirs(layerPath: string, dirs: string[]): string {
 }
 
 /** PATH and LD_LIBRARY_PATH for running the layer's own tools during the build. */
-export function toolEnv(layerPath: string, arch: string, env: Record<string, string | undefined>) {
+export function toolEnv(
+  layerPath: string,
+  arch: string,
+  env: Record<string, string | undefined>,
+  extraLibDirs: readonly string[] = [],
+) {
   const join2 = (a: string, b: string | undefined) => [a, b].filter(Boolean).join(":");
   return {
     PATH: join2(existingDirs(layerPath, binDirs()), env.PATH ?? "/usr/bin:/bin"),
     LD_LIBRARY_PATH: join2(
-      existingDirs(layerPath, libDirs(layerPath, multiarchTriplet(arch))),
+      existingDirs(layerPath, libDirs(layerPath, multiarchTriplet(arch), extraLibDirs)),
       env.LD_LIBRARY_PATH,
     ),
   };
@@ -176,6 +181,7 @@ export function writePackagesEnv(
   layer: Layer,
   arch: string,
   settings: readonly EnvSetting[] = [],
+  extraLibDirs: readonly string[] = [],
 ): Record<string, string> {
   const t = multiarchTriplet(arch);
   const set: Record<string, string> = {};
@@ -186,7 +192,7 @@ export function writePackagesEnv(
     set[name] = value;
   };
   add("shared", "PATH", binDirs());
-  add("shared", "LD_LIBRARY_PATH", libDirs(layer.path, t));
+  add("shared", "LD_LIBRARY_PATH", libDirs(layer.path, t, extraLibDirs));
   add("build", "LIBRARY_PATH", [`usr/lib/${t}`, "usr/lib", `lib/${t}`]);
   add("build", "CPATH", [`usr/include/${t}`, "usr/include"]);
   add("build", "PKG_CONFIG_PATH", pkgConfigDirs(arch));
