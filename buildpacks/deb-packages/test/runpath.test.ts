@@ -17,11 +17,12 @@ describe("elfRunpaths", () => {
     ]);
   });
 
-  it("is empty for files that are not 64-bit ELF and for a real program without one", () => {
+  it("is empty for directories, files that are not 64-bit ELF and a real program without one", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "script"), "#!/bin/sh\necho hi\n");
     expect(elfRunpaths(join(dir, "script"))).toEqual([]);
     expect(elfRunpaths(join(dir, "missing"))).toEqual([]);
+    expect(elfRunpaths(dir)).toEqual([]);
     expect(elfRunpaths(process.execPath)).toEqual([]);
   });
 });

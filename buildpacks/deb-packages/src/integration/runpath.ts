@@ -2,7 +2,7 @@
 // /usr/lib/<triplet>/pulseaudio for libpulsecommon): the loader looks there, not in the layer. The
 // layer's copies of such directories go on LD_LIBRARY_PATH. Reads only the ELF headers it needs
 // (64-bit little-endian: amd64 and arm64).
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
@@ -19,6 +19,7 @@ export function elfRunpaths(file: string): string[] {
     return [];
   }
   try {
+    if (!fstatSync(fd).isFile()) return [];
     const read = (offset: number, length: number) => {
       const buf = Buffer.alloc(length);
       const n = readSync(fd, buf, 0, length, offset);
