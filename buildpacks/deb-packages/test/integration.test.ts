@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { fakeExec } from "../../../src/libcnb/testing.js";
 import { FONTS_CONF, fontsConf } from "../src/integration/fontconfig.js";
 import { integrate, type UnpackedPackage } from "../src/integration/index.js";
-import { rehomeEtc, relinkAbsoluteSymlinks, rewriteConfigText, walk } from "../src/integration/rehome.js";
+import {
+  rehomeTextFiles,
+  relinkAbsoluteSymlinks,
+  rewriteConfigText,
+  walk,
+} from "../src/integration/rehome.js";
 import { StepFailed } from "../src/integration/steps.js";
 import { elfWithRunpath, tempDir } from "./helpers.js";
 
@@ -55,15 +60,21 @@ describe("absolute symlinks and etc/ paths", () => {
     );
   });
 
-  it("only touches text files under etc/", () => {
+  it("touches text files under etc/ and scripts, not other data", () => {
     const root = tempDir();
     file(root, "usr/share/tool/data.txt");
+    file(root, "usr/lib/tool/tool-bin");
+    file(root, "usr/bin/tool", '#!/bin/sh\nexec /usr/lib/tool/tool-bin "$@"\n');
     file(root, "etc/tool/tool.conf", "data=/usr/share/tool/data.txt\n");
     file(root, "usr/share/tool/other.conf", "data=/usr/share/tool/data.txt\n");
     writeFileSync(join(root, "etc/tool/blob.bin"), Buffer.from([0, 47, 117, 115, 114]));
-    expect(rehomeEtc(root, walk(root), nothingOnSystem)).toEqual([
+    expect(rehomeTextFiles(root, walk(root), nothingOnSystem)).toEqual([
       { file: "etc/tool/tool.conf", paths: ["/usr/share/tool/data.txt"] },
+      { file: "usr/bin/tool", paths: ["/usr/lib/tool/tool-bin"] },
     ]);
+    expect(readFileSync(join(root, "usr/bin/tool"), "utf8")).toBe(
+      `#!/bin/sh\nexec ${root}/usr/lib/tool/tool-bin "$@"\n`,
+    );
     expect(readFileSync(join(root, "usr/share/tool/other.conf"), "utf8")).toBe(
       "data=/usr/share/tool/data.txt\n",
     );

@@ -7,7 +7,7 @@ import type { Exec } from "../../../../src/libcnb/index.js";
 import { type Alternative, applyAlternatives, parseAlternatives } from "./alternatives.js";
 import { type EnvSetting, envSettings } from "./env-table.js";
 import { inLayer } from "./paths.js";
-import { rehomeEtc, relinkAbsoluteSymlinks, walk } from "./rehome.js";
+import { rehomeTextFiles, relinkAbsoluteSymlinks, walk } from "./rehome.js";
 import { elfRunpaths } from "./runpath.js";
 import { STEPS, type Step } from "./steps.js";
 
@@ -65,7 +65,7 @@ export async function integrate(
   for (const l of applyAlternatives(root, alternatives))
     note([l.pkg], `alternative ${l.link} -> ${l.target}`);
 
-  const rewritten = rehomeEtc(root, walk(root), deps.systemHas);
+  const rewritten = rehomeTextFiles(root, walk(root), deps.systemHas);
   for (const [pkg, files] of group(
     rewritten.map((r) => r.file),
     owners,

@@ -1,7 +1,8 @@
 // Generic fallback for paths packages hard-code to their own files: absolute symlinks (fontconfig's
-// conf.d links to /usr/share/fontconfig/conf.avail) and absolute paths in the text config files under
-// etc/ (to /usr and /opt) are pointed at the layer's copy. Programs read those config files only where a variable (the
-// env table) or another config file sends them, which is why the rewrite is limited to etc/.
+// conf.d links to /usr/share/fontconfig/conf.avail), and /usr and /opt paths in config files under etc/
+// and in scripts (wrappers that exec /usr/lib/<pkg>/<program>), are pointed at the layer's copy.
+// Programs read the layer's etc/ files only where a variable (the env table) sends them; compiled
+// programs are left alone (a path inside a binary cannot be lengthened).
 import {
   lstatSync,
   readdirSync,
@@ -74,20 +75,22 @@ export function rewriteConfigText(
   return { text: out, paths: [...paths].sort() };
 }
 
-/** Text files under etc/ whose paths were pointed into the layer, with those paths. */
-export function rehomeEtc(
+/**
+ * Text files whose paths were pointed into the layer, with those paths: config files under etc/, and
+ * scripts (#!) anywhere, whose shebangs and exec lines name their package's programs by absolute path.
+ */
+export function rehomeTextFiles(
   root: string,
   entries: readonly string[],
   systemHas: (abs: string) => boolean,
 ): { file: string; paths: string[] }[] {
   const changed: { file: string; paths: string[] }[] = [];
   for (const rel of entries) {
-    if (!rel.startsWith("etc/")) continue;
     const abs = join(root, rel);
     const st = lstatSync(abs);
     if (!st.isFile() || st.size > MAX_TEXT) continue;
     const buf = readFileSync(abs);
-    if (buf.includes(0)) continue;
+    if (buf.includes(0) || !(rel.startsWith("etc/") || buf.subarray(0, 2).toString() === "#!")) continue;
     const r = rewriteConfigText(buf.toString("utf8"), root, systemHas);
     if (!r.paths.length) continue;
     writeFileSync(abs, r.text);
