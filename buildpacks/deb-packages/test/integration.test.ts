@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakeExec } from "../../../src/libcnb/testing.js";
@@ -68,6 +76,8 @@ describe("absolute symlinks and etc/ paths", () => {
     file(root, "etc/tool/tool.conf", "data=/usr/share/tool/data.txt\n");
     file(root, "usr/share/tool/other.conf", "data=/usr/share/tool/data.txt\n");
     writeFileSync(join(root, "etc/tool/blob.bin"), Buffer.from([0, 47, 117, 115, 114]));
+    file(root, "etc/sudoers.d/tool", "Cmnd_Alias T = /usr/lib/tool/tool-bin\n");
+    chmodSync(join(root, "etc/sudoers.d/tool"), 0o440);
     expect(rehomeTextFiles(root, walk(root), nothingOnSystem)).toEqual([
       { file: "etc/tool/tool.conf", paths: ["/usr/share/tool/data.txt"] },
       { file: "usr/bin/tool", paths: ["/usr/lib/tool/tool-bin"] },

@@ -4,10 +4,13 @@
 // Programs read the layer's etc/ files only where a variable (the env table) sends them; compiled
 // programs are left alone (a path inside a binary cannot be lengthened).
 import {
+  closeSync,
   lstatSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -88,13 +91,26 @@ export function rehomeTextFiles(
   for (const rel of entries) {
     const abs = join(root, rel);
     const st = lstatSync(abs);
-    if (!st.isFile() || st.size > MAX_TEXT) continue;
+    // Files without owner read and write permission (etc/sudoers is 0440) are left as shipped.
+    if (!st.isFile() || st.size > MAX_TEXT || (st.mode & 0o600) !== 0o600) continue;
+    if (!rel.startsWith("etc/") && !isScript(abs)) continue;
     const buf = readFileSync(abs);
-    if (buf.includes(0) || !(rel.startsWith("etc/") || buf.subarray(0, 2).toString() === "#!")) continue;
+    if (buf.includes(0)) continue;
     const r = rewriteConfigText(buf.toString("utf8"), root, systemHas);
     if (!r.paths.length) continue;
     writeFileSync(abs, r.text);
     changed.push({ file: rel, paths: r.paths });
   }
   return changed;
+}
+
+/** Starts with "#!" (reads two bytes: most files of a layer are not scripts). */
+function isScript(abs: string): boolean {
+  const fd = openSync(abs, "r");
+  try {
+    const b = Buffer.alloc(2);
+    return readSync(fd, b, 0, 2, 0) === 2 && b.toString() === "#!";
+  } finally {
+    closeSync(fd);
+  }
 }
