@@ -18,6 +18,8 @@ export interface RequirementsFingerprint {
   /** Included files, relative to the app dir, in the order found. */
   included: string[];
   localPaths: LocalPath[];
+  /** Some requirement carries --hash: pip runs in hash-checking mode (every package needs one). */
+  hashed: boolean;
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -64,11 +66,13 @@ function isLocal(spec: string): boolean {
 export function fingerprintRequirements(app: AppFiles, entry: string): RequirementsFingerprint {
   const included: string[] = [];
   const localPaths: LocalPath[] = [];
+  let hashed = false;
   const seen = new Set<string>([normalize(entry)]);
   const includedHash = createHash("sha256");
 
   const scan = (file: string, text: string) => {
     for (const { text: l, line } of logicalLines(text)) {
+      if (/(?:^|\s)--hash[=\s]/.test(l) || l === "--require-hashes") hashed = true;
       const inc = INCLUDE.exec(l);
       if (inc?.[1]) {
         const target = inc[1];
@@ -101,5 +105,6 @@ export function fingerprintRequirements(app: AppFiles, entry: string): Requireme
     includedSha256: included.length ? includedHash.digest("hex") : "",
     included,
     localPaths,
+    hashed,
   };
 }

@@ -39,8 +39,9 @@ function fakePython(opts: { pip?: string | null; pipFails?: boolean } = {}) {
 
 function restoredKey(overrides: Record<string, unknown> = {}) {
   return {
-    layer_version: 2,
-    requirements_sha256: sha256(REQS),
+    layer_version: 3,
+    source: "requirements.txt",
+    source_sha256: sha256(REQS),
     included_sha256: "",
     python_version: "3.13.5",
     pip_version: "25.1.1",
@@ -130,7 +131,7 @@ describe("pip build", () => {
     writeFileSync(
       join(ctx.layersDir, "venv.toml"),
       stringifyToml({
-        metadata: restoredKey({ requirements_sha256: "ab".repeat(32), python_version: "3.13.4" }),
+        metadata: restoredKey({ source_sha256: "ab".repeat(32), python_version: "3.13.4" }),
       }),
     );
     await build(ctx);
@@ -189,5 +190,102 @@ describe("pip build", () => {
     expect(lines[2]).toMatch(new RegExp(`^${venv}/bin/python -m pip install --requirement requirements.txt`));
     expect(lines[3]).toBe(`${venv}/bin/python -m pip uninstall --yes --quiet pip`);
     expect(toml(`${venv}.toml`).metadata).toMatchObject({ pip_version: "ensurepip" });
+  });
+
+  it("installs an app with only pyproject.toml as a package: pip install . (not editable), never reused", async () => {
+    const pyproject =
+      '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "hello"\nversion = "1"\n';
+    const exec = fakePython();
+    const ctx = buildContext({ "pyproject.toml": pyproject }, exec);
+    await build(ctx);
+    const venv = join(ctx.layersDir, "venv");
+    const install = exec.calls.find((c) => c.args.includes("install"));
+    expect(install?.args.slice(0, 6)).toEqual([
+      "-m",
+      "pip",
+      "--python",
+      `${venv}/bin/python`,
+      "install",
+      ".",
+    ]);
+    expect(install?.args).not.toContain("--editable");
+    const log = ctx.logger.text();
+    expect(log).toContain(
+      "- No requirements.txt or lockfile: installing the app from pyproject.toml, built by hatchling.build",
+    );
+    expect(log).toContain("- Running pip install .");
+    expect(ctx.appReads.reads("p").wholeApp).toBe("pip install . builds the app's package from the app dir");
+    expect(toml(`${venv}.toml`).metadata).toMatchObject({ source: "pyproject.toml" });
+  });
+
+  it("fails before running pip when pyproject.toml is not a package", async () => {
+    const exec = fakePython();
+    const ctx = buildContext({ "pyproject.toml": "[tool.ruff]\n" }, exec);
+    const err = await build(ctx).catch((e: unknown) => e);
+    expect((err as BuildpackError).title).toContain(
+      "pyproject.toml has neither [build-system] nor [project]",
+    );
+    expect(exec.calls.some((c) => c.args.includes("install"))).toBe(false);
+  });
+
+  it("says when requirements.txt pins hashes, and names the package whose download does not match", async () => {
+    const req = `tabulate==0.9.0 --hash=sha256:${"0".repeat(64)}\n`;
+    const exec = fakeExec((call) =>
+      call.args[0] === "-I"
+        ? { stdout: '{"python": "3.13.5", "pip": "25.1.1"}' }
+        : call.args.includes("install")
+          ? {
+              code: 1,
+              stderr:
+                "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. Otherwise, examine the package contents carefully; someone may have tampered with them.\n" +
+                "    tabulate==0.9.0 from https://files.pythonhosted.org/packages/40/44/tabulate-0.9.0-py3-none-any.whl (from -r requirements.txt (line 1)):\n" +
+                `        Expected sha256 ${"0".repeat(64)}\n` +
+                "             Got        024ca478df22e9340661486f85298cff5f6dcdba14f3813e8830015b9ed1948f\n",
+            }
+          : {},
+    );
+    const ctx = buildContext({ "requirements.txt": req }, exec);
+    const err = (await build(ctx).catch((e: unknown) => e)) as BuildpackError;
+    expect(ctx.logger.text()).toContain(
+      "- requirements.txt pins --hash values: pip checks every download against them",
+    );
+    expect(err.title).toBe("pip's hash check failed for requirements.txt: tabulate==0.9.0");
+    expect(err.file).toBe("requirements.txt");
+    expect(err.body).toContain("update their --hash values in requirements.txt");
+    // Nothing of ours turns hash checking off or around.
+    const install = exec.calls.find((c) => c.args.includes("install"))?.args ?? [];
+    for (const flag of ["--no-deps", "--constraint", "-c", "--no-binary", "--only-binary", "--no-index"])
+      expect(install).not.toContain(flag);
+  });
+
+  it("keeps a Django app's venv in the cache, so the next build has it on disk for collectstatic", async () => {
+    const files = { "requirements.txt": REQS, "manage.py": "" };
+    const first = buildContext(files, fakePython());
+    await build(first);
+    expect(toml(join(first.layersDir, "venv.toml")).types).toEqual({
+      build: false,
+      launch: true,
+      cache: true,
+    });
+
+    // The next build restored only the metadata (an image built before): rebuild once, saying why.
+    const again = buildContext(files, fakePython());
+    writeFileSync(join(again.layersDir, "venv.toml"), stringifyToml({ metadata: restoredKey() }));
+    await build(again);
+    expect(again.logger.text()).toContain(
+      "manage.py: Django's collectstatic needs the virtual environment during the build, and the previous one is only in the image",
+    );
+
+    // Restored from the cache with its contents: reused.
+    const cached = buildContext(files, fakePython());
+    writeFileSync(join(cached.layersDir, "venv.toml"), stringifyToml({ metadata: restoredKey() }));
+    mkdirSync(join(cached.layersDir, "venv", "bin"), { recursive: true });
+    await build(cached);
+    expect(cached.logger.text()).toContain("- Reusing virtual environment (requirements.txt unchanged)");
+    expect(toml(join(cached.layersDir, "venv.toml")).types).toEqual({
+      build: false,
+      launch: true,
+      cache: true,
+    });
   });
 });

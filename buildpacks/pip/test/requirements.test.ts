@@ -17,7 +17,13 @@ describe("fingerprintRequirements", () => {
   it("hashes requirements.txt exactly like sha256sum", () => {
     const text = "numpy==2.5.5\npandas==3.1.1\n";
     const fp = fingerprintRequirements(memoryAppFiles({ "requirements.txt": text }), "requirements.txt");
-    expect(fp).toEqual({ sha256: sha256(text), includedSha256: "", included: [], localPaths: [] });
+    expect(fp).toEqual({
+      sha256: sha256(text),
+      includedSha256: "",
+      included: [],
+      localPaths: [],
+      hashed: false,
+    });
     expect(fp.sha256).toBe(sha256(Buffer.from(text)));
   });
 
@@ -67,5 +73,28 @@ describe("fingerprintRequirements", () => {
       { file: "requirements.txt", line: 4, spec: "wheels/model-1.0-py3-none-any.whl" },
       { file: "requirements.txt", line: 5, spec: "mypkg @ file:///workspace/mypkg" },
     ]);
+  });
+
+  it.each([
+    [
+      "tabulate==0.9.0 --hash=sha256:024ca478df22e9340661486f85298cff5f6dcdba14f3813e8830015b9ed1948f\n",
+      true,
+    ],
+    [
+      "tabulate==0.9.0 \\\n    --hash sha256:024ca478df22e9340661486f85298cff5f6dcdba14f3813e8830015b9ed1948f\n",
+      true,
+    ],
+    ["--require-hashes\ntabulate==0.9.0\n", true],
+    ["tabulate==0.9.0  # --hash is what we should add\n", false],
+    ["hashlib-tools==1.0\n", false],
+  ])("knows when pip will run in hash-checking mode: %j -> %s", (text, hashed) => {
+    expect(
+      fingerprintRequirements(memoryAppFiles({ "requirements.txt": text }), "requirements.txt").hashed,
+    ).toBe(hashed);
+  });
+
+  it("sees a --hash in an included file", () => {
+    const files = { "requirements.txt": "-r base.txt\n", "base.txt": "six==1.17.0 --hash=sha256:ab\n" };
+    expect(fingerprintRequirements(memoryAppFiles(files), "requirements.txt").hashed).toBe(true);
   });
 });

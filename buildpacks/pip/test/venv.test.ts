@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testTarget } from "../../../src/libcnb/testing.js";
-import { decideVenv, venvKey } from "../src/layers/venv.js";
+import { decideVenv, type InstallSource, venvKey } from "../src/layers/venv.js";
 import type { PythonTools } from "../src/python.js";
 import type { RequirementsFingerprint } from "../src/requirements.js";
 
@@ -15,13 +15,20 @@ const req: RequirementsFingerprint = {
   includedSha256: "",
   included: [],
   localPaths: [],
+  hashed: false,
+};
+const source: InstallSource = { kind: "requirements", file: "requirements.txt", req };
+const project: InstallSource = {
+  kind: "project",
+  project: { file: "pyproject.toml", sha256: "5e6f7a8b".repeat(8), backend: "hatchling.build", notes: [] },
 };
 
 describe("venvKey", () => {
   it("is keyed by requirements, Python, pip, target and layer version", () => {
-    expect(venvKey(req, tools, testTarget)).toEqual({
-      layer_version: 2,
-      requirements_sha256: req.sha256,
+    expect(venvKey(source, tools, testTarget)).toEqual({
+      layer_version: 3,
+      source: "requirements.txt",
+      source_sha256: req.sha256,
       included_sha256: "",
       python_version: "3.13.5",
       pip_version: "25.1.1",
@@ -29,30 +36,30 @@ describe("venvKey", () => {
       distro_name: "debian",
       distro_version: "13",
     });
-    expect(venvKey(req, tools, { ...testTarget, arch: "arm", archVariant: "v7" }).arch).toBe("arm/v7");
+    expect(venvKey(source, tools, { ...testTarget, arch: "arm", archVariant: "v7" }).arch).toBe("arm/v7");
   });
 });
 
 describe("decideVenv", () => {
-  const key = venvKey(req, tools, testTarget);
+  const key = venvKey(source, tools, testTarget);
 
   it("creates when nothing was restored", () => {
-    expect(decideVenv(key, { restored: undefined }, req)).toEqual({ action: "create" });
+    expect(decideVenv(key, { restored: undefined }, source)).toEqual({ action: "create" });
   });
 
   it("reuses an unchanged venv", () => {
-    expect(decideVenv(key, { restored: { ...key } }, req)).toEqual({ action: "reuse" });
+    expect(decideVenv(key, { restored: { ...key } }, source)).toEqual({ action: "reuse" });
   });
 
   it("rebuilds and names every changed key part", () => {
     const restored = {
       ...key,
-      requirements_sha256: "1a2b3c4d".repeat(8),
+      source_sha256: "1a2b3c4d".repeat(8),
       python_version: "3.12.1",
       arch: "arm64",
       distro_version: "12",
     };
-    expect(decideVenv(key, { restored }, req)).toEqual({
+    expect(decideVenv(key, { restored }, source)).toEqual({
       action: "rebuild",
       reasons: [
         "requirements.txt changed (sha256 1a2b3c4d… -> 3c4d5e6f…)",
@@ -64,18 +71,53 @@ describe("decideVenv", () => {
   });
 
   it("rebuilds when a layer of an older format was restored", () => {
-    expect(decideVenv(key, { restored: { ...key, layer_version: 0 } }, req)).toEqual({
+    expect(decideVenv(key, { restored: { ...key, layer_version: 0 } }, source)).toEqual({
       action: "rebuild",
-      reasons: ["venv layer format 0 -> 2"],
+      reasons: ["venv layer format 0 -> 3"],
     });
   });
 
   it("always rebuilds when requirements install local paths", () => {
-    const local = { ...req, localPaths: [{ file: "requirements.txt", line: 2, spec: "-e ." }] };
+    const local: InstallSource = {
+      ...source,
+      req: { ...req, localPaths: [{ file: "requirements.txt", line: 2, spec: "-e ." }] },
+    };
     expect(decideVenv(key, { restored: { ...key } }, local)).toEqual({
       action: "rebuild",
       reasons: [
         "requirements.txt:2 installs a local path (-e .), which can change without requirements.txt changing",
+      ],
+    });
+  });
+});
+
+describe("a project installed with pip install .", () => {
+  const key = venvKey(project, tools, testTarget);
+
+  it("is keyed by pyproject.toml and setup files", () => {
+    expect(key).toMatchObject({
+      source: "pyproject.toml",
+      source_sha256: "5e6f7a8b".repeat(8),
+      included_sha256: "",
+    });
+  });
+
+  it("never reuses the venv: the app's own package is in it", () => {
+    expect(decideVenv(key, { restored: { ...key } }, project)).toEqual({
+      action: "rebuild",
+      reasons: [
+        "pip install . builds the app's own package from its files, which can change without pyproject.toml changing",
+      ],
+    });
+  });
+
+  it("says when the app moved from requirements.txt to pyproject.toml", () => {
+    const before = venvKey(source, tools, testTarget);
+    expect(decideVenv(key, { restored: { ...before } }, project)).toEqual({
+      action: "rebuild",
+      reasons: [
+        "installing from pyproject.toml instead of requirements.txt",
+        `pyproject.toml changed (sha256 3c4d5e6f… -> 5e6f7a8b…)`,
       ],
     });
   });
