@@ -670,8 +670,10 @@ main() {
     for arch in "${ARCHES[@]}"; do
       run_step "stack-$flavor-$arch" ensure_stack_images "$flavor" "$arch"
     done
-    run_step "run-index-$flavor" ensure_index run "$flavor"
-    run_step "build-index-$flavor" ensure_index build "$flavor"
+    # A release leg takes its own arch's images only (release.sh); the lab's multi-arch lists would
+    # race with the other legs, which re-push their arch's tags at the same time.
+    $RELEASE || run_step "run-index-$flavor" ensure_index run "$flavor"
+    $RELEASE || run_step "build-index-$flavor" ensure_index build "$flavor"
   done
   if $RELEASE; then summary $(($(now_us) - started)); return 0; fi
   run_step python-mirror ensure_python_mirror
