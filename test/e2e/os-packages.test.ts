@@ -11,6 +11,9 @@ import { cli, docker, REGISTRY, RUN_ID, readReport } from "./helpers.js";
 // - fontconfig + fonts-dejavu-core: fonts.conf, absolute conf.d links and the font cache;
 // - netcat-openbsd and libblas3: a command and a library that exist only as update-alternatives links.
 // The chain dot -Tpng | tesseract needs all of graphviz, fonts and OCR data to come out as text.
+// A second app checks packages of other kinds: ImageMagick (its commands are alternatives registered in
+// a loop; config and coder paths), file (libmagic's database), espeak-ng (voice data; libpulse's
+// private library through a RUNPATH) and proj-bin (proj.db).
 const builder = process.env.ML_BUILDPACKS_E2E_BUILDER || `${REGISTRY}/ml-buildpacks/builder:cpu`;
 
 const APTFILE = `# each needs what its maintainer scripts do in /usr
@@ -93,5 +96,44 @@ describe("Aptfile programs that need their maintainer scripts' work", () => {
     expect(out.output).toMatch(/ocr of dot png \(0,0\): 'HELLO WORLD'/);
     expect(out.output).toContain("nc (0): true");
     expect(out.output).toContain("libblas.so.3: loaded");
+  });
+
+  test("ImageMagick commands from a loop of alternatives, libmagic's database, espeak-ng through a RUNPATH, PROJ's database", async () => {
+    const app = mkdtempSync(join(tmpdir(), "e2e-os-packages-more-"));
+    writeFileSync(join(app, "Aptfile"), "imagemagick\nfile\nespeak-ng\nproj-bin\n");
+    writeFileSync(
+      join(app, "app.py"),
+      [
+        "import subprocess",
+        "for cmd in ('convert rose: /tmp/rose.png', 'identify /tmp/rose.png', 'file -b /tmp/rose.png',",
+        "            'espeak-ng -w /tmp/a.wav hello', 'file -b /tmp/a.wav', 'projinfo -q -o PROJ EPSG:4326'):",
+        "    r = subprocess.run(cmd.split(), capture_output=True, text=True)",
+        "    print(f'{cmd.split()[0]} ({r.returncode}): {(r.stdout + r.stderr).strip()}')",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(app, "requirements.txt"), "# the standard library is enough\n");
+    const reportFile = join(work, "report-more.json");
+    const image = `${REGISTRY}/e2e/os-packages-more-${RUN_ID}:1`;
+    const result = await cli(["build", app, "--image", image, "--builder", builder, "--report", reportFile]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(
+      /imagemagick-7\.q16: [^\n]*alternative usr\/bin\/convert -> usr\/bin\/convert-im7\.q16/,
+    );
+    expect(result.output).toMatch(
+      /libpulse0: RUNPATH \/usr\/lib\/\w+-linux-gnu\/pulseaudio on LD_LIBRARY_PATH/,
+    );
+    expect(result.output).toMatch(/libmagic-mgc: MAGIC /);
+    expect(result.output).toMatch(/proj-data: PROJ_DATA /);
+
+    const report = readReport(reportFile);
+    const out = await docker(["run", "--rm", "--network", "host", "--pull", "always", report.imageRef]);
+    expect(out.code, out.output).toBe(0);
+    expect(out.output).toContain("convert (0): ");
+    expect(out.output).toMatch(/identify \(0\): \/tmp\/rose\.png PNG 70x46/);
+    expect(out.output).toMatch(/file \(0\): PNG image data, 70 x 46/);
+    expect(out.output).toContain("espeak-ng (0): ");
+    expect(out.output).toMatch(/file \(0\): RIFF \(little-endian\) data, WAVE audio/);
+    expect(out.output).toMatch(/projinfo \(0\): \+proj=longlat \+datum=WGS84/);
   });
 });
