@@ -1,8 +1,8 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
+import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
 import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
-import { unmetRequirements } from "../../poetry/src/python-constraint.js";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
 import { ensurePipenv, keepPipenv, PIPENV_VERSION, pipenvToolKey } from "./layers/pipenv.js";

@@ -9,7 +9,8 @@ import {
   TomlSyntaxError,
   type TomlTable,
 } from "../../../src/libcnb/index.js";
-import { type PythonRequirement, tomlKeyLine } from "../../poetry/src/python-constraint.js";
+import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
+import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
 import { LOCK, MANIFEST } from "./detect.js";
 import * as errors from "./errors.js";
 

@@ -1,13 +1,13 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
+import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
 import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
 import { ensurePoetry, keepPoetry, POETRY_VERSION, poetryToolKey } from "./layers/poetry.js";
 import { checkLock, createVenv, decideVenv, installLock, venvKey, writeVenvEnv } from "./layers/venv.js";
 import { GROUPS_ENV, readGroups, readProject } from "./project.js";
-import { unmetRequirements } from "./python-constraint.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;

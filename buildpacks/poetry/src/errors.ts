@@ -1,6 +1,6 @@
 // Every message the poetry buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
-import { describeRequirements, type PythonRequirement } from "./python-constraint.js";
+import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
 export function missingManifest(lock: string, manifest: string): BuildpackError {
   return new BuildpackError({

@@ -9,9 +9,10 @@ import {
   TomlSyntaxError,
   type TomlTable,
 } from "../../../src/libcnb/index.js";
+import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
+import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
 import { LOCK, MANIFEST } from "./detect.js";
 import * as errors from "./errors.js";
-import { type PythonRequirement, tomlKeyLine } from "./python-constraint.js";
 
 export const GROUPS_ENV = "BP_POETRY_GROUPS";
 export const DEFAULT_GROUPS = ["main"];

@@ -8,6 +8,7 @@
 //                       [tool.poetry.dependencies] python = "^3.11"  (Poetry's syntax)      range
 // Pins name a version; ranges say which versions work. decision.ts chooses one Python for all of them.
 import { type AppFiles, isTable, parseToml, TomlSyntaxError } from "../../../src/libcnb/index.js";
+import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
 import * as errors from "./errors.js";
 import { poetryClauses } from "./poetry.js";
 import { parseVersionFile, VERSION_FILE } from "./python-version.js";
@@ -146,23 +147,6 @@ function parseTomlFile(file: string, text: string) {
     if (err instanceof TomlSyntaxError) throw errors.invalidToml(file, err.line, err.message);
     throw err;
   }
-}
-
-/** 1-based line of `key = ...` inside the [table] section of a TOML text, or undefined. */
-export function tomlKeyLine(text: string, table: string, key: string): number | undefined {
-  let current = "";
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i] ?? "";
-    const header = /^\s*\[\s*([^[\]]+?)\s*\]\s*(?:#.*)?$/.exec(l);
-    if (header?.[1]) {
-      current = header[1].replace(/["']/g, "").replace(/\s*\.\s*/g, ".");
-      continue;
-    }
-    const k = /^\s*["']?([A-Za-z0-9_-]+)["']?\s*=/.exec(l);
-    if (current === table && k?.[1] === key) return i + 1;
-  }
-  return undefined;
 }
 
 /** requires-python and Poetry's python dependency (both ranges). */

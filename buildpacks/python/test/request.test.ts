@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
-import {
-  type Constraint,
-  condaSpecClauses,
-  constraintMatches,
-  readConstraints,
-  tomlKeyLine,
-} from "../src/request.js";
+import { type Constraint, condaSpecClauses, constraintMatches, readConstraints } from "../src/request.js";
 
 function errorOf(fn: () => unknown): BuildpackError {
   try {
@@ -166,14 +160,5 @@ describe("condaSpecClauses", () => {
       alternatives: [clauses],
     };
     expect(constraintMatches(version, c)).toBe(ok);
-  });
-});
-
-describe("tomlKeyLine", () => {
-  it("finds a key inside its table only", () => {
-    const text =
-      'requires-python = "x"\n[tool.x]\nrequires-python = "y"\n[ project ]\n"requires-python" = "z"\n';
-    expect(tomlKeyLine(text, "project", "requires-python")).toBe(5);
-    expect(tomlKeyLine(text, "tool.x", "requires-python")).toBe(3);
   });
 });

@@ -1,6 +1,6 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
-import { unmetRequirements } from "../../poetry/src/python-constraint.js";
+import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
 import { ensureUv, keepUv, uvToolKey } from "./layers/uv.js";

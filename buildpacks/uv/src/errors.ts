@@ -1,6 +1,6 @@
 // Every message the uv buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
-import { describeRequirements, type PythonRequirement } from "../../poetry/src/python-constraint.js";
+import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
 export function pythonNotFound(python: string, detail: string): BuildpackError {
   return new BuildpackError({

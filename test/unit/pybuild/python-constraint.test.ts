@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   checkPython,
   describeRequirements,
-  tomlKeyLine,
   unmetRequirements,
-} from "../src/python-constraint.js";
+} from "../../../src/pybuild/python-constraint.js";
 
 describe("checkPython", () => {
   it.each([
@@ -47,18 +46,6 @@ describe("checkPython", () => {
   it("^ keeps the first non-zero component", () => {
     expect(checkPython("0.4.0", "^0.3")).toBe("outside");
     expect(checkPython("0.3.9", "^0.3")).toBe("ok");
-  });
-});
-
-describe("tomlKeyLine", () => {
-  const text =
-    '[project]\nname = "a"\nrequires-python = ">=3.11"\n\n[tool.poetry.dependencies]\n# the Python\npython = "^3.14"\n[ tool . poetry . group . dev . dependencies ]\npython = "x"\n';
-  it("finds a key in its table, not in another", () => {
-    expect(tomlKeyLine(text, "project", "requires-python")).toBe(3);
-    expect(tomlKeyLine(text, "tool.poetry.dependencies", "python")).toBe(7);
-    expect(tomlKeyLine(text, "tool.poetry.group.dev.dependencies", "python")).toBe(9);
-    expect(tomlKeyLine(text, "", "python")).toBeUndefined();
-    expect(tomlKeyLine('version = 1\nrequires-python = ">=3.11"\n', "", "requires-python")).toBe(2);
   });
 });
 

@@ -3,8 +3,7 @@
 // "~=3.12") and Poetry constraints (poetry.lock's [metadata] python-versions and
 // [tool.poetry.dependencies] python: "^3.14", "~3.12", ">=3.10 <4.0", "3.11.* || 3.12.*").
 // Poetry's syntax is a superset of PEP 440's for the release versions CPython has, so one parser
-// serves both. Also used by the uv and pipenv buildpacks (a shared home for Python-installer helpers
-// is src/pybuild, which this buildpack does not own).
+// serves both; every installer buildpack (uv, Poetry, Pipenv, conda) checks its lock with it.
 
 /** One comparison against a release version; `prefix` is "==X.Y.*"-style matching. */
 interface Comparison {
@@ -133,26 +132,6 @@ export function checkPython(version: string, text: string): "ok" | "outside" | "
   const constraint = parseConstraint(text.trim());
   if (!constraint) return "unknown";
   return satisfies(version, constraint) ? "ok" : "outside";
-}
-
-/**
- * 1-based line of `key = ...` inside TOML table `table` ("" for the top level), found textually
- * (the TOML parser keeps no positions); undefined when not found.
- */
-export function tomlKeyLine(text: string, table: string, key: string): number | undefined {
-  let current = "";
-  const lines = text.split(/\r?\n/);
-  const keyRe = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")}["']?\\s*=`);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/.exec(line);
-    if (header?.[1]) {
-      current = header[1].replace(/\s*\.\s*/g, ".").replace(/["']/g, "");
-      continue;
-    }
-    if (current === table && keyRe.test(line)) return i + 1;
-  }
-  return undefined;
 }
 
 /** One declared constraint on the Python, where it is written. */
