@@ -275,7 +275,7 @@ async function integrateLayer(ctx: BuildContext, root: string, unpacked: Unpacke
     }
     return result;
   } catch (err) {
-    if (err instanceof StepFailed) throw errors.maintainerStepFailed(err.step, err.failure);
+    if (err instanceof StepFailed) throw errors.maintainerStepFailed(err.step.id, err.step.what, err.failure);
     throw err;
   }
 }

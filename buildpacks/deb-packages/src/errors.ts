@@ -186,13 +186,14 @@ export function unpackFailed(file: string, code: number, output: string): Buildp
 
 export function maintainerStepFailed(
   step: string,
+  what: string,
   failure: { command: string; code: number; output: string },
 ): BuildpackError {
   return new BuildpackError({
     title: `Setting up the ${step} files of the Aptfile's packages failed`,
     body:
-      `A package installed in /usr would have this done by its maintainer script; here it runs against the\n` +
-      `packages layer, and \`${failure.command}\` exited with status ${failure.code}:\n\n` +
+      `Installed in /usr, a package would have this done by dpkg (${what}); here it runs against\n` +
+      `the packages layer, and \`${failure.command}\` exited with status ${failure.code}:\n\n` +
       `${failure.output || "(no output)"}\n\n` +
       "The image would not work without it, so the build stops. Check that the Aptfile lists the whole\n" +
       "program (e.g. graphviz, not only libgvc6); if it does, report this log.",

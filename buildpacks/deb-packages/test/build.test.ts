@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Exec } from "../../../src/libcnb/index.js";
 import {
   BuildpackError,
   Layers,
@@ -288,6 +289,43 @@ describe("deb-packages build", () => {
     expect(err).toBeInstanceOf(BuildpackError);
     expect(err.title).toBe("Package libnot-a-package cannot be installed");
     expect([err.file, err.line]).toEqual(["Aptfile", 2]);
+  });
+
+  it("does the packages' postinst work in the layer, logs it per package, and stops when it fails", async () => {
+    const base = fakeApt();
+    const withDot = (dotCode: number): Exec =>
+      fakeExec(async (call) => {
+        if (call.command.endsWith("/usr/bin/dot"))
+          return dotCode ? { code: dotCode, stderr: "Error: dot: can't open plugins\n" } : {};
+        const r = await base(call.command, call.args, call.options);
+        if (call.command === "dpkg-deb" && call.args[0] === "-X") {
+          const into = call.args[2] ?? "";
+          mkdirSync(join(into, "usr/lib/x86_64-linux-gnu/graphviz"), { recursive: true });
+          writeFileSync(join(into, "usr/lib/x86_64-linux-gnu/graphviz/libgvplugin_core.so.6"), "elf");
+          mkdirSync(join(into, "usr/bin"), { recursive: true });
+          writeFileSync(join(into, "usr/bin/dot"), "elf");
+          return {
+            ...r,
+            stdout: "./usr/lib/x86_64-linux-gnu/graphviz/libgvplugin_core.so.6\n./usr/bin/dot\n",
+          };
+        }
+        return r;
+      });
+    const ok = buildContext({ Aptfile: "libgl1\n" }, withDot(0));
+    await buildWith(ok, system());
+    const layer = join(ok.layersDir, "packages");
+    expect(readFileSync(join(layer, "env", "GVBINDIR.default"), "utf8")).toBe(
+      join(layer, "usr/lib/x86_64-linux-gnu/graphviz"),
+    );
+    expect(ok.logger.text()).toContain(
+      "libgl1: registered the Graphviz plugins (dot -c with GVBINDIR); GVBINDIR (Graphviz plugins",
+    );
+
+    const failing = buildContext({ Aptfile: "libgl1\n" }, withDot(1));
+    const err = (await buildWith(failing, system()).catch((e: unknown) => e)) as BuildpackError;
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.title).toBe("Setting up the graphviz files of the Aptfile's packages failed");
+    expect(err.body).toContain("exited with status 1:\n\nError: dot: can't open plugins");
   });
 
   it("warns and falls back to the build image's status without the run image's", async () => {

@@ -213,7 +213,7 @@ describe("integrate", () => {
     });
     await expect(run).rejects.toBeInstanceOf(StepFailed);
     await expect(run).rejects.toMatchObject({
-      step: "graphviz",
+      step: { id: "graphviz" },
       failure: { code: 1, output: "Error: no plugins" },
     });
   });

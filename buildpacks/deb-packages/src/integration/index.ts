@@ -1,7 +1,7 @@
 // Makes unpacked packages behave as if dpkg had installed them in /usr, within what a layer and env
-// can do (the run image is read-only and non-root): absolute links and etc/ paths pointed into the
-// layer, update-alternatives links, postinst/trigger steps, then the relocation variables. Returns what
-// was done per package, for the build log.
+// can do (the run image is read-only and non-root): absolute links, and /usr paths in etc/ config and
+// scripts, pointed into the layer; update-alternatives links; RUNPATH directories; postinst/trigger
+// steps; then the relocation variables. Returns what was done per package, for the build log.
 import { join } from "node:path";
 import type { Exec } from "../../../../src/libcnb/index.js";
 import { type Alternative, applyAlternatives, parseAlternatives } from "./alternatives.js";
@@ -9,7 +9,7 @@ import { type EnvSetting, envSettings } from "./env-table.js";
 import { inLayer } from "./paths.js";
 import { rehomeTextFiles, relinkAbsoluteSymlinks, walk } from "./rehome.js";
 import { elfRunpaths } from "./runpath.js";
-import { STEPS, type Step } from "./steps.js";
+import { STEPS } from "./steps.js";
 
 export interface UnpackedPackage {
   name: string;
@@ -26,7 +26,6 @@ export interface IntegrationDeps {
   systemHas: (abs: string) => boolean;
   /** PATH/LD_LIBRARY_PATH with the layer (and these extra library dirs) first, after the links exist. */
   toolEnv: (libDirs: readonly string[]) => Record<string, string>;
-  steps?: readonly Step[];
 }
 
 export interface Integration {
@@ -79,7 +78,7 @@ export async function integrate(
   }
 
   const stepCtx = { root, triplet: deps.triplet, exec: deps.exec, env: deps.toolEnv(libDirs) };
-  for (const step of deps.steps ?? STEPS) {
+  for (const step of STEPS) {
     const r = await step.run(stepCtx);
     if (r) note(ownersOfAll(r.keyedBy, owners), r.done);
   }

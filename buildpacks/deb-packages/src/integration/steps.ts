@@ -30,10 +30,10 @@ export interface StepFailure {
 
 export class StepFailed extends Error {
   constructor(
-    readonly step: string,
+    readonly step: Step,
     readonly failure: StepFailure,
   ) {
-    super(`${step}: ${failure.command} exited with ${failure.code}`);
+    super(`${step.id}: ${failure.command} exited with ${failure.code}`);
   }
 }
 
@@ -57,7 +57,7 @@ async function findTool(ctx: StepContext, candidates: string[], name: string): P
 
 async function runTool(
   ctx: StepContext,
-  step: string,
+  step: Step,
   tool: string,
   args: string[],
   env: Record<string, string> = {},
@@ -78,7 +78,7 @@ const graphviz: Step = {
     const dot = await findTool(ctx, ["usr/bin/dot"], "dot");
     if (!dot)
       return { keyedBy: [core], done: "no dot to register the plugins with (add graphviz to the Aptfile)" };
-    await runTool(ctx, this.id, dot, ["-c"], { GVBINDIR: dir });
+    await runTool(ctx, this, dot, ["-c"], { GVBINDIR: dir });
     return { keyedBy: [core], done: "registered the Graphviz plugins (dot -c with GVBINDIR)" };
   },
 };
@@ -96,7 +96,7 @@ const fontconfig: Step = {
         keyedBy,
         done: `${FONTS_CONF} as FONTCONFIG_FILE; no fc-cache here: fonts are scanned when a program starts`,
       };
-    await runTool(ctx, this.id, fcCache, ["-f"], { FONTCONFIG_FILE: join(ctx.root, FONTS_CONF) });
+    await runTool(ctx, this, fcCache, ["-f"], { FONTCONFIG_FILE: join(ctx.root, FONTS_CONF) });
     return {
       keyedBy,
       done: `${FONTS_CONF} (system fonts + ${dirs.join(", ") || "no font dirs"}) as FONTCONFIG_FILE, fc-cache run`,
@@ -119,7 +119,7 @@ const pixbuf: Step = {
     if (!tool) return { keyedBy: loaders, done: "no gdk-pixbuf-query-loaders: loaders not registered" };
     const r = await runTool(
       ctx,
-      this.id,
+      this,
       tool,
       loaders.map((l) => join(ctx.root, l)),
     );
@@ -143,7 +143,7 @@ const schemas: Step = {
       "glib-compile-schemas",
     );
     if (!tool) return { keyedBy: xml, done: "no glib-compile-schemas: schemas not compiled" };
-    await runTool(ctx, this.id, tool, [join(ctx.root, "usr/share/glib-2.0/schemas")]);
+    await runTool(ctx, this, tool, [join(ctx.root, "usr/share/glib-2.0/schemas")]);
     return { keyedBy: xml, done: `compiled ${xml.length} GSettings schema file(s) (GSETTINGS_SCHEMA_DIR)` };
   },
 };
