@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { detect as businessTags } from "../../buildpacks/business-tags/src/detect.js";
 import { detect as conda } from "../../buildpacks/conda/src/detect.js";
+import { detect as django } from "../../buildpacks/django/src/detect.js";
 import { detect as hardware } from "../../buildpacks/hardware/src/detect.js";
 import { detect as pip } from "../../buildpacks/pip/src/detect.js";
 import { detect as pipenv } from "../../buildpacks/pipenv/src/detect.js";
@@ -27,6 +28,7 @@ const buildpacks: [string, (ctx: DetectContext) => DetectResult, string][] = [
   ["hardware", hardware, "hardware.txt"],
   ["business-tags", businessTags, "business-tags.yaml"],
   ["conda", conda, "environment.yml"],
+  ["django", django, "manage.py"],
 ];
 
 function emptyAppContext(platformEnv: Record<string, string> = {}): DetectContext {

@@ -1,0 +1,11 @@
+import { type DetectContext, type DetectResult, fail, pass } from "../../../src/libcnb/index.js";
+import { MANAGE_PY } from "../../../src/pybuild/venv-at-build.js";
+
+/**
+ * Passes for any app with manage.py, with an empty plan (it is optional in every group, after the
+ * installer): whether Django and its staticfiles app are there is only known once the venv is built.
+ */
+export function detect(ctx: DetectContext): DetectResult {
+  if (!ctx.app.isFile(MANAGE_PY)) return fail(`looked for ${MANAGE_PY} in the app: none found`);
+  return pass();
+}

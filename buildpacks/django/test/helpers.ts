@@ -1,0 +1,11 @@
+import { join } from "node:path";
+import type { BuildContext, Exec, Logger } from "../../../src/libcnb/index.js";
+import { testBuildContext } from "../../../src/libcnb/testing.js";
+
+/** A BuildContext over temp app and layers dirs with the given app files. */
+export function buildContext(
+  files: Record<string, string>,
+  exec?: Exec,
+): BuildContext & { logger: Logger & { text(): string } } {
+  return testBuildContext({ buildpackDir: join(import.meta.dirname, ".."), files, exec });
+}
