@@ -3,6 +3,7 @@ import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
 import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
 import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
+import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "../../../src/pybuild/venv-at-build.js";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
 import { ensurePoetry, keepPoetry, POETRY_VERSION, poetryToolKey } from "./layers/poetry.js";
@@ -34,12 +35,14 @@ export async function build(ctx: BuildContext): Promise<void> {
   const key = venvKey(project, groups, tools, POETRY_VERSION, ctx.target);
   const venv = ctx.layers.get("venv");
   if (venv.restoreProblem) log.warning("Ignoring unreadable venv metadata", venv.restoreProblem);
-  const decision = decideVenv(key, venv);
+  // A Django app's venv stays on disk for ml-buildpacks/django's collectstatic (src/pybuild/venv-at-build.ts).
+  const atBuild = venvNeededAtBuild(ctx.app);
+  const decision = requireVenvOnDisk(decideVenv(key, venv), venv, atBuild);
 
   if (decision.action === "reuse") {
     log.step(`Reusing virtual environment (${LOCK} and pyproject.toml unchanged)`);
     // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's layer.
-    venv.write(key, { launch: true });
+    venv.write(key, venvFlags(atBuild));
     keepPoetry(ctx, toolKey);
     keepPipCache(ctx, cacheKey);
     return;
@@ -57,6 +60,6 @@ export async function build(ctx: BuildContext): Promise<void> {
   await installLock(ctx, poetry, venv, tools, groups, cache.path);
   await finishVenv(ctx, venv.path);
   writeVenvEnv(venv);
-  venv.write(key, { launch: true });
+  venv.write(key, venvFlags(atBuild));
   savePipCache(cache, cacheKey);
 }

@@ -1,6 +1,7 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
+import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "../../../src/pybuild/venv-at-build.js";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
 import { ensureUv, keepUv, uvToolKey } from "./layers/uv.js";
@@ -35,12 +36,14 @@ export async function build(ctx: BuildContext): Promise<void> {
   const key = venvKey(project, groups, python, UV_VERSION, ctx.target);
   const venv = ctx.layers.get("venv");
   if (venv.restoreProblem) log.warning("Ignoring unreadable venv metadata", venv.restoreProblem);
-  const decision = decideVenv(key, venv);
+  // A Django app's venv stays on disk for ml-buildpacks/django's collectstatic (src/pybuild/venv-at-build.ts).
+  const atBuild = venvNeededAtBuild(ctx.app);
+  const decision = requireVenvOnDisk(decideVenv(key, venv), venv, atBuild);
 
   if (decision.action === "reuse") {
     log.step(`Reusing virtual environment (${LOCK} and pyproject.toml unchanged)`);
     // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's layer.
-    venv.write(key, { launch: true });
+    venv.write(key, venvFlags(atBuild));
     keepUv(ctx, toolKey);
     keepUvCache(ctx, cacheKey);
     return;
@@ -58,7 +61,7 @@ export async function build(ctx: BuildContext): Promise<void> {
   // uv installs no bytecode; hash-based .pyc spare every container compiling at import.
   await finishVenv(ctx, venv.path);
   writeVenvEnv(venv);
-  venv.write(key, { launch: true });
+  venv.write(key, venvFlags(atBuild));
   // Drop what is cheap to download again (unpacked wheels), keep wheels built from source.
   await ctx.exec(uv, ["cache", "prune", "--ci", "--quiet"], {
     env: uvEnv(ctx.env, venv, cache.path, interpreter),
