@@ -1,11 +1,4 @@
-import { join } from "node:path";
-import type { BuildContext, Exec, Logger } from "../../../src/libcnb/index.js";
-import { testBuildContext } from "../../../src/libcnb/testing.js";
+import { buildContextFor } from "../../../src/pybuild/testing.js";
 
-/** A BuildContext over temp app and layers dirs with the given app files. */
-export function buildContext(
-  files: Record<string, string>,
-  exec?: Exec,
-): BuildContext & { logger: Logger & { text(): string } } {
-  return testBuildContext({ buildpackDir: join(import.meta.dirname, ".."), files, exec, plan: [] });
-}
+/** A BuildContext over temp app and layers dirs with the given app files (conda has no plan entry). */
+export const buildContext = buildContextFor(import.meta.dirname, []);

@@ -1,20 +1,4 @@
-import { join } from "node:path";
-import type { BuildContext, Exec, Logger } from "../../../src/libcnb/index.js";
-import { testBuildContext, testTempDir } from "../../../src/libcnb/testing.js";
-
-export function tempDir(): string {
-  return testTempDir("bp-uv-");
-}
+import { buildContextFor, PYTHON_PLAN } from "../../../src/pybuild/testing.js";
 
 /** A BuildContext over temp app and layers dirs with the given app files. */
-export function buildContext(
-  files: Record<string, string>,
-  exec?: Exec,
-): BuildContext & { logger: Logger & { text(): string } } {
-  return testBuildContext({
-    buildpackDir: join(import.meta.dirname, ".."),
-    files,
-    exec,
-    plan: [{ name: "python", metadata: {} }],
-  });
-}
+export const buildContext = buildContextFor(import.meta.dirname, PYTHON_PLAN);
