@@ -124,12 +124,20 @@ interface Owners {
 
 /** Which packages shipped a path (for a directory: anything under it). */
 export function ownership(packages: readonly UnpackedPackage[]): Owners {
-  return {
-    of(rel) {
-      const under = `${rel}/`;
-      return packages.filter((p) => p.files.some((f) => f === rel || f.startsWith(under))).map((p) => p.name);
-    },
-  };
+  // Each path and each of its parent directories, to the packages that shipped something there: one
+  // pass over the listings, so lookups stay cheap for layers of many thousand files.
+  const index = new Map<string, Set<string>>();
+  for (const p of packages)
+    for (const f of p.files) {
+      const parts = f.split("/");
+      for (let n = 1; n <= parts.length; n++) {
+        const key = parts.slice(0, n).join("/");
+        const set = index.get(key) ?? new Set<string>();
+        set.add(p.name);
+        index.set(key, set);
+      }
+    }
+  return { of: (rel) => [...(index.get(rel) ?? [])] };
 }
 
 function ownersOfAll(paths: readonly string[], owners: Owners): string[] {
@@ -147,6 +155,10 @@ function group(paths: readonly string[], owners: Owners): Map<string, string[]> 
  * program looks for them in /etc and finds nothing (its built-in defaults apply).
  */
 function uncoveredEtc(packages: readonly UnpackedPackage[], env: readonly EnvSetting[]): string[] {
+  // Directories: the parents of every listed path (a listing names directories too).
+  const dirs = new Set(
+    packages.flatMap((p) => p.files.map((f) => f.slice(0, Math.max(0, f.lastIndexOf("/"))))),
+  );
   const covered = [
     ...env.flatMap((s) => s.paths.filter((p) => p.startsWith("etc/"))),
     "etc/fonts",
@@ -156,10 +168,7 @@ function uncoveredEtc(packages: readonly UnpackedPackage[], env: readonly EnvSet
   const out: string[] = [];
   for (const p of packages) {
     const files = p.files.filter(
-      (f) =>
-        f.startsWith("etc/") &&
-        !covered.some((c) => f === c || f.startsWith(`${c}/`)) &&
-        looksLikeFile(f, packages),
+      (f) => f.startsWith("etc/") && !covered.some((c) => f === c || f.startsWith(`${c}/`)) && !dirs.has(f),
     );
     if (!files.length) continue;
     out.push(
@@ -171,10 +180,4 @@ function uncoveredEtc(packages: readonly UnpackedPackage[], env: readonly EnvSet
 
 function describeFiles(files: readonly string[]): string {
   return files.slice(0, 3).join(", ") + (files.length > 3 ? ` and ${files.length - 3} more` : "");
-}
-
-/** A listed path that is not the parent directory of another listed path. */
-function looksLikeFile(f: string, packages: readonly UnpackedPackage[]): boolean {
-  const under = `${f}/`;
-  return !packages.some((p) => p.files.some((g) => g.startsWith(under)));
 }
