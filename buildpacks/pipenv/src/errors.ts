@@ -1,5 +1,6 @@
 // Every message the pipenv buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
+import { invalidNames } from "../../../src/pybuild/project-errors.js";
 import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
 export function missingManifest(lock: string, manifest: string): BuildpackError {
@@ -11,15 +12,6 @@ export function missingManifest(lock: string, manifest: string): BuildpackError 
       `Commit the ${manifest} next to ${lock} (both at the top of the app), or delete ${lock}\n` +
       "if the app doesn't use Pipenv.",
     file: lock,
-  });
-}
-
-export function unparsablePipfile(file: string, line: number | undefined, detail: string): BuildpackError {
-  return new BuildpackError({
-    title: `${file} is not valid TOML`,
-    body: `${detail}\n\nFix the ${file}, then run \`pipenv lock\` and commit both files.`,
-    file,
-    ...(line !== undefined ? { line } : {}),
   });
 }
 
@@ -45,13 +37,14 @@ export function notAPipfileLock(file: string): BuildpackError {
 }
 
 export function invalidCategories(variable: string, value: string, bad: string[]): BuildpackError {
-  return new BuildpackError({
-    title: `${variable} has an invalid category name: ${bad.join(", ")}`,
-    body:
-      `${variable}=${JSON.stringify(value)} should list Pipfile package categories, separated by spaces\n` +
-      'or commas, e.g. "packages dev-packages".\n\n' +
-      `Fix ${variable} in the build environment, or unset it to install [packages] only.`,
-  });
+  return invalidNames(
+    "category",
+    variable,
+    value,
+    bad,
+    'Pipfile package categories, separated by spaces\nor commas, e.g. "packages dev-packages"',
+    "install [packages] only",
+  );
 }
 
 export function lockOutOfDate(lockedHash: string, output: string): BuildpackError {

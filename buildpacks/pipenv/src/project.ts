@@ -1,14 +1,12 @@
 // What the venv is built from: Pipfile and Pipfile.lock (read and checked here, before pipenv runs,
 // so a broken file is reported with its line), and the categories the build env asks for.
-import { createHash } from "node:crypto";
+import { type AppFiles, type Env, isTable, type TomlTable } from "../../../src/libcnb/index.js";
 import {
-  type AppFiles,
-  type Env,
-  isTable,
-  parseToml,
-  TomlSyntaxError,
-  type TomlTable,
-} from "../../../src/libcnb/index.js";
+  parseTomlFile,
+  readLockAndManifest,
+  readNameList,
+  sha256,
+} from "../../../src/pybuild/project-files.js";
 import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
 import { LOCK, MANIFEST } from "./detect.js";
@@ -32,10 +30,6 @@ export interface PipenvProject {
   python: PythonRequirement[];
 }
 
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 /** 1-based line of a JSON.parse error, from "at position N" or "(line L column C)" in its message. */
 export function jsonErrorLine(text: string, message: string): number | undefined {
   const line = /\(line (\d+) column \d+\)/.exec(message);
@@ -56,19 +50,14 @@ function parseLock(text: string): unknown {
 }
 
 export function readProject(app: AppFiles): PipenvProject {
-  const lockBytes = app.readBytes(LOCK);
-  if (!lockBytes) throw new Error(`${LOCK} disappeared from the app`);
-  const manifestBytes = app.isFile(MANIFEST) ? app.readBytes(MANIFEST) : undefined;
-  if (!manifestBytes) throw errors.missingManifest(LOCK, MANIFEST);
-  const manifestText = Buffer.from(manifestBytes).toString("utf8");
-  let manifest: TomlTable;
-  try {
-    manifest = parseToml(manifestText, MANIFEST);
-  } catch (err) {
-    if (err instanceof TomlSyntaxError) throw errors.unparsablePipfile(MANIFEST, err.line, err.message);
-    throw err;
-  }
-  const lockText = Buffer.from(lockBytes).toString("utf8");
+  const { lockBytes, lockText, manifestBytes, manifestText } = readLockAndManifest(app, LOCK, MANIFEST, () =>
+    errors.missingManifest(LOCK, MANIFEST),
+  );
+  const manifest = parseTomlFile(
+    MANIFEST,
+    manifestText,
+    `Fix the ${MANIFEST}, then run \`pipenv lock\` and commit both files.`,
+  );
   const lock = parseLock(lockText) as {
     _meta?: { hash?: { sha256?: unknown }; requires?: unknown };
     default?: unknown;
@@ -143,9 +132,6 @@ export function pathPackages(lock: Record<string, unknown>): string[] {
 
 /** BP_PIPENV_CATEGORIES="dev-packages packages" -> ["dev-packages", "packages"] (sorted, unique); unset -> ["packages"]. */
 export function readCategories(env: Env): string[] {
-  const value = env[CATEGORIES_ENV] ?? "";
-  const names = [...new Set(value.split(/[\s,]+/).filter(Boolean))].sort();
-  const bad = names.filter((n) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(n));
-  if (bad.length) throw errors.invalidCategories(CATEGORIES_ENV, value, bad);
+  const names = readNameList(env, CATEGORIES_ENV, errors.invalidCategories);
   return names.length ? names : DEFAULT_CATEGORIES;
 }

@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
 import { toolRequirements } from "../../../src/pybuild/pinned-tool.js";
+import { sha256 } from "../../../src/pybuild/project-files.js";
 import { PIPENV_VERSION } from "../src/layers/pipenv.js";
-import { jsonErrorLine, pathPackages, readCategories, readProject, sha256 } from "../src/project.js";
+import { jsonErrorLine, pathPackages, readCategories, readProject } from "../src/project.js";
 
 const PIPFILE = '[packages]\nsix = "*"\n';
 const LOCK = `${JSON.stringify({ _meta: { hash: { sha256: "ab12" } }, default: { six: { version: "==1.17.0" } }, develop: {} }, null, 4)}\n`;

@@ -1,31 +1,7 @@
 // Every message the poetry buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
+import { invalidNames } from "../../../src/pybuild/project-errors.js";
 import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
-
-export function missingManifest(lock: string, manifest: string): BuildpackError {
-  return new BuildpackError({
-    title: `${lock} was found, but no ${manifest}`,
-    body:
-      `Poetry installs a project from ${manifest} and its lock ${lock}; this app has only the lock.\n\n` +
-      `Commit ${manifest} next to ${lock} (both at the top of the app), or delete ${lock}\n` +
-      "if the app doesn't use Poetry.",
-    file: lock,
-  });
-}
-
-export function unparsableToml(
-  file: string,
-  line: number | undefined,
-  detail: string,
-  fix: string,
-): BuildpackError {
-  return new BuildpackError({
-    title: `${file} is not valid TOML`,
-    body: `${detail}\n\n${fix}`,
-    file,
-    ...(line !== undefined ? { line } : {}),
-  });
-}
 
 export function notAPoetryLock(file: string): BuildpackError {
   return new BuildpackError({
@@ -38,13 +14,14 @@ export function notAPoetryLock(file: string): BuildpackError {
 }
 
 export function invalidGroups(variable: string, value: string, bad: string[]): BuildpackError {
-  return new BuildpackError({
-    title: `${variable} has an invalid group name: ${bad.join(", ")}`,
-    body:
-      `${variable}=${JSON.stringify(value)} should list Poetry dependency groups, separated by commas or\n` +
-      'spaces, e.g. "main,ml" (main is the project\'s own dependencies).\n\n' +
-      `Fix ${variable} in the build environment, or unset it to install the main group only.`,
-  });
+  return invalidNames(
+    "group",
+    variable,
+    value,
+    bad,
+    'Poetry dependency groups, separated by commas or\nspaces, e.g. "main,ml" (main is the project\'s own dependencies)',
+    "install the main group only",
+  );
 }
 
 export function lockOutOfDate(output: string): BuildpackError {

@@ -1,14 +1,13 @@
 // What the venv is built from: pyproject.toml and poetry.lock (read and checked here, before Poetry
 // runs, so a broken file is reported with its line), and the groups the build env asks for.
-import { createHash } from "node:crypto";
+import { type AppFiles, type Env, isTable, type TomlTable } from "../../../src/libcnb/index.js";
+import { lockWithoutProject } from "../../../src/pybuild/project-errors.js";
 import {
-  type AppFiles,
-  type Env,
-  isTable,
-  parseToml,
-  TomlSyntaxError,
-  type TomlTable,
-} from "../../../src/libcnb/index.js";
+  parseTomlFile,
+  readLockAndManifest,
+  readNameList,
+  sha256,
+} from "../../../src/pybuild/project-files.js";
 import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
 import { LOCK, MANIFEST } from "./detect.js";
@@ -33,28 +32,12 @@ export interface PoetryProject {
   python: PythonRequirement[];
 }
 
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
-function parse(file: string, text: string, fix: string): TomlTable {
-  try {
-    return parseToml(text, file);
-  } catch (err) {
-    if (err instanceof TomlSyntaxError) throw errors.unparsableToml(file, err.line, err.message, fix);
-    throw err;
-  }
-}
-
 export function readProject(app: AppFiles): PoetryProject {
-  const lockBytes = app.readBytes(LOCK);
-  if (!lockBytes) throw new Error(`${LOCK} disappeared from the app`);
-  const manifestBytes = app.isFile(MANIFEST) ? app.readBytes(MANIFEST) : undefined;
-  if (!manifestBytes) throw errors.missingManifest(LOCK, MANIFEST);
-  const manifestText = Buffer.from(manifestBytes).toString("utf8");
-  const manifest = parse(MANIFEST, manifestText, `Fix ${MANIFEST}, then run \`poetry lock\`.`);
-  const lockText = Buffer.from(lockBytes).toString("utf8");
-  const lock = parse(
+  const { lockBytes, lockText, manifestBytes, manifestText } = readLockAndManifest(app, LOCK, MANIFEST, () =>
+    lockWithoutProject("Poetry", LOCK, MANIFEST),
+  );
+  const manifest = parseTomlFile(MANIFEST, manifestText, `Fix ${MANIFEST}, then run \`poetry lock\`.`);
+  const lock = parseTomlFile(
     LOCK,
     lockText,
     "Poetry writes this file: don't edit it by hand. Regenerate it with `poetry lock` and commit it.",
@@ -110,9 +93,6 @@ export function pythonRequirements(
 
 /** BP_POETRY_GROUPS="ml, main" -> ["main", "ml"] (sorted, unique); unset or blank -> ["main"]. */
 export function readGroups(env: Env): string[] {
-  const value = env[GROUPS_ENV] ?? "";
-  const names = [...new Set(value.split(/[\s,]+/).filter(Boolean))].sort();
-  const bad = names.filter((n) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(n));
-  if (bad.length) throw errors.invalidGroups(GROUPS_ENV, value, bad);
+  const names = readNameList(env, GROUPS_ENV, errors.invalidGroups);
   return names.length ? names : DEFAULT_GROUPS;
 }

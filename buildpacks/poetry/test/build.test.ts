@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
 import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
+import { sha256 } from "../../../src/pybuild/project-files.js";
 import { build } from "../src/build.js";
-import { sha256 } from "../src/project.js";
 import { buildContext } from "./helpers.js";
 
 const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n';

@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
 import { toolRequirements } from "../../../src/pybuild/pinned-tool.js";
+import { sha256 } from "../../../src/pybuild/project-files.js";
 import { POETRY_VERSION } from "../src/layers/poetry.js";
-import { readGroups, readProject, sha256 } from "../src/project.js";
+import { readGroups, readProject } from "../src/project.js";
 
 const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n';
 const LOCK =

@@ -1,5 +1,6 @@
 // Every message the uv buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
+import { invalidNames } from "../../../src/pybuild/project-errors.js";
 import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
 export function pythonNotFound(python: string, detail: string): BuildpackError {
@@ -21,31 +22,6 @@ export function pythonBroken(python: string, code: number, output: string): Buil
   });
 }
 
-export function missingManifest(lock: string, manifest: string): BuildpackError {
-  return new BuildpackError({
-    title: `${lock} was found, but no ${manifest}`,
-    body:
-      `uv installs a project from ${manifest} and its lock ${lock}; this app has only the lock.\n\n` +
-      `Commit ${manifest} next to ${lock} (both at the top of the app), or delete ${lock}\n` +
-      "if the app doesn't use uv.",
-    file: lock,
-  });
-}
-
-export function unparsableToml(
-  file: string,
-  line: number | undefined,
-  detail: string,
-  fix: string,
-): BuildpackError {
-  return new BuildpackError({
-    title: `${file} is not valid TOML`,
-    body: `${detail}\n\n${fix}`,
-    file,
-    ...(line !== undefined ? { line } : {}),
-  });
-}
-
 export function notAUvLock(file: string): BuildpackError {
   return new BuildpackError({
     title: `${file} is not a uv lockfile`,
@@ -57,13 +33,14 @@ export function notAUvLock(file: string): BuildpackError {
 }
 
 export function invalidGroups(variable: string, value: string, bad: string[]): BuildpackError {
-  return new BuildpackError({
-    title: `${variable} has an invalid dependency group name: ${bad.join(", ")}`,
-    body:
-      `${variable}=${JSON.stringify(value)} should list dependency groups from pyproject.toml\n` +
-      '[dependency-groups], separated by commas or spaces, e.g. "dev,ml".\n\n' +
-      `Fix ${variable} in the build environment, or unset it to install the project's dependencies only.`,
-  });
+  return invalidNames(
+    "dependency group",
+    variable,
+    value,
+    bad,
+    'dependency groups from pyproject.toml\n[dependency-groups], separated by commas or spaces, e.g. "dev,ml"',
+    "install the project's dependencies only",
+  );
 }
 
 export function unsupportedArch(arch: string, supported: string[]): BuildpackError {

@@ -1,14 +1,13 @@
 // What the venv is built from: pyproject.toml and uv.lock (read and checked here, before uv runs,
 // so a broken file is reported with its line), and the dependency groups the build env asks for.
-import { createHash } from "node:crypto";
+import { type AppFiles, type Env, isTable, type TomlTable } from "../../../src/libcnb/index.js";
+import { lockWithoutProject } from "../../../src/pybuild/project-errors.js";
 import {
-  type AppFiles,
-  type Env,
-  isTable,
-  parseToml,
-  TomlSyntaxError,
-  type TomlTable,
-} from "../../../src/libcnb/index.js";
+  parseTomlFile,
+  readLockAndManifest,
+  readNameList,
+  sha256,
+} from "../../../src/pybuild/project-files.js";
 import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
 import { LOCK, MANIFEST } from "./detect.js";
@@ -31,28 +30,12 @@ export interface UvProject {
   python: PythonRequirement[];
 }
 
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
-function parse(file: string, text: string, fix: string): TomlTable {
-  try {
-    return parseToml(text, file);
-  } catch (err) {
-    if (err instanceof TomlSyntaxError) throw errors.unparsableToml(file, err.line, err.message, fix);
-    throw err;
-  }
-}
-
 export function readProject(app: AppFiles): UvProject {
-  const lockBytes = app.readBytes(LOCK);
-  if (!lockBytes) throw new Error(`${LOCK} disappeared from the app`);
-  const manifestBytes = app.isFile(MANIFEST) ? app.readBytes(MANIFEST) : undefined;
-  if (!manifestBytes) throw errors.missingManifest(LOCK, MANIFEST);
-  const manifestText = Buffer.from(manifestBytes).toString("utf8");
-  const manifest = parse(MANIFEST, manifestText, `Fix ${MANIFEST}, then run \`uv lock\`.`);
-  const lockText = Buffer.from(lockBytes).toString("utf8");
-  const lock = parse(
+  const { lockBytes, lockText, manifestBytes, manifestText } = readLockAndManifest(app, LOCK, MANIFEST, () =>
+    lockWithoutProject("uv", LOCK, MANIFEST),
+  );
+  const manifest = parseTomlFile(MANIFEST, manifestText, `Fix ${MANIFEST}, then run \`uv lock\`.`);
+  const lock = parseTomlFile(
     LOCK,
     lockText,
     `uv writes this file: don't edit it by hand. Regenerate it with \`uv lock\` and commit it.`,
@@ -107,9 +90,5 @@ export function localPackages(entries: readonly TomlTable[]): string[] {
 
 /** BP_UV_GROUPS="dev, ml" -> ["dev", "ml"] (sorted, unique); unset or blank -> []. */
 export function readGroups(env: Env): string[] {
-  const value = env[GROUPS_ENV] ?? "";
-  const names = [...new Set(value.split(/[\s,]+/).filter(Boolean))].sort();
-  const bad = names.filter((n) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(n));
-  if (bad.length) throw errors.invalidGroups(GROUPS_ENV, value, bad);
-  return names;
+  return readNameList(env, GROUPS_ENV, errors.invalidGroups);
 }

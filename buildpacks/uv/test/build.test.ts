@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
 import { type ExecCall, fakeExec, testTarget } from "../../../src/libcnb/testing.js";
+import { sha256 } from "../../../src/pybuild/project-files.js";
 import { build } from "../src/build.js";
 import { uvToolKey } from "../src/layers/uv.js";
-import { sha256 } from "../src/project.js";
 import { UV_VERSION } from "../src/uv-wheels.js";
 import { buildContext } from "./helpers.js";
 
