@@ -4,6 +4,7 @@ import {
   mkdirSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -119,6 +120,10 @@ function unpackedLayer(): { root: string; packages: UnpackedPackage[] } {
     "tesseract-ocr-eng": ["usr/share/tesseract-ocr/5/tessdata/eng.traineddata"],
     "tesseract-ocr-osd": ["usr/share/tesseract-ocr/5/tessdata/osd.traineddata"],
     "some-daemon": ["etc/some-daemon/daemon.conf"],
+    "openjdk-21-jre-headless": [
+      "etc/java-21-openjdk/security/java.security",
+      "usr/lib/jvm/java-21-openjdk-amd64/conf/security/java.security",
+    ],
   };
   for (const list of Object.values(files)) for (const f of list) file(root, f);
   files.libpulse0 = [
@@ -131,6 +136,12 @@ function unpackedLayer(): { root: string; packages: UnpackedPackage[] } {
     elfWithRunpath("/usr/lib/x86_64-linux-gnu/pulseaudio"),
   );
   link(root, "etc/fonts/conf.d/45-latin.conf", "/usr/share/fontconfig/conf.avail/45-latin.conf");
+  rmSync(join(root, "usr/lib/jvm/java-21-openjdk-amd64/conf/security/java.security"));
+  link(
+    root,
+    "usr/lib/jvm/java-21-openjdk-amd64/conf/security/java.security",
+    "/etc/java-21-openjdk/security/java.security",
+  );
   files["fontconfig-config"]?.push("etc/fonts/conf.d", "etc/fonts/conf.d/45-latin.conf");
   const packages = Object.entries(files).map(([name, list]) => ({
     name,
@@ -191,6 +202,7 @@ describe("integrate", () => {
       "libgvc6: registered the Graphviz plugins (dot -c with GVBINDIR); GVBINDIR (Graphviz plugins and their config (dot -c))",
       "libpulse0: RUNPATH /usr/lib/x86_64-linux-gnu/pulseaudio on LD_LIBRARY_PATH",
       "netcat-openbsd: alternative usr/bin/nc -> usr/bin/nc.openbsd",
+      "openjdk-21-jre-headless: 1 absolute symlink(s) pointed into the layer",
       "tesseract-ocr-eng: TESSDATA_PREFIX (Tesseract OCR language data)",
       "tesseract-ocr-osd: TESSDATA_PREFIX (Tesseract OCR language data)",
     ]);

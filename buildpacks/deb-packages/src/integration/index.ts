@@ -7,7 +7,7 @@ import type { Exec } from "../../../../src/libcnb/index.js";
 import { type Alternative, applyAlternatives, parseAlternatives } from "./alternatives.js";
 import { type EnvSetting, envSettings } from "./env-table.js";
 import { inLayer } from "./paths.js";
-import { rehomeTextFiles, relinkAbsoluteSymlinks, walk } from "./rehome.js";
+import { rehomeTextFiles, relinkAbsoluteSymlinks, symlinkTargets, walk } from "./rehome.js";
 import { elfRunpaths } from "./runpath.js";
 import { STEPS } from "./steps.js";
 
@@ -87,7 +87,9 @@ export async function integrate(
   // A variable for a file a step generated (FONTCONFIG_FILE) has no owner: the step's line says it.
   for (const s of env) note(ownersOfAll(s.matches, owners), `${s.rule.name} (${s.rule.what})`);
 
-  notDone.push(...uncoveredEtc(packages, env));
+  // etc/ files a link of the layer points at are read through it (OpenJDK's conf/ links to etc/).
+  const linkedEtc = symlinkTargets(root, walk(root)).filter((t) => t.startsWith("etc/"));
+  notDone.push(...uncoveredEtc(packages, [...env.flatMap((s) => s.paths), ...linkedEtc]));
   return {
     env,
     libDirs,
@@ -154,13 +156,13 @@ function group(paths: readonly string[], owners: Owners): Map<string, string[]> 
  * Config files under etc/ that no variable or generated config makes a program read from the layer: the
  * program looks for them in /etc and finds nothing (its built-in defaults apply).
  */
-function uncoveredEtc(packages: readonly UnpackedPackage[], env: readonly EnvSetting[]): string[] {
+function uncoveredEtc(packages: readonly UnpackedPackage[], readPaths: readonly string[]): string[] {
   // Directories: the parents of every listed path (a listing names directories too).
   const dirs = new Set(
     packages.flatMap((p) => p.files.map((f) => f.slice(0, Math.max(0, f.lastIndexOf("/"))))),
   );
   const covered = [
-    ...env.flatMap((s) => s.paths.filter((p) => p.startsWith("etc/"))),
+    ...readPaths.filter((p) => p.startsWith("etc/")),
     "etc/fonts",
     "etc/ld.so.conf.d",
     "etc/alternatives",

@@ -15,7 +15,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { inLayer } from "./paths.js";
 
 /** Directories of the layer that are ours, not the packages'. */
@@ -55,6 +55,18 @@ export function relinkAbsoluteSymlinks(root: string, entries: readonly string[])
     fixed.push(rel);
   }
   return fixed;
+}
+
+/** Layer-relative targets of the layer's symlinks that stay inside the layer. */
+export function symlinkTargets(root: string, entries: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const rel of entries) {
+    const abs = join(root, rel);
+    if (!lstatSync(abs).isSymbolicLink()) continue;
+    const target = relative(root, resolve(dirname(abs), readlinkSync(abs)));
+    if (!target.startsWith("..") && !isAbsolute(target)) out.push(target);
+  }
+  return out;
 }
 
 const PATH_TOKEN = /(?<![\w./-])\/(?:usr|opt)\/[A-Za-z0-9._+@-]+(?:\/[A-Za-z0-9._+@-]+)*/g;
