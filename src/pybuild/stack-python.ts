@@ -70,10 +70,15 @@ export async function probePython(
   if (!pip || !versionAtLeast(pip, [22, 3])) throw errors.pipTooOld(who, python, pip);
   if (appPython === python)
     return { python, version: info.python, appPython, appVersion: info.python, pipVersion: pip };
-  const a = await exec(appPython, ["-I", "-c", "import platform; print(platform.python_version())"]);
-  if (a.spawnError !== undefined) throw errors.pythonNotFound(who, appPython, a.spawnError);
-  const appVersion = a.stdout.trim();
-  if (a.code !== 0 || !/^\d+\.\d+\.\d+/.test(appVersion))
-    throw errors.pythonBroken(appPython, a.code, a.output);
+  const appVersion = await pythonVersion(who, exec, appPython);
   return { python, version: info.python, appPython, appVersion, pipVersion: pip };
+}
+
+/** The full version of `python` (e.g. "3.13.5"), for an installer that needs no pip (uv). */
+export async function pythonVersion(who: string, exec: Exec, python: string): Promise<string> {
+  const r = await exec(python, ["-I", "-c", "import platform; print(platform.python_version())"]);
+  if (r.spawnError !== undefined) throw errors.pythonNotFound(who, python, r.spawnError);
+  const version = r.stdout.trim();
+  if (r.code !== 0 || !/^\d+\.\d+\.\d+/.test(version)) throw errors.pythonBroken(python, r.code, r.output);
+  return version;
 }

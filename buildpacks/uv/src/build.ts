@@ -1,6 +1,7 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
+import { pythonVersion, selectedPython } from "../../../src/pybuild/stack-python.js";
 import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "../../../src/pybuild/venv-at-build.js";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
@@ -8,14 +9,13 @@ import { ensureUv, keepUv, uvToolKey } from "./layers/uv.js";
 import { keepUvCache, prepareUvCache, saveUvCache, uvCacheKey } from "./layers/uv-cache.js";
 import { createVenv, decideVenv, uvEnv, uvSync, venvKey, writeVenvEnv } from "./layers/venv.js";
 import { GROUPS_ENV, readGroups, readProject } from "./project.js";
-import { pythonVersion, selectedPython } from "./python.js";
 import { UV_VERSION } from "./uv-wheels.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
   const log = ctx.logger;
   log.header(`Installing dependencies from ${LOCK}`);
   const interpreter = selectedPython(ctx.env);
-  const python = await pythonVersion(ctx.exec, interpreter);
+  const python = await pythonVersion("uv", ctx.exec, interpreter);
   log.step(`Python ${python} (${interpreter}), uv ${UV_VERSION}, ${describeTarget(ctx.target)}`);
   const project = readProject(ctx.app);
   // Before anything is installed (or a previous venv reused), naming the files and what to change.

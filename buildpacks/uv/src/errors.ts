@@ -3,25 +3,6 @@ import { BuildpackError } from "../../../src/libcnb/index.js";
 import { invalidNames } from "../../../src/pybuild/project-errors.js";
 import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
-export function pythonNotFound(python: string, detail: string): BuildpackError {
-  return new BuildpackError({
-    title: `Python was not found at ${python}`,
-    body:
-      `The uv buildpack builds a virtual environment from the stack's CPython at ${python},\n` +
-      `but it could not be run (${detail}).\n\n` +
-      "Use an ml-buildpacks builder, or install python3 in the build and run images of your stack.",
-  });
-}
-
-export function pythonBroken(python: string, code: number, output: string): BuildpackError {
-  return new BuildpackError({
-    title: `${python} did not report its version`,
-    body:
-      `Running ${python} exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
-      "The stack's Python installation looks broken; rebuild the stack images.",
-  });
-}
-
 export function notAUvLock(file: string): BuildpackError {
   return new BuildpackError({
     title: `${file} is not a uv lockfile`,

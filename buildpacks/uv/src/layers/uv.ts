@@ -13,8 +13,8 @@ import {
   versionChanged,
 } from "../../../../src/libcnb/index.js";
 import { archOf } from "../../../../src/pybuild/keys.js";
+import { STACK_PYTHON } from "../../../../src/pybuild/stack-python.js";
 import * as errors from "../errors.js";
-import { STACK_PYTHON } from "../python.js";
 import { UV_VERSION, UV_WHEELS, type UvWheel } from "../uv-wheels.js";
 
 export const UV_LAYER_VERSION = 1;
