@@ -7291,6 +7291,437 @@ const runProcess = (command, args, opts = {}) => new Promise((resolve, reject) =
         child.stdin.end();
 });
 
+;// CONCATENATED MODULE: ./src/core/rebase/messages.ts
+const rebaseMessages = {
+    needsTag: (image) => ({
+        title: `rebase needs a tag to push the rebased image to, and ${image} has none`,
+        hint: "name the image by its tag, e.g. --image ghcr.io/team/app:1.0",
+        exitCode: 2,
+    }),
+    imageNotFound: (image) => ({
+        title: `the image ${image} does not exist in its registry`,
+        hint: "check the name and tag (and that your credentials can read it); nothing was pushed",
+        exitCode: 2,
+    }),
+    notBuildpacksImage: (image) => ({
+        title: `${image} is not an image built with buildpacks: it has no io.buildpacks.lifecycle.metadata label`,
+        hint: "only images built by ml-buildpacks (or another Cloud Native Buildpacks platform) can be rebased; rebuild it with `ml-buildpacks build`. Nothing was pushed",
+        exitCode: 2,
+    }),
+    notRebasable: (image) => ({
+        title: `${image} is marked as not rebasable (io.buildpacks.rebasable=false)`,
+        detail: "an image extension changed its run image, so its base layers cannot be swapped",
+        hint: "rebuild the image instead; nothing was pushed",
+        exitCode: 2,
+    }),
+    noRunImageName: (image) => ({
+        title: `${image} does not name the run image it was built on`,
+        hint: "pass the run image to rebase onto with --run-image REF; nothing was pushed",
+        exitCode: 2,
+    }),
+    unsupportedChild: (image, what) => ({
+        title: `${image} is a manifest list with an entry that is not a platform image (${what})`,
+        hint: "rebase each per-arch image and make the list again with `ml-buildpacks manifest create`; nothing was pushed",
+        exitCode: 2,
+    }),
+    runImageNotFound: (runImage, named) => ({
+        title: `the run image ${runImage} (${named}) does not exist in its registry`,
+        hint: "check the name and tag, or pass the run image with --run-image REF; nothing was pushed",
+        exitCode: 2,
+    }),
+    runImagePlatform: (runImage, wanted, found) => ({
+        title: `the run image ${runImage} has no ${wanted} image, which the image to rebase needs`,
+        detail: `it has: ${found.join(", ") || "nothing"}`,
+        hint: "pass a run image made for every platform of the image (a manifest list), e.g. with `ml-buildpacks manifest create`; nothing was pushed",
+        exitCode: 2,
+    }),
+    otherStack: (runImage, platform, label, app, run) => ({
+        title: `the run image ${runImage} (${platform}) is of another stack than the image it would become the base of`,
+        detail: `${label}: the image has "${app}", the run image "${run}"`,
+        hint: "rebase onto a (patched) run image of the same stack, or rebuild the image with the new one; nothing was pushed",
+        exitCode: 2,
+    }),
+    rebaserFailed: (platform, exitCode, output) => ({
+        title: `the lifecycle's rebaser failed for ${platform} (exit code ${exitCode})`,
+        detail: output.trim().split("\n").slice(-15).join("\n"),
+        hint: "see its output above; the image's tag was not changed",
+    }),
+    rebaserNoReport: (platform) => ({
+        title: `the lifecycle's rebaser for ${platform} wrote no report with the new image's digest`,
+        hint: "see its output above; the image's tag was not changed",
+    }),
+};
+
+;// CONCATENATED MODULE: ./src/core/rebase/plan.ts
+// What a rebase does for each platform, decided from the images' manifests and configs before anything
+// runs or is pushed: pure, so every refusal is tested without a registry.
+
+
+
+
+const LIFECYCLE_METADATA = "io.buildpacks.lifecycle.metadata";
+const labelsOf = (config) => config.config?.Labels ?? {};
+const platformOf = (config) => ({
+    os: config.os,
+    architecture: config.architecture,
+    ...(config.variant ? { variant: config.variant } : {}),
+});
+/** Pure: the run image an app image was built on; throws when it is not a buildpacks image. */
+function recordedRunImage(image, config) {
+    const raw = labelsOf(config)[LIFECYCLE_METADATA];
+    if (!raw)
+        throw new MlBuildpacksError(rebaseMessages.notBuildpacksImage(image));
+    let md;
+    try {
+        md = JSON.parse(raw);
+    }
+    catch {
+        throw new MlBuildpacksError(rebaseMessages.notBuildpacksImage(image));
+    }
+    const run = md.runImage ?? {};
+    if (!run.topLayer)
+        throw new MlBuildpacksError(rebaseMessages.notBuildpacksImage(image));
+    // Platform API 0.12+ records runImage.image; older images only stack.runImage (as the lifecycle reads it).
+    const named = run.image ? run : (md.stack?.runImage ?? {});
+    const names = [named.image, ...(named.mirrors ?? [])].filter((n) => Boolean(n)).map(byTag);
+    return { topLayer: run.topLayer, reference: run.reference ?? "", names };
+}
+/**
+ * Pure: a recorded name without its digest when it has a tag (a forced rebase records name:tag@digest),
+ * so the tag is looked up again and a newer patch under it is found.
+ */
+function byTag(name) {
+    try {
+        const ref = parseImageRef(name);
+        return ref.tag && ref.digest ? formatImageRef({ ...ref, digest: undefined }) : name;
+    }
+    catch {
+        return name;
+    }
+}
+/** Pure: a name as the lifecycle compares run image names: registry/repository:tag, no digest. */
+function comparableName(ref) {
+    return formatImageRef({ ...parseImageRef(ref.replace(/@.*$/, "")), digest: undefined });
+}
+/** Pure: the run image to rebase onto by default: the recorded name in the image's registry, else the first. */
+function defaultRunImageName(names, registry) {
+    return names.find((n) => parseImageRef(n).registry === registry) ?? names[0];
+}
+/**
+ * Pure: the tag each platform's rebased image is pushed under before the list moves: TAG-ARCH
+ * (TAG-OS-ARCH off linux, -VARIANT appended), as per-arch images are commonly tagged.
+ */
+function archTag(tag, platform) {
+    const parts = [
+        tag,
+        platform.os === "linux" ? undefined : platform.os,
+        platform.architecture,
+        platform.variant,
+    ];
+    return parts.filter(Boolean).join("-").slice(0, 128);
+}
+/** Labels that say which stack an image is of; a rebase onto another one is refused. */
+const STACK_LABELS = [
+    "io.buildpacks.base.distro.name",
+    "io.buildpacks.base.distro.version",
+    "io.buildpacks.base.id",
+    "io.buildpacks.stack.id",
+];
+/** Pure: throws when the run image is of another platform or stack than the app image. */
+function checkRunImage(o) {
+    const app = platformOf(o.appConfig);
+    const run = platformOf(o.runConfig);
+    if (!samePlatform(app, run))
+        throw new MlBuildpacksError(rebaseMessages.runImagePlatform(o.runImage, formatPlatform(app), [formatPlatform(run)]));
+    if (labelsOf(o.appConfig)["io.buildpacks.rebasable"] === "false")
+        throw new MlBuildpacksError(rebaseMessages.notRebasable(o.image));
+    const appLabels = labelsOf(o.appConfig);
+    const runLabels = labelsOf(o.runConfig);
+    for (const label of STACK_LABELS) {
+        const a = appLabels[label];
+        const r = runLabels[label];
+        // A label only one side has says nothing; both having it and differing is another stack.
+        if (a !== undefined && r !== undefined && a !== r)
+            throw new MlBuildpacksError(rebaseMessages.otherStack(o.runImage, formatPlatform(app), label, a, r));
+    }
+}
+/** Pure: one platform's plan from its app image and the resolved run image. */
+function planArch(o) {
+    const platform = platformOf(o.appConfig);
+    const image = formatImageRef({ ...o.target, tag: undefined, digest: o.appDigest });
+    const runName = formatImageRef({ ...o.runImage.ref, digest: undefined });
+    checkRunImage({ appConfig: o.appConfig, runConfig: o.runImage.config, runImage: runName, image });
+    const recordedNames = o.recorded.names.map(comparableName);
+    const topLayer = o.runImage.config.rootfs?.diff_ids?.at(-1);
+    return {
+        platform,
+        image,
+        previousDigest: o.appDigest,
+        output: formatImageRef({
+            ...o.target,
+            digest: undefined,
+            tag: o.single ? o.target.tag : archTag(o.target.tag, platform),
+        }),
+        runImage: formatImageRef({ ...o.runImage.ref, digest: o.runImage.digest }),
+        previousRunImage: o.recorded.reference,
+        force: !recordedNames.includes(comparableName(runName)),
+        upToDate: topLayer !== undefined && topLayer === o.recorded.topLayer,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/rebase/rebaser.ts
+// The lifecycle's own rebaser (/cnb/lifecycle/rebaser) in the builder image of the platform being
+// rebased, as each build phase runs: credentials by env name only, never in argv.
+
+
+
+
+
+
+
+const OUT = "/ml-buildpacks";
+/** Debian's system CA bundle in the builder image, replaced by --ca-certs as the build does. */
+const rebaser_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+/** Pure: the rebaser's flags (lifecycle 0.21, Platform API 0.12+: cmd/lifecycle/rebaser.go). */
+function rebaserArgs(plan, o) {
+    return [
+        "-log-level",
+        o.logLevel,
+        "-no-color",
+        "-report",
+        o.reportPath,
+        // The image is read by digest; the output tag is only written.
+        "-previous-image",
+        plan.image,
+        "-run-image",
+        plan.runImage,
+        ...(plan.force ? ["-force"] : []),
+        ...o.insecureRegistries.flatMap((r) => ["-insecure-registry", r]),
+        plan.output,
+    ];
+}
+/** Pure: `docker run` for the rebaser; `envNames` are passed by name (values in docker's own env). */
+function rebaserDockerArgs(o) {
+    return [
+        "run",
+        "--rm",
+        "--name",
+        o.name,
+        "--network",
+        "host",
+        "--platform",
+        o.builder.platform,
+        // Root reads the credentials, then the rebaser drops to CNB_USER_ID itself.
+        "--user",
+        "0:0",
+        "-v",
+        `${o.outDir}:${OUT}`,
+        ...(o.caCerts ? ["-v", `${o.caCerts}:${rebaser_SYSTEM_CA_BUNDLE}:ro`] : []),
+        "-e",
+        `CNB_PLATFORM_API=${o.platformApi}`,
+        ...o.envNames.flatMap((n) => ["-e", n]),
+        "--entrypoint",
+        "/cnb/lifecycle/rebaser",
+        o.builder.ref,
+        ...o.args,
+    ];
+}
+/** Pure: the new image's digest from the rebaser's report.toml ([image] digest). */
+function reportDigest(text, file) {
+    const report = parseTomlFile(text, file);
+    const digest = report.image?.digest;
+    return typeof digest === "string" && digest.startsWith("sha256:") ? digest : undefined;
+}
+/** Runs the rebaser for one platform in its builder container; resolves to the new image's digest. */
+async function runRebaser(plan, o) {
+    const outDir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-rebase-"));
+    const platform = formatPlatform(plan.platform);
+    try {
+        (0,external_node_fs_namespaceObject.chmodSync)(outDir, 0o777); // written by the CNB user after the rebaser drops root
+        const args = rebaserDockerArgs({
+            builder: o.builder,
+            platformApi: o.platformApi,
+            outDir,
+            caCerts: o.caCerts ? (0,external_node_path_namespaceObject.resolve)(o.caCerts) : undefined,
+            envNames: Object.keys(o.env),
+            name: `ml-buildpacks-rebase-${plan.previousDigest.slice(7, 19)}`,
+            args: rebaserArgs(plan, {
+                insecureRegistries: o.insecureRegistries,
+                logLevel: o.logLevel,
+                reportPath: `${OUT}/report.toml`,
+            }),
+        });
+        const lines = [];
+        const result = await o.docker.exec(args, {
+            env: o.env,
+            onLine: (line) => {
+                lines.push(line);
+                o.onLine(line);
+            },
+        });
+        if (result.exitCode !== 0)
+            throw new MlBuildpacksError(rebaseMessages.rebaserFailed(platform, result.exitCode, lines.join("\n") || result.stderr));
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(outDir, "report.toml"), "utf8");
+        }
+        catch {
+            throw new MlBuildpacksError(rebaseMessages.rebaserNoReport(platform));
+        }
+        const digest = reportDigest(text, "report.toml");
+        if (!digest)
+            throw new MlBuildpacksError(rebaseMessages.rebaserNoReport(platform));
+        return digest;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(outDir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rebase/index.ts
+// `rebase`: swaps the run image under an app image, every platform of a manifest list, without a
+// build. Everything is read and checked first (the image, each platform's run image and builder);
+// then the lifecycle's rebaser runs per platform and pushes TAG-ARCH; the list's tag moves last.
+
+
+
+
+
+
+
+
+
+async function readChildren(target, client) {
+    const shown = formatImageRef(target);
+    const top = await client.getManifest(target.repository, target.tag);
+    if (!top)
+        throw new MlBuildpacksError(rebaseMessages.imageNotFound(shown));
+    const descriptors = top.body.manifests;
+    const entries = descriptors
+        ? descriptors.map((d) => {
+            if (!d.platform || d.platform.os === "unknown")
+                throw new MlBuildpacksError(rebaseMessages.unsupportedChild(shown, `${d.digest}, ${d.mediaType ?? "no media type"}`));
+            return d.digest;
+        })
+        : [top.digest];
+    const children = [];
+    for (const digest of entries) {
+        const manifest = digest === top.digest ? top : await client.getManifest(target.repository, digest);
+        const config = manifest && (await client.getConfig(target.repository, manifest));
+        if (!config)
+            throw new MlBuildpacksError(rebaseMessages.imageNotFound(`${shown} (${digest})`));
+        children.push({ digest, config, recorded: recordedRunImage(`${shown} (${digest})`, config) });
+    }
+    return { digest: top.digest, single: !descriptors, children };
+}
+/** The run image for one platform: its child of a list, or the image itself when its platform fits. */
+async function resolveRunImage(name, named, appConfig, access) {
+    const ref = parseImageRef(name);
+    access.add([ref.registry]);
+    const client = access.clientFor(ref.registry);
+    const top = await client.getManifest(ref.repository, (ref.digest ?? ref.tag));
+    if (!top)
+        throw new MlBuildpacksError(rebaseMessages.runImageNotFound(name, named));
+    const wanted = platformOf(appConfig);
+    let manifest = top;
+    if (top.body.manifests) {
+        const child = top.body.manifests.find((m) => m.platform && samePlatform(m.platform, wanted));
+        if (!child)
+            throw new MlBuildpacksError(rebaseMessages.runImagePlatform(name, formatPlatform(wanted), top.body.manifests.flatMap((m) => (m.platform ? [formatPlatform(m.platform)] : []))));
+        const childManifest = await client.getManifest(ref.repository, child.digest);
+        if (!childManifest)
+            throw new MlBuildpacksError(rebaseMessages.runImageNotFound(name, named));
+        manifest = childManifest;
+    }
+    const config = await client.getConfig(ref.repository, manifest);
+    if (!config)
+        throw new MlBuildpacksError(rebaseMessages.runImageNotFound(name, named));
+    return { ref, digest: manifest.digest, config };
+}
+async function rebase(req, deps) {
+    const { log, docker } = deps;
+    const env = deps.env ?? process.env;
+    const target = parseImageRef(req.image);
+    if (target.digest || !target.tag)
+        throw new MlBuildpacksError(rebaseMessages.needsTag(req.image));
+    const access = new RegistryAccess([target.registry], req, {
+        env,
+        log,
+        registerSecret: deps.registerSecret,
+    });
+    const shown = formatImageRef(target);
+    const { plans, single, indexDigest } = await log.group(`Reading ${shown}`, async () => {
+        const read = await readChildren(target, access.clientFor(target.registry));
+        const out = [];
+        for (const child of read.children) {
+            const name = req.runImage ?? defaultRunImageName(child.recorded.names, target.registry);
+            if (!name)
+                throw new MlBuildpacksError(rebaseMessages.noRunImageName(`${shown} (${child.digest})`));
+            const named = req.runImage ? "--run-image" : "the run image the image was built on";
+            const runImage = await resolveRunImage(name, named, child.config, access);
+            const plan = planArch({
+                target,
+                single: read.single,
+                appDigest: child.digest,
+                appConfig: child.config,
+                recorded: child.recorded,
+                runImage,
+            });
+            log.info(`${formatPlatform(plan.platform)}  ${child.digest}: run image ${child.recorded.reference || "?"} -> ${plan.runImage}${plan.upToDate ? " (already on it)" : ""}`);
+            out.push(plan);
+        }
+        return { plans: out, single: read.single, indexDigest: read.digest };
+    });
+    const report = (digests, newIndex) => ({
+        image: shown,
+        ...(single ? {} : { previousIndexDigest: indexDigest, ...(newIndex ? { indexDigest: newIndex } : {}) }),
+        platforms: plans.map((p) => ({
+            platform: formatPlatform(p.platform),
+            previousDigest: p.previousDigest,
+            digest: digests.get(p) ?? p.previousDigest,
+            runImage: p.runImage,
+            previousRunImage: p.previousRunImage,
+            rebased: digests.has(p),
+        })),
+    });
+    const todo = plans.filter((p) => !p.upToDate);
+    if (todo.length === 0) {
+        log.info(`${shown} is already on that run image: nothing to push`);
+        return report(new Map(), single ? undefined : indexDigest);
+    }
+    // Every platform's builder is found before the first push: a missing one changes nothing.
+    const builders = new Map();
+    for (const plan of todo) {
+        const builder = await resolveBuilder({ ...req, pull: "missing", platform: formatPlatform(plan.platform) }, { docker, log, env });
+        builders.set(plan, { builder, platformApi: choosePlatformApi(req, builder) });
+    }
+    const digests = new Map();
+    const rebaserEnv = { ...proxyEnv(env), ...access.lifecycleEnv() };
+    for (const plan of todo) {
+        const { builder, platformApi } = builders.get(plan);
+        await pullBuilder(builder, { docker, log });
+        const digest = await log.group(`Rebasing ${formatPlatform(plan.platform)} onto ${plan.runImage}`, () => runRebaser(plan, {
+            docker,
+            builder,
+            platformApi,
+            caCerts: req.caCerts,
+            insecureRegistries: req.insecureRegistries,
+            logLevel: req.logLevel,
+            env: rebaserEnv,
+            onLine: (line) => log.output(line),
+        }));
+        log.info(`${formatPlatform(plan.platform)}: ${plan.output}@${digest}`);
+        digests.set(plan, digest);
+    }
+    if (single)
+        return report(digests);
+    const index = await createIndex(shown, plans.map((p) => ({
+        ref: { ...target, tag: undefined, digest: digests.get(p) ?? p.previousDigest },
+        expected: p.platform,
+    })), { clientFor: access.clientFor, log });
+    return report(digests, index.digest);
+}
+
 ;// CONCATENATED MODULE: ./src/core/report.ts
 
 /** Pure: a short human summary of a build, printed at the end of the log. */
@@ -7386,6 +7817,7 @@ Usage:
   ml-buildpacks builder create --config builder.toml --image REF [options]
   ml-buildpacks manifest create --image REF --from [OS/ARCH=]REF@DIGEST [--from ...]
   ml-buildpacks manifest tag --image REF --tag REF [--tag ...]
+  ml-buildpacks rebase --image REF [--run-image REF] [options]
   ml-buildpacks --version | --help
 
 build options:
@@ -7456,6 +7888,18 @@ manifest tag options:
                          (repeatable; an image's blobs are mounted or copied into another repository)
   --ca-certs FILE        CA bundle to trust (default as for build)
   --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
+
+rebase options (swap in a patched run image without a build, every platform of a manifest list):
+  --image REF            the image to rebase, by tag: a manifest list or a single-platform image;
+                         each platform's rebased image is pushed as TAG-ARCH, then the list under TAG
+  --run-image REF        run image to rebase onto (a manifest list, or an image of the platform);
+                         default: the run image each image was built on, at its current digest
+  --flavor cpu|cuda      whose builder's lifecycle runs the rebaser (default cpu), as for build
+  --builder REF          that builder instead (its image for each platform); overrides --flavor
+  --report FILE          write the JSON rebase report (old and new digests per platform) to FILE
+  --log-level LEVEL      info (default) or debug
+  --ca-certs FILE        CA bundle to trust (default as for build)
+  --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
 `;
 /**
  * --executor default: local when this process runs inside a builder image (its lifecycle is at
@@ -7505,7 +7949,9 @@ function parseCommand(argv, env = {}, isFile = () => false) {
             return parseManifestTag(subRest, env, isFile);
         throw usageError(`unknown manifest subcommand "${sub ?? ""}" (known: create, tag)`);
     }
-    throw usageError(`unknown command "${first}" (known: build, builder create, manifest create, manifest tag)`);
+    if (first === "rebase")
+        return parseRebase(rest, env, isFile);
+    throw usageError(`unknown command "${first}" (known: build, builder create, manifest create, manifest tag, rebase)`);
 }
 /** The build command's options: the one list the parser, `--help` and docs/cli.md are checked against. */
 const BUILD_OPTIONS = {
@@ -7676,8 +8122,41 @@ function parseManifestTag(args, env, isFile) {
         ...registryAccess(parsed.v, env, isFile),
     };
 }
+function parseRebase(args, env, isFile) {
+    const { values: v, positionals } = parse(args, {
+        ...REGISTRY_OPTIONS,
+        image: { type: "string" },
+        "run-image": { type: "string" },
+        builder: { type: "string" },
+        flavor: { type: "string" },
+        report: { type: "string" },
+        "log-level": { type: "string" },
+        help: { type: "boolean" },
+    });
+    if (v.help)
+        return { kind: "help", text: USAGE };
+    if (positionals.length > 0)
+        throw usageError(`unexpected argument "${positionals[0]}"`);
+    const str = (name) => v[name];
+    const image = str("image");
+    if (!image)
+        throw usageError("--image is required (the tag of the image to rebase)");
+    const flavor = oneOf("flavor", str("flavor"), FLAVORS, "cpu");
+    return {
+        kind: "rebase",
+        reportFile: str("report"),
+        request: {
+            image,
+            runImage: str("run-image"),
+            builder: str("builder") ?? defaultBuilder(env, flavor),
+            logLevel: oneOf("log-level", str("log-level"), ["info", "debug"], REQUEST_DEFAULTS.logLevel),
+            ...registryAccess(v, env, isFile),
+        },
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts
+
 
 
 
@@ -7756,6 +8235,13 @@ async function runCli(argv) {
                 log.info(result.digest);
                 return 0;
             }
+            case "rebase": {
+                const report = await rebase(command.request, { docker, log });
+                log.info(`\n${rebaseSummary(report)}`);
+                if (command.reportFile)
+                    (0,external_node_fs_namespaceObject.writeFileSync)(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+                return 0;
+            }
             case "build": {
                 const req = command.request;
                 const executor = chooseExecutor(command.executor, {
@@ -7801,6 +8287,13 @@ function headline(report) {
     return report.fastPath.appLayerOnly
         ? "Built by replacing the app layer (no phase ran):"
         : "Up to date (inputs unchanged, no phase ran):";
+}
+/** What a rebase changed, one line per platform, the list's digest last. */
+function rebaseSummary(report) {
+    const lines = report.platforms.map((p) => `  ${p.platform}  ${p.rebased ? `${p.previousDigest} -> ${p.digest}` : `${p.digest} (already on that run image)`}`);
+    const changed = report.platforms.some((p) => p.rebased);
+    const head = changed ? `Rebased ${report.image}` : `${report.image} is up to date`;
+    return [head, ...lines, report.indexDigest ?? report.platforms[0]?.digest ?? ""].join("\n");
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts

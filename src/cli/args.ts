@@ -11,6 +11,7 @@ import {
   PUBLISHED_NAMESPACE,
   publishedNamespace,
 } from "../core/published.js";
+import type { RebaseRequest } from "../core/rebase/index.js";
 import { COMPRESSION_MODES } from "../core/recompress.js";
 import {
   type BuildRequest,
@@ -32,6 +33,7 @@ export type Command =
   | { kind: "builder-create"; request: CreateBuilderRequest }
   | ({ kind: "manifest-create"; image: string; children: IndexChild[] } & RegistryAccess)
   | ({ kind: "manifest-tag"; image: string; tags: string[] } & RegistryAccess)
+  | { kind: "rebase"; request: RebaseRequest; reportFile: string | undefined }
   | { kind: "help"; text: string }
   | { kind: "version" };
 
@@ -45,6 +47,7 @@ Usage:
   ml-buildpacks builder create --config builder.toml --image REF [options]
   ml-buildpacks manifest create --image REF --from [OS/ARCH=]REF@DIGEST [--from ...]
   ml-buildpacks manifest tag --image REF --tag REF [--tag ...]
+  ml-buildpacks rebase --image REF [--run-image REF] [options]
   ml-buildpacks --version | --help
 
 build options:
@@ -115,6 +118,18 @@ manifest tag options:
                          (repeatable; an image's blobs are mounted or copied into another repository)
   --ca-certs FILE        CA bundle to trust (default as for build)
   --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
+
+rebase options (swap in a patched run image without a build, every platform of a manifest list):
+  --image REF            the image to rebase, by tag: a manifest list or a single-platform image;
+                         each platform's rebased image is pushed as TAG-ARCH, then the list under TAG
+  --run-image REF        run image to rebase onto (a manifest list, or an image of the platform);
+                         default: the run image each image was built on, at its current digest
+  --flavor cpu|cuda      whose builder's lifecycle runs the rebaser (default cpu), as for build
+  --builder REF          that builder instead (its image for each platform); overrides --flavor
+  --report FILE          write the JSON rebase report (old and new digests per platform) to FILE
+  --log-level LEVEL      info (default) or debug
+  --ca-certs FILE        CA bundle to trust (default as for build)
+  --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
 `;
 
 export type ExecutorKind = "docker" | "local";
@@ -176,8 +191,9 @@ export function parseCommand(
     if (sub === "tag") return parseManifestTag(subRest, env, isFile);
     throw usageError(`unknown manifest subcommand "${sub ?? ""}" (known: create, tag)`);
   }
+  if (first === "rebase") return parseRebase(rest, env, isFile);
   throw usageError(
-    `unknown command "${first}" (known: build, builder create, manifest create, manifest tag)`,
+    `unknown command "${first}" (known: build, builder create, manifest create, manifest tag, rebase)`,
   );
 }
 
@@ -368,5 +384,35 @@ function parseManifestTag(
     image: parsed.image,
     tags: parsed.values,
     ...registryAccess(parsed.v, env, isFile),
+  };
+}
+
+function parseRebase(args: string[], env: NodeJS.ProcessEnv, isFile: (path: string) => boolean): Command {
+  const { values: v, positionals } = parse(args, {
+    ...REGISTRY_OPTIONS,
+    image: { type: "string" },
+    "run-image": { type: "string" },
+    builder: { type: "string" },
+    flavor: { type: "string" },
+    report: { type: "string" },
+    "log-level": { type: "string" },
+    help: { type: "boolean" },
+  });
+  if (v.help) return { kind: "help", text: USAGE };
+  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
+  const str = (name: string) => v[name] as string | undefined;
+  const image = str("image");
+  if (!image) throw usageError("--image is required (the tag of the image to rebase)");
+  const flavor = oneOf("flavor", str("flavor"), FLAVORS, "cpu");
+  return {
+    kind: "rebase",
+    reportFile: str("report"),
+    request: {
+      image,
+      runImage: str("run-image"),
+      builder: str("builder") ?? defaultBuilder(env, flavor),
+      logLevel: oneOf("log-level", str("log-level"), ["info", "debug"], REQUEST_DEFAULTS.logLevel),
+      ...registryAccess(v, env, isFile),
+    },
   };
 }

@@ -14,6 +14,7 @@ import { createIndex, formatPlatform } from "../core/manifest.js";
 import { tagManifest } from "../core/manifest-tag.js";
 import { messages } from "../core/messages.js";
 import { runProcess } from "../core/process.js";
+import { type RebaseReport, rebase } from "../core/rebase/index.js";
 import { RegistryClient } from "../core/registry/client.js";
 import { resolveRegistryAuth } from "../core/registry/credentials.js";
 import { type BuildReport, renderSummary } from "../core/report.js";
@@ -83,6 +84,12 @@ export async function runCli(argv: string[]): Promise<number> {
         log.info(result.digest);
         return 0;
       }
+      case "rebase": {
+        const report = await rebase(command.request, { docker, log });
+        log.info(`\n${rebaseSummary(report)}`);
+        if (command.reportFile) writeFileSync(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+        return 0;
+      }
       case "build": {
         const req = command.request;
         const executor = chooseExecutor(command.executor, {
@@ -149,4 +156,15 @@ function headline(report: BuildReport): string {
   return report.fastPath.appLayerOnly
     ? "Built by replacing the app layer (no phase ran):"
     : "Up to date (inputs unchanged, no phase ran):";
+}
+
+/** What a rebase changed, one line per platform, the list's digest last. */
+function rebaseSummary(report: RebaseReport): string {
+  const lines = report.platforms.map(
+    (p) =>
+      `  ${p.platform}  ${p.rebased ? `${p.previousDigest} -> ${p.digest}` : `${p.digest} (already on that run image)`}`,
+  );
+  const changed = report.platforms.some((p) => p.rebased);
+  const head = changed ? `Rebased ${report.image}` : `${report.image} is up to date`;
+  return [head, ...lines, report.indexDigest ?? report.platforms[0]?.digest ?? ""].join("\n");
 }
