@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Layers } from "../../../src/libcnb/index.js";
 import { testTarget } from "../../../src/libcnb/testing.js";
+import { decideVenv } from "../../../src/pybuild/launch-venv.js";
 import type { PythonTools } from "../../../src/pybuild/stack-python.js";
-import { decideVenv, exportArgs, pipInstallArgs, venvKey } from "../src/layers/venv.js";
+import { exportArgs, pipInstallArgs, VENV_DESCRIBERS, venvKey } from "../src/layers/venv.js";
 import type { PoetryProject } from "../src/project.js";
 
 const project: PoetryProject = {
@@ -38,15 +39,15 @@ describe("venvKey and decideVenv", () => {
   });
 
   it("reuses an unchanged venv and names every change otherwise", () => {
-    expect(decideVenv(key, { restored: undefined })).toEqual({ action: "create" });
-    expect(decideVenv(key, { restored: { ...key } })).toEqual({ action: "reuse" });
+    expect(decideVenv(key, { restored: undefined }, VENV_DESCRIBERS)).toEqual({ action: "create" });
+    expect(decideVenv(key, { restored: { ...key } }, VENV_DESCRIBERS)).toEqual({ action: "reuse" });
     const restored = {
       ...key,
       pyproject_sha256: "1a2b3c4d".repeat(8),
       groups: "dev,main",
       distro_version: "12",
     };
-    expect(decideVenv(key, { restored })).toEqual({
+    expect(decideVenv(key, { restored }, VENV_DESCRIBERS)).toEqual({
       action: "rebuild",
       reasons: [
         "pyproject.toml changed (sha256 1a2b3c4d… -> 9a8b7c6d…)",

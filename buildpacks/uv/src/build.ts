@@ -1,13 +1,13 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
+import { createVenv, openVenv } from "../../../src/pybuild/launch-venv.js";
 import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
 import { pythonVersion, selectedPython } from "../../../src/pybuild/stack-python.js";
-import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "../../../src/pybuild/venv-at-build.js";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
 import { ensureUv, keepUv, uvToolKey } from "./layers/uv.js";
 import { keepUvCache, prepareUvCache, saveUvCache, uvCacheKey } from "./layers/uv-cache.js";
-import { createVenv, decideVenv, uvEnv, uvSync, venvKey, writeVenvEnv } from "./layers/venv.js";
+import { uvEnv, uvSync, VENV_DESCRIBERS, venvKey } from "./layers/venv.js";
 import { GROUPS_ENV, readGroups, readProject } from "./project.js";
 import { UV_VERSION } from "./uv-wheels.js";
 
@@ -34,24 +34,13 @@ export async function build(ctx: BuildContext): Promise<void> {
   const toolKey = uvToolKey(python, ctx.target);
   const cacheKey = uvCacheKey(UV_VERSION, python, ctx.target);
   const key = venvKey(project, groups, python, UV_VERSION, ctx.target);
-  const venv = ctx.layers.get("venv");
-  if (venv.restoreProblem) log.warning("Ignoring unreadable venv metadata", venv.restoreProblem);
-  // A Django app's venv stays on disk for ml-buildpacks/django's collectstatic (src/pybuild/venv-at-build.ts).
-  const atBuild = venvNeededAtBuild(ctx.app);
-  const decision = requireVenvOnDisk(decideVenv(key, venv), venv, atBuild);
-
-  if (decision.action === "reuse") {
-    log.step(`Reusing virtual environment (${LOCK} and pyproject.toml unchanged)`);
-    // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's layer.
-    venv.write(key, venvFlags(atBuild));
+  const launch = openVenv(ctx, key, VENV_DESCRIBERS, `${LOCK} and pyproject.toml unchanged`);
+  if (launch.reused) {
     keepUv(ctx, toolKey);
     keepUvCache(ctx, cacheKey);
     return;
   }
-  if (decision.action === "rebuild") {
-    log.step("Discarding the virtual environment from the previous image:");
-    log.detail(decision.reasons);
-  }
+  const venv = launch.layer;
 
   const uv = await ensureUv(ctx, toolKey);
   venv.reset();
@@ -60,8 +49,7 @@ export async function build(ctx: BuildContext): Promise<void> {
   await uvSync(ctx, uv, venv, cache.path, groups, interpreter, python);
   // uv installs no bytecode; hash-based .pyc spare every container compiling at import.
   await finishVenv(ctx, venv.path);
-  writeVenvEnv(venv);
-  venv.write(key, venvFlags(atBuild));
+  launch.save();
   // Drop what is cheap to download again (unpacked wheels), keep wheels built from source.
   await ctx.exec(uv, ["cache", "prune", "--ci", "--quiet"], {
     env: uvEnv(ctx.env, venv, cache.path, interpreter),

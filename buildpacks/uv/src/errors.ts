@@ -62,15 +62,6 @@ export function uvBroken(command: string, code: number, output: string): Buildpa
   });
 }
 
-export function venvFailed(command: string, code: number, output: string): BuildpackError {
-  return new BuildpackError({
-    title: "Could not create the virtual environment",
-    body:
-      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
-      "This is a problem with the stack's Python (python3-venv), not with your app; rebuild the stack images.",
-  });
-}
-
 /**
  * uv's own words when `--locked` found the lock out of date ("The lockfile at `uv.lock` needs to be
  * updated, but `--locked` was provided. ..."), from its "error:" line on; undefined otherwise.

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Layers } from "../../../src/libcnb/index.js";
 import { testTarget } from "../../../src/libcnb/testing.js";
+import { decideVenv } from "../../../src/pybuild/launch-venv.js";
 import { uvToolKey, wheelFor } from "../src/layers/uv.js";
 import { uvCacheKey } from "../src/layers/uv-cache.js";
-import { decideVenv, uvEnv, uvSyncArgs, venvKey } from "../src/layers/venv.js";
+import { uvEnv, uvSyncArgs, VENV_DESCRIBERS, venvKey } from "../src/layers/venv.js";
 import type { UvProject } from "../src/project.js";
 import { UV_VERSION, UV_WHEELS } from "../src/uv-wheels.js";
 
@@ -33,8 +34,8 @@ describe("venvKey", () => {
 describe("decideVenv", () => {
   const key = venvKey(project, [], "3.13.5", UV_VERSION, testTarget);
   it("creates, reuses, and rebuilds naming every change", () => {
-    expect(decideVenv(key, { restored: undefined })).toEqual({ action: "create" });
-    expect(decideVenv(key, { restored: { ...key } })).toEqual({ action: "reuse" });
+    expect(decideVenv(key, { restored: undefined }, VENV_DESCRIBERS)).toEqual({ action: "create" });
+    expect(decideVenv(key, { restored: { ...key } }, VENV_DESCRIBERS)).toEqual({ action: "reuse" });
     const restored = {
       ...key,
       lock_sha256: "1a2b3c4d".repeat(8),
@@ -42,7 +43,7 @@ describe("decideVenv", () => {
       uv_version: "0.9.0",
       arch: "arm64",
     };
-    expect(decideVenv(key, { restored })).toEqual({
+    expect(decideVenv(key, { restored }, VENV_DESCRIBERS)).toEqual({
       action: "rebuild",
       reasons: [
         "uv.lock changed (sha256 1a2b3c4d… -> 3c4d5e6f…)",

@@ -1,9 +1,4 @@
-// The "venv" layer: a virtual environment with the locked dependencies, exported into the image.
-//
-// Flags: launch=true, build=false, cache=false, as in the pip buildpack. The lifecycle (v0.21)
-// restores venv.toml from the previous image's metadata for such layers, without their contents.
-// When the key below matches, the build only rewrites venv.toml with launch=true and leaves
-// <layers>/venv absent: the exporter then reuses the previous image's layer as is.
+// The "venv" layer's key and how this installer fills it (the layer itself: src/pybuild/launch-venv.ts).
 //
 // `pipenv verify` first: it fails when Pipfile.lock is out of date with the Pipfile (the check
 // `pipenv install --deploy` makes). The comparison is left to the pinned pipenv rather than redone
@@ -15,15 +10,12 @@ import { join } from "node:path";
 import {
   type BuildContext,
   type Describers,
-  decideReuse,
   fileChanged,
   formatCommand,
   type Layer,
-  type ReuseDecision,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import * as pyErrors from "../../../../src/pybuild/errors.js";
-import { archOf, groupsChanged } from "../../../../src/pybuild/keys.js";
+import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
@@ -60,9 +52,7 @@ export function venvKey(
     categories: categories.join(","),
     python_version: tools.appVersion,
     pipenv_version: pipenvVersion,
-    arch: archOf(target),
-    distro_name: target.distroName,
-    distro_version: target.distroVersion,
+    ...targetKey(target),
   };
 }
 
@@ -73,22 +63,8 @@ export const VENV_DESCRIBERS: Describers<VenvKey> = {
   categories: groupsChanged("categories"),
   python_version: versionChanged("Python"),
   pipenv_version: versionChanged("Pipenv"),
-  arch: versionChanged("architecture"),
-  distro_name: versionChanged("distribution"),
-  distro_version: versionChanged("distribution version"),
+  ...TARGET_DESCRIBERS,
 };
-
-export function decideVenv(key: VenvKey, layer: Pick<Layer, "restored">): ReuseDecision {
-  return decideReuse(key, layer.restored, VENV_DESCRIBERS);
-}
-
-export async function createVenv(ctx: BuildContext, layer: Layer, tools: PythonTools): Promise<void> {
-  const args = ["-m", "venv", "--without-pip", layer.path];
-  await ctx.logger.timed("Creating virtual environment", async () => {
-    const r = await ctx.exec(tools.appPython, args, { cwd: ctx.appDir });
-    if (r.code !== 0) throw pyErrors.venvFailed(formatCommand(tools.appPython, args), r.code, r.output);
-  });
-}
 
 /** Env for pipenv working on the app: its Pipfile, our venv, the cache layer. */
 export function pipenvEnv(
@@ -152,10 +128,4 @@ const LIST = [
 export async function installedPackages(ctx: BuildContext, venv: Layer): Promise<string> {
   const r = await ctx.exec(join(venv.path, "bin", "python"), ["-I", "-c", LIST]);
   return r.code === 0 ? r.stdout.trim() || "(nothing)" : "(could not list)";
-}
-
-/** Launch env of the venv: activate it (its bin/ is put on PATH by the lifecycle). */
-export function writeVenvEnv(layer: Layer): void {
-  layer.env.launch.override("VIRTUAL_ENV", layer.path);
-  layer.env.launch.default("PYTHONUNBUFFERED", "1");
 }

@@ -1,9 +1,4 @@
-// The "venv" layer: a virtual environment with the locked dependencies, exported into the image.
-//
-// Flags: launch=true, build=false, cache=false, as in the pip buildpack. The lifecycle (v0.21)
-// restores venv.toml from the previous image's metadata for such layers, without their contents.
-// When the key below matches, the build only rewrites venv.toml with launch=true and leaves
-// <layers>/venv absent: the exporter then reuses the previous image's layer as is.
+// The "venv" layer's key and how this installer fills it (the layer itself: src/pybuild/launch-venv.ts).
 //
 // How the venv is filled, and why not `poetry install`:
 //   1. `poetry check --lock`    fails when poetry.lock is out of date with pyproject.toml (offline);
@@ -22,15 +17,11 @@ import { join } from "node:path";
 import {
   type BuildContext,
   type Describers,
-  decideReuse,
   fileChanged,
-  formatCommand,
   type Layer,
-  type ReuseDecision,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import * as pyErrors from "../../../../src/pybuild/errors.js";
-import { archOf, groupsChanged } from "../../../../src/pybuild/keys.js";
+import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
@@ -69,9 +60,7 @@ export function venvKey(
     python_version: tools.appVersion,
     pip_version: tools.pipVersion,
     poetry_version: poetryVersion,
-    arch: archOf(target),
-    distro_name: target.distroName,
-    distro_version: target.distroVersion,
+    ...targetKey(target),
   };
 }
 
@@ -83,22 +72,8 @@ export const VENV_DESCRIBERS: Describers<VenvKey> = {
   python_version: versionChanged("Python"),
   pip_version: versionChanged("pip"),
   poetry_version: versionChanged("Poetry"),
-  arch: versionChanged("architecture"),
-  distro_name: versionChanged("distribution"),
-  distro_version: versionChanged("distribution version"),
+  ...TARGET_DESCRIBERS,
 };
-
-export function decideVenv(key: VenvKey, layer: Pick<Layer, "restored">): ReuseDecision {
-  return decideReuse(key, layer.restored, VENV_DESCRIBERS);
-}
-
-export async function createVenv(ctx: BuildContext, layer: Layer, tools: PythonTools): Promise<void> {
-  const args = ["-m", "venv", "--without-pip", layer.path];
-  await ctx.logger.timed("Creating virtual environment", async () => {
-    const r = await ctx.exec(tools.appPython, args, { cwd: ctx.appDir });
-    if (r.code !== 0) throw pyErrors.venvFailed(formatCommand(tools.appPython, args), r.code, r.output);
-  });
-}
 
 /** `poetry check --lock`: the lock must match pyproject.toml (the equivalent of a deploy check). */
 export async function checkLock(ctx: BuildContext, poetry: string): Promise<void> {
@@ -191,10 +166,4 @@ export async function installLock(
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** Launch env of the venv: activate it (its bin/ is put on PATH by the lifecycle). */
-export function writeVenvEnv(layer: Layer): void {
-  layer.env.launch.override("VIRTUAL_ENV", layer.path);
-  layer.env.launch.default("PYTHONUNBUFFERED", "1");
 }

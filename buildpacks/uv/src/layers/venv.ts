@@ -1,9 +1,4 @@
-// The "venv" layer: a virtual environment with the locked dependencies, exported into the image.
-//
-// Flags: launch=true, build=false, cache=false, as in the pip buildpack. The lifecycle (v0.21)
-// restores venv.toml from the previous image's metadata for such layers, without their contents.
-// When the key below matches, the build only rewrites venv.toml with launch=true and leaves
-// <layers>/venv absent: the exporter then reuses the previous image's layer as is.
+// The "venv" layer's key and how this installer fills it (the layer itself: src/pybuild/launch-venv.ts).
 //
 // `uv sync --locked` installs exactly what uv.lock says, after checking that the lock still matches
 // pyproject.toml (uv fails, without resolving anew, when the lock needs updating: `--frozen` would
@@ -12,15 +7,13 @@
 import {
   type BuildContext,
   type Describers,
-  decideReuse,
   type Env,
   fileChanged,
   formatCommand,
   type Layer,
-  type ReuseDecision,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import { archOf, groupsChanged } from "../../../../src/pybuild/keys.js";
+import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
 import type { UvProject } from "../project.js";
@@ -56,9 +49,7 @@ export function venvKey(
     groups: groups.join(","),
     python_version: pythonVersion,
     uv_version: uvVersion,
-    arch: archOf(target),
-    distro_name: target.distroName,
-    distro_version: target.distroVersion,
+    ...targetKey(target),
   };
 }
 
@@ -69,22 +60,8 @@ export const VENV_DESCRIBERS: Describers<VenvKey> = {
   groups: groupsChanged("dependency groups"),
   python_version: versionChanged("Python"),
   uv_version: versionChanged("uv"),
-  arch: versionChanged("architecture"),
-  distro_name: versionChanged("distribution"),
-  distro_version: versionChanged("distribution version"),
+  ...TARGET_DESCRIBERS,
 };
-
-export function decideVenv(key: VenvKey, layer: Pick<Layer, "restored">): ReuseDecision {
-  return decideReuse(key, layer.restored, VENV_DESCRIBERS);
-}
-
-export async function createVenv(ctx: BuildContext, layer: Layer, python: string): Promise<void> {
-  const args = ["-m", "venv", "--without-pip", layer.path];
-  await ctx.logger.timed("Creating virtual environment", async () => {
-    const r = await ctx.exec(python, args, { cwd: ctx.appDir });
-    if (r.code !== 0) throw errors.venvFailed(formatCommand(python, args), r.code, r.output);
-  });
-}
 
 /** `uv sync` arguments: the project's dependencies, plus the groups asked for, from an up-to-date lock. */
 export function uvSyncArgs(groups: readonly string[]): string[] {
@@ -145,10 +122,4 @@ export async function uvSync(
       throw errors.uvSyncFailed(r.code, pythonVersion, platform, errors.uvFailureHints(r.output));
     }
   });
-}
-
-/** Launch env of the venv: activate it (its bin/ is put on PATH by the lifecycle). */
-export function writeVenvEnv(layer: Layer): void {
-  layer.env.launch.override("VIRTUAL_ENV", layer.path);
-  layer.env.launch.default("PYTHONUNBUFFERED", "1");
 }

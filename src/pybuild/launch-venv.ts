@@ -1,0 +1,81 @@
+// The installers' "venv" layer: a virtual environment with the locked dependencies, exported into
+// the image.
+//
+// Flags: launch=true, build=false, cache=false. The lifecycle (v0.21) restores venv.toml from the
+// previous image's metadata for such layers, without their contents. When the key matches, the
+// build only rewrites venv.toml with launch=true and leaves <layers>/venv absent: the exporter then
+// reuses the previous image's layer as is. A Django app's venv also stays in the cache, on disk for
+// ml-buildpacks/django's collectstatic (venv-at-build.ts).
+import {
+  type BuildContext,
+  type Describers,
+  decideReuse,
+  formatCommand,
+  type Layer,
+  type MetadataScalar,
+  type ReuseDecision,
+} from "../libcnb/index.js";
+import * as errors from "./errors.js";
+import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "./venv-at-build.js";
+
+export type VenvKey = Record<string, MetadataScalar>;
+
+export interface LaunchVenv {
+  layer: Layer;
+  /** The previous image's venv is kept (its venv.toml is rewritten): nothing is to be installed. */
+  reused: boolean;
+  /** After the venv is built: activates it at launch and writes its key and flags. */
+  save(): void;
+}
+
+export function decideVenv<K extends VenvKey>(
+  key: K,
+  layer: Pick<Layer, "restored">,
+  describers: Describers<K>,
+): ReuseDecision {
+  return decideReuse(key, layer.restored, describers);
+}
+
+/** Decides, and logs, whether the previous venv is kept; `unchanged` says what kept it. */
+export function openVenv<K extends VenvKey>(
+  ctx: BuildContext,
+  key: K,
+  describers: Describers<K>,
+  unchanged: string,
+): LaunchVenv {
+  const log = ctx.logger;
+  const layer = ctx.layers.get("venv");
+  if (layer.restoreProblem) log.warning("Ignoring unreadable venv metadata", layer.restoreProblem);
+  const atBuild = venvNeededAtBuild(ctx.app);
+  const decision = requireVenvOnDisk(decideVenv(key, layer, describers), layer, atBuild);
+  const save = () => {
+    writeVenvEnv(layer);
+    layer.write(key, venvFlags(atBuild));
+  };
+  if (decision.action === "reuse") {
+    log.step(`Reusing virtual environment (${unchanged})`);
+    // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's layer.
+    layer.write(key, venvFlags(atBuild));
+    return { layer, reused: true, save };
+  }
+  if (decision.action === "rebuild") {
+    log.step("Discarding the virtual environment from the previous image:");
+    log.detail(decision.reasons);
+  }
+  return { layer, reused: false, save };
+}
+
+/** An empty venv (no pip: the installer fills it) from the build's interpreter. */
+export async function createVenv(ctx: BuildContext, layer: Layer, python: string): Promise<void> {
+  const args = ["-m", "venv", "--without-pip", layer.path];
+  await ctx.logger.timed("Creating virtual environment", async () => {
+    const r = await ctx.exec(python, args, { cwd: ctx.appDir });
+    if (r.code !== 0) throw errors.venvFailed(formatCommand(python, args), r.code, r.output);
+  });
+}
+
+/** Launch env of the venv: activate it (its bin/ is put on PATH by the lifecycle). */
+function writeVenvEnv(layer: Layer): void {
+  layer.env.launch.override("VIRTUAL_ENV", layer.path);
+  layer.env.launch.default("PYTHONUNBUFFERED", "1");
+}
