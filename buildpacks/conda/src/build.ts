@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { ensurePinnedTool, keepPinnedTool, pinnedToolKey } from "../../../src/pybuild/pinned-tool.js";
 import { probePython } from "../../../src/pybuild/stack-python.js";
 import { channelAlias, channelUrls, condaSubdir, mirrorUrl } from "./channels.js";
 import { type DriverRequest, runDriver } from "./driver.js";
 import { condaCacheKey, prepareCondaCache, saveCondaCache } from "./layers/conda-cache.js";
 import { decideEnv, envKey, prefixOf, writeEnvEnv } from "./layers/env.js";
-import { ensureRattler, keepRattler, RATTLER_VERSION, rattlerToolKey } from "./layers/rattler.js";
+import { RATTLER, RATTLER_VERSION } from "./layers/rattler.js";
 import { installPipSection, localPipRequirements } from "./pip-section.js";
 import { readSource } from "./source.js";
 
@@ -32,8 +33,8 @@ export async function build(ctx: BuildContext): Promise<void> {
     log.step(`${source.file}: ${source.packages.length} packages, installed exactly as locked (no solving)`);
   }
 
-  const toolKey = rattlerToolKey(ctx, tools.version);
-  const rattler = await ensureRattler(ctx, tools, toolKey);
+  const toolKey = pinnedToolKey(ctx, RATTLER, tools.version);
+  const rattler = await ensurePinnedTool(ctx, tools, RATTLER, toolKey);
   const cacheKey = condaCacheKey(RATTLER_VERSION, ctx.target);
   const cache = prepareCondaCache(ctx, cacheKey);
   const env = ctx.layers.get("env");
@@ -70,7 +71,7 @@ export async function build(ctx: BuildContext): Promise<void> {
   if (decision.action === "reuse") {
     log.step(`Reusing the conda environment (${source.file} and the resolved packages unchanged)`);
     env.write(key, { launch: true });
-    keepRattler(ctx, toolKey);
+    keepPinnedTool(ctx, RATTLER, toolKey);
     saveCondaCache(cache, cacheKey);
     return;
   }

@@ -1,12 +1,13 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { createVenv, openVenv } from "../../../src/pybuild/launch-venv.js";
+import { ensurePinnedTool, keepPinnedTool, pinnedToolKey } from "../../../src/pybuild/pinned-tool.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
 import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
 import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
-import { ensurePipenv, keepPipenv, PIPENV_VERSION, pipenvToolKey } from "./layers/pipenv.js";
+import { PIPENV, PIPENV_VERSION } from "./layers/pipenv.js";
 import {
   installedPackages,
   pipenvEnv,
@@ -40,18 +41,18 @@ export async function build(ctx: BuildContext): Promise<void> {
       (ctx.env[CATEGORIES_ENV]?.trim() ? ` (${CATEGORIES_ENV})` : ""),
   );
 
-  const toolKey = pipenvToolKey(ctx, tools.version);
+  const toolKey = pinnedToolKey(ctx, PIPENV, tools.version);
   const cacheKey = pipCacheKey(tools, ctx.target);
   const key = venvKey(project, categories, tools, PIPENV_VERSION, ctx.target);
   const launch = openVenv(ctx, key, VENV_DESCRIBERS, `${LOCK} and Pipfile unchanged`);
   if (launch.reused) {
-    keepPipenv(ctx, toolKey);
+    keepPinnedTool(ctx, PIPENV, toolKey);
     keepPipCache(ctx, cacheKey);
     return;
   }
   const venv = launch.layer;
 
-  const pipenv = await ensurePipenv(ctx, tools, toolKey);
+  const pipenv = await ensurePinnedTool(ctx, tools, PIPENV, toolKey);
   const cache = preparePipCache(ctx, cacheKey);
   const env = pipenvEnv(ctx, venv.path, cache.path);
   await verifyLock(ctx, pipenv, project, env);

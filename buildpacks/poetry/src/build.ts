@@ -1,12 +1,13 @@
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
 import { finishVenv } from "../../../src/pybuild/finish-venv.js";
 import { createVenv, openVenv } from "../../../src/pybuild/launch-venv.js";
+import { ensurePinnedTool, keepPinnedTool, pinnedToolKey } from "../../../src/pybuild/pinned-tool.js";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
 import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
 import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
-import { ensurePoetry, keepPoetry, POETRY_VERSION, poetryToolKey } from "./layers/poetry.js";
+import { POETRY, POETRY_VERSION } from "./layers/poetry.js";
 import { checkLock, installLock, VENV_DESCRIBERS, venvKey } from "./layers/venv.js";
 import { GROUPS_ENV, readGroups, readProject } from "./project.js";
 
@@ -30,18 +31,18 @@ export async function build(ctx: BuildContext): Promise<void> {
       `${groups.join(", ")}${ctx.env[GROUPS_ENV]?.trim() ? ` (${GROUPS_ENV})` : ""}`,
   );
 
-  const toolKey = poetryToolKey(ctx, tools.version);
+  const toolKey = pinnedToolKey(ctx, POETRY, tools.version);
   const cacheKey = pipCacheKey(tools, ctx.target);
   const key = venvKey(project, groups, tools, POETRY_VERSION, ctx.target);
   const launch = openVenv(ctx, key, VENV_DESCRIBERS, `${LOCK} and pyproject.toml unchanged`);
   if (launch.reused) {
-    keepPoetry(ctx, toolKey);
+    keepPinnedTool(ctx, POETRY, toolKey);
     keepPipCache(ctx, cacheKey);
     return;
   }
   const venv = launch.layer;
 
-  const poetry = await ensurePoetry(ctx, tools, toolKey);
+  const poetry = await ensurePinnedTool(ctx, tools, POETRY, toolKey);
   await checkLock(ctx, poetry);
   venv.reset();
   const cache = preparePipCache(ctx, cacheKey);

@@ -2,15 +2,7 @@
 // from bin/tool-requirements.txt (exact versions, every file sha256-pinned). Build-only tool
 // (launch=false, build=false: this buildpack runs it by path) kept in the build cache (cache=true),
 // keyed by Pipenv version, the requirements file's sha256, Python, arch and distro.
-import type { BuildContext } from "../../../../src/libcnb/index.js";
-import {
-  ensurePinnedTool,
-  keepPinnedTool,
-  type PinnedTool,
-  type PinnedToolKey,
-  pinnedToolKey,
-} from "../../../../src/pybuild/pinned-tool.js";
-import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
+import type { PinnedTool } from "../../../../src/pybuild/pinned-tool.js";
 
 /** Must match the pipenv== pin in bin/tool-requirements.txt (a unit test checks). */
 export const PIPENV_VERSION = "2026.10.3";
@@ -31,7 +23,7 @@ export const PIPENV_ENV: Record<string, string | undefined> = {
   VIRTUAL_ENV: undefined,
 };
 
-const TOOL: PinnedTool = {
+export const PIPENV: PinnedTool = {
   name: "Pipenv",
   layer: "pipenv",
   executable: "pipenv",
@@ -40,20 +32,3 @@ const TOOL: PinnedTool = {
   env: PIPENV_ENV,
   layerVersion: PIPENV_LAYER_VERSION,
 };
-
-export function pipenvToolKey(
-  ctx: Pick<BuildContext, "buildpack" | "target">,
-  pythonVersion: string,
-): PinnedToolKey {
-  return pinnedToolKey(ctx, TOOL, pythonVersion);
-}
-
-/** Returns the pipenv executable: the cached layer when its key matches, otherwise a fresh install. */
-export function ensurePipenv(ctx: BuildContext, tools: PythonTools, key: PinnedToolKey): Promise<string> {
-  return ensurePinnedTool(ctx, tools, TOOL, key);
-}
-
-/** When the venv is reused Pipenv doesn't run: keep a restored, still valid layer in the cache. */
-export function keepPipenv(ctx: BuildContext, key: PinnedToolKey): void {
-  keepPinnedTool(ctx, TOOL, key);
-}

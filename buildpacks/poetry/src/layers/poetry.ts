@@ -2,15 +2,7 @@
 // from bin/tool-requirements.txt (exact versions, every file sha256-pinned). Build-only tool
 // (launch=false, build=false: this buildpack runs it by path) kept in the build cache (cache=true),
 // keyed by Poetry version, the requirements file's sha256, Python, arch and distro.
-import type { BuildContext } from "../../../../src/libcnb/index.js";
-import {
-  ensurePinnedTool,
-  keepPinnedTool,
-  type PinnedTool,
-  type PinnedToolKey,
-  pinnedToolKey,
-} from "../../../../src/pybuild/pinned-tool.js";
-import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
+import type { PinnedTool } from "../../../../src/pybuild/pinned-tool.js";
 
 /** Must match the poetry== pin in bin/tool-requirements.txt (a unit test checks). */
 export const POETRY_VERSION = "2.5.1";
@@ -25,7 +17,7 @@ export const POETRY_ENV: Record<string, string | undefined> = {
   VIRTUAL_ENV: undefined,
 };
 
-const TOOL: PinnedTool = {
+export const POETRY: PinnedTool = {
   name: "Poetry",
   layer: "poetry",
   executable: "poetry",
@@ -34,20 +26,3 @@ const TOOL: PinnedTool = {
   env: POETRY_ENV,
   layerVersion: POETRY_LAYER_VERSION,
 };
-
-export function poetryToolKey(
-  ctx: Pick<BuildContext, "buildpack" | "target">,
-  pythonVersion: string,
-): PinnedToolKey {
-  return pinnedToolKey(ctx, TOOL, pythonVersion);
-}
-
-/** Returns the poetry executable: the cached layer when its key matches, otherwise a fresh install. */
-export function ensurePoetry(ctx: BuildContext, tools: PythonTools, key: PinnedToolKey): Promise<string> {
-  return ensurePinnedTool(ctx, tools, TOOL, key);
-}
-
-/** When the venv is reused Poetry doesn't run: keep a restored, still valid layer in the cache. */
-export function keepPoetry(ctx: BuildContext, key: PinnedToolKey): void {
-  keepPinnedTool(ctx, TOOL, key);
-}
