@@ -1,5 +1,6 @@
 // Every message the pipenv buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
+import { hashMismatchHint, installFailed, tlsHint } from "../../../src/pybuild/install-errors.js";
 import { invalidNames } from "../../../src/pybuild/project-errors.js";
 import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
@@ -94,32 +95,25 @@ export function verifyFailed(code: number, output: string): BuildpackError {
 export function syncFailureHints(output: string): string[] {
   const hints: string[] = [];
   if (/THESE PACKAGES DO NOT MATCH THE HASHES/.test(output)) {
-    hints.push(
-      "A downloaded file does not match the hash Pipfile.lock records for it: the index serves a\n" +
-        "different file than the one locked. Run `pipenv lock` if the package was re-released.",
-    );
+    hints.push(hashMismatchHint("Pipfile.lock", "pipenv lock"));
   }
-  if (/CERTIFICATE_VERIFY_FAILED/.test(output)) {
-    hints.push(
-      "pip could not verify the package index's TLS certificate. If a proxy or private index uses its\n" +
-        "own certificate authority, pass its CA bundle to the build (ml-buildpacks build --ca-certs FILE).",
-    );
-  }
+  if (/CERTIFICATE_VERIFY_FAILED/.test(output)) hints.push(tlsHint("pip"));
   return hints;
 }
 
 export function syncFailed(code: number, python: string, platform: string, hints: string[]): BuildpackError {
-  return new BuildpackError({
+  return installFailed({
     title: "pipenv could not install Pipfile.lock",
-    body:
-      `pipenv sync exited with status ${code}. Its output above says which package failed and why.\n\n` +
-      hints.map((h) => `${h}\n\n`).join("") +
-      "Common causes and what to do:\n" +
-      `  - no wheel for Python ${python} on ${platform}, and building from source failed:\n` +
-      "    lock a version that publishes wheels for this Python and architecture (`pipenv lock`);\n" +
+    command: "pipenv sync",
+    code,
+    python,
+    platform,
+    hints,
+    relock: "pipenv lock",
+    otherCauses:
       "  - a category in BP_PIPENV_CATEGORIES that the Pipfile doesn't have;\n" +
-      "  - a private index that cannot be reached: check [[source]] in the Pipfile and its credentials.\n\n" +
-      "To reproduce locally: pipenv verify && pipenv sync",
+      "  - a private index that cannot be reached: check [[source]] in the Pipfile and its credentials.\n",
+    reproduce: "pipenv verify && pipenv sync",
     file: "Pipfile.lock",
   });
 }

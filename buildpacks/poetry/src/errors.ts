@@ -1,5 +1,6 @@
 // Every message the poetry buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
+import { hashMismatchHint, installFailed, tlsHint } from "../../../src/pybuild/install-errors.js";
 import { invalidNames } from "../../../src/pybuild/project-errors.js";
 import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
@@ -94,17 +95,9 @@ export function pipFailureHints(output: string): string[] {
     );
   }
   if (/THESE PACKAGES DO NOT MATCH THE HASHES/.test(output)) {
-    hints.push(
-      "A downloaded file does not match the hash poetry.lock records for it: the index serves a\n" +
-        "different file than the one locked. Run `poetry lock --regenerate` if the package was re-released.",
-    );
+    hints.push(hashMismatchHint("poetry.lock", "poetry lock --regenerate"));
   }
-  if (/CERTIFICATE_VERIFY_FAILED/.test(output)) {
-    hints.push(
-      "pip could not verify the package index's TLS certificate. If a proxy or private index uses its\n" +
-        "own certificate authority, pass its CA bundle to the build (ml-buildpacks build --ca-certs FILE).",
-    );
-  }
+  if (/CERTIFICATE_VERIFY_FAILED/.test(output)) hints.push(tlsHint("pip"));
   return hints;
 }
 
@@ -114,17 +107,18 @@ export function pipInstallFailed(
   platform: string,
   hints: string[],
 ): BuildpackError {
-  return new BuildpackError({
+  return installFailed({
     title: "pip could not install the packages in poetry.lock",
-    body:
-      `pip exited with status ${code}. Its output above says which package failed and why.\n\n` +
-      hints.map((h) => `${h}\n\n`).join("") +
-      "Common causes and what to do:\n" +
-      `  - no wheel for Python ${python} on ${platform}, and building from source failed:\n` +
-      "    lock a version that publishes wheels for this Python and architecture (`poetry lock`);\n" +
+    command: "pip",
+    code,
+    python,
+    platform,
+    hints,
+    relock: "poetry lock",
+    otherCauses:
       "  - a private index that cannot be reached: set PIP_INDEX_URL / PIP_EXTRA_INDEX_URL in the\n" +
-      "    build environment.\n\n" +
-      "To reproduce locally: poetry export --only main -o req.txt && pip install --require-hashes --no-deps -r req.txt",
+      "    build environment.\n",
+    reproduce: "poetry export --only main -o req.txt && pip install --require-hashes --no-deps -r req.txt",
     file: "poetry.lock",
   });
 }

@@ -1,5 +1,6 @@
 // Every message the uv buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
+import { installFailed, tlsHint } from "../../../src/pybuild/install-errors.js";
 import { invalidNames } from "../../../src/pybuild/project-errors.js";
 import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
@@ -128,12 +129,7 @@ export function uvFailureHints(output: string): string[] {
         ".python-version, or widen requires-python in pyproject.toml (then run `uv lock`).",
     );
   }
-  if (/certificate|CERTIFICATE_VERIFY_FAILED|UnknownIssuer/i.test(output)) {
-    hints.push(
-      "uv could not verify the package index's TLS certificate. If a proxy or private index uses its\n" +
-        "own certificate authority, pass its CA bundle to the build (ml-buildpacks build --ca-certs FILE).",
-    );
-  }
+  if (/certificate|CERTIFICATE_VERIFY_FAILED|UnknownIssuer/i.test(output)) hints.push(tlsHint("uv"));
   return hints;
 }
 
@@ -143,17 +139,18 @@ export function uvSyncFailed(
   platform: string,
   hints: string[],
 ): BuildpackError {
-  return new BuildpackError({
+  return installFailed({
     title: "uv could not install uv.lock",
-    body:
-      `uv sync exited with status ${code}. Its output above says which package failed and why.\n\n` +
-      hints.map((h) => `${h}\n\n`).join("") +
-      "Common causes and what to do:\n" +
-      `  - no wheel for Python ${python} on ${platform}, and building from source failed:\n` +
-      "    lock a version that publishes wheels for this Python and architecture (`uv lock`);\n" +
+    command: "uv sync",
+    code,
+    python,
+    platform,
+    hints,
+    relock: "uv lock",
+    otherCauses:
       "  - a private index that cannot be reached: set UV_INDEX_URL / UV_EXTRA_INDEX_URL (or\n" +
-      "    [[tool.uv.index]] in pyproject.toml) and its credentials in the build environment.\n\n" +
-      "To reproduce locally: uv sync --locked --no-default-groups --no-install-project",
+      "    [[tool.uv.index]] in pyproject.toml) and its credentials in the build environment.\n",
+    reproduce: "uv sync --locked --no-default-groups --no-install-project",
     file: "uv.lock",
   });
 }
