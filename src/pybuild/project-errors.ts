@@ -1,5 +1,6 @@
 // Messages about the project files the lock-file installers read; `tool` names the installer.
 import { BuildpackError } from "../libcnb/index.js";
+import { describeRequirements, type PythonRequirement } from "./python-constraint.js";
 
 /** For the installers that install a project from pyproject.toml and a lock (uv, Poetry). */
 export function lockWithoutProject(tool: string, lock: string, manifest: string): BuildpackError {
@@ -42,5 +43,40 @@ export function invalidNames(
     body:
       `${variable}=${JSON.stringify(value)} should list ${expected}.\n\n` +
       `Fix ${variable} in the build environment, or unset it to ${unset}.`,
+  });
+}
+
+export interface OutsideConstraint {
+  title: string;
+  /** The build's Python version and interpreter path. */
+  version: string;
+  interpreter: string;
+  unmet: readonly PythonRequirement[];
+  /** Why the build stops, ending in "so the build stops before installing anything." */
+  why: string;
+  /** What to widen in pyproject.toml, e.g. "requires-python". */
+  widen: string;
+  lock: string;
+  /** The command that locks again, e.g. "uv lock". */
+  relock: string;
+  file: string;
+}
+
+/** The build's Python is outside the project's range (uv, Poetry: pyproject.toml and a lock). */
+export function pythonOutsideProject(o: OutsideConstraint): BuildpackError {
+  const first = o.unmet[0];
+  const minor = o.version.split(".").slice(0, 2).join(".");
+  return new BuildpackError({
+    title: o.title,
+    body:
+      `This build's Python is ${o.version} (${o.interpreter}, chosen by ml-buildpacks/python), but the project\n` +
+      `accepts only these Pythons:\n\n${describeRequirements(o.unmet)}\n\n` +
+      `${o.why} Either:\n` +
+      "  - ask for a Python inside that range: write it in .python-version (e.g. `echo 3.14 > .python-version`),\n" +
+      "    which ml-buildpacks/python installs; or\n" +
+      `  - if the app runs on Python ${minor}, widen ${o.widen} in pyproject.toml, run \`${o.relock}\`,\n` +
+      `    and commit pyproject.toml and ${o.lock}.`,
+    file: o.file,
+    ...(first?.line !== undefined ? { line: first.line } : {}),
   });
 }

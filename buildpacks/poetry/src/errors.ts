@@ -1,8 +1,8 @@
 // Every message the poetry buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { hashMismatchHint, installFailed, tlsHint } from "../../../src/pybuild/install-errors.js";
-import { invalidNames } from "../../../src/pybuild/project-errors.js";
-import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
+import { invalidNames, pythonOutsideProject } from "../../../src/pybuild/project-errors.js";
+import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
 export function notAPoetryLock(file: string): BuildpackError {
   return new BuildpackError({
@@ -42,20 +42,18 @@ export function pythonOutsideConstraint(
   unmet: readonly PythonRequirement[],
 ): BuildpackError {
   const first = unmet[0];
-  const minor = version.split(".").slice(0, 2).join(".");
-  return new BuildpackError({
+  return pythonOutsideProject({
     title: `Python ${version} does not satisfy ${first?.file ?? "pyproject.toml"}'s ${first?.setting ?? "python"} = ${JSON.stringify(first?.text ?? "")}`,
-    body:
-      `This build's Python is ${version} (${interpreter}, chosen by ml-buildpacks/python), but the project\n` +
-      `accepts only these Pythons:\n\n${describeRequirements(unmet)}\n\n` +
+    version,
+    interpreter,
+    unmet,
+    why:
       "Installing anyway would make pip skip every locked package whose marker needs another Python, and\n" +
-      "the image would fail at import, so the build stops before installing anything. Either:\n" +
-      "  - ask for a Python inside that range: write it in .python-version (e.g. `echo 3.14 > .python-version`),\n" +
-      "    which ml-buildpacks/python installs; or\n" +
-      `  - if the app runs on Python ${minor}, widen that constraint in pyproject.toml, run \`poetry lock\`,\n` +
-      "    and commit pyproject.toml and poetry.lock.",
+      "the image would fail at import, so the build stops before installing anything.",
+    widen: "that constraint",
+    lock: "poetry.lock",
+    relock: "poetry lock",
     file: first?.file ?? "pyproject.toml",
-    ...(first?.line !== undefined ? { line: first.line } : {}),
   });
 }
 

@@ -1,8 +1,8 @@
 // Every message the uv buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
 import { installFailed, tlsHint } from "../../../src/pybuild/install-errors.js";
-import { invalidNames } from "../../../src/pybuild/project-errors.js";
-import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
+import { invalidNames, pythonOutsideProject } from "../../../src/pybuild/project-errors.js";
+import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 
 export function notAUvLock(file: string): BuildpackError {
   return new BuildpackError({
@@ -98,19 +98,16 @@ export function pythonOutsideConstraint(
   unmet: readonly PythonRequirement[],
 ): BuildpackError {
   const first = unmet[0];
-  const minor = version.split(".").slice(0, 2).join(".");
-  return new BuildpackError({
+  return pythonOutsideProject({
     title: `Python ${version} is outside ${first?.file ?? "uv.lock"}'s requires-python = ${JSON.stringify(first?.text ?? "")}`,
-    body:
-      `This build's Python is ${version} (${interpreter}, chosen by ml-buildpacks/python), but the project\n` +
-      `accepts only these Pythons:\n\n${describeRequirements(unmet)}\n\n` +
-      "uv.lock was resolved for that range only, so the build stops before installing anything. Either:\n" +
-      "  - ask for a Python inside that range: write it in .python-version (e.g. `echo 3.14 > .python-version`),\n" +
-      "    which ml-buildpacks/python installs; or\n" +
-      `  - if the app runs on Python ${minor}, widen requires-python in pyproject.toml, run \`uv lock\`,\n` +
-      "    and commit pyproject.toml and uv.lock.",
+    version,
+    interpreter,
+    unmet,
+    why: "uv.lock was resolved for that range only, so the build stops before installing anything.",
+    widen: "requires-python",
+    lock: "uv.lock",
+    relock: "uv lock",
     file: first?.file ?? "uv.lock",
-    ...(first?.line !== undefined ? { line: first.line } : {}),
   });
 }
 
