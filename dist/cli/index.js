@@ -7532,33 +7532,41 @@ function reportDigest(text, file) {
     const digest = report.image?.digest;
     return typeof digest === "string" && digest.startsWith("sha256:") ? digest : undefined;
 }
-/** Runs the rebaser for one platform in its builder container; resolves to the new image's digest. */
+/** Runs the rebaser for one platform; resolves to the new image's digest. */
 async function runRebaser(plan, o) {
     const outDir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-rebase-"));
     const platform = formatPlatform(plan.platform);
     try {
         (0,external_node_fs_namespaceObject.chmodSync)(outDir, 0o777); // written by the CNB user after the rebaser drops root
-        const args = rebaserDockerArgs({
-            builder: o.builder,
-            platformApi: o.platformApi,
-            outDir,
-            caCerts: o.caCerts ? (0,external_node_path_namespaceObject.resolve)(o.caCerts) : undefined,
-            envNames: Object.keys(o.env),
-            name: `ml-buildpacks-rebase-${plan.previousDigest.slice(7, 19)}`,
-            args: rebaserArgs(plan, {
-                insecureRegistries: o.insecureRegistries,
-                logLevel: o.logLevel,
-                reportPath: `${OUT}/report.toml`,
-            }),
+        const flags = (reportDir) => rebaserArgs(plan, {
+            insecureRegistries: o.insecureRegistries,
+            logLevel: o.logLevel,
+            reportPath: `${reportDir}/report.toml`,
         });
         const lines = [];
-        const result = await o.docker.exec(args, {
-            env: o.env,
-            onLine: (line) => {
-                lines.push(line);
-                o.onLine(line);
-            },
-        });
+        const onLine = (line) => {
+            lines.push(line);
+            o.onLine(line);
+        };
+        const caCerts = o.caCerts ? (0,external_node_path_namespaceObject.resolve)(o.caCerts) : undefined;
+        const result = o.host.kind === "docker"
+            ? await o.host.docker.exec(rebaserDockerArgs({
+                builder: o.builder,
+                platformApi: o.platformApi,
+                outDir,
+                caCerts,
+                envNames: Object.keys(o.env),
+                name: `ml-buildpacks-rebase-${plan.previousDigest.slice(7, 19)}`,
+                args: flags(OUT),
+            }), { env: o.env, onLine })
+            : await o.host.run((0,external_node_path_namespaceObject.join)(o.host.lifecycleDir ?? "/cnb/lifecycle", "rebaser"), flags(outDir), {
+                env: {
+                    ...o.env,
+                    CNB_PLATFORM_API: o.platformApi,
+                    ...(caCerts ? { SSL_CERT_FILE: caCerts } : {}),
+                },
+                onLine,
+            });
         if (result.exitCode !== 0)
             throw new MlBuildpacksError(rebaseMessages.rebaserFailed(platform, result.exitCode, lines.join("\n") || result.stderr));
         let text;
@@ -7692,16 +7700,19 @@ async function rebase(req, deps) {
     // Every platform's builder is found before the first push: a missing one changes nothing.
     const builders = new Map();
     for (const plan of todo) {
-        const builder = await resolveBuilder({ ...req, pull: "missing", platform: formatPlatform(plan.platform) }, { docker, log, env });
+        const builder = deps.local?.builder ??
+            (await resolveBuilder({ ...req, pull: "missing", platform: formatPlatform(plan.platform) }, { docker, log, env }));
         builders.set(plan, { builder, platformApi: choosePlatformApi(req, builder) });
     }
+    const host = deps.local ? { kind: "local", run: deps.local.run } : { kind: "docker", docker };
     const digests = new Map();
     const rebaserEnv = { ...proxyEnv(env), ...access.lifecycleEnv() };
     for (const plan of todo) {
         const { builder, platformApi } = builders.get(plan);
-        await pullBuilder(builder, { docker, log });
+        if (!deps.local)
+            await pullBuilder(builder, { docker, log });
         const digest = await log.group(`Rebasing ${formatPlatform(plan.platform)} onto ${plan.runImage}`, () => runRebaser(plan, {
-            docker,
+            host,
             builder,
             platformApi,
             caCerts: req.caCerts,
@@ -7900,6 +7911,9 @@ rebase options (swap in a patched run image without a build, every platform of a
   --log-level LEVEL      info (default) or debug
   --ca-certs FILE        CA bundle to trust (default as for build)
   --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
+  --executor KIND        docker: the rebaser runs in each platform's builder container; local: this
+                         builder image's own rebaser rebases every platform (Tekton steps, GitLab jobs).
+                         Default as for build
 `;
 /**
  * --executor default: local when this process runs inside a builder image (its lifecycle is at
@@ -8131,6 +8145,7 @@ function parseRebase(args, env, isFile) {
         flavor: { type: "string" },
         report: { type: "string" },
         "log-level": { type: "string" },
+        executor: { type: "string" },
         help: { type: "boolean" },
     });
     if (v.help)
@@ -8141,10 +8156,14 @@ function parseRebase(args, env, isFile) {
     const image = str("image");
     if (!image)
         throw usageError("--image is required (the tag of the image to rebase)");
+    const executorFlag = str("executor");
     const flavor = oneOf("flavor", str("flavor"), FLAVORS, "cpu");
     return {
         kind: "rebase",
         reportFile: str("report"),
+        executor: executorFlag === undefined
+            ? undefined
+            : oneOf("executor", executorFlag, ["docker", "local"], "docker"),
         request: {
             image,
             runImage: str("run-image"),
@@ -8236,7 +8255,17 @@ async function runCli(argv) {
                 return 0;
             }
             case "rebase": {
-                const report = await rebase(command.request, { docker, log });
+                const executor = chooseExecutor(command.executor, {
+                    insideBuilder: (0,external_node_fs_namespaceObject.existsSync)(LOCAL_LIFECYCLE),
+                    dockerReachable: dockerReachable(),
+                });
+                const local = executor === "local"
+                    ? {
+                        run: runProcess,
+                        builder: await localBuilderInfo({ ref: command.request.builder, run: runProcess }),
+                    }
+                    : undefined;
+                const report = await rebase(command.request, { docker, log, local });
                 log.info(`\n${rebaseSummary(report)}`);
                 if (command.reportFile)
                     (0,external_node_fs_namespaceObject.writeFileSync)(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);

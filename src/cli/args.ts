@@ -33,7 +33,13 @@ export type Command =
   | { kind: "builder-create"; request: CreateBuilderRequest }
   | ({ kind: "manifest-create"; image: string; children: IndexChild[] } & RegistryAccess)
   | ({ kind: "manifest-tag"; image: string; tags: string[] } & RegistryAccess)
-  | { kind: "rebase"; request: RebaseRequest; reportFile: string | undefined }
+  | {
+      kind: "rebase";
+      request: RebaseRequest;
+      reportFile: string | undefined;
+      /** undefined: chosen by chooseExecutor(), as for build. */
+      executor: ExecutorKind | undefined;
+    }
   | { kind: "help"; text: string }
   | { kind: "version" };
 
@@ -130,6 +136,9 @@ rebase options (swap in a patched run image without a build, every platform of a
   --log-level LEVEL      info (default) or debug
   --ca-certs FILE        CA bundle to trust (default as for build)
   --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
+  --executor KIND        docker: the rebaser runs in each platform's builder container; local: this
+                         builder image's own rebaser rebases every platform (Tekton steps, GitLab jobs).
+                         Default as for build
 `;
 
 export type ExecutorKind = "docker" | "local";
@@ -396,6 +405,7 @@ function parseRebase(args: string[], env: NodeJS.ProcessEnv, isFile: (path: stri
     flavor: { type: "string" },
     report: { type: "string" },
     "log-level": { type: "string" },
+    executor: { type: "string" },
     help: { type: "boolean" },
   });
   if (v.help) return { kind: "help", text: USAGE };
@@ -403,10 +413,15 @@ function parseRebase(args: string[], env: NodeJS.ProcessEnv, isFile: (path: stri
   const str = (name: string) => v[name] as string | undefined;
   const image = str("image");
   if (!image) throw usageError("--image is required (the tag of the image to rebase)");
+  const executorFlag = str("executor");
   const flavor = oneOf("flavor", str("flavor"), FLAVORS, "cpu");
   return {
     kind: "rebase",
     reportFile: str("report"),
+    executor:
+      executorFlag === undefined
+        ? undefined
+        : oneOf<ExecutorKind>("executor", executorFlag, ["docker", "local"], "docker"),
     request: {
       image,
       runImage: str("run-image"),

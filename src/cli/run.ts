@@ -85,7 +85,18 @@ export async function runCli(argv: string[]): Promise<number> {
         return 0;
       }
       case "rebase": {
-        const report = await rebase(command.request, { docker, log });
+        const executor = chooseExecutor(command.executor, {
+          insideBuilder: existsSync(LOCAL_LIFECYCLE),
+          dockerReachable: dockerReachable(),
+        });
+        const local =
+          executor === "local"
+            ? {
+                run: runProcess,
+                builder: await localBuilderInfo({ ref: command.request.builder, run: runProcess }),
+              }
+            : undefined;
+        const report = await rebase(command.request, { docker, log, local });
         log.info(`\n${rebaseSummary(report)}`);
         if (command.reportFile) writeFileSync(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
         return 0;

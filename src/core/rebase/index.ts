@@ -9,6 +9,7 @@ import { MlBuildpacksError } from "../errors.js";
 import { formatImageRef, type ImageRef, parseImageRef } from "../image-ref.js";
 import type { Logger } from "../log.js";
 import { createIndex, formatPlatform, samePlatform } from "../manifest.js";
+import type { ProcessRunner } from "../process.js";
 import type { RegistryClient } from "../registry/client.js";
 import { proxyEnv } from "../registry/proxy.js";
 import { rebaseMessages } from "./messages.js";
@@ -21,7 +22,7 @@ import {
   type RecordedRunImage,
   recordedRunImage,
 } from "./plan.js";
-import { runRebaser } from "./rebaser.js";
+import { type RebaserHost, runRebaser } from "./rebaser.js";
 
 export interface RebaseRequest {
   /** The image (a tag) to rebase: a manifest list or a single-platform image. */
@@ -38,6 +39,11 @@ export interface RebaseRequest {
 export interface RebaseDeps {
   docker: Docker;
   log: Logger;
+  /**
+   * Set inside a builder image without Docker (Tekton, GitLab): this builder's lifecycle rebases
+   * every platform. Unset: each platform's builder image runs the rebaser in a container.
+   */
+  local?: { run: ProcessRunner; builder: BuilderInfo };
   env?: NodeJS.ProcessEnv;
   registerSecret?: (secret: string) => void;
 }
@@ -185,21 +191,24 @@ export async function rebase(req: RebaseRequest, deps: RebaseDeps): Promise<Reba
   // Every platform's builder is found before the first push: a missing one changes nothing.
   const builders = new Map<ArchPlan, { builder: BuilderInfo; platformApi: string }>();
   for (const plan of todo) {
-    const builder = await resolveBuilder(
-      { ...req, pull: "missing", platform: formatPlatform(plan.platform) },
-      { docker, log, env },
-    );
+    const builder =
+      deps.local?.builder ??
+      (await resolveBuilder(
+        { ...req, pull: "missing", platform: formatPlatform(plan.platform) },
+        { docker, log, env },
+      ));
     builders.set(plan, { builder, platformApi: choosePlatformApi(req, builder) });
   }
+  const host: RebaserHost = deps.local ? { kind: "local", run: deps.local.run } : { kind: "docker", docker };
 
   const digests = new Map<ArchPlan, string>();
   const rebaserEnv = { ...proxyEnv(env), ...access.lifecycleEnv() };
   for (const plan of todo) {
     const { builder, platformApi } = builders.get(plan) as { builder: BuilderInfo; platformApi: string };
-    await pullBuilder(builder, { docker, log });
+    if (!deps.local) await pullBuilder(builder, { docker, log });
     const digest = await log.group(`Rebasing ${formatPlatform(plan.platform)} onto ${plan.runImage}`, () =>
       runRebaser(plan, {
-        docker,
+        host,
         builder,
         platformApi,
         caCerts: req.caCerts,

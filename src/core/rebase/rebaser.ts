@@ -7,6 +7,7 @@ import type { BuilderInfo } from "../builder/inspect.js";
 import type { Docker } from "../docker.js";
 import { MlBuildpacksError } from "../errors.js";
 import { formatPlatform } from "../manifest.js";
+import type { ProcessRunner } from "../process.js";
 import { parseTomlFile } from "../toml.js";
 import { rebaseMessages } from "./messages.js";
 import type { ArchPlan } from "./plan.js";
@@ -79,17 +80,26 @@ export function reportDigest(text: string, file: string): string | undefined {
   return typeof digest === "string" && digest.startsWith("sha256:") ? digest : undefined;
 }
 
-/** Runs the rebaser for one platform in its builder container; resolves to the new image's digest. */
+/**
+ * Where the rebaser runs: in the platform's builder container (docker), or this process's own
+ * builder image (local: a Tekton step or GitLab job, no Docker), whose lifecycle rebases an image of
+ * any platform (a rebase rewrites manifests and configs; nothing of the image is executed).
+ */
+export type RebaserHost =
+  | { kind: "docker"; docker: Docker }
+  | { kind: "local"; run: ProcessRunner; lifecycleDir?: string };
+
+/** Runs the rebaser for one platform; resolves to the new image's digest. */
 export async function runRebaser(
   plan: ArchPlan,
   o: {
-    docker: Docker;
+    host: RebaserHost;
     builder: BuilderInfo;
     platformApi: string;
     caCerts: string | undefined;
     insecureRegistries: readonly string[];
     logLevel: "info" | "debug";
-    /** CNB_REGISTRY_AUTH and the proxy variables: handed to docker's env, named in argv. */
+    /** CNB_REGISTRY_AUTH and the proxy variables: in the rebaser's env only, never in argv. */
     env: Record<string, string>;
     onLine: (line: string) => void;
   },
@@ -98,27 +108,40 @@ export async function runRebaser(
   const platform = formatPlatform(plan.platform);
   try {
     chmodSync(outDir, 0o777); // written by the CNB user after the rebaser drops root
-    const args = rebaserDockerArgs({
-      builder: o.builder,
-      platformApi: o.platformApi,
-      outDir,
-      caCerts: o.caCerts ? resolve(o.caCerts) : undefined,
-      envNames: Object.keys(o.env),
-      name: `ml-buildpacks-rebase-${plan.previousDigest.slice(7, 19)}`,
-      args: rebaserArgs(plan, {
+    const flags = (reportDir: string) =>
+      rebaserArgs(plan, {
         insecureRegistries: o.insecureRegistries,
         logLevel: o.logLevel,
-        reportPath: `${OUT}/report.toml`,
-      }),
-    });
+        reportPath: `${reportDir}/report.toml`,
+      });
     const lines: string[] = [];
-    const result = await o.docker.exec(args, {
-      env: o.env,
-      onLine: (line) => {
-        lines.push(line);
-        o.onLine(line);
-      },
-    });
+    const onLine = (line: string) => {
+      lines.push(line);
+      o.onLine(line);
+    };
+    const caCerts = o.caCerts ? resolve(o.caCerts) : undefined;
+    const result =
+      o.host.kind === "docker"
+        ? await o.host.docker.exec(
+            rebaserDockerArgs({
+              builder: o.builder,
+              platformApi: o.platformApi,
+              outDir,
+              caCerts,
+              envNames: Object.keys(o.env),
+              name: `ml-buildpacks-rebase-${plan.previousDigest.slice(7, 19)}`,
+              args: flags(OUT),
+            }),
+            { env: o.env, onLine },
+          )
+        : await o.host.run(join(o.host.lifecycleDir ?? "/cnb/lifecycle", "rebaser"), flags(outDir), {
+            env: {
+              ...o.env,
+              CNB_PLATFORM_API: o.platformApi,
+              ...(caCerts ? { SSL_CERT_FILE: caCerts } : {}),
+            },
+            onLine,
+          });
     if (result.exitCode !== 0)
       throw new MlBuildpacksError(
         rebaseMessages.rebaserFailed(platform, result.exitCode, lines.join("\n") || result.stderr),

@@ -21,10 +21,13 @@ describe("rebase arguments", () => {
         "r.test",
         "--ca-certs",
         "/ca.pem",
+        "--executor",
+        "local",
       ]),
     ).toEqual({
       kind: "rebase",
       reportFile: "out.json",
+      executor: "local",
       request: {
         image: "r.test/a:1",
         runImage: "r.test/run:patched",
@@ -49,6 +52,7 @@ describe("rebase arguments", () => {
     [["rebase", "--image", "a:1", "extra"], 'unexpected argument "extra"'],
     [["rebase", "--image", "a:1", "--flavor", "gpu"], "--flavor must be one of cpu, cuda"],
     [["rebase", "--image", "a:1", "--tag", "b"], "--tag"],
+    [["rebase", "--image", "a:1", "--executor", "k8s"], "--executor must be one of docker, local"],
   ])("%j is refused: %s", (argv, text) => {
     expect(() => parseCommand(argv)).toThrowError(MlBuildpacksError);
     expect(() => parseCommand(argv)).toThrowError(text);
