@@ -146,6 +146,7 @@ describe("Tekton YAML (tekton/)", () => {
         "tekton/examples/taskrun.yaml",
         "tekton/pipeline-multiarch.yaml",
         "tekton/task-ml-buildpacks-merge.yaml",
+        "tekton/task-ml-buildpacks-rebase.yaml",
         "tekton/task-ml-buildpacks.yaml",
       ].sort(),
     );
@@ -155,7 +156,12 @@ describe("Tekton YAML (tekton/)", () => {
     expect(readFileSync(join(REPO, file), "utf8")).not.toMatch(LOOPBACK);
   });
 
-  test.each(["task-ml-buildpacks.yaml", "task-ml-buildpacks-merge.yaml", "pipeline-multiarch.yaml"])(
+  test.each([
+    "task-ml-buildpacks.yaml",
+    "task-ml-buildpacks-merge.yaml",
+    "task-ml-buildpacks-rebase.yaml",
+    "pipeline-multiarch.yaml",
+  ])(
     "%s: BUILDER_IMAGE defaults to this release's published cpu builder; version label and install URL match",
     (file) => {
       const text = readFileSync(join(REPO, "tekton", file), "utf8");
