@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
 import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
 import { sha256 } from "../../../src/pybuild/project-files.js";
+import { expectVenvFromSelectedPython } from "../../../src/pybuild/testing.js";
 import { build } from "../src/build.js";
 import { buildContext } from "./helpers.js";
 
@@ -166,23 +167,6 @@ describe("pipenv build", () => {
     expect(existsSync(join(ctx.layersDir, "venv.toml"))).toBe(false);
   });
   it("builds the venv from the interpreter ml-buildpacks/python selected; the tool stays on the stack's", async () => {
-    const cpython = "/layers/ml-buildpacks_python/cpython/bin/python3";
-    const base = fakeTools();
-    const exec = fakeExec(async (call: ExecCall) => {
-      if (call.command === cpython && call.args[0] === "-I") return { stdout: "3.12.11\n" };
-      // Everything else as the default fake answers it; the fake only looks at args for the venv.
-      const command = call.command === cpython ? "/usr/bin/python3" : call.command;
-      return base(command, call.args, { ...call.options, output: undefined });
-    });
-    const ctx = buildContext(FILES, exec);
-    await build({ ...ctx, env: { ML_BUILDPACKS_PYTHON: cpython } });
-    const venv = join(ctx.layersDir, "venv");
-    const tool = join(ctx.layersDir, "pipenv");
-    const lines = exec.calls.map((c) => [c.command, ...c.args].join(" "));
-    expect(lines).toContain(`${cpython} -m venv --without-pip ${venv}`);
-    expect(lines).toContain(`/usr/bin/python3 -m venv --without-pip ${tool}`);
-    expect(toml(`${venv}.toml`).metadata).toMatchObject({ python_version: "3.12.11" });
-    expect(toml(`${tool}.toml`).metadata).toMatchObject({ python_version: "3.13.5" });
-    expect(ctx.logger.text()).toContain(`- Python 3.12.11 (${cpython}), `);
+    await expectVenvFromSelectedPython(build, buildContext, FILES, fakeTools(), "pipenv");
   });
 });

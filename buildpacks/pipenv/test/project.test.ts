@@ -1,25 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
-import { toolRequirements } from "../../../src/pybuild/pinned-tool.js";
 import { sha256 } from "../../../src/pybuild/project-files.js";
+import { errorOf, expectHashPinnedTool } from "../../../src/pybuild/testing.js";
 import { PIPENV_VERSION } from "../src/layers/pipenv.js";
 import { jsonErrorLine, pathPackages, readCategories, readProject } from "../src/project.js";
 
 const PIPFILE = '[packages]\nsix = "*"\n';
 const LOCK = `${JSON.stringify({ _meta: { hash: { sha256: "ab12" } }, default: { six: { version: "==1.17.0" } }, develop: {} }, null, 4)}\n`;
-
-function errorOf(fn: () => unknown): BuildpackError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof BuildpackError) return err;
-    throw err;
-  }
-  throw new Error("expected a BuildpackError");
-}
 
 describe("readProject", () => {
   it("hashes both files and reads the locked Pipfile hash", () => {
@@ -105,14 +94,7 @@ describe("readCategories", () => {
 
 describe("tool requirements", () => {
   it("pin pipenv at PIPENV_VERSION and every package by sha256", () => {
-    const text = readFileSync(toolRequirements(join(import.meta.dirname, "..")), "utf8");
-    expect(text).toContain(`\npipenv==${PIPENV_VERSION} \\\n`);
-    const blocks = text.split(/\n(?=[a-z0-9])/i).filter((b) => /^[a-z0-9]/i.test(b));
-    expect(blocks.length).toBeGreaterThan(3);
-    for (const block of blocks) {
-      expect(block).toMatch(/^[A-Za-z0-9._-]+==\S+ \\\n/);
-      expect(block).toMatch(/--hash=sha256:[0-9a-f]{64}/);
-    }
+    expectHashPinnedTool(join(import.meta.dirname, ".."), `pipenv==${PIPENV_VERSION}`);
   });
 });
 

@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
 import { sha256 } from "../../../src/pybuild/project-files.js";
+import { errorOf } from "../../../src/pybuild/testing.js";
 import { readGroups, readProject } from "../src/project.js";
 
 const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n';
 const LOCK =
   'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "six"\nversion = "1.17.0"\n\n[[package]]\nname = "app"\nversion = "0.1.0"\n';
-
-function errorOf(fn: () => unknown): BuildpackError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof BuildpackError) return err;
-    throw err;
-  }
-  throw new Error("expected a BuildpackError");
-}
 
 describe("readProject", () => {
   it("hashes both files like sha256sum and counts the locked packages", () => {
