@@ -15,7 +15,9 @@ export function groupsChanged(what: string) {
 }
 
 /** The key fields that tie a layer to the build's architecture and distribution. */
-export function targetKey(target: Target): { arch: string; distro_name: string; distro_version: string } {
+export type TargetKey = { arch: string; distro_name: string; distro_version: string };
+
+export function targetKey(target: Target): TargetKey {
   return { arch: archOf(target), distro_name: target.distroName, distro_version: target.distroVersion };
 }
 

@@ -8,33 +8,26 @@ import {
   versionChanged,
 } from "../../../../src/libcnb/index.js";
 import { prepareCacheLayer } from "../../../../src/pybuild/cache-layer.js";
-import { archOf } from "../../../../src/pybuild/keys.js";
+import { TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
 
 export const CONDA_CACHE_LAYER_VERSION = 1;
 
 export type CondaCacheKey = {
   layer_version: number;
   rattler_version: string;
-  arch: string;
-  distro_name: string;
-  distro_version: string;
-};
+} & TargetKey;
 
 const DESCRIBERS: Describers<CondaCacheKey> = {
   layer_version: versionChanged("conda cache layer format"),
   rattler_version: versionChanged("py-rattler"),
-  arch: versionChanged("architecture"),
-  distro_name: versionChanged("distribution"),
-  distro_version: versionChanged("distribution version"),
+  ...TARGET_DESCRIBERS,
 };
 
 export function condaCacheKey(rattlerVersion: string, target: BuildContext["target"]): CondaCacheKey {
   return {
     layer_version: CONDA_CACHE_LAYER_VERSION,
     rattler_version: rattlerVersion,
-    arch: archOf(target),
-    distro_name: target.distroName,
-    distro_version: target.distroVersion,
+    ...targetKey(target),
   };
 }
 

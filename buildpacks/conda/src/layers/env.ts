@@ -20,7 +20,7 @@ import {
   type ReuseDecision,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import { archOf } from "../../../../src/pybuild/keys.js";
+import { TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
 import { describePackageChanges, packagesDigest, packagesList, type ResolvedPackage } from "../resolved.js";
 import type { CondaSource } from "../source.js";
 
@@ -36,10 +36,7 @@ export type EnvKey = {
   packages: string;
   packages_sha256: string;
   rattler_version: string;
-  arch: string;
-  distro_name: string;
-  distro_version: string;
-};
+} & TargetKey;
 
 export function envKey(
   source: CondaSource,
@@ -56,9 +53,7 @@ export function envKey(
     packages: packagesList(packages),
     packages_sha256: packagesDigest(packages),
     rattler_version: rattlerVersion,
-    arch: archOf(target),
-    distro_name: target.distroName,
-    distro_version: target.distroVersion,
+    ...targetKey(target),
   };
 }
 
@@ -71,9 +66,7 @@ export function envDescribers(source: string): Describers<EnvKey> {
     packages: describePackageChanges,
     packages_sha256: () => "resolved package files changed (same versions, other sha256)",
     rattler_version: versionChanged("py-rattler"),
-    arch: versionChanged("architecture"),
-    distro_name: versionChanged("distribution"),
-    distro_version: versionChanged("distribution version"),
+    ...TARGET_DESCRIBERS,
   };
 }
 

@@ -7,7 +7,7 @@ import {
   versionChanged,
 } from "../../../../src/libcnb/index.js";
 import { keepCacheLayer, prepareCacheLayer } from "../../../../src/pybuild/cache-layer.js";
-import { archOf } from "../../../../src/pybuild/keys.js";
+import { TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
 
 export const UV_CACHE_LAYER_VERSION = 1;
 
@@ -15,18 +15,13 @@ export type UvCacheKey = {
   layer_version: number;
   uv_version: string;
   python_version: string;
-  arch: string;
-  distro_name: string;
-  distro_version: string;
-};
+} & TargetKey;
 
 const DESCRIBERS: Describers<UvCacheKey> = {
   layer_version: versionChanged("uv cache layer format"),
   uv_version: versionChanged("uv"),
   python_version: versionChanged("Python"),
-  arch: versionChanged("architecture"),
-  distro_name: versionChanged("distribution"),
-  distro_version: versionChanged("distribution version"),
+  ...TARGET_DESCRIBERS,
 };
 
 export function uvCacheKey(
@@ -38,9 +33,7 @@ export function uvCacheKey(
     layer_version: UV_CACHE_LAYER_VERSION,
     uv_version: uvVersion,
     python_version: pythonVersion,
-    arch: archOf(target),
-    distro_name: target.distroName,
-    distro_version: target.distroVersion,
+    ...targetKey(target),
   };
 }
 

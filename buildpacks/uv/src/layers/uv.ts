@@ -12,7 +12,7 @@ import {
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import { archOf } from "../../../../src/pybuild/keys.js";
+import { archOf, TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
 import { STACK_PYTHON } from "../../../../src/pybuild/stack-python.js";
 import * as errors from "../errors.js";
 import { UV_VERSION, UV_WHEELS, type UvWheel } from "../uv-wheels.js";
@@ -24,19 +24,14 @@ export type UvToolKey = {
   uv_version: string;
   wheel_sha256: string;
   python_version: string;
-  arch: string;
-  distro_name: string;
-  distro_version: string;
-};
+} & TargetKey;
 
 const DESCRIBERS: Describers<UvToolKey> = {
   layer_version: versionChanged("uv layer format"),
   uv_version: versionChanged("uv"),
   wheel_sha256: versionChanged("uv wheel sha256"),
   python_version: versionChanged("Python"),
-  arch: versionChanged("architecture"),
-  distro_name: versionChanged("distribution"),
-  distro_version: versionChanged("distribution version"),
+  ...TARGET_DESCRIBERS,
 };
 
 export function wheelFor(arch: string): UvWheel {
@@ -51,9 +46,7 @@ export function uvToolKey(pythonVersion: string, target: BuildContext["target"])
     uv_version: UV_VERSION,
     wheel_sha256: wheelFor(target.arch).sha256,
     python_version: pythonVersion,
-    arch: archOf(target),
-    distro_name: target.distroName,
-    distro_version: target.distroVersion,
+    ...targetKey(target),
   };
 }
 
