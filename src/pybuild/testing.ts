@@ -1,5 +1,5 @@
 // Test helpers the Python buildpacks' unit tests share; only tests import this module.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import {
@@ -8,6 +8,7 @@ import {
   type BuildpackPlan,
   type DetectContext,
   type Exec,
+  type ExecResult,
   type Logger,
   parseToml,
 } from "../libcnb/index.js";
@@ -47,6 +48,23 @@ export function detectContext(
       throw new Error("detect must not run tools");
     },
   };
+}
+
+/**
+ * The stack's Python in a fake exec: the probe (Python 3.13.5 with pip 25.1.1, or only `version`
+ * where the buildpack asks for no pip) and `-m venv`, which makes the venv's bin/. Undefined for
+ * any other call, which the buildpack's own fake answers.
+ */
+export function stackPythonAnswer(call: ExecCall, version?: string): Partial<ExecResult> | undefined {
+  const { command, args } = call;
+  if (command !== "/usr/bin/python3") return undefined;
+  if (args[0] === "-I")
+    return { stdout: version ? `${version}\n` : '{"python": "3.13.5", "pip": "25.1.1"}\n' };
+  if (args[1] === "venv") {
+    mkdirSync(join(args[args.length - 1] ?? "", "bin"), { recursive: true });
+    return {};
+  }
+  return undefined;
 }
 
 /** The BuildpackError `fn` throws (anything else fails the test). */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
 import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
+import { stackPythonAnswer } from "../../../src/pybuild/testing.js";
 import { build } from "../src/build.js";
 import type { DriverRequest, DriverResult } from "../src/driver.js";
 import type { ResolvedPackage } from "../src/resolved.js";
@@ -28,13 +29,9 @@ interface Driver {
 /** Stack Python + pip, the rattler venv, and a conda_driver.py answering from `driver`. */
 function fakeTools(driver: Driver) {
   return fakeExec((call: ExecCall) => {
+    const stack = stackPythonAnswer(call);
+    if (stack) return stack;
     const { command, args } = call;
-    if (command === "/usr/bin/python3" && args[0] === "-I")
-      return { stdout: '{"python": "3.13.5", "pip": "25.1.1"}\n' };
-    if (command === "/usr/bin/python3" && args[1] === "venv") {
-      mkdirSync(join(args[args.length - 1] ?? "", "bin"), { recursive: true });
-      return {};
-    }
     if (command.endsWith("/rattler/bin/python") && args[0] === "-I") return { stdout: "0.28.0\n" };
     if (command.endsWith("/rattler/bin/python") && (args[0] ?? "").endsWith("conda_driver.py")) {
       const [, sub = "", reqPath = "", resPath = ""] = args;

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
 import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
 import { sha256 } from "../../../src/pybuild/project-files.js";
-import { expectVenvFromSelectedPython } from "../../../src/pybuild/testing.js";
+import { expectVenvFromSelectedPython, stackPythonAnswer } from "../../../src/pybuild/testing.js";
 import { build } from "../src/build.js";
 import { buildContext } from "./helpers.js";
 
@@ -19,13 +19,9 @@ const FILES = { Pipfile: PIPFILE, "Pipfile.lock": LOCK };
 /** Stack Python + pip, a pipenv that verifies and syncs, and the venv's Python listing packages. */
 function fakeTools(opts: { verify?: { code: number; output: string }; syncFails?: boolean } = {}) {
   return fakeExec((call: ExecCall) => {
+    const stack = stackPythonAnswer(call);
+    if (stack) return stack;
     const { command, args } = call;
-    if (command === "/usr/bin/python3" && args[0] === "-I")
-      return { stdout: '{"python": "3.13.5", "pip": "25.1.1"}\n' };
-    if (command === "/usr/bin/python3" && args[1] === "venv") {
-      mkdirSync(join(args[args.length - 1] ?? "", "bin"), { recursive: true });
-      return {};
-    }
     if (command.endsWith("/bin/pipenv")) {
       if (args[0] === "--version") return { stdout: "pipenv, version 2026.10.3\n" };
       if (args[0] === "verify")

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
 import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
 import { sha256 } from "../../../src/pybuild/project-files.js";
-import { expectVenvFromSelectedPython } from "../../../src/pybuild/testing.js";
+import { expectVenvFromSelectedPython, stackPythonAnswer } from "../../../src/pybuild/testing.js";
 import { build } from "../src/build.js";
 import { buildContext } from "./helpers.js";
 
@@ -24,13 +24,9 @@ interface Opts {
 /** Stack Python + pip, a Poetry that checks and exports, and the pip install of the export. */
 function fakeTools(opts: Opts = {}) {
   return fakeExec((call: ExecCall) => {
+    const stack = stackPythonAnswer(call);
+    if (stack) return stack;
     const { command, args } = call;
-    if (command === "/usr/bin/python3" && args[0] === "-I")
-      return { stdout: '{"python": "3.13.5", "pip": "25.1.1"}\n' };
-    if (command === "/usr/bin/python3" && args[1] === "venv") {
-      mkdirSync(join(args[args.length - 1] ?? "", "bin"), { recursive: true });
-      return {};
-    }
     if (command.endsWith("/bin/poetry")) {
       if (args[0] === "--version") return { stdout: "Poetry (version 2.5.1)\n" };
       if (args[0] === "check")

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
 import { type ExecCall, fakeExec, testTarget } from "../../../src/libcnb/testing.js";
 import { sha256 } from "../../../src/pybuild/project-files.js";
+import { stackPythonAnswer } from "../../../src/pybuild/testing.js";
 import { build } from "../src/build.js";
 import { uvToolKey } from "../src/layers/uv.js";
 import { UV_VERSION } from "../src/uv-wheels.js";
@@ -16,12 +17,9 @@ const FILES = { "pyproject.toml": PYPROJECT, "uv.lock": LOCK };
 /** Python answers its version and "creates" venvs; uv syncs (or fails); curl "downloads". */
 function fakeTools(opts: { syncFails?: string } = {}) {
   return fakeExec((call: ExecCall) => {
+    const stack = stackPythonAnswer(call, "3.13.5");
+    if (stack) return stack;
     const { command, args } = call;
-    if (command === "/usr/bin/python3" && args[0] === "-I") return { stdout: "3.13.5\n" };
-    if (command === "/usr/bin/python3" && args[1] === "venv") {
-      mkdirSync(join(args[args.length - 1] ?? "", "bin"), { recursive: true });
-      return {};
-    }
     if (command === "curl") {
       writeFileSync(args[args.indexOf("--output") + 1] ?? "", "not the real wheel");
       return {};
