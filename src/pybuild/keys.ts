@@ -15,7 +15,7 @@ export function groupsChanged(what: string) {
 }
 
 /** The key fields that tie a layer to the build's architecture and distribution. */
-export type TargetKey = { arch: string; distro_name: string; distro_version: string };
+type TargetKey = { arch: string; distro_name: string; distro_version: string };
 
 export function targetKey(target: Target): TargetKey {
   return { arch: archOf(target), distro_name: target.distroName, distro_version: target.distroVersion };

@@ -8,14 +8,17 @@ import {
   versionChanged,
 } from "../../../../src/libcnb/index.js";
 import { prepareCacheLayer } from "../../../../src/pybuild/cache-layer.js";
-import { TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
+import { TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 
 export const CONDA_CACHE_LAYER_VERSION = 1;
 
 export type CondaCacheKey = {
   layer_version: number;
   rattler_version: string;
-} & TargetKey;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
 
 const DESCRIBERS: Describers<CondaCacheKey> = {
   layer_version: versionChanged("conda cache layer format"),

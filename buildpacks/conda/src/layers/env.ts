@@ -20,7 +20,7 @@ import {
   type ReuseDecision,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import { TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
+import { TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 import { describePackageChanges, packagesDigest, packagesList, type ResolvedPackage } from "../resolved.js";
 import type { CondaSource } from "../source.js";
 
@@ -36,7 +36,10 @@ export type EnvKey = {
   packages: string;
   packages_sha256: string;
   rattler_version: string;
-} & TargetKey;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
 
 export function envKey(
   source: CondaSource,

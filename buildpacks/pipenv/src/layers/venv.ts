@@ -15,7 +15,7 @@ import {
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import { groupsChanged, TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
+import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
@@ -33,7 +33,10 @@ export type VenvKey = {
   categories: string;
   python_version: string;
   pipenv_version: string;
-} & TargetKey;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
 
 export function venvKey(
   project: PipenvProject,

@@ -21,7 +21,7 @@ import {
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import { groupsChanged, TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
+import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
@@ -40,7 +40,10 @@ export type VenvKey = {
   python_version: string;
   pip_version: string;
   poetry_version: string;
-} & TargetKey;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
 
 export function venvKey(
   project: PoetryProject,

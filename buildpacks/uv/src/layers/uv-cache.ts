@@ -7,7 +7,7 @@ import {
   versionChanged,
 } from "../../../../src/libcnb/index.js";
 import { keepCacheLayer, prepareCacheLayer } from "../../../../src/pybuild/cache-layer.js";
-import { TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
+import { TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 
 export const UV_CACHE_LAYER_VERSION = 1;
 
@@ -15,7 +15,10 @@ export type UvCacheKey = {
   layer_version: number;
   uv_version: string;
   python_version: string;
-} & TargetKey;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
 
 const DESCRIBERS: Describers<UvCacheKey> = {
   layer_version: versionChanged("uv cache layer format"),

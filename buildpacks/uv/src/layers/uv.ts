@@ -12,7 +12,7 @@ import {
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import { archOf, TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
+import { archOf, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 import { STACK_PYTHON } from "../../../../src/pybuild/stack-python.js";
 import * as errors from "../errors.js";
 import { UV_VERSION, UV_WHEELS, type UvWheel } from "../uv-wheels.js";
@@ -24,7 +24,10 @@ export type UvToolKey = {
   uv_version: string;
   wheel_sha256: string;
   python_version: string;
-} & TargetKey;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
 
 const DESCRIBERS: Describers<UvToolKey> = {
   layer_version: versionChanged("uv layer format"),

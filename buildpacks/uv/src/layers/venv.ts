@@ -13,7 +13,7 @@ import {
   type Layer,
   versionChanged,
 } from "../../../../src/libcnb/index.js";
-import { groupsChanged, TARGET_DESCRIBERS, type TargetKey, targetKey } from "../../../../src/pybuild/keys.js";
+import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
 import type { UvProject } from "../project.js";
@@ -30,7 +30,10 @@ export type VenvKey = {
   groups: string;
   python_version: string;
   uv_version: string;
-} & TargetKey;
+  arch: string;
+  distro_name: string;
+  distro_version: string;
+};
 
 export function venvKey(
   project: UvProject,
