@@ -119,7 +119,7 @@ describe("deb-packages build", () => {
     expect(toml(`${layer}.toml`)).toEqual({
       types: { build: true, launch: true, cache: true },
       metadata: {
-        layer_version: 3,
+        layer_version: 4,
         arch: "amd64",
         distro_name: "debian",
         distro_version: "13",
@@ -171,7 +171,7 @@ describe("deb-packages build", () => {
     const exec = fakeApt();
     const ctx = buildContext({ Aptfile: "libgl1\n" }, exec);
     const meta = {
-      layer_version: 3,
+      layer_version: 4,
       arch: "amd64",
       distro_name: "debian",
       distro_version: "13",
@@ -255,7 +255,7 @@ describe("deb-packages build", () => {
   it("rebuilds from scratch when a version changed, saying which", async () => {
     const ctx = buildContext({ Aptfile: "libgl1\n" }, fakeApt());
     const meta = {
-      layer_version: 3,
+      layer_version: 4,
       arch: "amd64",
       distro_name: "debian",
       distro_version: "13",

@@ -170,7 +170,10 @@ function uncoveredEtc(packages: readonly UnpackedPackage[], readPaths: readonly 
   const out: string[] = [];
   for (const p of packages) {
     const files = p.files.filter(
-      (f) => f.startsWith("etc/") && !covered.some((c) => f === c || f.startsWith(`${c}/`)) && !dirs.has(f),
+      (f) =>
+        f.startsWith("etc/") &&
+        !covered.some((c) => f === c || f.startsWith(`${c}/`) || c.startsWith(`${f}/`)) &&
+        !dirs.has(f),
     );
     if (!files.length) continue;
     out.push(

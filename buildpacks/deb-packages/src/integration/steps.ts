@@ -1,8 +1,8 @@
 // What maintainer scripts and dpkg triggers generate, generated into the layer at build time with the
 // packages' own tools (or the build image's): registries and caches that programs expect beside their
 // plugins. Each step is keyed by the files that need it, like the env table.
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import type { Exec } from "../../../../src/libcnb/index.js";
 import { FONTS_CONF, writeFontsConf } from "./fontconfig.js";
 import { expand } from "./paths.js";
@@ -148,4 +148,68 @@ const schemas: Step = {
   },
 };
 
-export const STEPS: readonly Step[] = [graphviz, fontconfig, pixbuf, schemas];
+/** Java source run with the layer's own java: one JVM reads the whole PEM bundle into a keystore. */
+const CACERTS_JAVA = `
+import java.io.*;
+import java.security.KeyStore;
+import java.security.cert.*;
+public class Cacerts {
+  public static void main(String[] a) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    int n = 0;
+    try (InputStream in = new FileInputStream(a[0])) {
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in))
+        ks.setCertificateEntry("debian-ca-" + n++, c);
+    }
+    // No password: certificates stay readable by a JVM that opens the store without one (its default).
+    try (OutputStream out = new FileOutputStream(a[1])) { ks.store(out, null); }
+    System.out.println(n);
+  }
+}
+`;
+
+export const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+const JAVA_CACERTS = "etc/ssl/certs/java/cacerts";
+
+const javaCacerts: Step = {
+  id: "java-cacerts",
+  what: "ca-certificates-java's trigger: the Java trust store /etc/ssl/certs/java/cacerts",
+  async run(ctx) {
+    // A JRE whose lib/security/cacerts is Debian's link to the trust store the trigger would make.
+    // (dangling until made: expand() only finds what exists, so the link is looked for by name).
+    const links = expand(ctx.root, "usr/lib/jvm/*/lib/security", ctx.triplet)
+      .map((d) => `${d}/cacerts`)
+      .filter((l) => linkTarget(join(ctx.root, l))?.endsWith(JAVA_CACERTS));
+    const jre = links[0]?.replace(/\/lib\/security\/cacerts$/, "");
+    if (!jre) return undefined;
+    if (!existsSync(CA_BUNDLE))
+      return { keyedBy: links, done: `no ${CA_BUNDLE} here: Java has no trust store (TLS fails)` };
+    const dir = join(ctx.root, "etc/ssl/certs/java");
+    mkdirSync(dir, { recursive: true });
+    const source = join(dir, "Cacerts.java");
+    writeFileSync(source, CACERTS_JAVA);
+    const r = await runTool(ctx, this, join(ctx.root, jre, "bin/java"), [
+      source,
+      CA_BUNDLE,
+      join(ctx.root, JAVA_CACERTS),
+    ]);
+    rmSync(source);
+    for (const l of links) {
+      const abs = join(ctx.root, l);
+      rmSync(abs);
+      symlinkSync(relative(dirname(abs), join(ctx.root, JAVA_CACERTS)), abs);
+    }
+    return { keyedBy: links, done: `Java trust store from ${CA_BUNDLE} (${r.stdout.trim()} certificates)` };
+  },
+};
+
+function linkTarget(p: string): string | undefined {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+export const STEPS: readonly Step[] = [graphviz, fontconfig, pixbuf, schemas, javaCacerts];

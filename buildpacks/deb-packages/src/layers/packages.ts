@@ -17,8 +17,8 @@ import { describePackage, multiarchTriplet, type ResolvedPackage } from "../apt.
 import type { EnvSetting } from "../integration/env-table.js";
 
 // 2: translations and changelogs left out too (DROP). 3: maintainer-script work done in the layer
-// (integration/), relocation variables, bin/ and sbin/ on PATH.
-export const PACKAGES_LAYER_VERSION = 3;
+// (integration/), relocation variables, bin/ and sbin/ on PATH. 4: RUNPATH dirs, scripts, Java cacerts.
+export const PACKAGES_LAYER_VERSION = 4;
 
 export type PackagesKey = {
   layer_version: number;
