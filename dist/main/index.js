@@ -44237,7 +44237,7 @@ function image_ref_parseImageRef(input) {
         tag = "latest";
     return { registry, repository: rest, tag, digest };
 }
-function image_ref_formatImageRef(ref) {
+function formatImageRef(ref) {
     const host = ref.registry === DOCKER_HUB ? "" : `${ref.registry}/`;
     const repo = ref.registry === DOCKER_HUB ? ref.repository.replace(/^library\//, "") : ref.repository;
     return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
@@ -44898,18 +44898,18 @@ function trustedCas(files, read = (p) => (0,external_node_fs_namespaceObject.rea
 
 
 
-const client_OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
 const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-const MANIFEST_TYPES = [client_OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+const MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
 /** Compressed size of an image as stored in a registry: config plus layers (undefined for an index). */
 function manifestSize(manifest) {
     if (!manifest?.body.layers)
         return undefined;
     return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
 }
-const client_sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
+const sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
 /** Pure: whether the client (and the lifecycle) speak plain http to `registry`. */
 function isInsecureRegistry(registry, insecure = []) {
     return isLoopbackRegistry(registry) || insecure.includes(registry);
@@ -44990,7 +44990,7 @@ class RegistryClient {
         const body = JSON.parse(raw.toString("utf8"));
         return {
             mediaType: body.mediaType ?? res.headers.get("content-type") ?? "",
-            digest: res.headers.get("docker-content-digest") ?? client_sha256(raw),
+            digest: res.headers.get("docker-content-digest") ?? sha256(raw),
             raw,
             body,
         };
@@ -45027,7 +45027,7 @@ class RegistryClient {
     }
     /** Monolithic upload of a small blob in memory (POST then PUT with the digest). */
     async uploadBlob(repository, data) {
-        const digest = client_sha256(data);
+        const digest = sha256(data);
         const scope = `${repository}:pull,push`;
         const location = await this.startUpload(repository);
         const url = new URL(location, this.base);
@@ -45198,7 +45198,7 @@ class RegistryClient {
         await res.body?.cancel();
         if (res.status !== 201)
             throw await this.unexpected(res, `push manifest ${repository}:${reference}`);
-        return res.headers.get("docker-content-digest") ?? client_sha256(raw);
+        return res.headers.get("docker-content-digest") ?? sha256(raw);
     }
     /**
      * Deletes a manifest by digest; never throws. `deleted` only when the registry said it deleted
@@ -45359,7 +45359,7 @@ function describeFetchError(err) {
  * digest is checked on the way, and a failed upload re-opens the source). The manifest itself is
  * left to the caller (by digest or tag).
  */
-async function copy_copyBlobs(manifest, from, to) {
+async function copyBlobs(manifest, from, to) {
     const blobs = [manifest.body.config, ...(manifest.body.layers ?? [])].filter((d) => !!d);
     let mounted = 0;
     let copied = 0;
@@ -45374,7 +45374,7 @@ async function copy_copyBlobs(manifest, from, to) {
         const open = async () => {
             const body = await from.client.openBlob(from.ref.repository, blob.digest);
             if (!body)
-                throw new errors_MlBuildpacksError(messages_messages.childMissing(`${image_ref_formatImageRef(from.ref)} (blob ${blob.digest})`));
+                throw new errors_MlBuildpacksError(messages_messages.childMissing(`${formatImageRef(from.ref)} (blob ${blob.digest})`));
             return body;
         };
         await to.client.uploadBlobFrom(to.ref.repository, blob, open);
@@ -45444,11 +45444,11 @@ function renderIndex(children) {
  */
 async function createIndex(image, children, deps) {
     const { clientFor, log } = deps;
-    const target = parseImageRef(image);
+    const target = image_ref_parseImageRef(image);
     if (target.digest || !target.tag)
-        throw new MlBuildpacksError(messages.indexNeedsTag(image));
+        throw new errors_MlBuildpacksError(messages_messages.indexNeedsTag(image));
     if (children.length === 0)
-        throw new MlBuildpacksError(messages.noChildren());
+        throw new errors_MlBuildpacksError(messages_messages.noChildren());
     const resolved = await log.group(`Checking ${children.length} image(s)`, async () => {
         const out = [];
         for (const child of children) {
@@ -45457,19 +45457,19 @@ async function createIndex(image, children, deps) {
             // A tag is pinned here: the index holds exactly the digest that was checked.
             const manifest = await client.getManifest(child.ref.repository, (child.ref.digest ?? child.ref.tag));
             if (!manifest)
-                throw new MlBuildpacksError(messages.childMissing(shown));
+                throw new errors_MlBuildpacksError(messages_messages.childMissing(shown));
             if (manifest.body.manifests)
-                throw new MlBuildpacksError(messages.childIsIndex(shown));
+                throw new errors_MlBuildpacksError(messages_messages.childIsIndex(shown));
             const config = await client.getConfig(child.ref.repository, manifest);
             if (!config)
-                throw new MlBuildpacksError(messages.childMissing(`${shown} (its config blob)`));
+                throw new errors_MlBuildpacksError(messages_messages.childMissing(`${shown} (its config blob)`));
             const { os, architecture, variant } = config;
             const platform = { os, architecture, ...(variant ? { variant } : {}) };
             if (child.expected && !samePlatform(child.expected, platform))
-                throw new MlBuildpacksError(messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
+                throw new errors_MlBuildpacksError(messages_messages.childPlatformMismatch(shown, formatPlatform(child.expected), formatPlatform(platform)));
             const twin = out.find((o) => samePlatform(o.platform, platform) || o.manifest.digest === manifest.digest);
             if (twin)
-                throw new MlBuildpacksError(messages.duplicateChild(twin.manifest.digest === manifest.digest
+                throw new errors_MlBuildpacksError(messages_messages.duplicateChild(twin.manifest.digest === manifest.digest
                     ? `the image ${manifest.digest}`
                     : `a ${formatPlatform(platform)} image`));
             log.info(`${formatPlatform(platform)}  ${shown}`);
@@ -46131,7 +46131,7 @@ const BUILD_METADATA_LABEL = "io.buildpacks.build.metadata";
  * awaited later; a registry error comes back as `error` for the caller to throw.
  */
 async function readPreviousImage(client, target) {
-    const shown = image_ref_formatImageRef(target);
+    const shown = formatImageRef(target);
     try {
         const manifest = await client.getManifest(target.repository, target.tag ?? target.digest ?? "latest");
         if (!manifest)
@@ -46193,7 +46193,7 @@ async function addLabels(clientFor, image, more, as) {
     const manifest = await client.getManifest(image.repository, reference);
     const config = manifest && (await client.getConfig(image.repository, manifest));
     if (!manifest?.body.config || !config)
-        throw new Error(`${image_ref_formatImageRef(image)} is not a readable single-platform image`);
+        throw new Error(`${formatImageRef(image)} is not a readable single-platform image`);
     const current = config.config?.Labels ?? {};
     const labels = typeof more === "function" ? more(current) : more;
     config.config = { ...config.config, Labels: { ...current, ...labels } };
@@ -46211,7 +46211,7 @@ async function pushImage(clientFor, image, previous, config, manifestBody, as) {
     };
     const raw = Buffer.from(JSON.stringify(body));
     // By digest first (untagged), so every tag below points at a manifest the registry already holds.
-    const digest = await client.putManifest(image.repository, client_sha256(raw), raw, previous.mediaType);
+    const digest = await client.putManifest(image.repository, sha256(raw), raw, previous.mediaType);
     const pushed = { ...previous, raw, body, digest };
     await tagImage(clientFor, { ...image, digest }, pushed, as);
     return pushed;
@@ -46225,7 +46225,7 @@ async function pushAppLayerSwap(clientFor, source, previous, layer, inputs, reco
     const target = as[0];
     const client = clientFor(target.registry);
     if (source.registry !== target.registry || source.repository !== target.repository)
-        await copy_copyBlobs(previous.manifest, { ref: source, client: clientFor(source.registry) }, { ref: target, client });
+        await copyBlobs(previous.manifest, { ref: source, client: clientFor(source.registry) }, { ref: target, client });
     const digest = await client.uploadBlob(target.repository, layer.gzip);
     const swapped = swapAppLayer(previous.config, previous.manifest.body, { diffId: layer.diffId, digest, size: layer.gzip.length }, inputsLabels({ ...inputs, app: { ...record, layer: layer.diffId } }));
     if ("problem" in swapped)
@@ -46237,7 +46237,7 @@ async function tagImage(clientFor, source, manifest, tags) {
     for (const tag of tags) {
         const client = clientFor(tag.registry);
         if (tag.registry !== source.registry || tag.repository !== source.repository)
-            await copy_copyBlobs(manifest, { ref: source, client: clientFor(source.registry) }, { ref: tag, client });
+            await copyBlobs(manifest, { ref: source, client: clientFor(source.registry) }, { ref: tag, client });
         await client.putManifest(tag.repository, tag.tag ?? "latest", manifest.raw, manifest.mediaType);
     }
 }
@@ -46642,7 +46642,7 @@ async function recompressLayers(client, repository, manifest, config, indexes, l
     await Promise.all(Array.from({ length: Math.min(indexes.length, (0,external_node_os_namespaceObject.availableParallelism)()) }, worker));
     const body = { ...manifest.body, layers };
     const raw = Buffer.from(JSON.stringify(body));
-    const digest = await client.putManifest(repository, client_sha256(raw), raw, manifest.mediaType);
+    const digest = await client.putManifest(repository, sha256(raw), raw, manifest.mediaType);
     return { manifest: { ...manifest, raw, body, digest }, layers: indexes.length, bytesBefore, bytesAfter };
 }
 
@@ -46685,11 +46685,11 @@ async function finishExportedImage(a) {
         return {
             digest,
             imageId: manifest?.body.config?.digest ?? run.exported.imageId ?? "",
-            imageRef: image_ref_formatImageRef(withDigest(target, digest)),
+            imageRef: formatImageRef(withDigest(target, digest)),
             imageSizeBytes: manifestSize(manifest),
         };
     }
-    const imageRef = image_ref_formatImageRef(target);
+    const imageRef = formatImageRef(target);
     return {
         digest: digest ?? "",
         imageId: run.exported.imageId ?? "",
@@ -46732,7 +46732,7 @@ async function recompressExported(registry, target, exportedDigest, previousRead
     const manifest = await registry.getManifest(target.repository, exportedDigest);
     const config = manifest && (await registry.getConfig(target.repository, manifest));
     if (!manifest || !config)
-        throw new Error(`${image_ref_formatImageRef(target)}@${exportedDigest} is not readable`);
+        throw new Error(`${formatImageRef(target)}@${exportedDigest} is not readable`);
     const previous = await previousRead;
     const kept = [
         ...(previous && "manifest" in previous ? (previous.manifest.body.layers ?? []) : []).map((l) => l.digest),
@@ -46892,7 +46892,7 @@ async function inspectRemoteImage(client, ref) {
         return undefined;
     return {
         Id: configDigest,
-        RepoDigests: [image_ref_formatImageRef({ ...ref, tag: undefined, digest: manifest.digest })],
+        RepoDigests: [formatImageRef({ ...ref, tag: undefined, digest: manifest.digest })],
         Os: config.os ?? "",
         Architecture: config.architecture ?? "",
         ...(config.variant ? { Variant: config.variant } : {}),
@@ -46977,7 +46977,7 @@ async function pinForPlatform(ref, platform, clientFor) {
         const available = manifest.body.manifests.flatMap((m) => m.platform ? [formatPlatform(m.platform)] : []);
         throw new errors_MlBuildpacksError(messages_messages.platformNotInIndex(ref, platform, available));
     }
-    return image_ref_formatImageRef({ ...parsed, tag: undefined, digest: child.digest });
+    return formatImageRef({ ...parsed, tag: undefined, digest: child.digest });
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -47618,7 +47618,7 @@ function buildTargets(req) {
 }
 /** The target and its further tags as written in reports and given to the exporter. */
 function tagNames(names) {
-    return { image: image_ref_formatImageRef(names.target), tags: names.tags.map(image_ref_formatImageRef) };
+    return { image: formatImageRef(names.target), tags: names.tags.map(formatImageRef) };
 }
 
 ;// CONCATENATED MODULE: ./src/core/build/lifecycle-run.ts
@@ -47661,7 +47661,7 @@ async function runLifecycle(run) {
         image,
         additionalTags: tags,
         runImage: req.runImage,
-        previousImage: names.previous && image_ref_formatImageRef(names.previous),
+        previousImage: names.previous && formatImageRef(names.previous),
         useCache: req.cacheDir !== undefined,
         logLevel: req.logLevel === "debug" ? "debug" : "info",
         defaultProcess: req.defaultProcess,
@@ -47707,7 +47707,7 @@ function preExportRequest(run, executor, paths, plan) {
     if (appPlan && "problem" in appPlan)
         run.deps.log.info(fastPathNotes.appSwapNotReady(appPlan.problem));
     return {
-        image: image_ref_formatImageRef(run.names.target),
+        image: formatImageRef(run.names.target),
         insecureRegistries: req.insecureRegistries,
         caCerts: executor.preExport?.caCerts,
         platform: builder.platform,
@@ -47841,7 +47841,7 @@ async function buildWithoutPhases(fastPath, names, access, owner, log) {
         const reused = fastPath.reuse;
         const retag = [...(previous ? [target] : []), ...tags];
         if (retag.length)
-            await log.group(`Tagging the previous image as ${retag.map(image_ref_formatImageRef).join(", ")}`, () => tagImage(access.clientFor, previous ?? target, reused.manifest, retag));
+            await log.group(`Tagging the previous image as ${retag.map(formatImageRef).join(", ")}`, () => tagImage(access.clientFor, previous ?? target, reused.manifest, retag));
         return { manifest: reused.manifest, buildpacks: reused.buildpacks, appLayerOnly: false };
     }
     if (!(fastPath.swap && fastPath.tree && fastPath.inputs))
@@ -47978,7 +47978,7 @@ function noPhaseImage(manifest, target) {
     return {
         digest: manifest.digest,
         imageId: manifest.body.config?.digest ?? "",
-        imageRef: image_ref_formatImageRef(withDigest(target, manifest.digest)),
+        imageRef: formatImageRef(withDigest(target, manifest.digest)),
         imageSizeBytes: manifestSize(manifest),
     };
 }
@@ -105522,9 +105522,9 @@ function lowerCaseRepository(ref) {
 /** `1.2` -> same repository as image with tag 1.2; anything with a / or : is a full reference. */
 function expandTag(image, tag) {
     if (tag.includes("/"))
-        return image_ref_formatImageRef(image_ref_parseImageRef(lowerCaseRepository(tag)));
+        return formatImageRef(image_ref_parseImageRef(lowerCaseRepository(tag)));
     const ref = image_ref_parseImageRef(image);
-    return image_ref_formatImageRef({ ...ref, tag: tag.replace(/^:/, ""), digest: undefined });
+    return formatImageRef({ ...ref, tag: tag.replace(/^:/, ""), digest: undefined });
 }
 function envLines(value) {
     const entries = [];
@@ -105653,6 +105653,534 @@ class ActionsLogger {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/rebase/messages.ts
+const rebaseMessages = {
+    needsTag: (image) => ({
+        title: `rebase needs a tag to push the rebased image to, and ${image} has none`,
+        hint: "name the image by its tag, e.g. --image ghcr.io/team/app:1.0",
+        exitCode: 2,
+    }),
+    imageNotFound: (image) => ({
+        title: `the image ${image} does not exist in its registry`,
+        hint: "check the name and tag (and that your credentials can read it); nothing was pushed",
+        exitCode: 2,
+    }),
+    notBuildpacksImage: (image) => ({
+        title: `${image} is not an image built with buildpacks: it has no io.buildpacks.lifecycle.metadata label`,
+        hint: "only images built by ml-buildpacks (or another Cloud Native Buildpacks platform) can be rebased; rebuild it with `ml-buildpacks build`. Nothing was pushed",
+        exitCode: 2,
+    }),
+    notRebasable: (image) => ({
+        title: `${image} is marked as not rebasable (io.buildpacks.rebasable=false)`,
+        detail: "an image extension changed its run image, so its base layers cannot be swapped",
+        hint: "rebuild the image instead; nothing was pushed",
+        exitCode: 2,
+    }),
+    noRunImageName: (image) => ({
+        title: `${image} does not name the run image it was built on`,
+        hint: "pass the run image to rebase onto with --run-image REF; nothing was pushed",
+        exitCode: 2,
+    }),
+    unsupportedChild: (image, what) => ({
+        title: `${image} is a manifest list with an entry that is not a platform image (${what})`,
+        hint: "rebase each per-arch image and make the list again with `ml-buildpacks manifest create`; nothing was pushed",
+        exitCode: 2,
+    }),
+    runImageNotFound: (runImage, named) => ({
+        title: `the run image ${runImage} (${named}) does not exist in its registry`,
+        hint: "check the name and tag, or pass the run image with --run-image REF; nothing was pushed",
+        exitCode: 2,
+    }),
+    runImagePlatform: (runImage, wanted, found) => ({
+        title: `the run image ${runImage} has no ${wanted} image, which the image to rebase needs`,
+        detail: `it has: ${found.join(", ") || "nothing"}`,
+        hint: "pass a run image made for every platform of the image (a manifest list), e.g. with `ml-buildpacks manifest create`; nothing was pushed",
+        exitCode: 2,
+    }),
+    otherStack: (runImage, platform, label, app, run) => ({
+        title: `the run image ${runImage} (${platform}) is of another stack than the image it would become the base of`,
+        detail: `${label}: the image has "${app}", the run image "${run}"`,
+        hint: "rebase onto a (patched) run image of the same stack, or rebuild the image with the new one; nothing was pushed",
+        exitCode: 2,
+    }),
+    rebaserFailed: (platform, exitCode, output) => ({
+        title: `the lifecycle's rebaser failed for ${platform} (exit code ${exitCode})`,
+        detail: output.trim().split("\n").slice(-15).join("\n"),
+        hint: "see its output above; the image's tag was not changed",
+    }),
+    rebaserNoReport: (platform) => ({
+        title: `the lifecycle's rebaser for ${platform} wrote no report with the new image's digest`,
+        hint: "see its output above; the image's tag was not changed",
+    }),
+};
+
+;// CONCATENATED MODULE: ./src/core/rebase/plan.ts
+// What a rebase does for each platform, decided from the images' manifests and configs before anything
+// runs or is pushed: pure, so every refusal is tested without a registry.
+
+
+
+
+const LIFECYCLE_METADATA = "io.buildpacks.lifecycle.metadata";
+const labelsOf = (config) => config.config?.Labels ?? {};
+const platformOf = (config) => ({
+    os: config.os,
+    architecture: config.architecture,
+    ...(config.variant ? { variant: config.variant } : {}),
+});
+/** Pure: the run image an app image was built on; throws when it is not a buildpacks image. */
+function recordedRunImage(image, config) {
+    const raw = labelsOf(config)[LIFECYCLE_METADATA];
+    if (!raw)
+        throw new errors_MlBuildpacksError(rebaseMessages.notBuildpacksImage(image));
+    let md;
+    try {
+        md = JSON.parse(raw);
+    }
+    catch {
+        throw new errors_MlBuildpacksError(rebaseMessages.notBuildpacksImage(image));
+    }
+    const run = md.runImage ?? {};
+    if (!run.topLayer)
+        throw new errors_MlBuildpacksError(rebaseMessages.notBuildpacksImage(image));
+    // Platform API 0.12+ records runImage.image; older images only stack.runImage (as the lifecycle reads it).
+    const named = run.image ? run : (md.stack?.runImage ?? {});
+    const names = [named.image, ...(named.mirrors ?? [])].filter((n) => Boolean(n)).map(byTag);
+    return { topLayer: run.topLayer, reference: run.reference ?? "", names };
+}
+/**
+ * Pure: a recorded name without its digest when it has a tag (a forced rebase records name:tag@digest),
+ * so the tag is looked up again and a newer patch under it is found.
+ */
+function byTag(name) {
+    try {
+        const ref = image_ref_parseImageRef(name);
+        return ref.tag && ref.digest ? formatImageRef({ ...ref, digest: undefined }) : name;
+    }
+    catch {
+        return name;
+    }
+}
+/** Pure: a name as the lifecycle compares run image names: registry/repository:tag, no digest. */
+function comparableName(ref) {
+    return formatImageRef({ ...image_ref_parseImageRef(ref.replace(/@.*$/, "")), digest: undefined });
+}
+/** Pure: the run image to rebase onto by default: the recorded name in the image's registry, else the first. */
+function defaultRunImageName(names, registry) {
+    return names.find((n) => image_ref_parseImageRef(n).registry === registry) ?? names[0];
+}
+/**
+ * Pure: the tag each platform's rebased image is pushed under before the list moves: TAG-ARCH
+ * (TAG-OS-ARCH off linux, -VARIANT appended), as per-arch images are commonly tagged.
+ */
+function archTag(tag, platform) {
+    const parts = [
+        tag,
+        platform.os === "linux" ? undefined : platform.os,
+        platform.architecture,
+        platform.variant,
+    ];
+    return parts.filter(Boolean).join("-").slice(0, 128);
+}
+/** Labels that say which stack an image is of; a rebase onto another one is refused. */
+const STACK_LABELS = [
+    "io.buildpacks.base.distro.name",
+    "io.buildpacks.base.distro.version",
+    "io.buildpacks.base.id",
+    "io.buildpacks.stack.id",
+];
+/** Pure: throws when the run image is of another platform or stack than the app image. */
+function checkRunImage(o) {
+    const app = platformOf(o.appConfig);
+    const run = platformOf(o.runConfig);
+    if (!samePlatform(app, run))
+        throw new errors_MlBuildpacksError(rebaseMessages.runImagePlatform(o.runImage, formatPlatform(app), [formatPlatform(run)]));
+    if (labelsOf(o.appConfig)["io.buildpacks.rebasable"] === "false")
+        throw new errors_MlBuildpacksError(rebaseMessages.notRebasable(o.image));
+    const appLabels = labelsOf(o.appConfig);
+    const runLabels = labelsOf(o.runConfig);
+    for (const label of STACK_LABELS) {
+        const a = appLabels[label];
+        const r = runLabels[label];
+        // A label only one side has says nothing; both having it and differing is another stack.
+        if (a !== undefined && r !== undefined && a !== r)
+            throw new errors_MlBuildpacksError(rebaseMessages.otherStack(o.runImage, formatPlatform(app), label, a, r));
+    }
+}
+/** Pure: one platform's plan from its app image and the resolved run image. */
+function planArch(o) {
+    const platform = platformOf(o.appConfig);
+    const image = formatImageRef({ ...o.target, tag: undefined, digest: o.appDigest });
+    const runName = formatImageRef({ ...o.runImage.ref, digest: undefined });
+    checkRunImage({ appConfig: o.appConfig, runConfig: o.runImage.config, runImage: runName, image });
+    const recordedNames = o.recorded.names.map(comparableName);
+    const topLayer = o.runImage.config.rootfs?.diff_ids?.at(-1);
+    return {
+        platform,
+        image,
+        previousDigest: o.appDigest,
+        output: formatImageRef({
+            ...o.target,
+            digest: undefined,
+            tag: o.single ? o.target.tag : archTag(o.target.tag, platform),
+        }),
+        runImage: formatImageRef({ ...o.runImage.ref, digest: o.runImage.digest }),
+        previousRunImage: o.recorded.reference,
+        force: !recordedNames.includes(comparableName(runName)),
+        upToDate: topLayer !== undefined && topLayer === o.recorded.topLayer,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/rebase/rebaser.ts
+// The lifecycle's own rebaser (/cnb/lifecycle/rebaser) in the builder image of the platform being
+// rebased, as each build phase runs: credentials by env name only, never in argv.
+
+
+
+
+
+
+
+const OUT = "/ml-buildpacks";
+/** Debian's system CA bundle in the builder image, replaced by --ca-certs as the build does. */
+const rebaser_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+/** Pure: the rebaser's flags (lifecycle 0.21, Platform API 0.12+: cmd/lifecycle/rebaser.go). */
+function rebaserArgs(plan, o) {
+    return [
+        "-log-level",
+        o.logLevel,
+        "-no-color",
+        "-report",
+        o.reportPath,
+        // The image is read by digest; the output tag is only written.
+        "-previous-image",
+        plan.image,
+        "-run-image",
+        plan.runImage,
+        ...(plan.force ? ["-force"] : []),
+        ...o.insecureRegistries.flatMap((r) => ["-insecure-registry", r]),
+        plan.output,
+    ];
+}
+/** Pure: `docker run` for the rebaser; `envNames` are passed by name (values in docker's own env). */
+function rebaserDockerArgs(o) {
+    return [
+        "run",
+        "--rm",
+        "--name",
+        o.name,
+        "--network",
+        "host",
+        "--platform",
+        o.builder.platform,
+        // Root reads the credentials, then the rebaser drops to CNB_USER_ID itself.
+        "--user",
+        "0:0",
+        "-v",
+        `${o.outDir}:${OUT}`,
+        ...(o.caCerts ? ["-v", `${o.caCerts}:${rebaser_SYSTEM_CA_BUNDLE}:ro`] : []),
+        "-e",
+        `CNB_PLATFORM_API=${o.platformApi}`,
+        ...o.envNames.flatMap((n) => ["-e", n]),
+        "--entrypoint",
+        "/cnb/lifecycle/rebaser",
+        o.builder.ref,
+        ...o.args,
+    ];
+}
+/** Pure: the new image's digest from the rebaser's report.toml ([image] digest). */
+function reportDigest(text, file) {
+    const report = toml_parseTomlFile(text, file);
+    const digest = report.image?.digest;
+    return typeof digest === "string" && digest.startsWith("sha256:") ? digest : undefined;
+}
+/** Runs the rebaser for one platform; resolves to the new image's digest. */
+async function runRebaser(plan, o) {
+    const outDir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-rebase-"));
+    const platform = formatPlatform(plan.platform);
+    try {
+        (0,external_node_fs_namespaceObject.chmodSync)(outDir, 0o777); // written by the CNB user after the rebaser drops root
+        const flags = (reportDir) => rebaserArgs(plan, {
+            insecureRegistries: o.insecureRegistries,
+            logLevel: o.logLevel,
+            reportPath: `${reportDir}/report.toml`,
+        });
+        const lines = [];
+        const onLine = (line) => {
+            lines.push(line);
+            o.onLine(line);
+        };
+        const caCerts = o.caCerts ? (0,external_node_path_namespaceObject.resolve)(o.caCerts) : undefined;
+        const result = o.host.kind === "docker"
+            ? await o.host.docker.exec(rebaserDockerArgs({
+                builder: o.builder,
+                platformApi: o.platformApi,
+                outDir,
+                caCerts,
+                envNames: Object.keys(o.env),
+                name: `ml-buildpacks-rebase-${plan.previousDigest.slice(7, 19)}`,
+                args: flags(OUT),
+            }), { env: o.env, onLine })
+            : await o.host.run((0,external_node_path_namespaceObject.join)(o.host.lifecycleDir ?? "/cnb/lifecycle", "rebaser"), flags(outDir), {
+                env: {
+                    ...o.env,
+                    CNB_PLATFORM_API: o.platformApi,
+                    ...(caCerts ? { SSL_CERT_FILE: caCerts } : {}),
+                },
+                onLine,
+            });
+        if (result.exitCode !== 0)
+            throw new errors_MlBuildpacksError(rebaseMessages.rebaserFailed(platform, result.exitCode, lines.join("\n") || result.stderr));
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(outDir, "report.toml"), "utf8");
+        }
+        catch {
+            throw new errors_MlBuildpacksError(rebaseMessages.rebaserNoReport(platform));
+        }
+        const digest = reportDigest(text, "report.toml");
+        if (!digest)
+            throw new errors_MlBuildpacksError(rebaseMessages.rebaserNoReport(platform));
+        return digest;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(outDir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rebase/index.ts
+// `rebase`: swaps the run image under an app image, every platform of a manifest list, without a
+// build. Everything is read and checked first (the image, each platform's run image and builder);
+// then the lifecycle's rebaser runs per platform and pushes TAG-ARCH; the list's tag moves last.
+
+
+
+
+
+
+
+
+
+async function readChildren(target, client) {
+    const shown = formatImageRef(target);
+    const top = await client.getManifest(target.repository, target.tag);
+    if (!top)
+        throw new errors_MlBuildpacksError(rebaseMessages.imageNotFound(shown));
+    const descriptors = top.body.manifests;
+    const entries = descriptors
+        ? descriptors.map((d) => {
+            if (!d.platform || d.platform.os === "unknown")
+                throw new errors_MlBuildpacksError(rebaseMessages.unsupportedChild(shown, `${d.digest}, ${d.mediaType ?? "no media type"}`));
+            return d.digest;
+        })
+        : [top.digest];
+    const children = [];
+    for (const digest of entries) {
+        const manifest = digest === top.digest ? top : await client.getManifest(target.repository, digest);
+        const config = manifest && (await client.getConfig(target.repository, manifest));
+        if (!config)
+            throw new errors_MlBuildpacksError(rebaseMessages.imageNotFound(`${shown} (${digest})`));
+        children.push({ digest, config, recorded: recordedRunImage(`${shown} (${digest})`, config) });
+    }
+    return { digest: top.digest, single: !descriptors, children };
+}
+/** The run image for one platform: its child of a list, or the image itself when its platform fits. */
+async function resolveRunImage(name, named, appConfig, access) {
+    const ref = image_ref_parseImageRef(name);
+    access.add([ref.registry]);
+    const client = access.clientFor(ref.registry);
+    const top = await client.getManifest(ref.repository, (ref.digest ?? ref.tag));
+    if (!top)
+        throw new errors_MlBuildpacksError(rebaseMessages.runImageNotFound(name, named));
+    const wanted = platformOf(appConfig);
+    let manifest = top;
+    if (top.body.manifests) {
+        const child = top.body.manifests.find((m) => m.platform && samePlatform(m.platform, wanted));
+        if (!child)
+            throw new errors_MlBuildpacksError(rebaseMessages.runImagePlatform(name, formatPlatform(wanted), top.body.manifests.flatMap((m) => (m.platform ? [formatPlatform(m.platform)] : []))));
+        const childManifest = await client.getManifest(ref.repository, child.digest);
+        if (!childManifest)
+            throw new errors_MlBuildpacksError(rebaseMessages.runImageNotFound(name, named));
+        manifest = childManifest;
+    }
+    const config = await client.getConfig(ref.repository, manifest);
+    if (!config)
+        throw new errors_MlBuildpacksError(rebaseMessages.runImageNotFound(name, named));
+    return { ref, digest: manifest.digest, config };
+}
+async function rebase(req, deps) {
+    const { log, docker } = deps;
+    const env = deps.env ?? process.env;
+    const target = image_ref_parseImageRef(req.image);
+    if (target.digest || !target.tag)
+        throw new errors_MlBuildpacksError(rebaseMessages.needsTag(req.image));
+    const access = new RegistryAccess([target.registry], req, {
+        env,
+        log,
+        registerSecret: deps.registerSecret,
+    });
+    const shown = formatImageRef(target);
+    const { plans, single, indexDigest } = await log.group(`Reading ${shown}`, async () => {
+        const read = await readChildren(target, access.clientFor(target.registry));
+        const out = [];
+        for (const child of read.children) {
+            const name = req.runImage ?? defaultRunImageName(child.recorded.names, target.registry);
+            if (!name)
+                throw new errors_MlBuildpacksError(rebaseMessages.noRunImageName(`${shown} (${child.digest})`));
+            const named = req.runImage ? "--run-image" : "the run image the image was built on";
+            const runImage = await resolveRunImage(name, named, child.config, access);
+            const plan = planArch({
+                target,
+                single: read.single,
+                appDigest: child.digest,
+                appConfig: child.config,
+                recorded: child.recorded,
+                runImage,
+            });
+            log.info(`${formatPlatform(plan.platform)}  ${child.digest}: run image ${child.recorded.reference || "?"} -> ${plan.runImage}${plan.upToDate ? " (already on it)" : ""}`);
+            out.push(plan);
+        }
+        return { plans: out, single: read.single, indexDigest: read.digest };
+    });
+    const report = (digests, newIndex) => ({
+        image: shown,
+        ...(single ? {} : { previousIndexDigest: indexDigest, ...(newIndex ? { indexDigest: newIndex } : {}) }),
+        platforms: plans.map((p) => ({
+            platform: formatPlatform(p.platform),
+            previousDigest: p.previousDigest,
+            digest: digests.get(p) ?? p.previousDigest,
+            runImage: p.runImage,
+            previousRunImage: p.previousRunImage,
+            rebased: digests.has(p),
+        })),
+    });
+    const todo = plans.filter((p) => !p.upToDate);
+    if (todo.length === 0) {
+        log.info(`${shown} is already on that run image: nothing to push`);
+        return report(new Map(), single ? undefined : indexDigest);
+    }
+    // Every platform's builder is found before the first push: a missing one changes nothing.
+    const builders = new Map();
+    for (const plan of todo) {
+        const builder = deps.local?.builder ??
+            (await resolveBuilder({ ...req, pull: "missing", platform: formatPlatform(plan.platform) }, { docker, log, env }));
+        builders.set(plan, { builder, platformApi: choosePlatformApi(req, builder) });
+    }
+    const host = deps.local ? { kind: "local", run: deps.local.run } : { kind: "docker", docker };
+    const digests = new Map();
+    const rebaserEnv = { ...proxyEnv(env), ...access.lifecycleEnv() };
+    for (const plan of todo) {
+        const { builder, platformApi } = builders.get(plan);
+        if (!deps.local)
+            await pullBuilder(builder, { docker, log });
+        const digest = await log.group(`Rebasing ${formatPlatform(plan.platform)} onto ${plan.runImage}`, () => runRebaser(plan, {
+            host,
+            builder,
+            platformApi,
+            caCerts: req.caCerts,
+            insecureRegistries: req.insecureRegistries,
+            logLevel: req.logLevel,
+            env: rebaserEnv,
+            onLine: (line) => log.output(line),
+        }));
+        log.info(`${formatPlatform(plan.platform)}: ${plan.output}@${digest}`);
+        digests.set(plan, digest);
+    }
+    if (single)
+        return report(digests);
+    const index = await createIndex(shown, plans.map((p) => ({
+        ref: { ...target, tag: undefined, digest: digests.get(p) ?? p.previousDigest },
+        expected: p.platform,
+    })), { clientFor: access.clientFor, log });
+    return report(digests, index.digest);
+}
+
+;// CONCATENATED MODULE: ./src/github/rebase-mode.ts
+// The action's `mode: rebase`: swap the run image under `image` (every platform of its index)
+// without a build. No cache is restored or saved; the post step finds nothing to do.
+
+
+
+
+
+
+
+
+
+
+
+const MODES = ["build", "rebase"];
+/** Pure: the `mode` input; empty is build. */
+function actionMode(value) {
+    const mode = MODES.find((m) => m === value.trim());
+    if (value.trim() === "")
+        return "build";
+    if (!mode)
+        throw new errors_MlBuildpacksError({
+            title: `input "mode" is "${value.trim()}"; it must be one of ${MODES.join(", ")}`,
+            hint: "leave mode: out to build, or write mode: rebase to swap in a patched run image",
+            exitCode: 2,
+        });
+    return mode;
+}
+/** Pure: the inputs rebase reads (image, run-image, flavor, builder, insecure-registries) -> its request. */
+function toRebaseRequest(get, env, caCerts) {
+    const image = lowerCaseRepository(get("image"));
+    if (!image)
+        throw new errors_MlBuildpacksError({
+            title: 'input "image" is required: the image (a tag) to rebase',
+            hint: "add image: ... to the step's with: block",
+            exitCode: 2,
+        });
+    image_ref_parseImageRef(image);
+    const flavor = get("flavor").trim() || "cpu";
+    if (!isFlavor(flavor))
+        throw new errors_MlBuildpacksError({
+            title: `input "flavor" is "${flavor}"; it must be one of ${FLAVORS.join(", ")}`,
+            hint: "use flavor: cpu or flavor: cuda, or name a builder with builder:",
+            exitCode: 2,
+        });
+    const runImage = get("run-image").trim();
+    return {
+        image,
+        runImage: runImage ? lowerCaseRepository(runImage) : undefined,
+        builder: get("builder").trim() || defaultBuilder(env, flavor),
+        caCerts,
+        insecureRegistries: get("insecure-registries")
+            .split(/[\n,]/)
+            .map((s) => s.trim())
+            .filter(Boolean),
+        logLevel: "info",
+    };
+}
+/** Outputs: image, digest (the index's, or the image's), metadata (the rebase report). */
+function rebaseOutputs(report) {
+    return {
+        image: report.image,
+        digest: report.indexDigest ?? report.platforms[0]?.digest ?? "",
+        metadata: JSON.stringify(report),
+    };
+}
+async function runRebaseMode(env) {
+    const log = new ActionsLogger();
+    const caCerts = defaultCaCerts(env, (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile());
+    const request = toRebaseRequest((name) => getInput(name), env, caCerts);
+    const report = await rebase(request, {
+        docker: new Docker(runProcess),
+        log,
+        env,
+        registerSecret: (secret) => core_setSecret(secret),
+    });
+    for (const [name, value] of Object.entries(rebaseOutputs(report)))
+        setOutput(name, value);
+    const lines = report.platforms.map((p) => `- ${p.platform}: ${p.rebased ? `${p.previousDigest} → ${p.digest}` : `${p.digest} (already on it)`}`);
+    info(`\nRebased ${report.image}\n${lines.join("\n")}`);
+    await summary
+        .addRaw(`### Rebased ${report.image}\n\n${lines.join("\n")}\n`)
+        .write()
+        .catch(() => undefined);
+}
+
 ;// CONCATENATED MODULE: ./src/github/state.ts
 
 const KEY = "ml-buildpacks";
@@ -105727,6 +106255,7 @@ function renderJobSummary(r, c) {
 
 
 
+
 /**
  * The Actions cache versions entries by their absolute paths, so the dir must be the same in every
  * job: under HOME, not RUNNER_TEMP (which some runners, act among them, make anew per job).
@@ -105746,6 +106275,8 @@ async function runMain(env = process.env) {
         built: false,
     };
     try {
+        if (actionMode(getInput("mode")) === "rebase")
+            return await runRebaseMode(env);
         const inputs = parseInputs((name) => getInput(name), process.env);
         const docker = new Docker(runProcess);
         const caCerts = defaultCaCerts(env, (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile());

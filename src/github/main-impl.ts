@@ -17,6 +17,7 @@ import { ActionsCacheStore } from "./cache-store.js";
 import { parseInputs, toBuildRequest } from "./inputs.js";
 import { ActionsLogger } from "./logger.js";
 import { notes } from "./messages.js";
+import { actionMode, runRebaseMode } from "./rebase-mode.js";
 import { type ActionState, saveState } from "./state.js";
 import { type CacheOutcome, renderJobSummary } from "./summary.js";
 
@@ -40,6 +41,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     built: false,
   };
   try {
+    if (actionMode(core.getInput("mode")) === "rebase") return await runRebaseMode(env);
     const inputs = parseInputs((name) => core.getInput(name), process.env);
     const docker = new Docker(runProcess);
     const caCerts = defaultCaCerts(env, (p) => existsSync(p) && statSync(p).isFile());
