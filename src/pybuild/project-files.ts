@@ -9,7 +9,9 @@ import {
   TomlSyntaxError,
   type TomlTable,
 } from "../libcnb/index.js";
-import { unparsableToml } from "./project-errors.js";
+import { lockWithoutProject, unparsableToml } from "./project-errors.js";
+
+const PYPROJECT = "pyproject.toml";
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -65,4 +67,29 @@ export function readNameList(
   const bad = names.filter((n) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(n));
   if (bad.length) throw invalid(variable, value, bad);
   return names;
+}
+
+/** The files of an installer that installs a project from pyproject.toml and its TOML lock. */
+export interface PyprojectAndLock extends LockAndManifest {
+  manifest: TomlTable;
+  lock: TomlTable;
+}
+
+/** `tool` (e.g. "uv") writes `lock` with `relock` (e.g. "uv lock"): the errors say so. */
+export function readPyprojectAndLock(
+  app: AppFiles,
+  tool: string,
+  lock: string,
+  relock: string,
+): PyprojectAndLock {
+  const files = readLockAndManifest(app, lock, PYPROJECT, () => lockWithoutProject(tool, lock, PYPROJECT));
+  return {
+    ...files,
+    manifest: parseTomlFile(PYPROJECT, files.manifestText, `Fix ${PYPROJECT}, then run \`${relock}\`.`),
+    lock: parseTomlFile(
+      lock,
+      files.lockText,
+      `${tool} writes this file: don't edit it by hand. Regenerate it with \`${relock}\` and commit it.`,
+    ),
+  };
 }

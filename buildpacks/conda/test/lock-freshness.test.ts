@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
+import { errorOf } from "../../../src/pybuild/testing.js";
 import { parseEnvironment } from "../src/environment.js";
 import { parseExplicit } from "../src/explicit.js";
 import { lockedPackage, parseMatchSpec, staleEntries } from "../src/lock-freshness.js";
@@ -14,16 +14,6 @@ const LOCK =
   `https://conda.anaconda.org/conda-forge/linux-64/python-3.11.2-0.tar.bz2#sha256:${SHA}\n` +
   `https://conda.anaconda.org/conda-forge/linux-64/numpy-2.2.6-py311_0.conda#sha256:${SHA}\n` +
   `https://conda.anaconda.org/conda-forge/noarch/tabulate-0.9.0-pyhd8ed1ab_0.conda#sha256:${SHA}\n`;
-
-function thrown(fn: () => unknown): BuildpackError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof BuildpackError) return err;
-    throw err;
-  }
-  throw new Error("expected a BuildpackError");
-}
 
 describe("parseMatchSpec", () => {
   it.each([
@@ -83,7 +73,7 @@ describe("staleEntries", () => {
 
 describe("readSource with both files", () => {
   it("fails naming environment.yml's line, the lock's, and the conda-lock command", () => {
-    const err = thrown(() =>
+    const err = errorOf(() =>
       readSource(
         memoryAppFiles({
           "environment.yml":
@@ -102,7 +92,7 @@ describe("readSource with both files", () => {
   });
 
   it("a pip section beside an explicit lock fails: the lock would install none of it", () => {
-    const err = thrown(() =>
+    const err = errorOf(() =>
       readSource(
         memoryAppFiles({
           "environment.yml": "dependencies:\n  - python=3.11\n  - pip:\n    - requests\n",

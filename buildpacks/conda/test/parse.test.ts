@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
+import { errorOf } from "../../../src/pybuild/testing.js";
 import { channelAlias, channelUrls, condaSubdir, mirrorUrl } from "../src/channels.js";
 import { condaFiles } from "../src/detect.js";
 import { parseEnvironment } from "../src/environment.js";
@@ -10,16 +10,6 @@ import { parseExplicit } from "../src/explicit.js";
 import { RATTLER_VERSION } from "../src/layers/rattler.js";
 import { localPipRequirements } from "../src/pip-section.js";
 import { checkOnlyConda, readSource } from "../src/source.js";
-
-function thrown(fn: () => unknown): BuildpackError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof BuildpackError) return err;
-    throw err;
-  }
-  throw new Error("expected a BuildpackError");
-}
 
 const ENV =
   "name: app\nchannels:\n  - conda-forge\n  - https://example.com/my-channel/\ndependencies:\n  - python=3.11\n  - numpy >=2  # comment\n";
@@ -41,7 +31,7 @@ describe("environment.yml", () => {
   it("bad YAML names the file and the line", () => {
     // Inline, not a fixture file: biome would reject a broken .yml in the tree.
     const text = "name: broken\ndependencies:\n  - python=3.11\n  - numpy: [2.2\n  - tabulate\n";
-    const err = thrown(() => parseEnvironment(text, "environment.yml"));
+    const err = errorOf(() => parseEnvironment(text, "environment.yml"));
     expect(err.title).toMatch(/^environment.yml is not valid YAML \(line \d+\)$/);
     expect(err.file).toBe("environment.yml");
     expect(err.line).toBe(5);
@@ -62,7 +52,7 @@ describe("environment.yml", () => {
       'environment.yml line 2: "numpy: 2" is not a valid dependencies entry',
     ],
   ])("%s is an error", (_, text, title) => {
-    expect(thrown(() => parseEnvironment(text, "environment.yml")).title).toBe(title);
+    expect(errorOf(() => parseEnvironment(text, "environment.yml")).title).toBe(title);
   });
 
   it("reads the pip section's requirements and its line, apart from the conda dependencies", () => {
@@ -80,10 +70,10 @@ describe("environment.yml", () => {
 
   it("a pip section that is not a list of strings is an error with its line", () => {
     expect(
-      thrown(() => parseEnvironment("dependencies:\n  - pip\n  - pip: six\n", "environment.yml")).title,
+      errorOf(() => parseEnvironment("dependencies:\n  - pip\n  - pip: six\n", "environment.yml")).title,
     ).toBe('environment.yml line 3: "pip" must be a list');
     expect(
-      thrown(() => parseEnvironment("dependencies:\n  - pip\n  - pip:\n      - six: 1\n", "environment.yml"))
+      errorOf(() => parseEnvironment("dependencies:\n  - pip\n  - pip:\n      - six: 1\n", "environment.yml"))
         .title,
     ).toBe('environment.yml line 4: "six: 1" is not a valid pip entry');
   });
@@ -135,7 +125,7 @@ describe("explicit locks", () => {
       "conda-linux-64.lock line 2: not an http(s) URL of a .conda or .tar.bz2 file",
     ],
   ])("%s is an error", (_, text, title) => {
-    expect(thrown(() => parseExplicit(text, "conda-linux-64.lock")).title).toBe(title);
+    expect(errorOf(() => parseExplicit(text, "conda-linux-64.lock")).title).toBe(title);
   });
 });
 
@@ -178,7 +168,7 @@ describe("source and the one-package-manager rule", () => {
   });
 
   it("environment.yml with requirements.txt or poetry.lock fails listing every file", () => {
-    const err = thrown(() =>
+    const err = errorOf(() =>
       checkOnlyConda(memoryAppFiles({ "environment.yml": ENV, "requirements.txt": "", "poetry.lock": "" })),
     );
     expect(err.title).toBe(
@@ -191,7 +181,8 @@ describe("source and the one-package-manager rule", () => {
 
   it("both environment.yml and environment.yaml is an error", () => {
     expect(
-      thrown(() => checkOnlyConda(memoryAppFiles({ "environment.yml": ENV, "environment.yaml": ENV }))).title,
+      errorOf(() => checkOnlyConda(memoryAppFiles({ "environment.yml": ENV, "environment.yaml": ENV })))
+        .title,
     ).toBe("This app has both environment.yml and environment.yaml");
   });
 
@@ -205,7 +196,7 @@ describe("source and the one-package-manager rule", () => {
     );
     expect(source.kind).toBe("explicit");
     expect(source.file).toBe("conda-linux-64.lock");
-    const err = thrown(() =>
+    const err = errorOf(() =>
       readSource(memoryAppFiles({ "environment.yml": ENV, "conda-linux-64.lock": lock }), "linux-aarch64"),
     );
     expect(err.title).toBe("No conda lock for this build's platform: conda-linux-aarch64.lock is missing");

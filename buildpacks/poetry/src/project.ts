@@ -1,13 +1,7 @@
 // What the venv is built from: pyproject.toml and poetry.lock (read and checked here, before Poetry
 // runs, so a broken file is reported with its line), and the groups the build env asks for.
 import { type AppFiles, type Env, isTable, type TomlTable } from "../../../src/libcnb/index.js";
-import { lockWithoutProject } from "../../../src/pybuild/project-errors.js";
-import {
-  parseTomlFile,
-  readLockAndManifest,
-  readNameList,
-  sha256,
-} from "../../../src/pybuild/project-files.js";
+import { readNameList, readPyprojectAndLock, sha256 } from "../../../src/pybuild/project-files.js";
 import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
 import { LOCK, MANIFEST } from "./detect.js";
@@ -33,14 +27,11 @@ export interface PoetryProject {
 }
 
 export function readProject(app: AppFiles): PoetryProject {
-  const { lockBytes, lockText, manifestBytes, manifestText } = readLockAndManifest(app, LOCK, MANIFEST, () =>
-    lockWithoutProject("Poetry", LOCK, MANIFEST),
-  );
-  const manifest = parseTomlFile(MANIFEST, manifestText, `Fix ${MANIFEST}, then run \`poetry lock\`.`);
-  const lock = parseTomlFile(
+  const { lockBytes, lockText, manifestBytes, manifestText, manifest, lock } = readPyprojectAndLock(
+    app,
+    "Poetry",
     LOCK,
-    lockText,
-    "Poetry writes this file: don't edit it by hand. Regenerate it with `poetry lock` and commit it.",
+    "poetry lock",
   );
   const meta = lock.metadata;
   const lockVersion = isTable(meta) ? meta["lock-version"] : undefined;

@@ -1,13 +1,7 @@
 // What the venv is built from: pyproject.toml and uv.lock (read and checked here, before uv runs,
 // so a broken file is reported with its line), and the dependency groups the build env asks for.
 import { type AppFiles, type Env, isTable, type TomlTable } from "../../../src/libcnb/index.js";
-import { lockWithoutProject } from "../../../src/pybuild/project-errors.js";
-import {
-  parseTomlFile,
-  readLockAndManifest,
-  readNameList,
-  sha256,
-} from "../../../src/pybuild/project-files.js";
+import { readNameList, readPyprojectAndLock, sha256 } from "../../../src/pybuild/project-files.js";
 import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
 import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
 import { LOCK, MANIFEST } from "./detect.js";
@@ -31,14 +25,11 @@ export interface UvProject {
 }
 
 export function readProject(app: AppFiles): UvProject {
-  const { lockBytes, lockText, manifestBytes, manifestText } = readLockAndManifest(app, LOCK, MANIFEST, () =>
-    lockWithoutProject("uv", LOCK, MANIFEST),
-  );
-  const manifest = parseTomlFile(MANIFEST, manifestText, `Fix ${MANIFEST}, then run \`uv lock\`.`);
-  const lock = parseTomlFile(
+  const { lockBytes, lockText, manifestBytes, manifestText, manifest, lock } = readPyprojectAndLock(
+    app,
+    "uv",
     LOCK,
-    lockText,
-    `uv writes this file: don't edit it by hand. Regenerate it with \`uv lock\` and commit it.`,
+    "uv lock",
   );
   if (typeof lock.version !== "number") throw errors.notAUvLock(LOCK);
   const entries = Array.isArray(lock.package) ? lock.package.filter(isTable) : [];
