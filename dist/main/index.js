@@ -46430,6 +46430,138 @@ function groupFromCreatorOutput(lines) {
     return group;
 }
 
+;// CONCATENATED MODULE: ./src/core/secrets.ts
+// Build secrets: values the buildpacks read as env (private index tokens) that are kept apart from
+// the build env. They reach the detect and build phases only, are masked in every log, and are left
+// out of the inputs digest (they decide whether downloads work, not what is built).
+
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const secretUsage = (spec, problem) => new MlBuildpacksError(messages.usage(`--secret ${spec}: ${problem}`, "write it as --secret id=NAME,env=VAR (the value of this shell's $VAR) or --secret id=NAME,src=FILE " +
+    "(the file's content); NAME is the variable the buildpacks see, e.g. PIP_INDEX_URL"));
+/**
+ * Pure given `sources`: `--secret` specs -> env name -> value. `id=NAME` alone reads $NAME. The value
+ * never comes from argv (visible in `ps` and shell history). A file's one trailing newline is dropped:
+ * Kubernetes Secrets and `echo > file` leave one, and it would break a URL.
+ */
+function parseSecretSpecs(specs, sources) {
+    const secrets = {};
+    for (const spec of specs) {
+        const fields = {};
+        for (const part of spec.split(",")) {
+            const eq = part.indexOf("=");
+            const key = eq > 0 ? part.slice(0, eq).trim() : "";
+            if (!["id", "env", "src"].includes(key))
+                throw secretUsage(spec, `"${part}" is not id=..., env=... or src=...`);
+            if (key in fields)
+                throw secretUsage(spec, `${key}= is given twice`);
+            fields[key] = part.slice(eq + 1).trim();
+        }
+        const id = fields.id;
+        if (!id)
+            throw secretUsage(spec, "id=NAME is missing");
+        if (!ENV_NAME.test(id))
+            throw secretUsage(spec, `id "${id}" is not a variable name (letters, digits, _)`);
+        if (id.startsWith("CNB_"))
+            throw secretUsage(spec, `CNB_* names are the lifecycle's (${id})`);
+        if (id in secrets)
+            throw secretUsage(spec, `the secret ${id} is given twice`);
+        if (fields.env !== undefined && fields.src !== undefined)
+            throw secretUsage(spec, "give env= or src=, not both");
+        secrets[id] = secretValue(spec, id, fields, sources);
+    }
+    return secrets;
+}
+function secretValue(spec, id, fields, sources) {
+    if (fields.src !== undefined) {
+        if (!fields.src)
+            throw secretUsage(spec, "src= names no file");
+        const text = sources.readFile(fields.src);
+        if (text === undefined)
+            throw secretUsage(spec, `the file ${fields.src} cannot be read`);
+        const value = text.replace(/\r?\n$/, "");
+        if (!value)
+            throw secretUsage(spec, `the file ${fields.src} is empty`);
+        return value;
+    }
+    const variable = fields.env || id;
+    const value = sources.env[variable];
+    if (!value)
+        throw secretUsage(spec, `the environment variable ${variable} is not set (or empty)`);
+    return value;
+}
+/** Pure: refuses a name that is both build env and a secret (which value would the buildpacks see?). */
+function checkSecretsApart(env, secrets) {
+    const both = Object.keys(secrets).filter((name) => name in env);
+    if (both.length > 0)
+        throw new errors_MlBuildpacksError(messages_messages.usage(`${both.join(", ")} ${both.length === 1 ? "is" : "are"} given both as build env and as a secret`, "pass each name once: as a secret when its value is a credential, else as env"));
+}
+/**
+ * Pure: the strings to mask for a secret's value: the value itself, each of its lines, and, for a URL
+ * with credentials (https://user:TOKEN@host/simple), the password and user:password, which tools
+ * print when they redact or rewrite the URL.
+ */
+function maskablesOf(value) {
+    const found = new Set([value, ...value.split(/\r?\n/)]);
+    for (const match of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/gi)) {
+        const userinfo = match[1] ?? "";
+        found.add(userinfo);
+        const colon = userinfo.indexOf(":");
+        if (colon >= 0)
+            found.add(userinfo.slice(colon + 1));
+        for (const part of [...found])
+            found.add(safeDecode(part));
+    }
+    // Too short to mask without garbling the log (a one-letter user name).
+    return [...found].filter((s) => s.trim().length >= 3);
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** Pure: `text` with every mask replaced by ***, longest first (a token inside a URL goes with it). */
+function maskText(text, masks) {
+    let out = text;
+    for (const m of [...masks].sort((a, b) => b.length - a.length))
+        out = out.split(m).join("***");
+    return out;
+}
+/** A logger that masks registered secrets in everything it writes: the CLI's registerSecret. */
+class MaskingLogger {
+    inner;
+    masks = new Set();
+    constructor(inner) {
+        this.inner = inner;
+    }
+    /** Masks `secret` (and its parts, see maskablesOf) from now on. */
+    register(secret) {
+        for (const m of maskablesOf(secret))
+            this.masks.add(m);
+    }
+    mask(text) {
+        return this.masks.size === 0 ? text : maskText(text, [...this.masks]);
+    }
+    info(message) {
+        this.inner.info(this.mask(message));
+    }
+    warn(message) {
+        this.inner.warn(this.mask(message));
+    }
+    error(message) {
+        this.inner.error(this.mask(message));
+    }
+    output(line) {
+        this.inner.output(this.mask(line));
+    }
+    group(title, fn) {
+        return this.inner.group(this.mask(title), fn);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/pre-export/throwaway-plan.ts
 // What a build may push beyond the image it makes, decided before any phase runs. Pre-export's
 // staging manifest, the recompressed manifest and a relabelled one are meant to be deleted (or left
@@ -47198,6 +47330,13 @@ const CONTAINER_PATHS = {
     /** analyzed.toml, group.toml, plan.toml and report.toml: outside /layers so the host can read them. */
     out: "/ml-buildpacks",
 };
+/**
+ * Runs buildpacks, so it is the only kind of phase handed build secrets: detect, build, or the one
+ * container of a trusted build (which necessarily holds them beside the exporter).
+ */
+function runsBuildpacks(spec) {
+    return spec.phase === "detect" || spec.phase === "build" || spec.phase === "create";
+}
 function phaseSpecs(inputs, paths = CONTAINER_PATHS, detectLogLevel = "debug") {
     const out = (name) => `${paths.out}/${name}`;
     const common = ["-log-level", inputs.logLevel, "-no-color"];
@@ -47887,10 +48026,15 @@ async function buildWithoutPhases(fastPath, names, access, owner, log) {
 
 
 
+
 /** Runs analyze, detect, restore, build and export (or the creator) for one image and returns the report. */
 async function build(req, deps, resolved) {
     const { log, clock } = deps;
     const started = clock.now();
+    checkSecretsApart(req.env, req.secrets);
+    for (const value of Object.values(req.secrets))
+        for (const mask of maskablesOf(value))
+            deps.registerSecret?.(mask);
     if (!(0,external_node_fs_namespaceObject.existsSync)(req.appDir) || !(0,external_node_fs_namespaceObject.statSync)(req.appDir).isDirectory())
         throw new errors_MlBuildpacksError(messages_messages.appDirNotFound(req.appDir));
     const names = buildTargets(req);
@@ -48091,6 +48235,7 @@ function dockerSocketPath(env) {
 /** Pure: the `docker run` argv for one phase. */
 function phaseDockerArgs(spec, o) {
     const user = spec.runAs === "root" ? "0:0" : `${o.uid}:${o.gid}`;
+    const platformDir = (runsBuildpacks(spec) && o.secretsPlatformDir) || o.platformDir;
     return [
         "run",
         "--rm",
@@ -48108,7 +48253,7 @@ function phaseDockerArgs(spec, o) {
         "-v",
         `${o.workspaceVolume}:${CONTAINER_PATHS.app}`,
         "-v",
-        `${o.platformDir}:${CONTAINER_PATHS.platform}:ro`,
+        `${platformDir}:${CONTAINER_PATHS.platform}:ro`,
         "-v",
         `${o.outDir}:${CONTAINER_PATHS.out}`,
         ...(o.cacheDir ? ["-v", `${o.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
@@ -48138,6 +48283,12 @@ function workspaceCopyScript(o) {
         `chmod 0777 ${CONTAINER_PATHS.out}`,
     ].join("\n");
 }
+/** <dir>/env/NAME for each variable: the CNB platform env. */
+function writePlatformDir(dir, env) {
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(dir, "env"), { recursive: true });
+    for (const [name, value] of Object.entries(env))
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, "env", name), value);
+}
 /** Each phase in its own container from the builder image, sharing volumes, as pack does without the creator. */
 class DockerExecutor {
     o;
@@ -48146,11 +48297,15 @@ class DockerExecutor {
     workspaceVolume = `ml-buildpacks-workspace-${this.id}`;
     scratch = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-build-"));
     platformDir = (0,external_node_path_namespaceObject.join)(this.scratch, "platform");
+    /** Only made when there are secrets (writePlatformDir): the scratch dir is the host user's alone. */
+    secretsPlatformDir = (0,external_node_path_namespaceObject.join)(this.scratch, "platform-secrets");
+    hasSecrets;
     outDir = (0,external_node_path_namespaceObject.join)(this.scratch, "out");
     cacheDir;
     constructor(o) {
         this.o = o;
         this.cacheDir = o.cacheDir ? (0,external_node_path_namespaceObject.resolve)(o.cacheDir) : undefined;
+        this.hasSecrets = Object.keys(o.buildSecrets ?? {}).length > 0;
         this.preExport =
             o.preExportDir && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(o.preExportDir, PRE_EXPORT_ENTRY))
                 ? {
@@ -48166,9 +48321,9 @@ class DockerExecutor {
     copyScript;
     async prepare() {
         const { docker, builder } = this.o;
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(this.platformDir, "env"), { recursive: true });
-        for (const [name, value] of Object.entries(this.o.buildEnv))
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(this.platformDir, "env", name), value);
+        writePlatformDir(this.platformDir, this.o.buildEnv);
+        if (this.hasSecrets)
+            writePlatformDir(this.secretsPlatformDir, { ...this.o.buildEnv, ...this.o.buildSecrets });
         (0,external_node_fs_namespaceObject.mkdirSync)(this.outDir, { mode: 0o777 });
         if (this.cacheDir)
             (0,external_node_fs_namespaceObject.mkdirSync)(this.cacheDir, { recursive: true });
@@ -48196,6 +48351,7 @@ class DockerExecutor {
             layersVolume: this.layersVolume,
             workspaceVolume: this.workspaceVolume,
             platformDir: this.platformDir,
+            secretsPlatformDir: this.hasSecrets ? this.secretsPlatformDir : undefined,
             outDir: this.outDir,
             cacheDir: this.cacheDir,
             caCerts: this.o.caCerts ? (0,external_node_path_namespaceObject.resolve)(this.o.caCerts) : undefined,
@@ -48323,13 +48479,17 @@ class LocalExecutor {
         }
         for (const [name, value] of Object.entries(this.o.buildEnv))
             (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(p.platform, "env", name), value);
+        // Beside the env (the phases that read -platform are the ones that run buildpacks), readable by
+        // the CNB user alone, and gone once the builder phase ends (runPhase).
+        for (const [name, value] of Object.entries(this.o.buildSecrets ?? {}))
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(p.platform, "env", name), value, { mode: 0o600 });
         (0,external_node_fs_namespaceObject.mkdirSync)(p.out, { recursive: true });
         if (this.o.cacheDir)
             (0,external_node_fs_namespaceObject.mkdirSync)(p.cache, { recursive: true });
         const current = this.o.currentUid ?? process.getuid?.() ?? 0;
         if (this.isRoot) {
             // Hand every writable path to the CNB user, as the docker executor's prepare container does.
-            const owned = [p.layers, p.app, p.out, ...(this.o.cacheDir ? [p.cache] : [])];
+            const owned = [p.layers, p.app, p.out, ...(this.o.cacheDir ? [p.cache] : []), ...this.secretFiles()];
             const chown = await this.o.run("chown", ["-R", `${uid}:${gid}`, ...owned]);
             if (chown.exitCode !== 0)
                 throw new errors_MlBuildpacksError({
@@ -48346,6 +48506,9 @@ class LocalExecutor {
                 (current === uid ? "" : ` (the builder's CNB user is ${uid}:${gid})`) +
                 "; root-only features (export to a Docker daemon, fixing file ownership) are unavailable");
         }
+    }
+    secretFiles() {
+        return Object.keys(this.o.buildSecrets ?? {}).map((name) => (0,external_node_path_namespaceObject.join)(this.paths.platform, "env", name));
     }
     /** The CA bundle for the phases' own TLS (registries) and for the buildpacks (via the platform env). */
     caEnv() {
@@ -48388,6 +48551,10 @@ class LocalExecutor {
             onLine: (line) => onLine(line),
             ...(this.dropsToCnb(spec) ? { uid: this.o.uid, gid: this.o.gid } : {}),
         });
+        // No later phase runs buildpacks: pre-export and the exporter never see the secrets.
+        if (spec.phase === "build")
+            for (const file of this.secretFiles())
+                (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
         return result.exitCode;
     }
     readOutput(name) {
@@ -48465,6 +48632,7 @@ function executorFactory(setup, req) {
             appDir: req.appDir,
             cacheDir: req.cacheDir,
             buildEnv: req.env,
+            buildSecrets: req.secrets,
             caCerts: req.caCerts,
             platformApi,
             secretEnv,
@@ -48608,14 +48776,14 @@ function defaultCaCerts(env, isFile) {
     const candidate = env.ML_BUILDPACKS_CA_CERTS || env.SSL_CERT_FILE;
     return candidate && isFile(candidate) ? candidate : undefined;
 }
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const request_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Parses KEY=VALUE entries (CLI --env, action `env` lines); CNB_* names are the lifecycle's. */
 function parseEnvEntries(entries) {
     const env = {};
     for (const entry of entries) {
         const eq = entry.indexOf("=");
         const name = eq > 0 ? entry.slice(0, eq) : "";
-        if (!ENV_NAME.test(name))
+        if (!request_ENV_NAME.test(name))
             throw new errors_MlBuildpacksError(messages_messages.invalidEnvVar(entry));
         if (name.startsWith("CNB_"))
             throw new errors_MlBuildpacksError(messages_messages.reservedEnvVar(name));
@@ -105462,6 +105630,12 @@ const github_messages_messages = {
         hint: "write one KEY=VALUE per line; lines starting with # are comments",
         exitCode: 2,
     }),
+    /** Names the line only: its text may hold a secret. */
+    badSecretLine: (line) => ({
+        title: `input "secrets" line ${line} is not NAME=VALUE (its text is not shown: it may hold a secret)`,
+        hint: "write one NAME=VALUE per line, e.g. PIP_INDEX_URL= and the URL from a repository secret; lines starting with # are comments",
+        exitCode: 2,
+    }),
     badScope: (value) => ({
         title: `input "cache-scope" may only hold letters, digits, ".", "_" and "-", not "${value}"`,
         hint: "use a short name such as cpu-amd64",
@@ -105482,6 +105656,7 @@ const notes = {
 };
 
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
+
 
 
 
@@ -105538,6 +105713,19 @@ function envLines(value) {
     });
     return parseEnvEntries(entries);
 }
+/** `secrets`: NAME=VALUE lines, as `env`, but an error never shows a line's text. */
+function secretLines(value) {
+    const entries = [];
+    value.split("\n").forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#"))
+            return;
+        if (!/^[A-Za-z_][A-Za-z0-9_]*=./.test(line))
+            throw new errors_MlBuildpacksError(github_messages_messages.badSecretLine(i + 1));
+        entries.push(line);
+    });
+    return parseEnvEntries(entries);
+}
 /** Pure: raw input strings (as core.getInput returns them) -> validated inputs. */
 function parseInputs(get, env = {}) {
     const image = lowerCaseRepository(get("image"));
@@ -105554,6 +105742,9 @@ function parseInputs(get, env = {}) {
     const explicitBuilder = get("builder").trim();
     const builder = explicitBuilder || defaultBuilder(env, flavor);
     image_ref_parseImageRef(builder);
+    const buildEnv = envLines(get("env"));
+    const secrets = secretLines(get("secrets"));
+    checkSecretsApart(buildEnv, secrets);
     return {
         path: get("path").trim() || ".",
         image,
@@ -105562,7 +105753,8 @@ function parseInputs(get, env = {}) {
         // A mirror's builder names the published run image: the default builder gets the mirror's.
         runImage: get("run-image").trim() || (explicitBuilder ? undefined : defaultRunImage(env, flavor)),
         previousImage: get("previous-image").trim() || undefined,
-        env: envLines(get("env")),
+        env: buildEnv,
+        secrets,
         publish: bool("publish", get("publish").trim(), true),
         cache: bool("cache", get("cache").trim(), true),
         cacheScope,
@@ -105587,6 +105779,7 @@ function toBuildRequest(inputs, ctx) {
         cacheDir: inputs.cache ? ctx.cacheDir : undefined,
         clearCache: inputs.clearCache,
         env: inputs.env,
+        secrets: inputs.secrets,
         platform: inputs.platform,
         pull: "missing",
         defaultProcess: undefined,
@@ -106256,6 +106449,7 @@ function renderJobSummary(r, c) {
 
 
 
+
 /**
  * The Actions cache versions entries by their absolute paths, so the dir must be the same in every
  * job: under HOME, not RUNNER_TEMP (which some runners, act among them, make anew per job).
@@ -106278,6 +106472,10 @@ async function runMain(env = process.env) {
         if (actionMode(getInput("mode")) === "rebase")
             return await runRebaseMode(env);
         const inputs = parseInputs((name) => getInput(name), process.env);
+        // Masked before anything else is logged.
+        for (const value of Object.values(inputs.secrets))
+            for (const m of maskablesOf(value))
+                core_setSecret(m);
         const docker = new Docker(runProcess);
         const caCerts = defaultCaCerts(env, (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile());
         const draft = toBuildRequest(inputs, { workspace, cacheDir: undefined, caCerts });

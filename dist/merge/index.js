@@ -34167,6 +34167,138 @@ async function recompressLayers(client, repository, manifest, config, indexes, l
     return { manifest: { ...manifest, raw, body, digest }, layers: indexes.length, bytesBefore, bytesAfter };
 }
 
+;// CONCATENATED MODULE: ./src/core/secrets.ts
+// Build secrets: values the buildpacks read as env (private index tokens) that are kept apart from
+// the build env. They reach the detect and build phases only, are masked in every log, and are left
+// out of the inputs digest (they decide whether downloads work, not what is built).
+
+
+const secrets_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const secretUsage = (spec, problem) => new MlBuildpacksError(messages.usage(`--secret ${spec}: ${problem}`, "write it as --secret id=NAME,env=VAR (the value of this shell's $VAR) or --secret id=NAME,src=FILE " +
+    "(the file's content); NAME is the variable the buildpacks see, e.g. PIP_INDEX_URL"));
+/**
+ * Pure given `sources`: `--secret` specs -> env name -> value. `id=NAME` alone reads $NAME. The value
+ * never comes from argv (visible in `ps` and shell history). A file's one trailing newline is dropped:
+ * Kubernetes Secrets and `echo > file` leave one, and it would break a URL.
+ */
+function parseSecretSpecs(specs, sources) {
+    const secrets = {};
+    for (const spec of specs) {
+        const fields = {};
+        for (const part of spec.split(",")) {
+            const eq = part.indexOf("=");
+            const key = eq > 0 ? part.slice(0, eq).trim() : "";
+            if (!["id", "env", "src"].includes(key))
+                throw secretUsage(spec, `"${part}" is not id=..., env=... or src=...`);
+            if (key in fields)
+                throw secretUsage(spec, `${key}= is given twice`);
+            fields[key] = part.slice(eq + 1).trim();
+        }
+        const id = fields.id;
+        if (!id)
+            throw secretUsage(spec, "id=NAME is missing");
+        if (!secrets_ENV_NAME.test(id))
+            throw secretUsage(spec, `id "${id}" is not a variable name (letters, digits, _)`);
+        if (id.startsWith("CNB_"))
+            throw secretUsage(spec, `CNB_* names are the lifecycle's (${id})`);
+        if (id in secrets)
+            throw secretUsage(spec, `the secret ${id} is given twice`);
+        if (fields.env !== undefined && fields.src !== undefined)
+            throw secretUsage(spec, "give env= or src=, not both");
+        secrets[id] = secretValue(spec, id, fields, sources);
+    }
+    return secrets;
+}
+function secretValue(spec, id, fields, sources) {
+    if (fields.src !== undefined) {
+        if (!fields.src)
+            throw secretUsage(spec, "src= names no file");
+        const text = sources.readFile(fields.src);
+        if (text === undefined)
+            throw secretUsage(spec, `the file ${fields.src} cannot be read`);
+        const value = text.replace(/\r?\n$/, "");
+        if (!value)
+            throw secretUsage(spec, `the file ${fields.src} is empty`);
+        return value;
+    }
+    const variable = fields.env || id;
+    const value = sources.env[variable];
+    if (!value)
+        throw secretUsage(spec, `the environment variable ${variable} is not set (or empty)`);
+    return value;
+}
+/** Pure: refuses a name that is both build env and a secret (which value would the buildpacks see?). */
+function secrets_checkSecretsApart(env, secrets) {
+    const both = Object.keys(secrets).filter((name) => name in env);
+    if (both.length > 0)
+        throw new MlBuildpacksError(messages.usage(`${both.join(", ")} ${both.length === 1 ? "is" : "are"} given both as build env and as a secret`, "pass each name once: as a secret when its value is a credential, else as env"));
+}
+/**
+ * Pure: the strings to mask for a secret's value: the value itself, each of its lines, and, for a URL
+ * with credentials (https://user:TOKEN@host/simple), the password and user:password, which tools
+ * print when they redact or rewrite the URL.
+ */
+function maskablesOf(value) {
+    const found = new Set([value, ...value.split(/\r?\n/)]);
+    for (const match of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/gi)) {
+        const userinfo = match[1] ?? "";
+        found.add(userinfo);
+        const colon = userinfo.indexOf(":");
+        if (colon >= 0)
+            found.add(userinfo.slice(colon + 1));
+        for (const part of [...found])
+            found.add(safeDecode(part));
+    }
+    // Too short to mask without garbling the log (a one-letter user name).
+    return [...found].filter((s) => s.trim().length >= 3);
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** Pure: `text` with every mask replaced by ***, longest first (a token inside a URL goes with it). */
+function maskText(text, masks) {
+    let out = text;
+    for (const m of [...masks].sort((a, b) => b.length - a.length))
+        out = out.split(m).join("***");
+    return out;
+}
+/** A logger that masks registered secrets in everything it writes: the CLI's registerSecret. */
+class MaskingLogger {
+    inner;
+    masks = new Set();
+    constructor(inner) {
+        this.inner = inner;
+    }
+    /** Masks `secret` (and its parts, see maskablesOf) from now on. */
+    register(secret) {
+        for (const m of maskablesOf(secret))
+            this.masks.add(m);
+    }
+    mask(text) {
+        return this.masks.size === 0 ? text : maskText(text, [...this.masks]);
+    }
+    info(message) {
+        this.inner.info(this.mask(message));
+    }
+    warn(message) {
+        this.inner.warn(this.mask(message));
+    }
+    error(message) {
+        this.inner.error(this.mask(message));
+    }
+    output(line) {
+        this.inner.output(this.mask(line));
+    }
+    group(title, fn) {
+        return this.inner.group(this.mask(title), fn);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/messages.ts
 const github_messages_messages = {
     badBoolean: (input, value) => ({
@@ -34220,6 +34352,12 @@ const github_messages_messages = {
         hint: "write one KEY=VALUE per line; lines starting with # are comments",
         exitCode: 2,
     }),
+    /** Names the line only: its text may hold a secret. */
+    badSecretLine: (line) => ({
+        title: `input "secrets" line ${line} is not NAME=VALUE (its text is not shown: it may hold a secret)`,
+        hint: "write one NAME=VALUE per line, e.g. PIP_INDEX_URL= and the URL from a repository secret; lines starting with # are comments",
+        exitCode: 2,
+    }),
     badScope: (value) => ({
         title: `input "cache-scope" may only hold letters, digits, ".", "_" and "-", not "${value}"`,
         hint: "use a short name such as cpu-amd64",
@@ -34240,6 +34378,7 @@ const notes = {
 };
 
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
+
 
 
 
@@ -34296,6 +34435,19 @@ function envLines(value) {
     });
     return parseEnvEntries(entries);
 }
+/** `secrets`: NAME=VALUE lines, as `env`, but an error never shows a line's text. */
+function secretLines(value) {
+    const entries = [];
+    value.split("\n").forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#"))
+            return;
+        if (!/^[A-Za-z_][A-Za-z0-9_]*=./.test(line))
+            throw new MlBuildpacksError(messages.badSecretLine(i + 1));
+        entries.push(line);
+    });
+    return parseEnvEntries(entries);
+}
 /** Pure: raw input strings (as core.getInput returns them) -> validated inputs. */
 function parseInputs(get, env = {}) {
     const image = lowerCaseRepository(get("image"));
@@ -34312,6 +34464,9 @@ function parseInputs(get, env = {}) {
     const explicitBuilder = get("builder").trim();
     const builder = explicitBuilder || defaultBuilder(env, flavor);
     parseImageRef(builder);
+    const buildEnv = envLines(get("env"));
+    const secrets = secretLines(get("secrets"));
+    checkSecretsApart(buildEnv, secrets);
     return {
         path: get("path").trim() || ".",
         image,
@@ -34320,7 +34475,8 @@ function parseInputs(get, env = {}) {
         // A mirror's builder names the published run image: the default builder gets the mirror's.
         runImage: get("run-image").trim() || (explicitBuilder ? undefined : defaultRunImage(env, flavor)),
         previousImage: get("previous-image").trim() || undefined,
-        env: envLines(get("env")),
+        env: buildEnv,
+        secrets,
         publish: bool("publish", get("publish").trim(), true),
         cache: bool("cache", get("cache").trim(), true),
         cacheScope,
@@ -34345,6 +34501,7 @@ function toBuildRequest(inputs, ctx) {
         cacheDir: inputs.cache ? ctx.cacheDir : undefined,
         clearCache: inputs.clearCache,
         env: inputs.env,
+        secrets: inputs.secrets,
         platform: inputs.platform,
         pull: "missing",
         defaultProcess: undefined,

@@ -20,6 +20,7 @@ import {
   parseMemoryLimit,
   REQUEST_DEFAULTS,
 } from "../core/request.js";
+import { checkSecretsApart, parseSecretSpecs, type SecretSources } from "../core/secrets.js";
 import { ML_BUILDPACKS_VERSION } from "../core/version.js";
 
 export type Command =
@@ -68,6 +69,11 @@ build options:
   --cache-dir DIR        keep the lifecycle's layer cache in DIR between builds
   --clear-cache          empty the cache dir before building
   --env KEY=VALUE        build-time env for the buildpacks (repeatable)
+  --secret id=NAME,env=VAR|src=FILE
+                         a build secret the buildpacks see as $NAME (e.g. PIP_INDEX_URL with a token),
+                         its value from this shell's $VAR or from FILE, never from argv (repeatable;
+                         id=NAME alone reads $NAME): masked in the log, kept out of the image, its labels,
+                         the report, the cache and the inputs digest
   --platform OS/ARCH     platform to build for; must match the builder (default: the builder's)
   --pull POLICY          missing (default) or always: when to pull a builder found only in the
                          local daemon (a registry builder is resolved there, pulled by digest)
@@ -183,12 +189,14 @@ export function parseCommand(
   argv: string[],
   env: NodeJS.ProcessEnv = {},
   isFile: (path: string) => boolean = () => false,
+  /** Reads --secret src= files; undefined when unreadable. */
+  readFile: SecretSources["readFile"] = () => undefined,
 ): Command {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help")
     return { kind: "help", text: USAGE };
   if (first === "--version" || first === "-v") return { kind: "version" };
-  if (first === "build") return parseBuild(rest, env, isFile);
+  if (first === "build") return parseBuild(rest, env, isFile, readFile);
   if (first === "builder") {
     const [sub, ...subRest] = rest;
     if (sub === "create") return parseBuilderCreate(subRest, env, isFile);
@@ -217,6 +225,7 @@ export const BUILD_OPTIONS = {
   "cache-dir": { type: "string" },
   "clear-cache": { type: "boolean" },
   env: { type: "string", multiple: true },
+  secret: { type: "string", multiple: true },
   platform: { type: "string" },
   pull: { type: "string" },
   "default-process": { type: "string" },
@@ -232,7 +241,12 @@ export const BUILD_OPTIONS = {
   executor: { type: "string" },
 } as const;
 
-function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: string) => boolean): Command {
+function parseBuild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  isFile: (path: string) => boolean,
+  readFile: SecretSources["readFile"],
+): Command {
   const { values: v, positionals } = parse(args, { ...BUILD_OPTIONS, help: { type: "boolean" } });
   if (v.help) return { kind: "help", text: USAGE };
   if (positionals.length !== 1) throw usageError("build takes exactly one APP_DIR");
@@ -247,6 +261,9 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
   const image = str("image");
   if (!image) throw usageError("--image is required");
   const flavor = oneOf("flavor", str("flavor"), FLAVORS, "cpu");
+  const buildEnv = parseEnvEntries((v.env as string[] | undefined) ?? []);
+  const secrets = parseSecretSpecs((v.secret as string[] | undefined) ?? [], { env, readFile });
+  checkSecretsApart(buildEnv, secrets);
   return {
     kind: "build",
     reportFile: str("report"),
@@ -261,7 +278,8 @@ function parseBuild(args: string[], env: NodeJS.ProcessEnv, isFile: (path: strin
       previousImage: str("previous-image"),
       cacheDir: str("cache-dir"),
       clearCache: v["clear-cache"] === true,
-      env: parseEnvEntries((v.env as string[] | undefined) ?? []),
+      env: buildEnv,
+      secrets,
       platform: str("platform"),
       pull: oneOf("pull", str("pull"), ["missing", "always"], REQUEST_DEFAULTS.pull),
       defaultProcess: str("default-process"),

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "../core/build/index.js";
@@ -18,8 +18,18 @@ import { type RebaseReport, rebase } from "../core/rebase/index.js";
 import { RegistryClient } from "../core/registry/client.js";
 import { resolveRegistryAuth } from "../core/registry/credentials.js";
 import { type BuildReport, renderSummary } from "../core/report.js";
+import { MaskingLogger } from "../core/secrets.js";
 import { ML_BUILDPACKS_VERSION } from "../core/version.js";
 import { chooseExecutor, parseCommand } from "./args.js";
+
+/** A file's text, or undefined when it cannot be read (--secret src=). */
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
 
 /** Is the Docker daemon's socket there and usable by this process? */
 function dockerReachable(): boolean {
@@ -40,9 +50,15 @@ function cliBundleDir(): string {
 
 /** The CLI: parse, run one command, render errors; returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
-  const log = new ConsoleLogger();
+  // Masks whatever secrets the build registers, in its output and in its errors alike.
+  const log = new MaskingLogger(new ConsoleLogger());
   try {
-    const command = parseCommand(argv, process.env, (path) => existsSync(path) && statSync(path).isFile());
+    const command = parseCommand(
+      argv,
+      process.env,
+      (path) => existsSync(path) && statSync(path).isFile(),
+      readText,
+    );
     const docker = new Docker(runProcess);
     switch (command.kind) {
       case "help":
@@ -139,6 +155,7 @@ export async function runCli(argv: string[]): Promise<number> {
             docker,
             log,
             clock: systemClock,
+            registerSecret: (secret) => log.register(secret),
             makeExecutor: executorFactory(
               { kind: executor, docker, log, run: runProcess, preExportDir: preExportDir(import.meta.url) },
               req,

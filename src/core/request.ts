@@ -23,6 +23,12 @@ export interface BuildRequest {
   clearCache: boolean;
   /** Build-time environment for buildpacks (written to <platform>/env). */
   env: Record<string, string>;
+  /**
+   * Build secrets (env name -> value, e.g. PIP_INDEX_URL with a token): seen as env by the buildpacks
+   * of the detect and build phases only, masked in logs, never part of the inputs digest, a layer,
+   * a label or the report (secrets.ts).
+   */
+  secrets: Record<string, string>;
   /** e.g. linux/amd64; must match the builder's platform. */
   platform: string | undefined;
   pull: "missing" | "always";

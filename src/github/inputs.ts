@@ -4,6 +4,7 @@ import { formatImageRef, parseImageRef } from "../core/image-ref.js";
 import { defaultBuilder, defaultRunImage, FLAVORS, type Flavor, isFlavor } from "../core/published.js";
 import { COMPRESSION_MODES, type Compression } from "../core/recompress.js";
 import { type BuildRequest, parseEnvEntries, parseMemoryLimit, REQUEST_DEFAULTS } from "../core/request.js";
+import { checkSecretsApart } from "../core/secrets.js";
 import { messages } from "./messages.js";
 
 /** The action's inputs, typed and validated: every input in action.yml appears here once. */
@@ -15,6 +16,8 @@ export interface ActionInputs {
   runImage: string | undefined;
   previousImage: string | undefined;
   env: Record<string, string>;
+  /** Build secrets (the `secrets` input): see BuildRequest.secrets. */
+  secrets: Record<string, string>;
   publish: boolean;
   cache: boolean;
   cacheScope: string | undefined;
@@ -79,6 +82,18 @@ function envLines(value: string): Record<string, string> {
   return parseEnvEntries(entries);
 }
 
+/** `secrets`: NAME=VALUE lines, as `env`, but an error never shows a line's text. */
+function secretLines(value: string): Record<string, string> {
+  const entries: string[] = [];
+  value.split("\n").forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=./.test(line)) throw new MlBuildpacksError(messages.badSecretLine(i + 1));
+    entries.push(line);
+  });
+  return parseEnvEntries(entries);
+}
+
 /** Pure: raw input strings (as core.getInput returns them) -> validated inputs. */
 export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEnv = {}): ActionInputs {
   const image = lowerCaseRepository(get("image"));
@@ -94,6 +109,9 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
   const explicitBuilder = get("builder").trim();
   const builder = explicitBuilder || defaultBuilder(env, flavor);
   parseImageRef(builder);
+  const buildEnv = envLines(get("env"));
+  const secrets = secretLines(get("secrets"));
+  checkSecretsApart(buildEnv, secrets);
   return {
     path: get("path").trim() || ".",
     image,
@@ -102,7 +120,8 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
     // A mirror's builder names the published run image: the default builder gets the mirror's.
     runImage: get("run-image").trim() || (explicitBuilder ? undefined : defaultRunImage(env, flavor)),
     previousImage: get("previous-image").trim() || undefined,
-    env: envLines(get("env")),
+    env: buildEnv,
+    secrets,
     publish: bool("publish", get("publish").trim(), true),
     cache: bool("cache", get("cache").trim(), true),
     cacheScope,
@@ -131,6 +150,7 @@ export function toBuildRequest(
     cacheDir: inputs.cache ? ctx.cacheDir : undefined,
     clearCache: inputs.clearCache,
     env: inputs.env,
+    secrets: inputs.secrets,
     platform: inputs.platform,
     pull: "missing",
     defaultProcess: undefined,

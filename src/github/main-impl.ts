@@ -13,6 +13,7 @@ import { formatBytes, formatDuration, systemClock } from "../core/log.js";
 import { runProcess } from "../core/process.js";
 import { renderSummary } from "../core/report.js";
 import { defaultCaCerts } from "../core/request.js";
+import { maskablesOf } from "../core/secrets.js";
 import { ActionsCacheStore } from "./cache-store.js";
 import { parseInputs, toBuildRequest } from "./inputs.js";
 import { ActionsLogger } from "./logger.js";
@@ -43,6 +44,8 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   try {
     if (actionMode(core.getInput("mode")) === "rebase") return await runRebaseMode(env);
     const inputs = parseInputs((name) => core.getInput(name), process.env);
+    // Masked before anything else is logged.
+    for (const value of Object.values(inputs.secrets)) for (const m of maskablesOf(value)) core.setSecret(m);
     const docker = new Docker(runProcess);
     const caCerts = defaultCaCerts(env, (p) => existsSync(p) && statSync(p).isFile());
     const draft = toBuildRequest(inputs, { workspace, cacheDir: undefined, caCerts });

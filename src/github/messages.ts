@@ -53,6 +53,12 @@ export const messages = {
     hint: "write one KEY=VALUE per line; lines starting with # are comments",
     exitCode: 2,
   }),
+  /** Names the line only: its text may hold a secret. */
+  badSecretLine: (line: number): ErrorOpts => ({
+    title: `input "secrets" line ${line} is not NAME=VALUE (its text is not shown: it may hold a secret)`,
+    hint: "write one NAME=VALUE per line, e.g. PIP_INDEX_URL= and the URL from a repository secret; lines starting with # are comments",
+    exitCode: 2,
+  }),
   badScope: (value: string): ErrorOpts => ({
     title: `input "cache-scope" may only hold letters, digits, ".", "_" and "-", not "${value}"`,
     hint: "use a short name such as cpu-amd64",

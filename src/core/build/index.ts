@@ -10,6 +10,7 @@ import { messages } from "../messages.js";
 import { type Manifest, manifestSize, type RegistryClient } from "../registry/client.js";
 import type { BuildReport } from "../report.js";
 import type { BuildRequest } from "../request.js";
+import { checkSecretsApart, maskablesOf } from "../secrets.js";
 import { finishExportedImage } from "./after-export.js";
 import { choosePlatformApi, pullRunImage, resolveBuilder } from "./builder.js";
 import type { BuildDeps } from "./deps.js";
@@ -30,6 +31,9 @@ export async function build(
 ): Promise<BuildReport> {
   const { log, clock } = deps;
   const started = clock.now();
+  checkSecretsApart(req.env, req.secrets);
+  for (const value of Object.values(req.secrets))
+    for (const mask of maskablesOf(value)) deps.registerSecret?.(mask);
   if (!existsSync(req.appDir) || !statSync(req.appDir).isDirectory())
     throw new MlBuildpacksError(messages.appDirNotFound(req.appDir));
   const names = buildTargets(req);

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuilderInfo } from "../builder/inspect.js";
 import type { Docker } from "../docker.js";
-import { CONTAINER_PATHS, type PhaseSpec } from "../lifecycle/phases.js";
+import { CONTAINER_PATHS, type PhaseSpec, runsBuildpacks } from "../lifecycle/phases.js";
 import { PRE_EXPORT_ENTRY, PRE_EXPORT_MOUNT } from "../pre-export/contract.js";
 import { proxyEnv } from "../registry/proxy.js";
 import { excludedInside, type WorkspaceSource, workspaceSource } from "../workspace.js";
@@ -43,6 +43,8 @@ export function phaseDockerArgs(
     layersVolume: string;
     workspaceVolume: string;
     platformDir: string;
+    /** The platform dir with the build secrets in its env, for the phases that run buildpacks only. */
+    secretsPlatformDir?: string;
     outDir: string;
     cacheDir: string | undefined;
     caCerts: string | undefined;
@@ -60,6 +62,7 @@ export function phaseDockerArgs(
   },
 ): string[] {
   const user = spec.runAs === "root" ? "0:0" : `${o.uid}:${o.gid}`;
+  const platformDir = (runsBuildpacks(spec) && o.secretsPlatformDir) || o.platformDir;
   return [
     "run",
     "--rm",
@@ -77,7 +80,7 @@ export function phaseDockerArgs(
     "-v",
     `${o.workspaceVolume}:${CONTAINER_PATHS.app}`,
     "-v",
-    `${o.platformDir}:${CONTAINER_PATHS.platform}:ro`,
+    `${platformDir}:${CONTAINER_PATHS.platform}:ro`,
     "-v",
     `${o.outDir}:${CONTAINER_PATHS.out}`,
     ...(o.cacheDir ? ["-v", `${o.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
@@ -109,6 +112,12 @@ export function workspaceCopyScript(o: { source: WorkspaceSource; cached: boolea
   ].join("\n");
 }
 
+/** <dir>/env/NAME for each variable: the CNB platform env. */
+function writePlatformDir(dir: string, env: Record<string, string>): void {
+  mkdirSync(join(dir, "env"), { recursive: true });
+  for (const [name, value] of Object.entries(env)) writeFileSync(join(dir, "env", name), value);
+}
+
 /** Each phase in its own container from the builder image, sharing volumes, as pack does without the creator. */
 export class DockerExecutor implements Executor {
   private readonly id = randomBytes(6).toString("hex");
@@ -116,11 +125,15 @@ export class DockerExecutor implements Executor {
   private readonly workspaceVolume = `ml-buildpacks-workspace-${this.id}`;
   private readonly scratch = mkdtempSync(join(tmpdir(), "ml-buildpacks-build-"));
   private readonly platformDir = join(this.scratch, "platform");
+  /** Only made when there are secrets (writePlatformDir): the scratch dir is the host user's alone. */
+  private readonly secretsPlatformDir = join(this.scratch, "platform-secrets");
+  private readonly hasSecrets: boolean;
   private readonly outDir = join(this.scratch, "out");
   private readonly cacheDir: string | undefined;
 
   constructor(private readonly o: DockerExecutorOptions) {
     this.cacheDir = o.cacheDir ? resolve(o.cacheDir) : undefined;
+    this.hasSecrets = Object.keys(o.buildSecrets ?? {}).length > 0;
     this.preExport =
       o.preExportDir && existsSync(join(o.preExportDir, PRE_EXPORT_ENTRY))
         ? {
@@ -139,9 +152,9 @@ export class DockerExecutor implements Executor {
 
   async prepare(): Promise<void> {
     const { docker, builder } = this.o;
-    mkdirSync(join(this.platformDir, "env"), { recursive: true });
-    for (const [name, value] of Object.entries(this.o.buildEnv))
-      writeFileSync(join(this.platformDir, "env", name), value);
+    writePlatformDir(this.platformDir, this.o.buildEnv);
+    if (this.hasSecrets)
+      writePlatformDir(this.secretsPlatformDir, { ...this.o.buildEnv, ...this.o.buildSecrets });
     mkdirSync(this.outDir, { mode: 0o777 });
     if (this.cacheDir) mkdirSync(this.cacheDir, { recursive: true });
     await docker.createVolume(this.layersVolume);
@@ -168,6 +181,7 @@ export class DockerExecutor implements Executor {
       layersVolume: this.layersVolume,
       workspaceVolume: this.workspaceVolume,
       platformDir: this.platformDir,
+      secretsPlatformDir: this.hasSecrets ? this.secretsPlatformDir : undefined,
       outDir: this.outDir,
       cacheDir: this.cacheDir,
       caCerts: this.o.caCerts ? resolve(this.o.caCerts) : undefined,

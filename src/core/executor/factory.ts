@@ -28,13 +28,14 @@ export type MakeExecutor = (
 
 export function executorFactory(
   setup: ExecutorSetup,
-  req: Pick<BuildRequest, "appDir" | "cacheDir" | "env" | "caCerts" | "memoryLimit">,
+  req: Pick<BuildRequest, "appDir" | "cacheDir" | "env" | "secrets" | "caCerts" | "memoryLimit">,
 ): MakeExecutor {
   return (builder, platformApi, secretEnv) => {
     const common: WorkspaceOptions = {
       appDir: req.appDir,
       cacheDir: req.cacheDir,
       buildEnv: req.env,
+      buildSecrets: req.secrets,
       caCerts: req.caCerts,
       platformApi,
       secretEnv,

@@ -142,13 +142,17 @@ export class LocalExecutor implements Executor {
     }
     for (const [name, value] of Object.entries(this.o.buildEnv))
       writeFileSync(join(p.platform, "env", name), value);
+    // Beside the env (the phases that read -platform are the ones that run buildpacks), readable by
+    // the CNB user alone, and gone once the builder phase ends (runPhase).
+    for (const [name, value] of Object.entries(this.o.buildSecrets ?? {}))
+      writeFileSync(join(p.platform, "env", name), value, { mode: 0o600 });
     mkdirSync(p.out, { recursive: true });
     if (this.o.cacheDir) mkdirSync(p.cache, { recursive: true });
 
     const current = this.o.currentUid ?? process.getuid?.() ?? 0;
     if (this.isRoot) {
       // Hand every writable path to the CNB user, as the docker executor's prepare container does.
-      const owned = [p.layers, p.app, p.out, ...(this.o.cacheDir ? [p.cache] : [])];
+      const owned = [p.layers, p.app, p.out, ...(this.o.cacheDir ? [p.cache] : []), ...this.secretFiles()];
       const chown = await this.o.run("chown", ["-R", `${uid}:${gid}`, ...owned]);
       if (chown.exitCode !== 0)
         throw new MlBuildpacksError({
@@ -166,6 +170,10 @@ export class LocalExecutor implements Executor {
           "; root-only features (export to a Docker daemon, fixing file ownership) are unavailable",
       );
     }
+  }
+
+  private secretFiles(): string[] {
+    return Object.keys(this.o.buildSecrets ?? {}).map((name) => join(this.paths.platform, "env", name));
   }
 
   /** The CA bundle for the phases' own TLS (registries) and for the buildpacks (via the platform env). */
@@ -206,6 +214,8 @@ export class LocalExecutor implements Executor {
       onLine: (line) => onLine(line),
       ...(this.dropsToCnb(spec) ? { uid: this.o.uid, gid: this.o.gid } : {}),
     });
+    // No later phase runs buildpacks: pre-export and the exporter never see the secrets.
+    if (spec.phase === "build") for (const file of this.secretFiles()) rmSync(file, { force: true });
     return result.exitCode;
   }
 

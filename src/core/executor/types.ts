@@ -32,6 +32,11 @@ export interface WorkspaceOptions {
   appDir: string;
   cacheDir: string | undefined;
   buildEnv: Record<string, string>;
+  /**
+   * Build secrets: platform env for the phases that run buildpacks (detect, build, or the one
+   * trusted container) only, never for analyze, restore, pre-export or export.
+   */
+  buildSecrets?: Record<string, string>;
   caCerts: string | undefined;
   platformApi: string;
   /**

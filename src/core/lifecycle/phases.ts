@@ -64,6 +64,14 @@ export interface PhaseSpec {
   preExport?: boolean;
 }
 
+/**
+ * Runs buildpacks, so it is the only kind of phase handed build secrets: detect, build, or the one
+ * container of a trusted build (which necessarily holds them beside the exporter).
+ */
+export function runsBuildpacks(spec: Pick<PhaseSpec, "phase">): boolean {
+  return spec.phase === "detect" || spec.phase === "build" || spec.phase === "create";
+}
+
 export function phaseSpecs(
   inputs: PhaseInputs,
   paths: PhasePaths = CONTAINER_PATHS,

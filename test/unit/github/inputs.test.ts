@@ -17,6 +17,7 @@ describe("action inputs", () => {
       runImage: undefined,
       previousImage: undefined,
       env: {},
+      secrets: {},
       publish: true,
       cache: true,
       cacheScope: undefined,

@@ -126,6 +126,7 @@ function request(overrides: Partial<BuildRequest> = {}): BuildRequest {
     cacheDir: undefined,
     clearCache: false,
     env: {},
+    secrets: {},
     platform: "linux/amd64",
     defaultProcess: undefined,
     publish: true,
