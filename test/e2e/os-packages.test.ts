@@ -13,7 +13,7 @@ import { cli, docker, REGISTRY, RUN_ID, readReport } from "./helpers.js";
 // The chain dot -Tpng | tesseract needs all of graphviz, fonts and OCR data to come out as text.
 // A second app checks packages of other kinds: ImageMagick (its commands are alternatives registered in
 // a loop; config and coder paths), file (libmagic's database), espeak-ng (voice data; libpulse's
-// private library through a RUNPATH) and proj-bin (proj.db).
+// private library through a RUNPATH) and proj-bin (proj.db); a third, a JRE fetching over HTTPS.
 const builder = process.env.ML_BUILDPACKS_E2E_BUILDER || `${REGISTRY}/ml-buildpacks/builder:cpu`;
 
 const APTFILE = `# each needs what its maintainer scripts do in /usr
@@ -135,5 +135,38 @@ describe("Aptfile programs that need their maintainer scripts' work", () => {
     expect(out.output).toContain("espeak-ng (0): ");
     expect(out.output).toMatch(/file \(0\): RIFF \(little-endian\) data, WAVE audio/);
     expect(out.output).toMatch(/projinfo \(0\): \+proj=longlat \+datum=WGS84/);
+  });
+
+  test("a JRE: java from OpenJDK's alternatives loop, its conf/ links and a trust store for TLS", async () => {
+    const app = mkdtempSync(join(tmpdir(), "e2e-os-packages-java-"));
+    writeFileSync(join(app, "Aptfile"), "openjdk-21-jre-headless\n");
+    const java =
+      'public class H { public static void main(String[] a) throws Exception { var c = new java.net.URI("https://deb.debian.org/debian/").toURL().openConnection(); System.out.println("https " + ((java.net.HttpURLConnection) c).getResponseCode()); } }';
+    writeFileSync(
+      join(app, "app.py"),
+      [
+        "import subprocess",
+        `open("/tmp/H.java", "w").write(${JSON.stringify(java)})`,
+        'r = subprocess.run(["java", "/tmp/H.java"], capture_output=True, text=True)',
+        'print(f"java ({r.returncode}): {(r.stdout + r.stderr).strip()[:300]}")',
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(app, "requirements.txt"), "# the standard library is enough\n");
+    const reportFile = join(work, "report-java.json");
+    const image = `${REGISTRY}/e2e/os-packages-java-${RUN_ID}:1`;
+    const result = await cli(["build", app, "--image", image, "--builder", builder, "--report", reportFile]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(
+      /openjdk-21-jre-headless: [^\n]*alternative usr\/bin\/java -> usr\/lib\/jvm\//,
+    );
+    expect(result.output).toMatch(
+      /Java trust store from \/etc\/ssl\/certs\/ca-certificates\.crt \(\d+ certificates\)/,
+    );
+
+    const report = readReport(reportFile);
+    const out = await docker(["run", "--rm", "--network", "host", "--pull", "always", report.imageRef]);
+    expect(out.code, out.output).toBe(0);
+    expect(out.output).toContain("java (0): https 200");
   });
 });
