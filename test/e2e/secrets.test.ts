@@ -1,0 +1,211 @@
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { cli, docker, REGISTRY, RUN_ID, readReport, registryHas } from "./helpers.js";
+
+// Issue #17, secrets: a private package index with basic auth, served here on loopback (the build
+// containers use host networking), reached through `--secret id=PIP_INDEX_URL,env=...` with the real
+// CLI, lifecycle, registry and a real wheel from PyPI. The image runs and imports the package; then
+// the token is planted-and-scanned: it is in no CLI output, report, image layer, image config or
+// label, cache entry (what the Action archives), and a changed token alone does not rebuild.
+const builder = process.env.ML_BUILDPACKS_E2E_BUILDER || `${REGISTRY}/ml-buildpacks/builder:cpu`;
+const WHEEL = "tabulate-0.9.0-py3-none-any.whl";
+const USER = "build";
+const TOKEN = `tok${randomBytes(12).toString("hex")}`;
+/** A second valid token: the fast path must not tell the two apart. */
+const TOKEN2 = `tok${randomBytes(12).toString("hex")}`;
+const WRONG = `tok${randomBytes(12).toString("hex")}`;
+const repository = `e2e/secrets-${RUN_ID}`;
+const image = `${REGISTRY}/${repository}:1`;
+
+let work: string;
+let app: string;
+let cacheDir: string;
+let server: Server;
+let indexUrl: (token: string) => string;
+/** Wheel downloads the index served to an authorised client. */
+let wheelsServed = 0;
+
+/** The wheel from PyPI, checked against the sha256 PyPI publishes for it. */
+async function downloadWheel(): Promise<{ bytes: Buffer; sha256: string }> {
+  const meta = (await (await fetch("https://pypi.org/pypi/tabulate/0.9.0/json")).json()) as {
+    urls: { filename: string; url: string; digests: { sha256: string } }[];
+  };
+  const file = meta.urls.find((u) => u.filename === WHEEL);
+  if (!file) throw new Error(`PyPI lists no ${WHEEL}`);
+  const bytes = Buffer.from(await (await fetch(file.url)).arrayBuffer());
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  if (sha256 !== file.digests.sha256) throw new Error(`${WHEEL}: sha256 ${sha256} is not PyPI's`);
+  return { bytes, sha256 };
+}
+
+/** A PEP 503 simple index of one project that answers 401 without Basic auth of a valid token. */
+function startIndex(wheel: { bytes: Buffer; sha256: string }): Promise<Server> {
+  const valid = [TOKEN, TOKEN2].map((t) => `Basic ${Buffer.from(`${USER}:${t}`).toString("base64")}`);
+  const s = createServer((req, res) => {
+    if (!valid.includes(req.headers.authorization ?? "")) {
+      res.writeHead(401, { "WWW-Authenticate": 'Basic realm="private index"' }).end("unauthorized\n");
+      return;
+    }
+    const path = (req.url ?? "/").split("?")[0];
+    const html = (body: string) =>
+      res
+        .writeHead(200, { "Content-Type": "text/html" })
+        .end(`<!DOCTYPE html><html><body>${body}</body></html>`);
+    if (path === "/simple/") return html('<a href="tabulate/">tabulate</a>');
+    if (path === "/simple/tabulate/")
+      return html(`<a href="/files/${WHEEL}#sha256=${wheel.sha256}">${WHEEL}</a>`);
+    if (path === `/files/${WHEEL}`) {
+      wheelsServed++;
+      res.writeHead(200, { "Content-Type": "application/octet-stream" }).end(wheel.bytes);
+      return;
+    }
+    res.writeHead(404).end("not found\n");
+  });
+  return new Promise((resolve) => s.listen(0, "127.0.0.1", () => resolve(s)));
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "e2e-secrets-"));
+  server = await startIndex(await downloadWheel());
+  const { port } = server.address() as AddressInfo;
+  indexUrl = (token) => `http://${USER}:${token}@127.0.0.1:${port}/simple`;
+  app = join(work, "app");
+  mkdirSync(app);
+  writeFileSync(join(app, "requirements.txt"), "tabulate==0.9.0\n");
+  writeFileSync(
+    join(app, "app.py"),
+    'import tabulate\nprint(tabulate.tabulate([["private", tabulate.__version__]], headers=["index", "tabulate"]))\n',
+  );
+  writeFileSync(join(app, "Procfile"), "web: python app.py\n");
+  cacheDir = join(work, "cache");
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Builds with the index URL of `token` as the secret PIP_INDEX_URL (its value from this env, never argv). */
+async function build(token: string, to: string, extra: string[] = []) {
+  const reportFile = join(work, `report-${randomBytes(4).toString("hex")}.json`);
+  const result = await cli(
+    [
+      "build",
+      app,
+      "--image",
+      to,
+      "--builder",
+      builder,
+      "--cache-dir",
+      cacheDir,
+      "--report",
+      reportFile,
+      "--secret",
+      "id=PIP_INDEX_URL,env=E2E_PRIVATE_INDEX",
+      ...extra,
+    ],
+    { E2E_PRIVATE_INDEX: indexUrl(token) },
+  );
+  return { ...result, reportFile };
+}
+
+/** The forms a token could leak in: as is, and inside a Basic auth header. */
+function leakForms(token: string): string[] {
+  return [token, Buffer.from(`${USER}:${token}`).toString("base64")];
+}
+
+/** Every regular file under `dir`. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path, { throwIfNoEntry: false })?.isFile());
+}
+
+/** The files under `dir` (gzipped ones decompressed) whose bytes hold one of `needles`. */
+function filesHolding(dir: string, needles: string[]): string[] {
+  return filesUnder(dir).filter((path) => {
+    let bytes = readFileSync(path);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    return needles.some((n) => bytes.includes(n));
+  });
+}
+
+describe("build secrets: a private index token", () => {
+  let firstOutput = "";
+
+  test("the build installs from the private index through --secret, and the image runs", async () => {
+    const result = await build(TOKEN, image);
+    firstOutput = result.output;
+    expect(result.code, result.output).toBe(0);
+    expect(wheelsServed).toBeGreaterThan(0);
+    expect(readReport(result.reportFile).imageRef).toContain(repository);
+    const run = await docker(["run", "--rm", "--network", "host", "--pull", "always", image]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/private\s+0\.9\.0/);
+  });
+
+  test("the token is in no log, report, image layer, config or label, nor in the cache", async () => {
+    const needles = leakForms(TOKEN);
+    for (const n of needles) expect(firstOutput).not.toContain(n);
+    const reports = readdirSync(work).filter((f) => f.startsWith("report-"));
+    expect(reports.length).toBeGreaterThan(0);
+    for (const r of reports)
+      for (const n of needles) expect(readFileSync(join(work, r), "utf8")).not.toContain(n);
+
+    // The image as Docker has it: every layer tar, the config (labels included) and the manifest.
+    const saved = join(work, "saved");
+    mkdirSync(saved);
+    const save = await docker(["save", "-o", join(work, "image.tar"), image]);
+    expect(save.code, save.output).toBe(0);
+    execFileSync("tar", ["-C", saved, "-xf", join(work, "image.tar")]);
+    const layerTars = filesUnder(saved).filter((f) => f.endsWith("layer.tar") || /blobs\/sha256\//.test(f));
+    expect(layerTars.length).toBeGreaterThan(2);
+    expect(filesHolding(saved, needles)).toEqual([]);
+
+    // The inputs label is there (so the scan looked at it) and names no secret.
+    const inspect = await docker(["image", "inspect", image, "--format", "{{json .Config.Labels}}"]);
+    const labels = JSON.parse(inspect.output) as Record<string, string>;
+    expect(labels["io.buildpacks.project.metadata"]).toContain("dev.ml-buildpacks.inputs");
+    expect(JSON.stringify(labels)).not.toContain("PIP_INDEX_URL");
+
+    // The layer cache: what the Action saves as its cache archive. pip's cache is in it.
+    expect(existsSync(join(cacheDir, "committed"))).toBe(true);
+    expect(filesUnder(join(cacheDir, "committed")).filter((f) => f.endsWith(".tar")).length).toBeGreaterThan(
+      0,
+    );
+    expect(filesHolding(cacheDir, needles)).toEqual([]);
+  });
+
+  test("a changed token alone is not a changed input: the fast path keeps the image", async () => {
+    const result = await build(TOKEN2, image);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("Up to date (inputs unchanged, no phase ran)");
+    for (const n of leakForms(TOKEN2)) expect(result.output).not.toContain(n);
+  });
+
+  test("a wrong token fails with pip's 401, the token masked and nothing pushed", async () => {
+    const failing = `${REGISTRY}/${repository}-wrong:1`;
+    const result = await build(WRONG, failing, ["--no-fast-path", "--clear-cache"]);
+    expect(result.code, result.output).not.toBe(0);
+    expect(result.output).toMatch(/401/);
+    expect(result.output).toContain("tabulate");
+    for (const n of leakForms(WRONG)) expect(result.output).not.toContain(n);
+    expect(await registryHas(`${repository}-wrong`, "1")).toBe(false);
+  });
+});
