@@ -4,8 +4,7 @@
 // apt verifies each source's Release signature with the keyrings the sources name (Signed-By).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PackageRequest } from "./aptfile.js";
-import type { ExtraSource } from "./requests.js";
+import type { ExtraSource, PackageRequest } from "./package-request.js";
 
 /** Where the stack keeps things; tests point these at a temp dir. */
 export interface System {

@@ -1,16 +1,6 @@
 // The Aptfile: one Debian package per line ("name" or "name=version"), "#" comments, blank lines.
 import * as errors from "./errors.js";
-
-export interface PackageRequest {
-  name: string;
-  /** Exact version (apt's "name=version"), or undefined for the candidate version. */
-  version?: string;
-  /** Where the request comes from, for messages: "Aptfile:3" or "ml-buildpacks/hardware (hardware.txt: coral)". */
-  origin: string;
-  /** Set for Aptfile lines. */
-  file?: string;
-  line?: number;
-}
+import type { PackageRequest } from "./package-request.js";
 
 /** Debian policy 5.6.1: lowercase letters, digits, + - . ; at least two characters, starting alphanumeric. */
 export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;

@@ -17,7 +17,7 @@ import {
   systemSources,
   updateFailures,
 } from "./apt.js";
-import { aptArgument, type PackageRequest, parseAptfile } from "./aptfile.js";
+import { aptArgument, parseAptfile } from "./aptfile.js";
 import { APTFILE } from "./detect.js";
 import * as errors from "./errors.js";
 import { sha256 } from "./hash.js";
@@ -41,7 +41,8 @@ import {
   resolutionStillValid,
   writeResolution,
 } from "./layers/resolution.js";
-import { type ExtraSource, planRequests } from "./requests.js";
+import type { ExtraSource, PackageRequest } from "./package-request.js";
+import { planRequests } from "./requests.js";
 
 /** Env for every apt-get run: no prompts, messages in English (we read them). */
 const APT_ENV = {

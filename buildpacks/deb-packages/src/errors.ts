@@ -1,7 +1,6 @@
 // Every message the deb-packages buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "../../../src/libcnb/index.js";
-import type { PackageRequest } from "./aptfile.js";
-import type { ExtraSource } from "./requests.js";
+import type { ExtraSource, PackageRequest } from "./package-request.js";
 
 const FORMAT =
   "An Aptfile lists one Debian package per line, optionally pinned to a version:\n\n" +

@@ -13,18 +13,9 @@
 //   signed_by = "coral-archive-keyring.gpg"   # keyring file: absolute, or relative to the app dir
 import { isAbsolute, join } from "node:path";
 import { isTable, type PlanEntry, type TomlValue } from "../../../src/libcnb/index.js";
-import { type PackageRequest, parseSpec } from "./aptfile.js";
+import { parseSpec } from "./aptfile.js";
 import * as errors from "./errors.js";
-
-export interface ExtraSource {
-  name: string;
-  uri: string;
-  suite: string;
-  components: string[];
-  /** Absolute path of the keyring apt verifies the source's Release file with. */
-  signedBy: string;
-  requestedBy: string;
-}
+import type { ExtraSource, PackageRequest } from "./package-request.js";
 
 export interface PlanRequests {
   packages: PackageRequest[];
