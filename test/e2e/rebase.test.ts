@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { runProcess } from "../../src/core/process.js";
 import type { RebaseReport } from "../../src/core/rebase/index.js";
 import type { BuildReport } from "../../src/core/report.js";
 import { cli, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./helpers.js";
+import { type ResolvedTaskRun, runSteps, tektonValidate } from "./support/tekton.js";
 
 // `rebase` with the lifecycle's rebaser: a two-arch image (arm64 under qemu here) moved onto a patched
 // copy of the lab run image, then onto a second patch picked up by name alone. Needs the lab's cpu
@@ -229,6 +231,75 @@ describe("rebase", () => {
     expect(result.output).toContain("What to do:");
     expect((await manifest(runRepository, "patched-1-amd64")).digest).toBe(digest);
     expect(await registryHas(runRepository, "patched-1-amd64-amd64")).toBe(false);
+  });
+
+  test("the Tekton Task (its step run as the pod would, no Docker) rebases both arches onto a third patch", async () => {
+    const third = await patchRunImage(work, "3", "patch 3\n");
+    const tekton = tektonValidate(REPO);
+    await tekton.build();
+    const taskRun = join(work, "taskrun-rebase.yaml");
+    writeFileSync(
+      taskRun,
+      "apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: rebase\nspec:\n  taskRef:\n    name: ml-buildpacks-rebase\n" +
+        `  params:\n    - name: IMAGE\n      value: ${image}\n    - name: BUILDER_IMAGE\n      value: ${builder}\n`,
+    );
+    const resolved = await tekton.resolve(join(REPO, "tekton", "task-ml-buildpacks-rebase.yaml"), taskRun);
+    expect(resolved.exitCode, resolved.stderr).toBe(0);
+    // The lab builder carries the CLI of the last infra run: the node gives the step this tree's.
+    const run = await runSteps(
+      JSON.parse(resolved.stdout) as ResolvedTaskRun,
+      {},
+      {
+        work,
+        nodeMounts: { [join(REPO, "dist", "cli")]: "/cnb/ml-buildpacks" },
+      },
+    );
+    expect(run.failed, JSON.stringify(run.logs)).toBeUndefined();
+    expect(run.results.IMAGE_URL).toBe(image);
+    expect(run.results.IMAGE_DIGEST).toBe((await manifest(repository, "1.0", INDEX)).digest);
+    const now = await children(repository, "1.0");
+    for (const arch of ARCHES) {
+      const after = await layers(repository, now[arch] as string);
+      expect(after.base).toEqual(
+        (await manifest(runRepository, third[arch])).body.layers?.map((l) => l.digest),
+      );
+      expect(after.app).toEqual(before[arch]?.app);
+      expect(
+        await runArch(`${REGISTRY}/${repository}@${now[arch]}`, arch, ["cat", "/etc/ml-buildpacks-patch"]),
+      ).toContain("patch 3");
+    }
+  });
+
+  test("the GitHub Action's bundle with mode rebase (inputs and outputs as the runner passes them)", async () => {
+    const fourth = await patchRunImage(work, "4", "patch 4\n");
+    const outputs = join(work, "github-output");
+    writeFileSync(outputs, "");
+    const lines: string[] = [];
+    const action = await runProcess(process.execPath, [join(REPO, "dist", "main", "index.js")], {
+      env: {
+        INPUT_MODE: "rebase",
+        INPUT_IMAGE: image,
+        INPUT_BUILDER: builder,
+        GITHUB_OUTPUT: outputs,
+        GITHUB_STATE: join(work, "github-state"),
+      },
+      onLine: (line) => {
+        lines.push(line);
+        process.stdout.write(`    | ${line}\n`);
+      },
+    });
+    expect(action.exitCode, lines.join("\n")).toBe(0);
+    const text = readFileSync(outputs, "utf8");
+    const digest = (await manifest(repository, "1.0", INDEX)).digest;
+    expect(text).toContain(digest);
+    const metadata = JSON.parse(/metadata<<(\S+)\n([\s\S]*?)\n\1/.exec(text)?.[2] ?? "{}") as RebaseReport;
+    expect(metadata.indexDigest).toBe(digest);
+    for (const p of metadata.platforms) {
+      const arch = p.platform.split("/")[1] as Arch;
+      expect(p.rebased).toBe(true);
+      expect(p.runImage).toBe(`${patched}@${fourth[arch]}`);
+      expect((await layers(repository, p.digest)).app).toEqual(before[arch]?.app);
+    }
   });
 
   test("a run image without the image's arm64 platform is refused before anything is pushed", async () => {
