@@ -8,7 +8,7 @@ import {
   sha256,
 } from "../../../src/pybuild/project-files.js";
 import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
-import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
+import { tomlRequirement } from "../../../src/pybuild/toml-requirement.js";
 import { LOCK, MANIFEST } from "./detect.js";
 import * as errors from "./errors.js";
 
@@ -94,17 +94,8 @@ export function pythonRequirements(
   const requires = isTable(manifest.requires) ? manifest.requires : {};
   const locked =
     lockRequires && typeof lockRequires === "object" ? (lockRequires as Record<string, unknown>) : {};
-  for (const key of REQUIRES_KEYS) {
-    const value = requires[key];
-    if (typeof value !== "string") continue;
-    const line = tomlKeyLine(manifestText, "requires", key);
-    found.push({
-      file: MANIFEST,
-      setting: `[requires] ${key}`,
-      text: value,
-      ...(line !== undefined ? { line } : {}),
-    });
-  }
+  for (const key of REQUIRES_KEYS)
+    found.push(...tomlRequirement(MANIFEST, manifestText, "requires", key, requires[key]));
   for (const key of REQUIRES_KEYS) {
     const value = locked[key];
     if (typeof value !== "string") continue;

@@ -3,7 +3,7 @@
 import { type AppFiles, type Env, isTable, type TomlTable } from "../../../src/libcnb/index.js";
 import { readNameList, readPyprojectAndLock, sha256 } from "../../../src/pybuild/project-files.js";
 import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
-import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
+import { tomlRequirement } from "../../../src/pybuild/toml-requirement.js";
 import { LOCK, MANIFEST } from "./detect.js";
 import * as errors from "./errors.js";
 
@@ -46,21 +46,6 @@ export function readProject(app: AppFiles): PoetryProject {
   };
 }
 
-function requirement(
-  file: string,
-  text: string,
-  table: string,
-  key: string,
-  value: unknown,
-): PythonRequirement[] {
-  // [tool.poetry.dependencies] python may also be written as a table: python = { version = "^3.12" }.
-  const constraint = isTable(value) ? value.version : value;
-  if (typeof constraint !== "string") return [];
-  const line = tomlKeyLine(text, table, key);
-  const setting = table ? `[${table}] ${key}` : key;
-  return [{ file, setting, text: constraint, ...(line !== undefined ? { line } : {}) }];
-}
-
 /**
  * Pure: every Python constraint Poetry honours: [tool.poetry.dependencies] python and [project]
  * requires-python in pyproject.toml, and the one the lock was made for ([metadata] python-versions).
@@ -73,12 +58,14 @@ export function pythonRequirements(
 ): PythonRequirement[] {
   const tool = isTable(manifest.tool) && isTable(manifest.tool.poetry) ? manifest.tool.poetry : {};
   const deps = isTable(tool.dependencies) ? tool.dependencies : {};
+  // [tool.poetry.dependencies] python may also be written as a table: python = { version = "^3.12" }.
+  const python = isTable(deps.python) ? deps.python.version : deps.python;
   const project = isTable(manifest.project) ? manifest.project : {};
   const meta = isTable(lock.metadata) ? lock.metadata : {};
   return [
-    ...requirement(MANIFEST, manifestText, "tool.poetry.dependencies", "python", deps.python),
-    ...requirement(MANIFEST, manifestText, "project", "requires-python", project["requires-python"]),
-    ...requirement(LOCK, lockText, "metadata", "python-versions", meta["python-versions"]),
+    ...tomlRequirement(MANIFEST, manifestText, "tool.poetry.dependencies", "python", python),
+    ...tomlRequirement(MANIFEST, manifestText, "project", "requires-python", project["requires-python"]),
+    ...tomlRequirement(LOCK, lockText, "metadata", "python-versions", meta["python-versions"]),
   ];
 }
 

@@ -3,7 +3,7 @@
 import { type AppFiles, type Env, isTable, type TomlTable } from "../../../src/libcnb/index.js";
 import { readNameList, readPyprojectAndLock, sha256 } from "../../../src/pybuild/project-files.js";
 import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
-import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
+import { tomlRequirement } from "../../../src/pybuild/toml-requirement.js";
 import { LOCK, MANIFEST } from "./detect.js";
 import * as errors from "./errors.js";
 
@@ -51,16 +51,10 @@ export function pythonRequirements(
   lockText: string,
 ): PythonRequirement[] {
   const project = isTable(manifest.project) ? manifest.project : {};
-  const found: PythonRequirement[] = [];
-  const add = (file: string, text: string, table: string, value: unknown) => {
-    if (typeof value !== "string") return;
-    const line = tomlKeyLine(text, table, "requires-python");
-    const setting = table ? `[${table}] requires-python` : "requires-python";
-    found.push({ file, setting, text: value, ...(line !== undefined ? { line } : {}) });
-  };
-  add(MANIFEST, manifestText, "project", project["requires-python"]);
-  add(LOCK, lockText, "", lock["requires-python"]);
-  return found;
+  return [
+    ...tomlRequirement(MANIFEST, manifestText, "project", "requires-python", project["requires-python"]),
+    ...tomlRequirement(LOCK, lockText, "", "requires-python", lock["requires-python"]),
+  ];
 }
 
 /**
