@@ -1,11 +1,7 @@
 // The installers' "venv" layer: a virtual environment with the locked dependencies, exported into
-// the image.
-//
-// Flags: launch=true, build=false, cache=false. The lifecycle (v0.21) restores venv.toml from the
-// previous image's metadata for such layers, without their contents. When the key matches, the
-// build only rewrites venv.toml with launch=true and leaves <layers>/venv absent: the exporter then
-// reuses the previous image's layer as is. A Django app's venv also stays in the cache, on disk for
-// ml-buildpacks/django's collectstatic (venv-at-build.ts).
+// the image. Launch-only (launch=true, build=false, cache=false), kept or rebuilt as a whole
+// (launch-layer.ts); a Django app's venv also stays in the cache, on disk for ml-buildpacks/django's
+// collectstatic (venv-at-build.ts).
 import {
   type BuildContext,
   type Describers,
@@ -16,6 +12,7 @@ import {
   type ReuseDecision,
 } from "../libcnb/index.js";
 import * as errors from "./errors.js";
+import { keepOrDiscard } from "./launch-layer.js";
 import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "./venv-at-build.js";
 
 export type VenvKey = Record<string, MetadataScalar>;
@@ -52,17 +49,11 @@ export function openVenv<K extends VenvKey>(
     writeVenvEnv(layer);
     layer.write(key, venvFlags(atBuild));
   };
-  if (decision.action === "reuse") {
-    log.step(`Reusing virtual environment (${unchanged})`);
-    // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's layer.
-    layer.write(key, venvFlags(atBuild));
-    return { layer, reused: true, save };
-  }
-  if (decision.action === "rebuild") {
-    log.step("Discarding the virtual environment from the previous image:");
-    log.detail(decision.reasons);
-  }
-  return { layer, reused: false, save };
+  const reused = keepOrDiscard(log, layer, key, decision, venvFlags(atBuild), {
+    reusing: `Reusing virtual environment (${unchanged})`,
+    what: "the virtual environment",
+  });
+  return { layer, reused, save };
 }
 
 /** An empty venv (no pip: the installer fills it) from the build's interpreter. */

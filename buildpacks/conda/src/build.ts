@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
+import { keepOrDiscard } from "../../../src/pybuild/launch-layer.js";
 import { ensurePinnedTool, keepPinnedTool, pinnedToolKey } from "../../../src/pybuild/pinned-tool.js";
 import { probePython } from "../../../src/pybuild/stack-python.js";
 import { channelAlias, channelUrls, condaSubdir, mirrorUrl } from "./channels.js";
@@ -67,17 +68,21 @@ export async function build(ctx: BuildContext): Promise<void> {
     );
 
   const key = envKey(source, channels, resolved.packages, RATTLER_VERSION, ctx.target);
-  const decision = decideEnv(key, env);
-  if (decision.action === "reuse") {
-    log.step(`Reusing the conda environment (${source.file} and the resolved packages unchanged)`);
-    env.write(key, { launch: true });
+  const reused = keepOrDiscard(
+    log,
+    env,
+    key,
+    decideEnv(key, env),
+    { launch: true },
+    {
+      reusing: `Reusing the conda environment (${source.file} and the resolved packages unchanged)`,
+      what: "the conda environment",
+    },
+  );
+  if (reused) {
     keepPinnedTool(ctx, RATTLER, toolKey);
     saveCondaCache(cache, cacheKey);
     return;
-  }
-  if (decision.action === "rebuild") {
-    log.step("Discarding the conda environment from the previous image:");
-    log.detail(decision.reasons);
   }
   env.reset();
   await log.timed(`Installing ${resolved.packages.length} packages into ${prefixOf(env)}`, () =>
