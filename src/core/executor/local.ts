@@ -187,8 +187,11 @@ export class LocalExecutor implements Executor {
   /** Pure given the options: the environment one phase starts with. */
   phaseEnv(spec: PhaseSpec): Record<string, string> {
     const env: Record<string, string> = {};
+    // A build secret's source (a CI variable of the job) reaches the buildpacks through the platform
+    // env of detect and build only, not through every phase's environment.
+    const secretValues = new Set(Object.values(this.o.buildSecrets ?? {}));
     for (const [name, value] of Object.entries(this.env)) {
-      if (value === undefined) continue;
+      if (value === undefined || secretValues.has(value)) continue;
       if (SECRET_NAMES.includes(name) || name in this.o.secretEnv) continue;
       env[name] = value;
     }

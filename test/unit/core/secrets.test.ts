@@ -222,8 +222,13 @@ describe("which phases get the secrets", () => {
       layersDir: join(root, "layers"),
       workspaceDir: join(root, "workspace"),
       currentUid: 1000,
-      env: { PATH: "/usr/bin" },
+      env: { PATH: "/usr/bin", CI_PRIVATE_INDEX: URL_SECRET },
     });
+    // The job variable the secret came from is in no phase's environment.
+    for (const spec of phaseSpecs(inputs, executor.paths)) {
+      const env = executor.phaseEnv(spec);
+      expect([env.CI_PRIVATE_INDEX, env.PATH]).toEqual([undefined, "/usr/bin"]);
+    }
     await executor.prepare();
     const file = join(executor.paths.platform, "env", "PIP_INDEX_URL");
     expect(readFileSync(file, "utf8")).toBe(URL_SECRET);
