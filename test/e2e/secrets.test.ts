@@ -10,16 +10,17 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
+import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { cli, docker, REGISTRY, RUN_ID, readReport, registryHas } from "./helpers.js";
 
 // Issue #17, secrets: a private package index with basic auth, served here on loopback (the build
-// containers use host networking), reached through `--secret id=PIP_INDEX_URL,env=...` with the real
+// containers use host networking) over HTTPS, reached through `--secret id=PIP_INDEX_URL,env=...` with the real
 // CLI, lifecycle, registry and a real wheel from PyPI. The image runs and imports the package; then
 // the token is planted-and-scanned: it is in no CLI output, report, image layer, image config or
 // label, cache entry (what the Action archives), and a changed token alone does not rebuild.
@@ -37,27 +38,102 @@ let work: string;
 let app: string;
 let cacheDir: string;
 let server: Server;
+let caBundle: string;
 let indexUrl: (token: string) => string;
 /** Wheel downloads the index served to an authorised client. */
 let wheelsServed = 0;
 
-/** The wheel from PyPI, checked against the sha256 PyPI publishes for it. */
+/** The wheel from PyPI (its JSON simple API, PEP 691), checked against the sha256 PyPI publishes. */
 async function downloadWheel(): Promise<{ bytes: Buffer; sha256: string }> {
-  const meta = (await (await fetch("https://pypi.org/pypi/tabulate/0.9.0/json")).json()) as {
-    urls: { filename: string; url: string; digests: { sha256: string } }[];
+  const res = await fetch("https://pypi.org/simple/tabulate/", {
+    headers: { Accept: "application/vnd.pypi.simple.v1+json" },
+  });
+  const meta = (await res.json()) as {
+    files: { filename: string; url: string; hashes: { sha256: string } }[];
   };
-  const file = meta.urls.find((u) => u.filename === WHEEL);
+  const file = meta.files.find((f) => f.filename === WHEEL);
   if (!file) throw new Error(`PyPI lists no ${WHEEL}`);
   const bytes = Buffer.from(await (await fetch(file.url)).arrayBuffer());
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  if (sha256 !== file.digests.sha256) throw new Error(`${WHEEL}: sha256 ${sha256} is not PyPI's`);
+  if (sha256 !== file.hashes.sha256) throw new Error(`${WHEEL}: sha256 ${sha256} is not PyPI's`);
   return { bytes, sha256 };
 }
 
+/**
+ * A CA and a server certificate for localhost (openssl; pip's TLS refuses a bare IP address), and
+ * the system's CAs plus ours for --ca-certs. Over HTTPS pip keeps what it downloads in its HTTP cache
+ * (a cached layer), which the scan then covers; over plain HTTP it caches nothing.
+ */
+function makeTls(dir: string): { key: Buffer; cert: Buffer; bundle: string } {
+  const ssl = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  ssl([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=e2e secrets CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
+  ssl([
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "server.key",
+    "-out",
+    "server.csr",
+    "-subj",
+    "/CN=localhost",
+  ]);
+  writeFileSync(
+    join(dir, "server.ext"),
+    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n" +
+      "extendedKeyUsage=serverAuth\nauthorityKeyIdentifier=keyid,issuer\nsubjectKeyIdentifier=hash\n",
+  );
+  ssl([
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "server.ext",
+  ]);
+  const bundle = join(dir, "ca-bundle.crt");
+  writeFileSync(
+    bundle,
+    `${readFileSync("/etc/ssl/certs/ca-certificates.crt", "utf8")}\n${readFileSync(join(dir, "ca.pem"), "utf8")}`,
+  );
+  return { key: readFileSync(join(dir, "server.key")), cert: readFileSync(join(dir, "server.pem")), bundle };
+}
+
 /** A PEP 503 simple index of one project that answers 401 without Basic auth of a valid token. */
-function startIndex(wheel: { bytes: Buffer; sha256: string }): Promise<Server> {
+function startIndex(
+  wheel: { bytes: Buffer; sha256: string },
+  tls: { key: Buffer; cert: Buffer },
+): Promise<Server> {
   const valid = [TOKEN, TOKEN2].map((t) => `Basic ${Buffer.from(`${USER}:${t}`).toString("base64")}`);
-  const s = createServer((req, res) => {
+  const s = createServer(tls, (req, res) => {
     if (!valid.includes(req.headers.authorization ?? "")) {
       res.writeHead(401, { "WWW-Authenticate": 'Basic realm="private index"' }).end("unauthorized\n");
       return;
@@ -72,7 +148,13 @@ function startIndex(wheel: { bytes: Buffer; sha256: string }): Promise<Server> {
       return html(`<a href="/files/${WHEEL}#sha256=${wheel.sha256}">${WHEEL}</a>`);
     if (path === `/files/${WHEEL}`) {
       wheelsServed++;
-      res.writeHead(200, { "Content-Type": "application/octet-stream" }).end(wheel.bytes);
+      // Cacheable, as real indexes serve files: pip's HTTP cache (a cached layer) then keeps it.
+      res
+        .writeHead(200, {
+          "Content-Type": "application/octet-stream",
+          "Cache-Control": "public, max-age=86400",
+        })
+        .end(wheel.bytes);
       return;
     }
     res.writeHead(404).end("not found\n");
@@ -82,9 +164,11 @@ function startIndex(wheel: { bytes: Buffer; sha256: string }): Promise<Server> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "e2e-secrets-"));
-  server = await startIndex(await downloadWheel());
+  const tls = makeTls(work);
+  caBundle = tls.bundle;
+  server = await startIndex(await downloadWheel(), tls);
   const { port } = server.address() as AddressInfo;
-  indexUrl = (token) => `http://${USER}:${token}@127.0.0.1:${port}/simple`;
+  indexUrl = (token) => `https://${USER}:${token}@localhost:${port}/simple`;
   app = join(work, "app");
   mkdirSync(app);
   writeFileSync(join(app, "requirements.txt"), "tabulate==0.9.0\n");
@@ -116,6 +200,8 @@ async function build(token: string, to: string, extra: string[] = []) {
       cacheDir,
       "--report",
       reportFile,
+      "--ca-certs",
+      caBundle,
       "--secret",
       "id=PIP_INDEX_URL,env=E2E_PRIVATE_INDEX",
       ...extra,
@@ -177,6 +263,9 @@ describe("build secrets: a private index token", () => {
     const layerTars = filesUnder(saved).filter((f) => f.endsWith("layer.tar") || /blobs\/sha256\//.test(f));
     expect(layerTars.length).toBeGreaterThan(2);
     expect(filesHolding(saved, needles)).toEqual([]);
+    // The scan reads what it should: the package's files in a layer, the inputs in the config.
+    expect(filesHolding(saved, ["tabulate/__init__.py"]).length).toBeGreaterThan(0);
+    expect(filesHolding(saved, ["dev.ml-buildpacks.inputs"]).length).toBeGreaterThan(0);
 
     // The inputs label is there (so the scan looked at it) and names no secret.
     const inspect = await docker(["image", "inspect", image, "--format", "{{json .Config.Labels}}"]);
@@ -190,6 +279,19 @@ describe("build secrets: a private index token", () => {
       0,
     );
     expect(filesHolding(cacheDir, needles)).toEqual([]);
+    // The cached layers are scanned too: pip's HTTP cache holds the wheel (file names in its zip).
+    expect(filesHolding(cacheDir, ["tabulate/__init__.py"]).length).toBeGreaterThan(0);
+  });
+
+  test("the scanner finds a planted token, plain and gzipped", () => {
+    const planted = join(work, "planted");
+    mkdirSync(join(planted, "deep"), { recursive: true });
+    writeFileSync(join(planted, "deep", "plain"), `x${TOKEN}y`);
+    writeFileSync(join(planted, "zipped"), gzipSync(Buffer.from(leakForms(TOKEN)[1] ?? "")));
+    writeFileSync(join(planted, "clean"), "nothing here");
+    expect(filesHolding(planted, leakForms(TOKEN)).sort()).toEqual(
+      [join(planted, "deep", "plain"), join(planted, "zipped")].sort(),
+    );
   });
 
   test("a changed token alone is not a changed input: the fast path keeps the image", async () => {
@@ -201,10 +303,12 @@ describe("build secrets: a private index token", () => {
 
   test("a wrong token fails with pip's 401, the token masked and nothing pushed", async () => {
     const failing = `${REGISTRY}/${repository}-wrong:1`;
-    const result = await build(WRONG, failing, ["--no-fast-path", "--clear-cache"]);
+    // pip reports an index's HTTP errors at debug level only (-vv); PIP_VERBOSE=2 is how a user sees them.
+    const result = await build(WRONG, failing, ["--no-fast-path", "--clear-cache", "--env", "PIP_VERBOSE=2"]);
     expect(result.code, result.output).not.toBe(0);
-    expect(result.output).toMatch(/401/);
-    expect(result.output).toContain("tabulate");
+    expect(result.output).toMatch(/401 Client Error: Unauthorized/);
+    expect(result.output).toContain("No matching distribution found for tabulate==0.9.0");
+    expect(result.output).toContain("pip could not install requirements.txt");
     for (const n of leakForms(WRONG)) expect(result.output).not.toContain(n);
     expect(await registryHas(`${repository}-wrong`, "1")).toBe(false);
   });
