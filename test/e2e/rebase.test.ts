@@ -312,6 +312,18 @@ describe("rebase", () => {
     expect(result.output).not.toContain("Rebasing");
   });
 
+  test("a builder without the arm64 platform is refused before any platform is rebased", async () => {
+    const listed = (await manifest(repository, "1.0", INDEX)).digest;
+    const amd64Only = `${REGISTRY}/ml-buildpacks/builder:cpu-amd64`;
+    const result = await cli(["rebase", "--image", image, "--run-image", labRun, "--builder", amd64Only]);
+    expect(result.code).toBe(2);
+    expect(result.output).toContain(
+      `the builder ${amd64Only} is for linux/amd64, but linux/arm64 was requested`,
+    );
+    expect(result.output).not.toContain("Rebasing");
+    expect((await manifest(repository, "1.0", INDEX)).digest).toBe(listed);
+  });
+
   test("a run image of another stack (another Debian release) is refused, nothing pushed", async () => {
     const ctx = mkdtempSync(join(work, "other-stack-"));
     const labChild = (await children("ml-buildpacks/run", "cpu")).amd64;
