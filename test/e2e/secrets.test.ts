@@ -19,9 +19,9 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { cli, docker, REGISTRY, RUN_ID, readReport, registryHas } from "./helpers.js";
 
-// Issue #17, secrets: a private package index with basic auth, served here on loopback (the build
-// containers use host networking) over HTTPS, reached through `--secret id=PIP_INDEX_URL,env=...` with the real
-// CLI, lifecycle, registry and a real wheel from PyPI. The image runs and imports the package; then
+// Issue #17, secrets: a private package index with basic auth, served here on loopback over HTTPS
+// (the build containers use host networking), reached through `--secret id=PIP_INDEX_URL,env=...`
+// with the real CLI, lifecycle, registry and a real wheel from PyPI. The image runs and imports the package; then
 // the token is planted-and-scanned: it is in no CLI output, report, image layer, image config or
 // label, cache entry (what the Action archives), and a changed token alone does not rebuild.
 const builder = process.env.ML_BUILDPACKS_E2E_BUILDER || `${REGISTRY}/ml-buildpacks/builder:cpu`;
