@@ -232,6 +232,32 @@ function filesHolding(dir: string, needles: string[]): string[] {
   });
 }
 
+/** The image as Docker has it (every layer tar, the config with its labels) holds none of `needles`. */
+async function expectCleanImage(ref: string, needles: string[]): Promise<void> {
+  const saved = mkdtempSync(join(work, "saved-"));
+  const save = await docker(["save", "-o", join(saved, "image.tar"), ref]);
+  expect(save.code, save.output).toBe(0);
+  execFileSync("tar", ["-C", saved, "-xf", join(saved, "image.tar")]);
+  rmSync(join(saved, "image.tar"));
+  const layerTars = filesUnder(saved).filter((f) => f.endsWith("layer.tar") || /blobs\/sha256\//.test(f));
+  expect(layerTars.length).toBeGreaterThan(2);
+  expect(filesHolding(saved, needles)).toEqual([]);
+  // The scan reads what it should: the package's files in a layer, the inputs in the config.
+  expect(filesHolding(saved, ["tabulate/__init__.py"]).length).toBeGreaterThan(0);
+  expect(filesHolding(saved, ["dev.ml-buildpacks.inputs"]).length).toBeGreaterThan(0);
+  // The inputs label is there (so the scan looked at it) and names no secret.
+  const inspect = await docker(["image", "inspect", ref, "--format", "{{json .Config.Labels}}"]);
+  const labels = JSON.parse(inspect.output) as Record<string, string>;
+  expect(labels["io.buildpacks.project.metadata"]).toContain("dev.ml-buildpacks.inputs");
+  expect(JSON.stringify(labels)).not.toContain("PIP_INDEX_URL");
+}
+
+async function runApp(ref: string): Promise<void> {
+  const run = await docker(["run", "--rm", "--network", "host", "--pull", "always", ref]);
+  expect(run.code, run.output).toBe(0);
+  expect(run.output).toMatch(/private\s+0\.9\.0/);
+}
+
 describe("build secrets: a private index token", () => {
   let firstOutput = "";
 
@@ -241,9 +267,7 @@ describe("build secrets: a private index token", () => {
     expect(result.code, result.output).toBe(0);
     expect(wheelsServed).toBeGreaterThan(0);
     expect(readReport(result.reportFile).imageRef).toContain(repository);
-    const run = await docker(["run", "--rm", "--network", "host", "--pull", "always", image]);
-    expect(run.code, run.output).toBe(0);
-    expect(run.output).toMatch(/private\s+0\.9\.0/);
+    await runApp(image);
   });
 
   test("the token is in no log, report, image layer, config or label, nor in the cache", async () => {
@@ -254,25 +278,7 @@ describe("build secrets: a private index token", () => {
     for (const r of reports)
       for (const n of needles) expect(readFileSync(join(work, r), "utf8")).not.toContain(n);
 
-    // The image as Docker has it: every layer tar, the config (labels included) and the manifest.
-    const saved = join(work, "saved");
-    mkdirSync(saved);
-    const save = await docker(["save", "-o", join(work, "image.tar"), image]);
-    expect(save.code, save.output).toBe(0);
-    execFileSync("tar", ["-C", saved, "-xf", join(work, "image.tar")]);
-    const layerTars = filesUnder(saved).filter((f) => f.endsWith("layer.tar") || /blobs\/sha256\//.test(f));
-    expect(layerTars.length).toBeGreaterThan(2);
-    expect(filesHolding(saved, needles)).toEqual([]);
-    // The scan reads what it should: the package's files in a layer, the inputs in the config.
-    expect(filesHolding(saved, ["tabulate/__init__.py"]).length).toBeGreaterThan(0);
-    expect(filesHolding(saved, ["dev.ml-buildpacks.inputs"]).length).toBeGreaterThan(0);
-
-    // The inputs label is there (so the scan looked at it) and names no secret.
-    const inspect = await docker(["image", "inspect", image, "--format", "{{json .Config.Labels}}"]);
-    const labels = JSON.parse(inspect.output) as Record<string, string>;
-    expect(labels["io.buildpacks.project.metadata"]).toContain("dev.ml-buildpacks.inputs");
-    expect(JSON.stringify(labels)).not.toContain("PIP_INDEX_URL");
-
+    await expectCleanImage(image, needles);
     // The layer cache: what the Action saves as its cache archive. pip's cache is in it.
     expect(existsSync(join(cacheDir, "committed"))).toBe(true);
     expect(filesUnder(join(cacheDir, "committed")).filter((f) => f.endsWith(".tar")).length).toBeGreaterThan(
@@ -292,6 +298,17 @@ describe("build secrets: a private index token", () => {
     expect(filesHolding(planted, leakForms(TOKEN)).sort()).toEqual(
       [join(planted, "deep", "plain"), join(planted, "zipped")].sort(),
     );
+  });
+
+  test("with --trust-builder (every phase in one container) it works and leaks nowhere either", async () => {
+    const trusted = `${REGISTRY}/${repository}-trusted:1`;
+    const result = await build(TOKEN, trusted, ["--trust-builder", "--no-fast-path"]);
+    expect(result.code, result.output).toBe(0);
+    const needles = leakForms(TOKEN);
+    for (const n of needles) expect(result.output).not.toContain(n);
+    await runApp(trusted);
+    await expectCleanImage(trusted, needles);
+    expect(filesHolding(cacheDir, needles)).toEqual([]);
   });
 
   test("a changed token alone is not a changed input: the fast path keeps the image", async () => {
