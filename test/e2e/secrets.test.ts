@@ -318,6 +318,29 @@ describe("build secrets: a private index token", () => {
     for (const n of leakForms(TOKEN2)) expect(result.output).not.toContain(n);
   });
 
+  test("a buildpack that prints a secret's value has it masked in the log", async () => {
+    // The python buildpack refuses PIP_TARGET and quotes its value: here that value is a secret.
+    const leaky = `${REGISTRY}/${repository}-leaky:1`;
+    const result = await cli(
+      [
+        "build",
+        app,
+        "--image",
+        leaky,
+        "--builder",
+        builder,
+        "--no-fast-path",
+        "--secret",
+        "id=PIP_TARGET,env=E2E_LEAKY",
+      ],
+      { E2E_LEAKY: `/tmp/${TOKEN}` },
+    );
+    expect(result.code, result.output).not.toBe(0);
+    expect(result.output).toContain("PIP_TARGET=***: pip installs packages into that directory");
+    expect(result.output).not.toContain(TOKEN);
+    expect(await registryHas(`${repository}-leaky`, "1")).toBe(false);
+  });
+
   test("a wrong token fails with pip's 401, the token masked and nothing pushed", async () => {
     const failing = `${REGISTRY}/${repository}-wrong:1`;
     // pip reports an index's HTTP errors at debug level only (-vv); PIP_VERBOSE=2 is how a user sees them.
