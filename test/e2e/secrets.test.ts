@@ -39,6 +39,7 @@ let app: string;
 let cacheDir: string;
 let server: Server;
 let caBundle: string;
+let uvApp: string;
 let indexUrl: (token: string) => string;
 /** Wheel downloads the index served to an authorised client. */
 let wheelsServed = 0;
@@ -166,7 +167,8 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "e2e-secrets-"));
   const tls = makeTls(work);
   caBundle = tls.bundle;
-  server = await startIndex(await downloadWheel(), tls);
+  const wheel = await downloadWheel();
+  server = await startIndex(wheel, tls);
   const { port } = server.address() as AddressInfo;
   indexUrl = (token) => `https://${USER}:${token}@localhost:${port}/simple`;
   app = join(work, "app");
@@ -177,6 +179,7 @@ beforeAll(async () => {
     'import tabulate\nprint(tabulate.tabulate([["private", tabulate.__version__]], headers=["index", "tabulate"]))\n',
   );
   writeFileSync(join(app, "Procfile"), "web: python app.py\n");
+  uvApp = writeUvApp(join(work, "uv-app"), `https://localhost:${port}`, wheel);
   cacheDir = join(work, "cache");
 });
 
@@ -184,6 +187,31 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+/**
+ * A uv project whose lock names the private index (as `uv lock` writes it, credentials never in it);
+ * uv reads the index's credentials from UV_INDEX_PRIVATE_USERNAME/PASSWORD.
+ */
+function writeUvApp(dir: string, base: string, wheel: { bytes: Buffer; sha256: string }): string {
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, "pyproject.toml"),
+    `[project]\nname = "private-app"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n` +
+      `dependencies = ["tabulate==0.9.0"]\n\n[[tool.uv.index]]\nname = "private"\nurl = "${base}/simple"\ndefault = true\n`,
+  );
+  writeFileSync(
+    join(dir, "uv.lock"),
+    `version = 1\nrevision = 3\nrequires-python = ">=3.11"\n\n` +
+      `[[package]]\nname = "private-app"\nversion = "0.1.0"\nsource = { virtual = "." }\n` +
+      `dependencies = [\n    { name = "tabulate" },\n]\n\n` +
+      `[package.metadata]\nrequires-dist = [{ name = "tabulate", specifier = "==0.9.0" }]\n\n` +
+      `[[package]]\nname = "tabulate"\nversion = "0.9.0"\nsource = { registry = "${base}/simple" }\n` +
+      `wheels = [\n    { url = "${base}/files/${WHEEL}", hash = "sha256:${wheel.sha256}", size = ${wheel.bytes.length} },\n]\n`,
+  );
+  writeFileSync(join(dir, "app.py"), readFileSync(join(app, "app.py")));
+  writeFileSync(join(dir, "Procfile"), "web: python app.py\n");
+  return dir;
+}
 
 /** Builds with the index URL of `token` as the secret PIP_INDEX_URL (its value from this env, never argv). */
 async function build(token: string, to: string, extra: string[] = []) {
@@ -309,6 +337,37 @@ describe("build secrets: a private index token", () => {
     await runApp(trusted);
     await expectCleanImage(trusted, needles);
     expect(filesHolding(cacheDir, needles)).toEqual([]);
+  });
+
+  test("uv: an index named in pyproject.toml, its password as the secret UV_INDEX_PRIVATE_PASSWORD", async () => {
+    const uvImage = `${REGISTRY}/${repository}-uv:1`;
+    const uvCache = join(work, "uv-cache");
+    const result = await cli(
+      [
+        "build",
+        uvApp,
+        "--image",
+        uvImage,
+        "--builder",
+        builder,
+        "--cache-dir",
+        uvCache,
+        "--ca-certs",
+        caBundle,
+        // The user name is no secret (masking it would mask every "build" in the log): plain env.
+        "--env",
+        `UV_INDEX_PRIVATE_USERNAME=${USER}`,
+        "--secret",
+        "id=UV_INDEX_PRIVATE_PASSWORD,env=E2E_TOKEN",
+      ],
+      { E2E_TOKEN: TOKEN },
+    );
+    expect(result.code, result.output).toBe(0);
+    const needles = leakForms(TOKEN);
+    for (const n of needles) expect(result.output).not.toContain(n);
+    await runApp(uvImage);
+    await expectCleanImage(uvImage, needles);
+    expect(filesHolding(uvCache, needles)).toEqual([]);
   });
 
   test("a changed token alone is not a changed input: the fast path keeps the image", async () => {
