@@ -13,13 +13,14 @@ export const PROJECT_SOURCE_TYPE = "ml-buildpacks";
 
 /**
  * Everything a build's result depends on, each as a digest so a miss can say which one changed.
- * Registry credentials and the CA bundle are left out: they decide whether downloads work, not what
- * goes into the image.
+ * Registry credentials, build secrets (BuildRequest.secrets) and the CA bundle are left out: they
+ * decide whether downloads work, not what goes into the image; a digest of a secret would also be a
+ * way to test guesses of it against the label.
  */
 export interface InputParts {
   /** The app's files after the ignore rules. */
   source: string;
-  /** Build-time environment (names and values). */
+  /** Build-time environment (names and values); never the build secrets. */
   env: string;
   /** The builder image's digest (its buildpacks, lifecycle and build image). */
   builder: string;
