@@ -1,4 +1,4 @@
-import type { BuildContext, BuildResult } from "../../../src/libcnb/index.js";
+import type { BuildContext, BuildResult } from "#libcnb";
 import { REQUIRED_ENV } from "./detect.js";
 import * as errors from "./errors.js";
 import { parseTags, requiredTags, TAGS_FILE } from "./tags.js";

@@ -1,4 +1,4 @@
-import { type DetectContext, type DetectResult, fail, pass } from "../../../src/libcnb/index.js";
+import { type DetectContext, type DetectResult, fail, pass } from "#libcnb";
 import { requiredTags, TAGS_FILE } from "./tags.js";
 
 export const REQUIRED_ENV = "BP_REQUIRED_BUSINESS_TAGS";

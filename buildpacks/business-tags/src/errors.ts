@@ -1,5 +1,5 @@
 // Every message the business-tags buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 
 const FORMAT =
   "business-tags.yaml is a flat map of label names to values:\n\n" +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 import { build } from "../src/build.js";
 import { detect } from "../src/detect.js";
 import { parseTags } from "../src/tags.js";

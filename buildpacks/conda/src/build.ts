@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
-import { keepOrDiscard } from "../../../src/pybuild/launch-layer.js";
-import { ensurePinnedTool, keepPinnedTool, pinnedToolKey } from "../../../src/pybuild/pinned-tool.js";
-import { probePython } from "../../../src/pybuild/stack-python.js";
+import { type BuildContext, describeTarget } from "#libcnb";
+import { keepOrDiscard } from "#pybuild/launch-layer";
+import { ensurePinnedTool, keepPinnedTool, pinnedToolKey } from "#pybuild/pinned-tool";
+import { probePython } from "#pybuild/stack-python";
 import { channelAlias, channelUrls, condaSubdir, mirrorUrl } from "./channels.js";
 import { type DriverRequest, runDriver } from "./driver.js";
 import { condaCacheKey, prepareCondaCache, saveCondaCache } from "./layers/conda-cache.js";

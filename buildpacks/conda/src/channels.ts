@@ -1,7 +1,7 @@
 // Channel names -> URLs, as conda's channel_alias does it: a name is <alias>/<name>, a URL stays.
 // BP_CONDA_CHANNEL_ALIAS points every named channel (and the URLs of explicit locks under the default
 // alias) at a mirror: production builds behind a firewall, and the e2e tests' local channel.
-import type { Env } from "../../../src/libcnb/index.js";
+import type { Env } from "#libcnb";
 
 export const ALIAS_ENV = "BP_CONDA_CHANNEL_ALIAS";
 export const DEFAULT_ALIAS = "https://conda.anaconda.org";

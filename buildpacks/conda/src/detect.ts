@@ -1,4 +1,4 @@
-import { type DetectContext, type DetectResult, fail, pass } from "../../../src/libcnb/index.js";
+import { type DetectContext, type DetectResult, fail, pass } from "#libcnb";
 
 /** The environment file, in the order conda itself looks for them. */
 export const ENVIRONMENT_FILES = ["environment.yml", "environment.yaml"] as const;

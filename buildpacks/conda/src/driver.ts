@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BuildContext, formatCommand } from "../../../src/libcnb/index.js";
+import { type BuildContext, formatCommand } from "#libcnb";
 import * as errors from "./errors.js";
 import type { ExplicitPackage } from "./explicit.js";
 import type { ResolvedPackage } from "./resolved.js";

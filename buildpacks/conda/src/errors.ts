@@ -1,5 +1,5 @@
 // Every message the conda buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 
 const FORMAT =
   "An environment.yml looks like this:\n\n" +

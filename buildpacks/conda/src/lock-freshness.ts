@@ -3,7 +3,7 @@
 // would silently be missing from the image. conda-lock's `# input_hash:` header cannot be recomputed
 // outside conda-lock (it hashes its own internal model of the spec), so the check compares package
 // sets: every environment.yml dependency must be in the lock, at a version its spec accepts.
-import { parseConstraint, satisfies } from "../../../src/pybuild/python-constraint.js";
+import { parseConstraint, satisfies } from "#pybuild/python-constraint";
 import type { EnvironmentSpec } from "./environment.js";
 import type { ExplicitPackage } from "./explicit.js";
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BuildContext } from "../../../src/libcnb/index.js";
+import type { BuildContext } from "#libcnb";
 import * as errors from "./errors.js";
 
 export function pipArgs(requirements: string, cacheDir: string): string[] {

@@ -1,7 +1,7 @@
 // What the environment is built from: an explicit lock for this platform when the app has one (installed
 // exactly, nothing solved), else environment.yml (solved at build time). Also the one-package-manager rule.
 import { createHash } from "node:crypto";
-import type { AppFiles } from "../../../src/libcnb/index.js";
+import type { AppFiles } from "#libcnb";
 import { multiplePackageManagers } from "../../python/src/errors.js";
 import { PACKAGE_MANAGER_FILES } from "../../python/src/package-managers.js";
 import { ENVIRONMENT_FILES, lockFiles } from "./detect.js";

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
-import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
-import { stackPythonAnswer } from "../../../src/pybuild/testing.js";
+import { BuildpackError, parseToml, stringifyToml } from "#libcnb";
+import { type ExecCall, fakeExec } from "#libcnb/testing";
+import { stackPythonAnswer } from "#pybuild/testing";
 import { build } from "../src/build.js";
 import type { DriverRequest, DriverResult } from "../src/driver.js";
 import type { ResolvedPackage } from "../src/resolved.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryAppFiles } from "../../../src/libcnb/testing.js";
-import { errorOf } from "../../../src/pybuild/testing.js";
+import { memoryAppFiles } from "#libcnb/testing";
+import { errorOf } from "#pybuild/testing";
 import { channelAlias, channelUrls, condaSubdir, mirrorUrl } from "../src/channels.js";
 import { condaFiles } from "../src/detect.js";
 import { parseEnvironment } from "../src/environment.js";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { type BuildContext, decideReuse, formatCommand } from "../../../src/libcnb/index.js";
+import { type BuildContext, decideReuse, formatCommand } from "#libcnb";
 import {
   archiveFileName,
   defaultSystem,

@@ -1,4 +1,4 @@
-import { type DetectContext, type DetectResult, pass } from "../../../src/libcnb/index.js";
+import { type DetectContext, type DetectResult, pass } from "#libcnb";
 
 export const APTFILE = "Aptfile";
 

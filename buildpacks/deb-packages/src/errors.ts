@@ -1,5 +1,5 @@
 // Every message the deb-packages buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 import type { ExtraSource, PackageRequest } from "./package-request.js";
 
 const FORMAT =

@@ -12,7 +12,7 @@
 //   components = ["main"]
 //   signed_by = "coral-archive-keyring.gpg"   # keyring file: absolute, or relative to the app dir
 import { isAbsolute, join } from "node:path";
-import { isTable, type PlanEntry, type TomlValue } from "../../../src/libcnb/index.js";
+import { isTable, type PlanEntry, type TomlValue } from "#libcnb";
 import { parseSpec } from "./aptfile.js";
 import * as errors from "./errors.js";
 import type { ExtraSource, PackageRequest } from "./package-request.js";

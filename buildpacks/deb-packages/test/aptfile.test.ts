@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 import { aptArgument, parseAptfile } from "../src/aptfile.js";
 
 function error(text: string): BuildpackError {

@@ -1,15 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Exec } from "../../../src/libcnb/index.js";
-import {
-  BuildpackError,
-  Layers,
-  parseToml,
-  RefreshRecorder,
-  stringifyToml,
-} from "../../../src/libcnb/index.js";
-import { type ExecCall, fakeExec, memoryLogger } from "../../../src/libcnb/testing.js";
+import type { Exec } from "#libcnb";
+import { BuildpackError, Layers, parseToml, RefreshRecorder, stringifyToml } from "#libcnb";
+import { type ExecCall, fakeExec, memoryLogger } from "#libcnb/testing";
 import type { System } from "../src/apt.js";
 import { buildWith } from "../src/build.js";
 import { detect } from "../src/detect.js";

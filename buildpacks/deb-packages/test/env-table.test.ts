@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Layer } from "../../../src/libcnb/index.js";
+import { Layer } from "#libcnb";
 import { ENV_RULES, envSettings } from "../src/integration/env-table.js";
 import { expand } from "../src/integration/paths.js";
 import { writePackagesEnv } from "../src/layers/packages.js";

@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fakeExec } from "../../../src/libcnb/testing.js";
+import { fakeExec } from "#libcnb/testing";
 import { FONTS_CONF, fontsConf } from "../src/integration/fontconfig.js";
 import { integrate, type UnpackedPackage } from "../src/integration/index.js";
 import {

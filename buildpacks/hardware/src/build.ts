@@ -1,4 +1,4 @@
-import type { BuildContext, BuildResult, Env } from "../../../src/libcnb/index.js";
+import type { BuildContext, BuildResult, Env } from "#libcnb";
 import { CORAL_PYTHON_RUNTIMES, coralSettings } from "./coral.js";
 import { mentioned, VARIANT_PACKAGES } from "./dependencies.js";
 import * as errors from "./errors.js";

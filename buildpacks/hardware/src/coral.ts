@@ -1,6 +1,6 @@
 // Coral Edge TPU: the libedgetpu runtime from Coral's apt source (through ml-buildpacks/deb-packages) and
 // a TFLite/LiteRT Python runtime the app lists itself.
-import type { Env, TomlTable } from "../../../src/libcnb/index.js";
+import type { Env, TomlTable } from "#libcnb";
 
 export const CORAL_DEFAULTS = {
   BP_CORAL_APT_URI: "https://packages.cloud.google.com/apt",

@@ -1,5 +1,5 @@
 // Which of the app's Python dependencies come in CPU and CUDA builds (from different indexes).
-import type { AppFiles } from "../../../src/libcnb/index.js";
+import type { AppFiles } from "#libcnb";
 
 export const DEPENDENCY_FILES = [
   "requirements.txt",

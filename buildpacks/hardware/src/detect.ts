@@ -1,4 +1,4 @@
-import { type DetectContext, type DetectResult, fail, pass } from "../../../src/libcnb/index.js";
+import { type DetectContext, type DetectResult, fail, pass } from "#libcnb";
 import { coralDebRequest, coralSettings } from "./coral.js";
 import { HARDWARE_FILE, peekHardware } from "./hardware-file.js";
 

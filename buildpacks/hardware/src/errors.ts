@@ -1,5 +1,5 @@
 // Every message the hardware buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 import { HARDWARE } from "./hardware-values.js";
 
 const valid = () =>

@@ -1,7 +1,7 @@
 // Which stack flavor we build on. The cuda build image says so with ML_BUILDPACKS_STACK_FLAVOR=cuda (and
 // ML_BUILDPACKS_CUDA_VERSION, e.g. 12.4); without the variable the flavor is the last part of the stack
 // id (CNB_STACK_ID, set by every ml-buildpacks build image: dev.ml-buildpacks.stacks.trixie.cpu -> cpu).
-import type { Env } from "../../../src/libcnb/index.js";
+import type { Env } from "#libcnb";
 
 export function stackFlavor(env: Env): string {
   const explicit = env.ML_BUILDPACKS_STACK_FLAVOR?.trim();

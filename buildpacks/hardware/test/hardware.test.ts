@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 import { build, pytorchIndex } from "../src/build.js";
 import { detect } from "../src/detect.js";
 import { parseHardware } from "../src/hardware-file.js";

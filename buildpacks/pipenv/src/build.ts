@@ -1,10 +1,10 @@
-import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
-import { finishVenv } from "../../../src/pybuild/finish-venv.js";
-import { createVenv, openVenv } from "../../../src/pybuild/launch-venv.js";
-import { ensurePinnedTool, keepPinnedTool, pinnedToolKey } from "../../../src/pybuild/pinned-tool.js";
-import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
-import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
-import { probePython, selectedPython } from "../../../src/pybuild/stack-python.js";
+import { type BuildContext, describeTarget } from "#libcnb";
+import { finishVenv } from "#pybuild/finish-venv";
+import { createVenv, openVenv } from "#pybuild/launch-venv";
+import { ensurePinnedTool, keepPinnedTool, pinnedToolKey } from "#pybuild/pinned-tool";
+import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "#pybuild/pip-cache";
+import { unmetRequirements } from "#pybuild/python-constraint";
+import { probePython, selectedPython } from "#pybuild/stack-python";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
 import { PIPENV, PIPENV_VERSION } from "./layers/pipenv.js";

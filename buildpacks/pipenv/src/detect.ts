@@ -1,5 +1,5 @@
-import type { DetectContext, DetectResult } from "../../../src/libcnb/index.js";
-import { detectLock } from "../../../src/pybuild/lock-detect.js";
+import type { DetectContext, DetectResult } from "#libcnb";
+import { detectLock } from "#pybuild/lock-detect";
 
 export const LOCK = "Pipfile.lock";
 export const MANIFEST = "Pipfile";

@@ -1,8 +1,8 @@
 // Every message the pipenv buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
-import { hashMismatchHint, installFailed, tlsHint } from "../../../src/pybuild/install-errors.js";
-import { invalidNames } from "../../../src/pybuild/project-errors.js";
-import { describeRequirements, type PythonRequirement } from "../../../src/pybuild/python-constraint.js";
+import { BuildpackError } from "#libcnb";
+import { hashMismatchHint, installFailed, tlsHint } from "#pybuild/install-errors";
+import { invalidNames } from "#pybuild/project-errors";
+import { describeRequirements, type PythonRequirement } from "#pybuild/python-constraint";
 
 export function missingManifest(lock: string, manifest: string): BuildpackError {
   return new BuildpackError({

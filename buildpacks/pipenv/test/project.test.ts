@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryAppFiles } from "../../../src/libcnb/testing.js";
-import { sha256 } from "../../../src/pybuild/project-files.js";
-import { errorOf, expectHashPinnedTool } from "../../../src/pybuild/testing.js";
+import { memoryAppFiles } from "#libcnb/testing";
+import { sha256 } from "#pybuild/project-files";
+import { errorOf, expectHashPinnedTool } from "#pybuild/testing";
 import { PIPENV_VERSION } from "../src/layers/pipenv.js";
 import { jsonErrorLine, pathPackages, readCategories, readProject } from "../src/project.js";
 

@@ -1,8 +1,8 @@
 // Every message the poetry buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
-import { hashMismatchHint, installFailed, tlsHint } from "../../../src/pybuild/install-errors.js";
-import { invalidNames, pythonOutsideProject } from "../../../src/pybuild/project-errors.js";
-import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
+import { BuildpackError } from "#libcnb";
+import { hashMismatchHint, installFailed, tlsHint } from "#pybuild/install-errors";
+import { invalidNames, pythonOutsideProject } from "#pybuild/project-errors";
+import type { PythonRequirement } from "#pybuild/python-constraint";
 
 export function notAPoetryLock(file: string): BuildpackError {
   return new BuildpackError({

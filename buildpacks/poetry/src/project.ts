@@ -1,9 +1,9 @@
 // What the venv is built from: pyproject.toml and poetry.lock (read and checked here, before Poetry
 // runs, so a broken file is reported with its line), and the groups the build env asks for.
-import { type AppFiles, type Env, isTable, type TomlTable } from "../../../src/libcnb/index.js";
-import { readNameList, readPyprojectAndLock, sha256 } from "../../../src/pybuild/project-files.js";
-import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
-import { tomlRequirement } from "../../../src/pybuild/toml-requirement.js";
+import { type AppFiles, type Env, isTable, type TomlTable } from "#libcnb";
+import { readNameList, readPyprojectAndLock, sha256 } from "#pybuild/project-files";
+import type { PythonRequirement } from "#pybuild/python-constraint";
+import { tomlRequirement } from "#pybuild/toml-requirement";
 import { LOCK, MANIFEST } from "./detect.js";
 import * as errors from "./errors.js";
 

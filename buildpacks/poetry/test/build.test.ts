@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
-import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
-import { sha256 } from "../../../src/pybuild/project-files.js";
-import { expectVenvFromSelectedPython, stackPythonAnswer } from "../../../src/pybuild/testing.js";
+import { BuildpackError, parseToml, stringifyToml } from "#libcnb";
+import { type ExecCall, fakeExec } from "#libcnb/testing";
+import { sha256 } from "#pybuild/project-files";
+import { expectVenvFromSelectedPython, stackPythonAnswer } from "#pybuild/testing";
 import { build } from "../src/build.js";
 import { buildContext } from "./helpers.js";
 

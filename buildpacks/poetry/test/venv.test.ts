@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Layers } from "../../../src/libcnb/index.js";
-import { testTarget } from "../../../src/libcnb/testing.js";
-import { decideVenv } from "../../../src/pybuild/launch-venv.js";
-import type { PythonTools } from "../../../src/pybuild/stack-python.js";
+import { Layers } from "#libcnb";
+import { testTarget } from "#libcnb/testing";
+import { decideVenv } from "#pybuild/launch-venv";
+import type { PythonTools } from "#pybuild/stack-python";
 import { exportArgs, pipInstallArgs, VENV_DESCRIBERS, venvKey } from "../src/layers/venv.js";
 import type { PoetryProject } from "../src/project.js";
 

@@ -1,4 +1,4 @@
-import type { AppFiles, BuildContext, BuildResult, Process } from "../../../src/libcnb/index.js";
+import type { AppFiles, BuildContext, BuildResult, Process } from "#libcnb";
 import { parseProcfile, procfileProcesses } from "./procfile.js";
 import { parseProjectProcesses } from "./project-toml.js";
 

@@ -1,4 +1,4 @@
-import { type DetectResult, pass } from "../../../src/libcnb/index.js";
+import { type DetectResult, pass } from "#libcnb";
 
 /**
  * Always passes, with an empty plan: the lifecycle accepts a buildpack that neither provides nor

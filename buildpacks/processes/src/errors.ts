@@ -1,5 +1,5 @@
 // Every message the processes buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 
 const PROCFILE_FORMAT =
   'Each line must be "<type>: <command>", e.g.\n\n' +

@@ -1,5 +1,5 @@
 // Procfile: "<type>: <command>" per line, like Heroku's. Commands are shell lines, run with bash -c.
-import type { Process } from "../../../src/libcnb/index.js";
+import type { Process } from "#libcnb";
 import * as errors from "./errors.js";
 
 export interface ProcfileEntry {

@@ -1,12 +1,6 @@
 // project.toml [[io.buildpacks.processes]]: type, command (argv array, or a string run with bash -c),
 // args, default, working-dir.
-import {
-  isTable,
-  type Process,
-  parseToml,
-  TomlSyntaxError,
-  type TomlValue,
-} from "../../../src/libcnb/index.js";
+import { isTable, type Process, parseToml, TomlSyntaxError, type TomlValue } from "#libcnb";
 import * as errors from "./errors.js";
 import { shellProcess } from "./procfile.js";
 

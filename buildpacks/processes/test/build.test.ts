@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
-import { memoryAppFiles } from "../../../src/libcnb/testing.js";
+import { BuildpackError } from "#libcnb";
+import { memoryAppFiles } from "#libcnb/testing";
 import { build, chooseProcesses, withDefault } from "../src/build.js";
 import { detect } from "../src/detect.js";
 import { buildContext } from "./helpers.js";

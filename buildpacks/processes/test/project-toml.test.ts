@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 import { parseProjectProcesses } from "../src/project-toml.js";
 
 function errorOf(fn: () => unknown): BuildpackError {

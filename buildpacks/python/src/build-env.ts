@@ -6,7 +6,7 @@
 // Not refused, because they don't break a build: PYTHONSTARTUP (interactive sessions only),
 // PYTHONUSERBASE and PYTHONNOUSERSITE (a venv never sees the user site), PYTHONDONTWRITEBYTECODE,
 // PYTHONWARNINGS and the like (they change behaviour, not where things are found).
-import type { Env } from "../../../src/libcnb/index.js";
+import type { Env } from "#libcnb";
 import * as errors from "./errors.js";
 
 /** Variable -> why it breaks the build, as the error shows it. */

@@ -1,4 +1,4 @@
-import { type BuildContext, type BuildResult, describeTarget } from "../../../src/libcnb/index.js";
+import { type BuildContext, type BuildResult, describeTarget } from "#libcnb";
 import { checkBuildEnv } from "./build-env.js";
 import { type Decision, decidePython } from "./decision.js";
 import { installCpython } from "./layers/cpython.js";

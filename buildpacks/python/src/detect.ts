@@ -1,4 +1,4 @@
-import { type DetectContext, type DetectResult, fail, pass } from "../../../src/libcnb/index.js";
+import { type DetectContext, type DetectResult, fail, pass } from "#libcnb";
 
 /** Files that mark a Python project, in the order the failure message lists them. */
 export const PROJECT_FILES = [

@@ -9,7 +9,7 @@
 // The tests use it to pin a CPython built on the test machine (scripts/python-mirror.sh).
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { type Env, isNotFound, isTable, parseToml, TomlSyntaxError } from "../../../src/libcnb/index.js";
+import { type Env, isNotFound, isTable, parseToml, TomlSyntaxError } from "#libcnb";
 import * as errors from "./errors.js";
 import { BUILTIN_MANIFEST } from "./manifest-data.js";
 import { compareReleases, parseVersion } from "./specifiers.js";

@@ -1,5 +1,5 @@
 // Exactly one package manager per app: the files that select one, and the check that only one is there.
-import type { AppFiles } from "../../../src/libcnb/index.js";
+import type { AppFiles } from "#libcnb";
 import * as errors from "./errors.js";
 
 /** Dependency files, each owned by one package manager buildpack, in the order messages list them. */

@@ -7,8 +7,8 @@
 //   pyproject.toml      [project] requires-python = ">=3.11,<3.13"   (PEP 440)              range
 //                       [tool.poetry.dependencies] python = "^3.11"  (Poetry's syntax)      range
 // Pins name a version; ranges say which versions work. decision.ts chooses one Python for all of them.
-import { type AppFiles, isTable, parseToml, TomlSyntaxError } from "../../../src/libcnb/index.js";
-import { tomlKeyLine } from "../../../src/pybuild/toml-lines.js";
+import { type AppFiles, isTable, parseToml, TomlSyntaxError } from "#libcnb";
+import { tomlKeyLine } from "#pybuild/toml-lines";
 import * as errors from "./errors.js";
 import { poetryClauses } from "./poetry.js";
 import { parseVersionFile, VERSION_FILE } from "./python-version.js";

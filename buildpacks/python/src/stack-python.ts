@@ -1,5 +1,5 @@
 // The stack's CPython: where it is and which version it is (found by running it).
-import type { Exec } from "../../../src/libcnb/index.js";
+import type { Exec } from "#libcnb";
 import * as errors from "./errors.js";
 
 /** Debian's interpreter, present at the same path in the build and the run image. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BuildpackError } from "../../../src/libcnb/index.js";
+import type { BuildpackError } from "#libcnb";
 import { checkBuildEnv, UNSAFE_BUILD_ENV } from "../src/build-env.js";
 
 function errorOf(env: Record<string, string>): BuildpackError | undefined {

@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError, Layers, nodeAppFiles, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
-import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
+import { BuildpackError, Layers, nodeAppFiles, parseToml, stringifyToml } from "#libcnb";
+import { type ExecCall, fakeExec } from "#libcnb/testing";
 import { build } from "../src/build.js";
 import { buildContext } from "./helpers.js";
 

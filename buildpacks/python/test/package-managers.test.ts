@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
-import { fakeExec, memoryAppFiles } from "../../../src/libcnb/testing.js";
+import { BuildpackError } from "#libcnb";
+import { fakeExec, memoryAppFiles } from "#libcnb/testing";
 import { build } from "../src/build.js";
 import { checkPackageManagers } from "../src/package-managers.js";
 import { buildContext } from "./helpers.js";

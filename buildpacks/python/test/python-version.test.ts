@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 import { parseVersionFile } from "../src/python-version.js";
 
 function errorOf(fn: () => unknown): BuildpackError {

@@ -1,8 +1,8 @@
-import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
-import { finishVenv } from "../../../src/pybuild/finish-venv.js";
-import { createVenv, openVenv } from "../../../src/pybuild/launch-venv.js";
-import { unmetRequirements } from "../../../src/pybuild/python-constraint.js";
-import { pythonVersion, selectedPython } from "../../../src/pybuild/stack-python.js";
+import { type BuildContext, describeTarget } from "#libcnb";
+import { finishVenv } from "#pybuild/finish-venv";
+import { createVenv, openVenv } from "#pybuild/launch-venv";
+import { unmetRequirements } from "#pybuild/python-constraint";
+import { pythonVersion, selectedPython } from "#pybuild/stack-python";
 import { LOCK } from "./detect.js";
 import * as errors from "./errors.js";
 import { ensureUv, keepUv, uvToolKey } from "./layers/uv.js";

@@ -1,8 +1,8 @@
 // Every message the uv buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
-import { installFailed, tlsHint } from "../../../src/pybuild/install-errors.js";
-import { invalidNames, pythonOutsideProject } from "../../../src/pybuild/project-errors.js";
-import type { PythonRequirement } from "../../../src/pybuild/python-constraint.js";
+import { BuildpackError } from "#libcnb";
+import { installFailed, tlsHint } from "#pybuild/install-errors";
+import { invalidNames, pythonOutsideProject } from "#pybuild/project-errors";
+import type { PythonRequirement } from "#pybuild/python-constraint";
 
 export function notAUvLock(file: string): BuildpackError {
   return new BuildpackError({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { memoryAppFiles } from "../../../src/libcnb/testing.js";
-import { sha256 } from "../../../src/pybuild/project-files.js";
-import { errorOf } from "../../../src/pybuild/testing.js";
+import { memoryAppFiles } from "#libcnb/testing";
+import { sha256 } from "#pybuild/project-files";
+import { errorOf } from "#pybuild/testing";
 import { readGroups, readProject } from "../src/project.js";
 
 const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n';

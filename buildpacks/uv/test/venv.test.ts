@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Layers } from "../../../src/libcnb/index.js";
-import { testTarget } from "../../../src/libcnb/testing.js";
-import { decideVenv } from "../../../src/pybuild/launch-venv.js";
+import { Layers } from "#libcnb";
+import { testTarget } from "#libcnb/testing";
+import { decideVenv } from "#pybuild/launch-venv";
 import { uvToolKey, wheelFor } from "../src/layers/uv.js";
 import { uvCacheKey } from "../src/layers/uv-cache.js";
 import { uvEnv, uvSyncArgs, VENV_DESCRIBERS, venvKey } from "../src/layers/venv.js";

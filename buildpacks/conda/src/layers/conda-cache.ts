@@ -1,14 +1,9 @@
 // The "conda-cache" layer: rattler's repodata cache (repodata/), its package cache (pkgs/: downloaded
 // archives and their extracted trees) and the verified downloads of explicit locks (explicit/). Kept in
 // the build cache only (cache=true, launch=false, build=false): package archives never reach the image.
-import {
-  type BuildContext,
-  type Describers,
-  type Layer,
-  versionChanged,
-} from "../../../../src/libcnb/index.js";
-import { prepareCacheLayer } from "../../../../src/pybuild/cache-layer.js";
-import { TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
+import { type BuildContext, type Describers, type Layer, versionChanged } from "#libcnb";
+import { prepareCacheLayer } from "#pybuild/cache-layer";
+import { TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
 
 export const CONDA_CACHE_LAYER_VERSION = 1;
 

@@ -19,8 +19,8 @@ import {
   type Layer,
   type ReuseDecision,
   versionChanged,
-} from "../../../../src/libcnb/index.js";
-import { TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
+} from "#libcnb";
+import { TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
 import { describePackageChanges, packagesDigest, packagesList, type ResolvedPackage } from "../resolved.js";
 import type { CondaSource } from "../source.js";
 

@@ -2,7 +2,7 @@
 // installed by the stack's pip from bin/tool-requirements.txt (sha256-pinned wheels for amd64 and
 // arm64). Build-only tool (launch=false, build=false: bin/conda_driver.py runs on its Python) kept in
 // the build cache, keyed by py-rattler version, the requirements file's sha256, Python, arch and distro.
-import type { PinnedTool } from "../../../../src/pybuild/pinned-tool.js";
+import type { PinnedTool } from "#pybuild/pinned-tool";
 
 /** Must match the py-rattler== pin in bin/tool-requirements.txt (a unit test checks). */
 export const RATTLER_VERSION = "0.28.0";

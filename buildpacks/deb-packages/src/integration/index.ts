@@ -3,7 +3,7 @@
 // scripts, pointed into the layer; update-alternatives links; RUNPATH directories; postinst/trigger
 // steps; then the relocation variables. Returns what was done per package, for the build log.
 import { join } from "node:path";
-import type { Exec } from "../../../../src/libcnb/index.js";
+import type { Exec } from "#libcnb";
 import { type Alternative, applyAlternatives, parseAlternatives } from "./alternatives.js";
 import { type EnvSetting, envSettings } from "./env-table.js";
 import { inLayer } from "./paths.js";

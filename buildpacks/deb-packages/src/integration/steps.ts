@@ -3,7 +3,7 @@
 // plugins. Each step is keyed by the files that need it, like the env table.
 import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import type { Exec } from "../../../../src/libcnb/index.js";
+import type { Exec } from "#libcnb";
 import { FONTS_CONF, writeFontsConf } from "./fontconfig.js";
 import { expand } from "./paths.js";
 

@@ -2,13 +2,7 @@
 // build cache only (cache=true, launch=false, build=false). The next build then fetches only what changed.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type BuildContext,
-  type Describers,
-  decideReuse,
-  type Layer,
-  versionChanged,
-} from "../../../../src/libcnb/index.js";
+import { type BuildContext, type Describers, decideReuse, type Layer, versionChanged } from "#libcnb";
 import { type AptPaths, aptConfig, aptPaths, type SourceFile } from "../apt.js";
 import { sha256 } from "../hash.js";
 

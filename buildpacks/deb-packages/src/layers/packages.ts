@@ -7,12 +7,7 @@
 // layer. Any change rebuilds it from scratch.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type BuildContext,
-  type Describers,
-  type Layer,
-  versionChanged,
-} from "../../../../src/libcnb/index.js";
+import { type BuildContext, type Describers, type Layer, versionChanged } from "#libcnb";
 import { describePackage, multiarchTriplet, type ResolvedPackage } from "../apt.js";
 import type { EnvSetting } from "../integration/env-table.js";
 

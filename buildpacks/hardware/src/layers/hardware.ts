@@ -1,7 +1,7 @@
 // The "hardware" layer holds only env: the package index env for later buildpacks (env.build) and, for
 // NVIDIA targets, the container runtime's env for the app (env.launch). Recreated every build; the
 // exporter reuses the previous image's layer when its content (and so its digest) is unchanged.
-import type { Layers } from "../../../../src/libcnb/index.js";
+import type { Layers } from "#libcnb";
 import type { Hardware } from "../hardware-file.js";
 
 export const HARDWARE_ENV = "ML_BUILDPACKS_HARDWARE";

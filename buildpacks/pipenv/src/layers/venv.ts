@@ -14,9 +14,9 @@ import {
   formatCommand,
   type Layer,
   versionChanged,
-} from "../../../../src/libcnb/index.js";
-import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
-import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
+} from "#libcnb";
+import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
+import type { PythonTools } from "#pybuild/stack-python";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
 import type { PipenvProject } from "../project.js";

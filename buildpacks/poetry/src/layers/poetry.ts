@@ -2,7 +2,7 @@
 // from bin/tool-requirements.txt (exact versions, every file sha256-pinned). Build-only tool
 // (launch=false, build=false: this buildpack runs it by path) kept in the build cache (cache=true),
 // keyed by Poetry version, the requirements file's sha256, Python, arch and distro.
-import type { PinnedTool } from "../../../../src/pybuild/pinned-tool.js";
+import type { PinnedTool } from "#pybuild/pinned-tool";
 
 /** Must match the poetry== pin in bin/tool-requirements.txt (a unit test checks). */
 export const POETRY_VERSION = "2.5.1";

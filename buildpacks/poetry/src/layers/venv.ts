@@ -14,15 +14,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type BuildContext,
-  type Describers,
-  fileChanged,
-  type Layer,
-  versionChanged,
-} from "../../../../src/libcnb/index.js";
-import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
-import type { PythonTools } from "../../../../src/pybuild/stack-python.js";
+import { type BuildContext, type Describers, fileChanged, type Layer, versionChanged } from "#libcnb";
+import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
+import type { PythonTools } from "#pybuild/stack-python";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
 import type { PoetryProject } from "../project.js";

@@ -29,8 +29,8 @@ import {
   type Layer,
   shortSha,
   versionChanged,
-} from "../../../../src/libcnb/index.js";
-import { compileBytecode } from "../../../../src/pybuild/bytecode.js";
+} from "#libcnb";
+import { compileBytecode } from "#pybuild/bytecode";
 import * as errors from "../errors.js";
 import { type Build, downloadUrl, isFullArchive } from "../manifest.js";
 

@@ -2,7 +2,7 @@
 // every image with Python has a `python` command (Debian's stack has only python3).
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import type { Layers } from "../../../../src/libcnb/index.js";
+import type { Layers } from "#libcnb";
 
 /** Set at build time for later buildpacks: the full version of the selected Python (e.g. 3.13.5). */
 export const VERSION_ENV = "ML_BUILDPACKS_PYTHON_VERSION";

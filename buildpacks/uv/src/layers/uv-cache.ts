@@ -1,13 +1,8 @@
 // The "uv-cache" layer: UV_CACHE_DIR (downloaded and built wheels), kept in the build cache only
 // (cache=true, launch=false, build=false), so a changed uv.lock doesn't download everything again.
-import {
-  type BuildContext,
-  type Describers,
-  type Layer,
-  versionChanged,
-} from "../../../../src/libcnb/index.js";
-import { keepCacheLayer, prepareCacheLayer } from "../../../../src/pybuild/cache-layer.js";
-import { TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
+import { type BuildContext, type Describers, type Layer, versionChanged } from "#libcnb";
+import { keepCacheLayer, prepareCacheLayer } from "#pybuild/cache-layer";
+import { TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
 
 export const UV_CACHE_LAYER_VERSION = 1;
 

@@ -11,9 +11,9 @@ import {
   formatCommand,
   type Layer,
   versionChanged,
-} from "../../../../src/libcnb/index.js";
-import { archOf, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
-import { STACK_PYTHON } from "../../../../src/pybuild/stack-python.js";
+} from "#libcnb";
+import { archOf, TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
+import { STACK_PYTHON } from "#pybuild/stack-python";
 import * as errors from "../errors.js";
 import { UV_VERSION, UV_WHEELS, type UvWheel } from "../uv-wheels.js";
 

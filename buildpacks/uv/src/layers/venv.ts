@@ -12,8 +12,8 @@ import {
   formatCommand,
   type Layer,
   versionChanged,
-} from "../../../../src/libcnb/index.js";
-import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "../../../../src/pybuild/keys.js";
+} from "#libcnb";
+import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
 import type { UvProject } from "../project.js";
