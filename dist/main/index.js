@@ -46512,8 +46512,9 @@ function maskablesOf(value) {
         for (const part of [...found])
             found.add(safeDecode(part));
     }
-    // Too short to mask without garbling the log (a one-letter user name).
-    return [...found].filter((s) => s.trim().length >= 3);
+    // The value itself always; parts too short to mask without garbling the log (a one-letter user
+    // name, a blank line) are left out.
+    return [...found].filter((s) => (s === value && s !== "") || s.trim().length >= 3);
 }
 function safeDecode(text) {
     try {

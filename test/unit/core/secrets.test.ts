@@ -125,6 +125,8 @@ describe("masking", () => {
     ).toBe("Looking in indexes: https://build:****@h and *** and ***");
     // A one-letter user name is not masked on its own (it would garble the log).
     expect(maskablesOf("https://u:tok@h")).not.toContain("u");
+    // A short value is still masked: it is the secret itself.
+    expect(maskablesOf("ab")).toEqual(["ab"]);
   });
 
   test("MaskingLogger masks info, warn, error, output and group titles once registered", async () => {
