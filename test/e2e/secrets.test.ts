@@ -40,6 +40,7 @@ let cacheDir: string;
 let server: Server;
 let caBundle: string;
 let uvApp: string;
+let pipenvApp: string;
 let indexUrl: (token: string) => string;
 /** Wheel downloads the index served to an authorised client. */
 let wheelsServed = 0;
@@ -180,6 +181,7 @@ beforeAll(async () => {
   );
   writeFileSync(join(app, "Procfile"), "web: python app.py\n");
   uvApp = writeUvApp(join(work, "uv-app"), `https://localhost:${port}`, wheel);
+  pipenvApp = writePipenvApp(join(work, "pipenv-app"), `https://localhost:${port}`, wheel);
   cacheDir = join(work, "cache");
 });
 
@@ -208,6 +210,46 @@ function writeUvApp(dir: string, base: string, wheel: { bytes: Buffer; sha256: s
       `[[package]]\nname = "tabulate"\nversion = "0.9.0"\nsource = { registry = "${base}/simple" }\n` +
       `wheels = [\n    { url = "${base}/files/${WHEEL}", hash = "sha256:${wheel.sha256}", size = ${wheel.bytes.length} },\n]\n`,
   );
+  writeFileSync(join(dir, "app.py"), readFileSync(join(app, "app.py")));
+  writeFileSync(join(dir, "Procfile"), "web: python app.py\n");
+  return dir;
+}
+
+/** Pure: JSON with object keys sorted at every level and no spaces (Python's json.dumps(sort_keys=True)). */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(",")}]`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${sortedJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(value);
+}
+
+/**
+ * A Pipenv project whose Pipfile source URL takes the token from ${INDEX_TOKEN} (Pipenv expands it
+ * when installing; the lock keeps the placeholder). The lock's _meta.hash is Pipenv's Pipfile hash.
+ */
+function writePipenvApp(dir: string, base: string, wheel: { sha256: string }): string {
+  mkdirSync(dir);
+  const source = {
+    name: "private",
+    url: `https://${USER}:\${INDEX_TOKEN}@${base.replace(/^https:\/\//, "")}/simple`,
+    verify_ssl: true,
+  };
+  const packages = { tabulate: "==0.9.0" };
+  writeFileSync(
+    join(dir, "Pipfile"),
+    `[[source]]\nurl = "${source.url}"\nverify_ssl = true\nname = "private"\n\n[packages]\ntabulate = "==0.9.0"\n`,
+  );
+  const hashed = { _meta: { sources: [source], requires: {} }, default: packages, develop: {} };
+  const hash = createHash("sha256").update(sortedJson(hashed)).digest("hex");
+  const lock = {
+    _meta: { hash: { sha256: hash }, "pipfile-spec": 6, requires: {}, sources: [source] },
+    default: { tabulate: { hashes: [`sha256:${wheel.sha256}`], index: "private", version: "==0.9.0" } },
+    develop: {},
+  };
+  writeFileSync(join(dir, "Pipfile.lock"), `${JSON.stringify(lock, null, 4)}\n`);
   writeFileSync(join(dir, "app.py"), readFileSync(join(app, "app.py")));
   writeFileSync(join(dir, "Procfile"), "web: python app.py\n");
   return dir;
@@ -368,6 +410,34 @@ describe("build secrets: a private index token", () => {
     await runApp(uvImage);
     await expectCleanImage(uvImage, needles);
     expect(filesHolding(uvCache, needles)).toEqual([]);
+  });
+
+  test("Pipenv: the Pipfile source URL expands INDEX_TOKEN, the token as the secret INDEX_TOKEN", async () => {
+    const pipenvImage = `${REGISTRY}/${repository}-pipenv:1`;
+    const pipenvCache = join(work, "pipenv-cache");
+    const result = await cli(
+      [
+        "build",
+        pipenvApp,
+        "--image",
+        pipenvImage,
+        "--builder",
+        builder,
+        "--cache-dir",
+        pipenvCache,
+        "--ca-certs",
+        caBundle,
+        "--secret",
+        "id=INDEX_TOKEN,env=E2E_TOKEN",
+      ],
+      { E2E_TOKEN: TOKEN },
+    );
+    expect(result.code, result.output).toBe(0);
+    const needles = leakForms(TOKEN);
+    for (const n of needles) expect(result.output).not.toContain(n);
+    await runApp(pipenvImage);
+    await expectCleanImage(pipenvImage, needles);
+    expect(filesHolding(pipenvCache, needles)).toEqual([]);
   });
 
   test("a changed token alone is not a changed input: the fast path keeps the image", async () => {
