@@ -29,7 +29,7 @@ function appWith(files: Record<string, string>): string {
   return dir;
 }
 
-async function build(app: string, name: string, repo: string) {
+async function build(app: string, name: string, repo: string, env: string[] = []) {
   const reportFile = join(work, `${name}-${Date.now()}.json`);
   const cache = join(work, `${name}-cache`);
   mkdirSync(cache, { recursive: true });
@@ -45,6 +45,7 @@ async function build(app: string, name: string, repo: string) {
     "--report",
     reportFile,
     "--no-fast-path",
+    ...env.flatMap((e) => ["--env", e]),
   ]);
   return { ...result, report: () => readReport(reportFile) };
 }
@@ -279,6 +280,17 @@ describe("Django", () => {
       'STATIC_ROOT = BASE_DIR / "staticfiles"',
       "BP_DISABLE_COLLECTSTATIC=true",
     ]);
+  });
+
+  test("BP_DISABLE_COLLECTSTATIC=true skips collectstatic: the same app without STATIC_ROOT builds and runs", async () => {
+    const result = await build(djangoApp(false), "django-disabled", `e2e/django-disabled-${RUN_ID}`, [
+      "BP_DISABLE_COLLECTSTATIC=true",
+    ]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("Skipping collectstatic: BP_DISABLE_COLLECTSTATIC=true");
+    expect(result.output).not.toContain("Running python manage.py collectstatic");
+    const check = await runInImage(result.report().imageRef, ["python", "manage.py", "check"]);
+    expect(check.output).toContain("System check identified no issues (0 silenced).");
   });
 });
 
