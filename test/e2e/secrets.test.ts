@@ -41,6 +41,7 @@ let server: Server;
 let caBundle: string;
 let uvApp: string;
 let pipenvApp: string;
+let poetryApp: string;
 let indexUrl: (token: string) => string;
 /** Wheel downloads the index served to an authorised client. */
 let wheelsServed = 0;
@@ -181,6 +182,7 @@ beforeAll(async () => {
   );
   writeFileSync(join(app, "Procfile"), "web: python app.py\n");
   uvApp = writeUvApp(join(work, "uv-app"), `https://localhost:${port}`, wheel);
+  poetryApp = writePoetryApp(join(work, "poetry-app"), `https://localhost:${port}`, wheel);
   pipenvApp = writePipenvApp(join(work, "pipenv-app"), `https://localhost:${port}`, wheel);
   cacheDir = join(work, "cache");
 });
@@ -224,6 +226,50 @@ function sortedJson(value: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${sortedJson((value as Record<string, unknown>)[k])}`)
       .join(",")}}`;
   return JSON.stringify(value);
+}
+
+/** Pure: Python's json.dumps(value, sort_keys=True): keys sorted, ", " and ": " between items. */
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(", ")}]`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}: ${pythonJson((value as Record<string, unknown>)[k])}`)
+      .join(", ")}}`;
+  return JSON.stringify(value);
+}
+
+/**
+ * A Poetry project with a private [[tool.poetry.source]]; its lock's content-hash as Poetry computes it
+ * (the relevant [project] keys and tool.poetry's source). Credentials come from
+ * POETRY_HTTP_BASIC_PRIVATE_USERNAME/PASSWORD.
+ */
+function writePoetryApp(dir: string, base: string, wheel: { sha256: string }): string {
+  mkdirSync(dir);
+  const source = { name: "private", url: `${base}/simple`, priority: "primary" };
+  writeFileSync(
+    join(dir, "pyproject.toml"),
+    `[project]\nname = "private-app"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n` +
+      `dependencies = ["tabulate (==0.9.0)"]\n\n[tool.poetry]\npackage-mode = false\n\n` +
+      `[[tool.poetry.source]]\nname = "private"\nurl = "${source.url}"\npriority = "primary"\n`,
+  );
+  const relevant = {
+    project: { "requires-python": ">=3.11", dependencies: ["tabulate (==0.9.0)"] },
+    tool: { poetry: { source: [source] } },
+  };
+  const contentHash = createHash("sha256").update(pythonJson(relevant)).digest("hex");
+  writeFileSync(
+    join(dir, "poetry.lock"),
+    `[[package]]\nname = "tabulate"\nversion = "0.9.0"\ndescription = "Pretty-print tabular data"\n` +
+      `optional = false\npython-versions = ">=3.7"\ngroups = ["main"]\nfiles = [\n` +
+      `    {file = "${WHEEL}", hash = "sha256:${wheel.sha256}"},\n]\n\n` +
+      `[package.extras]\nwidechars = ["wcwidth"]\n\n` +
+      `[package.source]\ntype = "legacy"\nurl = "${source.url}"\nreference = "private"\n\n` +
+      `[metadata]\nlock-version = "2.1"\npython-versions = ">=3.11"\ncontent-hash = "${contentHash}"\n`,
+  );
+  writeFileSync(join(dir, "app.py"), readFileSync(join(app, "app.py")));
+  writeFileSync(join(dir, "Procfile"), "web: python app.py\n");
+  return dir;
 }
 
 /**
@@ -410,6 +456,40 @@ describe("build secrets: a private index token", () => {
     await runApp(uvImage);
     await expectCleanImage(uvImage, needles);
     expect(filesHolding(uvCache, needles)).toEqual([]);
+  });
+
+  // A known gap, asserted as it is so that it cannot go unnoticed: the Poetry buildpack installs
+  // through `poetry export` + pip, and the export leaves the source's credentials out, so pip meets
+  // the 401. The fix belongs in buildpacks/poetry; then this test expects the build to pass.
+  test("Poetry (known gap): poetry export drops POETRY_HTTP_BASIC_* credentials, pip gets no token", async () => {
+    const poetryImage = `${REGISTRY}/${repository}-poetry:1`;
+    const poetryCache = join(work, "poetry-cache");
+    const result = await cli(
+      [
+        "build",
+        poetryApp,
+        "--image",
+        poetryImage,
+        "--builder",
+        builder,
+        "--cache-dir",
+        poetryCache,
+        "--ca-certs",
+        caBundle,
+        "--env",
+        `POETRY_HTTP_BASIC_PRIVATE_USERNAME=${USER}`,
+        "--secret",
+        "id=POETRY_HTTP_BASIC_PRIVATE_PASSWORD,env=E2E_TOKEN",
+      ],
+      { E2E_TOKEN: TOKEN },
+    );
+    expect(result.code, result.output).not.toBe(0);
+    expect(result.output).toContain("poetry check --lock");
+    expect(result.output).toMatch(/Looking in indexes: https:\/\/localhost:\d+\/simple\n/);
+    expect(result.output).toContain("No matching distribution found for tabulate==0.9.0");
+    for (const n of leakForms(TOKEN)) expect(result.output).not.toContain(n);
+    expect(await registryHas(`${repository}-poetry`, "1")).toBe(false);
+    expect(filesHolding(poetryCache, leakForms(TOKEN))).toEqual([]);
   });
 
   test("Pipenv: the Pipfile source URL expands INDEX_TOKEN, the token as the secret INDEX_TOKEN", async () => {
