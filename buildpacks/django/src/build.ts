@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
-import { type BuildContext, type ExecOptions, formatCommand } from "../../../src/libcnb/index.js";
-import { MANAGE_PY } from "../../../src/pybuild/venv-at-build.js";
+import { type BuildContext, type ExecOptions, formatCommand } from "#libcnb";
+import { MANAGE_PY } from "#pybuild/venv-at-build";
 import * as errors from "./errors.js";
 import { DISABLE_ENV, parseDisable } from "./settings.js";
 import { findVenv } from "./venv.js";

@@ -1,5 +1,5 @@
-import { type DetectContext, type DetectResult, fail, pass } from "../../../src/libcnb/index.js";
-import { MANAGE_PY } from "../../../src/pybuild/venv-at-build.js";
+import { type DetectContext, type DetectResult, fail, pass } from "#libcnb";
+import { MANAGE_PY } from "#pybuild/venv-at-build";
 
 /**
  * Passes for any app with manage.py, with an empty plan (it is optional in every group, after the

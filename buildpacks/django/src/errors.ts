@@ -1,5 +1,5 @@
 // Every message the Django buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 import { DISABLE_ENV } from "./settings.js";
 
 const OPT_OUT =

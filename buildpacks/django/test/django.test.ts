@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError, type DetectContext } from "../../../src/libcnb/index.js";
-import { type ExecCall, fakeExec, memoryAppFiles, testTarget } from "../../../src/libcnb/testing.js";
+import { BuildpackError, type DetectContext } from "#libcnb";
+import { type ExecCall, fakeExec, memoryAppFiles, testTarget } from "#libcnb/testing";
 import { build } from "../src/build.js";
 import { detect } from "../src/detect.js";
 import { parseDisable } from "../src/settings.js";

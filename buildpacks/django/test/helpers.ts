@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import type { BuildContext, Exec, Logger } from "../../../src/libcnb/index.js";
-import { testBuildContext } from "../../../src/libcnb/testing.js";
+import type { BuildContext, Exec, Logger } from "#libcnb";
+import { testBuildContext } from "#libcnb/testing";
 
 /** A BuildContext over temp app and layers dirs with the given app files. */
 export function buildContext(

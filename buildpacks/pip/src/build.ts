@@ -1,7 +1,7 @@
-import { type BuildContext, describeTarget } from "../../../src/libcnb/index.js";
-import { finishVenv } from "../../../src/pybuild/finish-venv.js";
-import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "../../../src/pybuild/pip-cache.js";
-import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "../../../src/pybuild/venv-at-build.js";
+import { type BuildContext, describeTarget } from "#libcnb";
+import { finishVenv } from "#pybuild/finish-venv";
+import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "#pybuild/pip-cache";
+import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "#pybuild/venv-at-build";
 import { REQUIREMENTS } from "./detect.js";
 import {
   createVenv,

@@ -1,4 +1,4 @@
-import { type DetectContext, type DetectResult, fail, pass } from "../../../src/libcnb/index.js";
+import { type DetectContext, type DetectResult, fail, pass } from "#libcnb";
 
 export const REQUIREMENTS = "requirements.txt";
 /** Files that make the app a package pip can build and install (`pip install .`). */

@@ -1,5 +1,5 @@
 // Every message the pip buildpack shows a user: what happened and what to do.
-import { BuildpackError } from "../../../src/libcnb/index.js";
+import { BuildpackError } from "#libcnb";
 
 export function pythonNotFound(python: string, detail: string): BuildpackError {
   return new BuildpackError({

@@ -1,4 +1,4 @@
-import { run } from "../../../src/libcnb/index.js";
+import { run } from "#libcnb";
 import { build } from "./build.js";
 import { detect } from "./detect.js";
 

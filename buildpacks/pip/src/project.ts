@@ -1,8 +1,8 @@
 // Apps without a requirements file or lock: a package pip builds from the app dir (PEP 517/621
 // pyproject.toml, or setup.py), installed with `pip install .` into the venv.
 
-import type { AppFiles } from "../../../src/libcnb/index.js";
-import { isTable, parseToml, TomlSyntaxError, type TomlTable } from "../../../src/libcnb/index.js";
+import type { AppFiles } from "#libcnb";
+import { isTable, parseToml, TomlSyntaxError, type TomlTable } from "#libcnb";
 import * as errors from "./errors.js";
 import { sha256 } from "./requirements.js";
 

@@ -1,5 +1,5 @@
 // The interpreter the venv is built from, and the pip that installs into it.
-import type { Exec } from "../../../src/libcnb/index.js";
+import type { Exec } from "#libcnb";
 import * as errors from "./errors.js";
 
 /** The stack's CPython (ml-buildpacks/python checks it); same path in the build and run images. */

@@ -2,7 +2,7 @@
 // local paths it installs (which can change without any requirements file changing).
 import { createHash } from "node:crypto";
 import { dirname, join, normalize } from "node:path";
-import type { AppFiles } from "../../../src/libcnb/index.js";
+import type { AppFiles } from "#libcnb";
 
 export interface LocalPath {
   file: string;

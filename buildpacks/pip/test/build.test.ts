@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BuildpackError, parseToml, stringifyToml } from "../../../src/libcnb/index.js";
-import { type ExecCall, fakeExec } from "../../../src/libcnb/testing.js";
+import { BuildpackError, parseToml, stringifyToml } from "#libcnb";
+import { type ExecCall, fakeExec } from "#libcnb/testing";
 import { build } from "../src/build.js";
 import { sha256 } from "../src/requirements.js";
 import { buildContext } from "./helpers.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { DetectContext } from "../../../src/libcnb/index.js";
-import { memoryAppFiles, testTarget } from "../../../src/libcnb/testing.js";
+import type { DetectContext } from "#libcnb";
+import { memoryAppFiles, testTarget } from "#libcnb/testing";
 import { detect } from "../src/detect.js";
 
 function ctx(files: Record<string, string>): DetectContext {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import type { BuildContext, Exec, Logger } from "../../../src/libcnb/index.js";
-import { testBuildContext, testTempDir } from "../../../src/libcnb/testing.js";
+import type { BuildContext, Exec, Logger } from "#libcnb";
+import { testBuildContext, testTempDir } from "#libcnb/testing";
 
 export function tempDir(): string {
   return testTempDir("bp-pip-");

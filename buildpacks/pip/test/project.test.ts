@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
-import { memoryAppFiles } from "../../../src/libcnb/testing.js";
+import { BuildpackError } from "#libcnb";
+import { memoryAppFiles } from "#libcnb/testing";
 import { readProject } from "../src/project.js";
 
 const HATCH = `[build-system]

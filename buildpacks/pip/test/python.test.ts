@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BuildpackError } from "../../../src/libcnb/index.js";
-import { fakeExec } from "../../../src/libcnb/testing.js";
+import { BuildpackError } from "#libcnb";
+import { fakeExec } from "#libcnb/testing";
 import { probePython, selectedPython, versionAtLeast } from "../src/python.js";
 
 describe("probePython", () => {

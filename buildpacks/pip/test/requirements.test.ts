@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memoryAppFiles } from "../../../src/libcnb/testing.js";
+import { memoryAppFiles } from "#libcnb/testing";
 import { fingerprintRequirements, logicalLines, sha256 } from "../src/requirements.js";
 
 describe("logicalLines", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testTarget } from "../../../src/libcnb/testing.js";
+import { testTarget } from "#libcnb/testing";
 import { decideVenv, type InstallSource, venvKey } from "../src/layers/venv.js";
 import type { PythonTools } from "../src/python.js";
 import type { RequirementsFingerprint } from "../src/requirements.js";

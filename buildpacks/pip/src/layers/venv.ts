@@ -14,7 +14,7 @@ import {
   type Layer,
   type ReuseDecision,
   versionChanged,
-} from "../../../../src/libcnb/index.js";
+} from "#libcnb";
 import * as errors from "../errors.js";
 import type { ProjectInstall } from "../project.js";
 import type { PythonTools } from "../python.js";
