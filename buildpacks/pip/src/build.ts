@@ -1,6 +1,7 @@
 import { type BuildContext, describeTarget } from "#libcnb";
 import { finishVenv } from "#pybuild/finish-venv";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "#pybuild/pip-cache";
+import { selectedPython } from "#pybuild/stack-python";
 import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "#pybuild/venv-at-build";
 import { REQUIREMENTS } from "./detect.js";
 import {
@@ -13,7 +14,7 @@ import {
   writeVenvEnv,
 } from "./layers/venv.js";
 import { readProject } from "./project.js";
-import { probePython, selectedPython } from "./python.js";
+import { probePython } from "./python.js";
 import { fingerprintRequirements } from "./requirements.js";
 
 /** requirements.txt when there is one; otherwise the app itself, as a package (detect saw its files). */

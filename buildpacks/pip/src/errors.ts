@@ -1,25 +1,6 @@
 // Every message the pip buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "#libcnb";
 
-export function pythonNotFound(python: string, detail: string): BuildpackError {
-  return new BuildpackError({
-    title: `Python was not found at ${python}`,
-    body:
-      `The pip buildpack builds a virtual environment from the stack's CPython at ${python},\n` +
-      `but it could not be run (${detail}).\n\n` +
-      "Use an ml-buildpacks builder, or install python3 in the build and run images of your stack.",
-  });
-}
-
-export function pythonBroken(python: string, code: number, output: string): BuildpackError {
-  return new BuildpackError({
-    title: `${python} did not report its version`,
-    body:
-      `Running ${python} exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
-      "The stack's Python installation looks broken; rebuild the stack images.",
-  });
-}
-
 export function venvFailed(command: string, code: number, output: string): BuildpackError {
   const noEnsurepip = /ensurepip/.test(output);
   return new BuildpackError({

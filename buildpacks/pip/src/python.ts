@@ -1,20 +1,7 @@
 // The interpreter the venv is built from, and the pip that installs into it.
 import type { Exec } from "#libcnb";
-import * as errors from "./errors.js";
-
-/** The stack's CPython (ml-buildpacks/python checks it); same path in the build and run images. */
-export const STACK_PYTHON = "/usr/bin/python3";
-
-/**
- * Set by ml-buildpacks/python (its "python" layer's build env): the interpreter it selected, the
- * stack's or a CPython it installed in its cpython launch layer (at the same /layers path at run time).
- */
-export const INTERPRETER_ENV = "ML_BUILDPACKS_PYTHON";
-
-/** The interpreter to build the venv from: the python buildpack's choice, else the stack's. */
-export function selectedPython(env: Readonly<Record<string, string | undefined>>): string {
-  return env[INTERPRETER_ENV]?.trim() || STACK_PYTHON;
-}
+import * as shared from "#pybuild/errors";
+import { STACK_PYTHON, versionAtLeast } from "#pybuild/stack-python";
 
 /** pip >= 22.3 can install into another environment with --python. */
 const PIP_PYTHON_OPTION = [22, 3];
@@ -41,27 +28,16 @@ const PROBE = [
   'print(json.dumps({"python": platform.python_version(), "pip": v}))',
 ].join("\n");
 
-export function versionAtLeast(version: string, min: number[]): boolean {
-  const parts = version.split(".").map((p) => Number.parseInt(p, 10));
-  for (let i = 0; i < min.length; i++) {
-    const have = parts[i] ?? 0;
-    const want = min[i] ?? 0;
-    if (Number.isNaN(have) || have < want) return false;
-    if (have > want) return true;
-  }
-  return true;
-}
-
 export async function probePython(exec: Exec, python = STACK_PYTHON): Promise<PythonTools> {
   const r = await exec(python, ["-I", "-c", PROBE]);
-  if (r.spawnError !== undefined) throw errors.pythonNotFound(python, r.spawnError);
+  if (r.spawnError !== undefined) throw shared.pythonNotFound("pip", python, r.spawnError);
   let info: { python?: unknown; pip?: unknown } = {};
   try {
     info = JSON.parse(r.stdout.trim().split("\n").pop() ?? "");
   } catch {
     // handled below
   }
-  if (r.code !== 0 || typeof info.python !== "string") throw errors.pythonBroken(python, r.code, r.output);
+  if (r.code !== 0 || typeof info.python !== "string") throw shared.pythonBroken(python, r.code, r.output);
   const pip = typeof info.pip === "string" ? info.pip : undefined;
   if (pip && versionAtLeast(pip, PIP_PYTHON_OPTION)) {
     return { python, version: info.python, pipMode: "system", pipVersion: pip };

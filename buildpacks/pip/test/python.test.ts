@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BuildpackError } from "#libcnb";
 import { fakeExec } from "#libcnb/testing";
-import { probePython, selectedPython, versionAtLeast } from "../src/python.js";
+import { selectedPython, versionAtLeast } from "#pybuild/stack-python";
+import { probePython } from "../src/python.js";
 
 describe("probePython", () => {
   it("uses the system pip when it supports --python", async () => {
