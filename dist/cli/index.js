@@ -6791,6 +6791,7 @@ function buildpackPath(b) {
 
 
 
+
 /** Where the builder carries the CLI, and its wrapper on PATH (node is in the build image). */
 const BUILDER_CLI_DIR = "/cnb/ml-buildpacks";
 const BUILDER_CLI_WRAPPER = "/usr/local/bin/ml-buildpacks";
@@ -6933,6 +6934,11 @@ function writeContext(context, lifecycleDir, buildpacks, config, order, cliDir) 
         (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(context, "cli"));
         for (const f of ["index.js", "package.json"])
             (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(cliDir, f), (0,external_node_path_namespaceObject.join)(context, "cli", f));
+        // Pre-export beside it, where preExportDir finds it inside a builder: jobs that build in the
+        // builder (GitLab, Tekton) then record their inputs in the exporter's image too.
+        const preExport = (0,external_node_path_namespaceObject.join)(cliDir, "..", "pre-export");
+        if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(preExport, PRE_EXPORT_ENTRY)))
+            (0,external_node_fs_namespaceObject.cpSync)(preExport, (0,external_node_path_namespaceObject.join)(context, "cli", "pre-export"), { recursive: true });
         (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(context, "ml-buildpacks"), `#!/bin/sh\nexec node ${BUILDER_CLI_DIR}/index.js "$@"\n`, {
             mode: 0o755,
         });
@@ -6965,9 +6971,12 @@ async function readLifecycleVersion(dir, declared, run) {
 
 
 
-/** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */
+/** dist/pre-export beside the running bundle (dist/cli, dist/main), or inside it in a builder: see src/pre-export. */
 function preExportDir(moduleUrl) {
-    return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(moduleUrl)), "..", "pre-export");
+    const here = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(moduleUrl));
+    // Inside a builder the CLI carries it in its own folder (/cnb/ml-buildpacks/pre-export).
+    const inside = (0,external_node_path_namespaceObject.join)(here, "pre-export");
+    return (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(inside, PRE_EXPORT_ENTRY)) ? inside : (0,external_node_path_namespaceObject.join)(here, "..", "pre-export");
 }
 /** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
 const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";

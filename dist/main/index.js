@@ -48222,9 +48222,12 @@ var external_node_url_ = __nccwpck_require__(3136);
 
 
 
-/** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */
+/** dist/pre-export beside the running bundle (dist/cli, dist/main), or inside it in a builder: see src/pre-export. */
 function preExportDir(moduleUrl) {
-    return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(moduleUrl)), "..", "pre-export");
+    const here = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(moduleUrl));
+    // Inside a builder the CLI carries it in its own folder (/cnb/ml-buildpacks/pre-export).
+    const inside = (0,external_node_path_namespaceObject.join)(here, "pre-export");
+    return (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(inside, PRE_EXPORT_ENTRY)) ? inside : (0,external_node_path_namespaceObject.join)(here, "..", "pre-export");
 }
 /** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
 const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";

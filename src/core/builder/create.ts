@@ -17,6 +17,7 @@ import { DEFAULT_LIFECYCLE_VERSION, lifecycleApis } from "../lifecycle/versions.
 import { formatBytes, type Logger } from "../log.js";
 import { messages } from "../messages.js";
 import { pinForPlatform } from "../platform.js";
+import { PRE_EXPORT_ENTRY } from "../pre-export/contract.js";
 import type { ProcessRunner } from "../process.js";
 import { RegistryClient } from "../registry/client.js";
 import { resolveRegistryAuth } from "../registry/credentials.js";
@@ -248,6 +249,11 @@ export function writeContext(
       if (!existsSync(join(cliDir, f))) throw new MlBuildpacksError(messages.cliBundleNotFound(cliDir, f));
     mkdirSync(join(context, "cli"));
     for (const f of ["index.js", "package.json"]) cpSync(join(cliDir, f), join(context, "cli", f));
+    // Pre-export beside it, where preExportDir finds it inside a builder: jobs that build in the
+    // builder (GitLab, Tekton) then record their inputs in the exporter's image too.
+    const preExport = join(cliDir, "..", "pre-export");
+    if (existsSync(join(preExport, PRE_EXPORT_ENTRY)))
+      cpSync(preExport, join(context, "cli", "pre-export"), { recursive: true });
     writeFileSync(join(context, "ml-buildpacks"), `#!/bin/sh\nexec node ${BUILDER_CLI_DIR}/index.js "$@"\n`, {
       mode: 0o755,
     });

@@ -18,9 +18,12 @@ export interface DockerExecutorOptions extends WorkspaceOptions {
   memoryLimit?: string;
 }
 
-/** dist/pre-export beside the running bundle (dist/cli, dist/main): see src/pre-export. */
+/** dist/pre-export beside the running bundle (dist/cli, dist/main), or inside it in a builder: see src/pre-export. */
 export function preExportDir(moduleUrl: string): string {
-  return join(dirname(fileURLToPath(moduleUrl)), "..", "pre-export");
+  const here = dirname(fileURLToPath(moduleUrl));
+  // Inside a builder the CLI carries it in its own folder (/cnb/ml-buildpacks/pre-export).
+  const inside = join(here, "pre-export");
+  return existsSync(join(inside, PRE_EXPORT_ENTRY)) ? inside : join(here, "..", "pre-export");
 }
 
 /** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
