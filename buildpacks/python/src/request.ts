@@ -156,55 +156,46 @@ export function fromPyproject(app: AppFiles): Constraint[] {
   const toml = parseTomlFile(PYPROJECT, text);
   const found: Constraint[] = [];
   const project = toml.project;
-  if (isTable(project) && project["requires-python"] !== undefined) {
-    const value = project["requires-python"];
-    const line = tomlKeyLine(text, "project", "requires-python");
-    // "3.12.*" without "==" is not PEP 440, but common and unambiguous (uv reads it too).
-    const spec = typeof value === "string" ? value.replace(/^\s*(\d+(?:\.\d+)*\.\*)\s*$/, "==$1") : "";
-    const clauses = typeof value === "string" ? parseSpecifiers(spec) : undefined;
-    if (typeof value !== "string" || !clauses) {
-      throw errors.invalidRequiresPython(
-        PYPROJECT,
-        line,
-        typeof value === "string" ? value : JSON.stringify(value),
-      );
-    }
-    const setting = "[project] requires-python";
-    found.push({
-      file: PYPROJECT,
-      line,
-      setting,
-      text: value.trim(),
-      pin: false,
-      system: false,
-      alternatives: [clauses],
-    });
-  }
+  if (isTable(project) && project["requires-python"] !== undefined)
+    found.push(
+      rangeConstraint(text, "project", "requires-python", project["requires-python"], {
+        // "3.12.*" without "==" is not PEP 440, but common and unambiguous (uv reads it too).
+        parse: (v) => {
+          const clauses = parseSpecifiers(v.replace(/^\s*(\d+(?:\.\d+)*\.\*)\s*$/, "==$1"));
+          return clauses && [clauses];
+        },
+        invalid: errors.invalidRequiresPython,
+      }),
+    );
   const tool = toml.tool;
   const deps = isTable(tool) && isTable(tool.poetry) ? tool.poetry.dependencies : undefined;
-  if (isTable(deps) && deps.python !== undefined) {
-    const value = deps.python;
-    const line = tomlKeyLine(text, "tool.poetry.dependencies", "python");
-    const alternatives = typeof value === "string" ? poetryClauses(value) : undefined;
-    if (typeof value !== "string" || !alternatives) {
-      throw errors.invalidPoetryPython(
-        PYPROJECT,
-        line,
-        typeof value === "string" ? value : JSON.stringify(value),
-      );
-    }
-    const setting = "[tool.poetry.dependencies] python";
-    found.push({
-      file: PYPROJECT,
-      line,
-      setting,
-      text: value.trim(),
-      pin: false,
-      system: false,
-      alternatives,
-    });
-  }
+  if (isTable(deps) && deps.python !== undefined)
+    found.push(
+      rangeConstraint(text, "tool.poetry.dependencies", "python", deps.python, {
+        parse: poetryClauses,
+        invalid: errors.invalidPoetryPython,
+      }),
+    );
   return found;
+}
+
+/** A range setting of pyproject.toml (`[table] key`), parsed or refused with its line. */
+function rangeConstraint(
+  text: string,
+  table: string,
+  key: string,
+  value: unknown,
+  how: {
+    parse: (v: string) => Clause[][] | undefined;
+    invalid: (file: string, line: number | undefined, value: string) => Error;
+  },
+): Constraint {
+  const line = tomlKeyLine(text, table, key);
+  const alternatives = typeof value === "string" ? how.parse(value) : undefined;
+  if (typeof value !== "string" || !alternatives)
+    throw how.invalid(PYPROJECT, line, typeof value === "string" ? value : JSON.stringify(value));
+  const setting = `[${table}] ${key}`;
+  return { file: PYPROJECT, line, setting, text: value.trim(), pin: false, system: false, alternatives };
 }
 
 /** python_full_version, then python_version (pipenv prefers the full version); both must hold. */
