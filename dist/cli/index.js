@@ -5422,7 +5422,7 @@ const runHelper = (program, args, stdin) => {
         missing,
     };
 };
-/** Normalises docker config keys ("https://index.docker.io/v1/", "127.0.0.1:5000") to registry hosts. */
+/** Normalises docker config keys ("https://index.docker.io/v1/", "registry.example:5000") to registry hosts. */
 function registryHost(key) {
     const host = key.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
     return host === "docker.io" || host === "registry-1.docker.io" ? "index.docker.io" : host;

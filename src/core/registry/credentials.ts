@@ -45,7 +45,7 @@ export interface CredentialDeps {
   warn?: (message: string) => void;
 }
 
-/** Normalises docker config keys ("https://index.docker.io/v1/", "127.0.0.1:5000") to registry hosts. */
+/** Normalises docker config keys ("https://index.docker.io/v1/", "registry.example:5000") to registry hosts. */
 export function registryHost(key: string): string {
   const host = key.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
   return host === "docker.io" || host === "registry-1.docker.io" ? "index.docker.io" : host;
