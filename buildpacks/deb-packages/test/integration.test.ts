@@ -232,32 +232,29 @@ describe("integrate", () => {
 });
 
 describe("the Java trust store step", () => {
-  it.skipIf(!existsSync(CA_BUNDLE))(
-    "builds cacerts with the layer's java and links the JRE to it",
-    async () => {
-      const root = tempDir();
-      file(root, "usr/lib/jvm/java-21/bin/java");
-      link(root, "usr/lib/jvm/java-21/lib/security/cacerts", "/etc/ssl/certs/java/cacerts");
-      const exec = fakeExec((call) => {
-        if (!call.command.endsWith("/usr/lib/jvm/java-21/bin/java")) return { code: 1 };
-        writeFileSync(call.args[2] ?? "", "keystore");
-        return { stdout: "145\n" };
-      });
-      const r = await integrate(
-        [
-          {
-            name: "openjdk-21-jre-headless",
-            files: ["usr/lib/jvm/java-21/bin/java", "usr/lib/jvm/java-21/lib/security/cacerts"],
-          },
-        ],
-        { root, triplet: T, exec, systemHas: nothingOnSystem, toolEnv: () => ({}) },
-      );
-      expect(exec.calls[0]?.args.slice(1)).toEqual([CA_BUNDLE, join(root, "etc/ssl/certs/java/cacerts")]);
-      expect(readFileSync(join(root, "usr/lib/jvm/java-21/lib/security/cacerts"), "utf8")).toBe("keystore");
-      expect(existsSync(join(root, "etc/ssl/certs/java/Cacerts.java"))).toBe(false);
-      expect(r.applied).toEqual([
-        `openjdk-21-jre-headless: Java trust store from ${CA_BUNDLE} (145 certificates)`,
-      ]);
-    },
-  );
+  it("builds cacerts with the layer's java and links the JRE to it", async () => {
+    const root = tempDir();
+    file(root, "usr/lib/jvm/java-21/bin/java");
+    link(root, "usr/lib/jvm/java-21/lib/security/cacerts", "/etc/ssl/certs/java/cacerts");
+    const exec = fakeExec((call) => {
+      if (!call.command.endsWith("/usr/lib/jvm/java-21/bin/java")) return { code: 1 };
+      writeFileSync(call.args[2] ?? "", "keystore");
+      return { stdout: "145\n" };
+    });
+    const r = await integrate(
+      [
+        {
+          name: "openjdk-21-jre-headless",
+          files: ["usr/lib/jvm/java-21/bin/java", "usr/lib/jvm/java-21/lib/security/cacerts"],
+        },
+      ],
+      { root, triplet: T, exec, systemHas: nothingOnSystem, toolEnv: () => ({}) },
+    );
+    expect(exec.calls[0]?.args.slice(1)).toEqual([CA_BUNDLE, join(root, "etc/ssl/certs/java/cacerts")]);
+    expect(readFileSync(join(root, "usr/lib/jvm/java-21/lib/security/cacerts"), "utf8")).toBe("keystore");
+    expect(existsSync(join(root, "etc/ssl/certs/java/Cacerts.java"))).toBe(false);
+    expect(r.applied).toEqual([
+      `openjdk-21-jre-headless: Java trust store from ${CA_BUNDLE} (145 certificates)`,
+    ]);
+  });
 });
