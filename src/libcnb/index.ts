@@ -80,6 +80,18 @@ export {
   writeBuildOutputs,
 } from "./run.js";
 export {
+  CYCLONEDX_MEDIA_TYPE,
+  cycloneDx,
+  purl,
+  pypiName,
+  SBOM_CREATED,
+  SBOM_EXTENSIONS,
+  type SbomComponent,
+  type SbomSubject,
+  SPDX_MEDIA_TYPE,
+  spdx,
+} from "./sbom.js";
+export {
   isTable,
   parseToml,
   stringifyToml,

@@ -12,6 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type LayerEnv, layerEnv } from "./env.js";
+import { SBOM_EXTENSIONS, type SbomComponent, type SbomSubject, sbomFiles } from "./sbom.js";
 import { isTable, parseToml, stringifyToml, type TomlTable } from "./toml.js";
 
 export interface LayerFlags {
@@ -94,6 +95,17 @@ export class Layer<M extends object = TomlTable> {
     rmSync(this.path, { recursive: true, force: true });
     rmSync(this.tomlPath, { force: true });
     rmSync(`${this.path}.sha`, { force: true });
+    for (const ext of Object.values(SBOM_EXTENSIONS)) rmSync(`${this.path}.sbom.${ext}`, { force: true });
+  }
+
+  /**
+   * Writes <name>.sbom.cdx.json and <name>.sbom.spdx.json (buildpack.toml lists both formats in
+   * sbom-formats). A reused launch layer keeps the SBOM the lifecycle restored with its toml.
+   */
+  writeSbom(subject: SbomSubject, components: readonly SbomComponent[]): void {
+    mkdirSync(join(this.path, ".."), { recursive: true });
+    for (const [ext, text] of Object.entries(sbomFiles(subject, components)))
+      writeFileSync(`${this.path}.sbom.${ext}`, text);
   }
 
   /**
