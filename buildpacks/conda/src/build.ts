@@ -9,6 +9,7 @@ import { condaCacheKey, prepareCondaCache, saveCondaCache } from "./layers/conda
 import { decideEnv, envKey, prefixOf, writeEnvEnv } from "./layers/env.js";
 import { RATTLER, RATTLER_VERSION } from "./layers/rattler.js";
 import { installPipSection, localPipRequirements } from "./pip-section.js";
+import { writeCondaSbom } from "./sbom.js";
 import { readSource } from "./source.js";
 
 export async function build(ctx: BuildContext): Promise<void> {
@@ -98,6 +99,7 @@ export async function build(ctx: BuildContext): Promise<void> {
       join(cache.path, "pip"),
     );
   writeEnvEnv(env, source.kind === "environment" && source.name ? source.name : "base");
+  writeCondaSbom(ctx, env, resolved.packages, prefixOf(env));
   env.write(key, { launch: true });
   saveCondaCache(cache, cacheKey);
 }

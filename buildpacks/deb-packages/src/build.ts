@@ -43,6 +43,7 @@ import {
 } from "./layers/resolution.js";
 import type { ExtraSource, PackageRequest } from "./package-request.js";
 import { planRequests } from "./requests.js";
+import { writeDebSbom } from "./sbom.js";
 
 /** Env for every apt-get run: no prompts, messages in English (we read them). */
 const APT_ENV = {
@@ -180,6 +181,7 @@ export async function buildWith(ctx: BuildContext, system: System): Promise<void
   log.step(
     `Environment set: ${Object.keys(env).join(", ") || "(none: the packages hold no binaries or libraries)"}`,
   );
+  writeDebSbom(ctx, packages, resolved, cache.paths.archives);
   packages.write(key, { launch: true, build: true, cache: true });
   saveAptCache(cache, cacheKey, archives);
   record(key);

@@ -13,6 +13,7 @@ import {
 } from "./manifest.js";
 import { checkPackageManagers } from "./package-managers.js";
 import { CONSTRAINT_SOURCES, type Constraint, describeConstraint, readConstraints } from "./request.js";
+import { writePythonSbom } from "./sbom.js";
 import { STACK_PYTHON, stackPythonVersion } from "./stack-python.js";
 
 export const VERSION_LABEL = "io.ml-buildpacks.python.version";
@@ -55,6 +56,7 @@ export async function build(ctx: BuildContext): Promise<BuildResult> {
   log.step(decision.reason);
 
   let python = STACK_PYTHON;
+  let installed: Parameters<typeof writePythonSbom>[2];
   if (decision.kind === "stack") {
     if (decision.recommendPin) {
       log.detail([
@@ -67,10 +69,12 @@ export async function build(ctx: BuildContext): Promise<BuildResult> {
     if (!found) throw new Error(`manifest has no ${decision.version} for ${ctx.target.arch}`);
     log.header(`Installing Python ${decision.version} (${describeTarget(ctx.target)})`);
     python = await installCpython(ctx, found, mirrorBase(ctx.env), manifest.source);
+    installed = { build: found, mirror: mirrorBase(ctx.env) };
     log.step(`Later buildpacks and the app use ${python}`);
   }
   // When the stack's Python is used, a cpython layer restored from the cache is not written again,
   // so it is not part of this build's image or cache.
   writePythonLayer(ctx.layers, decision.version, python);
+  writePythonSbom(ctx, decision.version, installed);
   return { labels: [{ key: VERSION_LABEL, value: decision.version }] };
 }
