@@ -4719,6 +4719,199 @@ function groupFromCreatorOutput(lines) {
     return group;
 }
 
+;// CONCATENATED MODULE: ./src/core/sbom/locate.ts
+const locate_LIFECYCLE_METADATA_LABEL = "io.buildpacks.lifecycle.metadata";
+/** Pure: the SBOM layer's descriptor in `manifest`, or why there is none. */
+function sbomLayerOf(manifest, config) {
+    const raw = config.config?.Labels?.[locate_LIFECYCLE_METADATA_LABEL];
+    if (!raw)
+        return { missing: `it has no ${locate_LIFECYCLE_METADATA_LABEL} label (not built with buildpacks)` };
+    let diffId;
+    try {
+        diffId = JSON.parse(raw).sbom?.sha;
+    }
+    catch {
+        return { missing: `its ${locate_LIFECYCLE_METADATA_LABEL} label is not JSON` };
+    }
+    if (typeof diffId !== "string" || !diffId)
+        return { missing: "it has no SBOM layer (none of its buildpacks wrote an SBOM)" };
+    const index = (config.rootfs?.diff_ids ?? []).indexOf(diffId);
+    const layer = index < 0 ? undefined : manifest.body.layers?.[index];
+    if (!layer)
+        return { missing: `its SBOM layer ${diffId} is not among the image's layers` };
+    return { layer, diffId };
+}
+/** "linux-amd64" (with "-<variant>" where the config has one): the per-platform folder name. */
+function platformDir(config) {
+    const os = typeof config.os === "string" ? config.os : "unknown";
+    const arch = typeof config.architecture === "string" ? config.architecture : "unknown";
+    return typeof config.variant === "string" && config.variant
+        ? `${os}-${arch}-${config.variant}`
+        : `${os}-${arch}`;
+}
+/**
+ * The output path of a tar entry of the SBOM layer, relative to the platform folder, as
+ * `pack sbom download` lays it out (layers/sbom/launch/<buildpack>/<layer>/sbom.<ext>); undefined for
+ * entries outside layers/sbom/ or that would climb out of it.
+ */
+function outputPath(entryName) {
+    const parts = entryName.replace(/^\/+/, "").replace(/\/+$/, "").split("/");
+    if (parts.some((p) => p === ".." || p === "." || p === ""))
+        return undefined;
+    if (parts[0] !== "layers" || parts[1] !== "sbom")
+        return undefined;
+    return parts.join("/");
+}
+
+;// CONCATENATED MODULE: ./src/core/sbom/messages.ts
+// What --sbom-output-dir says when it cannot do its work.
+const sbomMessages = {
+    unreadable: (image, what) => ({
+        title: `Could not read the SBOM of ${image}: ${what}`,
+        detail: "The image was pushed; only writing its SBOM to the output directory failed.",
+        hint: "run the build again (the registry may have failed for a moment), or download the SBOM later with `pack sbom download`",
+    }),
+    noSbom: (dir, image, why) => `No SBOM written to ${dir}: the image ${image} ${why}`,
+    saved: (image, platform, files, dir) => `SBOM of ${image} (${platform}): ${files} files in ${dir}`,
+    unwritable: (dir, why) => ({
+        title: `Could not write the SBOM to ${dir}: ${why}`,
+        hint: "choose an --sbom-output-dir (action input sbom-output-dir) this user can write to",
+    }),
+};
+
+;// CONCATENATED MODULE: ./src/core/sbom/tar.ts
+// Reads the entries of an uncompressed tar (ustar, with the PAX and GNU long-name extensions Go's
+// archive/tar writes, as the lifecycle's layers have). Pure; only what the SBOM layer needs:
+// regular files and directories, by name.
+const tar_BLOCK = 512;
+function field(header, start, length) {
+    const raw = header.subarray(start, start + length);
+    const end = raw.indexOf(0);
+    return raw.subarray(0, end < 0 ? length : end).toString("utf8");
+}
+function octal(header, start, length) {
+    const text = field(header, start, length).trim();
+    const n = text === "" ? 0 : Number.parseInt(text, 8);
+    if (!Number.isFinite(n) || n < 0)
+        throw new Error(`tar: bad number field "${text}"`);
+    return n;
+}
+/** PAX extended header records ("<len> key=value\n"). */
+function paxRecords(data) {
+    const out = new Map();
+    let at = 0;
+    while (at < data.length) {
+        const space = data.indexOf(0x20, at);
+        if (space < 0)
+            break;
+        const len = Number.parseInt(data.subarray(at, space).toString("ascii"), 10);
+        if (!Number.isFinite(len) || len <= 0)
+            break;
+        const record = data.subarray(space + 1, at + len - 1).toString("utf8");
+        const eq = record.indexOf("=");
+        if (eq > 0)
+            out.set(record.slice(0, eq), record.slice(eq + 1));
+        at += len;
+    }
+    return out;
+}
+function readTar(tar) {
+    const entries = [];
+    let at = 0;
+    let longName;
+    while (at < tar.length) {
+        if (at + tar_BLOCK > tar.length)
+            throw new Error("tar: truncated header");
+        const header = tar.subarray(at, at + tar_BLOCK);
+        if (header.every((b) => b === 0))
+            break;
+        const size = octal(header, 124, 12);
+        const flag = String.fromCharCode(header[156] ?? 0x30);
+        const dataStart = at + tar_BLOCK;
+        at = dataStart + Math.ceil(size / tar_BLOCK) * tar_BLOCK;
+        if (at > tar.length)
+            throw new Error("tar: truncated entry");
+        const data = tar.subarray(dataStart, dataStart + size);
+        if (flag === "x") {
+            longName = paxRecords(data).get("path") ?? longName;
+            continue;
+        }
+        if (flag === "L") {
+            longName = field(data, 0, data.length);
+            continue;
+        }
+        if (flag === "g")
+            continue;
+        const prefix = field(header, 345, 155);
+        const short = field(header, 0, 100);
+        const name = longName ?? (prefix ? `${prefix}/${short}` : short);
+        longName = undefined;
+        const type = flag === "0" || flag === "\0" || flag === "7" ? "file" : flag === "5" ? "dir" : "other";
+        entries.push({ name, type, data: Buffer.from(data) });
+    }
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./src/core/sbom/index.ts
+// --sbom-output-dir / the action's sbom-dir: after the push, the SBOM layer of the pushed image is
+// read back from the registry (what is in the image, whichever executor built it, and also for a
+// build the fast path answered with the previous image) and written out per platform, laid out as
+// `pack sbom download --output-dir DIR/<os>-<arch>` lays it out.
+
+
+
+
+
+
+
+/** The SBOM files of the layer's tar (gzip or not), by output path. */
+function sbomFilesOf(blob) {
+    const tar = blob[0] === 0x1f && blob[1] === 0x8b ? (0,external_node_zlib_namespaceObject.gunzipSync)(blob) : blob;
+    const out = new Map();
+    for (const e of readTar(tar)) {
+        const path = e.type === "file" ? outputPath(e.name) : undefined;
+        if (path)
+            out.set(path, e.data);
+    }
+    return out;
+}
+/**
+ * Writes the SBOM of `repository@digest` under `outputDir`/<os>-<arch> (replacing what an earlier
+ * build left there). Warns and writes nothing when the image has no SBOM layer.
+ */
+async function saveImageSbom(client, repository, digest, outputDir, log) {
+    const image = `${client.registry}/${repository}@${digest}`;
+    const manifest = await client.getManifest(repository, digest);
+    const config = manifest && (await client.getConfig(repository, manifest));
+    if (!manifest || !config)
+        throw new MlBuildpacksError(sbomMessages.unreadable(image, "its manifest or config is not in the registry"));
+    const dir = (0,external_node_path_namespaceObject.join)(outputDir, platformDir(config));
+    const lookup = sbomLayerOf(manifest, config);
+    if ("missing" in lookup) {
+        log.warn(sbomMessages.noSbom(dir, image, lookup.missing));
+        return undefined;
+    }
+    const blob = await client.getBlob(repository, lookup.layer.digest);
+    if (!blob)
+        throw new Error(`the SBOM layer ${lookup.layer.digest} of ${repository}@${digest} is not in the registry`);
+    const files = sbomFilesOf(blob);
+    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    for (const [path, data] of files) {
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(dir, path)), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, path), data);
+    }
+    const list = [...files.keys()].sort();
+    log.info(`SBOM of ${digest} (${platformDir(config)}): ${list.length} files in ${dir}`);
+    return { dir, files: list };
+}
+/** The build's step: saves the pushed image's SBOM when the request asks for it. */
+function saveRequestedSbom(req, client, repository, digest, log) {
+    const out = req.sbomOutputDir;
+    if (!out || !req.publish || !digest)
+        return Promise.resolve(undefined);
+    return log.group("Saving the image's SBOM (--sbom-output-dir)", () => saveImageSbom(client, repository, digest, out, log));
+}
+
 ;// CONCATENATED MODULE: ./src/core/secrets.ts
 // Build secrets: values the buildpacks read as env (private index tokens) that are kept apart from
 // the build env. They reach the detect and build phases only, are masked in every log, and are left
@@ -5081,6 +5274,7 @@ async function recompressLayers(client, repository, manifest, config, indexes, l
 
 
 
+
 async function finishExportedImage(a) {
     const { req, names, run, registry } = a;
     const { target } = names;
@@ -5105,6 +5299,7 @@ async function finishExportedImage(a) {
     if (req.publish && digest && inputsStep === "relabel")
         digest = await relabel(a, digest);
     if (req.publish && digest) {
+        await saveRequestedSbom(req, registry, target.repository, digest, a.deps.log);
         const manifest = await registry.getManifest(target.repository, digest).catch(() => undefined);
         return {
             digest,
@@ -6319,6 +6514,7 @@ async function buildWithoutPhases(fastPath, names, access, owner, log) {
 
 
 
+
 /** Runs analyze, detect, restore, build and export (or the creator) for one image and returns the report. */
 async function build(req, deps, resolved) {
     const { log, clock } = deps;
@@ -6352,6 +6548,7 @@ async function build(req, deps, resolved) {
     const owner = { uid: builder.uid, gid: builder.gid };
     const noPhase = await buildWithoutPhases(fastPath, names, access, owner, log);
     if (noPhase) {
+        await saveRequestedSbom(req, registry, names.target.repository, noPhase.manifest.digest, log);
         return {
             ...base,
             ...noPhaseImage(noPhase.manifest, names.target),
@@ -8035,6 +8232,8 @@ build options:
                          local daemon (a registry builder is resolved there, pulled by digest)
   --default-process T    process type the image starts by default
   --report FILE          write the JSON build report to FILE
+  --sbom-output-dir DIR  after the push, write the image's SBOM (CycloneDX and SPDX, from its SBOM layer)
+                         to DIR/<os>-<arch>/layers/sbom/..., as pack sbom download lays it out
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
   --trust-builder        run every phase in one container (faster; only for builders you trust)
@@ -8172,6 +8371,7 @@ const BUILD_OPTIONS = {
     pull: { type: "string" },
     "default-process": { type: "string" },
     report: { type: "string" },
+    "sbom-output-dir": { type: "string" },
     "log-level": { type: "string" },
     "ca-certs": { type: "string" },
     "insecure-registry": { type: "string", multiple: true },
@@ -8195,6 +8395,8 @@ function parseBuild(args, env, isFile, readFile) {
     if (executor === "local" && v["no-publish"] === true)
         throw usageError("--no-publish needs the docker executor (the local executor pushes to a registry)");
     const str = (name) => v[name];
+    if (str("sbom-output-dir") !== undefined && v["no-publish"] === true)
+        throw usageError("--sbom-output-dir reads the SBOM of the pushed image: drop --no-publish, or drop --sbom-output-dir");
     const image = str("image");
     if (!image)
         throw usageError("--image is required");
@@ -8225,6 +8427,7 @@ function parseBuild(args, env, isFile, readFile) {
             caCerts: str("ca-certs") ?? defaultCaCerts(env, isFile),
             insecureRegistries: v["insecure-registry"] ?? [],
             publish: v["no-publish"] !== true,
+            ...(str("sbom-output-dir") ? { sbomOutputDir: str("sbom-output-dir") } : {}),
             trustBuilder: v["trust-builder"] === true,
             fastPath: v["no-fast-path"] !== true,
             compression: oneOf("compression", str("compression"), COMPRESSION_MODES, REQUEST_DEFAULTS.compression),
@@ -8347,6 +8550,8 @@ function parseRebase(args, env, isFile) {
     if (positionals.length > 0)
         throw usageError(`unexpected argument "${positionals[0]}"`);
     const str = (name) => v[name];
+    if (str("sbom-output-dir") !== undefined && v["no-publish"] === true)
+        throw usageError("--sbom-output-dir reads the SBOM of the pushed image: drop --no-publish, or drop --sbom-output-dir");
     const image = str("image");
     if (!image)
         throw usageError("--image is required (the tag of the image to rebase)");

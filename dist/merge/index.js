@@ -34307,6 +34307,11 @@ const github_messages_messages = {
         hint: `set ${input}: true or ${input}: false in the step's with: block`,
         exitCode: 2,
     }),
+    sbomNeedsPublish: {
+        title: 'input "sbom-output-dir" reads the SBOM of the pushed image, but publish is false',
+        hint: "set publish: true, or remove sbom-output-dir from the step's with: block",
+        exitCode: 2,
+    },
     required: (input) => ({
         title: `input "${input}" is required`,
         hint: `add ${input}: ... to the step's with: block`,
@@ -34468,6 +34473,7 @@ function parseInputs(get, env = {}) {
     const buildEnv = envLines(get("env"));
     const secrets = secretLines(get("secrets"));
     checkSecretsApart(buildEnv, secrets);
+    const publish = bool("publish", get("publish").trim(), true);
     return {
         path: get("path").trim() || ".",
         image,
@@ -34478,7 +34484,7 @@ function parseInputs(get, env = {}) {
         previousImage: get("previous-image").trim() || undefined,
         env: buildEnv,
         secrets,
-        publish: bool("publish", get("publish").trim(), true),
+        publish,
         cache: bool("cache", get("cache").trim(), true),
         cacheScope,
         trustBuilder: bool("trust-builder", get("trust-builder").trim(), false),
@@ -34488,7 +34494,15 @@ function parseInputs(get, env = {}) {
         clearCache: bool("clear-cache", get("clear-cache").trim(), false),
         platform,
         insecureRegistries: list(get("insecure-registries")),
+        sbomOutputDir: sbomOutputDirInput(get("sbom-output-dir").trim(), publish),
     };
+}
+function sbomOutputDirInput(value, publish) {
+    if (value === "")
+        return undefined;
+    if (!publish)
+        throw new MlBuildpacksError(messages.sbomNeedsPublish);
+    return value;
 }
 /** Pure: inputs -> the core's build request. */
 function toBuildRequest(inputs, ctx) {
@@ -34514,7 +34528,15 @@ function toBuildRequest(inputs, ctx) {
         fastPath: inputs.fastPath,
         compression: inputs.compression,
         memoryLimit: inputs.memory,
+        ...(inputs.sbomOutputDir ? { sbomOutputDir: sbomDirOf(inputs, ctx.workspace) } : {}),
     };
+}
+/** The `sbom-output-dir` input as an absolute path (relative ones are under the workspace). */
+function sbomDirOf(inputs, workspace) {
+    const dir = inputs.sbomOutputDir;
+    if (!dir)
+        return undefined;
+    return isAbsolute(dir) ? dir : join(workspace, dir);
 }
 function flavorInput(value) {
     if (value === "")

@@ -98580,6 +98580,11 @@ const messages = {
         hint: `set ${input}: true or ${input}: false in the step's with: block`,
         exitCode: 2,
     }),
+    sbomNeedsPublish: {
+        title: 'input "sbom-output-dir" reads the SBOM of the pushed image, but publish is false',
+        hint: "set publish: true, or remove sbom-output-dir from the step's with: block",
+        exitCode: 2,
+    },
     required: (input) => ({
         title: `input "${input}" is required`,
         hint: `add ${input}: ... to the step's with: block`,

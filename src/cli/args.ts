@@ -79,6 +79,8 @@ build options:
                          local daemon (a registry builder is resolved there, pulled by digest)
   --default-process T    process type the image starts by default
   --report FILE          write the JSON build report to FILE
+  --sbom-output-dir DIR  after the push, write the image's SBOM (CycloneDX and SPDX, from its SBOM layer)
+                         to DIR/<os>-<arch>/layers/sbom/..., as pack sbom download lays it out
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
   --trust-builder        run every phase in one container (faster; only for builders you trust)
@@ -230,6 +232,7 @@ export const BUILD_OPTIONS = {
   pull: { type: "string" },
   "default-process": { type: "string" },
   report: { type: "string" },
+  "sbom-output-dir": { type: "string" },
   "log-level": { type: "string" },
   "ca-certs": { type: "string" },
   "insecure-registry": { type: "string", multiple: true },
@@ -258,6 +261,10 @@ function parseBuild(
   if (executor === "local" && v["no-publish"] === true)
     throw usageError("--no-publish needs the docker executor (the local executor pushes to a registry)");
   const str = (name: string) => v[name] as string | undefined;
+  if (str("sbom-output-dir") !== undefined && v["no-publish"] === true)
+    throw usageError(
+      "--sbom-output-dir reads the SBOM of the pushed image: drop --no-publish, or drop --sbom-output-dir",
+    );
   const image = str("image");
   if (!image) throw usageError("--image is required");
   const flavor = oneOf("flavor", str("flavor"), FLAVORS, "cpu");
@@ -287,6 +294,7 @@ function parseBuild(
       caCerts: str("ca-certs") ?? defaultCaCerts(env, isFile),
       insecureRegistries: (v["insecure-registry"] as string[] | undefined) ?? [],
       publish: v["no-publish"] !== true,
+      ...(str("sbom-output-dir") ? { sbomOutputDir: str("sbom-output-dir") } : {}),
       trustBuilder: v["trust-builder"] === true,
       fastPath: v["no-fast-path"] !== true,
       compression: oneOf("compression", str("compression"), COMPRESSION_MODES, REQUEST_DEFAULTS.compression),
@@ -429,6 +437,10 @@ function parseRebase(args: string[], env: NodeJS.ProcessEnv, isFile: (path: stri
   if (v.help) return { kind: "help", text: USAGE };
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
   const str = (name: string) => v[name] as string | undefined;
+  if (str("sbom-output-dir") !== undefined && v["no-publish"] === true)
+    throw usageError(
+      "--sbom-output-dir reads the SBOM of the pushed image: drop --no-publish, or drop --sbom-output-dir",
+    );
   const image = str("image");
   if (!image) throw usageError("--image is required (the tag of the image to rebase)");
   const executorFlag = str("executor");

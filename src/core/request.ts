@@ -36,6 +36,8 @@ export interface BuildRequest {
   logLevel: "info" | "debug";
   /** Push to the registry (true) or export to the local Docker daemon (false). */
   publish: boolean;
+  /** After the push, write the image's SBOM layer here, per platform (core/sbom); needs publish. */
+  sbomOutputDir?: string;
   /** Run all phases in one creator container (faster; buildpacks then run beside registry credentials). */
   trustBuilder: boolean;
   /**

@@ -28,6 +28,8 @@ export interface ActionInputs {
   clearCache: boolean;
   platform: string | undefined;
   insecureRegistries: string[];
+  /** `sbom-output-dir`: where the pushed image's SBOM is written (core/sbom); undefined: nowhere. */
+  sbomOutputDir: string | undefined;
 }
 
 export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
@@ -112,6 +114,7 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
   const buildEnv = envLines(get("env"));
   const secrets = secretLines(get("secrets"));
   checkSecretsApart(buildEnv, secrets);
+  const publish = bool("publish", get("publish").trim(), true);
   return {
     path: get("path").trim() || ".",
     image,
@@ -122,7 +125,7 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
     previousImage: get("previous-image").trim() || undefined,
     env: buildEnv,
     secrets,
-    publish: bool("publish", get("publish").trim(), true),
+    publish,
     cache: bool("cache", get("cache").trim(), true),
     cacheScope,
     trustBuilder: bool("trust-builder", get("trust-builder").trim(), false),
@@ -132,7 +135,14 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
     clearCache: bool("clear-cache", get("clear-cache").trim(), false),
     platform,
     insecureRegistries: list(get("insecure-registries")),
+    sbomOutputDir: sbomOutputDirInput(get("sbom-output-dir").trim(), publish),
   };
+}
+
+function sbomOutputDirInput(value: string, publish: boolean): string | undefined {
+  if (value === "") return undefined;
+  if (!publish) throw new MlBuildpacksError(messages.sbomNeedsPublish);
+  return value;
 }
 
 /** Pure: inputs -> the core's build request. */
@@ -162,7 +172,18 @@ export function toBuildRequest(
     fastPath: inputs.fastPath,
     compression: inputs.compression,
     memoryLimit: inputs.memory,
+    ...(inputs.sbomOutputDir ? { sbomOutputDir: sbomDirOf(inputs, ctx.workspace) } : {}),
   };
+}
+
+/** The `sbom-output-dir` input as an absolute path (relative ones are under the workspace). */
+export function sbomDirOf(
+  inputs: Pick<ActionInputs, "sbomOutputDir">,
+  workspace: string,
+): string | undefined {
+  const dir = inputs.sbomOutputDir;
+  if (!dir) return undefined;
+  return isAbsolute(dir) ? dir : join(workspace, dir);
 }
 
 function flavorInput(value: string): Flavor {

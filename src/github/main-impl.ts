@@ -15,7 +15,7 @@ import { renderSummary } from "../core/report.js";
 import { defaultCaCerts } from "../core/request.js";
 import { maskablesOf } from "../core/secrets.js";
 import { ActionsCacheStore } from "./cache-store.js";
-import { parseInputs, toBuildRequest } from "./inputs.js";
+import { parseInputs, sbomDirOf, toBuildRequest } from "./inputs.js";
 import { ActionsLogger } from "./logger.js";
 import { notes } from "./messages.js";
 import { actionMode, runRebaseMode } from "./rebase-mode.js";
@@ -129,6 +129,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     core.setOutput("imageid", report.imageId);
     core.setOutput("metadata", JSON.stringify(report));
     core.setOutput("cache-hit", String(outcome.result === "exact"));
+    core.setOutput("sbom-dir", sbomDirOf(inputs, workspace) ?? "");
     core.info(`\nBuilt ${report.imageRef}\n${renderSummary(report)}`);
     await core.summary
       .addRaw(renderJobSummary(report, outcome))

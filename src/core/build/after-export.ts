@@ -17,6 +17,7 @@ import { inputsAfterExport } from "../pre-export/throwaway-plan.js";
 import { layersToRecompress, RECOMPRESS_LEVEL, recompressLayers, recompressNotes } from "../recompress.js";
 import { type Manifest, manifestSize, type RegistryClient } from "../registry/client.js";
 import type { BuildRequest } from "../request.js";
+import { saveRequestedSbom } from "../sbom/index.js";
 import type { BuildDeps } from "./deps.js";
 import type { LifecycleRun } from "./lifecycle-run.js";
 import type { RegistryAccess } from "./registry-access.js";
@@ -63,6 +64,7 @@ export async function finishExportedImage(a: AfterExportInputs): Promise<FinalIm
   if (inputsStep === "lost") a.deps.log.warn(fastPathNotes.inputsLost);
   if (req.publish && digest && inputsStep === "relabel") digest = await relabel(a, digest);
   if (req.publish && digest) {
+    await saveRequestedSbom(req, registry, target.repository, digest, a.deps.log);
     const manifest = await registry.getManifest(target.repository, digest).catch(() => undefined);
     return {
       digest,

@@ -10,6 +10,7 @@ import { messages } from "../messages.js";
 import { type Manifest, manifestSize, type RegistryClient } from "../registry/client.js";
 import type { BuildReport } from "../report.js";
 import type { BuildRequest } from "../request.js";
+import { saveRequestedSbom } from "../sbom/index.js";
 import { checkSecretsApart, maskablesOf } from "../secrets.js";
 import { finishExportedImage } from "./after-export.js";
 import { choosePlatformApi, pullRunImage, resolveBuilder } from "./builder.js";
@@ -59,6 +60,7 @@ export async function build(
   const owner = { uid: builder.uid, gid: builder.gid };
   const noPhase = await buildWithoutPhases(fastPath, names, access, owner, log);
   if (noPhase) {
+    await saveRequestedSbom(req, registry, names.target.repository, noPhase.manifest.digest, log);
     return {
       ...base,
       ...noPhaseImage(noPhase.manifest, names.target),
