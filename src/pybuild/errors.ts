@@ -46,10 +46,15 @@ export function toolInstallFailed(
 }
 
 export function venvFailed(command: string, code: number, output: string): BuildpackError {
+  // Only a venv seeded with pip runs ensurepip (pip's buildpack, when the stack's pip is too old).
+  const noEnsurepip = /ensurepip/.test(output);
   return new BuildpackError({
     title: "Could not create the virtual environment",
     body:
       `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
-      "This is a problem with the stack's Python (python3-venv), not with your app; rebuild the stack images.",
+      (noEnsurepip
+        ? "The build image has neither pip (Debian python3-pip) nor venv's ensurepip (python3-venv).\n" +
+          "Install python3-pip and python3-venv in the stack's build image."
+        : "This is a problem with the stack's Python (python3-venv), not with your app; rebuild the stack images."),
   });
 }

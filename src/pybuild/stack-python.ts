@@ -50,13 +50,14 @@ export function versionAtLeast(version: string, min: number[]): boolean {
   return true;
 }
 
-/** `who` names the buildpack in error messages. */
-export async function probePython(
-  who: string,
-  exec: Exec,
-  appPython = STACK_PYTHON,
-  python = STACK_PYTHON,
-): Promise<PythonTools> {
+/** What an interpreter reports: its full version, and its pip's when it has one. */
+export interface Interpreter {
+  version: string;
+  pip: string | undefined;
+}
+
+/** Runs `python` once; `who` names the buildpack in error messages. */
+export async function probeInterpreter(who: string, exec: Exec, python: string): Promise<Interpreter> {
   const r = await exec(python, ["-I", "-c", PROBE]);
   if (r.spawnError !== undefined) throw errors.pythonNotFound(who, python, r.spawnError);
   let info: { python?: unknown; pip?: unknown } = {};
@@ -66,12 +67,26 @@ export async function probePython(
     // handled below
   }
   if (r.code !== 0 || typeof info.python !== "string") throw errors.pythonBroken(python, r.code, r.output);
-  const pip = typeof info.pip === "string" ? info.pip : undefined;
-  if (!pip || !versionAtLeast(pip, [22, 3])) throw errors.pipTooOld(who, python, pip);
-  if (appPython === python)
-    return { python, version: info.python, appPython, appVersion: info.python, pipVersion: pip };
+  return { version: info.python, pip: typeof info.pip === "string" ? info.pip : undefined };
+}
+
+/** pip >= 22.3 can install into another environment with --python. */
+export function pipHasPythonOption(pip: string | undefined): pip is string {
+  return pip !== undefined && versionAtLeast(pip, [22, 3]);
+}
+
+/** `who` names the buildpack in error messages. */
+export async function probePython(
+  who: string,
+  exec: Exec,
+  appPython = STACK_PYTHON,
+  python = STACK_PYTHON,
+): Promise<PythonTools> {
+  const { version, pip } = await probeInterpreter(who, exec, python);
+  if (!pipHasPythonOption(pip)) throw errors.pipTooOld(who, python, pip);
+  if (appPython === python) return { python, version, appPython, appVersion: version, pipVersion: pip };
   const appVersion = await pythonVersion(who, exec, appPython);
-  return { python, version: info.python, appPython, appVersion, pipVersion: pip };
+  return { python, version, appPython, appVersion, pipVersion: pip };
 }
 
 /** The full version of `python` (e.g. "3.13.5"), for an installer that needs no pip (uv). */

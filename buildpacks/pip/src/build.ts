@@ -1,17 +1,18 @@
 import { type BuildContext, describeTarget } from "#libcnb";
 import { finishVenv } from "#pybuild/finish-venv";
+import { createVenv, openVenv } from "#pybuild/launch-venv";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "#pybuild/pip-cache";
 import { selectedPython } from "#pybuild/stack-python";
-import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "#pybuild/venv-at-build";
 import { REQUIREMENTS } from "./detect.js";
 import {
-  createVenv,
-  decideVenv,
+  alwaysRebuild,
   type InstallSource,
   installRequirements,
+  LAUNCH_DEFAULTS,
+  PIP_ENV,
   sourceFile,
+  venvDescribers,
   venvKey,
-  writeVenvEnv,
 } from "./layers/venv.js";
 import { readProject } from "./project.js";
 import { probePython } from "./python.js";
@@ -47,32 +48,24 @@ export async function build(ctx: BuildContext): Promise<void> {
   log.step(`Python ${tools.version}, ${pip}, ${describeTarget(ctx.target)}`);
 
   const source = installSource(ctx);
-  const neededAtBuild = venvNeededAtBuild(ctx.app);
   const key = venvKey(source, tools, ctx.target);
   const cacheKey = pipCacheKey({ appVersion: tools.version, pipVersion: tools.pipVersion }, ctx.target);
-  const venv = ctx.layers.get("venv");
-  if (venv.restoreProblem) log.warning("Ignoring unreadable venv metadata", venv.restoreProblem);
-  const decision = requireVenvOnDisk(decideVenv(key, venv, source), venv, neededAtBuild);
-
-  if (decision.action === "reuse") {
-    log.step(`Reusing virtual environment (${sourceFile(source)} unchanged)`);
-    // Rewriting only venv.toml (no <layers>/venv dir) makes the exporter keep the previous image's
-    // layer; a Django app's venv was restored from the cache and is exported again unchanged.
-    venv.write(key, venvFlags(neededAtBuild));
+  const launch = openVenv(ctx, key, venvDescribers(source), `${sourceFile(source)} unchanged`, {
+    alwaysRebuild: alwaysRebuild(source),
+    launchDefaults: LAUNCH_DEFAULTS,
+  });
+  if (launch.reused) {
     keepPipCache(ctx, cacheKey);
     return;
   }
-  if (decision.action === "rebuild") {
-    log.step("Discarding the virtual environment from the previous image:");
-    log.detail(decision.reasons);
-  }
+  const venv = launch.layer;
 
   venv.reset();
   const cache = preparePipCache(ctx, cacheKey);
-  await createVenv(ctx, venv, tools);
+  // Without a usable system pip the venv brings its own, from ensurepip.
+  await createVenv(ctx, venv, tools.python, { withPip: tools.pipMode === "venv", env: PIP_ENV });
   await installRequirements(ctx, venv, tools, source, cache.path);
   await finishVenv(ctx, venv.path);
-  writeVenvEnv(venv);
-  venv.write(key, venvFlags(neededAtBuild));
+  launch.save();
   savePipCache(cache, cacheKey);
 }

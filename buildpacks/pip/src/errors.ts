@@ -1,19 +1,6 @@
 // Every message the pip buildpack shows a user: what happened and what to do.
 import { BuildpackError } from "#libcnb";
 
-export function venvFailed(command: string, code: number, output: string): BuildpackError {
-  const noEnsurepip = /ensurepip/.test(output);
-  return new BuildpackError({
-    title: "Could not create the virtual environment",
-    body:
-      `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
-      (noEnsurepip
-        ? "The build image has neither pip (Debian python3-pip) nor venv's ensurepip (python3-venv).\n" +
-          "Install python3-pip and python3-venv in the stack's build image."
-        : "This is a problem with the stack's Python, not with your app; rebuild the stack images."),
-  });
-}
-
 /** Extra advice for failures recognisable in pip's output. */
 export function pipFailureHints(output: string): string[] {
   const hints: string[] = [];

@@ -3,9 +3,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BuildpackError, parseToml, stringifyToml } from "#libcnb";
 import { type ExecCall, fakeExec } from "#libcnb/testing";
+import { buildContextFor, PYTHON_PLAN } from "#pybuild/testing";
 import { build } from "../src/build.js";
 import { sha256 } from "../src/requirements.js";
-import { buildContext } from "./helpers.js";
+
+const buildContext = buildContextFor(import.meta.dirname, PYTHON_PLAN);
 
 const REQS = "six==1.17.0\n";
 
@@ -90,6 +92,10 @@ describe("pip build", () => {
       metadata: restoredKey(),
     });
     expect(readFileSync(join(venv, "env.launch", "VIRTUAL_ENV.override"), "utf8")).toBe(venv);
+    const launchDefault = (name: string) => readFileSync(join(venv, "env.launch", `${name}.default`), "utf8");
+    expect(launchDefault("PIP_DISABLE_PIP_VERSION_CHECK")).toBe("1");
+    expect(launchDefault("PYTHONUNBUFFERED")).toBe("1");
+    expect(exec.calls[1]?.options.env).toMatchObject({ PIP_USER: undefined, VIRTUAL_ENV: undefined });
     expect(toml(`${cache}.toml`)).toMatchObject({ types: { build: false, launch: false, cache: true } });
 
     const log = ctx.logger.text();
@@ -190,6 +196,19 @@ describe("pip build", () => {
     expect(lines[2]).toMatch(new RegExp(`^${venv}/bin/python -m pip install --requirement requirements.txt`));
     expect(lines[3]).toBe(`${venv}/bin/python -m pip uninstall --yes --quiet pip`);
     expect(toml(`${venv}.toml`).metadata).toMatchObject({ pip_version: "ensurepip" });
+  });
+
+  it("says what to install when the venv has no ensurepip either", async () => {
+    const exec = fakeExec((call) =>
+      call.args[0] === "-I"
+        ? { stdout: '{"python": "3.13.5", "pip": null}' }
+        : { code: 1, stderr: "Error: Command '['/layers/venv/bin/python', '-m', 'ensurepip']' returned 1\n" },
+    );
+    const err = (await build(buildContext({ "requirements.txt": REQS }, exec)).catch(
+      (e) => e,
+    )) as BuildpackError;
+    expect(err.title).toBe("Could not create the virtual environment");
+    expect(err.body).toContain("Install python3-pip and python3-venv in the stack's build image.");
   });
 
   it("installs an app with only pyproject.toml as a package: pip install . (not editable), never reused", async () => {

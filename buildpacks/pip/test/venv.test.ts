@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
+import type { Layer } from "#libcnb";
 import { testTarget } from "#libcnb/testing";
-import { decideVenv, type InstallSource, venvKey } from "../src/layers/venv.js";
+import { decideVenv as decide } from "#pybuild/launch-venv";
+import {
+  alwaysRebuild,
+  type InstallSource,
+  type VenvKey,
+  venvDescribers,
+  venvKey,
+} from "../src/layers/venv.js";
 import type { PythonTools } from "../src/python.js";
 import type { RequirementsFingerprint } from "../src/requirements.js";
 
@@ -18,6 +26,11 @@ const req: RequirementsFingerprint = {
   hashed: false,
 };
 const source: InstallSource = { kind: "requirements", file: "requirements.txt", req };
+/** The decision pip's build hands src/pybuild's launch venv for this source. */
+function decideVenv(key: VenvKey, layer: Pick<Layer, "restored">, from: InstallSource) {
+  return decide(key, layer, venvDescribers(from), alwaysRebuild(from));
+}
+
 const project: InstallSource = {
   kind: "project",
   project: { file: "pyproject.toml", sha256: "5e6f7a8b".repeat(8), backend: "hatchling.build", notes: [] },

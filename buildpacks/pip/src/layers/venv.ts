@@ -1,20 +1,13 @@
-// The "venv" layer: a virtual environment with the app's requirements, exported into the image.
-//
-// Flags: launch=true, build=false, cache=false (cache=true for Django apps: src/pybuild/venv-at-build.ts). The lifecycle (v0.21) restores venv.toml from the
-// previous image's metadata for such layers, without their contents. When the key below matches,
-// the build only rewrites venv.toml with launch=true and leaves <layers>/venv absent: the exporter
-// then reuses the previous image's layer as is. (A build=true, cache=false layer gets no restored
-// metadata at all, so it could never be reused; that's why later buildpacks don't see this venv.)
+// The "venv" layer's key and how pip fills it (the layer itself: src/pybuild/launch-venv.ts).
 import {
   type BuildContext,
   type Describers,
-  decideReuse,
   fileChanged,
   formatCommand,
   type Layer,
-  type ReuseDecision,
   versionChanged,
 } from "#libcnb";
+import { TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
 import * as errors from "../errors.js";
 import type { ProjectInstall } from "../project.js";
 import type { PythonTools } from "../python.js";
@@ -54,54 +47,41 @@ export function venvKey(source: InstallSource, tools: PythonTools, target: Build
     included_sha256: source.kind === "requirements" ? source.req.includedSha256 : "",
     python_version: tools.version,
     pip_version: tools.pipVersion,
-    arch: target.archVariant ? `${target.arch}/${target.archVariant}` : target.arch,
-    distro_name: target.distroName,
-    distro_version: target.distroVersion,
+    ...targetKey(target),
   };
 }
 
-export const VENV_DESCRIBERS: Describers<VenvKey> = {
-  layer_version: versionChanged("venv layer format"),
-  source: (before, after) => `installing from ${after} instead of ${String(before)}`,
-  // source_sha256: named after the file in decideVenv
-  included_sha256: fileChanged("files included by requirements.txt"),
-  python_version: versionChanged("Python"),
-  pip_version: versionChanged("pip"),
-  arch: versionChanged("architecture"),
-  distro_name: versionChanged("distribution"),
-  distro_version: versionChanged("distribution version"),
-};
+/** source_sha256 is named after the file the venv is installed from. */
+export function venvDescribers(source: InstallSource): Describers<VenvKey> {
+  return {
+    layer_version: versionChanged("venv layer format"),
+    source: (before, after) => `installing from ${after} instead of ${String(before)}`,
+    source_sha256: fileChanged(sourceFile(source)),
+    included_sha256: fileChanged("files included by requirements.txt"),
+    python_version: versionChanged("Python"),
+    pip_version: versionChanged("pip"),
+    ...TARGET_DESCRIBERS,
+  };
+}
 
 /**
- * Reuse unless the key changed or the venv holds app files whose content isn't in the key: local
- * paths a requirements file installs, or the app's own package (`pip install .`).
+ * Why the venv is rebuilt even when the key matches: it holds app files whose content isn't in the
+ * key (local paths a requirements file installs, or the app's own package from `pip install .`).
  */
-export function decideVenv(
-  key: VenvKey,
-  layer: Pick<Layer, "restored">,
-  source: InstallSource,
-): ReuseDecision {
-  const describers = { ...VENV_DESCRIBERS, source_sha256: fileChanged(key.source) };
-  const decision = decideReuse(key, layer.restored, describers);
-  if (decision.action !== "reuse") return decision;
+export function alwaysRebuild(source: InstallSource): string[] {
   if (source.kind === "project") {
-    return {
-      action: "rebuild",
-      reasons: [
-        `pip install . builds the app's own package from its files, which can change without ${source.project.file} changing`,
-      ],
-    };
+    return [
+      `pip install . builds the app's own package from its files, which can change without ${source.project.file} changing`,
+    ];
   }
-  const req = source.req;
-  if (req.localPaths.length === 0) return decision;
-  return {
-    action: "rebuild",
-    reasons: req.localPaths.map(
-      (p) =>
-        `${p.file}:${p.line} installs a local path (${p.spec}), which can change without ${p.file} changing`,
-    ),
-  };
+  return source.req.localPaths.map(
+    (p) =>
+      `${p.file}:${p.line} installs a local path (${p.spec}), which can change without ${p.file} changing`,
+  );
 }
+
+/** Launch env beside the venv's activation: a pip run in the container doesn't look for a newer pip. */
+export const LAUNCH_DEFAULTS = { PIP_DISABLE_PIP_VERSION_CHECK: "1" };
 
 export function venvPython(layer: Layer): string {
   return `${layer.path}/bin/python`;
@@ -118,14 +98,6 @@ export const PIP_ENV: Record<string, string | undefined> = {
   PIP_REQUIRE_VIRTUALENV: undefined,
   VIRTUAL_ENV: undefined,
 };
-
-export async function createVenv(ctx: BuildContext, layer: Layer, tools: PythonTools): Promise<void> {
-  const args = ["-m", "venv", ...(tools.pipMode === "system" ? ["--without-pip"] : []), layer.path];
-  await ctx.logger.timed("Creating virtual environment", async () => {
-    const r = await ctx.exec(tools.python, args, { cwd: ctx.appDir, env: PIP_ENV });
-    if (r.code !== 0) throw errors.venvFailed(formatCommand(tools.python, args), r.code, r.output);
-  });
-}
 
 /** What a user would type after `pip install` for this source. */
 export function installTarget(source: InstallSource): string[] {
@@ -189,11 +161,4 @@ export async function installRequirements(
       env: PIP_ENV,
     });
   }
-}
-
-/** Launch env of the venv: activate it (its bin/ is put on PATH by the lifecycle). */
-export function writeVenvEnv(layer: Layer): void {
-  layer.env.launch.override("VIRTUAL_ENV", layer.path);
-  layer.env.launch.default("PYTHONUNBUFFERED", "1");
-  layer.env.launch.default("PIP_DISABLE_PIP_VERSION_CHECK", "1");
 }
