@@ -14,6 +14,7 @@ import {
 import * as errors from "./errors.js";
 import { keepOrDiscard } from "./launch-layer.js";
 import { requireVenvOnDisk, venvFlags, venvNeededAtBuild } from "./venv-at-build.js";
+import { writeVenvSbom } from "./venv-sbom.js";
 
 export type VenvKey = Record<string, MetadataScalar>;
 
@@ -62,6 +63,7 @@ export function openVenv<K extends VenvKey>(
   const decision = requireVenvOnDisk(decided, layer, atBuild);
   const save = () => {
     writeVenvEnv(layer, options.launchDefaults ?? {});
+    writeVenvSbom(ctx, layer);
     layer.write(key, venvFlags(atBuild));
   };
   const reused = keepOrDiscard(log, layer, key, decision, venvFlags(atBuild), {
