@@ -10,9 +10,9 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { type Env, isNotFound, isTable, parseToml, TomlSyntaxError } from "#libcnb";
+import { compareReleases, parseVersion } from "#pybuild/python-constraint";
 import * as errors from "./errors.js";
 import { BUILTIN_MANIFEST } from "./manifest-data.js";
-import { compareReleases, parseVersion } from "./specifiers.js";
 
 /** How messages name the buildpack's own manifest. */
 export const BUILTIN_SOURCE = "the buildpack's built-in manifest";

@@ -8,11 +8,10 @@
 //                       [tool.poetry.dependencies] python = "^3.11"  (Poetry's syntax)      range
 // Pins name a version; ranges say which versions work. decision.ts chooses one Python for all of them.
 import { type AppFiles, isTable, parseToml, TomlSyntaxError } from "#libcnb";
+import { type Clause, parseConstraint, parseSpecifiers, satisfies } from "#pybuild/python-constraint";
 import { tomlKeyLine } from "#pybuild/toml-lines";
 import * as errors from "./errors.js";
-import { poetryClauses } from "./poetry.js";
 import { parseVersionFile, VERSION_FILE } from "./python-version.js";
-import { type Clause, parseSpecifiers, specifiersMatch } from "./specifiers.js";
 
 export const PYPROJECT = "pyproject.toml";
 export const PIPFILE = "Pipfile";
@@ -41,7 +40,7 @@ export interface Constraint {
 }
 
 export function constraintMatches(version: string, c: Constraint): boolean {
-  return c.alternatives.some((clauses) => specifiersMatch(version, clauses));
+  return satisfies(version, c.alternatives);
 }
 
 /** "3.12" -> ==3.12.*, "3.12.4" -> ==3.12.4, "3" -> ==3.* (what pyenv and Pipfile mean). */
@@ -172,7 +171,7 @@ export function fromPyproject(app: AppFiles): Constraint[] {
   if (isTable(deps) && deps.python !== undefined)
     found.push(
       rangeConstraint(text, "tool.poetry.dependencies", "python", deps.python, {
-        parse: poetryClauses,
+        parse: parseConstraint,
         invalid: errors.invalidPoetryPython,
       }),
     );

@@ -2,8 +2,99 @@ import { describe, expect, it } from "vitest";
 import {
   checkPython,
   describeRequirements,
+  parseConstraint,
+  parseSpecifiers,
+  satisfies,
+  specifiersMatch,
   unmetRequirements,
-} from "../../../src/pybuild/python-constraint.js";
+} from "#pybuild/python-constraint";
+
+describe("PEP 440 specifiers (parseSpecifiers)", () => {
+  it.each([
+    [">=3.11", "3.11.0", true],
+    [">=3.11", "3.10.18", false],
+    [">=3.11,<3.13", "3.12.14", true],
+    [">=3.11, <3.13", "3.13.0", false],
+    ["<3.13", "3.12.99", true],
+    ["<=3.12", "3.12.1", false],
+    ["<=3.12", "3.12.0", true],
+    [">3.12", "3.12.1", true],
+    ["==3.12", "3.12.0", true],
+    ["==3.12", "3.12.4", false],
+    ["==3.12.*", "3.12.4", true],
+    ["!=3.12.*", "3.12.4", false],
+    ["!=3.12.1", "3.12.4", true],
+    ["~=3.11", "3.13.2", true],
+    ["~=3.11", "4.0.0", false],
+    ["~=3.11.2", "3.11.9", true],
+    ["~=3.11.2", "3.12.0", false],
+    ["===3.12.4", "3.12.4", true],
+    ["===3.12", "3.12.0", false],
+  ])("%s matches %s: %s", (spec, version, ok) => {
+    const clauses = parseSpecifiers(spec);
+    if (!clauses) throw new Error(`did not parse ${spec}`);
+    expect(specifiersMatch(version, clauses)).toBe(ok);
+  });
+
+  it.each(["3.12", "", ">=3.12rc1", "~=3", ">=3.12.*", ">= three", "^3.11", ">=3.10 <3.13"])(
+    "rejects %j",
+    (spec) => {
+      expect(parseSpecifiers(spec)).toBeUndefined();
+    },
+  );
+});
+
+const VERSIONS = [
+  "3.9.18",
+  "3.10.0",
+  "3.11.0",
+  "3.11.2",
+  "3.11.9",
+  "3.12.0",
+  "3.12.4",
+  "3.13.1",
+  "3.14.0",
+  "4.0.0",
+];
+
+function allowed(text: string): string[] {
+  const constraint = parseConstraint(text);
+  if (!constraint) throw new Error(`not parsed: ${text}`);
+  return VERSIONS.filter((v) => satisfies(v, constraint));
+}
+
+describe("Poetry constraints (parseConstraint)", () => {
+  it.each([
+    ["^3.11", ["3.11.0", "3.11.2", "3.11.9", "3.12.0", "3.12.4", "3.13.1", "3.14.0"]],
+    ["^3.11.2", ["3.11.2", "3.11.9", "3.12.0", "3.12.4", "3.13.1", "3.14.0"]],
+    ["~3.11", ["3.11.0", "3.11.2", "3.11.9"]],
+    ["~3.11.2", ["3.11.2", "3.11.9"]],
+    ["~3", ["3.9.18", "3.10.0", "3.11.0", "3.11.2", "3.11.9", "3.12.0", "3.12.4", "3.13.1", "3.14.0"]],
+    ["3.12", ["3.12.0", "3.12.4"]],
+    ["3.12.*", ["3.12.0", "3.12.4"]],
+    ["3.12.4", ["3.12.4"]],
+    ["=3.12.4", ["3.12.4"]],
+    ["*", VERSIONS],
+    [">=3.10,<3.12", ["3.10.0", "3.11.0", "3.11.2", "3.11.9"]],
+    [">=3.10 <3.12", ["3.10.0", "3.11.0", "3.11.2", "3.11.9"]],
+    [">= 3.12, < 3.13", ["3.12.0", "3.12.4"]],
+    ["~3.10 || ^3.13", ["3.10.0", "3.13.1", "3.14.0"]],
+    ["3.11.* | 3.13.*", ["3.11.0", "3.11.2", "3.11.9", "3.13.1"]],
+    ["~=3.11.1", ["3.11.2", "3.11.9"]],
+    ["!=3.11.2,^3.11", ["3.11.0", "3.11.9", "3.12.0", "3.12.4", "3.13.1", "3.14.0"]],
+  ])("%s allows %j", (text, versions) => {
+    expect(allowed(text)).toEqual(versions);
+  });
+
+  it("bumps the first non-zero component for a caret", () => {
+    expect(parseConstraint("^0.2.1")?.[0]?.map((c) => c.text)).toEqual([">=0.2.1", "<0.3"]);
+    expect(parseConstraint("^3")?.[0]?.map((c) => c.text)).toEqual([">=3", "<4"]);
+  });
+
+  it.each(["", "^3.x", "3.12 ||", "latest", ">=3.12rc1", "^", "^3.12.*"])("rejects %j", (text) => {
+    expect(parseConstraint(text)).toBeUndefined();
+  });
+});
 
 describe("checkPython", () => {
   it.each([
@@ -36,9 +127,12 @@ describe("checkPython", () => {
     ["3.11.2", ">3.11", "ok"],
     ["3.11.0", ">3.11", "outside"],
     ["3.13.5", "<=3.13", "outside"],
+    // An interpreter's pre-release compares by its release part.
+    ["3.14.0rc1", ">=3.14", "ok"],
     // Forms it does not parse: never a false failure
     ["3.13.5", ">=3.14.0rc1", "unknown"],
     ["3.13.5", "python>=3", "unknown"],
+    ["3.13.5", "", "unknown"],
   ])("%s in %s: %s", (version, text, expected) => {
     expect(checkPython(version, text)).toBe(expected);
   });
