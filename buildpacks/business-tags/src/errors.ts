@@ -81,3 +81,16 @@ export function missingRequired(
     file,
   });
 }
+
+/** The file is larger than any hand-written one (often a generated or binary file under that name). */
+export function tooLarge(file: string, size: number, limit: number): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is too large (${size} bytes)`,
+    body:
+      `${file} holds ${size} bytes; a business-tags.yaml is a short map of labels and is read only up to ${limit} bytes. A file this size is usually a\n` +
+      "generated or binary file committed under that name.\n\n" +
+      `What to do: keep only the label names and values in ${file}; they end up as image labels, which registries\n` +
+      "and tools expect to be small.",
+    file,
+  });
+}

@@ -5,6 +5,8 @@ import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import * as errors from "./errors.js";
 
 export const TAGS_FILE = "business-tags.yaml";
+/** Labels, not data: a YAML file this size is also slow to parse. */
+const MAX_BYTES = 256 * 1024;
 
 export interface Tag {
   key: string;
@@ -28,6 +30,8 @@ export const RESERVED_PREFIXES = [
 ];
 
 export function parseTags(text: string, file = TAGS_FILE): Tag[] {
+  const size = Buffer.byteLength(text);
+  if (size > MAX_BYTES) throw errors.tooLarge(file, size, MAX_BYTES);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lc.linePos(offset).line);

@@ -1,6 +1,8 @@
 // environment.yml: name, channels and dependencies (conda match specs), read with line numbers so a
 // broken file is reported where it breaks. The solver validates the specs themselves.
+
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { BuildpackError } from "#libcnb";
 import * as errors from "./errors.js";
 
 export interface Entry {
@@ -19,7 +21,20 @@ export interface EnvironmentSpec {
   pipLine?: number;
 }
 
+/** Thousands of specs fit in 1 MiB; a larger file is not hand-written, and YAML this size parses slowly. */
+const MAX_BYTES = 1024 * 1024;
+
 export function parseEnvironment(text: string, file: string): EnvironmentSpec {
+  const size = Buffer.byteLength(text);
+  if (size > MAX_BYTES)
+    throw new BuildpackError({
+      title: `${file} is too large (${size} bytes)`,
+      body:
+        `${file} holds ${size} bytes; a conda environment file lists channels and package specs and is read\n` +
+        `only up to ${MAX_BYTES} bytes. A file this size is usually a generated or binary file under that name.\n\n` +
+        `What to do: keep the channels and the packages your app needs in ${file} (or commit a conda lock).`,
+      file,
+    });
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined) =>

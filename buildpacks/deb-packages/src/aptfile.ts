@@ -1,4 +1,5 @@
 // The Aptfile: one Debian package per line ("name" or "name=version"), "#" comments, blank lines.
+import { BuildpackError } from "#libcnb";
 import * as errors from "./errors.js";
 import type { PackageRequest } from "./package-request.js";
 
@@ -17,7 +18,12 @@ export function parseSpec(text: string): { name: string; version?: string } | un
   return version === undefined ? { name } : { name, version };
 }
 
+/** An Aptfile this large is not a hand-written package list (50,000 lines of names fit in 1 MiB). */
+export const APTFILE_MAX_BYTES = 1024 * 1024;
+
 export function parseAptfile(text: string, file: string): PackageRequest[] {
+  const size = Buffer.byteLength(text);
+  if (size > APTFILE_MAX_BYTES) throw aptfileTooLarge(file, size);
   const out: PackageRequest[] = [];
   const seen = new Map<string, PackageRequest>();
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -46,4 +52,16 @@ export function parseAptfile(text: string, file: string): PackageRequest[] {
 /** "libgl1" or "libgl1=1.7.0-1+b2", as apt-get takes it. */
 export function aptArgument(req: Pick<PackageRequest, "name" | "version">): string {
   return req.version ? `${req.name}=${req.version}` : req.name;
+}
+
+function aptfileTooLarge(file: string, size: number): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is too large (${(size / 1024 / 1024).toFixed(1)} MiB)`,
+    body:
+      `${file} holds ${size} bytes; an Aptfile lists Debian package names, one per line, and is read only\n` +
+      `up to ${APTFILE_MAX_BYTES / 1024 / 1024} MiB. A file this size is usually a generated or binary file committed under\n` +
+      "that name.\n\n" +
+      `What to do: replace ${file} with the list of packages your app needs (e.g. libgl1), one per line.`,
+    file,
+  });
 }

@@ -65,3 +65,15 @@ export function badIndexUrl(name: string, value: string): BuildpackError {
     body: `${name} (build env) must be the base URL of a PyTorch wheel index, e.g. https://download.pytorch.org/whl.`,
   });
 }
+
+/** The file is larger than any hand-written one (often a generated or binary file under that name). */
+export function tooLarge(file: string, size: number, limit: number): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is too large (${size} bytes)`,
+    body:
+      `${file} holds ${size} bytes; hardware.txt names one hardware target and is read only up to ${limit} bytes. A file this size is usually a\n` +
+      "generated or binary file committed under that name.\n\n" +
+      `What to do: write only the hardware target (cpu, cuda, aws or coral) in ${file}.`,
+    file,
+  });
+}

@@ -4,6 +4,8 @@ import { type Hardware, isHardware } from "./hardware-values.js";
 
 export type { Hardware };
 export const HARDWARE_FILE = "hardware.txt";
+/** One word and some comments; anything larger is not a hardware.txt. */
+const MAX_BYTES = 64 * 1024;
 
 export interface HardwareRequest {
   value: Hardware;
@@ -12,6 +14,8 @@ export interface HardwareRequest {
 
 /** Strict: throws a BuildpackError (with file and line) for anything but exactly one known value. */
 export function parseHardware(text: string, file = HARDWARE_FILE): HardwareRequest {
+  const size = Buffer.byteLength(text);
+  if (size > MAX_BYTES) throw errors.tooLarge(file, size, MAX_BYTES);
   const values: { text: string; line: number }[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const v = raw.replace(/(^|\s)#.*$/, "").trim();

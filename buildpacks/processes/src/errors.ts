@@ -63,3 +63,16 @@ export function projectTomlInvalid(file: string, problem: string, line?: number)
     line,
   });
 }
+
+/** The file is larger than any hand-written one (often a generated or binary file under that name). */
+export function tooLarge(file: string, size: number, limit: number): BuildpackError {
+  return new BuildpackError({
+    title: `${file} is too large (${size} bytes)`,
+    body:
+      `${file} holds ${size} bytes; a Procfile lists process types and their commands, and is read only up to ${limit} bytes. A file this size is usually a\n` +
+      "generated or binary file committed under that name.\n\n" +
+      `What to do: keep one "<type>: <command>" line per process in ${file}; move long scripts into a file in the\n` +
+      "app and run that file from the Procfile line.",
+    file,
+  });
+}

@@ -10,7 +10,12 @@ export interface ProcfileEntry {
 
 const LINE = /^([A-Za-z0-9_-]+)\s*:\s*(.*)$/;
 
+/** Process lines, not scripts: anything larger is not a Procfile. */
+const MAX_BYTES = 1024 * 1024;
+
 export function parseProcfile(text: string, file = "Procfile"): ProcfileEntry[] {
+  const size = Buffer.byteLength(text);
+  if (size > MAX_BYTES) throw errors.tooLarge(file, size, MAX_BYTES);
   const entries: ProcfileEntry[] = [];
   const firstLine = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, i) => {

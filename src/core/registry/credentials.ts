@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { MlBuildpacksError } from "../errors.js";
 import { IDENTITY_TOKEN_USER } from "./auth.js";
 
 /**
@@ -67,9 +68,70 @@ function fromAuthsEntry(entry: NonNullable<DockerConfig["auths"]>[string]): stri
   return undefined;
 }
 
+// The config's errors are built here rather than in messages.ts: they are about this one file's format.
+function badDockerConfig(file: string, problem: string, line?: number): MlBuildpacksError {
+  return new MlBuildpacksError({
+    title: `the Docker config ${file} is not usable: ${problem}`,
+    location: { file, ...(line !== undefined ? { line } : {}) },
+    hint:
+      `fix ${file} (\`docker login <registry>\` rewrites its entry), or set DOCKER_CONFIG to a directory ` +
+      "whose config.json is valid, or remove the file to push and pull anonymously",
+  });
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** 1-based line of the first line of `text` containing `needle`. */
+function lineOfText(text: string, needle: string): number | undefined {
+  const at = text.indexOf(needle);
+  return at < 0 ? undefined : text.slice(0, at).split("\n").length;
+}
+
+/** Pure: the config's JSON, checked for the shape Docker writes; the user's file is named in every error. */
+function parseDockerConfig(text: string, file: string): DockerConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const position = /at position (\d+)/.exec((err as Error).message)?.[1];
+    const line = position === undefined ? undefined : text.slice(0, Number(position)).split("\n").length;
+    throw badDockerConfig(file, `it is not valid JSON (${(err as Error).message})`, line);
+  }
+  if (!isObject(value)) throw badDockerConfig(file, "it is not a JSON object");
+  const { auths, credHelpers, credsStore } = value;
+  if (credsStore !== undefined && typeof credsStore !== "string")
+    throw badDockerConfig(file, '"credsStore" is not a string', lineOfText(text, '"credsStore"'));
+  for (const [key, map] of [
+    ["auths", auths],
+    ["credHelpers", credHelpers],
+  ] as const) {
+    if (map !== undefined && !isObject(map))
+      throw badDockerConfig(file, `"${key}" is not an object`, lineOfText(text, `"${key}"`));
+  }
+  for (const [host, name] of Object.entries(credHelpers ?? {}))
+    if (typeof name !== "string")
+      throw badDockerConfig(file, `credHelpers["${host}"] is not a string`, lineOfText(text, `"${host}"`));
+  for (const [host, entry] of Object.entries(auths ?? {})) {
+    const where = lineOfText(text, JSON.stringify(host));
+    if (!isObject(entry)) throw badDockerConfig(file, `auths["${host}"] is not an object`, where);
+    for (const field of ["auth", "username", "password", "identitytoken"])
+      if (entry[field] !== undefined && typeof entry[field] !== "string")
+        throw badDockerConfig(file, `auths["${host}"].${field} is not a string`, where);
+    const auth = entry.auth as string | undefined;
+    if (auth && !Buffer.from(auth, "base64").toString("utf8").includes(":"))
+      throw badDockerConfig(file, `auths["${host}"].auth is not base64 of "user:password"`, where);
+  }
+  return value as DockerConfig;
+}
+
 /** Pure: docker config.json text -> CNB_REGISTRY_AUTH map from its `auths` (no helpers), for the registries a build talks to. */
-export function authFromDockerConfig(configText: string, registries: readonly string[]): RegistryAuthMap {
-  const config = JSON.parse(configText) as DockerConfig;
+export function authFromDockerConfig(
+  configText: string,
+  registries: readonly string[],
+  file = "config.json",
+): RegistryAuthMap {
+  const config = parseDockerConfig(configText, file);
   const result: RegistryAuthMap = {};
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
     const host = registryHost(key);
@@ -133,7 +195,7 @@ export function resolveRegistryAuth(
   deps: Omit<CredentialDeps, "readFile"> = {},
 ): RegistryAuthMap {
   if (env.CNB_REGISTRY_AUTH) {
-    const parsed = JSON.parse(env.CNB_REGISTRY_AUTH) as RegistryAuthMap;
+    const parsed = parseAuthVariable(env.CNB_REGISTRY_AUTH);
     return Object.fromEntries(
       Object.entries(parsed)
         .map(([host, value]) => [registryHost(host), value] as const)
@@ -141,14 +203,15 @@ export function resolveRegistryAuth(
     );
   }
   const configDir = env.DOCKER_CONFIG ?? join(homedir(), ".docker");
+  const file = join(configDir, "config.json");
   let text: string;
   try {
-    text = readFile(join(configDir, "config.json"));
+    text = readFile(file);
   } catch {
     return {};
   }
-  const config = JSON.parse(text) as DockerConfig;
-  const fromFile = authFromDockerConfig(text, registries);
+  const config = parseDockerConfig(text, file);
+  const fromFile = authFromDockerConfig(text, registries, file);
   const helpers = Object.fromEntries(
     Object.entries(config.credHelpers ?? {}).map(([key, name]) => [registryHost(key), name]),
   );
@@ -161,6 +224,25 @@ export function resolveRegistryAuth(
     if (value) result[registry] = value;
   }
   return result;
+}
+
+/** CNB_REGISTRY_AUTH: a JSON object of registry -> auth header value. Its value is never shown (it holds secrets). */
+function parseAuthVariable(value: string): RegistryAuthMap {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!isObject(parsed) || !Object.values(parsed).every((v) => typeof v === "string"))
+    throw new MlBuildpacksError({
+      title: "CNB_REGISTRY_AUTH is not a JSON object of registry -> credentials",
+      hint:
+        'set CNB_REGISTRY_AUTH to e.g. {"ghcr.io": "Basic <base64 of user:token>"}, or unset it so the ' +
+        "Docker config (docker login) is used",
+      exitCode: 2,
+    });
+  return parsed as RegistryAuthMap;
 }
 
 /** The secret parts of an auth map, for log masking: the encoded values and the passwords in them. */
