@@ -90,6 +90,11 @@ export class Docker {
     await this.must(`create volume ${name}`, ["volume", "create", name]);
   }
 
+  /** Stops and removes a container (a cancelled build's phase); never throws. */
+  async removeContainer(name: string): Promise<void> {
+    await this.exec(["rm", "--force", name]).catch(() => undefined);
+  }
+
   async removeVolumes(names: readonly string[]): Promise<void> {
     if (names.length > 0) await this.exec(["volume", "rm", "--force", ...names]);
   }

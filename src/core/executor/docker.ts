@@ -6,9 +6,12 @@ import { fileURLToPath } from "node:url";
 import type { BuilderInfo } from "../builder/inspect.js";
 import type { Docker } from "../docker.js";
 import { CONTAINER_PATHS, type PhaseSpec, runsBuildpacks } from "../lifecycle/phases.js";
+import type { Logger } from "../log.js";
 import { PRE_EXPORT_ENTRY, PRE_EXPORT_MOUNT } from "../pre-export/contract.js";
+import { onCancel } from "../process.js";
 import { proxyEnv } from "../registry/proxy.js";
 import { excludedInside, type WorkspaceSource, workspaceSource } from "../workspace.js";
+import { guardCacheDir } from "./cache-guard.js";
 import type { Executor, PreExportRunner, WorkspaceOptions } from "./types.js";
 
 export interface DockerExecutorOptions extends WorkspaceOptions {
@@ -16,6 +19,8 @@ export interface DockerExecutorOptions extends WorkspaceOptions {
   builder: BuilderInfo;
   /** docker --memory for every phase container, swap included (--memory-swap the same). */
   memoryLimit?: string;
+  /** Warnings about the cache dir (damaged entries dropped); default: none shown. */
+  log?: Pick<Logger, "info" | "warn">;
 }
 
 /** dist/pre-export beside the running bundle (dist/cli, dist/main), or inside it in a builder: see src/pre-export. */
@@ -153,13 +158,24 @@ export class DockerExecutor implements Executor {
   /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
   private copyScript: string | undefined;
 
+  /** The phase container running now, stopped when the build is cancelled. */
+  private running: string | undefined;
+  private cancelled = false;
+  private releaseCache: (() => void) | undefined;
+  private unhookCancel: (() => void) | undefined;
+
   async prepare(): Promise<void> {
     const { docker, builder } = this.o;
+    // From here until cleanup(), SIGINT/SIGTERM stop the phase container instead of leaving it running.
+    this.unhookCancel = onCancel(() => this.cancel());
     writePlatformDir(this.platformDir, this.o.buildEnv);
     if (this.hasSecrets)
       writePlatformDir(this.secretsPlatformDir, { ...this.o.buildEnv, ...this.o.buildSecrets });
     mkdirSync(this.outDir, { mode: 0o777 });
-    if (this.cacheDir) mkdirSync(this.cacheDir, { recursive: true });
+    if (this.cacheDir) {
+      mkdirSync(this.cacheDir, { recursive: true });
+      this.releaseCache = await guardCacheDir(this.cacheDir, this.o.log ?? { info() {}, warn() {} });
+    }
     await docker.createVolume(this.layersVolume);
     await docker.createVolume(this.workspaceVolume);
     this.copyScript = workspaceCopyScript({
@@ -170,6 +186,7 @@ export class DockerExecutor implements Executor {
   }
 
   async runPhase(spec: PhaseSpec, onLine: (line: string) => void): Promise<number> {
+    if (this.cancelled) return 130;
     const script = this.copyScript;
     // Only a root phase can copy and chown; the first phase (analyzer or creator) always is one.
     if (script && spec.runAs !== "root") throw new Error(`the first phase (${spec.phase}) must run as root`);
@@ -196,8 +213,20 @@ export class DockerExecutor implements Executor {
       memoryLimit: this.o.memoryLimit,
       preExportDir: this.o.preExportDir,
     });
-    const result = await this.o.docker.exec(args, { env: registryEnv, onLine: (line) => onLine(line) });
-    return result.exitCode;
+    this.running = `ml-buildpacks-${spec.phase}-${this.id}`;
+    try {
+      const result = await this.o.docker.exec(args, { env: registryEnv, onLine: (line) => onLine(line) });
+      return result.exitCode;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** The build is cancelled: no phase starts any more, the running one is stopped, the rest cleaned up. */
+  private async cancel(): Promise<void> {
+    this.cancelled = true;
+    if (this.running) await this.o.docker.removeContainer(this.running);
+    await this.cleanup();
   }
 
   readOutput(name: string): string | undefined {
@@ -208,5 +237,9 @@ export class DockerExecutor implements Executor {
   async cleanup(): Promise<void> {
     await this.o.docker.removeVolumes([this.layersVolume, this.workspaceVolume]);
     rmSync(this.scratch, { recursive: true, force: true });
+    this.releaseCache?.();
+    this.releaseCache = undefined;
+    this.unhookCancel?.();
+    this.unhookCancel = undefined;
   }
 }

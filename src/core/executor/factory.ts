@@ -43,6 +43,12 @@ export function executorFactory(
     };
     return setup.kind === "local"
       ? new LocalExecutor({ ...common, run: setup.run, log: setup.log, uid: builder.uid, gid: builder.gid })
-      : new DockerExecutor({ ...common, docker: setup.docker, builder, memoryLimit: req.memoryLimit });
+      : new DockerExecutor({
+          ...common,
+          docker: setup.docker,
+          builder,
+          memoryLimit: req.memoryLimit,
+          log: setup.log,
+        });
   };
 }

@@ -20,9 +20,10 @@ import { DEFAULT_LIFECYCLE_VERSION, lifecycleApis } from "../lifecycle/versions.
 import type { Logger } from "../log.js";
 import { messages } from "../messages.js";
 import { PRE_EXPORT_ENTRY } from "../pre-export/contract.js";
-import type { ProcessRunner } from "../process.js";
+import { onCancel, type ProcessRunner } from "../process.js";
 import { parseTomlFile } from "../toml.js";
 import { isExcluded, workspaceSource } from "../workspace.js";
+import { guardCacheDir } from "./cache-guard.js";
 import type { Executor, PreExportRunner, WorkspaceOptions } from "./types.js";
 
 /** The lifecycle inside a builder image; its presence means "we run inside the builder". */
@@ -122,9 +123,18 @@ export class LocalExecutor implements Executor {
 
   readonly preExport: PreExportRunner | undefined;
 
+  /** Aborted when the build is cancelled: the running phase gets SIGTERM, no other phase starts. */
+  private readonly cancelled = new AbortController();
+  private releaseCache: (() => void) | undefined;
+  private unhookCancel: (() => void) | undefined;
+
   async prepare(): Promise<void> {
     const { log, uid, gid } = this.o;
     const p = this.paths;
+    this.unhookCancel = onCancel(async () => {
+      this.cancelled.abort();
+      await this.cleanup();
+    });
     emptyDir(p.layers);
     emptyDir(p.app);
     const ws = workspaceSource(this.o.appDir, this.o.cacheDir ? p.cache : undefined);
@@ -147,7 +157,10 @@ export class LocalExecutor implements Executor {
     for (const [name, value] of Object.entries(this.o.buildSecrets ?? {}))
       writeFileSync(join(p.platform, "env", name), value, { mode: 0o600 });
     mkdirSync(p.out, { recursive: true });
-    if (this.o.cacheDir) mkdirSync(p.cache, { recursive: true });
+    if (this.o.cacheDir) {
+      mkdirSync(p.cache, { recursive: true });
+      this.releaseCache = await guardCacheDir(p.cache, log);
+    }
 
     const current = this.o.currentUid ?? process.getuid?.() ?? 0;
     if (this.isRoot) {
@@ -210,7 +223,9 @@ export class LocalExecutor implements Executor {
   }
 
   async runPhase(spec: PhaseSpec, onLine: (line: string) => void): Promise<number> {
+    if (this.cancelled.signal.aborted) return 130;
     const result = await this.o.run(spec.binary, spec.args, {
+      signal: this.cancelled.signal,
       env: this.phaseEnv(spec),
       replaceEnv: true,
       cwd: this.paths.app,
@@ -232,6 +247,10 @@ export class LocalExecutor implements Executor {
     for (const dir of [this.paths.layers, this.paths.app]) {
       if (existsSync(dir)) emptyDir(dir);
     }
+    this.releaseCache?.();
+    this.releaseCache = undefined;
+    this.unhookCancel?.();
+    this.unhookCancel = undefined;
   }
 }
 

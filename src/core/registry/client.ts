@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Readable, Transform, type TransformCallback } from "node:stream";
+import { Readable, Transform, type TransformCallback } from "node:stream";
 import { MlBuildpacksError } from "../errors.js";
 import { isLoopbackRegistry } from "../image-ref.js";
 import { messages } from "../messages.js";
@@ -203,21 +203,19 @@ export class RegistryClient {
     return res.status === 201;
   }
 
-  /** Monolithic upload of a small blob in memory (POST then PUT with the digest). */
+  /**
+   * Upload of a small blob in memory (configs, small layers): POST, PATCH, PUT with the digest, as
+   * the streamed uploads do, so a dropped connection or a 5xx on any of them starts a new session
+   * (a retried PUT to a session the registry already closed would only get 404).
+   */
   async uploadBlob(repository: string, data: Buffer): Promise<string> {
-    const digest = sha256(data);
-    const scope = `${repository}:pull,push`;
-    const location = await this.startUpload(repository);
-    const url = new URL(location, this.base);
-    url.searchParams.set("digest", digest);
-    const put = await this.request("PUT", `${url.pathname}${url.search}`, {
-      scope,
-      body: data,
-      headers: { "Content-Type": "application/octet-stream" },
+    const expected = { digest: sha256(data), size: data.length };
+    await this.streamUpload(repository, () => Readable.from([data]), {
+      expected,
+      retries: this.backoff.length,
+      readAgain: true,
     });
-    await put.body?.cancel();
-    if (put.status !== 201) throw await this.unexpected(put, `upload ${digest} to ${repository}`);
-    return digest;
+    return expected.digest;
   }
 
   /** POST .../blobs/uploads/: the new session's URL. */
@@ -363,10 +361,7 @@ export class RegistryClient {
         const { digest, size } = counted.result();
         const url = new URL(next, this.base);
         url.searchParams.set("digest", digest);
-        const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
-        await put.body?.cancel();
-        if (put.status !== 201)
-          throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
+        await this.finishUpload(repository, `${url.pathname}${url.search}`, digest);
         return { digest, size };
       }
       source.destroy();
@@ -379,6 +374,25 @@ export class RegistryClient {
       }
       if (status !== 401) await this.sleep(retryDelay(attempt, this.backoff, retryAfter, this.now()));
     }
+  }
+
+  /**
+   * The PUT that commits an upload. When its answer is lost (a dropped connection, a 5xx from a
+   * proxy after the registry committed) the retried PUT finds the session closed: the blob is then
+   * asked for, and present means done.
+   */
+  private async finishUpload(repository: string, path: string, digest: string): Promise<void> {
+    const scope = `${repository}:pull,push`;
+    let put: HttpResponse;
+    try {
+      put = await this.request("PUT", path, { scope });
+    } catch (err) {
+      if (await this.blobExists(repository, digest).catch(() => false)) return;
+      throw err;
+    }
+    await put.body?.cancel();
+    if (put.status === 201 || (await this.blobExists(repository, digest).catch(() => false))) return;
+    throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
   }
 
   /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */

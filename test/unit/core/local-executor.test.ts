@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -130,14 +131,16 @@ describe("LocalExecutor", () => {
     const { root } = setup();
     const app = join(root, "app");
     mkdirSync(join(app, ".ml-buildpacks", "cache", "committed"), { recursive: true });
-    writeFileSync(join(app, ".ml-buildpacks", "cache", "committed", "sha256:x.tar"), "big");
+    // Named after its contents' sha256, as the lifecycle names cached layers (a damaged one is dropped).
+    const cached = `sha256:${createHash("sha256").update("big").digest("hex")}.tar`;
+    writeFileSync(join(app, ".ml-buildpacks", "cache", "committed", cached), "big");
     writeFileSync(join(app, ".ml-buildpacks", "keep.txt"), "kept");
     const { executor } = setup({ appDir: app, cacheDir: join(app, ".ml-buildpacks", "cache") });
     await executor.prepare();
     const ws = executor.paths.app;
     expect(existsSync(join(ws, ".ml-buildpacks", "keep.txt"))).toBe(true);
     expect(existsSync(join(ws, ".ml-buildpacks", "cache"))).toBe(false);
-    expect(existsSync(join(app, ".ml-buildpacks", "cache", "committed", "sha256:x.tar"))).toBe(true);
+    expect(existsSync(join(app, ".ml-buildpacks", "cache", "committed", cached))).toBe(true);
   });
 
   test("prepare empties a layers dir left from an earlier build", async () => {
