@@ -99,7 +99,7 @@ export function fingerprintRequirements(app: AppFiles, entry: string): Requireme
 
   const bytes = app.readBytes(entry);
   if (!bytes) throw new Error(`${entry} disappeared from the app`);
-  scan(entry, Buffer.from(bytes).toString("utf8"));
+  scan(entry, app.readText(entry) ?? ""); // strict UTF-8: a binary file is reported as such, not given to pip
   return {
     sha256: sha256(bytes),
     includedSha256: included.length ? includedHash.digest("hex") : "",
