@@ -21,6 +21,7 @@ export function parseImageRef(input: string): ImageRef {
   const invalid = (why: string) => new MlBuildpacksError(messages.invalidImageRef(input, why));
   let rest = input.trim();
   if (rest === "") throw invalid("it is empty");
+  if (/\s/.test(rest)) throw invalid("it contains a space or another blank");
   let digest: string | undefined;
   const at = rest.indexOf("@");
   if (at >= 0) {
@@ -34,7 +35,9 @@ export function parseImageRef(input: string): ImageRef {
   if (colon > lastSlash) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw invalid(`"${tag}" is not a valid tag`);
+    if (tag.length > 128) throw invalid(`the tag is ${tag.length} characters long, at most 128 are allowed`);
+    if (!TAG.test(tag))
+      throw invalid(`"${tag}" is not a valid tag (letters, digits, _ . and -, not starting with . or -)`);
   }
   let registry = DOCKER_HUB;
   const firstSlash = rest.indexOf("/");
@@ -45,10 +48,29 @@ export function parseImageRef(input: string): ImageRef {
   } else if (!rest.includes("/")) {
     rest = `library/${rest}`;
   }
+  if (/[A-Z]/.test(rest))
+    throw invalid(
+      `"${rest}" has upper-case letters; repository names are lower case (tags may have capitals)`,
+    );
   if (!REPOSITORY.test(rest))
     throw invalid(`"${rest}" is not a valid repository name (lowercase, digits, . _ - /)`);
   if (!tag && !digest) tag = "latest";
   return { registry, repository: rest, tag, digest };
+}
+
+/**
+ * A reference a build pushes to: a digest names content that exists already, so it is refused.
+ * `what` is how the user gave it ("--image", 'input "image"').
+ */
+export function parseTargetRef(input: string, what: string): ImageRef {
+  const ref = parseImageRef(input);
+  if (ref.digest)
+    throw new MlBuildpacksError({
+      title: `${what} ${input} is a digest, but a build pushes a new image to a tag`,
+      hint: "give a tag, e.g. ghcr.io/team/app:1.0; the pushed image's digest is in the build report and outputs",
+      exitCode: 2,
+    });
+  return ref;
 }
 
 export function formatImageRef(ref: ImageRef): string {

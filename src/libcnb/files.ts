@@ -1,7 +1,15 @@
 // Read-only access to the app directory, behind an interface so detect logic can be tested
 // against an in-memory tree (see testing.ts) as well as a temp dir.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { BuildpackError } from "./errors.js";
 
 export interface AppFiles {
@@ -19,12 +27,18 @@ export interface AppFiles {
 }
 
 export function nodeAppFiles(root: string): AppFiles {
-  const abs = (rel: string) => join(root, rel);
+  // Every path is checked before use: a link out of the app dir is refused, not followed.
+  const abs = (rel: string) => {
+    const path = join(root, rel);
+    checkInsideApp(root, rel, path);
+    return path;
+  };
   return {
     root,
     isFile: (rel) => {
+      const path = abs(rel);
       try {
-        return statSync(abs(rel)).isFile();
+        return statSync(path).isFile();
       } catch {
         return false;
       }
@@ -84,4 +98,42 @@ export function decodeUtf8(rel: string, bytes: Uint8Array): string {
       ...(utf16 ? {} : { line }),
     });
   }
+}
+
+/**
+ * Refuses an app path that is (or lies under) a symlink pointing outside the app dir, dangling or
+ * not: only the app dir is sent to the build, so such a link reads some other file of the build
+ * image (requirements.txt -> /etc/passwd) or nothing at all (Aptfile -> ../../x).
+ */
+function checkInsideApp(root: string, rel: string, path: string): void {
+  let target: string;
+  try {
+    if (!lstatSync(path).isSymbolicLink()) target = realpathSync(path);
+    else {
+      try {
+        target = realpathSync(path);
+      } catch {
+        target = resolve(dirname(path), readlinkSync(path)); // dangling: where it points
+      }
+    }
+  } catch {
+    return; // not there: the caller reports a missing file as it always has
+  }
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    return;
+  }
+  const inside = relative(realRoot, target);
+  if (inside === "" || (!inside.startsWith("..") && !inside.startsWith("/"))) return;
+  throw new BuildpackError({
+    title: `${rel} is a symlink to ${target}, outside the app`,
+    body:
+      `${rel} (or a folder above it) links to ${target}. Only the app directory is sent to the build, so\n` +
+      "the buildpacks do not follow links that leave it.\n\n" +
+      `What to do: commit the file itself as ${rel} (e.g. cp --remove-destination <target> ${rel}), or point\n` +
+      "the link at a file inside the app directory.",
+    file: rel,
+  });
 }

@@ -1,7 +1,7 @@
 // What a build names, parsed once: the image, its further tags, the previous image, and the
 // registries all of them (and a run-image override) live in.
 import { MlBuildpacksError } from "../errors.js";
-import { formatImageRef, type ImageRef, parseImageRef } from "../image-ref.js";
+import { formatImageRef, type ImageRef, parseImageRef, parseTargetRef } from "../image-ref.js";
 import { messages } from "../messages.js";
 import type { BuildRequest } from "../request.js";
 
@@ -17,8 +17,8 @@ export interface BuildTargets {
 export function buildTargets(
   req: Pick<BuildRequest, "image" | "additionalTags" | "previousImage" | "runImage">,
 ): BuildTargets {
-  const target = parseImageRef(req.image);
-  const tags = req.additionalTags.map(parseImageRef);
+  const target = parseTargetRef(req.image, "the image");
+  const tags = req.additionalTags.map((t) => parseTargetRef(t, "the tag"));
   const previous = req.previousImage ? parseImageRef(req.previousImage) : undefined;
   if (previous && previous.registry !== target.registry)
     throw new MlBuildpacksError(messages.previousImageElsewhere(req.previousImage as string, req.image));

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
+import { MlBuildpacksError } from "../errors.js";
 
 /** Files and folders of the source tree, in the order the digest reads them. */
 export interface TreeEntry {
@@ -54,7 +55,7 @@ export function digestOfEntries(entries: readonly TreeEntry[]): string {
 function listTree(root: string, skip: ReadonlySet<string>): TreeEntry[] {
   const out: TreeEntry[] = [];
   const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
+    for (const name of utf8Names(dir).sort()) {
       const path = join(dir, name);
       if (skip.has(path)) continue;
       const stat = lstatSync(path);
@@ -76,6 +77,32 @@ function listTree(root: string, skip: ReadonlySet<string>): TreeEntry[] {
   };
   walk(root);
   return out;
+}
+
+/**
+ * The names in `dir`; a name that is not UTF-8 is refused: Node would hand it over with U+FFFD in
+ * place of its bytes (a path that does not exist), and image layers, logs and Python tools all
+ * expect UTF-8 names.
+ */
+function utf8Names(dir: string): string[] {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  return readdirSync(dir, { encoding: "buffer" }).map((raw) => {
+    try {
+      return decoder.decode(raw);
+    } catch {
+      const shown = [...raw]
+        .map((b) =>
+          b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`,
+        )
+        .join("");
+      throw new MlBuildpacksError({
+        title: `the app has a file whose name is not UTF-8: ${shown}`,
+        location: { file: join(dir, shown) },
+        detail: "Image layers, build logs and Python's tools expect UTF-8 file names.",
+        hint: `rename it with a UTF-8 name (e.g. convmv -f latin1 -t utf8 --notest -r ${dir}), or delete it`,
+      });
+    }
+  });
 }
 
 /** Reads in chunks: model files in an app can be larger than a Node buffer may be. */
