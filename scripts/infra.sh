@@ -319,6 +319,11 @@ ensure_lifecycle() {
   STEP_MSG="built lifecycle $LIFECYCLE_VERSION in .infra/lifecycle/linux-$arch"
 }
 
+# cosign beside the lifecycle: builder create puts it at /cnb/ml-buildpacks/cosign (signing, docs/signing.md).
+ensure_cosign() {
+  STEP_MSG=$(bash "$REPO/scripts/cosign.sh" "$1" "$INFRA/lifecycle/linux-$1/cosign")
+}
+
 # act, a real GitHub Actions runner with its own cache server, for the action's e2e tests.
 ensure_act() {
   local bin="$INFRA/bin/act"
@@ -659,6 +664,7 @@ main() {
   run_step binfmt ensure_binfmt
   for arch in "${ARCHES[@]}"; do
     run_step "lifecycle-$arch" ensure_lifecycle "$arch"
+    run_step "cosign-$arch" ensure_cosign "$arch"
   done
   $RELEASE || run_step act ensure_act
   # The CLI first: the stack and builder manifest lists are made with it.

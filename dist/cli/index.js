@@ -2493,6 +2493,8 @@ function parseImageRef(input) {
     let rest = input.trim();
     if (rest === "")
         throw invalid("it is empty");
+    if (/\s/.test(rest))
+        throw invalid("it contains a space or another blank");
     let digest;
     const at = rest.indexOf("@");
     if (at >= 0) {
@@ -2507,8 +2509,10 @@ function parseImageRef(input) {
     if (colon > lastSlash) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
+        if (tag.length > 128)
+            throw invalid(`the tag is ${tag.length} characters long, at most 128 are allowed`);
         if (!TAG.test(tag))
-            throw invalid(`"${tag}" is not a valid tag`);
+            throw invalid(`"${tag}" is not a valid tag (letters, digits, _ . and -, not starting with . or -)`);
     }
     let registry = DOCKER_HUB;
     const firstSlash = rest.indexOf("/");
@@ -2520,11 +2524,27 @@ function parseImageRef(input) {
     else if (!rest.includes("/")) {
         rest = `library/${rest}`;
     }
+    if (/[A-Z]/.test(rest))
+        throw invalid(`"${rest}" has upper-case letters; repository names are lower case (tags may have capitals)`);
     if (!REPOSITORY.test(rest))
         throw invalid(`"${rest}" is not a valid repository name (lowercase, digits, . _ - /)`);
     if (!tag && !digest)
         tag = "latest";
     return { registry, repository: rest, tag, digest };
+}
+/**
+ * A reference a build pushes to: a digest names content that exists already, so it is refused.
+ * `what` is how the user gave it ("--image", 'input "image"').
+ */
+function parseTargetRef(input, what) {
+    const ref = parseImageRef(input);
+    if (ref.digest)
+        throw new MlBuildpacksError({
+            title: `${what} ${input} is a digest, but a build pushes a new image to a tag`,
+            hint: "give a tag, e.g. ghcr.io/team/app:1.0; the pushed image's digest is in the build report and outputs",
+            exitCode: 2,
+        });
+    return ref;
 }
 function formatImageRef(ref) {
     const host = ref.registry === DOCKER_HUB ? "" : `${ref.registry}/`;
@@ -3314,22 +3334,19 @@ class RegistryClient {
         await res.body?.cancel();
         return res.status === 201;
     }
-    /** Monolithic upload of a small blob in memory (POST then PUT with the digest). */
+    /**
+     * Upload of a small blob in memory (configs, small layers): POST, PATCH, PUT with the digest, as
+     * the streamed uploads do, so a dropped connection or a 5xx on any of them starts a new session
+     * (a retried PUT to a session the registry already closed would only get 404).
+     */
     async uploadBlob(repository, data) {
-        const digest = sha256(data);
-        const scope = `${repository}:pull,push`;
-        const location = await this.startUpload(repository);
-        const url = new URL(location, this.base);
-        url.searchParams.set("digest", digest);
-        const put = await this.request("PUT", `${url.pathname}${url.search}`, {
-            scope,
-            body: data,
-            headers: { "Content-Type": "application/octet-stream" },
+        const expected = { digest: sha256(data), size: data.length };
+        await this.streamUpload(repository, () => external_node_stream_namespaceObject.Readable.from([data]), {
+            expected,
+            retries: this.backoff.length,
+            readAgain: true,
         });
-        await put.body?.cancel();
-        if (put.status !== 201)
-            throw await this.unexpected(put, `upload ${digest} to ${repository}`);
-        return digest;
+        return expected.digest;
     }
     /** POST .../blobs/uploads/: the new session's URL. */
     async startUpload(repository) {
@@ -3459,10 +3476,7 @@ class RegistryClient {
                 const { digest, size } = counted.result();
                 const url = new URL(next, this.base);
                 url.searchParams.set("digest", digest);
-                const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
-                await put.body?.cancel();
-                if (put.status !== 201)
-                    throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
+                await this.finishUpload(repository, `${url.pathname}${url.search}`, digest);
                 return { digest, size };
             }
             source.destroy();
@@ -3476,6 +3490,27 @@ class RegistryClient {
             if (status !== 401)
                 await this.sleep(retryDelay(attempt, this.backoff, retryAfter, this.now()));
         }
+    }
+    /**
+     * The PUT that commits an upload. When its answer is lost (a dropped connection, a 5xx from a
+     * proxy after the registry committed) the retried PUT finds the session closed: the blob is then
+     * asked for, and present means done.
+     */
+    async finishUpload(repository, path, digest) {
+        const scope = `${repository}:pull,push`;
+        let put;
+        try {
+            put = await this.request("PUT", path, { scope });
+        }
+        catch (err) {
+            if (await this.blobExists(repository, digest).catch(() => false))
+                return;
+            throw err;
+        }
+        await put.body?.cancel();
+        if (put.status === 201 || (await this.blobExists(repository, digest).catch(() => false)))
+            return;
+        throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
     }
     /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
     async putManifest(repository, reference, raw, mediaType) {
@@ -3778,6 +3813,10 @@ async function createIndex(image, children, deps) {
         }
     });
     const index = renderIndex(resolved);
+    if (deps.beforeTag) {
+        await targetClient.putManifest(target.repository, sha256(index), index, OCI_INDEX);
+        await deps.beforeTag(sha256(index));
+    }
     const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () => targetClient.putManifest(target.repository, target.tag, index, OCI_INDEX));
     if (digest !== sha256(index))
         log.warn(`the registry reports ${digest} for an index whose bytes hash to ${sha256(index)}`);
@@ -4114,6 +4153,7 @@ function inputsFromLabels(labels) {
 
 
 
+
 /**
  * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
  * times are left out because the lifecycle normalises them in the app layer.
@@ -4140,7 +4180,7 @@ function digestOfEntries(entries) {
 function listTree(root, skip) {
     const out = [];
     const walk = (dir) => {
-        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
+        for (const name of utf8Names(dir).sort()) {
             const path = (0,external_node_path_namespaceObject.join)(dir, name);
             if (skip.has(path))
                 continue;
@@ -4165,6 +4205,30 @@ function listTree(root, skip) {
     };
     walk(root);
     return out;
+}
+/**
+ * The names in `dir`; a name that is not UTF-8 is refused: Node would hand it over with U+FFFD in
+ * place of its bytes (a path that does not exist), and image layers, logs and Python tools all
+ * expect UTF-8 names.
+ */
+function utf8Names(dir) {
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    return (0,external_node_fs_namespaceObject.readdirSync)(dir, { encoding: "buffer" }).map((raw) => {
+        try {
+            return decoder.decode(raw);
+        }
+        catch {
+            const shown = [...raw]
+                .map((b) => b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`)
+                .join("");
+            throw new MlBuildpacksError({
+                title: `the app has a file whose name is not UTF-8: ${shown}`,
+                location: { file: (0,external_node_path_namespaceObject.join)(dir, shown) },
+                detail: "Image layers, build logs and Python's tools expect UTF-8 file names.",
+                hint: `rename it with a UTF-8 name (e.g. convmv -f latin1 -t utf8 --notest -r ${dir}), or delete it`,
+            });
+        }
+    });
 }
 /** Reads in chunks: model files in an app can be larger than a Node buffer may be. */
 function fileSha256(path) {
@@ -5436,6 +5500,10 @@ class Docker {
     async createVolume(name) {
         await this.must(`create volume ${name}`, ["volume", "create", name]);
     }
+    /** Stops and removes a container (a cancelled build's phase); never throws. */
+    async removeContainer(name) {
+        await this.exec(["rm", "--force", name]).catch(() => undefined);
+    }
     async removeVolumes(names) {
         if (names.length > 0)
             await this.exec(["volume", "rm", "--force", ...names]);
@@ -5607,6 +5675,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 
 
+
 const runHelper = (program, args, stdin) => {
     const res = (0,external_node_child_process_namespaceObject.spawnSync)(program, [...args], { input: stdin, encoding: "utf8", timeout: 60_000 });
     const missing = res.error?.code === "ENOENT";
@@ -5637,9 +5706,63 @@ function fromAuthsEntry(entry) {
         return basic(entry.username, entry.password);
     return undefined;
 }
+// The config's errors are built here rather than in messages.ts: they are about this one file's format.
+function badDockerConfig(file, problem, line) {
+    return new MlBuildpacksError({
+        title: `the Docker config ${file} is not usable: ${problem}`,
+        location: { file, ...(line !== undefined ? { line } : {}) },
+        hint: `fix ${file} (\`docker login <registry>\` rewrites its entry), or set DOCKER_CONFIG to a directory ` +
+            "whose config.json is valid, or remove the file to push and pull anonymously",
+    });
+}
+const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+/** 1-based line of the first line of `text` containing `needle`. */
+function lineOfText(text, needle) {
+    const at = text.indexOf(needle);
+    return at < 0 ? undefined : text.slice(0, at).split("\n").length;
+}
+/** Pure: the config's JSON, checked for the shape Docker writes; the user's file is named in every error. */
+function parseDockerConfig(text, file) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (err) {
+        const position = /at position (\d+)/.exec(err.message)?.[1];
+        const line = position === undefined ? undefined : text.slice(0, Number(position)).split("\n").length;
+        throw badDockerConfig(file, `it is not valid JSON (${err.message})`, line);
+    }
+    if (!isObject(value))
+        throw badDockerConfig(file, "it is not a JSON object");
+    const { auths, credHelpers, credsStore } = value;
+    if (credsStore !== undefined && typeof credsStore !== "string")
+        throw badDockerConfig(file, '"credsStore" is not a string', lineOfText(text, '"credsStore"'));
+    for (const [key, map] of [
+        ["auths", auths],
+        ["credHelpers", credHelpers],
+    ]) {
+        if (map !== undefined && !isObject(map))
+            throw badDockerConfig(file, `"${key}" is not an object`, lineOfText(text, `"${key}"`));
+    }
+    for (const [host, name] of Object.entries(credHelpers ?? {}))
+        if (typeof name !== "string")
+            throw badDockerConfig(file, `credHelpers["${host}"] is not a string`, lineOfText(text, `"${host}"`));
+    for (const [host, entry] of Object.entries(auths ?? {})) {
+        const where = lineOfText(text, JSON.stringify(host));
+        if (!isObject(entry))
+            throw badDockerConfig(file, `auths["${host}"] is not an object`, where);
+        for (const field of ["auth", "username", "password", "identitytoken"])
+            if (entry[field] !== undefined && typeof entry[field] !== "string")
+                throw badDockerConfig(file, `auths["${host}"].${field} is not a string`, where);
+        const auth = entry.auth;
+        if (auth && !Buffer.from(auth, "base64").toString("utf8").includes(":"))
+            throw badDockerConfig(file, `auths["${host}"].auth is not base64 of "user:password"`, where);
+    }
+    return value;
+}
 /** Pure: docker config.json text -> CNB_REGISTRY_AUTH map from its `auths` (no helpers), for the registries a build talks to. */
-function authFromDockerConfig(configText, registries) {
-    const config = JSON.parse(configText);
+function authFromDockerConfig(configText, registries, file = "config.json") {
+    const config = parseDockerConfig(configText, file);
     const result = {};
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         const host = registryHost(key);
@@ -5689,21 +5812,22 @@ function fromHelper(name, registry, run, warn) {
  */
 function resolveRegistryAuth(registries, env = process.env, readFile = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, "utf8"), deps = {}) {
     if (env.CNB_REGISTRY_AUTH) {
-        const parsed = JSON.parse(env.CNB_REGISTRY_AUTH);
+        const parsed = parseAuthVariable(env.CNB_REGISTRY_AUTH);
         return Object.fromEntries(Object.entries(parsed)
             .map(([host, value]) => [registryHost(host), value])
             .filter(([host]) => registries.includes(host)));
     }
     const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), ".docker");
+    const file = (0,external_node_path_namespaceObject.join)(configDir, "config.json");
     let text;
     try {
-        text = readFile((0,external_node_path_namespaceObject.join)(configDir, "config.json"));
+        text = readFile(file);
     }
     catch {
         return {};
     }
-    const config = JSON.parse(text);
-    const fromFile = authFromDockerConfig(text, registries);
+    const config = parseDockerConfig(text, file);
+    const fromFile = authFromDockerConfig(text, registries, file);
     const helpers = Object.fromEntries(Object.entries(config.credHelpers ?? {}).map(([key, name]) => [registryHost(key), name]));
     const run = deps.runHelper ?? runHelper;
     const warn = deps.warn ?? (() => { });
@@ -5715,6 +5839,24 @@ function resolveRegistryAuth(registries, env = process.env, readFile = (p) => (0
             result[registry] = value;
     }
     return result;
+}
+/** CNB_REGISTRY_AUTH: a JSON object of registry -> auth header value. Its value is never shown (it holds secrets). */
+function parseAuthVariable(value) {
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!isObject(parsed) || !Object.values(parsed).every((v) => typeof v === "string"))
+        throw new MlBuildpacksError({
+            title: "CNB_REGISTRY_AUTH is not a JSON object of registry -> credentials",
+            hint: 'set CNB_REGISTRY_AUTH to e.g. {"ghcr.io": "Basic <base64 of user:token>"}, or unset it so the ' +
+                "Docker config (docker login) is used",
+            exitCode: 2,
+        });
+    return parsed;
 }
 /** The secret parts of an auth map, for log masking: the encoded values and the passwords in them. */
 function secretsOf(auth) {
@@ -6233,8 +6375,8 @@ const preExportNotes = {
 
 /** Pure; refuses a previous image in another registry (the lifecycle reads both with one login). */
 function buildTargets(req) {
-    const target = parseImageRef(req.image);
-    const tags = req.additionalTags.map(parseImageRef);
+    const target = parseTargetRef(req.image, "the image");
+    const tags = req.additionalTags.map((t) => parseTargetRef(t, "the tag"));
     const previous = req.previousImage ? parseImageRef(req.previousImage) : undefined;
     if (previous && previous.registry !== target.registry)
         throw new MlBuildpacksError(messages.previousImageElsewhere(req.previousImage, req.image));
@@ -6453,6 +6595,344 @@ function fastPathReport(outcome, used) {
     return { used, inputDigest: outcome.inputs?.digest, reason: outcome.reason };
 }
 
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./src/core/process.ts
+
+
+const runProcess = (command, args, opts = {}) => new Promise((resolve, reject) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+        cwd: opts.cwd,
+        env: opts.replaceEnv ? opts.env : { ...process.env, ...opts.env },
+        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+        stdio: ["pipe", "pipe", "pipe"],
+        ...(opts.signal ? { signal: opts.signal, killSignal: "SIGTERM" } : {}),
+    });
+    const out = [];
+    const err = [];
+    const collect = (stream, sink, name) => (0,external_node_readline_namespaceObject.createInterface)({ input: stream }).on("line", (line) => {
+        sink.push(line);
+        opts.onLine?.(line, name);
+    });
+    collect(child.stdout, out, "stdout");
+    collect(child.stderr, err, "stderr");
+    // An abort is reported by "close" with the signal, like any killed child.
+    child.on("error", (err) => {
+        if (err.name !== "AbortError")
+            reject(err);
+    });
+    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out.join("\n"), stderr: err.join("\n") }));
+    if (opts.input !== undefined)
+        child.stdin.end(opts.input);
+    else
+        child.stdin.end();
+});
+const hooks = new Set();
+const CANCEL_SIGNALS = ["SIGINT", "SIGTERM"];
+/** A cleanup that hangs must not keep a cancelled job alive: the runner kills it a little later anyway. */
+const CANCEL_CLEANUP_MS = 20_000;
+let cancelling = false;
+function onSignal(signal) {
+    // The runner sends SIGINT, then SIGTERM a few seconds later: one cleanup serves both.
+    if (cancelling)
+        return;
+    cancelling = true;
+    process.stderr.write(`\nml-buildpacks: cancelled (${signal}): stopping the lifecycle's containers and processes: nothing more is pushed, and the layer cache keeps what the last finished build committed\n`);
+    const cleanups = [...hooks].map((hook) => Promise.resolve().then(() => hook(signal)));
+    const timeout = new Promise((r) => setTimeout(r, CANCEL_CLEANUP_MS).unref());
+    void Promise.race([Promise.allSettled(cleanups), timeout]).finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+}
+/**
+ * Runs `hook` when the process is cancelled while it is registered; returns the unregister
+ * function. While any hook is registered, SIGINT and SIGTERM run the hooks and then exit with
+ * 130 / 143 (instead of Node's immediate exit, which would leave the phase containers running and
+ * pushing).
+ */
+function onCancel(hook) {
+    if (hooks.size === 0)
+        for (const s of CANCEL_SIGNALS)
+            process.on(s, onSignal);
+    hooks.add(hook);
+    return () => {
+        if (!hooks.delete(hook) || hooks.size > 0)
+            return;
+        for (const s of CANCEL_SIGNALS)
+            process.off(s, onSignal);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/sign/messages.ts
+// What signing says when it cannot do its work: each message names the setting the user changes.
+const signMessages = {
+    keyEnvUnset: (name) => ({
+        title: `the signing key env://${name} is empty: $${name} is not set`,
+        hint: `set ${name} to the cosign private key (the PEM text of cosign.key, from a CI secret), or pass a key file`,
+        exitCode: 2,
+    }),
+    keyFileMissing: (file) => ({
+        title: `the signing key file ${file} does not exist or is not a file`,
+        hint: "pass the path of a cosign private key (cosign generate-key-pair writes cosign.key), or env://VAR naming a variable that holds it",
+        exitCode: 2,
+    }),
+    keyScheme: (key) => ({
+        title: `the signing key "${key}" is neither a file nor env://VAR`,
+        hint: "pass a cosign.key file or env://VAR; KMS and keyless signing are not supported by ml-buildpacks (run cosign yourself on the digest output for those)",
+        exitCode: 2,
+    }),
+    notAKey: (where) => ({
+        title: `the signing key ${where} is not a cosign private key`,
+        detail: "A cosign private key starts with -----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- (or ENCRYPTED COSIGN PRIVATE KEY).",
+        hint: "use the cosign.key that `cosign generate-key-pair` wrote (not cosign.pub)",
+        exitCode: 2,
+    }),
+    passwordUnset: () => ({
+        title: "signing needs COSIGN_PASSWORD, and it is not set",
+        hint: "set COSIGN_PASSWORD to the signing key's password (from a CI secret; an empty value for a key made without one)",
+        exitCode: 2,
+    }),
+    keyRejected: (why) => ({
+        title: "cosign could not open the signing key: nothing was built or pushed",
+        detail: why,
+        hint: "check COSIGN_PASSWORD (the password the key was generated with) and that the key is the cosign.key of that pair",
+    }),
+    signFailed: (ref, why, tagged) => ({
+        title: `cosign could not sign ${ref}`,
+        detail: tagged
+            ? `${why}\nThe image was pushed and tagged before this step; it carries no signature, so a verifying deploy refuses it.`
+            : `${why}\nNothing was tagged: the tag still names what it named before.`,
+        hint: "run the build again (a registry error may pass); if it persists, check that the credentials for this registry may push <repository>:sha256-<digest>.sig",
+    }),
+    noCosign: (why) => ({
+        title: `cosign is not available to sign: ${why}`,
+        hint: "use an ml-buildpacks builder (it carries /cnb/ml-buildpacks/cosign), or set ML_BUILDPACKS_COSIGN to a cosign binary",
+    }),
+    signed: (ref, offline) => `Signed ${ref} with the cosign key${offline ? " (offline: no transparency-log entry)" : ""}`,
+};
+
+;// CONCATENATED MODULE: ./src/core/sign/cosign.ts
+// Pure pieces of signing with cosign: the key setting, cosign's arguments, the `docker run` that
+// runs the builder's cosign, and the Docker config that gives cosign the registry credentials.
+
+
+/** Where cosign lives inside ml-buildpacks' builders (builder/create.ts puts it there). */
+const COSIGN_IN_BUILDER = "/cnb/ml-buildpacks/cosign";
+/** The env var cosign reads the key from: the key itself never appears in argv. */
+const KEY_ENV = "COSIGN_PRIVATE_KEY";
+const PASSWORD_ENV = "COSIGN_PASSWORD";
+/** Where the temporary Docker config is mounted in the cosign container. */
+const CONFIG_MOUNT = "/ml-buildpacks-sign";
+const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+const KEY_HEADER = /^-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----/m;
+/**
+ * Pure: checks a key setting against the environment and files before anything runs, and says where
+ * the key's text is. The password must be set (cosign would otherwise prompt, and CI has no terminal).
+ */
+function checkSignOptions(opts, env, isFile) {
+    if (env[PASSWORD_ENV] === undefined)
+        throw new MlBuildpacksError(signMessages.passwordUnset());
+    const envName = /^env:\/\/(.+)$/.exec(opts.key)?.[1];
+    if (envName !== undefined) {
+        if (!env[envName])
+            throw new MlBuildpacksError(signMessages.keyEnvUnset(envName));
+        return { envName };
+    }
+    if (/^[a-z0-9]+:\/\//i.test(opts.key))
+        throw new MlBuildpacksError(signMessages.keyScheme(opts.key));
+    if (!isFile(opts.key))
+        throw new MlBuildpacksError(signMessages.keyFileMissing(opts.key));
+    return { file: opts.key };
+}
+/** Pure: the key's PEM text, checked to look like a cosign private key (not the .pub). */
+function keyText(text, where) {
+    if (!KEY_HEADER.test(text))
+        throw new MlBuildpacksError(signMessages.notAKey(where));
+    return text;
+}
+/** Pure: is this registry spoken to over plain HTTP (loopback ones always are, as for the lifecycle)? */
+function plainHttp(registry, insecureRegistries) {
+    const host = registry.replace(/:\d+$/, "");
+    return (insecureRegistries.includes(registry) || host === "localhost" || /^127\./.test(host) || host === "[::1]");
+}
+/** Pure: `cosign sign` of one manifest by digest (REPO@sha256:...), key from $COSIGN_PRIVATE_KEY. */
+function cosignSignArgs(refByDigest, o) {
+    return [
+        "sign",
+        "--yes",
+        "--key",
+        `env://${KEY_ENV}`,
+        ...(o.offline ? ["--tlog-upload=false"] : []),
+        ...(o.plainHttp ? ["--allow-http-registry"] : []),
+        refByDigest,
+    ];
+}
+/** Pure: opens the key with the password and prints the public key: a wrong password fails here. */
+function cosignCheckKeyArgs() {
+    return ["public-key", "--key", `env://${KEY_ENV}`];
+}
+/**
+ * Pure: runs the builder's cosign in a container as this process's uid (so it reads the 0600 Docker
+ * config this process wrote); the key and password pass by env name only, values in docker's own env.
+ */
+function cosignDockerArgs(o) {
+    return [
+        "run",
+        "--rm",
+        "--network",
+        "host",
+        ...(o.platform ? ["--platform", o.platform] : []),
+        "--user",
+        o.user,
+        ...(o.configDir
+            ? ["-v", `${o.configDir}:${CONFIG_MOUNT}:ro`, "-e", `DOCKER_CONFIG=${CONFIG_MOUNT}`]
+            : []),
+        ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
+        // cosign keeps its TUF cache under $HOME; the CNB user's home may not be this uid's.
+        "-e",
+        "HOME=/tmp",
+        "-e",
+        KEY_ENV,
+        "-e",
+        PASSWORD_ENV,
+        "--entrypoint",
+        COSIGN_IN_BUILDER,
+        o.builderRef,
+        ...o.args,
+    ];
+}
+/** Pure: the Docker config.json that hands cosign the credentials ml-buildpacks resolved. */
+function dockerConfigJson(auth) {
+    const auths = {};
+    for (const [registry, value] of Object.entries(auth)) {
+        const [scheme, token = ""] = value.split(" ", 2);
+        auths[registry] = scheme === "Bearer" ? { registrytoken: token } : { auth: token };
+    }
+    return `${JSON.stringify({ auths })}\n`;
+}
+/** Pure: the last meaningful line of cosign's stderr (its own "Error: ..." line), for messages. */
+function cosignReason(stderr) {
+    const lines = stderr
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("WARNING"));
+    const error = lines.find((l) => l.startsWith("Error:"));
+    return error ?? lines.at(-1) ?? "cosign failed without a message";
+}
+
+;// CONCATENATED MODULE: ./src/core/sign/index.ts
+// Signing pushed manifests with cosign, key-based. The key is opened once before anything is built
+// (a wrong password fails the build with nothing pushed); each manifest is then signed by digest.
+// cosign runs where the build runs: inside the builder (local executor, GitLab, Tekton) or in a
+// container of the builder image (docker executor), so one pinned binary serves both.
+
+
+
+
+
+
+/**
+ * $ML_BUILDPACKS_COSIGN when set, else the builder's own cosign when this process runs inside a
+ * builder, else the builder image's cosign through Docker (undefined: no builder to run it from).
+ */
+function cosignPlace(env, isFile, builder) {
+    const fromEnv = env.ML_BUILDPACKS_COSIGN;
+    if (fromEnv)
+        return { kind: "local", binary: fromEnv };
+    if (isFile(COSIGN_IN_BUILDER))
+        return { kind: "local", binary: COSIGN_IN_BUILDER };
+    return (builder && { kind: "docker", docker: builder.docker, builderRef: builder.ref, platform: builder.platform });
+}
+/**
+ * Checks the key setting, reads the key, masks it and its password, and opens it with cosign: a
+ * wrong password or a .pub fails here, before the caller pushes anything.
+ */
+async function openSigner(opts, place, access, deps) {
+    const source = checkSignOptions(opts, deps.env, deps.isFile);
+    const key = "envName" in source
+        ? keyText(deps.env[source.envName] ?? "", `env://${source.envName}`)
+        : keyText(deps.readFile(source.file), source.file);
+    const password = deps.env[PASSWORD_ENV] ?? "";
+    deps.registerSecret?.(key);
+    if (password)
+        deps.registerSecret?.(password);
+    if (!place)
+        throw new MlBuildpacksError(signMessages.noCosign("no builder image to run it from"));
+    const secretEnv = { [KEY_ENV]: key, [PASSWORD_ENV]: password };
+    const cosign = async (args, auth) => {
+        const configDir = auth ? (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-sign-")) : undefined;
+        try {
+            if (configDir)
+                (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(configDir, "config.json"), dockerConfigJson(auth ?? {}), { mode: 0o600 });
+            if (place.kind === "local")
+                return await deps.run(place.binary, args, {
+                    env: {
+                        ...secretEnv,
+                        ...(configDir ? { DOCKER_CONFIG: configDir } : {}),
+                        ...(access.caCerts ? { SSL_CERT_FILE: access.caCerts } : {}),
+                    },
+                });
+            const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+            const dockerArgs = cosignDockerArgs({
+                builderRef: place.builderRef,
+                platform: place.platform,
+                user,
+                configDir,
+                caCerts: access.caCerts,
+                args,
+            });
+            return await deps.run(place.docker, dockerArgs, { env: secretEnv });
+        }
+        catch (err) {
+            throw new MlBuildpacksError(signMessages.noCosign(err instanceof Error ? err.message : String(err)));
+        }
+        finally {
+            if (configDir)
+                (0,external_node_fs_namespaceObject.rmSync)(configDir, { recursive: true, force: true });
+        }
+    };
+    const opened = await cosign(cosignCheckKeyArgs(), undefined);
+    // 126/127: the builder has no cosign to execute (one made without scripts/cosign.sh).
+    if (place.kind === "docker" && (opened.exitCode === 126 || opened.exitCode === 127))
+        throw new MlBuildpacksError(signMessages.noCosign(`the builder ${place.builderRef} has no ${COSIGN_IN_BUILDER}`));
+    if (opened.exitCode !== 0)
+        throw new MlBuildpacksError(signMessages.keyRejected(cosignReason(opened.stderr)));
+    return {
+        async sign(repository, registry, digest, tagged) {
+            const ref = `${registry}/${repository}@${digest}`;
+            const args = cosignSignArgs(ref, {
+                offline: opts.offline,
+                plainHttp: plainHttp(registry, access.insecureRegistries),
+            });
+            const auth = access.auth[registry] ? { [registry]: access.auth[registry] } : {};
+            const result = await deps.log.group(`Signing ${ref} (cosign)`, () => cosign(args, auth));
+            if (result.exitCode !== 0)
+                throw new MlBuildpacksError(signMessages.signFailed(ref, cosignReason(result.stderr), tagged));
+            deps.log.info(signMessages.signed(ref, opts.offline));
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/build/sign.ts
+// A build's signer (sign/): opened once the builder is known, whose cosign it runs.
+
+
+
+const isFile = (path) => (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isFile();
+async function openBuildSigner(req, builder, access, deps) {
+    if (!req.sign || !req.publish)
+        return undefined;
+    const env = deps.env ?? process.env;
+    const auth = JSON.parse(access.lifecycleEnv().CNB_REGISTRY_AUTH ?? "{}");
+    return deps.log.group("Opening the signing key (cosign)", () => openSigner(req.sign, cosignPlace(env, isFile, { docker: deps.docker.binary, ref: builder.ref, platform: builder.platform }), { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries }, {
+        run: runProcess,
+        env,
+        isFile,
+        readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, "utf8"),
+        log: deps.log,
+        registerSecret: deps.registerSecret,
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/core/build/without-phases.ts
 // The fast path's two ways to finish a build without running a phase: the previous image as is
 // (re-tagged where needed), or the previous image with the new app layer swapped in.
@@ -6515,6 +6995,7 @@ async function buildWithoutPhases(fastPath, names, access, owner, log) {
 
 
 
+
 /** Runs analyze, detect, restore, build and export (or the creator) for one image and returns the report. */
 async function build(req, deps, resolved) {
     const { log, clock } = deps;
@@ -6540,6 +7021,8 @@ async function build(req, deps, resolved) {
     const base = reportBase(req, builder, platformApi, names);
     if (!req.publish)
         await pullRunImage(req, builder, deps);
+    // The key is opened before anything is pushed: a wrong password leaves every tag as it was.
+    const signer = await openBuildSigner(req, builder, access, deps);
     const fastPath = await log.group("Checking inputs against the previous image (fast path)", async () => {
         const outcome = await decideFastPath(req, builder, platformApi, access.clientFor, previousRead);
         log.info(outcome.reason);
@@ -6549,6 +7032,7 @@ async function build(req, deps, resolved) {
     const noPhase = await buildWithoutPhases(fastPath, names, access, owner, log);
     if (noPhase) {
         await saveRequestedSbom(req, registry, names.target.repository, noPhase.manifest.digest, log);
+        await signer?.sign(names.target.repository, names.target.registry, noPhase.manifest.digest, true);
         return {
             ...base,
             ...noPhaseImage(noPhase.manifest, names.target),
@@ -6584,6 +7068,8 @@ async function build(req, deps, resolved) {
         owner,
         deps,
     });
+    if (req.publish && image.digest)
+        await signer?.sign(names.target.repository, names.target.registry, image.digest, true);
     return {
         ...base,
         ...image,
@@ -7136,6 +7622,12 @@ function writeContext(context, lifecycleDir, buildpacks, config, order, cliDir) 
         const preExport = (0,external_node_path_namespaceObject.join)(cliDir, "..", "pre-export");
         if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(preExport, PRE_EXPORT_ENTRY)))
             (0,external_node_fs_namespaceObject.cpSync)(preExport, (0,external_node_path_namespaceObject.join)(context, "cli", "pre-export"), { recursive: true });
+        // cosign, when the lifecycle dir has one for this platform (scripts/cosign.sh, sha256-pinned):
+        // builds sign with it wherever they run (core/sign).
+        if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(lifecycleDir, "cosign"))) {
+            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(lifecycleDir, "cosign"), (0,external_node_path_namespaceObject.join)(context, "cli", "cosign"));
+            (0,external_node_fs_namespaceObject.chmodSync)((0,external_node_path_namespaceObject.join)(context, "cli", "cosign"), 0o755);
+        }
         (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(context, "ml-buildpacks"), `#!/bin/sh\nexec node ${BUILDER_CLI_DIR}/index.js "$@"\n`, {
             mode: 0o755,
         });
@@ -7158,7 +7650,223 @@ async function readLifecycleVersion(dir, declared, run) {
     return version;
 }
 
+;// CONCATENATED MODULE: ./src/core/cache/lock.ts
+// One build at a time per cache dir. The lifecycle's volume cache is not safe to share: each
+// restorer and exporter deletes staging/ when it starts and the exporter swaps committed/ at the
+// end, so two builds on one dir (two CLI runs, two jobs of a self-hosted runner with the same
+// scope) could commit each other's half-written layers. A second build waits for the first.
+
+
+
+
+/** Inside the cache dir, beside committed/; the Actions cache saves committed/ only. */
+const LOCK_FILE = ".ml-buildpacks.lock";
+/** Pure: whether a lock can be taken over: its build ran on this host and is gone. */
+function isStale(holder, host, isAlive) {
+    if (!holder)
+        return true;
+    return holder.host === host && !isAlive(holder.pid);
+}
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === "EPERM";
+    }
+}
+function readHolder(path) {
+    try {
+        const doc = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, "utf8"));
+        return typeof doc.pid === "number" && typeof doc.host === "string" ? doc : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Takes the cache dir's lock, waiting for another build that holds it; returns the release function. */
+async function lockCacheDir(dir, deps) {
+    const path = (0,external_node_path_namespaceObject.join)(dir, LOCK_FILE);
+    const isAlive = deps.isAlive ?? alive;
+    const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const now = deps.now ?? Date.now;
+    const me = {
+        pid: deps.pid ?? process.pid,
+        host: deps.host ?? (0,external_node_os_namespaceObject.hostname)(),
+        since: new Date(now()).toISOString(),
+    };
+    const mine = JSON.stringify(me);
+    const deadline = now() + (deps.waitMs ?? 30 * 60_000);
+    let told = false;
+    for (;;) {
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(path, mine, { flag: "wx" });
+            return () => {
+                // Only our own lock: one taken over as stale belongs to another build now.
+                const current = readHolder(path);
+                if (current && JSON.stringify(current) === mine)
+                    (0,external_node_fs_namespaceObject.rmSync)(path, { force: true });
+            };
+        }
+        catch (err) {
+            if (err.code !== "EEXIST")
+                throw err;
+        }
+        const holder = readHolder(path);
+        // A lock file being written reads as empty for an instant: only a complete one is judged.
+        if (holder && isStale(holder, me.host, isAlive)) {
+            deps.log.info(`the layer cache in ${dir} was locked by build ${holder.pid}, which is gone: taking it over`);
+            (0,external_node_fs_namespaceObject.rmSync)(path, { force: true });
+            continue;
+        }
+        if (now() >= deadline)
+            throw new MlBuildpacksError({
+                title: `the layer cache in ${dir} is in use by another build${holder ? ` (process ${holder.pid} on ${holder.host} since ${holder.since})` : ""}`,
+                hint: `wait for that build, give this build its own cache dir (--cache-dir, or another cache scope), or delete ${path} if no build is running`,
+            });
+        if (!told) {
+            deps.log.info(`waiting for another build using the layer cache in ${dir}${holder ? ` (process ${holder.pid} on ${holder.host})` : ""}`);
+            told = true;
+        }
+        await sleep(1000);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/cache/verify.ts
+// Checks the lifecycle's cache dir before a build and drops what is damaged (a truncated Actions
+// cache archive, a disk that filled up, a bit flip). The lifecycle alone would warn "Skipping
+// restore" for a layer whose tar does not hash to its name but still restore the layer's metadata,
+// so a buildpack that trusts its metadata would reuse an empty layer. Dropping the tar AND its
+// metadata entry makes the buildpack rebuild that layer; the rest of the cache is kept.
+
+
+
+/** The lifecycle's cache metadata file in committed/ (cache.MetadataLabel). */
+const CACHE_METADATA = "io.buildpacks.lifecycle.cache.metadata";
+/**
+ * Pure: the metadata without the layers (and SBOM) whose tar is not sound, and which were dropped.
+ * `sound` holds the digests of the tars that hash to their names.
+ */
+function pruneMetadata(metadata, sound) {
+    const dropped = [];
+    const buildpacks = (metadata.buildpacks ?? []).map((bp) => {
+        const layers = {};
+        for (const [name, layer] of Object.entries(bp.layers ?? {})) {
+            if (layer.sha && !sound.has(layer.sha))
+                dropped.push({ layer: `${bp.key}:${name}`, sha: layer.sha });
+            else
+                layers[name] = layer;
+        }
+        return { ...bp, layers };
+    });
+    const sbomSha = metadata.sbom?.sha;
+    const sbom = sbomSha && !sound.has(sbomSha) ? { ...metadata.sbom, sha: "" } : metadata.sbom;
+    if (sbomSha && !sound.has(sbomSha))
+        dropped.push({ layer: "SBOM", sha: sbomSha });
+    return { metadata: { ...metadata, ...(sbom ? { sbom } : {}), buildpacks }, dropped };
+}
+/** Pure: one warning line per problem, saying what happens next. */
+function describeCacheProblem(dir, p) {
+    switch (p.kind) {
+        case "restored-backup":
+            return `the layer cache in ${dir} was left mid-commit by an interrupted build: its previous contents (committed-backup/) are used`;
+        case "unreadable-metadata":
+            return `the layer cache in ${dir} has unreadable metadata (${p.why}): it is emptied and every cached layer is rebuilt`;
+        case "damaged-layer":
+            return `the cached layer ${p.layer} in ${dir} is damaged (truncated or corrupted: its contents hash to ${p.found}, not ${p.expected}): it is dropped and rebuilt`;
+        case "missing-layer":
+            return `the cached layer ${p.layer} in ${dir} is missing its data (${p.expected}.tar): it is dropped and rebuilt`;
+    }
+}
+async function sha256File(path) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path))
+        hash.update(chunk);
+    return `sha256:${hash.digest("hex")}`;
+}
+/**
+ * Repairs `dir` (the lifecycle cache dir: committed/, staging/, committed-backup/) in place and
+ * returns what it found. Every tar in committed/ is hashed (the lifecycle hashes them again on
+ * restore); a damaged one is deleted with its metadata entry.
+ */
+async function repairCacheDir(dir) {
+    const problems = [];
+    const committed = (0,external_node_path_namespaceObject.join)(dir, "committed");
+    const backup = (0,external_node_path_namespaceObject.join)(dir, "committed-backup");
+    // The lifecycle's commit renames committed/ to committed-backup/, then staging/ to committed/:
+    // killed in between, the next lifecycle would delete the backup and start empty.
+    if (!(0,external_node_fs_namespaceObject.existsSync)(committed) && (0,external_node_fs_namespaceObject.existsSync)(backup)) {
+        (0,external_node_fs_namespaceObject.renameSync)(backup, committed);
+        problems.push({ kind: "restored-backup" });
+    }
+    if (!(0,external_node_fs_namespaceObject.existsSync)(committed))
+        return problems;
+    const metaPath = (0,external_node_path_namespaceObject.join)(committed, CACHE_METADATA);
+    let metadata = {};
+    if ((0,external_node_fs_namespaceObject.existsSync)(metaPath)) {
+        try {
+            const parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metaPath, "utf8"));
+            if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+                throw new Error("not a JSON object");
+            metadata = parsed;
+        }
+        catch (err) {
+            problems.push({ kind: "unreadable-metadata", why: err instanceof Error ? err.message : String(err) });
+            for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(committed))
+                (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(committed, entry), { recursive: true, force: true });
+            return problems;
+        }
+    }
+    const sound = new Set();
+    const found = new Map();
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(committed)) {
+        if (!entry.endsWith(".tar"))
+            continue;
+        const expected = entry.slice(0, -".tar".length);
+        const path = (0,external_node_path_namespaceObject.join)(committed, entry);
+        const actual = await sha256File(path).catch((err) => `unreadable (${String(err)})`);
+        if (actual === expected)
+            sound.add(expected);
+        else {
+            found.set(expected, actual);
+            (0,external_node_fs_namespaceObject.rmSync)(path, { force: true });
+        }
+    }
+    const pruned = pruneMetadata(metadata, sound);
+    for (const { layer, sha } of pruned.dropped) {
+        const actual = found.get(sha);
+        problems.push(actual
+            ? { kind: "damaged-layer", layer, expected: sha, found: actual }
+            : { kind: "missing-layer", layer, expected: sha });
+    }
+    if (pruned.dropped.length > 0)
+        (0,external_node_fs_namespaceObject.writeFileSync)(metaPath, JSON.stringify(pruned.metadata));
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/core/executor/cache-guard.ts
+// What both executors do with a cache dir before the first phase and after the last: hold its lock
+// (cache/lock.ts) and drop damaged entries (cache/verify.ts), each one a warning.
+
+
+/** Locks and repairs `dir`; returns the release function (cleanup() calls it). */
+async function guardCacheDir(dir, log) {
+    const release = await lockCacheDir(dir, { log });
+    try {
+        for (const problem of await repairCacheDir(dir))
+            log.warn(describeCacheProblem(dir, problem));
+    }
+    catch (err) {
+        release();
+        throw err;
+    }
+    return release;
+}
+
 ;// CONCATENATED MODULE: ./src/core/executor/docker.ts
+
+
 
 
 
@@ -7176,7 +7884,7 @@ function preExportDir(moduleUrl) {
     return (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(inside, PRE_EXPORT_ENTRY)) ? inside : (0,external_node_path_namespaceObject.join)(here, "..", "pre-export");
 }
 /** Debian's system CA bundle, which pip, curl, git and Node.js read in the build image. */
-const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+const docker_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 /** The daemon's socket on this host, for phases that export to it (DOCKER_HOST=unix://... or the default). */
 function dockerSocketPath(env) {
     const host = env.DOCKER_HOST;
@@ -7207,7 +7915,7 @@ function phaseDockerArgs(spec, o) {
         "-v",
         `${o.outDir}:${CONTAINER_PATHS.out}`,
         ...(o.cacheDir ? ["-v", `${o.cacheDir}:${CONTAINER_PATHS.cache}`] : []),
-        ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
+        ...(o.caCerts ? ["-v", `${o.caCerts}:${docker_SYSTEM_CA_BUNDLE}:ro`] : []),
         ...(spec.daemon ? ["-v", `${o.dockerSocket}:/var/run/docker.sock`] : []),
         ...(o.prelude ? ["-v", `${o.prelude.appDir}:/app-source:ro`] : []),
         ...(spec.preExport && o.preExportDir ? ["-v", `${o.preExportDir}:${PRE_EXPORT_MOUNT}:ro`] : []),
@@ -7262,21 +7970,30 @@ class DockerExecutor {
                     entry: `${PRE_EXPORT_MOUNT}/${PRE_EXPORT_ENTRY}`,
                     chain: true,
                     // Every phase container, pre-export's too, has the bundle mounted here (phaseDockerArgs).
-                    ...(o.caCerts ? { caCerts: SYSTEM_CA_BUNDLE } : {}),
+                    ...(o.caCerts ? { caCerts: docker_SYSTEM_CA_BUNDLE } : {}),
                 }
                 : undefined;
     }
     preExport;
     /** The workspace copy, run by the first phase's container (see phaseDockerArgs' prelude). */
     copyScript;
+    /** The phase container running now, stopped when the build is cancelled. */
+    running;
+    cancelled = false;
+    releaseCache;
+    unhookCancel;
     async prepare() {
         const { docker, builder } = this.o;
+        // From here until cleanup(), SIGINT/SIGTERM stop the phase container instead of leaving it running.
+        this.unhookCancel = onCancel(() => this.cancel());
         writePlatformDir(this.platformDir, this.o.buildEnv);
         if (this.hasSecrets)
             writePlatformDir(this.secretsPlatformDir, { ...this.o.buildEnv, ...this.o.buildSecrets });
         (0,external_node_fs_namespaceObject.mkdirSync)(this.outDir, { mode: 0o777 });
-        if (this.cacheDir)
+        if (this.cacheDir) {
             (0,external_node_fs_namespaceObject.mkdirSync)(this.cacheDir, { recursive: true });
+            this.releaseCache = await guardCacheDir(this.cacheDir, this.o.log ?? { info() { }, warn() { } });
+        }
         await docker.createVolume(this.layersVolume);
         await docker.createVolume(this.workspaceVolume);
         this.copyScript = workspaceCopyScript({
@@ -7286,6 +8003,8 @@ class DockerExecutor {
         });
     }
     async runPhase(spec, onLine) {
+        if (this.cancelled)
+            return 130;
         const script = this.copyScript;
         // Only a root phase can copy and chown; the first phase (analyzer or creator) always is one.
         if (script && spec.runAs !== "root")
@@ -7313,8 +8032,21 @@ class DockerExecutor {
             memoryLimit: this.o.memoryLimit,
             preExportDir: this.o.preExportDir,
         });
-        const result = await this.o.docker.exec(args, { env: registryEnv, onLine: (line) => onLine(line) });
-        return result.exitCode;
+        this.running = `ml-buildpacks-${spec.phase}-${this.id}`;
+        try {
+            const result = await this.o.docker.exec(args, { env: registryEnv, onLine: (line) => onLine(line) });
+            return result.exitCode;
+        }
+        finally {
+            this.running = undefined;
+        }
+    }
+    /** The build is cancelled: no phase starts any more, the running one is stopped, the rest cleaned up. */
+    async cancel() {
+        this.cancelled = true;
+        if (this.running)
+            await this.o.docker.removeContainer(this.running);
+        await this.cleanup();
     }
     readOutput(name) {
         const file = (0,external_node_path_namespaceObject.join)(this.outDir, name);
@@ -7323,10 +8055,16 @@ class DockerExecutor {
     async cleanup() {
         await this.o.docker.removeVolumes([this.layersVolume, this.workspaceVolume]);
         (0,external_node_fs_namespaceObject.rmSync)(this.scratch, { recursive: true, force: true });
+        this.releaseCache?.();
+        this.releaseCache = undefined;
+        this.unhookCancel?.();
+        this.unhookCancel = undefined;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/core/executor/local.ts
+
+
 
 
 
@@ -7407,9 +8145,17 @@ class LocalExecutor {
                 : undefined;
     }
     preExport;
+    /** Aborted when the build is cancelled: the running phase gets SIGTERM, no other phase starts. */
+    cancelled = new AbortController();
+    releaseCache;
+    unhookCancel;
     async prepare() {
         const { log, uid, gid } = this.o;
         const p = this.paths;
+        this.unhookCancel = onCancel(async () => {
+            this.cancelled.abort();
+            await this.cleanup();
+        });
         emptyDir(p.layers);
         emptyDir(p.app);
         const ws = workspaceSource(this.o.appDir, this.o.cacheDir ? p.cache : undefined);
@@ -7434,8 +8180,10 @@ class LocalExecutor {
         for (const [name, value] of Object.entries(this.o.buildSecrets ?? {}))
             (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(p.platform, "env", name), value, { mode: 0o600 });
         (0,external_node_fs_namespaceObject.mkdirSync)(p.out, { recursive: true });
-        if (this.o.cacheDir)
+        if (this.o.cacheDir) {
             (0,external_node_fs_namespaceObject.mkdirSync)(p.cache, { recursive: true });
+            this.releaseCache = await guardCacheDir(p.cache, log);
+        }
         const current = this.o.currentUid ?? process.getuid?.() ?? 0;
         if (this.isRoot) {
             // Hand every writable path to the CNB user, as the docker executor's prepare container does.
@@ -7497,7 +8245,10 @@ class LocalExecutor {
         return this.isRoot && spec.runAs === "cnb";
     }
     async runPhase(spec, onLine) {
+        if (this.cancelled.signal.aborted)
+            return 130;
         const result = await this.o.run(spec.binary, spec.args, {
+            signal: this.cancelled.signal,
             env: this.phaseEnv(spec),
             replaceEnv: true,
             cwd: this.paths.app,
@@ -7520,6 +8271,10 @@ class LocalExecutor {
             if ((0,external_node_fs_namespaceObject.existsSync)(dir))
                 emptyDir(dir);
         }
+        this.releaseCache?.();
+        this.releaseCache = undefined;
+        this.unhookCancel?.();
+        this.unhookCancel = undefined;
     }
 }
 const ARCH = { x64: "amd64", arm64: "arm64", x86_64: "amd64", aarch64: "arm64" };
@@ -7593,7 +8348,13 @@ function executorFactory(setup, req) {
         };
         return setup.kind === "local"
             ? new LocalExecutor({ ...common, run: setup.run, log: setup.log, uid: builder.uid, gid: builder.gid })
-            : new DockerExecutor({ ...common, docker: setup.docker, builder, memoryLimit: req.memoryLimit });
+            : new DockerExecutor({
+                ...common,
+                docker: setup.docker,
+                builder,
+                memoryLimit: req.memoryLimit,
+                log: setup.log,
+            });
     };
 }
 
@@ -7639,35 +8400,6 @@ async function tagManifest(image, tags, deps) {
         deps.log.info(`${tag} -> ${manifest.digest}`);
     return { digest: manifest.digest, tags: shown };
 }
-
-;// CONCATENATED MODULE: external "node:readline"
-const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
-;// CONCATENATED MODULE: ./src/core/process.ts
-
-
-const runProcess = (command, args, opts = {}) => new Promise((resolve, reject) => {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-        cwd: opts.cwd,
-        env: opts.replaceEnv ? opts.env : { ...process.env, ...opts.env },
-        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
-        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
-        stdio: ["pipe", "pipe", "pipe"],
-    });
-    const out = [];
-    const err = [];
-    const collect = (stream, sink, name) => (0,external_node_readline_namespaceObject.createInterface)({ input: stream }).on("line", (line) => {
-        sink.push(line);
-        opts.onLine?.(line, name);
-    });
-    collect(child.stdout, out, "stdout");
-    collect(child.stderr, err, "stderr");
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out.join("\n"), stderr: err.join("\n") }));
-    if (opts.input !== undefined)
-        child.stdin.end(opts.input);
-    else
-        child.stdin.end();
-});
 
 ;// CONCATENATED MODULE: ./src/core/rebase/messages.ts
 const rebaseMessages = {
@@ -8200,6 +8932,7 @@ function parseMemoryLimit(option, value) {
 
 
 
+
 const USAGE = `ml-buildpacks: Cloud Native Buildpacks for machine-learning projects
 
 Usage:
@@ -8234,6 +8967,10 @@ build options:
   --report FILE          write the JSON build report to FILE
   --sbom-output-dir DIR  after the push, write the image's SBOM (CycloneDX and SPDX, from its SBOM layer)
                          to DIR/<os>-<arch>/layers/sbom/..., as pack sbom download lays it out
+  --sign-key KEY         after the push, sign the image by digest with cosign (docs/signing.md): KEY is a
+                         cosign.key file or env://VAR (a variable holding its PEM text), its password from
+                         $COSIGN_PASSWORD; a wrong key or password fails before anything is pushed
+  --sign-offline         sign without a Rekor transparency-log entry (verify with --insecure-ignore-tlog)
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
   --trust-builder        run every phase in one container (faster; only for builders you trust)
@@ -8261,7 +8998,8 @@ builder create options:
   --image REF            builder image to create
   --platform OS/ARCH     platform of the builder (default: this machine's); picks that child of a
                          multi-arch build image
-  --lifecycle-dir DIR    lifecycle and launcher binaries for that platform (default .infra/lifecycle/OS-ARCH)
+  --lifecycle-dir DIR    lifecycle and launcher binaries for that platform (default .infra/lifecycle/OS-ARCH);
+                         a cosign binary there goes to /cnb/ml-buildpacks/cosign (scripts/cosign.sh)
   --no-publish           build the image locally without pushing it
   --namespace NS         fills \${namespace} in a builder.toml template: where the builder's build and
                          run images are published (default: $ML_BUILDPACKS_NAMESPACE, else
@@ -8276,6 +9014,9 @@ manifest create options:
   --image REF            tag of the multi-arch manifest list (OCI image index) to push
   --from [OS/ARCH=]REF@DIGEST
                          a per-arch image (repeatable); with OS/ARCH its platform is checked
+  --sign-key KEY         sign the index by digest with cosign before the tag names it (as for build)
+  --sign-offline         as for build
+  --builder REF          whose cosign signs when none is at hand (default: the cpu builder, as for build)
   --ca-certs FILE        CA bundle to trust (default as for build)
   --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
 
@@ -8372,6 +9113,8 @@ const BUILD_OPTIONS = {
     "default-process": { type: "string" },
     report: { type: "string" },
     "sbom-output-dir": { type: "string" },
+    "sign-key": { type: "string" },
+    "sign-offline": { type: "boolean" },
     "log-level": { type: "string" },
     "ca-certs": { type: "string" },
     "insecure-registry": { type: "string", multiple: true },
@@ -8397,6 +9140,8 @@ function parseBuild(args, env, isFile, readFile) {
     const str = (name) => v[name];
     if (str("sbom-output-dir") !== undefined && v["no-publish"] === true)
         throw usageError("--sbom-output-dir reads the SBOM of the pushed image: drop --no-publish, or drop --sbom-output-dir");
+    if (str("sign-key") !== undefined && v["no-publish"] === true)
+        throw usageError("--sign-key signs the pushed image: drop --no-publish, or drop --sign-key");
     const image = str("image");
     if (!image)
         throw usageError("--image is required");
@@ -8428,12 +9173,25 @@ function parseBuild(args, env, isFile, readFile) {
             insecureRegistries: v["insecure-registry"] ?? [],
             publish: v["no-publish"] !== true,
             ...(str("sbom-output-dir") ? { sbomOutputDir: str("sbom-output-dir") } : {}),
+            ...signOptions(v, env, isFile),
             trustBuilder: v["trust-builder"] === true,
             fastPath: v["no-fast-path"] !== true,
             compression: oneOf("compression", str("compression"), COMPRESSION_MODES, REQUEST_DEFAULTS.compression),
             memoryLimit: parseMemoryLimit("--memory", str("memory")),
         },
     };
+}
+/** --sign-key and --sign-offline -> the request's sign options, checked against env and files now. */
+function signOptions(v, env, isFile) {
+    const key = v["sign-key"];
+    if (key === undefined) {
+        if (v["sign-offline"] === true)
+            throw usageError("--sign-offline needs --sign-key");
+        return {};
+    }
+    const sign = { key, offline: v["sign-offline"] === true };
+    checkSignOptions(sign, env, isFile);
+    return { sign };
 }
 /** --ca-certs and --insecure-registry, for the commands that talk to registries. */
 const REGISTRY_OPTIONS = {
@@ -8492,9 +9250,10 @@ function parseBuilderCreate(args, env, isFile) {
  * The manifest commands' shared shape: --image, one repeatable option that must be given at least
  * once, and the registry options. Undefined for --help.
  */
-function parseManifestArgs(args, repeated, missing) {
+function parseManifestArgs(args, repeated, missing, more = {}) {
     const { values: v, positionals } = parse(args, {
         ...REGISTRY_OPTIONS,
+        ...more,
         image: { type: "string" },
         [repeated]: { type: "string", multiple: true },
         help: { type: "boolean" },
@@ -8512,13 +9271,15 @@ function parseManifestArgs(args, repeated, missing) {
     return { image, values, v };
 }
 function parseManifestCreate(args, env, isFile) {
-    const parsed = parseManifestArgs(args, "from", "at least one --from REF is required (a tag or REF@sha256:...)");
+    const parsed = parseManifestArgs(args, "from", "at least one --from REF is required (a tag or REF@sha256:...)", { "sign-key": { type: "string" }, "sign-offline": { type: "boolean" }, builder: { type: "string" } });
     if (!parsed)
         return { kind: "help", text: USAGE };
     return {
         kind: "manifest-create",
         image: parsed.image,
         children: parsed.values.map(parseChildSpec),
+        ...signOptions(parsed.v, env, isFile),
+        builder: parsed.v.builder ?? defaultBuilder(env, "cpu"),
         ...registryAccess(parsed.v, env, isFile),
     };
 }
@@ -8597,6 +9358,8 @@ function parseRebase(args, env, isFile) {
 
 
 
+
+const run_isFile = (path) => (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isFile();
 /** A file's text, or undefined when it cannot be read (--secret src=). */
 function readText(path) {
     try {
@@ -8643,9 +9406,29 @@ async function runCli(argv) {
                 const registries = [command.image, ...command.children.map((c) => formatImageRef(c.ref))].map((r) => parseImageRef(r).registry);
                 const auth = resolveRegistryAuth([...new Set(registries)]);
                 const { caCerts, insecureRegistries } = command;
+                const target = parseImageRef(command.image);
+                const signer = command.sign
+                    ? await openSigner(command.sign, cosignPlace(process.env, run_isFile, {
+                        docker: docker.binary,
+                        ref: command.builder,
+                        platform: undefined,
+                    }), { auth, caCerts, insecureRegistries }, {
+                        run: runProcess,
+                        env: process.env,
+                        isFile: run_isFile,
+                        readFile: (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, "utf8"),
+                        log,
+                        registerSecret: (s) => log.register(s),
+                    })
+                    : undefined;
                 const result = await createIndex(command.image, command.children, {
                     clientFor: (registry) => new RegistryClient(registry, { auth, caCerts, insecureRegistries }),
                     log,
+                    ...(signer
+                        ? {
+                            beforeTag: (digest) => signer.sign(target.repository, target.registry, digest, false),
+                        }
+                        : {}),
                 });
                 log.info(`\nPushed ${result.image}@${result.digest}`);
                 for (const m of result.manifests)

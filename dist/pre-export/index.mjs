@@ -2487,6 +2487,8 @@ function image_ref_parseImageRef(input) {
     let rest = input.trim();
     if (rest === "")
         throw invalid("it is empty");
+    if (/\s/.test(rest))
+        throw invalid("it contains a space or another blank");
     let digest;
     const at = rest.indexOf("@");
     if (at >= 0) {
@@ -2501,8 +2503,10 @@ function image_ref_parseImageRef(input) {
     if (colon > lastSlash) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
+        if (tag.length > 128)
+            throw invalid(`the tag is ${tag.length} characters long, at most 128 are allowed`);
         if (!TAG.test(tag))
-            throw invalid(`"${tag}" is not a valid tag`);
+            throw invalid(`"${tag}" is not a valid tag (letters, digits, _ . and -, not starting with . or -)`);
     }
     let registry = DOCKER_HUB;
     const firstSlash = rest.indexOf("/");
@@ -2514,11 +2518,27 @@ function image_ref_parseImageRef(input) {
     else if (!rest.includes("/")) {
         rest = `library/${rest}`;
     }
+    if (/[A-Z]/.test(rest))
+        throw invalid(`"${rest}" has upper-case letters; repository names are lower case (tags may have capitals)`);
     if (!REPOSITORY.test(rest))
         throw invalid(`"${rest}" is not a valid repository name (lowercase, digits, . _ - /)`);
     if (!tag && !digest)
         tag = "latest";
     return { registry, repository: rest, tag, digest };
+}
+/**
+ * A reference a build pushes to: a digest names content that exists already, so it is refused.
+ * `what` is how the user gave it ("--image", 'input "image"').
+ */
+function parseTargetRef(input, what) {
+    const ref = image_ref_parseImageRef(input);
+    if (ref.digest)
+        throw new MlBuildpacksError({
+            title: `${what} ${input} is a digest, but a build pushes a new image to a tag`,
+            hint: "give a tag, e.g. ghcr.io/team/app:1.0; the pushed image's digest is in the build report and outputs",
+            exitCode: 2,
+        });
+    return ref;
 }
 function image_ref_formatImageRef(ref) {
     const host = ref.registry === DOCKER_HUB ? "" : `${ref.registry}/`;
@@ -3304,22 +3324,19 @@ class RegistryClient {
         await res.body?.cancel();
         return res.status === 201;
     }
-    /** Monolithic upload of a small blob in memory (POST then PUT with the digest). */
+    /**
+     * Upload of a small blob in memory (configs, small layers): POST, PATCH, PUT with the digest, as
+     * the streamed uploads do, so a dropped connection or a 5xx on any of them starts a new session
+     * (a retried PUT to a session the registry already closed would only get 404).
+     */
     async uploadBlob(repository, data) {
-        const digest = client_sha256(data);
-        const scope = `${repository}:pull,push`;
-        const location = await this.startUpload(repository);
-        const url = new URL(location, this.base);
-        url.searchParams.set("digest", digest);
-        const put = await this.request("PUT", `${url.pathname}${url.search}`, {
-            scope,
-            body: data,
-            headers: { "Content-Type": "application/octet-stream" },
+        const expected = { digest: client_sha256(data), size: data.length };
+        await this.streamUpload(repository, () => external_node_stream_namespaceObject.Readable.from([data]), {
+            expected,
+            retries: this.backoff.length,
+            readAgain: true,
         });
-        await put.body?.cancel();
-        if (put.status !== 201)
-            throw await this.unexpected(put, `upload ${digest} to ${repository}`);
-        return digest;
+        return expected.digest;
     }
     /** POST .../blobs/uploads/: the new session's URL. */
     async startUpload(repository) {
@@ -3449,10 +3466,7 @@ class RegistryClient {
                 const { digest, size } = counted.result();
                 const url = new URL(next, this.base);
                 url.searchParams.set("digest", digest);
-                const put = await this.request("PUT", `${url.pathname}${url.search}`, { scope });
-                await put.body?.cancel();
-                if (put.status !== 201)
-                    throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
+                await this.finishUpload(repository, `${url.pathname}${url.search}`, digest);
                 return { digest, size };
             }
             source.destroy();
@@ -3466,6 +3480,27 @@ class RegistryClient {
             if (status !== 401)
                 await this.sleep(retryDelay(attempt, this.backoff, retryAfter, this.now()));
         }
+    }
+    /**
+     * The PUT that commits an upload. When its answer is lost (a dropped connection, a 5xx from a
+     * proxy after the registry committed) the retried PUT finds the session closed: the blob is then
+     * asked for, and present means done.
+     */
+    async finishUpload(repository, path, digest) {
+        const scope = `${repository}:pull,push`;
+        let put;
+        try {
+            put = await this.request("PUT", path, { scope });
+        }
+        catch (err) {
+            if (await this.blobExists(repository, digest).catch(() => false))
+                return;
+            throw err;
+        }
+        await put.body?.cancel();
+        if (put.status === 201 || (await this.blobExists(repository, digest).catch(() => false)))
+            return;
+        throw await this.unexpected(put, `finish the upload of ${digest} to ${repository}`);
     }
     /** Pushes manifest bytes under a tag or digest; returns the registry's digest. */
     async putManifest(repository, reference, raw, mediaType) {
@@ -3768,6 +3803,10 @@ async function createIndex(image, children, deps) {
         }
     });
     const index = renderIndex(resolved);
+    if (deps.beforeTag) {
+        await targetClient.putManifest(target.repository, sha256(index), index, OCI_INDEX);
+        await deps.beforeTag(sha256(index));
+    }
     const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () => targetClient.putManifest(target.repository, target.tag, index, OCI_INDEX));
     if (digest !== sha256(index))
         log.warn(`the registry reports ${digest} for an index whose bytes hash to ${sha256(index)}`);
@@ -4082,6 +4121,7 @@ function inputsFromLabels(labels) {
 
 
 
+
 /**
  * sha256 of the source tree: every entry's path, kind, executable bit and content. Ownership and
  * times are left out because the lifecycle normalises them in the app layer.
@@ -4108,7 +4148,7 @@ function digestOfEntries(entries) {
 function listTree(root, skip) {
     const out = [];
     const walk = (dir) => {
-        for (const name of readdirSync(dir).sort()) {
+        for (const name of utf8Names(dir).sort()) {
             const path = join(dir, name);
             if (skip.has(path))
                 continue;
@@ -4133,6 +4173,30 @@ function listTree(root, skip) {
     };
     walk(root);
     return out;
+}
+/**
+ * The names in `dir`; a name that is not UTF-8 is refused: Node would hand it over with U+FFFD in
+ * place of its bytes (a path that does not exist), and image layers, logs and Python tools all
+ * expect UTF-8 names.
+ */
+function utf8Names(dir) {
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    return readdirSync(dir, { encoding: "buffer" }).map((raw) => {
+        try {
+            return decoder.decode(raw);
+        }
+        catch {
+            const shown = [...raw]
+                .map((b) => b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`)
+                .join("");
+            throw new MlBuildpacksError({
+                title: `the app has a file whose name is not UTF-8: ${shown}`,
+                location: { file: join(dir, shown) },
+                detail: "Image layers, build logs and Python's tools expect UTF-8 file names.",
+                hint: `rename it with a UTF-8 name (e.g. convmv -f latin1 -t utf8 --notest -r ${dir}), or delete it`,
+            });
+        }
+    });
 }
 /** Reads in chunks: model files in an app can be larger than a Node buffer may be. */
 function fileSha256(path) {
@@ -4510,6 +4574,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 
 
+
 const runHelper = (program, args, stdin) => {
     const res = (0,external_node_child_process_namespaceObject.spawnSync)(program, [...args], { input: stdin, encoding: "utf8", timeout: 60_000 });
     const missing = res.error?.code === "ENOENT";
@@ -4540,9 +4605,63 @@ function fromAuthsEntry(entry) {
         return basic(entry.username, entry.password);
     return undefined;
 }
+// The config's errors are built here rather than in messages.ts: they are about this one file's format.
+function badDockerConfig(file, problem, line) {
+    return new errors_MlBuildpacksError({
+        title: `the Docker config ${file} is not usable: ${problem}`,
+        location: { file, ...(line !== undefined ? { line } : {}) },
+        hint: `fix ${file} (\`docker login <registry>\` rewrites its entry), or set DOCKER_CONFIG to a directory ` +
+            "whose config.json is valid, or remove the file to push and pull anonymously",
+    });
+}
+const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+/** 1-based line of the first line of `text` containing `needle`. */
+function lineOfText(text, needle) {
+    const at = text.indexOf(needle);
+    return at < 0 ? undefined : text.slice(0, at).split("\n").length;
+}
+/** Pure: the config's JSON, checked for the shape Docker writes; the user's file is named in every error. */
+function parseDockerConfig(text, file) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (err) {
+        const position = /at position (\d+)/.exec(err.message)?.[1];
+        const line = position === undefined ? undefined : text.slice(0, Number(position)).split("\n").length;
+        throw badDockerConfig(file, `it is not valid JSON (${err.message})`, line);
+    }
+    if (!isObject(value))
+        throw badDockerConfig(file, "it is not a JSON object");
+    const { auths, credHelpers, credsStore } = value;
+    if (credsStore !== undefined && typeof credsStore !== "string")
+        throw badDockerConfig(file, '"credsStore" is not a string', lineOfText(text, '"credsStore"'));
+    for (const [key, map] of [
+        ["auths", auths],
+        ["credHelpers", credHelpers],
+    ]) {
+        if (map !== undefined && !isObject(map))
+            throw badDockerConfig(file, `"${key}" is not an object`, lineOfText(text, `"${key}"`));
+    }
+    for (const [host, name] of Object.entries(credHelpers ?? {}))
+        if (typeof name !== "string")
+            throw badDockerConfig(file, `credHelpers["${host}"] is not a string`, lineOfText(text, `"${host}"`));
+    for (const [host, entry] of Object.entries(auths ?? {})) {
+        const where = lineOfText(text, JSON.stringify(host));
+        if (!isObject(entry))
+            throw badDockerConfig(file, `auths["${host}"] is not an object`, where);
+        for (const field of ["auth", "username", "password", "identitytoken"])
+            if (entry[field] !== undefined && typeof entry[field] !== "string")
+                throw badDockerConfig(file, `auths["${host}"].${field} is not a string`, where);
+        const auth = entry.auth;
+        if (auth && !Buffer.from(auth, "base64").toString("utf8").includes(":"))
+            throw badDockerConfig(file, `auths["${host}"].auth is not base64 of "user:password"`, where);
+    }
+    return value;
+}
 /** Pure: docker config.json text -> CNB_REGISTRY_AUTH map from its `auths` (no helpers), for the registries a build talks to. */
-function authFromDockerConfig(configText, registries) {
-    const config = JSON.parse(configText);
+function authFromDockerConfig(configText, registries, file = "config.json") {
+    const config = parseDockerConfig(configText, file);
     const result = {};
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         const host = registryHost(key);
@@ -4592,21 +4711,22 @@ function fromHelper(name, registry, run, warn) {
  */
 function resolveRegistryAuth(registries, env = process.env, readFile = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, "utf8"), deps = {}) {
     if (env.CNB_REGISTRY_AUTH) {
-        const parsed = JSON.parse(env.CNB_REGISTRY_AUTH);
+        const parsed = parseAuthVariable(env.CNB_REGISTRY_AUTH);
         return Object.fromEntries(Object.entries(parsed)
             .map(([host, value]) => [registryHost(host), value])
             .filter(([host]) => registries.includes(host)));
     }
     const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), ".docker");
+    const file = (0,external_node_path_namespaceObject.join)(configDir, "config.json");
     let text;
     try {
-        text = readFile((0,external_node_path_namespaceObject.join)(configDir, "config.json"));
+        text = readFile(file);
     }
     catch {
         return {};
     }
-    const config = JSON.parse(text);
-    const fromFile = authFromDockerConfig(text, registries);
+    const config = parseDockerConfig(text, file);
+    const fromFile = authFromDockerConfig(text, registries, file);
     const helpers = Object.fromEntries(Object.entries(config.credHelpers ?? {}).map(([key, name]) => [registryHost(key), name]));
     const run = deps.runHelper ?? runHelper;
     const warn = deps.warn ?? (() => { });
@@ -4618,6 +4738,24 @@ function resolveRegistryAuth(registries, env = process.env, readFile = (p) => (0
             result[registry] = value;
     }
     return result;
+}
+/** CNB_REGISTRY_AUTH: a JSON object of registry -> auth header value. Its value is never shown (it holds secrets). */
+function parseAuthVariable(value) {
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!isObject(parsed) || !Object.values(parsed).every((v) => typeof v === "string"))
+        throw new errors_MlBuildpacksError({
+            title: "CNB_REGISTRY_AUTH is not a JSON object of registry -> credentials",
+            hint: 'set CNB_REGISTRY_AUTH to e.g. {"ghcr.io": "Basic <base64 of user:token>"}, or unset it so the ' +
+                "Docker config (docker login) is used",
+            exitCode: 2,
+        });
+    return parsed;
 }
 /** The secret parts of an auth map, for log masking: the encoded values and the passwords in them. */
 function secretsOf(auth) {

@@ -21,6 +21,7 @@ import {
   REQUEST_DEFAULTS,
 } from "../core/request.js";
 import { checkSecretsApart, parseSecretSpecs, type SecretSources } from "../core/secrets.js";
+import { checkSignOptions, type SignOptions } from "../core/sign/cosign.js";
 import { ML_BUILDPACKS_VERSION } from "../core/version.js";
 
 export type Command =
@@ -32,7 +33,14 @@ export type Command =
       executor: ExecutorKind | undefined;
     }
   | { kind: "builder-create"; request: CreateBuilderRequest }
-  | ({ kind: "manifest-create"; image: string; children: IndexChild[] } & RegistryAccess)
+  | ({
+      kind: "manifest-create";
+      image: string;
+      children: IndexChild[];
+      sign?: SignOptions;
+      /** Whose cosign signs when none is on this machine. */
+      builder: string;
+    } & RegistryAccess)
   | ({ kind: "manifest-tag"; image: string; tags: string[] } & RegistryAccess)
   | {
       kind: "rebase";
@@ -81,6 +89,10 @@ build options:
   --report FILE          write the JSON build report to FILE
   --sbom-output-dir DIR  after the push, write the image's SBOM (CycloneDX and SPDX, from its SBOM layer)
                          to DIR/<os>-<arch>/layers/sbom/..., as pack sbom download lays it out
+  --sign-key KEY         after the push, sign the image by digest with cosign (docs/signing.md): KEY is a
+                         cosign.key file or env://VAR (a variable holding its PEM text), its password from
+                         $COSIGN_PASSWORD; a wrong key or password fails before anything is pushed
+  --sign-offline         sign without a Rekor transparency-log entry (verify with --insecure-ignore-tlog)
   --log-level LEVEL      info (default) or debug
   --no-publish           export to the local Docker daemon instead of pushing to the registry
   --trust-builder        run every phase in one container (faster; only for builders you trust)
@@ -108,7 +120,8 @@ builder create options:
   --image REF            builder image to create
   --platform OS/ARCH     platform of the builder (default: this machine's); picks that child of a
                          multi-arch build image
-  --lifecycle-dir DIR    lifecycle and launcher binaries for that platform (default .infra/lifecycle/OS-ARCH)
+  --lifecycle-dir DIR    lifecycle and launcher binaries for that platform (default .infra/lifecycle/OS-ARCH);
+                         a cosign binary there goes to /cnb/ml-buildpacks/cosign (scripts/cosign.sh)
   --no-publish           build the image locally without pushing it
   --namespace NS         fills \${namespace} in a builder.toml template: where the builder's build and
                          run images are published (default: $ML_BUILDPACKS_NAMESPACE, else
@@ -123,6 +136,9 @@ manifest create options:
   --image REF            tag of the multi-arch manifest list (OCI image index) to push
   --from [OS/ARCH=]REF@DIGEST
                          a per-arch image (repeatable); with OS/ARCH its platform is checked
+  --sign-key KEY         sign the index by digest with cosign before the tag names it (as for build)
+  --sign-offline         as for build
+  --builder REF          whose cosign signs when none is at hand (default: the cpu builder, as for build)
   --ca-certs FILE        CA bundle to trust (default as for build)
   --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
 
@@ -233,6 +249,8 @@ export const BUILD_OPTIONS = {
   "default-process": { type: "string" },
   report: { type: "string" },
   "sbom-output-dir": { type: "string" },
+  "sign-key": { type: "string" },
+  "sign-offline": { type: "boolean" },
   "log-level": { type: "string" },
   "ca-certs": { type: "string" },
   "insecure-registry": { type: "string", multiple: true },
@@ -265,6 +283,8 @@ function parseBuild(
     throw usageError(
       "--sbom-output-dir reads the SBOM of the pushed image: drop --no-publish, or drop --sbom-output-dir",
     );
+  if (str("sign-key") !== undefined && v["no-publish"] === true)
+    throw usageError("--sign-key signs the pushed image: drop --no-publish, or drop --sign-key");
   const image = str("image");
   if (!image) throw usageError("--image is required");
   const flavor = oneOf("flavor", str("flavor"), FLAVORS, "cpu");
@@ -295,12 +315,29 @@ function parseBuild(
       insecureRegistries: (v["insecure-registry"] as string[] | undefined) ?? [],
       publish: v["no-publish"] !== true,
       ...(str("sbom-output-dir") ? { sbomOutputDir: str("sbom-output-dir") } : {}),
+      ...signOptions(v, env, isFile),
       trustBuilder: v["trust-builder"] === true,
       fastPath: v["no-fast-path"] !== true,
       compression: oneOf("compression", str("compression"), COMPRESSION_MODES, REQUEST_DEFAULTS.compression),
       memoryLimit: parseMemoryLimit("--memory", str("memory")),
     },
   };
+}
+
+/** --sign-key and --sign-offline -> the request's sign options, checked against env and files now. */
+function signOptions(
+  v: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  isFile: (path: string) => boolean,
+): { sign?: SignOptions } {
+  const key = v["sign-key"] as string | undefined;
+  if (key === undefined) {
+    if (v["sign-offline"] === true) throw usageError("--sign-offline needs --sign-key");
+    return {};
+  }
+  const sign = { key, offline: v["sign-offline"] === true };
+  checkSignOptions(sign, env, isFile);
+  return { sign };
 }
 
 /** --ca-certs and --insecure-registry, for the commands that talk to registries. */
@@ -372,9 +409,11 @@ function parseManifestArgs(
   args: string[],
   repeated: "from" | "tag",
   missing: string,
+  more: NonNullable<ParseArgsConfig["options"]> = {},
 ): { image: string; values: string[]; v: Record<string, unknown> } | undefined {
   const { values: v, positionals } = parse(args, {
     ...REGISTRY_OPTIONS,
+    ...more,
     image: { type: "string" },
     [repeated]: { type: "string", multiple: true },
     help: { type: "boolean" },
@@ -397,12 +436,15 @@ function parseManifestCreate(
     args,
     "from",
     "at least one --from REF is required (a tag or REF@sha256:...)",
+    { "sign-key": { type: "string" }, "sign-offline": { type: "boolean" }, builder: { type: "string" } },
   );
   if (!parsed) return { kind: "help", text: USAGE };
   return {
     kind: "manifest-create",
     image: parsed.image,
     children: parsed.values.map(parseChildSpec),
+    ...signOptions(parsed.v, env, isFile),
+    builder: (parsed.v.builder as string | undefined) ?? defaultBuilder(env, "cpu"),
     ...registryAccess(parsed.v, env, isFile),
   };
 }

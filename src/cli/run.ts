@@ -19,8 +19,11 @@ import { RegistryClient } from "../core/registry/client.js";
 import { resolveRegistryAuth } from "../core/registry/credentials.js";
 import { type BuildReport, renderSummary } from "../core/report.js";
 import { MaskingLogger } from "../core/secrets.js";
+import { cosignPlace, openSigner } from "../core/sign/index.js";
 import { ML_BUILDPACKS_VERSION } from "../core/version.js";
 import { chooseExecutor, parseCommand } from "./args.js";
+
+const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
 
 /** A file's text, or undefined when it cannot be read (--secret src=). */
 function readText(path: string): string | undefined {
@@ -79,9 +82,34 @@ export async function runCli(argv: string[]): Promise<number> {
         );
         const auth = resolveRegistryAuth([...new Set(registries)]);
         const { caCerts, insecureRegistries } = command;
+        const target = parseImageRef(command.image);
+        const signer = command.sign
+          ? await openSigner(
+              command.sign,
+              cosignPlace(process.env, isFile, {
+                docker: docker.binary,
+                ref: command.builder,
+                platform: undefined,
+              }),
+              { auth, caCerts, insecureRegistries },
+              {
+                run: runProcess,
+                env: process.env,
+                isFile,
+                readFile: (p) => readFileSync(p, "utf8"),
+                log,
+                registerSecret: (s) => log.register(s),
+              },
+            )
+          : undefined;
         const result = await createIndex(command.image, command.children, {
           clientFor: (registry) => new RegistryClient(registry, { auth, caCerts, insecureRegistries }),
           log,
+          ...(signer
+            ? {
+                beforeTag: (digest: string) => signer.sign(target.repository, target.registry, digest, false),
+              }
+            : {}),
         });
         log.info(`\nPushed ${result.image}@${result.digest}`);
         for (const m of result.manifests)

@@ -87,7 +87,12 @@ export function renderIndex(children: { manifest: Manifest; platform: Platform }
 export async function createIndex(
   image: string,
   children: IndexChild[],
-  deps: { clientFor: (registry: string) => RegistryClient; log: Logger },
+  deps: {
+    clientFor: (registry: string) => RegistryClient;
+    log: Logger;
+    /** Runs on the index pushed by digest, before the tag names it (signing: no unsigned tag). */
+    beforeTag?: (digest: string) => Promise<void>;
+  },
 ): Promise<CreateIndexResult> {
   const { clientFor, log } = deps;
   const target = parseImageRef(image);
@@ -147,6 +152,10 @@ export async function createIndex(
   });
 
   const index = renderIndex(resolved);
+  if (deps.beforeTag) {
+    await targetClient.putManifest(target.repository, sha256(index), index, OCI_INDEX);
+    await deps.beforeTag(sha256(index));
+  }
   const digest = await log.group(`Pushing manifest list ${formatImageRef(target)}`, () =>
     targetClient.putManifest(target.repository, target.tag as string, index, OCI_INDEX),
   );

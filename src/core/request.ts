@@ -1,6 +1,7 @@
 import { MlBuildpacksError } from "./errors.js";
 import { messages } from "./messages.js";
 import type { Compression } from "./recompress.js";
+import type { SignOptions } from "./sign/cosign.js";
 
 /** One build, whatever front end asked for it (CLI flags, action inputs, GitLab inputs, Tekton params). */
 export interface BuildRequest {
@@ -38,6 +39,8 @@ export interface BuildRequest {
   publish: boolean;
   /** After the push, write the image's SBOM layer here, per platform (core/sbom); needs publish. */
   sbomOutputDir?: string;
+  /** Sign each pushed image by digest with this cosign key (sign/); needs publish. */
+  sign?: SignOptions;
   /** Run all phases in one creator container (faster; buildpacks then run beside registry credentials). */
   trustBuilder: boolean;
   /**

@@ -18,6 +18,7 @@ import type { BuildDeps } from "./deps.js";
 import { runLifecycle } from "./lifecycle-run.js";
 import { RegistryAccess } from "./registry-access.js";
 import { fastPathReport, reportBase } from "./report.js";
+import { openBuildSigner } from "./sign.js";
 import { buildTargets } from "./targets.js";
 import { buildWithoutPhases } from "./without-phases.js";
 
@@ -51,6 +52,8 @@ export async function build(
   const platformApi = choosePlatformApi(req, builder);
   const base = reportBase(req, builder, platformApi, names);
   if (!req.publish) await pullRunImage(req, builder, deps);
+  // The key is opened before anything is pushed: a wrong password leaves every tag as it was.
+  const signer = await openBuildSigner(req, builder, access, deps);
 
   const fastPath = await log.group("Checking inputs against the previous image (fast path)", async () => {
     const outcome = await decideFastPath(req, builder, platformApi, access.clientFor, previousRead);
@@ -61,6 +64,7 @@ export async function build(
   const noPhase = await buildWithoutPhases(fastPath, names, access, owner, log);
   if (noPhase) {
     await saveRequestedSbom(req, registry, names.target.repository, noPhase.manifest.digest, log);
+    await signer?.sign(names.target.repository, names.target.registry, noPhase.manifest.digest, true);
     return {
       ...base,
       ...noPhaseImage(noPhase.manifest, names.target),
@@ -97,6 +101,8 @@ export async function build(
     owner,
     deps,
   });
+  if (req.publish && image.digest)
+    await signer?.sign(names.target.repository, names.target.registry, image.digest, true);
   return {
     ...base,
     ...image,

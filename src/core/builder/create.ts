@@ -254,6 +254,12 @@ export function writeContext(
     const preExport = join(cliDir, "..", "pre-export");
     if (existsSync(join(preExport, PRE_EXPORT_ENTRY)))
       cpSync(preExport, join(context, "cli", "pre-export"), { recursive: true });
+    // cosign, when the lifecycle dir has one for this platform (scripts/cosign.sh, sha256-pinned):
+    // builds sign with it wherever they run (core/sign).
+    if (existsSync(join(lifecycleDir, "cosign"))) {
+      cpSync(join(lifecycleDir, "cosign"), join(context, "cli", "cosign"));
+      chmodSync(join(context, "cli", "cosign"), 0o755);
+    }
     writeFileSync(join(context, "ml-buildpacks"), `#!/bin/sh\nexec node ${BUILDER_CLI_DIR}/index.js "$@"\n`, {
       mode: 0o755,
     });
