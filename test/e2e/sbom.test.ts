@@ -99,6 +99,7 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), "e2e-sbom-out-"));
   image = `${REGISTRY}/e2e/sbom-${RUN_ID}:1`;
   build = await cli(buildArgs(out));
+  written.push(out);
 });
 
 function readDoc(root: string, layerDir: string, ext: "cdx.json" | "spdx.json"): JsonObject {
@@ -158,6 +159,9 @@ const runPython = (script: string, ref = image) =>
     "bash",
     ref,
   );
+
+/** Every dir an --sbom-output-dir wrote in this file, for the official validators at the end. */
+const written: string[] = [];
 
 const key = (c: { name: string; version: string }) => `${c.name.toLowerCase()}==${c.version}`;
 
@@ -289,6 +293,7 @@ describe("a conda environment's SBOM", () => {
       `BP_CONDA_CHANNEL_ALIAS=http://127.0.0.1:${CONDA_PORT}`,
     ]);
     expect(r.code, r.output).toBe(0);
+    written.push(condaOut);
     const sbom = components(CONDA_ENV, condaOut);
     const actual = JSON.parse(
       (await runPython(CONDA_INVENTORY, ref)).split("\n").find((l) => l.startsWith("{")) ?? "{}",
@@ -313,5 +318,63 @@ describe("a conda environment's SBOM", () => {
       expect(pypiSbom.find((x) => key(x) === key(d))?.sha256, d.name).toBe(d.sha256);
       checked++;
     }
+  });
+});
+
+// The formats' own validators, from PyPI (pinned): CycloneDX's JSON schema for 1.5
+// (cyclonedx-python-lib) and the SPDX 2.3 validation of spdx-tools, run in the build image. Two
+// broken copies (no documentNamespace; a component without a name) show they can fail.
+const VALIDATORS = ["cyclonedx-python-lib[json-validation]==11.12.0", "spdx-tools==0.8.5"];
+const VALIDATE = `set -e
+python3 -m venv /tmp/v >/dev/null
+/tmp/v/bin/pip install -q --disable-pip-version-check ${VALIDATORS.map((v) => `"${v}"`).join(" ")}
+cat > /tmp/cdx.py <<'PY'
+import sys
+from cyclonedx.schema import SchemaVersion
+from cyclonedx.validation.json import JsonStrictValidator
+errors = JsonStrictValidator(SchemaVersion.V1_5).validate_str(open(sys.argv[1]).read())
+print(("INVALID " if errors else "valid ") + sys.argv[1])
+PY
+for f in $(find /sbom -name '*cdx.json'); do /tmp/v/bin/python /tmp/cdx.py "$f"; done
+for f in $(find /sbom -name '*spdx.json'); do
+  if /tmp/v/bin/pyspdxtools -i "$f" >/dev/null 2>&1; then echo "valid $f"; else echo "INVALID $f"; fi
+done
+`;
+
+describe("the official validators", () => {
+  test("every CycloneDX and SPDX document written is valid; broken ones are not", async () => {
+    const broken = mkdtempSync(join(tmpdir(), "e2e-sbom-broken-"));
+    const spdx = readDoc(out, PIP_VENV, "spdx.json");
+    delete spdx.documentNamespace;
+    writeFileSync(join(broken, "broken.spdx.json"), JSON.stringify(spdx));
+    const cdx = readDoc(out, PIP_VENV, "cdx.json");
+    delete (cdx.components as JsonObject[])[0]?.name;
+    writeFileSync(join(broken, "broken.cdx.json"), JSON.stringify(cdx));
+    const mounts = [...written, broken].flatMap((d, i) => ["-v", `${d}:/sbom/${i}:ro`]);
+    const r = await docker([
+      "run",
+      "--rm",
+      "--network",
+      "host",
+      "--user",
+      "0",
+      // pip trusts the lab's TLS-intercepting proxy through the host's bundle, as builds do (--ca-certs).
+      "-v",
+      "/etc/ssl/certs/ca-certificates.crt:/host-ca.crt:ro",
+      "-e",
+      "PIP_CERT=/host-ca.crt",
+      ...mounts,
+      "--entrypoint",
+      "bash",
+      `${REGISTRY}/ml-buildpacks/build:cpu-amd64`,
+      "-c",
+      VALIDATE,
+    ]);
+    expect(r.code, r.output).toBe(0);
+    const verdicts = r.output.split("\n").filter((l) => /^(valid|INVALID) /.test(l));
+    const invalid = verdicts.filter((l) => l.startsWith("INVALID")).map((l) => l.replace(/^.*\//, ""));
+    expect(invalid.sort(), r.output).toEqual(["broken.cdx.json", "broken.spdx.json"]);
+    // pip: 3 layers x 2 formats; conda: 1 x 2; the two broken ones.
+    expect(verdicts.length, r.output).toBe(10);
   });
 });
