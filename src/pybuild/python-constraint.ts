@@ -54,11 +54,22 @@ export function parseSpecifiers(text: string): Clause[] | undefined {
     .map((p) => p.trim())
     .filter(Boolean);
   if (parts.length === 0) return undefined;
+  return parseAll(parts, (part) => {
+    const c = pep440Clause(part);
+    return c && [c];
+  });
+}
+
+/** The clauses of every part; undefined as soon as one part does not parse. */
+function parseAll(
+  parts: readonly string[],
+  parse: (part: string) => Clause[] | undefined,
+): Clause[] | undefined {
   const clauses: Clause[] = [];
   for (const part of parts) {
-    const c = pep440Clause(part);
+    const c = parse(part);
     if (!c) return undefined;
-    clauses.push(c);
+    clauses.push(...c);
   }
   return clauses;
 }
@@ -104,13 +115,8 @@ export function parseConstraint(text: string): Constraint | undefined {
       .replace(/([<>=!~^]+)\s+/g, "$1")
       .split(/[\s,]+/)
       .filter(Boolean);
-    if (terms.length === 0) return undefined;
-    const clauses: Clause[] = [];
-    for (const term of terms) {
-      const c = poetryTerm(term);
-      if (!c) return undefined;
-      clauses.push(...c);
-    }
+    const clauses = terms.length ? parseAll(terms, poetryTerm) : undefined;
+    if (!clauses) return undefined;
     alternatives.push(clauses);
   }
   return alternatives;
