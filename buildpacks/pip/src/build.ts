@@ -2,6 +2,7 @@ import { type BuildContext, describeTarget } from "#libcnb";
 import { finishVenv } from "#pybuild/finish-venv";
 import { createVenv, openVenv } from "#pybuild/launch-venv";
 import { keepPipCache, pipCacheKey, preparePipCache, savePipCache } from "#pybuild/pip-cache";
+import { PIP_ENV } from "#pybuild/pip-install";
 import { selectedPython } from "#pybuild/stack-python";
 import { REQUIREMENTS } from "./detect.js";
 import {
@@ -9,7 +10,6 @@ import {
   type InstallSource,
   installRequirements,
   LAUNCH_DEFAULTS,
-  PIP_ENV,
   sourceFile,
   venvDescribers,
   venvKey,

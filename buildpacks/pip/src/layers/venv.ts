@@ -8,6 +8,7 @@ import {
   versionChanged,
 } from "#libcnb";
 import { TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
+import { PIP_ENV, pipInstallFlags } from "#pybuild/pip-install";
 import * as errors from "../errors.js";
 import type { ProjectInstall } from "../project.js";
 import type { PythonTools } from "../python.js";
@@ -87,18 +88,6 @@ export function venvPython(layer: Layer): string {
   return `${layer.path}/bin/python`;
 }
 
-/** Env for every pip / venv command this buildpack runs. */
-export const PIP_ENV: Record<string, string | undefined> = {
-  PIP_DISABLE_PIP_VERSION_CHECK: "1",
-  PIP_NO_INPUT: "1",
-  PIP_ROOT_USER_ACTION: "ignore",
-  PYTHONUNBUFFERED: "1",
-  // A user-level install or a "require a venv" setting would break installing into the layer.
-  PIP_USER: undefined,
-  PIP_REQUIRE_VIRTUALENV: undefined,
-  VIRTUAL_ENV: undefined,
-};
-
 /** What a user would type after `pip install` for this source. */
 export function installTarget(source: InstallSource): string[] {
   // Not editable: the package (its modules, data files and console scripts) is copied into the venv.
@@ -115,18 +104,7 @@ export function pipInstallCommand(
   source: InstallSource,
   cacheDir: string,
 ): { command: string; args: string[] } {
-  const install = [
-    "install",
-    ...installTarget(source),
-    "--cache-dir",
-    cacheDir,
-    "--no-input",
-    // Bytecode is compiled afterwards, hash-based (see src/pybuild/bytecode.ts).
-    "--no-compile",
-    "--progress-bar",
-    "off",
-    "--disable-pip-version-check",
-  ];
+  const install = ["install", ...installTarget(source), ...pipInstallFlags(cacheDir)];
   if (tools.pipMode === "system") {
     return { command: tools.python, args: ["-m", "pip", "--python", venvPython(layer), ...install] };
   }

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BuildContext, type Describers, fileChanged, type Layer, versionChanged } from "#libcnb";
 import { groupsChanged, TARGET_DESCRIBERS, targetKey } from "#pybuild/keys";
+import { PIP_ENV, pipInstallFlags } from "#pybuild/pip-install";
 import type { PythonTools } from "#pybuild/stack-python";
 import { LOCK, MANIFEST } from "../detect.js";
 import * as errors from "../errors.js";
@@ -108,26 +109,9 @@ export function pipInstallArgs(venv: Layer, requirements: string, cacheDir: stri
     "--no-deps",
     "--requirement",
     requirements,
-    "--cache-dir",
-    cacheDir,
-    "--no-input",
-    // Bytecode is compiled afterwards, hash-based (see src/pybuild/bytecode.ts).
-    "--no-compile",
-    "--progress-bar",
-    "off",
-    "--disable-pip-version-check",
+    ...pipInstallFlags(cacheDir),
   ];
 }
-
-export const PIP_ENV: Record<string, string | undefined> = {
-  PIP_DISABLE_PIP_VERSION_CHECK: "1",
-  PIP_NO_INPUT: "1",
-  PIP_ROOT_USER_ACTION: "ignore",
-  PYTHONUNBUFFERED: "1",
-  PIP_USER: undefined,
-  PIP_REQUIRE_VIRTUALENV: undefined,
-  VIRTUAL_ENV: undefined,
-};
 
 /** Exports the chosen groups from the lock and installs them into the venv. */
 export async function installLock(
