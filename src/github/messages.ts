@@ -81,6 +81,8 @@ export const notes = {
   saveSkippedExact: (key: string) => `Cache hit on the exact key ${key}: nothing new to save`,
   saveSkippedFailedBuild:
     "The build did not finish: keeping the previous cache instead of saving a partial one",
+  saveSkippedNoState:
+    "The main step stopped before it restored the layer cache (cancelled or killed): nothing to save",
   saveSkippedEmpty: "The lifecycle left no committed cache: nothing to save",
   saved: (key: string, size: string, time: string) => `Cache saved as ${key}: ${size} in ${time}`,
   saveFailed: (why: string) => `Saving the layer cache failed (the build itself succeeded): ${why}`,
