@@ -1,27 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { DetectContext } from "#libcnb";
-import { memoryAppFiles, testTarget } from "#libcnb/testing";
+import { detectContext } from "#pybuild/testing";
 import { detect } from "../src/detect.js";
 
-function ctx(files: Record<string, string>): DetectContext {
-  return {
-    appDir: "/workspace",
-    app: memoryAppFiles(files),
-    platformDir: "/platform",
-    platformEnv: {},
-    buildpack: {
-      dir: "/cnb/buildpacks/x",
-      api: "0.10",
-      id: "ml-buildpacks/pip",
-      version: "0.1.0",
-      name: "ML pip",
-    },
-    target: testTarget,
-    env: {},
-    exec: async () => {
-      throw new Error("detect must not run tools");
-    },
-  };
+function ctx(files: Record<string, string>) {
+  return detectContext({ id: "ml-buildpacks/pip", name: "ML pip" }, files);
 }
 
 describe("pip detect", () => {
