@@ -44,24 +44,32 @@ interface TektonTask {
 
 /**
  * The Task's build step with `params` over the params' defaults ($(params.X) and workspace
- * references substituted as Tekton does; no workspace bound but the source).
+ * references substituted as Tekton does; no workspace bound but the source at `source`).
  */
-export function runTektonBuild(params: Record<string, string>, envVars: string[] = []): ScriptResult {
+export function tektonBuildStep(
+  params: Record<string, string>,
+  source: string,
+): { script: string; env: Record<string, string> } {
   const task = parse(readFileSync(join(REPO, "tekton", "task-ml-buildpacks.yaml"), "utf8")) as TektonTask;
   const values: Record<string, string> = {};
   for (const p of task.spec.params) if (typeof p.default === "string") values[p.name] = p.default;
   Object.assign(values, params);
   const step = task.spec.steps.find((s) => s.name === "build");
   if (!step) throw new Error("the Task has no build step");
-  const source = mkdtempSync(join(tmpdir(), "bad-input-src-"));
   const substitute = (text: string) =>
     text
       .replace(/\$\(params\.([\w-]+)\)/g, (_, name: string) => values[name] ?? "")
       .replace(/\$\(workspaces\.source\.path\)/g, source)
       .replace(/\$\(workspaces\.[\w-]+\.bound\)/g, "false")
       .replace(/\$\(workspaces\.[\w-]+\.path\)/g, "/nonexistent");
-  const env = Object.fromEntries(step.env.map((e) => [e.name, substitute(e.value)]));
-  return run(step.script, envVars, env, source);
+  return { script: step.script, env: Object.fromEntries(step.env.map((e) => [e.name, substitute(e.value)])) };
+}
+
+/** The Task's build step run here, with the CLI bundle as ml-buildpacks; `envVars`: ENV_VARS items. */
+export function runTektonBuild(params: Record<string, string>, envVars: string[] = []): ScriptResult {
+  const source = mkdtempSync(join(tmpdir(), "bad-input-src-"));
+  const { script, env } = tektonBuildStep(params, source);
+  return run(script, envVars, env, source);
 }
 
 /** The GitLab component's build job script with the given ML_BUILDPACKS_* variables (inputs). */
