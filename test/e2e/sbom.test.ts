@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -321,6 +321,46 @@ describe("a conda environment's SBOM", () => {
   });
 });
 
+describe("the local executor (GitLab jobs, Tekton steps)", () => {
+  test("the CLI inside the builder writes the same layout; the stack's Python is listed by version", async () => {
+    const job = mkdtempSync(join(tmpdir(), "e2e-sbom-local-"));
+    mkdirSync(join(job, "app"));
+    writeFileSync(join(job, "app", "requirements.txt"), "six==1.17.0\n");
+    writeFileSync(join(job, "app", "app.py"), 'import six\nprint("local", six.__version__)\n');
+    const ref = `${REGISTRY}/e2e/sbom-local-${RUN_ID}:1`;
+    const script = `ml-buildpacks build /job/app --image ${ref} --builder ${builder} --executor local --sbom-output-dir /job/out --ca-certs /host-ca.crt && chmod -R a+rwX /job/out`;
+    const r = await docker([
+      "run",
+      "--rm",
+      "--network",
+      "host",
+      "--user",
+      "0",
+      "-v",
+      `${job}:/job`,
+      "-v",
+      "/etc/ssl/certs/ca-certificates.crt:/host-ca.crt:ro",
+      "--entrypoint",
+      "sh",
+      builder,
+      "-c",
+      script,
+    ]);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("local executor: builder");
+    const localOut = join(job, "out");
+    written.push(localOut);
+    const venv = components(PIP_VENV, localOut);
+    expect(venv.map(key)).toEqual(["six==1.17.0"]);
+    const [cpython, ...rest] = components(join(LAUNCH, "ml-buildpacks_python", "python"), localOut);
+    expect(rest).toEqual([]);
+    expect(cpython?.purl).toBe(`pkg:generic/cpython@${cpython?.version}`);
+    const version = (await inImage(["python", "--version"], undefined, ref)).split("\n");
+    expect(version.find((l) => l.startsWith("Python "))).toBe(`Python ${cpython?.version}`);
+    checked += 2;
+  });
+});
+
 // The formats' own validators, from PyPI (pinned): CycloneDX's JSON schema for 1.5
 // (cyclonedx-python-lib) and the SPDX 2.3 validation of spdx-tools, run in the build image. Two
 // broken copies (no documentNamespace; a component without a name) show they can fail.
@@ -374,7 +414,7 @@ describe("the official validators", () => {
     const verdicts = r.output.split("\n").filter((l) => /^(valid|INVALID) /.test(l));
     const invalid = verdicts.filter((l) => l.startsWith("INVALID")).map((l) => l.replace(/^.*\//, ""));
     expect(invalid.sort(), r.output).toEqual(["broken.cdx.json", "broken.spdx.json"]);
-    // pip: 3 layers x 2 formats; conda: 1 x 2; the two broken ones.
-    expect(verdicts.length, r.output).toBe(10);
+    // pip: 3 layers x 2 formats; conda: 1 x 2; local executor: 2 x 2; the two broken ones.
+    expect(verdicts.length, r.output).toBe(14);
   });
 });
