@@ -2551,6 +2551,13 @@ function formatImageRef(ref) {
     const repo = ref.registry === DOCKER_HUB ? ref.repository.replace(/^library\//, "") : ref.repository;
     return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
 }
+/**
+ * The repository fully qualified, without tag or digest (index.docker.io/... on Docker Hub): the
+ * subject name actions/attest-build-provenance pushes its attestation to.
+ */
+function imageName(ref) {
+    return `${ref.registry}/${ref.repository}`;
+}
 /** The same repository pinned to a digest. */
 function withDigest(ref, digest) {
     return { ...ref, tag: undefined, digest };
@@ -6715,6 +6722,7 @@ const signMessages = {
 // runs the builder's cosign, and the Docker config that gives cosign the registry credentials.
 
 
+
 /** Where cosign lives inside ml-buildpacks' builders (builder/create.ts puts it there). */
 const COSIGN_IN_BUILDER = "/cnb/ml-buildpacks/cosign";
 /** The env var cosign reads the key from: the key itself never appears in argv. */
@@ -6751,8 +6759,7 @@ function keyText(text, where) {
 }
 /** Pure: is this registry spoken to over plain HTTP (loopback ones always are, as for the lifecycle)? */
 function plainHttp(registry, insecureRegistries) {
-    const host = registry.replace(/:\d+$/, "");
-    return (insecureRegistries.includes(registry) || host === "localhost" || /^127\./.test(host) || host === "[::1]");
+    return insecureRegistries.includes(registry) || isLoopbackRegistry(registry);
 }
 /** Pure: `cosign sign` of one manifest by digest (REPO@sha256:...), key from $COSIGN_PRIVATE_KEY. */
 function cosignSignArgs(refByDigest, o) {

@@ -40981,6 +40981,22 @@ __nccwpck_require__.d(mappers_namespaceObject, {
   UserDelegationKey: () => (UserDelegationKey)
 });
 
+// NAMESPACE OBJECT: ./node_modules/@actions/cache/lib/cache.js
+var lib_cache_namespaceObject = {};
+__nccwpck_require__.r(lib_cache_namespaceObject);
+__nccwpck_require__.d(lib_cache_namespaceObject, {
+  CACHE_READ_DENIED_PREFIX: () => (CACHE_READ_DENIED_PREFIX),
+  CACHE_WRITE_DENIED_PREFIX: () => (CACHE_WRITE_DENIED_PREFIX),
+  CacheReadDeniedError: () => (CacheReadDeniedError),
+  CacheWriteDeniedError: () => (CacheWriteDeniedError),
+  FinalizeCacheError: () => (FinalizeCacheError),
+  ReserveCacheError: () => (ReserveCacheError),
+  ValidationError: () => (ValidationError),
+  isFeatureAvailable: () => (isFeatureAvailable),
+  restoreCache: () => (restoreCache),
+  saveCache: () => (cache_saveCache)
+});
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -44261,6 +44277,13 @@ function formatImageRef(ref) {
     const host = ref.registry === DOCKER_HUB ? "" : `${ref.registry}/`;
     const repo = ref.registry === DOCKER_HUB ? ref.repository.replace(/^library\//, "") : ref.repository;
     return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+/**
+ * The repository fully qualified, without tag or digest (index.docker.io/... on Docker Hub): the
+ * subject name actions/attest-build-provenance pushes its attestation to.
+ */
+function imageName(ref) {
+    return `${ref.registry}/${ref.repository}`;
 }
 /** The same repository pinned to a digest. */
 function withDigest(ref, digest) {
@@ -48424,6 +48447,7 @@ const signMessages = {
 // runs the builder's cosign, and the Docker config that gives cosign the registry credentials.
 
 
+
 /** Where cosign lives inside ml-buildpacks' builders (builder/create.ts puts it there). */
 const COSIGN_IN_BUILDER = "/cnb/ml-buildpacks/cosign";
 /** The env var cosign reads the key from: the key itself never appears in argv. */
@@ -48460,8 +48484,7 @@ function keyText(text, where) {
 }
 /** Pure: is this registry spoken to over plain HTTP (loopback ones always are, as for the lifecycle)? */
 function plainHttp(registry, insecureRegistries) {
-    const host = registry.replace(/:\d+$/, "");
-    return (insecureRegistries.includes(registry) || host === "localhost" || /^127\./.test(host) || host === "[::1]");
+    return insecureRegistries.includes(registry) || isLoopbackRegistry(registry);
 }
 /** Pure: `cosign sign` of one manifest by digest (REPO@sha256:...), key from $COSIGN_PRIVATE_KEY. */
 function cosignSignArgs(refByDigest, o) {
@@ -104400,7 +104423,7 @@ function isGhes() {
     const isLocalHost = hostname.endsWith('.LOCALHOST');
     return !isGitHubHost && !isGheHost && !isLocalHost;
 }
-function config_getCacheServiceVersion() {
+function getCacheServiceVersion() {
     // Cache service v2 is not supported on GHES. We will default to
     // cache service v1 even if the feature flag was enabled by user.
     if (isGhes())
@@ -104426,7 +104449,7 @@ function isCacheWritable(mode) {
     return mode === 'write' || mode === 'write-only';
 }
 function getCacheServiceURL() {
-    const version = config_getCacheServiceVersion();
+    const version = getCacheServiceVersion();
     // Based on the version of the cache service, we will determine which
     // URL to use.
     switch (version) {
@@ -105915,7 +105938,7 @@ function isFeatureAvailable() {
  */
 function restoreCache(paths_1, primaryKey_1, restoreKeys_1, options_1) {
     return cache_awaiter(this, arguments, void 0, function* (paths, primaryKey, restoreKeys, options, enableCrossOsArchive = false) {
-        const cacheServiceVersion = config_getCacheServiceVersion();
+        const cacheServiceVersion = getCacheServiceVersion();
         core_debug(`Cache service version: ${cacheServiceVersion}`);
         checkPaths(paths);
         const cacheMode = getCacheMode();
@@ -106153,7 +106176,7 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
  */
 function cache_saveCache(paths_1, key_1, options_1) {
     return cache_awaiter(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
-        const cacheServiceVersion = config_getCacheServiceVersion();
+        const cacheServiceVersion = getCacheServiceVersion();
         core_debug(`Cache service version: ${cacheServiceVersion}`);
         checkPaths(paths);
         checkKey(key);
@@ -106394,27 +106417,38 @@ function saveCacheV2(paths_1, key_1, options_1) {
 //# sourceMappingURL=cache.js.map
 ;// CONCATENATED MODULE: ./src/github/cache-store.ts
 
+
+
 /**
  * The lifecycle cache dir in the Actions cache. Only committed/ is kept: staging/ and
- * committed-backup/ are rebuilt every run and would only make the entry bigger.
+ * committed-backup/ are rebuilt every run and would only make the entry bigger. The backend being
+ * down, slow or throttling is a warning: the build then starts cold, or its cache is not saved.
  */
 class ActionsCacheStore {
     log;
-    constructor(log) {
+    backend;
+    constructor(log, backend = lib_cache_namespaceObject) {
         this.log = log;
+        this.backend = backend;
     }
     async restore(dir, primaryKey, restoreKeys) {
+        const committed = (0,external_node_path_namespaceObject.join)(dir, "committed");
+        let matched;
         try {
-            return await restoreCache([`${dir}/committed`], primaryKey, restoreKeys);
+            matched = await this.backend.restoreCache([committed], primaryKey, restoreKeys);
         }
         catch (err) {
-            this.log.warn(`restoring the Actions cache failed: ${err instanceof Error ? err.message : String(err)}`);
-            return undefined;
+            this.log.warn(`restoring the Actions cache failed, the build starts without it: ${err instanceof Error ? err.message : String(err)}`);
         }
+        // @actions/cache reports a download or extraction that broke off as a miss (with its own
+        // warning), leaving what it had extracted: a miss starts from an empty committed/.
+        if (!matched)
+            (0,external_node_fs_namespaceObject.rmSync)(committed, { recursive: true, force: true });
+        return matched;
     }
     async save(dir, key) {
         try {
-            return (await cache_saveCache([`${dir}/committed`], key)) !== -1;
+            return (await this.backend.saveCache([(0,external_node_path_namespaceObject.join)(dir, "committed")], key)) !== -1;
         }
         catch (err) {
             this.log.warn(`saving the Actions cache failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -106585,6 +106619,7 @@ const notes = {
     restoreFailed: (why) => `Restoring the layer cache failed, building without it: ${why}`,
     saveSkippedExact: (key) => `Cache hit on the exact key ${key}: nothing new to save`,
     saveSkippedFailedBuild: "The build did not finish: keeping the previous cache instead of saving a partial one",
+    saveSkippedNoState: "The main step stopped before it restored the layer cache (cancelled or killed): nothing to save",
     saveSkippedEmpty: "The lifecycle left no committed cache: nothing to save",
     saved: (key, size, time) => `Cache saved as ${key}: ${size} in ${time}`,
     saveFailed: (why) => `Saving the layer cache failed (the build itself succeeded): ${why}`,
@@ -107326,6 +107361,33 @@ async function runRebaseMode(env) {
         .catch(() => undefined);
 }
 
+;// CONCATENATED MODULE: ./src/github/sign-inputs.ts
+// The action's signing inputs (sign-key, sign-password, sign-offline), shared by the build and the
+// merge action. The key arrives as text (a repository secret) and reaches cosign only through
+// COSIGN_PRIVATE_KEY in the environment; both values are masked by the caller before any log line.
+
+
+
+/** Pure: the raw inputs -> sign options and cosign's environment. */
+function parseSignInputs(get, publish) {
+    const key = get("sign-key").trim();
+    const offlineText = get("sign-offline").trim() || "false";
+    if (offlineText !== "true" && offlineText !== "false")
+        throw new errors_MlBuildpacksError(github_messages_messages.badBoolean("sign-offline", offlineText));
+    if (!key)
+        return { sign: undefined, env: {} };
+    if (!publish)
+        throw new errors_MlBuildpacksError({
+            title: 'input "sign-key" signs the pushed image, and "publish" is false',
+            hint: "set publish: true, or remove sign-key",
+        });
+    return {
+        sign: { key: `env://${KEY_ENV}`, offline: offlineText === "true" },
+        // cosign needs a password variable even for a key made without one.
+        env: { [KEY_ENV]: `${key}\n`, [PASSWORD_ENV]: get("sign-password") },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/state.ts
 
 const KEY = "ml-buildpacks";
@@ -107402,6 +107464,8 @@ function renderJobSummary(r, c) {
 
 
 
+
+
 /**
  * The Actions cache versions entries by their absolute paths, so the dir must be the same in every
  * job: under HOME, not RUNNER_TEMP (which some runners, act among them, make anew per job).
@@ -107430,7 +107494,14 @@ async function runMain(env = process.env) {
                 core_setSecret(m);
         const docker = new Docker(runProcess);
         const caCerts = defaultCaCerts(env, (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile());
-        const draft = toBuildRequest(inputs, { workspace, cacheDir: undefined, caCerts });
+        const signing = parseSignInputs((name) => getInput(name), inputs.publish);
+        for (const value of Object.values(signing.env))
+            for (const m of maskablesOf(value))
+                core_setSecret(m);
+        const draft = {
+            ...toBuildRequest(inputs, { workspace, cacheDir: undefined, caCerts }),
+            ...(signing.sign ? { sign: signing.sign } : {}),
+        };
         const builder = await resolveBuilder(draft, { docker, log });
         const outcome = {
             enabled: inputs.cache,
@@ -107483,13 +107554,14 @@ async function runMain(env = process.env) {
             docker,
             log,
             clock: systemClock,
-            env,
+            env: { ...env, ...signing.env },
             registerSecret: (secret) => core_setSecret(secret),
             makeExecutor: executorFactory({ kind: "docker", docker, log, run: runProcess, preExportDir: preExportDir(import.meta.url) }, request),
         }, builder);
         state.built = true;
         state_saveState(state);
         setOutput("image", report.image);
+        setOutput("name", imageName(image_ref_parseImageRef(report.image)));
         setOutput("digest", report.digest);
         setOutput("imageid", report.imageId);
         setOutput("metadata", JSON.stringify(report));

@@ -31809,6 +31809,89 @@ const messages_messages = {
     usage: (problem, hint) => ({ title: problem, hint, exitCode: 2 }),
 };
 
+;// CONCATENATED MODULE: ./src/core/docker.ts
+
+
+
+/**
+ * Debian's /usr/bin/docker has BuildKit built in; other clients on PATH may lack buildx.
+ * ML_BUILDPACKS_DOCKER overrides the choice.
+ */
+function defaultDockerBinary(env = process.env) {
+    if (env.ML_BUILDPACKS_DOCKER)
+        return env.ML_BUILDPACKS_DOCKER;
+    return (0,external_node_fs_namespaceObject.existsSync)("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
+}
+/** Thin typed wrapper over the docker CLI. */
+class Docker {
+    run;
+    binary;
+    constructor(run, binary = defaultDockerBinary()) {
+        this.run = run;
+        this.binary = binary;
+    }
+    exec(args, opts) {
+        return this.run(this.binary, args, opts);
+    }
+    /** Runs docker and throws a readable error when it fails. */
+    async must(what, args, opts) {
+        let result;
+        try {
+            result = await this.exec(args, opts);
+        }
+        catch (err) {
+            throw new MlBuildpacksError(messages.dockerUnavailable(err instanceof Error ? err.message : String(err)));
+        }
+        if (result.exitCode !== 0) {
+            const output = `${result.stderr}\n${result.stdout}`;
+            if (/Cannot connect to the Docker daemon|docker daemon is not running|permission denied.*docker.sock/i.test(output))
+                throw new MlBuildpacksError(messages.dockerUnavailable(output.trim()));
+            throw new MlBuildpacksError(messages.dockerFailed(what, output));
+        }
+        return result;
+    }
+    async ping() {
+        await this.must("report its version", ["version", "--format", "{{.Server.Version}}"]);
+    }
+    async inspectImage(ref) {
+        const result = await this.exec(["image", "inspect", ref]);
+        if (result.exitCode !== 0)
+            return undefined;
+        const parsed = JSON.parse(result.stdout);
+        return parsed[0];
+    }
+    /** Inspects an image, pulling it first when it is not present locally. */
+    async ensureImage(ref, opts) {
+        if (opts.pull === "missing") {
+            const local = await this.inspectImage(ref);
+            if (local)
+                return local;
+        }
+        const args = ["pull", "--quiet", ...(opts.platform ? ["--platform", opts.platform] : []), ref];
+        const pulled = await this.exec(args);
+        const inspected = await this.inspectImage(ref);
+        if (!inspected)
+            throw new MlBuildpacksError(messages.imageNotFound(ref, `${pulled.stderr}\n${pulled.stdout}`));
+        return inspected;
+    }
+    async createVolume(name) {
+        await this.must(`create volume ${name}`, ["volume", "create", name]);
+    }
+    /** Stops and removes a container (a cancelled build's phase); never throws. */
+    async removeContainer(name) {
+        await this.exec(["rm", "--force", name]).catch(() => undefined);
+    }
+    async removeVolumes(names) {
+        if (names.length > 0)
+            await this.exec(["volume", "rm", "--force", ...names]);
+    }
+}
+/** Reads KEY from an image's Env list. */
+function imageEnv(image, key) {
+    const entry = (image.Config.Env ?? []).find((e) => e.startsWith(`${key}=`));
+    return entry?.slice(key.length + 1);
+}
+
 ;// CONCATENATED MODULE: ./src/core/image-ref.ts
 
 
@@ -31879,6 +31962,13 @@ function image_ref_formatImageRef(ref) {
     const host = ref.registry === DOCKER_HUB ? "" : `${ref.registry}/`;
     const repo = ref.registry === DOCKER_HUB ? ref.repository.replace(/^library\//, "") : ref.repository;
     return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+/**
+ * The repository fully qualified, without tag or digest (index.docker.io/... on Docker Hub): the
+ * subject name actions/attest-build-provenance pushes its attestation to.
+ */
+function imageName(ref) {
+    return `${ref.registry}/${ref.repository}`;
 }
 /** The same repository pinned to a digest. */
 function withDigest(ref, digest) {
@@ -33163,6 +33253,161 @@ async function createIndex(image, children, deps) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./src/core/process.ts
+
+
+const runProcess = (command, args, opts = {}) => new Promise((resolve, reject) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+        cwd: opts.cwd,
+        env: opts.replaceEnv ? opts.env : { ...process.env, ...opts.env },
+        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+        stdio: ["pipe", "pipe", "pipe"],
+        ...(opts.signal ? { signal: opts.signal, killSignal: "SIGTERM" } : {}),
+    });
+    const out = [];
+    const err = [];
+    const collect = (stream, sink, name) => (0,external_node_readline_namespaceObject.createInterface)({ input: stream }).on("line", (line) => {
+        sink.push(line);
+        opts.onLine?.(line, name);
+    });
+    collect(child.stdout, out, "stdout");
+    collect(child.stderr, err, "stderr");
+    // An abort is reported by "close" with the signal, like any killed child.
+    child.on("error", (err) => {
+        if (err.name !== "AbortError")
+            reject(err);
+    });
+    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out.join("\n"), stderr: err.join("\n") }));
+    if (opts.input !== undefined)
+        child.stdin.end(opts.input);
+    else
+        child.stdin.end();
+});
+const hooks = new Set();
+const CANCEL_SIGNALS = (/* unused pure expression or super */ null && (["SIGINT", "SIGTERM"]));
+/** A cleanup that hangs must not keep a cancelled job alive: the runner kills it a little later anyway. */
+const CANCEL_CLEANUP_MS = 20_000;
+let cancelling = false;
+function onSignal(signal) {
+    // The runner sends SIGINT, then SIGTERM a few seconds later: one cleanup serves both.
+    if (cancelling)
+        return;
+    cancelling = true;
+    process.stderr.write(`\nml-buildpacks: cancelled (${signal}): stopping the lifecycle's containers and processes: nothing more is pushed, and the layer cache keeps what the last finished build committed\n`);
+    const cleanups = [...hooks].map((hook) => Promise.resolve().then(() => hook(signal)));
+    const timeout = new Promise((r) => setTimeout(r, CANCEL_CLEANUP_MS).unref());
+    void Promise.race([Promise.allSettled(cleanups), timeout]).finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+}
+/**
+ * Runs `hook` when the process is cancelled while it is registered; returns the unregister
+ * function. While any hook is registered, SIGINT and SIGTERM run the hooks and then exit with
+ * 130 / 143 (instead of Node's immediate exit, which would leave the phase containers running and
+ * pushing).
+ */
+function onCancel(hook) {
+    if (hooks.size === 0)
+        for (const s of CANCEL_SIGNALS)
+            process.on(s, onSignal);
+    hooks.add(hook);
+    return () => {
+        if (!hooks.delete(hook) || hooks.size > 0)
+            return;
+        for (const s of CANCEL_SIGNALS)
+            process.off(s, onSignal);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/version.ts
+/** ml-buildpacks' own version, recorded in builder labels and reports. Keep equal to package.json. */
+const version_ML_BUILDPACKS_VERSION = "1.0.0";
+
+;// CONCATENATED MODULE: ./src/core/published.ts
+// The names of everything ml-buildpacks publishes, from one setting: the registry namespace.
+// <ns>/{build,run,builder}:<flavor>[-<version>][-<arch>]; per-arch images and multi-arch indexes.
+
+
+
+
+/** Where the project's own release publishes (GitHub org/repo ml-buildpacks/ml-buildpacks on GHCR). */
+const PUBLISHED_NAMESPACE = "ghcr.io/ml-buildpacks/ml-buildpacks";
+const published_FLAVORS = (/* unused pure expression or super */ null && (["cpu", "cuda"]));
+/**
+ * The namespace users pull from: ML_BUILDPACKS_NAMESPACE (a mirror in a platform team's registry, an
+ * air-gapped copy, the lab), else the project's own. Registries want lower-case repository names.
+ */
+function publishedNamespace(env = process.env) {
+    const value = env.ML_BUILDPACKS_NAMESPACE?.trim().replace(/\/+$/, "");
+    return value ? validNamespace(value) : PUBLISHED_NAMESPACE;
+}
+/** registry[:port]/path, lower-cased; a scheme, tag or digest would make every image name wrong. */
+function validNamespace(value) {
+    const invalid = (why) => new errors_MlBuildpacksError(messages_messages.invalidNamespace(value, why));
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+        throw invalid("it has a scheme (leave out https://)");
+    if (value.includes("@"))
+        throw invalid("it has a digest");
+    const namespace = value.toLowerCase();
+    let ref;
+    try {
+        ref = image_ref_parseImageRef(`${namespace}/builder:cpu`);
+    }
+    catch {
+        throw invalid("its path is not registry[:port]/name (lowercase letters, digits, . _ - /; no tag)");
+    }
+    // "ml-buildpacks" alone would become docker.io/library/...: a namespace names its registry.
+    if (ref.registry === "index.docker.io" && !namespace.startsWith("docker.io/"))
+        throw invalid("it does not start with a registry host (e.g. ghcr.io/, docker.io/)");
+    return namespace;
+}
+function published_isFlavor(value) {
+    return published_FLAVORS.includes(value);
+}
+/** [flavor, version, arch] joined by "-": cpu, cpu-1.0.0, cpu-1.0.0-amd64, cpu-amd64. */
+function publishedTag(parts) {
+    return [parts.flavor, parts.version, parts.arch].filter((p) => p !== undefined && p !== "").join("-");
+}
+function publishedImage(namespace, kind, parts) {
+    return `${namespace}/${kind}:${publishedTag(parts)}`;
+}
+/** The version tags a release moves: 1.2.3 -> 1.2.3, 1.2, 1. */
+function versionTags(version) {
+    const [major, minor] = version.split(".");
+    return [version, `${major}.${minor}`, `${major}`];
+}
+/** major.minor: the line a builder's run image follows, so patch releases of the stacks reach it. */
+function versionLine(version) {
+    return version.split(".").slice(0, 2).join(".");
+}
+/** The builder each adapter uses by default: its own release's, of the given flavor (an index). */
+function published_defaultBuilder(env, flavor, version = version_ML_BUILDPACKS_VERSION) {
+    return publishedImage(publishedNamespace(env), "builder", { flavor, version });
+}
+/**
+ * The run image to pass with the default builder: none for the published namespace (the builder names
+ * its own), else the mirror's `<ns>/run:<flavor>-<major.minor>`. A copied builder still names the
+ * namespace it was created for; without this an air-gapped build would reach for that registry.
+ */
+function published_defaultRunImage(env, flavor, version = ML_BUILDPACKS_VERSION) {
+    const namespace = publishedNamespace(env);
+    if (namespace === PUBLISHED_NAMESPACE)
+        return undefined;
+    return publishedImage(namespace, "run", { flavor, version: versionLine(version) });
+}
+/** Fills a builder.toml template's ${namespace}, ${version}, ${line} and ${arch}. */
+function fillBuilderTemplate(text, values) {
+    const known = {
+        namespace: values.namespace,
+        version: values.version,
+        line: versionLine(values.version),
+        arch: values.arch,
+    };
+    // An unknown or unset placeholder stays, so the config check names it.
+    return text.replace(/\$\{(\w+)\}/g, (whole, key) => known[key] ?? whole);
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
@@ -33418,6 +33663,389 @@ function request_parseMemoryLimit(option, value) {
     return text;
 }
 
+;// CONCATENATED MODULE: ./src/core/secrets.ts
+// Build secrets: values the buildpacks read as env (private index tokens) that are kept apart from
+// the build env. They reach the detect and build phases only, are masked in every log, and are left
+// out of the inputs digest (they decide whether downloads work, not what is built).
+
+
+const secrets_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const secretUsage = (spec, problem) => new MlBuildpacksError(messages.usage(`--secret ${spec}: ${problem}`, "write it as --secret id=NAME,env=VAR (the value of this shell's $VAR) or --secret id=NAME,src=FILE " +
+    "(the file's content); NAME is the variable the buildpacks see, e.g. PIP_INDEX_URL"));
+/**
+ * Pure given `sources`: `--secret` specs -> env name -> value. `id=NAME` alone reads $NAME. The value
+ * never comes from argv (visible in `ps` and shell history). A file's one trailing newline is dropped:
+ * Kubernetes Secrets and `echo > file` leave one, and it would break a URL.
+ */
+function parseSecretSpecs(specs, sources) {
+    const secrets = {};
+    for (const spec of specs) {
+        const fields = {};
+        for (const part of spec.split(",")) {
+            const eq = part.indexOf("=");
+            const key = eq > 0 ? part.slice(0, eq).trim() : "";
+            if (!["id", "env", "src"].includes(key))
+                throw secretUsage(spec, `"${part}" is not id=..., env=... or src=...`);
+            if (key in fields)
+                throw secretUsage(spec, `${key}= is given twice`);
+            fields[key] = part.slice(eq + 1).trim();
+        }
+        const id = fields.id;
+        if (!id)
+            throw secretUsage(spec, "id=NAME is missing");
+        if (!secrets_ENV_NAME.test(id))
+            throw secretUsage(spec, `id "${id}" is not a variable name (letters, digits, _)`);
+        if (id.startsWith("CNB_"))
+            throw secretUsage(spec, `CNB_* names are the lifecycle's (${id})`);
+        if (id in secrets)
+            throw secretUsage(spec, `the secret ${id} is given twice`);
+        if (fields.env !== undefined && fields.src !== undefined)
+            throw secretUsage(spec, "give env= or src=, not both");
+        secrets[id] = secretValue(spec, id, fields, sources);
+    }
+    return secrets;
+}
+function secretValue(spec, id, fields, sources) {
+    if (fields.src !== undefined) {
+        if (!fields.src)
+            throw secretUsage(spec, "src= names no file");
+        const text = sources.readFile(fields.src);
+        if (text === undefined)
+            throw secretUsage(spec, `the file ${fields.src} cannot be read`);
+        const value = text.replace(/\r?\n$/, "");
+        if (!value)
+            throw secretUsage(spec, `the file ${fields.src} is empty`);
+        return value;
+    }
+    const variable = fields.env || id;
+    const value = sources.env[variable];
+    if (!value)
+        throw secretUsage(spec, `the environment variable ${variable} is not set (or empty)`);
+    return value;
+}
+/** Pure: refuses a name that is both build env and a secret (which value would the buildpacks see?). */
+function secrets_checkSecretsApart(env, secrets) {
+    const both = Object.keys(secrets).filter((name) => name in env);
+    if (both.length > 0)
+        throw new MlBuildpacksError(messages.usage(`${both.join(", ")} ${both.length === 1 ? "is" : "are"} given both as build env and as a secret`, "pass each name once: as a secret when its value is a credential, else as env"));
+}
+/**
+ * Pure: the strings to mask for a secret's value: the value itself, each of its lines, and, for a URL
+ * with credentials (https://user:TOKEN@host/simple), the password and user:password, which tools
+ * print when they redact or rewrite the URL.
+ */
+function maskablesOf(value) {
+    const found = new Set([value, ...value.split(/\r?\n/)]);
+    for (const match of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/gi)) {
+        const userinfo = match[1] ?? "";
+        found.add(userinfo);
+        const colon = userinfo.indexOf(":");
+        if (colon >= 0)
+            found.add(userinfo.slice(colon + 1));
+        for (const part of [...found])
+            found.add(safeDecode(part));
+    }
+    // The value itself always; parts too short to mask without garbling the log (a one-letter user
+    // name, a blank line) are left out.
+    return [...found].filter((s) => (s === value && s !== "") || s.trim().length >= 3);
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** Pure: `text` with every mask replaced by ***, longest first (a token inside a URL goes with it). */
+function maskText(text, masks) {
+    let out = text;
+    for (const m of [...masks].sort((a, b) => b.length - a.length))
+        out = out.split(m).join("***");
+    return out;
+}
+/** A logger that masks registered secrets in everything it writes: the CLI's registerSecret. */
+class MaskingLogger {
+    inner;
+    masks = new Set();
+    constructor(inner) {
+        this.inner = inner;
+    }
+    /** Masks `secret` (and its parts, see maskablesOf) from now on. */
+    register(secret) {
+        for (const m of maskablesOf(secret))
+            this.masks.add(m);
+    }
+    mask(text) {
+        return this.masks.size === 0 ? text : maskText(text, [...this.masks]);
+    }
+    info(message) {
+        this.inner.info(this.mask(message));
+    }
+    warn(message) {
+        this.inner.warn(this.mask(message));
+    }
+    error(message) {
+        this.inner.error(this.mask(message));
+    }
+    output(line) {
+        this.inner.output(this.mask(line));
+    }
+    group(title, fn) {
+        return this.inner.group(this.mask(title), fn);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/sign/messages.ts
+// What signing says when it cannot do its work: each message names the setting the user changes.
+const signMessages = {
+    keyEnvUnset: (name) => ({
+        title: `the signing key env://${name} is empty: $${name} is not set`,
+        hint: `set ${name} to the cosign private key (the PEM text of cosign.key, from a CI secret), or pass a key file`,
+        exitCode: 2,
+    }),
+    keyFileMissing: (file) => ({
+        title: `the signing key file ${file} does not exist or is not a file`,
+        hint: "pass the path of a cosign private key (cosign generate-key-pair writes cosign.key), or env://VAR naming a variable that holds it",
+        exitCode: 2,
+    }),
+    keyScheme: (key) => ({
+        title: `the signing key "${key}" is neither a file nor env://VAR`,
+        hint: "pass a cosign.key file or env://VAR; KMS and keyless signing are not supported by ml-buildpacks (run cosign yourself on the digest output for those)",
+        exitCode: 2,
+    }),
+    notAKey: (where) => ({
+        title: `the signing key ${where} is not a cosign private key`,
+        detail: "A cosign private key starts with -----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- (or ENCRYPTED COSIGN PRIVATE KEY).",
+        hint: "use the cosign.key that `cosign generate-key-pair` wrote (not cosign.pub)",
+        exitCode: 2,
+    }),
+    passwordUnset: () => ({
+        title: "signing needs COSIGN_PASSWORD, and it is not set",
+        hint: "set COSIGN_PASSWORD to the signing key's password (from a CI secret; an empty value for a key made without one)",
+        exitCode: 2,
+    }),
+    keyRejected: (why) => ({
+        title: "cosign could not open the signing key: nothing was built or pushed",
+        detail: why,
+        hint: "check COSIGN_PASSWORD (the password the key was generated with) and that the key is the cosign.key of that pair",
+    }),
+    signFailed: (ref, why, tagged) => ({
+        title: `cosign could not sign ${ref}`,
+        detail: tagged
+            ? `${why}\nThe image was pushed and tagged before this step; it carries no signature, so a verifying deploy refuses it.`
+            : `${why}\nNothing was tagged: the tag still names what it named before.`,
+        hint: "run the build again (a registry error may pass); if it persists, check that the credentials for this registry may push <repository>:sha256-<digest>.sig",
+    }),
+    noCosign: (why) => ({
+        title: `cosign is not available to sign: ${why}`,
+        hint: "use an ml-buildpacks builder (it carries /cnb/ml-buildpacks/cosign), or set ML_BUILDPACKS_COSIGN to a cosign binary",
+    }),
+    signed: (ref, offline) => `Signed ${ref} with the cosign key${offline ? " (offline: no transparency-log entry)" : ""}`,
+};
+
+;// CONCATENATED MODULE: ./src/core/sign/cosign.ts
+// Pure pieces of signing with cosign: the key setting, cosign's arguments, the `docker run` that
+// runs the builder's cosign, and the Docker config that gives cosign the registry credentials.
+
+
+
+/** Where cosign lives inside ml-buildpacks' builders (builder/create.ts puts it there). */
+const COSIGN_IN_BUILDER = "/cnb/ml-buildpacks/cosign";
+/** The env var cosign reads the key from: the key itself never appears in argv. */
+const KEY_ENV = "COSIGN_PRIVATE_KEY";
+const PASSWORD_ENV = "COSIGN_PASSWORD";
+/** Where the temporary Docker config is mounted in the cosign container. */
+const CONFIG_MOUNT = "/ml-buildpacks-sign";
+const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+const KEY_HEADER = /^-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----/m;
+/**
+ * Pure: checks a key setting against the environment and files before anything runs, and says where
+ * the key's text is. The password must be set (cosign would otherwise prompt, and CI has no terminal).
+ */
+function checkSignOptions(opts, env, isFile) {
+    if (env[PASSWORD_ENV] === undefined)
+        throw new errors_MlBuildpacksError(signMessages.passwordUnset());
+    const envName = /^env:\/\/(.+)$/.exec(opts.key)?.[1];
+    if (envName !== undefined) {
+        if (!env[envName])
+            throw new errors_MlBuildpacksError(signMessages.keyEnvUnset(envName));
+        return { envName };
+    }
+    if (/^[a-z0-9]+:\/\//i.test(opts.key))
+        throw new errors_MlBuildpacksError(signMessages.keyScheme(opts.key));
+    if (!isFile(opts.key))
+        throw new errors_MlBuildpacksError(signMessages.keyFileMissing(opts.key));
+    return { file: opts.key };
+}
+/** Pure: the key's PEM text, checked to look like a cosign private key (not the .pub). */
+function keyText(text, where) {
+    if (!KEY_HEADER.test(text))
+        throw new errors_MlBuildpacksError(signMessages.notAKey(where));
+    return text;
+}
+/** Pure: is this registry spoken to over plain HTTP (loopback ones always are, as for the lifecycle)? */
+function plainHttp(registry, insecureRegistries) {
+    return insecureRegistries.includes(registry) || isLoopbackRegistry(registry);
+}
+/** Pure: `cosign sign` of one manifest by digest (REPO@sha256:...), key from $COSIGN_PRIVATE_KEY. */
+function cosignSignArgs(refByDigest, o) {
+    return [
+        "sign",
+        "--yes",
+        "--key",
+        `env://${KEY_ENV}`,
+        ...(o.offline ? ["--tlog-upload=false"] : []),
+        ...(o.plainHttp ? ["--allow-http-registry"] : []),
+        refByDigest,
+    ];
+}
+/** Pure: opens the key with the password and prints the public key: a wrong password fails here. */
+function cosignCheckKeyArgs() {
+    return ["public-key", "--key", `env://${KEY_ENV}`];
+}
+/**
+ * Pure: runs the builder's cosign in a container as this process's uid (so it reads the 0600 Docker
+ * config this process wrote); the key and password pass by env name only, values in docker's own env.
+ */
+function cosignDockerArgs(o) {
+    return [
+        "run",
+        "--rm",
+        "--network",
+        "host",
+        ...(o.platform ? ["--platform", o.platform] : []),
+        "--user",
+        o.user,
+        ...(o.configDir
+            ? ["-v", `${o.configDir}:${CONFIG_MOUNT}:ro`, "-e", `DOCKER_CONFIG=${CONFIG_MOUNT}`]
+            : []),
+        ...(o.caCerts ? ["-v", `${o.caCerts}:${SYSTEM_CA_BUNDLE}:ro`] : []),
+        // cosign keeps its TUF cache under $HOME; the CNB user's home may not be this uid's.
+        "-e",
+        "HOME=/tmp",
+        "-e",
+        KEY_ENV,
+        "-e",
+        PASSWORD_ENV,
+        "--entrypoint",
+        COSIGN_IN_BUILDER,
+        o.builderRef,
+        ...o.args,
+    ];
+}
+/** Pure: the Docker config.json that hands cosign the credentials ml-buildpacks resolved. */
+function dockerConfigJson(auth) {
+    const auths = {};
+    for (const [registry, value] of Object.entries(auth)) {
+        const [scheme, token = ""] = value.split(" ", 2);
+        auths[registry] = scheme === "Bearer" ? { registrytoken: token } : { auth: token };
+    }
+    return `${JSON.stringify({ auths })}\n`;
+}
+/** Pure: the last meaningful line of cosign's stderr (its own "Error: ..." line), for messages. */
+function cosignReason(stderr) {
+    const lines = stderr
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("WARNING"));
+    const error = lines.find((l) => l.startsWith("Error:"));
+    return error ?? lines.at(-1) ?? "cosign failed without a message";
+}
+
+;// CONCATENATED MODULE: ./src/core/sign/index.ts
+// Signing pushed manifests with cosign, key-based. The key is opened once before anything is built
+// (a wrong password fails the build with nothing pushed); each manifest is then signed by digest.
+// cosign runs where the build runs: inside the builder (local executor, GitLab, Tekton) or in a
+// container of the builder image (docker executor), so one pinned binary serves both.
+
+
+
+
+
+
+/**
+ * $ML_BUILDPACKS_COSIGN when set, else the builder's own cosign when this process runs inside a
+ * builder, else the builder image's cosign through Docker (undefined: no builder to run it from).
+ */
+function cosignPlace(env, isFile, builder) {
+    const fromEnv = env.ML_BUILDPACKS_COSIGN;
+    if (fromEnv)
+        return { kind: "local", binary: fromEnv };
+    if (isFile(COSIGN_IN_BUILDER))
+        return { kind: "local", binary: COSIGN_IN_BUILDER };
+    return (builder && { kind: "docker", docker: builder.docker, builderRef: builder.ref, platform: builder.platform });
+}
+/**
+ * Checks the key setting, reads the key, masks it and its password, and opens it with cosign: a
+ * wrong password or a .pub fails here, before the caller pushes anything.
+ */
+async function openSigner(opts, place, access, deps) {
+    const source = checkSignOptions(opts, deps.env, deps.isFile);
+    const key = "envName" in source
+        ? keyText(deps.env[source.envName] ?? "", `env://${source.envName}`)
+        : keyText(deps.readFile(source.file), source.file);
+    const password = deps.env[PASSWORD_ENV] ?? "";
+    deps.registerSecret?.(key);
+    if (password)
+        deps.registerSecret?.(password);
+    if (!place)
+        throw new errors_MlBuildpacksError(signMessages.noCosign("no builder image to run it from"));
+    const secretEnv = { [KEY_ENV]: key, [PASSWORD_ENV]: password };
+    const cosign = async (args, auth) => {
+        const configDir = auth ? (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), "ml-buildpacks-sign-")) : undefined;
+        try {
+            if (configDir)
+                (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(configDir, "config.json"), dockerConfigJson(auth ?? {}), { mode: 0o600 });
+            if (place.kind === "local")
+                return await deps.run(place.binary, args, {
+                    env: {
+                        ...secretEnv,
+                        ...(configDir ? { DOCKER_CONFIG: configDir } : {}),
+                        ...(access.caCerts ? { SSL_CERT_FILE: access.caCerts } : {}),
+                    },
+                });
+            const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+            const dockerArgs = cosignDockerArgs({
+                builderRef: place.builderRef,
+                platform: place.platform,
+                user,
+                configDir,
+                caCerts: access.caCerts,
+                args,
+            });
+            return await deps.run(place.docker, dockerArgs, { env: secretEnv });
+        }
+        catch (err) {
+            throw new errors_MlBuildpacksError(signMessages.noCosign(err instanceof Error ? err.message : String(err)));
+        }
+        finally {
+            if (configDir)
+                (0,external_node_fs_namespaceObject.rmSync)(configDir, { recursive: true, force: true });
+        }
+    };
+    const opened = await cosign(cosignCheckKeyArgs(), undefined);
+    // 126/127: the builder has no cosign to execute (one made without scripts/cosign.sh).
+    if (place.kind === "docker" && (opened.exitCode === 126 || opened.exitCode === 127))
+        throw new errors_MlBuildpacksError(signMessages.noCosign(`the builder ${place.builderRef} has no ${COSIGN_IN_BUILDER}`));
+    if (opened.exitCode !== 0)
+        throw new errors_MlBuildpacksError(signMessages.keyRejected(cosignReason(opened.stderr)));
+    return {
+        async sign(repository, registry, digest, tagged) {
+            const ref = `${registry}/${repository}@${digest}`;
+            const args = cosignSignArgs(ref, {
+                offline: opts.offline,
+                plainHttp: plainHttp(registry, access.insecureRegistries),
+            });
+            const auth = access.auth[registry] ? { [registry]: access.auth[registry] } : {};
+            const result = await deps.log.group(`Signing ${ref} (cosign)`, () => cosign(args, auth));
+            if (result.exitCode !== 0)
+                throw new errors_MlBuildpacksError(signMessages.signFailed(ref, cosignReason(result.stderr), tagged));
+            deps.log.info(signMessages.signed(ref, opts.offline));
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/log.ts
 function formatDuration(ms) {
     if (ms < 1000)
@@ -33511,90 +34139,6 @@ class ActionsLogger {
             info(`${title}: ${ok ? "done in" : "failed after"} ${formatDuration(this.clock.now() - started)}`);
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/core/published.ts
-// The names of everything ml-buildpacks publishes, from one setting: the registry namespace.
-// <ns>/{build,run,builder}:<flavor>[-<version>][-<arch>]; per-arch images and multi-arch indexes.
-
-
-
-
-/** Where the project's own release publishes (GitHub org/repo ml-buildpacks/ml-buildpacks on GHCR). */
-const PUBLISHED_NAMESPACE = "ghcr.io/ml-buildpacks/ml-buildpacks";
-const published_FLAVORS = (/* unused pure expression or super */ null && (["cpu", "cuda"]));
-/**
- * The namespace users pull from: ML_BUILDPACKS_NAMESPACE (a mirror in a platform team's registry, an
- * air-gapped copy, the lab), else the project's own. Registries want lower-case repository names.
- */
-function publishedNamespace(env = process.env) {
-    const value = env.ML_BUILDPACKS_NAMESPACE?.trim().replace(/\/+$/, "");
-    return value ? validNamespace(value) : PUBLISHED_NAMESPACE;
-}
-/** registry[:port]/path, lower-cased; a scheme, tag or digest would make every image name wrong. */
-function validNamespace(value) {
-    const invalid = (why) => new MlBuildpacksError(messages.invalidNamespace(value, why));
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
-        throw invalid("it has a scheme (leave out https://)");
-    if (value.includes("@"))
-        throw invalid("it has a digest");
-    const namespace = value.toLowerCase();
-    let ref;
-    try {
-        ref = parseImageRef(`${namespace}/builder:cpu`);
-    }
-    catch {
-        throw invalid("its path is not registry[:port]/name (lowercase letters, digits, . _ - /; no tag)");
-    }
-    // "ml-buildpacks" alone would become docker.io/library/...: a namespace names its registry.
-    if (ref.registry === "index.docker.io" && !namespace.startsWith("docker.io/"))
-        throw invalid("it does not start with a registry host (e.g. ghcr.io/, docker.io/)");
-    return namespace;
-}
-function published_isFlavor(value) {
-    return published_FLAVORS.includes(value);
-}
-/** [flavor, version, arch] joined by "-": cpu, cpu-1.0.0, cpu-1.0.0-amd64, cpu-amd64. */
-function publishedTag(parts) {
-    return [parts.flavor, parts.version, parts.arch].filter((p) => p !== undefined && p !== "").join("-");
-}
-function publishedImage(namespace, kind, parts) {
-    return `${namespace}/${kind}:${publishedTag(parts)}`;
-}
-/** The version tags a release moves: 1.2.3 -> 1.2.3, 1.2, 1. */
-function versionTags(version) {
-    const [major, minor] = version.split(".");
-    return [version, `${major}.${minor}`, `${major}`];
-}
-/** major.minor: the line a builder's run image follows, so patch releases of the stacks reach it. */
-function versionLine(version) {
-    return version.split(".").slice(0, 2).join(".");
-}
-/** The builder each adapter uses by default: its own release's, of the given flavor (an index). */
-function published_defaultBuilder(env, flavor, version = ML_BUILDPACKS_VERSION) {
-    return publishedImage(publishedNamespace(env), "builder", { flavor, version });
-}
-/**
- * The run image to pass with the default builder: none for the published namespace (the builder names
- * its own), else the mirror's `<ns>/run:<flavor>-<major.minor>`. A copied builder still names the
- * namespace it was created for; without this an air-gapped build would reach for that registry.
- */
-function published_defaultRunImage(env, flavor, version = ML_BUILDPACKS_VERSION) {
-    const namespace = publishedNamespace(env);
-    if (namespace === PUBLISHED_NAMESPACE)
-        return undefined;
-    return publishedImage(namespace, "run", { flavor, version: versionLine(version) });
-}
-/** Fills a builder.toml template's ${namespace}, ${version}, ${line} and ${arch}. */
-function fillBuilderTemplate(text, values) {
-    const known = {
-        namespace: values.namespace,
-        version: values.version,
-        line: versionLine(values.version),
-        arch: values.arch,
-    };
-    // An unknown or unset placeholder stays, so the config check names it.
-    return text.replace(/\$\{(\w+)\}/g, (whole, key) => known[key] ?? whole);
 }
 
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -34305,139 +34849,6 @@ async function recompressLayers(client, repository, manifest, config, indexes, l
     return { manifest: { ...manifest, raw, body, digest }, layers: indexes.length, bytesBefore, bytesAfter };
 }
 
-;// CONCATENATED MODULE: ./src/core/secrets.ts
-// Build secrets: values the buildpacks read as env (private index tokens) that are kept apart from
-// the build env. They reach the detect and build phases only, are masked in every log, and are left
-// out of the inputs digest (they decide whether downloads work, not what is built).
-
-
-const secrets_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const secretUsage = (spec, problem) => new MlBuildpacksError(messages.usage(`--secret ${spec}: ${problem}`, "write it as --secret id=NAME,env=VAR (the value of this shell's $VAR) or --secret id=NAME,src=FILE " +
-    "(the file's content); NAME is the variable the buildpacks see, e.g. PIP_INDEX_URL"));
-/**
- * Pure given `sources`: `--secret` specs -> env name -> value. `id=NAME` alone reads $NAME. The value
- * never comes from argv (visible in `ps` and shell history). A file's one trailing newline is dropped:
- * Kubernetes Secrets and `echo > file` leave one, and it would break a URL.
- */
-function parseSecretSpecs(specs, sources) {
-    const secrets = {};
-    for (const spec of specs) {
-        const fields = {};
-        for (const part of spec.split(",")) {
-            const eq = part.indexOf("=");
-            const key = eq > 0 ? part.slice(0, eq).trim() : "";
-            if (!["id", "env", "src"].includes(key))
-                throw secretUsage(spec, `"${part}" is not id=..., env=... or src=...`);
-            if (key in fields)
-                throw secretUsage(spec, `${key}= is given twice`);
-            fields[key] = part.slice(eq + 1).trim();
-        }
-        const id = fields.id;
-        if (!id)
-            throw secretUsage(spec, "id=NAME is missing");
-        if (!secrets_ENV_NAME.test(id))
-            throw secretUsage(spec, `id "${id}" is not a variable name (letters, digits, _)`);
-        if (id.startsWith("CNB_"))
-            throw secretUsage(spec, `CNB_* names are the lifecycle's (${id})`);
-        if (id in secrets)
-            throw secretUsage(spec, `the secret ${id} is given twice`);
-        if (fields.env !== undefined && fields.src !== undefined)
-            throw secretUsage(spec, "give env= or src=, not both");
-        secrets[id] = secretValue(spec, id, fields, sources);
-    }
-    return secrets;
-}
-function secretValue(spec, id, fields, sources) {
-    if (fields.src !== undefined) {
-        if (!fields.src)
-            throw secretUsage(spec, "src= names no file");
-        const text = sources.readFile(fields.src);
-        if (text === undefined)
-            throw secretUsage(spec, `the file ${fields.src} cannot be read`);
-        const value = text.replace(/\r?\n$/, "");
-        if (!value)
-            throw secretUsage(spec, `the file ${fields.src} is empty`);
-        return value;
-    }
-    const variable = fields.env || id;
-    const value = sources.env[variable];
-    if (!value)
-        throw secretUsage(spec, `the environment variable ${variable} is not set (or empty)`);
-    return value;
-}
-/** Pure: refuses a name that is both build env and a secret (which value would the buildpacks see?). */
-function secrets_checkSecretsApart(env, secrets) {
-    const both = Object.keys(secrets).filter((name) => name in env);
-    if (both.length > 0)
-        throw new MlBuildpacksError(messages.usage(`${both.join(", ")} ${both.length === 1 ? "is" : "are"} given both as build env and as a secret`, "pass each name once: as a secret when its value is a credential, else as env"));
-}
-/**
- * Pure: the strings to mask for a secret's value: the value itself, each of its lines, and, for a URL
- * with credentials (https://user:TOKEN@host/simple), the password and user:password, which tools
- * print when they redact or rewrite the URL.
- */
-function maskablesOf(value) {
-    const found = new Set([value, ...value.split(/\r?\n/)]);
-    for (const match of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/gi)) {
-        const userinfo = match[1] ?? "";
-        found.add(userinfo);
-        const colon = userinfo.indexOf(":");
-        if (colon >= 0)
-            found.add(userinfo.slice(colon + 1));
-        for (const part of [...found])
-            found.add(safeDecode(part));
-    }
-    // The value itself always; parts too short to mask without garbling the log (a one-letter user
-    // name, a blank line) are left out.
-    return [...found].filter((s) => (s === value && s !== "") || s.trim().length >= 3);
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-/** Pure: `text` with every mask replaced by ***, longest first (a token inside a URL goes with it). */
-function maskText(text, masks) {
-    let out = text;
-    for (const m of [...masks].sort((a, b) => b.length - a.length))
-        out = out.split(m).join("***");
-    return out;
-}
-/** A logger that masks registered secrets in everything it writes: the CLI's registerSecret. */
-class MaskingLogger {
-    inner;
-    masks = new Set();
-    constructor(inner) {
-        this.inner = inner;
-    }
-    /** Masks `secret` (and its parts, see maskablesOf) from now on. */
-    register(secret) {
-        for (const m of maskablesOf(secret))
-            this.masks.add(m);
-    }
-    mask(text) {
-        return this.masks.size === 0 ? text : maskText(text, [...this.masks]);
-    }
-    info(message) {
-        this.inner.info(this.mask(message));
-    }
-    warn(message) {
-        this.inner.warn(this.mask(message));
-    }
-    error(message) {
-        this.inner.error(this.mask(message));
-    }
-    output(line) {
-        this.inner.output(this.mask(line));
-    }
-    group(title, fn) {
-        return this.inner.group(this.mask(title), fn);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/github/messages.ts
 const github_messages_messages = {
     badBoolean: (input, value) => ({
@@ -34516,6 +34927,7 @@ const notes = {
     restoreFailed: (why) => `Restoring the layer cache failed, building without it: ${why}`,
     saveSkippedExact: (key) => `Cache hit on the exact key ${key}: nothing new to save`,
     saveSkippedFailedBuild: "The build did not finish: keeping the previous cache instead of saving a partial one",
+    saveSkippedNoState: "The main step stopped before it restored the layer cache (cancelled or killed): nothing to save",
     saveSkippedEmpty: "The lifecycle left no committed cache: nothing to save",
     saved: (key, size, time) => `Cache saved as ${key}: ${size} in ${time}`,
     saveFailed: (why) => `Saving the layer cache failed (the build itself succeeded): ${why}`,
@@ -34733,7 +35145,40 @@ function lines(text) {
         .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
+;// CONCATENATED MODULE: ./src/github/sign-inputs.ts
+// The action's signing inputs (sign-key, sign-password, sign-offline), shared by the build and the
+// merge action. The key arrives as text (a repository secret) and reaches cosign only through
+// COSIGN_PRIVATE_KEY in the environment; both values are masked by the caller before any log line.
+
+
+
+/** Pure: the raw inputs -> sign options and cosign's environment. */
+function parseSignInputs(get, publish) {
+    const key = get("sign-key").trim();
+    const offlineText = get("sign-offline").trim() || "false";
+    if (offlineText !== "true" && offlineText !== "false")
+        throw new errors_MlBuildpacksError(github_messages_messages.badBoolean("sign-offline", offlineText));
+    if (!key)
+        return { sign: undefined, env: {} };
+    if (!publish)
+        throw new errors_MlBuildpacksError({
+            title: 'input "sign-key" signs the pushed image, and "publish" is false',
+            hint: "set publish: true, or remove sign-key",
+        });
+    return {
+        sign: { key: `env://${KEY_ENV}`, offline: offlineText === "true" },
+        // cosign needs a password variable even for a key made without one.
+        env: { [KEY_ENV]: `${key}\n`, [PASSWORD_ENV]: get("sign-password") },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/merge-impl.ts
+
+
+
+
+
+
 
 
 
@@ -34764,10 +35209,38 @@ async function runMerge(env = process.env) {
             return client;
         };
         const children = inputs.sources;
-        const result = await createIndex(inputs.image, children, { clientFor, log });
+        const signing = parseSignInputs((name) => getInput(name), true);
+        for (const value of Object.values(signing.env))
+            for (const m of maskablesOf(value))
+                core_setSecret(m);
+        const target = image_ref_parseImageRef(inputs.image);
+        const isFile = (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile();
+        const signer = signing.sign
+            ? await openSigner(signing.sign, cosignPlace(env, isFile, {
+                docker: defaultDockerBinary(),
+                ref: published_defaultBuilder(env, "cpu"),
+                platform: undefined,
+            }), { auth, caCerts, insecureRegistries: [] }, {
+                run: runProcess,
+                env: { ...env, ...signing.env },
+                isFile,
+                readFile: (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, "utf8"),
+                log,
+                registerSecret: (s) => core_setSecret(s),
+            })
+            : undefined;
+        // Signed by digest before the tag is written: the tag never names an unsigned index.
+        const result = await createIndex(inputs.image, children, {
+            clientFor,
+            log,
+            ...(signer
+                ? { beforeTag: (digest) => signer.sign(target.repository, target.registry, digest, false) }
+                : {}),
+        });
         log.info(`Pushed ${result.image}@${result.digest}`);
         setOutput("digest", result.digest);
         setOutput("image", result.image);
+        setOutput("name", imageName(image_ref_parseImageRef(result.image)));
     }
     catch (err) {
         setFailed(renderError(err));

@@ -38804,6 +38804,22 @@ __nccwpck_require__.d(mappers_namespaceObject, {
   UserDelegationKey: () => (UserDelegationKey)
 });
 
+// NAMESPACE OBJECT: ./node_modules/@actions/cache/lib/cache.js
+var lib_cache_namespaceObject = {};
+__nccwpck_require__.r(lib_cache_namespaceObject);
+__nccwpck_require__.d(lib_cache_namespaceObject, {
+  CACHE_READ_DENIED_PREFIX: () => (CACHE_READ_DENIED_PREFIX),
+  CACHE_WRITE_DENIED_PREFIX: () => (CACHE_WRITE_DENIED_PREFIX),
+  CacheReadDeniedError: () => (CacheReadDeniedError),
+  CacheWriteDeniedError: () => (CacheWriteDeniedError),
+  FinalizeCacheError: () => (FinalizeCacheError),
+  ReserveCacheError: () => (ReserveCacheError),
+  ValidationError: () => (ValidationError),
+  isFeatureAvailable: () => (isFeatureAvailable),
+  restoreCache: () => (restoreCache),
+  saveCache: () => (cache_saveCache)
+});
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
@@ -96513,7 +96529,7 @@ function isGhes() {
     const isLocalHost = hostname.endsWith('.LOCALHOST');
     return !isGitHubHost && !isGheHost && !isLocalHost;
 }
-function config_getCacheServiceVersion() {
+function getCacheServiceVersion() {
     // Cache service v2 is not supported on GHES. We will default to
     // cache service v1 even if the feature flag was enabled by user.
     if (isGhes())
@@ -96539,7 +96555,7 @@ function isCacheWritable(mode) {
     return mode === 'write' || mode === 'write-only';
 }
 function getCacheServiceURL() {
-    const version = config_getCacheServiceVersion();
+    const version = getCacheServiceVersion();
     // Based on the version of the cache service, we will determine which
     // URL to use.
     switch (version) {
@@ -98028,7 +98044,7 @@ function isFeatureAvailable() {
  */
 function restoreCache(paths_1, primaryKey_1, restoreKeys_1, options_1) {
     return cache_awaiter(this, arguments, void 0, function* (paths, primaryKey, restoreKeys, options, enableCrossOsArchive = false) {
-        const cacheServiceVersion = config_getCacheServiceVersion();
+        const cacheServiceVersion = getCacheServiceVersion();
         core_debug(`Cache service version: ${cacheServiceVersion}`);
         checkPaths(paths);
         const cacheMode = getCacheMode();
@@ -98266,7 +98282,7 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
  */
 function cache_saveCache(paths_1, key_1, options_1) {
     return cache_awaiter(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
-        const cacheServiceVersion = config_getCacheServiceVersion();
+        const cacheServiceVersion = getCacheServiceVersion();
         core_debug(`Cache service version: ${cacheServiceVersion}`);
         checkPaths(paths);
         checkKey(key);
@@ -98507,27 +98523,38 @@ function saveCacheV2(paths_1, key_1, options_1) {
 //# sourceMappingURL=cache.js.map
 ;// CONCATENATED MODULE: ./src/github/cache-store.ts
 
+
+
 /**
  * The lifecycle cache dir in the Actions cache. Only committed/ is kept: staging/ and
- * committed-backup/ are rebuilt every run and would only make the entry bigger.
+ * committed-backup/ are rebuilt every run and would only make the entry bigger. The backend being
+ * down, slow or throttling is a warning: the build then starts cold, or its cache is not saved.
  */
 class ActionsCacheStore {
     log;
-    constructor(log) {
+    backend;
+    constructor(log, backend = lib_cache_namespaceObject) {
         this.log = log;
+        this.backend = backend;
     }
     async restore(dir, primaryKey, restoreKeys) {
+        const committed = (0,external_node_path_namespaceObject.join)(dir, "committed");
+        let matched;
         try {
-            return await restoreCache([`${dir}/committed`], primaryKey, restoreKeys);
+            matched = await this.backend.restoreCache([committed], primaryKey, restoreKeys);
         }
         catch (err) {
-            this.log.warn(`restoring the Actions cache failed: ${err instanceof Error ? err.message : String(err)}`);
-            return undefined;
+            this.log.warn(`restoring the Actions cache failed, the build starts without it: ${err instanceof Error ? err.message : String(err)}`);
         }
+        // @actions/cache reports a download or extraction that broke off as a miss (with its own
+        // warning), leaving what it had extracted: a miss starts from an empty committed/.
+        if (!matched)
+            (0,external_node_fs_namespaceObject.rmSync)(committed, { recursive: true, force: true });
+        return matched;
     }
     async save(dir, key) {
         try {
-            return (await cache_saveCache([`${dir}/committed`], key)) !== -1;
+            return (await this.backend.saveCache([(0,external_node_path_namespaceObject.join)(dir, "committed")], key)) !== -1;
         }
         catch (err) {
             this.log.warn(`saving the Actions cache failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -98651,6 +98678,7 @@ const notes = {
     restoreFailed: (why) => `Restoring the layer cache failed, building without it: ${why}`,
     saveSkippedExact: (key) => `Cache hit on the exact key ${key}: nothing new to save`,
     saveSkippedFailedBuild: "The build did not finish: keeping the previous cache instead of saving a partial one",
+    saveSkippedNoState: "The main step stopped before it restored the layer cache (cancelled or killed): nothing to save",
     saveSkippedEmpty: "The lifecycle left no committed cache: nothing to save",
     saved: (key, size, time) => `Cache saved as ${key}: ${size} in ${time}`,
     saveFailed: (why) => `Saving the layer cache failed (the build itself succeeded): ${why}`,
@@ -98676,24 +98704,42 @@ function readState() {
 
 
 
-/** The post step: save the lifecycle's committed cache; a failure here is a warning, never a failed job. */
-async function runPost() {
+/**
+ * Pure: whether the post step saves the cache, else why not. A main step that did not finish
+ * (failed, cancelled, killed before it wrote its state) leaves a cache that may be partial: the
+ * previous entry is kept instead.
+ */
+function saveDecision(state, committedBytes) {
+    if (!state)
+        return { save: false, why: notes.saveSkippedNoState };
+    if (!state.cacheEnabled)
+        return { save: false, why: notes.cacheDisabled };
+    if (!state.built)
+        return { save: false, why: notes.saveSkippedFailedBuild };
+    if (state.matchedKey.toLowerCase() === state.primaryKey)
+        return { save: false, why: notes.saveSkippedExact(state.primaryKey) };
+    const bytes = committedBytes();
+    if (bytes === 0)
+        return { save: false, why: notes.saveSkippedEmpty };
+    return { save: true, state, bytes };
+}
+function defaultDeps() {
     const log = new ActionsLogger();
+    return { log, readState: readState, store: new ActionsCacheStore(log), now: Date.now };
+}
+/** The post step: save the lifecycle's committed cache; a failure here is a warning, never a failed job. */
+async function runPost(deps = defaultDeps()) {
+    const { log } = deps;
     try {
-        const state = readState();
-        if (!state?.cacheEnabled)
-            return log.info(notes.cacheDisabled);
-        if (!state.built)
-            return log.info(notes.saveSkippedFailedBuild);
-        if (state.matchedKey.toLowerCase() === state.primaryKey)
-            return log.info(notes.saveSkippedExact(state.primaryKey));
-        const size = dirSize((0,external_node_path_namespaceObject.join)(state.cacheDir, "committed"));
-        if (size === 0)
-            return log.info(notes.saveSkippedEmpty);
-        const started = Date.now();
-        const saved = await log.group("Saving layer cache", () => new ActionsCacheStore(log).save(state.cacheDir, state.primaryKey));
+        const state = deps.readState();
+        const decision = saveDecision(state, () => (state ? dirSize((0,external_node_path_namespaceObject.join)(state.cacheDir, "committed")) : 0));
+        if (!decision.save)
+            return log.info(decision.why);
+        const started = deps.now();
+        const { cacheDir, primaryKey } = decision.state;
+        const saved = await log.group("Saving layer cache", () => deps.store.save(cacheDir, primaryKey));
         if (saved)
-            log.info(notes.saved(state.primaryKey, formatBytes(size), formatDuration(Date.now() - started)));
+            log.info(notes.saved(primaryKey, formatBytes(decision.bytes), formatDuration(deps.now() - started)));
     }
     catch (err) {
         warning(notes.saveFailed(err instanceof Error ? err.message : String(err)));

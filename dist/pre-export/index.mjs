@@ -2545,6 +2545,13 @@ function image_ref_formatImageRef(ref) {
     const repo = ref.registry === DOCKER_HUB ? ref.repository.replace(/^library\//, "") : ref.repository;
     return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
 }
+/**
+ * The repository fully qualified, without tag or digest (index.docker.io/... on Docker Hub): the
+ * subject name actions/attest-build-provenance pushes its attestation to.
+ */
+function imageName(ref) {
+    return `${ref.registry}/${ref.repository}`;
+}
 /** The same repository pinned to a digest. */
 function withDigest(ref, digest) {
     return { ...ref, tag: undefined, digest };

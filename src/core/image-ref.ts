@@ -79,6 +79,14 @@ export function formatImageRef(ref: ImageRef): string {
   return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
 }
 
+/**
+ * The repository fully qualified, without tag or digest (index.docker.io/... on Docker Hub): the
+ * subject name actions/attest-build-provenance pushes its attestation to.
+ */
+export function imageName(ref: ImageRef): string {
+  return `${ref.registry}/${ref.repository}`;
+}
+
 /** The same repository pinned to a digest. */
 export function withDigest(ref: ImageRef, digest: string): ImageRef {
   return { ...ref, tag: undefined, digest };

@@ -9,6 +9,7 @@ import { Docker } from "../core/docker.js";
 import { MlBuildpacksError, renderError } from "../core/errors.js";
 import { preExportDir } from "../core/executor/docker.js";
 import { executorFactory } from "../core/executor/factory.js";
+import { imageName, parseImageRef } from "../core/image-ref.js";
 import { formatBytes, formatDuration, systemClock } from "../core/log.js";
 import { runProcess } from "../core/process.js";
 import { renderSummary } from "../core/report.js";
@@ -19,6 +20,7 @@ import { parseInputs, sbomDirOf, toBuildRequest } from "./inputs.js";
 import { ActionsLogger } from "./logger.js";
 import { notes } from "./messages.js";
 import { actionMode, runRebaseMode } from "./rebase-mode.js";
+import { parseSignInputs } from "./sign-inputs.js";
 import { type ActionState, saveState } from "./state.js";
 import { type CacheOutcome, renderJobSummary } from "./summary.js";
 
@@ -48,7 +50,12 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     for (const value of Object.values(inputs.secrets)) for (const m of maskablesOf(value)) core.setSecret(m);
     const docker = new Docker(runProcess);
     const caCerts = defaultCaCerts(env, (p) => existsSync(p) && statSync(p).isFile());
-    const draft = toBuildRequest(inputs, { workspace, cacheDir: undefined, caCerts });
+    const signing = parseSignInputs((name) => core.getInput(name), inputs.publish);
+    for (const value of Object.values(signing.env)) for (const m of maskablesOf(value)) core.setSecret(m);
+    const draft = {
+      ...toBuildRequest(inputs, { workspace, cacheDir: undefined, caCerts }),
+      ...(signing.sign ? { sign: signing.sign } : {}),
+    };
     const builder = await resolveBuilder(draft, { docker, log });
 
     const outcome: CacheOutcome = {
@@ -112,7 +119,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
         docker,
         log,
         clock: systemClock,
-        env,
+        env: { ...env, ...signing.env },
         registerSecret: (secret) => core.setSecret(secret),
         makeExecutor: executorFactory(
           { kind: "docker", docker, log, run: runProcess, preExportDir: preExportDir(import.meta.url) },
@@ -125,6 +132,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     saveState(state);
 
     core.setOutput("image", report.image);
+    core.setOutput("name", imageName(parseImageRef(report.image)));
     core.setOutput("digest", report.digest);
     core.setOutput("imageid", report.imageId);
     core.setOutput("metadata", JSON.stringify(report));

@@ -1,6 +1,7 @@
 // Pure pieces of signing with cosign: the key setting, cosign's arguments, the `docker run` that
 // runs the builder's cosign, and the Docker config that gives cosign the registry credentials.
 import { MlBuildpacksError } from "../errors.js";
+import { isLoopbackRegistry } from "../image-ref.js";
 import type { RegistryAuthMap } from "../registry/credentials.js";
 import { signMessages } from "./messages.js";
 
@@ -50,10 +51,7 @@ export function keyText(text: string, where: string): string {
 
 /** Pure: is this registry spoken to over plain HTTP (loopback ones always are, as for the lifecycle)? */
 export function plainHttp(registry: string, insecureRegistries: readonly string[]): boolean {
-  const host = registry.replace(/:\d+$/, "");
-  return (
-    insecureRegistries.includes(registry) || host === "localhost" || /^127\./.test(host) || host === "[::1]"
-  );
+  return insecureRegistries.includes(registry) || isLoopbackRegistry(registry);
 }
 
 /** Pure: `cosign sign` of one manifest by digest (REPO@sha256:...), key from $COSIGN_PRIVATE_KEY. */

@@ -1,0 +1,186 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { runProcess } from "../../src/core/process.js";
+import type { BuildReport } from "../../src/core/report.js";
+import { cli, copyApp, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./helpers.js";
+
+// Key-based signing with cosign (docs/signing.md): one amd64 build signed by the lab builder's
+// cosign (docker executor), an index over it signed before its tag is written, both verified with the
+// real cosign (the same pinned .deb, scripts/cosign.sh); then a wrong password, which must leave no
+// tag behind. Offline signing: no Rekor here.
+const repository = `e2e/signing-${RUN_ID}`;
+const builder = `${REGISTRY}/ml-buildpacks/builder:cpu`;
+const PASSWORD = "correct horse battery staple";
+
+let work: string;
+let cosign: string;
+let report: BuildReport;
+let indexDigest: string;
+let build: { code: number; output: string };
+let index: { code: number; output: string };
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const r = await runProcess(cosign, args, { env: { HOME: work, ...env } });
+  return { code: r.exitCode, output: `${r.stdout}\n${r.stderr}` };
+}
+
+/** cosign verify with a public key, offline (no transparency log to check against). */
+const verify = (pub: string, ref: string) =>
+  run(["verify", "--key", pub, "--insecure-ignore-tlog=true", "--allow-http-registry", ref]);
+
+/** A key pair in its own directory (cosign generate-key-pair writes cosign.key and cosign.pub there). */
+async function keyPair(name: string): Promise<{ key: string; pub: string }> {
+  const dir = join(work, name);
+  await runProcess("mkdir", ["-p", dir]);
+  const r = await runProcess(cosign, ["generate-key-pair"], {
+    cwd: dir,
+    env: { COSIGN_PASSWORD: PASSWORD, HOME: work },
+  });
+  expect(r.exitCode, r.stderr).toBe(0);
+  return { key: join(dir, "cosign.key"), pub: join(dir, "cosign.pub") };
+}
+
+let ours: { key: string; pub: string };
+let theirs: { key: string; pub: string };
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "e2e-signing-"));
+  // The test's own cosign: the builder's pinned binary when infra put it there, else fetched the same way.
+  cosign = join(REPO, ".infra", "lifecycle", "linux-amd64", "cosign");
+  if (!existsSync(cosign)) {
+    cosign = join(work, "cosign");
+    const got = await runProcess("bash", [join(REPO, "scripts", "cosign.sh"), "amd64", cosign]);
+    expect(got.exitCode, got.stderr).toBe(0);
+  }
+  ours = await keyPair("ours");
+  theirs = await keyPair("theirs");
+  const app = copyApp("hello-arch");
+  const reportFile = join(work, "report.json");
+  // The key by env name (as CI secrets arrive), the password from COSIGN_PASSWORD.
+  build = await cli(
+    [
+      "build",
+      app,
+      "--image",
+      `${REGISTRY}/${repository}:amd64`,
+      "--builder",
+      builder,
+      "--platform",
+      "linux/amd64",
+      "--sign-key",
+      "env://SIGNING_KEY",
+      "--sign-offline",
+      "--report",
+      reportFile,
+      "--executor",
+      "docker",
+    ],
+    { SIGNING_KEY: readFileSync(ours.key, "utf8"), COSIGN_PASSWORD: PASSWORD },
+  );
+  expect(build.code, build.output).toBe(0);
+  report = readReport(reportFile);
+  // The index, key from a file this time.
+  index = await cli(
+    [
+      "manifest",
+      "create",
+      "--image",
+      `${REGISTRY}/${repository}:1.0`,
+      "--builder",
+      builder,
+      "--from",
+      `linux/amd64=${REGISTRY}/${repository}@${report.digest}`,
+      "--sign-key",
+      ours.key,
+      "--sign-offline",
+    ],
+    { COSIGN_PASSWORD: PASSWORD },
+  );
+  expect(index.code, index.output).toBe(0);
+  indexDigest = index.output.trim().split("\n").at(-1) as string;
+}, 110_000);
+
+describe("signing with a cosign key", () => {
+  test("the signed image runs", async () => {
+    const ran = await docker([
+      "run",
+      "--rm",
+      "--network",
+      "host",
+      `${REGISTRY}/${repository}@${report.digest}`,
+    ]);
+    expect(ran.output).toMatch(/hello from x86_64 \(linux\)/);
+  });
+
+  test("the image and the index verify with the public key", async () => {
+    expect(indexDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    for (const digest of [report.digest, indexDigest]) {
+      const v = await verify(ours.pub, `${REGISTRY}/${repository}@${digest}`);
+      expect(v.code, v.output).toBe(0);
+    }
+    // By tag too: the tag names the signed index.
+    expect((await verify(ours.pub, `${REGISTRY}/${repository}:1.0`)).code).toBe(0);
+  });
+
+  test("another key's public key does not verify them", async () => {
+    for (const digest of [report.digest, indexDigest]) {
+      const v = await verify(theirs.pub, `${REGISTRY}/${repository}@${digest}`);
+      expect(v.code, v.output).not.toBe(0);
+      expect(v.output).toMatch(/no matching signatures|signature/i);
+    }
+  });
+
+  test("the password and the key never reach the log", () => {
+    const key = readFileSync(ours.key, "utf8").split("\n")[1] as string;
+    for (const output of [build.output, index.output]) {
+      expect(output).not.toContain(PASSWORD);
+      expect(output).not.toContain(key);
+    }
+    expect(build.output).toMatch(/Signed .*@sha256:[a-f0-9]{64} with the cosign key \(offline/);
+  });
+
+  test("a wrong password fails before anything is pushed or tagged", async () => {
+    const app = copyApp("hello-arch");
+    const wrong = await cli(
+      [
+        "build",
+        app,
+        "--image",
+        `${REGISTRY}/${repository}:wrong`,
+        "--builder",
+        builder,
+        "--sign-key",
+        ours.key,
+        "--sign-offline",
+        "--executor",
+        "docker",
+      ],
+      { COSIGN_PASSWORD: "not the password" },
+    );
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.output).toMatch(/cosign could not open the signing key: nothing was built or pushed/);
+    expect(wrong.output).toMatch(/What to do: check COSIGN_PASSWORD/);
+    expect(await registryHas(repository, "wrong")).toBe(false);
+
+    const wrongIndex = await cli(
+      [
+        "manifest",
+        "create",
+        "--image",
+        `${REGISTRY}/${repository}:wrong-index`,
+        "--builder",
+        builder,
+        "--from",
+        `${REGISTRY}/${repository}@${report.digest}`,
+        "--sign-key",
+        ours.key,
+        "--sign-offline",
+      ],
+      { COSIGN_PASSWORD: "not the password" },
+    );
+    expect(wrongIndex.code).not.toBe(0);
+    expect(await registryHas(repository, "wrong-index")).toBe(false);
+  });
+});
