@@ -266,6 +266,18 @@ describe("the image's SBOM (--sbom-output-dir)", () => {
       expect(readFileSync(join(again, file), "utf8")).toBe(readFileSync(join(out, file), "utf8"));
     }
   });
+
+  test("a build the fast path answers (no phase runs) still writes the image's SBOM", async () => {
+    const again = mkdtempSync(join(tmpdir(), "e2e-sbom-fast-"));
+    const r = await cli(buildArgs(again));
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("no phase ran");
+    for (const dir of [PIP_VENV, DEB, CPYTHON])
+      for (const ext of ["cdx.json", "spdx.json"]) {
+        const file = join(PLATFORM_DIR, dir, `sbom.${ext}`);
+        expect(readFileSync(join(again, file), "utf8"), file).toBe(readFileSync(join(out, file), "utf8"));
+      }
+  });
 });
 
 describe("a conda environment's SBOM", () => {
