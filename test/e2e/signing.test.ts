@@ -115,6 +115,8 @@ describe("signing with a cosign key", () => {
   });
 
   test("the image and the index verify with the public key", async () => {
+    // What the action outputs as digest (report.digest) and the merge step as its digest: attest-build-provenance's subject-digest.
+    expect(report.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(indexDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
     for (const digest of [report.digest, indexDigest]) {
       const v = await verify(ours.pub, `${REGISTRY}/${repository}@${digest}`);
