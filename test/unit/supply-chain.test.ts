@@ -97,6 +97,17 @@ describe("downloads in scripts, Dockerfiles, the GitLab component and the Tekton
       expect(c.text, `${file}:${c.line}`).toMatch(/--checksum=sha256:[a-f0-9]{64}/);
   });
 
+  test.each(files("scripts", (n) => n.endsWith(".mjs")))(
+    "%s: every fetch() is hashed with sha256 right after",
+    (file) => {
+      const lines = read(file).split("\n");
+      lines.forEach((line, i) => {
+        if (!/\bfetch\(/.test(line)) return;
+        expect(lines.slice(i, i + 5).join("\n"), `${file}:${i + 1}`).toMatch(/createHash\("sha256"\)/);
+      });
+    },
+  );
+
   test("the modules built from source are pinned by go.sum (the lifecycle, the lab's token server)", () => {
     const lifecycle = read("scripts/lifecycle/go.mod").match(
       /github\.com\/buildpacks\/lifecycle (v[\d.]+)/,
