@@ -232,7 +232,7 @@ describe("pip example with the real lifecycle", () => {
     expect(await runImage(report.imageRef)).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
   });
 
-  test("a corrupted layer in the cache dir: the lifecycle warns, rebuilds that layer, the build succeeds", async () => {
+  test("a corrupted layer in the cache dir: the build warns, rebuilds that layer, the build succeeds", async () => {
     const committed = join(cacheDir, "committed");
     const tars = readdirSync(committed).filter((f) => f.endsWith(".tar"));
     expect(tars.length).toBeGreaterThan(0);
@@ -243,7 +243,8 @@ describe("pip example with the real lifecycle", () => {
     }
     appendFileSync(join(app, "requirements.txt"), "# touched after corrupting the cache\n");
     const rebuilt = await buildApp("corrupted-cache");
-    expect(rebuilt.output).toMatch(/Skipping restore for layer ml-buildpacks\/pip:pip-cache/);
+    // Found before the first phase (src/core/cache/verify.ts), so the restorer never meets it.
+    expect(rebuilt.output).toMatch(/the cached layer \S*pip-cache\S* in \S+ is damaged .*: it is dropped and rebuilt/);
     expect(rebuilt.report.layers.cacheAdded).toContain("ml-buildpacks/pip:pip-cache");
     expect(await runImage(rebuilt.report.imageRef)).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
   });
