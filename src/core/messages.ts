@@ -135,6 +135,12 @@ export const messages = {
     hint: "check the image name, that the registry is up and reachable from here (a proxy: HTTPS_PROXY/NO_PROXY; a private CA: --ca-certs / ca-certs), and plain-HTTP registries are named with --insecure-registry; nothing was built or pushed",
   }),
 
+  registryLost: (registry: string, action: string, attempts: number, reason: string): ErrorOpts => ({
+    title: `the registry ${registry} stopped answering while we tried to ${action} (${attempts} attempts)`,
+    detail: reason,
+    hint: "nothing was tagged by this step: every tag still names what it named before. Check that the registry is up and reachable from here (its disk, a proxy in between), then run again: the blobs it already received are reused",
+  }),
+
   registryAuthFailed: (registry: string, status: number, action: string, anonymous: boolean): ErrorOpts => ({
     title: anonymous
       ? `the registry ${registry} refused to let us ${action} without credentials (HTTP ${status})`

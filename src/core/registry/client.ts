@@ -150,6 +150,20 @@ export class RegistryClient {
     };
   }
 
+  /** Whether the registry ever answered this client: then a request without an answer means it went away. */
+  private answered = false;
+
+  /**
+   * A request that got no answer after its retries: unreachable (a name, a CA, a proxy) when the
+   * registry never answered, else it stopped answering mid-operation.
+   */
+  private noAnswer(action: string, attempts: number, err: unknown): never {
+    if (!this.answered || err instanceof MlBuildpacksError) return this.unreachable(action)(err);
+    throw new MlBuildpacksError(
+      messages.registryLost(this.registry, action, attempts, describeFetchError(err)),
+    );
+  }
+
   async getManifest(repository: string, reference: string): Promise<Manifest | undefined> {
     const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
       scope: `${repository}:pull`,
@@ -344,6 +358,7 @@ export class RegistryClient {
           body: counted,
         });
         patched.body.resume();
+        this.answered = true;
         status = patched.status;
         retryAfter = patched.headers.get("retry-after");
         challenge = patched.headers.get("www-authenticate");
@@ -353,7 +368,7 @@ export class RegistryClient {
         const cause = (err as { cause?: unknown }).cause;
         if (cause instanceof MlBuildpacksError) throw cause;
         if (sourceFailed && !o.readAgain) throw sourceFailed;
-        if (attempt >= o.retries) return this.unreachable(repository)(err);
+        if (attempt >= o.retries) return this.noAnswer(describeScope(scope), attempt + 1, err);
         await this.sleep(retryDelay(attempt, this.backoff, null, this.now()));
         continue;
       }
@@ -461,6 +476,7 @@ export class RegistryClient {
       let res: R;
       try {
         res = await send(this.auth.header(scope));
+        this.answered = true;
       } catch (err) {
         // Our own errors (a CA file, a proxy setting, the token service) do not heal by waiting.
         if (err instanceof MlBuildpacksError) throw err;
@@ -468,7 +484,7 @@ export class RegistryClient {
           await this.sleep(retryDelay(attempt++, this.backoff, null, this.now()));
           continue;
         }
-        return this.unreachable(describeScope(scope))(err);
+        return this.noAnswer(describeScope(scope), attempt + 1, err);
       }
       if (res.status === 401 && !challenged) {
         challenged = true;

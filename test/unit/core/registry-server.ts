@@ -127,7 +127,8 @@ export interface Seen {
 
 type Fault = {
   match: (method: string, url: string) => boolean;
-  answer: "reset" | { status: number; headers?: Record<string, string> };
+  /** reset: cut before handling; lost: handled (stored), then cut before the answer. */
+  answer: "reset" | "lost" | { status: number; headers?: Record<string, string> };
 };
 
 export interface RegistryOptions {
@@ -223,8 +224,15 @@ export class TestRegistry {
     if (fault >= 0) {
       const [{ answer }] = this.faults.splice(fault, 1) as [Fault];
       if (answer === "reset") return void req.socket.destroy();
-      req.resume();
-      return void res.writeHead(answer.status, answer.headers).end("injected");
+      if (answer !== "lost") {
+        req.resume();
+        return void res.writeHead(answer.status, answer.headers).end("injected");
+      }
+      // Handled as usual below, but the answer never leaves.
+      res.writeHead = (() => {
+        req.socket.destroy();
+        return res;
+      }) as typeof res.writeHead;
     }
     if (url.pathname === "/token") {
       this.token(req, res, url);
