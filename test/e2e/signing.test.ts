@@ -143,6 +143,46 @@ describe("signing with a cosign key", () => {
     expect(build.output).toMatch(/Signed .*@sha256:[a-f0-9]{64} with the cosign key \(offline/);
   });
 
+  test("inside the builder (local executor: GitLab jobs, Tekton steps) the builder's own cosign signs", async () => {
+    const app = copyApp("hello-arch");
+    await runProcess("chmod", ["-R", "a+rX", app]);
+    const ca = process.env.SSL_CERT_FILE;
+    const tag = `${REGISTRY}/${repository}:local`;
+    const local = await docker([
+      "run",
+      "--rm",
+      "--network",
+      "host",
+      "--user",
+      "0:0",
+      ...(ca ? ["-v", `${ca}:/etc/ssl/certs/ca-certificates.crt:ro`] : []),
+      "-v",
+      `${app}:/app:ro`,
+      "-v",
+      `${join(work, "ours")}:/key:ro`,
+      "-e",
+      `COSIGN_PASSWORD=${PASSWORD}`,
+      "--entrypoint",
+      "ml-buildpacks",
+      builder,
+      "build",
+      "/app",
+      "--image",
+      tag,
+      "--builder",
+      builder,
+      "--executor",
+      "local",
+      "--sign-key",
+      "/key/cosign.key",
+      "--sign-offline",
+    ]);
+    expect(local.code, local.output).toBe(0);
+    expect(local.output).toMatch(/Signed .* with the cosign key/);
+    expect((await verify(ours.pub, tag)).code).toBe(0);
+    expect((await verify(theirs.pub, tag)).code).not.toBe(0);
+  });
+
   test("a wrong password fails before anything is pushed or tagged", async () => {
     const app = copyApp("hello-arch");
     const wrong = await cli(
