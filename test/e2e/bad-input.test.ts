@@ -20,7 +20,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { tektonBuildStep } from "../unit/bad-input/run-script.js";
+import { gitlabBuildScript, tektonBuildStep } from "../unit/bad-input/run-script.js";
 import { cli, DOCKER, REGISTRY, RUN_ID } from "./helpers.js";
 
 const NAMESPACE = process.env.ML_BUILDPACKS_NAMESPACE ?? `${REGISTRY}/ml-buildpacks`;
@@ -34,6 +34,24 @@ function appWith(files: Record<string, string>): string {
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }
+
+/** Runs a CI step's shell script inside the lab builder image, as the CI system would. */
+function inBuilder(script: string, env: Record<string, string>, source: string, workdir: string) {
+  const res = spawnSync(
+    DOCKER,
+    [
+      ...["run", "--rm", "--network", "host", "-u", "0", "-v", `${source}:${workdir}`, "-w", workdir],
+      ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+      ...["--entrypoint", "/bin/sh", BUILDER, "-c", script, "step"],
+    ],
+    { encoding: "utf8", timeout: 120_000 },
+  );
+  return { code: res.status, output: `${res.stdout}${res.stderr}` };
+}
+
+const PNG = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,
+]);
 
 const GOOD = {
   "requirements.txt": "# no dependencies: the stack's Python is enough\n",
@@ -162,33 +180,37 @@ describe("bad input end to end: non-zero exit, the message, nothing pushed, the 
       { APP_IMAGE: image, BUILDER_IMAGE: BUILDER, SOURCE_SUBPATH: "app" },
       "/workspace/source",
     );
-    const res = spawnSync(
-      DOCKER,
-      [
-        "run",
-        "--rm",
-        "--network",
-        "host",
-        "-u",
-        "0",
-        "-v",
-        `${source}:/workspace/source`,
-        "-w",
-        "/tmp",
-        ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
-        "--entrypoint",
-        "/bin/sh",
-        BUILDER,
-        "-c",
-        script,
-        "step",
-      ],
-      { encoding: "utf8", timeout: 120_000 },
-    );
-    const output = `${res.stdout}${res.stderr}`;
-    expect(res.status, output).toBe(2);
+    const { code, output } = inBuilder(script, env, source, "/workspace/source");
+    expect(code, output).toBe(2);
     expect(output).toContain(`"${image}" is not a valid image reference`);
     expect(output).toContain("repository names are lower case");
     expect(await tagsOf(`e2e/bad-input-tekton-${RUN_ID}`)).toEqual([]);
+  });
+
+  test("GitLab: an image input with capitals ($CI_REGISTRY_IMAGE of a mixed-case project) fails the job in the builder image", async () => {
+    const project = mkdtempSync(join(tmpdir(), "e2e-bad-input-gitlab-"));
+    for (const [name, content] of Object.entries(GOOD)) writeFileSync(join(project, name), content);
+    const image = `${REGISTRY}/e2e/Bad-Input-GitLab-${RUN_ID}`;
+    const { script, env } = gitlabBuildScript({ ML_BUILDPACKS_IMAGE: image, ML_BUILDPACKS_BUILDER: BUILDER });
+    const { code, output } = inBuilder(script, env, project, "/builds/project");
+    expect(code, output).toBe(2);
+    expect(output).toContain(`"${image}:1-amd64" is not a valid image reference`);
+    expect(output).toContain("repository names are lower case");
+    expect(await tagsOf(`e2e/bad-input-gitlab-${RUN_ID}`)).toEqual([]);
+  });
+
+  test("a PNG saved as requirements.txt fails in build as not text, naming the file", async () => {
+    const app = appWith({ "app.py": GOOD["app.py"], Procfile: GOOD.Procfile });
+    writeFileSync(join(app, "requirements.txt"), PNG);
+    const output = await failingBuild(app);
+    expect(output).toContain("requirements.txt is not UTF-8 text");
+    expect(output).toContain("save requirements.txt as UTF-8");
+  });
+
+  test("a 50 MB Aptfile fails as too large, naming the file and what it should hold", async () => {
+    const app = appWith({ ...GOOD, Aptfile: "libgl1\n".repeat((50 * 1024 * 1024) / 7) });
+    const output = await failingBuild(app);
+    expect(output).toContain("Aptfile is too large");
+    expect(output).toContain("replace Aptfile with the list of packages your app needs");
   });
 });

@@ -72,16 +72,23 @@ export function runTektonBuild(params: Record<string, string>, envVars: string[]
   return run(script, envVars, env, source);
 }
 
-/** The GitLab component's build job script with the given ML_BUILDPACKS_* variables (inputs). */
-export function runGitlabBuild(variables: Record<string, string>): ScriptResult {
+/** The GitLab component's build job script and its variables (inputs at their defaults, `variables` over them). */
+export function gitlabBuildScript(variables: Record<string, string>): {
+  script: string;
+  env: Record<string, string>;
+} {
   const jobsText = readFileSync(join(REPO, "templates", "build.yml"), "utf8");
   const script = /script:\n {4}- \|\n([\s\S]*?)\n {2}artifacts:/.exec(jobsText)?.[1];
   if (!script) throw new Error("templates/build.yml: no build script found");
-  const project = mkdtempSync(join(tmpdir(), "bad-input-gitlab-"));
-  return run(
-    script.replace(/^ {6}/gm, ""),
-    [],
-    {
+  // Every ML_BUILDPACKS_* variable the script reads is set (empty unless given), as the job's
+  // variables: block always sets them; `set -u` fails on any left out.
+  const referenced = Object.fromEntries(
+    [...script.matchAll(/\$\{?(ML_BUILDPACKS_\w+)/g)].map((m) => [m[1], ""]),
+  );
+  return {
+    script: script.replace(/^ {6}/gm, ""),
+    env: {
+      ...referenced,
       ARCH: "amd64",
       ML_BUILDPACKS_APP: ".",
       ML_BUILDPACKS_IMAGE: "registry.example/team/app",
@@ -95,6 +102,11 @@ export function runGitlabBuild(variables: Record<string, string>): ScriptResult 
       ML_BUILDPACKS_ARGS: "",
       ...variables,
     },
-    project,
-  );
+  };
+}
+
+/** The GitLab component's build job script run here, with the CLI bundle as ml-buildpacks. */
+export function runGitlabBuild(variables: Record<string, string>): ScriptResult {
+  const { script, env } = gitlabBuildScript(variables);
+  return run(script, [], env, mkdtempSync(join(tmpdir(), "bad-input-gitlab-")));
 }
