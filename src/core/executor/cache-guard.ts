@@ -1,7 +1,8 @@
-// What both executors do with a cache dir before the first phase and after the last: hold its lock
-// (cache/lock.ts) and drop damaged entries (cache/verify.ts), each one a warning.
+// What both executors share about a build's safety: the cache dir's lock (cache/lock.ts) and repair
+// (cache/verify.ts) before the first phase, and the error of a cancelled build.
 import { lockCacheDir } from "../cache/lock.js";
 import { describeCacheProblem, repairCacheDir } from "../cache/verify.js";
+import { MlBuildpacksError } from "../errors.js";
 import type { Logger } from "../log.js";
 
 /** Locks and repairs `dir`; returns the release function (cleanup() calls it). */
@@ -14,4 +15,13 @@ export async function guardCacheDir(dir: string, log: Pick<Logger, "info" | "war
     throw err;
   }
   return release;
+}
+
+/** The phase that was running when the build was cancelled; the exit code a shell gives a signal. */
+export function cancelledError(signal: NodeJS.Signals, phase: string): MlBuildpacksError {
+  return new MlBuildpacksError({
+    title: `the build was cancelled (${signal}) during the ${phase} phase`,
+    hint: "no tag was moved by this build and its layer cache holds what the last finished build committed: run it again",
+    exitCode: 128 + (signal === "SIGINT" ? 2 : 15),
+  });
 }

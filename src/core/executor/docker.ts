@@ -11,7 +11,7 @@ import { PRE_EXPORT_ENTRY, PRE_EXPORT_MOUNT } from "../pre-export/contract.js";
 import { onCancel } from "../process.js";
 import { proxyEnv } from "../registry/proxy.js";
 import { excludedInside, type WorkspaceSource, workspaceSource } from "../workspace.js";
-import { guardCacheDir } from "./cache-guard.js";
+import { cancelledError, guardCacheDir } from "./cache-guard.js";
 import type { Executor, PreExportRunner, WorkspaceOptions } from "./types.js";
 
 export interface DockerExecutorOptions extends WorkspaceOptions {
@@ -160,14 +160,14 @@ export class DockerExecutor implements Executor {
 
   /** The phase container running now, stopped when the build is cancelled. */
   private running: string | undefined;
-  private cancelled = false;
+  private cancelled: NodeJS.Signals | undefined;
   private releaseCache: (() => void) | undefined;
   private unhookCancel: (() => void) | undefined;
 
   async prepare(): Promise<void> {
     const { docker, builder } = this.o;
     // From here until cleanup(), SIGINT/SIGTERM stop the phase container instead of leaving it running.
-    this.unhookCancel = onCancel(() => this.cancel());
+    this.unhookCancel = onCancel((signal) => this.cancel(signal));
     writePlatformDir(this.platformDir, this.o.buildEnv);
     if (this.hasSecrets)
       writePlatformDir(this.secretsPlatformDir, { ...this.o.buildEnv, ...this.o.buildSecrets });
@@ -186,7 +186,7 @@ export class DockerExecutor implements Executor {
   }
 
   async runPhase(spec: PhaseSpec, onLine: (line: string) => void): Promise<number> {
-    if (this.cancelled) return 130;
+    if (this.cancelled) throw cancelledError(this.cancelled, spec.phase);
     const script = this.copyScript;
     // Only a root phase can copy and chown; the first phase (analyzer or creator) always is one.
     if (script && spec.runAs !== "root") throw new Error(`the first phase (${spec.phase}) must run as root`);
@@ -216,6 +216,8 @@ export class DockerExecutor implements Executor {
     this.running = `ml-buildpacks-${spec.phase}-${this.id}`;
     try {
       const result = await this.o.docker.exec(args, { env: registryEnv, onLine: (line) => onLine(line) });
+      // Stopped by cancel(): that, not the container's exit code, is what happened.
+      if (this.cancelled) throw cancelledError(this.cancelled, spec.phase);
       return result.exitCode;
     } finally {
       this.running = undefined;
@@ -223,8 +225,8 @@ export class DockerExecutor implements Executor {
   }
 
   /** The build is cancelled: no phase starts any more, the running one is stopped, the rest cleaned up. */
-  private async cancel(): Promise<void> {
-    this.cancelled = true;
+  private async cancel(signal: NodeJS.Signals): Promise<void> {
+    this.cancelled = signal;
     if (this.running) await this.o.docker.removeContainer(this.running);
     await this.cleanup();
   }

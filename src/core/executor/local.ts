@@ -23,7 +23,7 @@ import { PRE_EXPORT_ENTRY } from "../pre-export/contract.js";
 import { onCancel, type ProcessRunner } from "../process.js";
 import { parseTomlFile } from "../toml.js";
 import { isExcluded, workspaceSource } from "../workspace.js";
-import { guardCacheDir } from "./cache-guard.js";
+import { cancelledError, guardCacheDir } from "./cache-guard.js";
 import type { Executor, PreExportRunner, WorkspaceOptions } from "./types.js";
 
 /** The lifecycle inside a builder image; its presence means "we run inside the builder". */
@@ -125,13 +125,15 @@ export class LocalExecutor implements Executor {
 
   /** Aborted when the build is cancelled: the running phase gets SIGTERM, no other phase starts. */
   private readonly cancelled = new AbortController();
+  private cancelSignal: NodeJS.Signals = "SIGTERM";
   private releaseCache: (() => void) | undefined;
   private unhookCancel: (() => void) | undefined;
 
   async prepare(): Promise<void> {
     const { log, uid, gid } = this.o;
     const p = this.paths;
-    this.unhookCancel = onCancel(async () => {
+    this.unhookCancel = onCancel(async (signal) => {
+      this.cancelSignal = signal;
       this.cancelled.abort();
       await this.cleanup();
     });
@@ -223,7 +225,7 @@ export class LocalExecutor implements Executor {
   }
 
   async runPhase(spec: PhaseSpec, onLine: (line: string) => void): Promise<number> {
-    if (this.cancelled.signal.aborted) return 130;
+    if (this.cancelled.signal.aborted) throw cancelledError(this.cancelSignal, spec.phase);
     const result = await this.o.run(spec.binary, spec.args, {
       signal: this.cancelled.signal,
       env: this.phaseEnv(spec),
@@ -232,6 +234,7 @@ export class LocalExecutor implements Executor {
       onLine: (line) => onLine(line),
       ...(this.dropsToCnb(spec) ? { uid: this.o.uid, gid: this.o.gid } : {}),
     });
+    if (this.cancelled.signal.aborted) throw cancelledError(this.cancelSignal, spec.phase);
     // No later phase runs buildpacks: pre-export and the exporter never see the secrets.
     if (spec.phase === "build") for (const file of this.secretFiles()) rmSync(file, { force: true });
     return result.exitCode;
