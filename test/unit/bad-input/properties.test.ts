@@ -1,11 +1,15 @@
 // Property tests: every parser of user input, fed arbitrary text (structured lines, random code points,
 // random bytes, NUL, CR/CRLF, byte order marks, deep nesting), returns or throws our typed user error
 // naming the file. Any other exception fails the property (fast-check prints the shrunk input).
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { parseTags } from "../../../buildpacks/business-tags/src/tags.js";
 import { parseEnvironment } from "../../../buildpacks/conda/src/environment.js";
 import { parseExplicit } from "../../../buildpacks/conda/src/explicit.js";
+import { parseMatchSpec } from "../../../buildpacks/conda/src/lock-freshness.js";
 import { readSource } from "../../../buildpacks/conda/src/source.js";
 import { parseAptfile } from "../../../buildpacks/deb-packages/src/aptfile.js";
 import { parseHardware } from "../../../buildpacks/hardware/src/hardware-file.js";
@@ -22,11 +26,13 @@ import { parseBuilderConfig } from "../../../src/core/builder/config.js";
 import { parseImageRef } from "../../../src/core/image-ref.js";
 import { parseTagRequest } from "../../../src/core/manifest-tag.js";
 import { resolveRegistryAuth } from "../../../src/core/registry/credentials.js";
+import { parseEnvEntries, parseMemoryLimit } from "../../../src/core/request.js";
 import { parseSecretSpecs } from "../../../src/core/secrets.js";
 import { parseTomlFile } from "../../../src/core/toml.js";
 import { parseInputs } from "../../../src/github/inputs.js";
 import { parseMergeInputs } from "../../../src/github/merge-inputs.js";
-import { decodeUtf8 } from "../../../src/libcnb/files.js";
+import { actionMode, toRebaseRequest } from "../../../src/github/rebase-mode.js";
+import { decodeUtf8, nodeAppFiles } from "../../../src/libcnb/files.js";
 import { memoryAppFiles } from "../../../src/libcnb/testing.js";
 import { anyBytes, anyText, RUNS, userErrorOf } from "./user-error.js";
 
@@ -173,6 +179,30 @@ describe("app files (buildpacks)", () => {
     [...TOML_TOKENS, "[project]", "requires-python = ", '">=3.11,<3.13"', "~=", "!="],
     (t) => readConstraints(memoryAppFiles({ "pyproject.toml": t })),
   );
+  fileProperty(
+    "Pipfile (Python constraint)",
+    "Pipfile",
+    [...TOML_TOKENS, "[requires]", 'python_version = "3.12"', 'python_full_version = "3.12.4"'],
+    (t) => readConstraints(memoryAppFiles({ Pipfile: t })),
+  );
+  fileProperty(
+    "environment.yml (Python pin)",
+    "environment.yml",
+    ["dependencies:", "  - python=3.11", "  - python>=3.10,<3.13", "  - python 3.12.*", "  - pip:"],
+    (t) => readConstraints(memoryAppFiles({ "environment.yml": t })),
+  );
+  test("conda match specs: any spec is parsed or set aside, never a crash", () => {
+    fc.assert(
+      fc.property(
+        anyText(["numpy", ">=", "=", "1.2.*", "[build=py311*]", "::", "conda-forge::", " ", ","]),
+        (spec) => {
+          parseMatchSpec(spec);
+        },
+      ),
+      RUNS,
+    );
+  });
+
   fileProperty("runtime.txt", "runtime.txt", ["python-3.12.4", "python-", "3.12"], (t) =>
     readConstraints(memoryAppFiles({ "runtime.txt": t })),
   );
@@ -338,6 +368,30 @@ describe("platform inputs (CLI, action, Tekton, GitLab all end here)", () => {
     );
   });
 
+  test("build env entries and memory limits: any value is accepted or refused", () => {
+    fc.assert(
+      fc.property(
+        fc.array(anyText(["A=b", "=", "CNB_X=1", "PATH=", "a b=c"]), { maxLength: 4 }),
+        anyText(["1g", "6m", "0", "k", "1.5g"]),
+        (entries, memory) => {
+          userErrorOf(() => parseEnvEntries(entries));
+          userErrorOf(() => parseMemoryLimit("--memory", memory));
+        },
+      ),
+      RUNS,
+    );
+  });
+  test("action rebase mode: any mode and inputs are accepted or refused", () => {
+    const names = ["image", "run-image", "flavor", "builder", "insecure-registries"];
+    fc.assert(
+      fc.property(inputValue, fc.dictionary(fc.constantFrom(...names), inputValue), (mode, values) => {
+        userErrorOf(() => actionMode(mode));
+        userErrorOf(() => toRebaseRequest((n) => values[n] ?? "", {}, undefined));
+      }),
+      RUNS,
+    );
+  });
+
   const argTokens = [
     "build",
     "builder",
@@ -391,6 +445,45 @@ describe("platform inputs (CLI, action, Tekton, GitLab all end here)", () => {
         },
       ),
       RUNS,
+    );
+  });
+});
+
+describe("app dir links (what nodeAppFiles reads)", () => {
+  const target = fc.oneof(
+    fc.constantFrom(
+      "/etc/passwd",
+      "../x",
+      "../../x",
+      "sub/../../x",
+      "a",
+      "self",
+      "sub",
+      "sub/f",
+      ".",
+      "..",
+      "/",
+      "/nonexistent",
+    ),
+    fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 30 }).filter((t) => !t.includes("\0")),
+  );
+  test("a file that is any symlink is read, reported missing, or refused as leaving the app; never a crash", () => {
+    fc.assert(
+      fc.property(target, fc.constantFrom("requirements.txt", "sub/requirements.txt"), (to, rel) => {
+        const root = mkdtempSync(join(tmpdir(), "bad-input-links-"));
+        try {
+          mkdirSync(join(root, "sub"));
+          writeFileSync(join(root, "sub", "f"), "numpy\n");
+          writeFileSync(join(root, "a"), "numpy\n");
+          symlinkSync(to === "self" ? (rel.split("/").pop() ?? rel) : to, join(root, rel));
+          const files = nodeAppFiles(root);
+          userErrorOf(() => files.isFile(rel) && files.readText(rel), rel);
+          userErrorOf(() => files.exists(rel), rel);
+        } finally {
+          rmSync(root, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });
