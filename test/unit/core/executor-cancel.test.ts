@@ -51,7 +51,12 @@ test("SIGTERM mid-phase: the container is removed, the error says cancelled, the
     registry: true,
     daemon: false,
   };
-  const running = executor.runPhase(spec, () => {}).catch((e: unknown) => e as Error & { exitCode: number });
+  const running = executor
+    .runPhase(spec, () => {})
+    .then(
+      () => new Error("not cancelled") as Error & { exitCode?: number },
+      (e: unknown) => e as Error & { exitCode?: number },
+    );
   await vi.waitFor(() => expect(calls.some((c) => c[0] === "run")).toBe(true));
   process.emit("SIGTERM", "SIGTERM");
   const err = await running;
