@@ -9,7 +9,7 @@ import {
   realpathSync,
   statSync,
 } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { BuildpackError } from "./errors.js";
 
 export interface AppFiles {
@@ -126,7 +126,7 @@ function checkInsideApp(root: string, rel: string, path: string): void {
     return;
   }
   const inside = relative(realRoot, target);
-  if (inside === "" || (!inside.startsWith("..") && !inside.startsWith("/"))) return;
+  if (inside !== ".." && !inside.startsWith(`..${sep}`) && !isAbsolute(inside)) return;
   throw new BuildpackError({
     title: `${rel} is a symlink to ${target}, outside the app`,
     body:

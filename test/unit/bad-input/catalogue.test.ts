@@ -272,6 +272,12 @@ describe("lockfiles", () => {
     );
   });
 
+  test("a link to a file inside the app is followed, even one named '..reqs.txt' (not a bad input)", () => {
+    const { dir, files } = app({ "..reqs.txt": "numpy\n" });
+    symlinkSync("..reqs.txt", join(dir, "requirements.txt"));
+    expect(files.readText("requirements.txt")).toBe("numpy\n");
+  });
+
   test("a file under a symlinked folder that leaves the app is refused too", () => {
     const { dir, files } = app();
     const outside = mkdtempSync(join(tmpdir(), "bad-input-outside-"));
