@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { gitlabBuildScript, tektonBuildStep } from "../unit/bad-input/run-script.js";
 import { cli, DOCKER, REGISTRY, RUN_ID } from "./helpers.js";
+import { PUBLIC_REGISTRY, publicRegistryConfigured, storedRepositories } from "./support/public-registry.js";
 
 const NAMESPACE = process.env.ML_BUILDPACKS_NAMESPACE ?? `${REGISTRY}/ml-buildpacks`;
 const BUILDER = `${NAMESPACE}/builder:cpu`;
@@ -213,4 +214,31 @@ describe("bad input end to end: non-zero exit, the message, nothing pushed, the 
     expect(output).toContain("Aptfile is too large");
     expect(output).toContain("replace Aptfile with the list of packages your app needs");
   });
+
+  test.runIf(publicRegistryConfigured())(
+    "no credentials for a registry that needs them: refused before any phase, saying how to log in; nothing pushed",
+    async () => {
+      const repository = `alice/bad-input-${RUN_ID}`;
+      const emptyConfig = mkdtempSync(join(tmpdir(), "e2e-bad-input-nologin-"));
+      const result = await cli(
+        [
+          "build",
+          appWith(GOOD),
+          "--image",
+          `${PUBLIC_REGISTRY.host}/${repository}:1`,
+          "--cache-dir",
+          cacheDir,
+        ],
+        { ...ENV, DOCKER_CONFIG: emptyConfig, CNB_REGISTRY_AUTH: "" },
+      );
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(
+        `the registry ${PUBLIC_REGISTRY.host} refused to let us pull from ${repository} without credentials (HTTP 401)`,
+      );
+      expect(result.output).toContain(`docker login ${PUBLIC_REGISTRY.host}`);
+      expect(result.output).not.toContain("===> ANALYZING");
+      expect(storedRepositories({ repository })).toEqual([]);
+      expect(hashDir(cacheDir)).toBe(cacheAfterGood);
+    },
+  );
 });
