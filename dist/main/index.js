@@ -44095,6 +44095,11 @@ const messages_messages = {
         detail: reason,
         hint: "check the image name, that the registry is up and reachable from here (a proxy: HTTPS_PROXY/NO_PROXY; a private CA: --ca-certs / ca-certs), and plain-HTTP registries are named with --insecure-registry; nothing was built or pushed",
     }),
+    registryLost: (registry, action, attempts, reason) => ({
+        title: `the registry ${registry} stopped answering while we tried to ${action} (${attempts} attempts)`,
+        detail: reason,
+        hint: "nothing was tagged by this step: every tag still names what it named before. Check that the registry is up and reachable from here (its disk, a proxy in between), then run again: the blobs it already received are reused",
+    }),
     registryAuthFailed: (registry, status, action, anonymous) => ({
         title: anonymous
             ? `the registry ${registry} refused to let us ${action} without credentials (HTTP ${status})`
@@ -45020,6 +45025,17 @@ class RegistryClient {
             throw new errors_MlBuildpacksError(messages_messages.registryUnreachable(this.registry, what, describeFetchError(err)));
         };
     }
+    /** Whether the registry ever answered this client: then a request without an answer means it went away. */
+    answered = false;
+    /**
+     * A request that got no answer after its retries: unreachable (a name, a CA, a proxy) when the
+     * registry never answered, else it stopped answering mid-operation.
+     */
+    noAnswer(action, attempts, err) {
+        if (!this.answered || err instanceof errors_MlBuildpacksError)
+            return this.unreachable(action)(err);
+        throw new errors_MlBuildpacksError(messages_messages.registryLost(this.registry, action, attempts, describeFetchError(err)));
+    }
     async getManifest(repository, reference) {
         const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
             scope: `${repository}:pull`,
@@ -45189,6 +45205,7 @@ class RegistryClient {
                     body: counted,
                 });
                 patched.body.resume();
+                this.answered = true;
                 status = patched.status;
                 retryAfter = patched.headers.get("retry-after");
                 challenge = patched.headers.get("www-authenticate");
@@ -45202,7 +45219,7 @@ class RegistryClient {
                 if (sourceFailed && !o.readAgain)
                     throw sourceFailed;
                 if (attempt >= o.retries)
-                    return this.unreachable(repository)(err);
+                    return this.noAnswer(describeScope(scope), attempt + 1, err);
                 await this.sleep(retryDelay(attempt, this.backoff, null, this.now()));
                 continue;
             }
@@ -45298,6 +45315,7 @@ class RegistryClient {
             let res;
             try {
                 res = await send(this.auth.header(scope));
+                this.answered = true;
             }
             catch (err) {
                 // Our own errors (a CA file, a proxy setting, the token service) do not heal by waiting.
@@ -45307,7 +45325,7 @@ class RegistryClient {
                     await this.sleep(retryDelay(attempt++, this.backoff, null, this.now()));
                     continue;
                 }
-                return this.unreachable(describeScope(scope))(err);
+                return this.noAnswer(describeScope(scope), attempt + 1, err);
             }
             if (res.status === 401 && !challenged) {
                 challenged = true;
@@ -48562,6 +48580,7 @@ function cosignReason(stderr) {
 
 
 
+
 /**
  * $ML_BUILDPACKS_COSIGN when set, else the builder's own cosign when this process runs inside a
  * builder, else the builder image's cosign through Docker (undefined: no builder to run it from).
@@ -48573,6 +48592,29 @@ function cosignPlace(env, isFile, builder) {
     if (isFile(COSIGN_IN_BUILDER))
         return { kind: "local", binary: COSIGN_IN_BUILDER };
     return (builder && { kind: "docker", docker: builder.docker, builderRef: builder.ref, platform: builder.platform });
+}
+/** The signer's effects on this machine: real processes and files. */
+function systemSignerDeps(env, log, registerSecret) {
+    return {
+        run: runProcess,
+        env,
+        isFile: (path) => (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isFile(),
+        readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, "utf8"),
+        log,
+        registerSecret,
+    };
+}
+/**
+ * The signer of an index push (manifest create, the merge action), which has no builder of its own:
+ * cosign from $ML_BUILDPACKS_COSIGN or this builder, else `builderRef`'s through Docker.
+ */
+function openIndexSigner(opts, o) {
+    const place = cosignPlace(o.deps.env, o.deps.isFile, {
+        docker: o.docker,
+        ref: o.builderRef,
+        platform: undefined,
+    });
+    return openSigner(opts, place, o.access, o.deps);
 }
 /**
  * Checks the key setting, reads the key, masks it and its password, and opens it with cosign: a
@@ -48645,24 +48687,19 @@ async function openSigner(opts, place, access, deps) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/build/sign.ts
-// A build's signer (sign/): opened once the builder is known, whose cosign it runs.
 
-
-
-const isFile = (path) => (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isFile();
 async function openBuildSigner(req, builder, access, deps) {
-    if (!req.sign || !req.publish)
+    const { sign } = req;
+    if (!sign || !req.publish)
         return undefined;
-    const env = deps.env ?? process.env;
+    const signerDeps = systemSignerDeps(deps.env ?? process.env, deps.log, deps.registerSecret);
     const auth = JSON.parse(access.lifecycleEnv().CNB_REGISTRY_AUTH ?? "{}");
-    return deps.log.group("Opening the signing key (cosign)", () => openSigner(req.sign, cosignPlace(env, isFile, { docker: deps.docker.binary, ref: builder.ref, platform: builder.platform }), { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries }, {
-        run: runProcess,
-        env,
-        isFile,
-        readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, "utf8"),
-        log: deps.log,
-        registerSecret: deps.registerSecret,
-    }));
+    const place = cosignPlace(signerDeps.env, signerDeps.isFile, {
+        docker: deps.docker.binary,
+        ref: builder.ref,
+        platform: builder.platform,
+    });
+    return deps.log.group("Opening the signing key (cosign)", () => openSigner(sign, place, { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries }, signerDeps));
 }
 
 ;// CONCATENATED MODULE: ./src/core/build/without-phases.ts
@@ -49114,8 +49151,9 @@ async function repairCacheDir(dir) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/executor/cache-guard.ts
-// What both executors do with a cache dir before the first phase and after the last: hold its lock
-// (cache/lock.ts) and drop damaged entries (cache/verify.ts), each one a warning.
+// What both executors share about a build's safety: the cache dir's lock (cache/lock.ts) and repair
+// (cache/verify.ts) before the first phase, and the error of a cancelled build.
+
 
 
 /** Locks and repairs `dir`; returns the release function (cleanup() calls it). */
@@ -49130,6 +49168,14 @@ async function guardCacheDir(dir, log) {
         throw err;
     }
     return release;
+}
+/** The phase that was running when the build was cancelled; the exit code a shell gives a signal. */
+function cancelledError(signal, phase) {
+    return new errors_MlBuildpacksError({
+        title: `the build was cancelled (${signal}) during the ${phase} phase`,
+        hint: "no tag was moved by this build and its layer cache holds what the last finished build committed: run it again",
+        exitCode: 128 + (signal === "SIGINT" ? 2 : 15),
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/core/executor/docker.ts
@@ -49247,13 +49293,13 @@ class DockerExecutor {
     copyScript;
     /** The phase container running now, stopped when the build is cancelled. */
     running;
-    cancelled = false;
+    cancelled;
     releaseCache;
     unhookCancel;
     async prepare() {
         const { docker, builder } = this.o;
         // From here until cleanup(), SIGINT/SIGTERM stop the phase container instead of leaving it running.
-        this.unhookCancel = onCancel(() => this.cancel());
+        this.unhookCancel = onCancel((signal) => this.cancel(signal));
         writePlatformDir(this.platformDir, this.o.buildEnv);
         if (this.hasSecrets)
             writePlatformDir(this.secretsPlatformDir, { ...this.o.buildEnv, ...this.o.buildSecrets });
@@ -49272,7 +49318,7 @@ class DockerExecutor {
     }
     async runPhase(spec, onLine) {
         if (this.cancelled)
-            return 130;
+            throw cancelledError(this.cancelled, spec.phase);
         const script = this.copyScript;
         // Only a root phase can copy and chown; the first phase (analyzer or creator) always is one.
         if (script && spec.runAs !== "root")
@@ -49303,6 +49349,9 @@ class DockerExecutor {
         this.running = `ml-buildpacks-${spec.phase}-${this.id}`;
         try {
             const result = await this.o.docker.exec(args, { env: registryEnv, onLine: (line) => onLine(line) });
+            // Stopped by cancel(): that, not the container's exit code, is what happened.
+            if (this.cancelled)
+                throw cancelledError(this.cancelled, spec.phase);
             return result.exitCode;
         }
         finally {
@@ -49310,8 +49359,8 @@ class DockerExecutor {
         }
     }
     /** The build is cancelled: no phase starts any more, the running one is stopped, the rest cleaned up. */
-    async cancel() {
-        this.cancelled = true;
+    async cancel(signal) {
+        this.cancelled = signal;
         if (this.running)
             await this.o.docker.removeContainer(this.running);
         await this.cleanup();
@@ -49415,12 +49464,14 @@ class LocalExecutor {
     preExport;
     /** Aborted when the build is cancelled: the running phase gets SIGTERM, no other phase starts. */
     cancelled = new AbortController();
+    cancelSignal = "SIGTERM";
     releaseCache;
     unhookCancel;
     async prepare() {
         const { log, uid, gid } = this.o;
         const p = this.paths;
-        this.unhookCancel = onCancel(async () => {
+        this.unhookCancel = onCancel(async (signal) => {
+            this.cancelSignal = signal;
             this.cancelled.abort();
             await this.cleanup();
         });
@@ -49514,7 +49565,7 @@ class LocalExecutor {
     }
     async runPhase(spec, onLine) {
         if (this.cancelled.signal.aborted)
-            return 130;
+            throw cancelledError(this.cancelSignal, spec.phase);
         const result = await this.o.run(spec.binary, spec.args, {
             signal: this.cancelled.signal,
             env: this.phaseEnv(spec),
@@ -49523,6 +49574,8 @@ class LocalExecutor {
             onLine: (line) => onLine(line),
             ...(this.dropsToCnb(spec) ? { uid: this.o.uid, gid: this.o.gid } : {}),
         });
+        if (this.cancelled.signal.aborted)
+            throw cancelledError(this.cancelSignal, spec.phase);
         // No later phase runs buildpacks: pre-export and the exporter never see the secrets.
         if (spec.phase === "build")
             for (const file of this.secretFiles())

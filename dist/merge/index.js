@@ -31697,6 +31697,11 @@ const messages_messages = {
         detail: reason,
         hint: "check the image name, that the registry is up and reachable from here (a proxy: HTTPS_PROXY/NO_PROXY; a private CA: --ca-certs / ca-certs), and plain-HTTP registries are named with --insecure-registry; nothing was built or pushed",
     }),
+    registryLost: (registry, action, attempts, reason) => ({
+        title: `the registry ${registry} stopped answering while we tried to ${action} (${attempts} attempts)`,
+        detail: reason,
+        hint: "nothing was tagged by this step: every tag still names what it named before. Check that the registry is up and reachable from here (its disk, a proxy in between), then run again: the blobs it already received are reused",
+    }),
     registryAuthFailed: (registry, status, action, anonymous) => ({
         title: anonymous
             ? `the registry ${registry} refused to let us ${action} without credentials (HTTP ${status})`
@@ -32705,6 +32710,17 @@ class RegistryClient {
             throw new errors_MlBuildpacksError(messages_messages.registryUnreachable(this.registry, what, describeFetchError(err)));
         };
     }
+    /** Whether the registry ever answered this client: then a request without an answer means it went away. */
+    answered = false;
+    /**
+     * A request that got no answer after its retries: unreachable (a name, a CA, a proxy) when the
+     * registry never answered, else it stopped answering mid-operation.
+     */
+    noAnswer(action, attempts, err) {
+        if (!this.answered || err instanceof errors_MlBuildpacksError)
+            return this.unreachable(action)(err);
+        throw new errors_MlBuildpacksError(messages_messages.registryLost(this.registry, action, attempts, describeFetchError(err)));
+    }
     async getManifest(repository, reference) {
         const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
             scope: `${repository}:pull`,
@@ -32874,6 +32890,7 @@ class RegistryClient {
                     body: counted,
                 });
                 patched.body.resume();
+                this.answered = true;
                 status = patched.status;
                 retryAfter = patched.headers.get("retry-after");
                 challenge = patched.headers.get("www-authenticate");
@@ -32887,7 +32904,7 @@ class RegistryClient {
                 if (sourceFailed && !o.readAgain)
                     throw sourceFailed;
                 if (attempt >= o.retries)
-                    return this.unreachable(repository)(err);
+                    return this.noAnswer(describeScope(scope), attempt + 1, err);
                 await this.sleep(retryDelay(attempt, this.backoff, null, this.now()));
                 continue;
             }
@@ -32983,6 +33000,7 @@ class RegistryClient {
             let res;
             try {
                 res = await send(this.auth.header(scope));
+                this.answered = true;
             }
             catch (err) {
                 // Our own errors (a CA file, a proxy setting, the token service) do not heal by waiting.
@@ -32992,7 +33010,7 @@ class RegistryClient {
                     await this.sleep(retryDelay(attempt++, this.backoff, null, this.now()));
                     continue;
                 }
-                return this.unreachable(describeScope(scope))(err);
+                return this.noAnswer(describeScope(scope), attempt + 1, err);
             }
             if (res.status === 401 && !challenged) {
                 challenged = true;
@@ -33251,75 +33269,6 @@ async function createIndex(image, children, deps) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:readline"
-const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
-;// CONCATENATED MODULE: ./src/core/process.ts
-
-
-const runProcess = (command, args, opts = {}) => new Promise((resolve, reject) => {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-        cwd: opts.cwd,
-        env: opts.replaceEnv ? opts.env : { ...process.env, ...opts.env },
-        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
-        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
-        stdio: ["pipe", "pipe", "pipe"],
-        ...(opts.signal ? { signal: opts.signal, killSignal: "SIGTERM" } : {}),
-    });
-    const out = [];
-    const err = [];
-    const collect = (stream, sink, name) => (0,external_node_readline_namespaceObject.createInterface)({ input: stream }).on("line", (line) => {
-        sink.push(line);
-        opts.onLine?.(line, name);
-    });
-    collect(child.stdout, out, "stdout");
-    collect(child.stderr, err, "stderr");
-    // An abort is reported by "close" with the signal, like any killed child.
-    child.on("error", (err) => {
-        if (err.name !== "AbortError")
-            reject(err);
-    });
-    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out.join("\n"), stderr: err.join("\n") }));
-    if (opts.input !== undefined)
-        child.stdin.end(opts.input);
-    else
-        child.stdin.end();
-});
-const hooks = new Set();
-const CANCEL_SIGNALS = (/* unused pure expression or super */ null && (["SIGINT", "SIGTERM"]));
-/** A cleanup that hangs must not keep a cancelled job alive: the runner kills it a little later anyway. */
-const CANCEL_CLEANUP_MS = 20_000;
-let cancelling = false;
-function onSignal(signal) {
-    // The runner sends SIGINT, then SIGTERM a few seconds later: one cleanup serves both.
-    if (cancelling)
-        return;
-    cancelling = true;
-    process.stderr.write(`\nml-buildpacks: cancelled (${signal}): stopping the lifecycle's containers and processes: nothing more is pushed, and the layer cache keeps what the last finished build committed\n`);
-    const cleanups = [...hooks].map((hook) => Promise.resolve().then(() => hook(signal)));
-    const timeout = new Promise((r) => setTimeout(r, CANCEL_CLEANUP_MS).unref());
-    void Promise.race([Promise.allSettled(cleanups), timeout]).finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
-}
-/**
- * Runs `hook` when the process is cancelled while it is registered; returns the unregister
- * function. While any hook is registered, SIGINT and SIGTERM run the hooks and then exit with
- * 130 / 143 (instead of Node's immediate exit, which would leave the phase containers running and
- * pushing).
- */
-function onCancel(hook) {
-    if (hooks.size === 0)
-        for (const s of CANCEL_SIGNALS)
-            process.on(s, onSignal);
-    hooks.add(hook);
-    return () => {
-        if (!hooks.delete(hook) || hooks.size > 0)
-            return;
-        for (const s of CANCEL_SIGNALS)
-            process.off(s, onSignal);
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/core/version.ts
 /** ml-buildpacks' own version, recorded in builder labels and reports. Keep equal to package.json. */
 const version_ML_BUILDPACKS_VERSION = "1.0.0";
@@ -33408,6 +33357,8 @@ function fillBuilderTemplate(text, values) {
     return text.replace(/\$\{(\w+)\}/g, (whole, key) => known[key] ?? whole);
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
@@ -33796,6 +33747,73 @@ class MaskingLogger {
     }
 }
 
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./src/core/process.ts
+
+
+const runProcess = (command, args, opts = {}) => new Promise((resolve, reject) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+        cwd: opts.cwd,
+        env: opts.replaceEnv ? opts.env : { ...process.env, ...opts.env },
+        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+        stdio: ["pipe", "pipe", "pipe"],
+        ...(opts.signal ? { signal: opts.signal, killSignal: "SIGTERM" } : {}),
+    });
+    const out = [];
+    const err = [];
+    const collect = (stream, sink, name) => (0,external_node_readline_namespaceObject.createInterface)({ input: stream }).on("line", (line) => {
+        sink.push(line);
+        opts.onLine?.(line, name);
+    });
+    collect(child.stdout, out, "stdout");
+    collect(child.stderr, err, "stderr");
+    // An abort is reported by "close" with the signal, like any killed child.
+    child.on("error", (err) => {
+        if (err.name !== "AbortError")
+            reject(err);
+    });
+    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out.join("\n"), stderr: err.join("\n") }));
+    if (opts.input !== undefined)
+        child.stdin.end(opts.input);
+    else
+        child.stdin.end();
+});
+const hooks = new Set();
+const CANCEL_SIGNALS = (/* unused pure expression or super */ null && (["SIGINT", "SIGTERM"]));
+/** A cleanup that hangs must not keep a cancelled job alive: the runner kills it a little later anyway. */
+const CANCEL_CLEANUP_MS = 20_000;
+let cancelling = false;
+function onSignal(signal) {
+    // The runner sends SIGINT, then SIGTERM a few seconds later: one cleanup serves both.
+    if (cancelling)
+        return;
+    cancelling = true;
+    process.stderr.write(`\nml-buildpacks: cancelled (${signal}): stopping the lifecycle's containers and processes: nothing more is pushed, and the layer cache keeps what the last finished build committed\n`);
+    const cleanups = [...hooks].map((hook) => Promise.resolve().then(() => hook(signal)));
+    const timeout = new Promise((r) => setTimeout(r, CANCEL_CLEANUP_MS).unref());
+    void Promise.race([Promise.allSettled(cleanups), timeout]).finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+}
+/**
+ * Runs `hook` when the process is cancelled while it is registered; returns the unregister
+ * function. While any hook is registered, SIGINT and SIGTERM run the hooks and then exit with
+ * 130 / 143 (instead of Node's immediate exit, which would leave the phase containers running and
+ * pushing).
+ */
+function onCancel(hook) {
+    if (hooks.size === 0)
+        for (const s of CANCEL_SIGNALS)
+            process.on(s, onSignal);
+    hooks.add(hook);
+    return () => {
+        if (!hooks.delete(hook) || hooks.size > 0)
+            return;
+        for (const s of CANCEL_SIGNALS)
+            process.off(s, onSignal);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/sign/messages.ts
 // What signing says when it cannot do its work: each message names the setting the user changes.
 const signMessages = {
@@ -33964,6 +33982,7 @@ function cosignReason(stderr) {
 
 
 
+
 /**
  * $ML_BUILDPACKS_COSIGN when set, else the builder's own cosign when this process runs inside a
  * builder, else the builder image's cosign through Docker (undefined: no builder to run it from).
@@ -33975,6 +33994,29 @@ function cosignPlace(env, isFile, builder) {
     if (isFile(COSIGN_IN_BUILDER))
         return { kind: "local", binary: COSIGN_IN_BUILDER };
     return (builder && { kind: "docker", docker: builder.docker, builderRef: builder.ref, platform: builder.platform });
+}
+/** The signer's effects on this machine: real processes and files. */
+function systemSignerDeps(env, log, registerSecret) {
+    return {
+        run: runProcess,
+        env,
+        isFile: (path) => (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isFile(),
+        readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, "utf8"),
+        log,
+        registerSecret,
+    };
+}
+/**
+ * The signer of an index push (manifest create, the merge action), which has no builder of its own:
+ * cosign from $ML_BUILDPACKS_COSIGN or this builder, else `builderRef`'s through Docker.
+ */
+function openIndexSigner(opts, o) {
+    const place = cosignPlace(o.deps.env, o.deps.isFile, {
+        docker: o.docker,
+        ref: o.builderRef,
+        platform: undefined,
+    });
+    return openSigner(opts, place, o.access, o.deps);
 }
 /**
  * Checks the key setting, reads the key, masks it and its password, and opens it with cosign: a
@@ -35188,7 +35230,6 @@ function parseSignInputs(get, publish) {
 
 
 
-
 /** The merge sub-action (merge/action.yml): per-arch images -> one pushed OCI image index. */
 async function runMerge(env = process.env) {
     const log = new ActionsLogger();
@@ -35214,21 +35255,13 @@ async function runMerge(env = process.env) {
             for (const m of maskablesOf(value))
                 core_setSecret(m);
         const target = image_ref_parseImageRef(inputs.image);
-        const isFile = (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile();
-        const signer = signing.sign
-            ? await openSigner(signing.sign, cosignPlace(env, isFile, {
+        const signer = signing.sign &&
+            (await openIndexSigner(signing.sign, {
+                builderRef: published_defaultBuilder(env, "cpu"),
                 docker: defaultDockerBinary(),
-                ref: published_defaultBuilder(env, "cpu"),
-                platform: undefined,
-            }), { auth, caCerts, insecureRegistries: [] }, {
-                run: runProcess,
-                env: { ...env, ...signing.env },
-                isFile,
-                readFile: (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, "utf8"),
-                log,
-                registerSecret: (s) => core_setSecret(s),
-            })
-            : undefined;
+                access: { auth, caCerts, insecureRegistries: [] },
+                deps: systemSignerDeps({ ...env, ...signing.env }, log, (s) => core_setSecret(s)),
+            }));
         // Signed by digest before the tag is written: the tag never names an unsigned index.
         const result = await createIndex(inputs.image, children, {
             clientFor,

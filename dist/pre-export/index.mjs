@@ -2362,6 +2362,11 @@ const messages_messages = {
         detail: reason,
         hint: "check the image name, that the registry is up and reachable from here (a proxy: HTTPS_PROXY/NO_PROXY; a private CA: --ca-certs / ca-certs), and plain-HTTP registries are named with --insecure-registry; nothing was built or pushed",
     }),
+    registryLost: (registry, action, attempts, reason) => ({
+        title: `the registry ${registry} stopped answering while we tried to ${action} (${attempts} attempts)`,
+        detail: reason,
+        hint: "nothing was tagged by this step: every tag still names what it named before. Check that the registry is up and reachable from here (its disk, a proxy in between), then run again: the blobs it already received are reused",
+    }),
     registryAuthFailed: (registry, status, action, anonymous) => ({
         title: anonymous
             ? `the registry ${registry} refused to let us ${action} without credentials (HTTP ${status})`
@@ -3283,6 +3288,17 @@ class RegistryClient {
             throw new errors_MlBuildpacksError(messages_messages.registryUnreachable(this.registry, what, describeFetchError(err)));
         };
     }
+    /** Whether the registry ever answered this client: then a request without an answer means it went away. */
+    answered = false;
+    /**
+     * A request that got no answer after its retries: unreachable (a name, a CA, a proxy) when the
+     * registry never answered, else it stopped answering mid-operation.
+     */
+    noAnswer(action, attempts, err) {
+        if (!this.answered || err instanceof errors_MlBuildpacksError)
+            return this.unreachable(action)(err);
+        throw new errors_MlBuildpacksError(messages_messages.registryLost(this.registry, action, attempts, describeFetchError(err)));
+    }
     async getManifest(repository, reference) {
         const res = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
             scope: `${repository}:pull`,
@@ -3452,6 +3468,7 @@ class RegistryClient {
                     body: counted,
                 });
                 patched.body.resume();
+                this.answered = true;
                 status = patched.status;
                 retryAfter = patched.headers.get("retry-after");
                 challenge = patched.headers.get("www-authenticate");
@@ -3465,7 +3482,7 @@ class RegistryClient {
                 if (sourceFailed && !o.readAgain)
                     throw sourceFailed;
                 if (attempt >= o.retries)
-                    return this.unreachable(repository)(err);
+                    return this.noAnswer(describeScope(scope), attempt + 1, err);
                 await this.sleep(retryDelay(attempt, this.backoff, null, this.now()));
                 continue;
             }
@@ -3561,6 +3578,7 @@ class RegistryClient {
             let res;
             try {
                 res = await send(this.auth.header(scope));
+                this.answered = true;
             }
             catch (err) {
                 // Our own errors (a CA file, a proxy setting, the token service) do not heal by waiting.
@@ -3570,7 +3588,7 @@ class RegistryClient {
                     await this.sleep(retryDelay(attempt++, this.backoff, null, this.now()));
                     continue;
                 }
-                return this.unreachable(describeScope(scope))(err);
+                return this.noAnswer(describeScope(scope), attempt + 1, err);
             }
             if (res.status === 401 && !challenged) {
                 challenged = true;

@@ -19,11 +19,9 @@ import { RegistryClient } from "../core/registry/client.js";
 import { resolveRegistryAuth } from "../core/registry/credentials.js";
 import { type BuildReport, renderSummary } from "../core/report.js";
 import { MaskingLogger } from "../core/secrets.js";
-import { cosignPlace, openSigner } from "../core/sign/index.js";
+import { openIndexSigner, systemSignerDeps } from "../core/sign/index.js";
 import { ML_BUILDPACKS_VERSION } from "../core/version.js";
 import { chooseExecutor, parseCommand } from "./args.js";
-
-const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
 
 /** A file's text, or undefined when it cannot be read (--secret src=). */
 function readText(path: string): string | undefined {
@@ -83,25 +81,14 @@ export async function runCli(argv: string[]): Promise<number> {
         const auth = resolveRegistryAuth([...new Set(registries)]);
         const { caCerts, insecureRegistries } = command;
         const target = parseImageRef(command.image);
-        const signer = command.sign
-          ? await openSigner(
-              command.sign,
-              cosignPlace(process.env, isFile, {
-                docker: docker.binary,
-                ref: command.builder,
-                platform: undefined,
-              }),
-              { auth, caCerts, insecureRegistries },
-              {
-                run: runProcess,
-                env: process.env,
-                isFile,
-                readFile: (p) => readFileSync(p, "utf8"),
-                log,
-                registerSecret: (s) => log.register(s),
-              },
-            )
-          : undefined;
+        const signer =
+          command.sign &&
+          (await openIndexSigner(command.sign, {
+            builderRef: command.builder,
+            docker: docker.binary,
+            access: { auth, caCerts, insecureRegistries },
+            deps: systemSignerDeps(process.env, log, (s) => log.register(s)),
+          }));
         const result = await createIndex(command.image, command.children, {
           clientFor: (registry) => new RegistryClient(registry, { auth, caCerts, insecureRegistries }),
           log,

@@ -1,16 +1,15 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import * as core from "@actions/core";
 import { defaultDockerBinary } from "../core/docker.js";
 import { renderError } from "../core/errors.js";
 import { formatImageRef, imageName, parseImageRef } from "../core/image-ref.js";
 import { createIndex, type IndexChild } from "../core/manifest.js";
-import { runProcess } from "../core/process.js";
 import { defaultBuilder } from "../core/published.js";
 import { RegistryClient } from "../core/registry/client.js";
 import { resolveRegistryAuth, secretsOf } from "../core/registry/credentials.js";
 import { defaultCaCerts } from "../core/request.js";
 import { maskablesOf } from "../core/secrets.js";
-import { cosignPlace, openSigner } from "../core/sign/index.js";
+import { openIndexSigner, systemSignerDeps } from "../core/sign/index.js";
 import { ActionsLogger } from "./logger.js";
 import { parseMergeInputs } from "./merge-inputs.js";
 import { parseSignInputs } from "./sign-inputs.js";
@@ -38,26 +37,14 @@ export async function runMerge(env: NodeJS.ProcessEnv = process.env): Promise<vo
     const signing = parseSignInputs((name) => core.getInput(name), true);
     for (const value of Object.values(signing.env)) for (const m of maskablesOf(value)) core.setSecret(m);
     const target = parseImageRef(inputs.image);
-    const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
-    const signer = signing.sign
-      ? await openSigner(
-          signing.sign,
-          cosignPlace(env, isFile, {
-            docker: defaultDockerBinary(),
-            ref: defaultBuilder(env, "cpu"),
-            platform: undefined,
-          }),
-          { auth, caCerts, insecureRegistries: [] },
-          {
-            run: runProcess,
-            env: { ...env, ...signing.env },
-            isFile,
-            readFile: (p) => readFileSync(p, "utf8"),
-            log,
-            registerSecret: (s) => core.setSecret(s),
-          },
-        )
-      : undefined;
+    const signer =
+      signing.sign &&
+      (await openIndexSigner(signing.sign, {
+        builderRef: defaultBuilder(env, "cpu"),
+        docker: defaultDockerBinary(),
+        access: { auth, caCerts, insecureRegistries: [] },
+        deps: systemSignerDeps({ ...env, ...signing.env }, log, (s) => core.setSecret(s)),
+      }));
     // Signed by digest before the tag is written: the tag never names an unsigned index.
     const result = await createIndex(inputs.image, children, {
       clientFor,

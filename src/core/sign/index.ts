@@ -2,12 +2,12 @@
 // (a wrong password fails the build with nothing pushed); each manifest is then signed by digest.
 // cosign runs where the build runs: inside the builder (local executor, GitLab, Tekton) or in a
 // container of the builder image (docker executor), so one pinned binary serves both.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MlBuildpacksError } from "../errors.js";
 import type { Logger } from "../log.js";
-import type { ProcessRunner, RunResult } from "../process.js";
+import { type ProcessRunner, type RunResult, runProcess } from "../process.js";
 import type { RegistryAuthMap } from "../registry/credentials.js";
 import {
   COSIGN_IN_BUILDER,
@@ -56,6 +56,43 @@ export interface SignerDeps {
   readFile: (path: string) => string;
   log: Logger;
   registerSecret?: (secret: string) => void;
+}
+
+/** The signer's effects on this machine: real processes and files. */
+export function systemSignerDeps(
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  registerSecret: ((secret: string) => void) | undefined,
+): SignerDeps {
+  return {
+    run: runProcess,
+    env,
+    isFile: (path) => existsSync(path) && statSync(path).isFile(),
+    readFile: (path) => readFileSync(path, "utf8"),
+    log,
+    registerSecret,
+  };
+}
+
+/**
+ * The signer of an index push (manifest create, the merge action), which has no builder of its own:
+ * cosign from $ML_BUILDPACKS_COSIGN or this builder, else `builderRef`'s through Docker.
+ */
+export function openIndexSigner(
+  opts: SignOptions,
+  o: {
+    builderRef: string;
+    docker: string;
+    access: { auth: RegistryAuthMap; caCerts: string | undefined; insecureRegistries: readonly string[] };
+    deps: SignerDeps;
+  },
+): Promise<Signer> {
+  const place = cosignPlace(o.deps.env, o.deps.isFile, {
+    docker: o.docker,
+    ref: o.builderRef,
+    platform: undefined,
+  });
+  return openSigner(opts, place, o.access, o.deps);
 }
 
 export interface Signer {
