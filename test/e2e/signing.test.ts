@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -181,6 +181,53 @@ describe("signing with a cosign key", () => {
     expect(local.output).toMatch(/Signed .* with the cosign key/);
     expect((await verify(ours.pub, tag)).code).toBe(0);
     expect((await verify(theirs.pub, tag)).code).not.toBe(0);
+  });
+
+  test("the action and the merge action sign with their inputs; name and digest are what attest-build-provenance takes", async () => {
+    const outputsOf = (file: string) =>
+      Object.fromEntries(
+        [...readFileSync(file, "utf8").matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map((m) => [
+          m[1],
+          m[3],
+        ]),
+      );
+    const runBundle = async (bundle: string, inputs: Record<string, string>) => {
+      const outputs = join(work, `${bundle}-output`);
+      writeFileSync(outputs, "");
+      writeFileSync(join(work, `${bundle}-state`), "");
+      const env: Record<string, string> = {
+        GITHUB_OUTPUT: outputs,
+        GITHUB_STATE: join(work, `${bundle}-state`),
+      };
+      for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+      const r = await runProcess(process.execPath, [join(REPO, "dist", bundle, "index.js")], { env });
+      expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+      return outputsOf(outputs);
+    };
+    const signing = {
+      "sign-key": readFileSync(ours.key, "utf8"),
+      "sign-password": PASSWORD,
+      "sign-offline": "true",
+    };
+    const built = await runBundle("main", {
+      path: copyApp("hello-arch"),
+      image: `${REGISTRY}/${repository}:action-amd64`,
+      builder,
+      cache: "false",
+      ...signing,
+    });
+    expect(built.name).toBe(`${REGISTRY}/${repository}`);
+    expect(built.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect((await verify(ours.pub, `${built.name}@${built.digest}`)).code).toBe(0);
+    const merged = await runBundle("merge", {
+      image: `${REGISTRY}/${repository}:action`,
+      digests: `linux/amd64=${built.digest}`,
+      ...signing,
+    });
+    expect(merged.name).toBe(`${REGISTRY}/${repository}`);
+    expect(merged.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect((await verify(ours.pub, `${merged.name}:action`)).code).toBe(0);
+    expect((await verify(theirs.pub, `${merged.name}@${merged.digest}`)).code).not.toBe(0);
   });
 
   test("a wrong password fails before anything is pushed or tagged", async () => {
