@@ -1,7 +1,5 @@
 // The phases of a build that could not take the fast path: the executor, pre-export's request, every
 // phase in order, and what the exporter and pre-export left in the out dir.
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import type { BuilderInfo } from "../builder/inspect.js";
 import type { Executor } from "../executor/types.js";
 import { planAppLayer } from "../fast-path/app-layer.js";
@@ -60,7 +58,6 @@ export async function runLifecycle(run: LifecycleInputs): Promise<LifecycleRun> 
   const { req, builder, platformApi, names, access, deps } = run;
   const { log, clock } = deps;
   await pullBuilder(builder, deps);
-  if (req.clearCache && req.cacheDir) clearDir(req.cacheDir, log);
   // The lifecycle reads the builder's run image (or a mirror of it) too: its registry's credentials.
   access.add(builder.runImages.map((r) => parseImageRef(r).registry));
   const executor = deps.makeExecutor(builder, platformApi, access.lifecycleEnv());
@@ -150,12 +147,6 @@ function preExportRequest(
     groupPath: `${paths.out}/group.toml`,
     resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
   };
-}
-
-function clearDir(dir: string, log: Logger): void {
-  if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
-  log.info(`cleared the layer cache in ${dir}`);
 }
 
 function readExportReport(text: string | undefined): LifecycleRun["exported"] | undefined {

@@ -1,14 +1,26 @@
 // What both executors share about a build's safety: the cache dir's lock (cache/lock.ts) and repair
 // (cache/verify.ts) before the first phase, and the error of a cancelled build.
-import { lockCacheDir } from "../cache/lock.js";
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { LOCK_FILE, lockCacheDir } from "../cache/lock.js";
 import { describeCacheProblem, repairCacheDir } from "../cache/verify.js";
 import { MlBuildpacksError } from "../errors.js";
 import type { Logger } from "../log.js";
 
-/** Locks and repairs `dir`; returns the release function (cleanup() calls it). */
-export async function guardCacheDir(dir: string, log: Pick<Logger, "info" | "warn">): Promise<() => void> {
+/** Locks `dir`, then empties (`clear`) or repairs it; returns the release function (cleanup() calls it). */
+export async function guardCacheDir(
+  dir: string,
+  log: Pick<Logger, "info" | "warn">,
+  clear = false,
+): Promise<() => void> {
   const release = await lockCacheDir(dir, { log });
   try {
+    if (clear) {
+      for (const entry of readdirSync(dir))
+        if (entry !== LOCK_FILE) rmSync(join(dir, entry), { recursive: true, force: true });
+      log.info(`cleared the layer cache in ${dir}`);
+      return release;
+    }
     for (const problem of await repairCacheDir(dir)) log.warn(describeCacheProblem(dir, problem));
   } catch (err) {
     release();

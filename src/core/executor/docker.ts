@@ -174,7 +174,11 @@ export class DockerExecutor implements Executor {
     mkdirSync(this.outDir, { mode: 0o777 });
     if (this.cacheDir) {
       mkdirSync(this.cacheDir, { recursive: true });
-      this.releaseCache = await guardCacheDir(this.cacheDir, this.o.log ?? { info() {}, warn() {} });
+      this.releaseCache = await guardCacheDir(
+        this.cacheDir,
+        this.o.log ?? { info() {}, warn() {} },
+        this.o.clearCache,
+      );
     }
     await docker.createVolume(this.layersVolume);
     await docker.createVolume(this.workspaceVolume);

@@ -28,12 +28,16 @@ export type MakeExecutor = (
 
 export function executorFactory(
   setup: ExecutorSetup,
-  req: Pick<BuildRequest, "appDir" | "cacheDir" | "env" | "secrets" | "caCerts" | "memoryLimit">,
+  req: Pick<
+    BuildRequest,
+    "appDir" | "cacheDir" | "clearCache" | "env" | "secrets" | "caCerts" | "memoryLimit"
+  >,
 ): MakeExecutor {
   return (builder, platformApi, secretEnv) => {
     const common: WorkspaceOptions = {
       appDir: req.appDir,
       cacheDir: req.cacheDir,
+      clearCache: req.clearCache,
       buildEnv: req.env,
       buildSecrets: req.secrets,
       caCerts: req.caCerts,

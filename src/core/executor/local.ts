@@ -161,7 +161,7 @@ export class LocalExecutor implements Executor {
     mkdirSync(p.out, { recursive: true });
     if (this.o.cacheDir) {
       mkdirSync(p.cache, { recursive: true });
-      this.releaseCache = await guardCacheDir(p.cache, log);
+      this.releaseCache = await guardCacheDir(p.cache, log, this.o.clearCache);
     }
 
     const current = this.o.currentUid ?? process.getuid?.() ?? 0;

@@ -31,6 +31,8 @@ export interface PreExportRunner {
 export interface WorkspaceOptions {
   appDir: string;
   cacheDir: string | undefined;
+  /** Empty the cache dir first (--clear-cache), once its lock is held: never under another build. */
+  clearCache?: boolean;
   buildEnv: Record<string, string>;
   /**
    * Build secrets: platform env for the phases that run buildpacks (detect, build, or the one

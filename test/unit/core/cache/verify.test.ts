@@ -144,3 +144,17 @@ describe("repairCacheDir", () => {
     expect(await repairCacheDir(mkdtempSync(join(tmpdir(), "cache-verify-")))).toEqual([]);
   });
 });
+
+describe("guardCacheDir with clear (--clear-cache)", () => {
+  test("empties the dir once the lock is held, keeping the lock", async () => {
+    const { guardCacheDir } = await import("../../../../src/core/executor/cache-guard.js");
+    const { LOCK_FILE } = await import("../../../../src/core/cache/lock.js");
+    const { dir } = cacheDir();
+    const infos: string[] = [];
+    const release = await guardCacheDir(dir, { info: (m) => void infos.push(m), warn: () => {} }, true);
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    expect(infos).toEqual([`cleared the layer cache in ${dir}`]);
+    release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
