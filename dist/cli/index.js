@@ -4788,7 +4788,17 @@ function detectFailureReasons(lines) {
         if (current && line.trim())
             reasons.get(current)?.push(line.trim());
     }
-    return [...reasons].filter(([, r]) => r.length > 0).map(([bp, r]) => `${bp}: ${r.join(" ")}`);
+    // A buildpack's rendered error ("! ERROR: <title>", then "!   in <file:line>") is printed in full
+    // above: the summary names it in one line instead of gluing its paragraphs together.
+    return [...reasons]
+        .filter(([, r]) => r.length > 0)
+        .map(([bp, r]) => {
+        const error = r.findIndex((l) => l.startsWith("! ERROR: "));
+        if (error < 0)
+            return `${bp}: ${r.join(" ")}`;
+        const where = /^!\s+in (.+)$/.exec(r[error + 1] ?? "")?.[1];
+        return `${bp}: ${(r[error] ?? "").slice(9)}${where ? ` (${where})` : ""}; its message is above`;
+    });
 }
 /**
  * Pure: the buildpack group from the creator's detect output ("3 of 3 buildpacks participating"
@@ -6415,10 +6425,6 @@ function tagNames(names) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/build/lifecycle-run.ts
-// The phases of a build that could not take the fast path: the executor, pre-export's request, every
-// phase in order, and what the exporter and pre-export left in the out dir.
-
-
 
 
 
@@ -6435,8 +6441,6 @@ async function runLifecycle(run) {
     const { req, builder, platformApi, names, access, deps } = run;
     const { log, clock } = deps;
     await pullBuilder(builder, deps);
-    if (req.clearCache && req.cacheDir)
-        clearDir(req.cacheDir, log);
     // The lifecycle reads the builder's run image (or a mirror of it) too: its registry's credentials.
     access.add(builder.runImages.map((r) => parseImageRef(r).registry));
     const executor = deps.makeExecutor(builder, platformApi, access.lifecycleEnv());
@@ -6519,13 +6523,6 @@ function preExportRequest(run, executor, paths, plan) {
         groupPath: `${paths.out}/group.toml`,
         resultPath: `${paths.out}/${PRE_EXPORT_RESULT}`,
     };
-}
-function clearDir(dir, log) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
-        return;
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir))
-        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(dir, entry), { recursive: true, force: true });
-    log.info(`cleared the layer cache in ${dir}`);
 }
 function readExportReport(text) {
     if (!text)
@@ -7895,10 +7892,19 @@ async function repairCacheDir(dir) {
 
 
 
-/** Locks and repairs `dir`; returns the release function (cleanup() calls it). */
-async function guardCacheDir(dir, log) {
+
+
+/** Locks `dir`, then empties (`clear`) or repairs it; returns the release function (cleanup() calls it). */
+async function guardCacheDir(dir, log, clear = false) {
     const release = await lockCacheDir(dir, { log });
     try {
+        if (clear) {
+            for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir))
+                if (entry !== LOCK_FILE)
+                    (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(dir, entry), { recursive: true, force: true });
+            log.info(`cleared the layer cache in ${dir}`);
+            return release;
+        }
         for (const problem of await repairCacheDir(dir))
             log.warn(describeCacheProblem(dir, problem));
     }
@@ -8045,7 +8051,7 @@ class DockerExecutor {
         (0,external_node_fs_namespaceObject.mkdirSync)(this.outDir, { mode: 0o777 });
         if (this.cacheDir) {
             (0,external_node_fs_namespaceObject.mkdirSync)(this.cacheDir, { recursive: true });
-            this.releaseCache = await guardCacheDir(this.cacheDir, this.o.log ?? { info() { }, warn() { } });
+            this.releaseCache = await guardCacheDir(this.cacheDir, this.o.log ?? { info() { }, warn() { } }, this.o.clearCache);
         }
         await docker.createVolume(this.layersVolume);
         await docker.createVolume(this.workspaceVolume);
@@ -8240,7 +8246,7 @@ class LocalExecutor {
         (0,external_node_fs_namespaceObject.mkdirSync)(p.out, { recursive: true });
         if (this.o.cacheDir) {
             (0,external_node_fs_namespaceObject.mkdirSync)(p.cache, { recursive: true });
-            this.releaseCache = await guardCacheDir(p.cache, log);
+            this.releaseCache = await guardCacheDir(p.cache, log, this.o.clearCache);
         }
         const current = this.o.currentUid ?? process.getuid?.() ?? 0;
         if (this.isRoot) {
@@ -8399,6 +8405,7 @@ function executorFactory(setup, req) {
         const common = {
             appDir: req.appDir,
             cacheDir: req.cacheDir,
+            clearCache: req.clearCache,
             buildEnv: req.env,
             buildSecrets: req.secrets,
             caCerts: req.caCerts,

@@ -140,6 +140,10 @@ describe("bad input end to end: non-zero exit, the message, nothing pushed, the 
     const output = await failingBuild(app);
     expect(output).toContain("requirements.txt is a symlink to /etc/passwd, outside the app");
     expect(output).toContain("commit the file itself as requirements.txt");
+    // The closing summary names the error in one line (the full message is printed above it).
+    expect(output).toContain(
+      "ml-buildpacks/pip@0.1.0: requirements.txt is a symlink to /etc/passwd, outside the app (requirements.txt); its message is above",
+    );
   });
 
   test("an Aptfile with a .deb URL fails early in build (after the cache was restored), naming file and line", async () => {

@@ -59,7 +59,16 @@ export function detectFailureReasons(lines: readonly string[]): string[] {
     }
     if (current && line.trim()) reasons.get(current)?.push(line.trim());
   }
-  return [...reasons].filter(([, r]) => r.length > 0).map(([bp, r]) => `${bp}: ${r.join(" ")}`);
+  // A buildpack's rendered error ("! ERROR: <title>", then "!   in <file:line>") is printed in full
+  // above: the summary names it in one line instead of gluing its paragraphs together.
+  return [...reasons]
+    .filter(([, r]) => r.length > 0)
+    .map(([bp, r]) => {
+      const error = r.findIndex((l) => l.startsWith("! ERROR: "));
+      if (error < 0) return `${bp}: ${r.join(" ")}`;
+      const where = /^!\s+in (.+)$/.exec(r[error + 1] ?? "")?.[1];
+      return `${bp}: ${(r[error] ?? "").slice(9)}${where ? ` (${where})` : ""}; its message is above`;
+    });
 }
 
 /**

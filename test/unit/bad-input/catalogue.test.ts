@@ -25,6 +25,7 @@ import { MlBuildpacksError } from "../../../src/core/errors.js";
 import { layerEntries } from "../../../src/core/fast-path/app-tar.js";
 import { listSourceTree } from "../../../src/core/fast-path/source-digest.js";
 import { parseImageRef } from "../../../src/core/image-ref.js";
+import { detectFailureReasons } from "../../../src/core/lifecycle/output.js";
 import { parseTagRequest } from "../../../src/core/manifest-tag.js";
 import { resolveRegistryAuth } from "../../../src/core/registry/credentials.js";
 import { parseInputs } from "../../../src/github/inputs.js";
@@ -546,5 +547,25 @@ describe("file names in the app", () => {
     const tree = listSourceTree(dir, []);
     expect(tree.entries.map((e) => e.path)).toEqual(["notes\nfinal.txt"]);
     expect(layerEntries(tree).some((e) => e.name.endsWith("notes\nfinal.txt"))).toBe(true);
+  });
+});
+
+describe("how a buildpack's detect error reaches the end of the log", () => {
+  test("the failure summary names each buildpack's error title and file in one line", () => {
+    const lines = [
+      "======== Output: ml-buildpacks/pip@0.1.0 ========",
+      "",
+      "! ERROR: requirements.txt is a symlink to /etc/passwd, outside the app",
+      "!   in requirements.txt",
+      "!",
+      "! requirements.txt (or a folder above it) links to /etc/passwd.",
+      "======== Output: ml-buildpacks/uv@0.1.0 ========",
+      "looked for uv.lock in the app: none found",
+      "======== Results ========",
+    ];
+    expect(detectFailureReasons(lines)).toEqual([
+      "ml-buildpacks/pip@0.1.0: requirements.txt is a symlink to /etc/passwd, outside the app (requirements.txt); its message is above",
+      "ml-buildpacks/uv@0.1.0: looked for uv.lock in the app: none found",
+    ]);
   });
 });
