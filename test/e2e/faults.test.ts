@@ -5,7 +5,7 @@
 // One small app (examples/uv-app), amd64 only; the first test's builds make the cache the others copy.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,20 +24,28 @@ let app: string;
 let goodCache: string;
 let goodDigest: string;
 const cleanups: (() => Promise<unknown>)[] = [];
+/** Temp dirs of this file, removed at the end (after the tmpfs mounts in them are gone). */
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
 
 beforeAll(async () => {
   proxy = await FaultProxy.start(REGISTRY);
   app = copyApp("uv-app");
-  goodCache = mkdtempSync(join(tmpdir(), "e2e-faults-cache-"));
+  goodCache = tempDir("e2e-faults-cache-");
 });
 
 afterAll(async () => {
   await proxy?.close();
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  for (const dir of [...made, app]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function cacheCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "e2e-faults-cache-"));
+  const dir = tempDir("e2e-faults-cache-");
   cpSync(goodCache, dir, { recursive: true });
   return dir;
 }
@@ -111,7 +119,7 @@ async function indexHas(registry: string, repository: string, tag: string): Prom
 }
 
 async function tmpfs(sizeMb: number): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "e2e-faults-tmpfs-"));
+  const dir = tempDir("e2e-faults-tmpfs-");
   const mounted = await runProcess("mount", ["-t", "tmpfs", "-o", `size=${sizeMb}m`, "tmpfs", dir]);
   expect(mounted.exitCode, mounted.stderr).toBe(0);
   cleanups.push(() => runProcess("umount", ["-l", dir]));
@@ -128,7 +136,7 @@ async function freePort(): Promise<number> {
 
 describe("the layer cache", () => {
   test("two builds with one cache dir at once: the second waits, both push, the cache is whole", async () => {
-    const report = join(goodCache, "..", `faults-report-${RUN_ID}.json`);
+    const report = join(tempDir("e2e-faults-report-"), "report.json");
     const [a, b] = await Promise.all([
       cli([
         "build",
@@ -284,7 +292,7 @@ describe("the registry", () => {
   test("the registry's disk is full: a clear failure, no tag", async () => {
     const storage = await tmpfs(8);
     const port = await freePort();
-    const config = join(storage, "..", `registry-${port}.yml`);
+    const config = join(tempDir("e2e-faults-registry-"), "config.yml");
     writeFileSync(
       config,
       `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
