@@ -129,8 +129,8 @@ export const messages = {
     exitCode: 2,
   }),
 
-  registryUnreachable: (registry: string, image: string, reason: string): ErrorOpts => ({
-    title: `cannot reach the registry ${registry} to push ${image}`,
+  registryUnreachable: (registry: string, action: string, reason: string): ErrorOpts => ({
+    title: `cannot reach the registry ${registry} to ${action}`,
     detail: reason,
     hint: "check the image name, that the registry is up and reachable from here (a proxy: HTTPS_PROXY/NO_PROXY; a private CA: --ca-certs / ca-certs), and plain-HTTP registries are named with --insecure-registry; nothing was built or pushed",
   }),

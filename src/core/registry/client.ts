@@ -138,15 +138,15 @@ export class RegistryClient {
   async ping(image: string): Promise<void> {
     const res = await this.http()
       .fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) })
-      .catch(this.unreachable(image));
+      .catch(this.unreachable(`push ${image}`));
     await res.body?.cancel();
   }
 
-  /** A rejection handler: a request that got no answer becomes registryUnreachable for `what`. */
-  private unreachable(what: string): (err: unknown) => never {
+  /** A rejection handler: a request that got no answer becomes registryUnreachable for `action`. */
+  private unreachable(action: string): (err: unknown) => never {
     return (err) => {
       if (err instanceof MlBuildpacksError) throw err;
-      throw new MlBuildpacksError(messages.registryUnreachable(this.registry, what, describeFetchError(err)));
+      throw new MlBuildpacksError(messages.registryUnreachable(this.registry, action, describeFetchError(err)));
     };
   }
 
