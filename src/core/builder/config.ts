@@ -77,7 +77,7 @@ export function parseBuilderConfig(text: string, file: string): BuilderConfig {
       fail(
         `unknown key "${key}"`,
         `remove it; known keys: ${TOP_LEVEL_KEYS.join(", ")}`,
-        lineOf(text, new RegExp(`^\\s*\\[*\\s*${key}\\b`)),
+        lineOf(text, new RegExp(`^\\s*\\[*\\s*["']?${escapeRegExp(key)}(?![\\w-])`)),
       );
   }
 
@@ -243,7 +243,7 @@ export function resolveOrder(
           messages.builderConfigInvalid(
             {
               file: config.file,
-              line: lineOf(text, new RegExp(`id\\s*=\\s*"${entry.id.replace(/[/.]/g, "\\$&")}"`)),
+              line: lineOf(text, new RegExp(`id\\s*=\\s*"${escapeRegExp(entry.id)}"`)),
             },
             `order group entry ${entry.id}${entry.version ? `@${entry.version}` : ""} is not among the [[buildpacks]]`,
             `use one of: ${known}`,
@@ -253,4 +253,9 @@ export function resolveOrder(
       return { ...entry, version: first.version };
     }),
   }));
+}
+
+/** A user's key or id as a literal inside a RegExp (it may hold ( [ * and the like). */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }

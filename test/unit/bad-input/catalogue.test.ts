@@ -20,7 +20,11 @@ import { parseVersionFile } from "../../../buildpacks/python/src/python-version.
 import { readProject as readUv } from "../../../buildpacks/uv/src/project.js";
 import { parseCommand } from "../../../src/cli/args.js";
 import { buildTargets } from "../../../src/core/build/targets.js";
-import { parseBuilderConfig } from "../../../src/core/builder/config.js";
+import {
+  parseBuilderConfig,
+  readBuildpackDescriptor,
+  resolveOrder,
+} from "../../../src/core/builder/config.js";
 import { MlBuildpacksError } from "../../../src/core/errors.js";
 import { layerEntries } from "../../../src/core/fast-path/app-tar.js";
 import { listSourceTree } from "../../../src/core/fast-path/source-digest.js";
@@ -65,6 +69,30 @@ describe("builder.toml", () => {
     expectAt(err, "builder.toml", 5);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder as the message names it
     expectSays(err, "unfilled placeholder ${namespace}", "--namespace");
+  });
+
+  test('an unknown key with regex characters ("[run" quoted) is named with its line', () => {
+    const err = expectUserError(() =>
+      parseBuilderConfig('# ours\n"[run" = 1\n[build]\nimage = "b"\n', "builder.toml"),
+    );
+    expectAt(err, "builder.toml", 2);
+    expectSays(err, 'unknown key "[run"', "remove it; known keys:");
+  });
+
+  test("an order entry naming a buildpack that is not in [[buildpacks]] names its line and the known ones", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bad-input-builder-"));
+    mkdirSync(join(dir, "bp"));
+    writeFileSync(
+      join(dir, "bp", "buildpack.toml"),
+      'api = "0.10"\n[buildpack]\nid = "x/bp"\nversion = "1.0.0"\n',
+    );
+    const text =
+      '[build]\nimage = "b"\n[[run.images]]\nimage = "r"\n[[buildpacks]]\nuri = "bp"\n[[order]]\n[[order.group]]\nid = "x/(other)"\n';
+    const file = join(dir, "builder.toml");
+    const config = parseBuilderConfig(text, file);
+    const err = expectUserError(() => resolveOrder(config, [readBuildpackDescriptor(join(dir, "bp"))], text));
+    expectAt(err, file, 9);
+    expectSays(err, "order group entry x/(other) is not among the [[buildpacks]]", "use one of: x/bp@1.0.0");
   });
 });
 

@@ -22,7 +22,7 @@ import { parseVersionFile } from "../../../buildpacks/python/src/python-version.
 import { readConstraints } from "../../../buildpacks/python/src/request.js";
 import { readProject as readUv } from "../../../buildpacks/uv/src/project.js";
 import { parseCommand } from "../../../src/cli/args.js";
-import { parseBuilderConfig } from "../../../src/core/builder/config.js";
+import { parseBuilderConfig, resolveOrder } from "../../../src/core/builder/config.js";
 import { parseImageRef } from "../../../src/core/image-ref.js";
 import { parseTagRequest } from "../../../src/core/manifest-tag.js";
 import { resolveRegistryAuth } from "../../../src/core/registry/credentials.js";
@@ -230,6 +230,22 @@ describe("platform inputs (CLI, action, Tekton, GitLab all end here)", () => {
     ],
     (t) => parseBuilderConfig(t, "builder.toml"),
   );
+
+  test("builder.toml: any quoted key or order id (regex characters too) is refused naming builder.toml", () => {
+    // ASCII mostly: that is where ( [ * + ? and friends are.
+    const text = fc.oneof(
+      { weight: 3, arbitrary: fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 20 }) },
+      { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 20 }) },
+    );
+    fc.assert(
+      fc.property(text, text, (key, id) => {
+        const order = `[build]\nimage = "b"\n[[run.images]]\nimage = "r"\n[[order]]\n[[order.group]]\nid = ${JSON.stringify(id)}\n`;
+        userErrorOf(() => parseBuilderConfig(`${JSON.stringify(key)} = 1\n`, "builder.toml"), "builder.toml");
+        userErrorOf(() => resolveOrder(parseBuilderConfig(order, "builder.toml"), [], order), "builder.toml");
+      }),
+      RUNS,
+    );
+  });
 
   const readDockerConfig = (text: string) => () =>
     resolveRegistryAuth(["ghcr.io", "index.docker.io"], { DOCKER_CONFIG: "/cfg" }, () => text, {

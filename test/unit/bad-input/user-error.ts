@@ -102,4 +102,5 @@ export const anyBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
     .map(([bom, rest]) => Uint8Array.from([...bom, ...rest])),
 );
 
-export const RUNS = { numRuns: 150 };
+/** Runs per property; BAD_INPUT_RUNS=2000 (with a longer --testTimeout) for a deeper local search. */
+export const RUNS = { numRuns: Number(process.env.BAD_INPUT_RUNS ?? 150) };
