@@ -2363,8 +2363,8 @@ const messages = {
         hint: "rebuild the builder with a lifecycle of version 0.17 or newer",
         exitCode: 2,
     }),
-    registryUnreachable: (registry, image, reason) => ({
-        title: `cannot reach the registry ${registry} to push ${image}`,
+    registryUnreachable: (registry, action, reason) => ({
+        title: `cannot reach the registry ${registry} to ${action}`,
         detail: reason,
         hint: "check the image name, that the registry is up and reachable from here (a proxy: HTTPS_PROXY/NO_PROXY; a private CA: --ca-certs / ca-certs), and plain-HTTP registries are named with --insecure-registry; nothing was built or pushed",
     }),
@@ -3287,15 +3287,15 @@ class RegistryClient {
     async ping(image) {
         const res = await this.http()
             .fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) })
-            .catch(this.unreachable(image));
+            .catch(this.unreachable(`push ${image}`));
         await res.body?.cancel();
     }
-    /** A rejection handler: a request that got no answer becomes registryUnreachable for `what`. */
-    unreachable(what) {
+    /** A rejection handler: a request that got no answer becomes registryUnreachable for `action`. */
+    unreachable(action) {
         return (err) => {
             if (err instanceof MlBuildpacksError)
                 throw err;
-            throw new MlBuildpacksError(messages.registryUnreachable(this.registry, what, describeFetchError(err)));
+            throw new MlBuildpacksError(messages.registryUnreachable(this.registry, action, describeFetchError(err)));
         };
     }
     /** Whether the registry ever answered this client: then a request without an answer means it went away. */
@@ -7320,7 +7320,7 @@ function parseBuilderConfig(text, file) {
         fail(`unfilled placeholder \${${placeholder[1]}}`, "it is a template: pass --namespace and --version to builder create, or write the image names out", lineOf(text, /\$\{\w+\}/));
     for (const key of Object.keys(doc)) {
         if (!TOP_LEVEL_KEYS.includes(key))
-            fail(`unknown key "${key}"`, `remove it; known keys: ${TOP_LEVEL_KEYS.join(", ")}`, lineOf(text, new RegExp(`^\\s*\\[*\\s*${key}\\b`)));
+            fail(`unknown key "${key}"`, `remove it; known keys: ${TOP_LEVEL_KEYS.join(", ")}`, lineOf(text, new RegExp(`^\\s*\\[*\\s*["']?${escapeRegExp(key)}(?![\\w-])`)));
     }
     const stack = isTable(doc.stack) ? doc.stack : {};
     const build = isTable(doc.build) ? doc.build : {};
@@ -7442,12 +7442,16 @@ function resolveOrder(config, buildpacks, text) {
                 const known = buildpacks.map((b) => `${b.id}@${b.version}`).join(", ");
                 throw new MlBuildpacksError(messages.builderConfigInvalid({
                     file: config.file,
-                    line: lineOf(text, new RegExp(`id\\s*=\\s*"${entry.id.replace(/[/.]/g, "\\$&")}"`)),
+                    line: lineOf(text, new RegExp(`id\\s*=\\s*"${escapeRegExp(entry.id)}"`)),
                 }, `order group entry ${entry.id}${entry.version ? `@${entry.version}` : ""} is not among the [[buildpacks]]`, `use one of: ${known}`));
             }
             return { ...entry, version: first.version };
         }),
     }));
+}
+/** A user's key or id as a literal inside a RegExp (it may hold ( [ * and the like). */
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 ;// CONCATENATED MODULE: ./src/core/builder/labels.ts

@@ -2357,8 +2357,8 @@ const messages_messages = {
         hint: "rebuild the builder with a lifecycle of version 0.17 or newer",
         exitCode: 2,
     }),
-    registryUnreachable: (registry, image, reason) => ({
-        title: `cannot reach the registry ${registry} to push ${image}`,
+    registryUnreachable: (registry, action, reason) => ({
+        title: `cannot reach the registry ${registry} to ${action}`,
         detail: reason,
         hint: "check the image name, that the registry is up and reachable from here (a proxy: HTTPS_PROXY/NO_PROXY; a private CA: --ca-certs / ca-certs), and plain-HTTP registries are named with --insecure-registry; nothing was built or pushed",
     }),
@@ -3277,15 +3277,15 @@ class RegistryClient {
     async ping(image) {
         const res = await this.http()
             .fetch(`${this.base}/v2/`, { signal: AbortSignal.timeout(10_000) })
-            .catch(this.unreachable(image));
+            .catch(this.unreachable(`push ${image}`));
         await res.body?.cancel();
     }
-    /** A rejection handler: a request that got no answer becomes registryUnreachable for `what`. */
-    unreachable(what) {
+    /** A rejection handler: a request that got no answer becomes registryUnreachable for `action`. */
+    unreachable(action) {
         return (err) => {
             if (err instanceof errors_MlBuildpacksError)
                 throw err;
-            throw new errors_MlBuildpacksError(messages_messages.registryUnreachable(this.registry, what, describeFetchError(err)));
+            throw new errors_MlBuildpacksError(messages_messages.registryUnreachable(this.registry, action, describeFetchError(err)));
         };
     }
     /** Whether the registry ever answered this client: then a request without an answer means it went away. */
