@@ -239,7 +239,7 @@ describe("the registry", () => {
     const result = await cli(["build", app, "--image", `${proxy.address}/${repo}:1`, "--cache-dir", cache]);
     await proxy.up();
     expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/connection refused|unreachable/i);
+    expect(result.output).toContain("the registry stopped answering during the push");
     expect(result.output).toMatch(/What to do/);
     expect(await registryHas(repo, "1")).toBe(false);
     expect(committedState(cache)).toEqual(before);
@@ -312,7 +312,7 @@ describe("the registry", () => {
       cacheCopy(),
     ]);
     expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/export/i);
+    expect(result.output).toContain("the registry's storage is full");
     const tag = await fetch(`http://${address}/v2/${BASE}-full/manifests/1`, { method: "HEAD" });
     expect(tag.status).toBe(404);
   });

@@ -11,6 +11,7 @@ import {
 } from "../lifecycle/output.js";
 import type { Phase, PhaseSpec } from "../lifecycle/phases.js";
 import type { Clock, Logger } from "../log.js";
+import { explainPushFailure } from "../registry/push-failures.js";
 import { parseTomlFile } from "../toml.js";
 
 export type Group = { id: string; version: string }[];
@@ -41,7 +42,10 @@ export async function runPhase(
     }
     // Pre-export never fails a build: without it, the exporter does all the work.
     if (exit !== 0 && spec.phase === "pre-export") log.warn(preExportNotes.failed(exit));
-    else if (exit !== 0) throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
+    else if (exit !== 0) {
+      const pushed = spec.phase === "export" || spec.phase === "create";
+      throw phaseError(spec.phase, exit, pushed ? explainPushFailure(seen) : [], ctx.memoryLimit);
+    }
     if (spec.phase === "detect") {
       const group = readGroup(executor.readOutput("group.toml"));
       for (const bp of group) log.output(`${bp.id} ${bp.version}`);
