@@ -46,7 +46,9 @@ export function nodeAppFiles(root: string): AppFiles {
     exists: (rel) => existsSync(abs(rel)),
     readText: (rel) => {
       try {
-        return decodeUtf8(rel, readFileSync(abs(rel)));
+        const path = abs(rel);
+        checkTextSize(rel, statSync(path).size);
+        return decodeUtf8(rel, readFileSync(path));
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
@@ -54,7 +56,9 @@ export function nodeAppFiles(root: string): AppFiles {
     },
     readBytes: (rel) => {
       try {
-        return readFileSync(abs(rel));
+        const path = abs(rel);
+        checkTextSize(rel, statSync(path).size);
+        return readFileSync(path);
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
@@ -98,6 +102,25 @@ export function decodeUtf8(rel: string, bytes: Uint8Array): string {
       ...(utf16 ? {} : { line }),
     });
   }
+}
+
+/**
+ * What the buildpacks read of an app are hand-written lists, manifests and locks (the largest, lock
+ * files, are a few MiB); a file beyond this under such a name is something else, and reading it would
+ * only exhaust memory.
+ */
+export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
+function checkTextSize(rel: string, size: number): void {
+  if (size <= MAX_TEXT_BYTES) return;
+  throw new BuildpackError({
+    title: `${rel} is too large to be read as text (${Math.round(size / 1024 / 1024)} MiB)`,
+    body:
+      `${rel} holds ${size} bytes; the buildpacks read it as a text file, up to ${MAX_TEXT_BYTES / 1024 / 1024} MiB. A file\n` +
+      "this size under that name is usually a data or model file saved with the wrong name.\n\n" +
+      `What to do: rename or move the large file, and keep ${rel} to what its tool expects.`,
+    file: rel,
+  });
 }
 
 /**

@@ -2,7 +2,7 @@
 // reads: what is wrong, in which file (and line, where there is one), and what to change in their
 // own file or setting. Files are written to a real temp app dir and read the way the buildpacks read
 // them (nodeAppFiles: strict UTF-8, symlinks checked) where that is part of the case.
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -282,6 +282,17 @@ describe("lockfiles", () => {
     );
     expectAt(err, "conda-linux-64.lock", 1);
     expectSays(err, "before @EXPLICIT", "conda-lock --kind explicit");
+  });
+
+  test("a 3 GB file named requirements.txt is refused by its size before it is read", () => {
+    const { dir, files } = app({ "requirements.txt": "" });
+    truncateSync(join(dir, "requirements.txt"), 3 * 1024 ** 3); // sparse: costs no disk
+    const err = expectUserError(() => fingerprintRequirements(files, "requirements.txt"), "requirements.txt");
+    expectSays(
+      err,
+      "requirements.txt is too large to be read as text (3072 MiB)",
+      "rename or move the large file",
+    );
   });
 
   test("a PNG named requirements.txt is reported as not text, not handed to pip", () => {
