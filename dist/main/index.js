@@ -48057,8 +48057,37 @@ function explainExit(phase, code, memoryLimit) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/registry/push-failures.ts
+// What a failed push in the exporter's output means, in the user's terms. The lifecycle prints
+// go-containerregistry's error (the registry's error body, Go's network errors) and exits 62; these
+// lines say which of the common registry faults it was and what to do. Pure.
+const push_failures_KNOWN = [
+    {
+        // docker-registry reports a full disk as UNKNOWN with the driver's errno (28 = ENOSPC).
+        test: /no space left on device|\bErr:28\b|ENOSPC|insufficient storage|\b507\b|quota exceeded/i,
+        reason: "the registry's storage is full (it could not write an upload): free space on the registry or raise its quota, then build again; no tag was written",
+    },
+    {
+        test: /connection refused|connection reset|broken pipe|EOF\b|i\/o timeout|no such host/i,
+        reason: "the registry stopped answering during the push (after the exporter's retries): check that it is up and reachable from here, then build again; no tag was written, and the blobs it already has are reused",
+    },
+    {
+        test: /\b(502|503|504)\b|UNAVAILABLE|Service Unavailable|Bad Gateway|Gateway Timeout|TOOMANYREQUESTS|\b429\b/i,
+        reason: "the registry kept failing or throttling the push (5xx/429 after the exporter's retries): try again later; no tag was written",
+    },
+];
+/** The exporter's error lines (ERROR: ... / failed to write image ...), mapped to the first matching explanation. */
+function explainPushFailure(lines) {
+    const errors = lines.filter((l) => /ERROR:|failed to (export|write image)/i.test(l));
+    for (const known of push_failures_KNOWN)
+        if (errors.some((l) => known.test.test(l)))
+            return [known.reason];
+    return [];
+}
+
 ;// CONCATENATED MODULE: ./src/core/build/phase-runner.ts
 // Runs one lifecycle phase in its own log section and turns a failure into a readable error.
+
 
 
 
@@ -48088,8 +48117,10 @@ async function runPhase(spec, executor, ctx) {
         // Pre-export never fails a build: without it, the exporter does all the work.
         if (exit !== 0 && spec.phase === "pre-export")
             log.warn(preExportNotes.failed(exit));
-        else if (exit !== 0)
-            throw phaseError(spec.phase, exit, [], ctx.memoryLimit);
+        else if (exit !== 0) {
+            const pushed = spec.phase === "export" || spec.phase === "create";
+            throw phaseError(spec.phase, exit, pushed ? explainPushFailure(seen) : [], ctx.memoryLimit);
+        }
         if (spec.phase === "detect") {
             const group = readGroup(executor.readOutput("group.toml"));
             for (const bp of group)
