@@ -9,6 +9,7 @@ import { describe, expect, test } from "vitest";
 import { parseTags } from "../../../buildpacks/business-tags/src/tags.js";
 import { parseEnvironment } from "../../../buildpacks/conda/src/environment.js";
 import { parseExplicit } from "../../../buildpacks/conda/src/explicit.js";
+import { readSource } from "../../../buildpacks/conda/src/source.js";
 import { parseAptfile } from "../../../buildpacks/deb-packages/src/aptfile.js";
 import { parseHardware } from "../../../buildpacks/hardware/src/hardware-file.js";
 import { fingerprintRequirements } from "../../../buildpacks/pip/src/requirements.js";
@@ -17,7 +18,7 @@ import { readProject as readPoetry } from "../../../buildpacks/poetry/src/projec
 import { parseProcfile } from "../../../buildpacks/processes/src/procfile.js";
 import { parseProjectProcesses } from "../../../buildpacks/processes/src/project-toml.js";
 import { parseVersionFile } from "../../../buildpacks/python/src/python-version.js";
-import { readProject as readUv } from "../../../buildpacks/uv/src/project.js";
+import { readProject as readUv, readGroups as readUvGroups } from "../../../buildpacks/uv/src/project.js";
 import { parseCommand } from "../../../src/cli/args.js";
 import { buildTargets } from "../../../src/core/build/targets.js";
 import {
@@ -114,6 +115,13 @@ describe("project.toml", () => {
     expectSays(err, 'unknown key "cmd"');
   });
 
+  test("an empty command names the process and says what a command is", () => {
+    const text = '[[io.buildpacks.processes]]\ntype = "web"\ncommand = []\n';
+    const err = expectUserError(() => parseProjectProcesses(text, "project.toml"), "project.toml");
+    expectAt(err, "project.toml", 1);
+    expectSays(err, '"command" must be a non-empty string or array of strings (process "web")');
+  });
+
   test("two default processes are refused, naming both and saying to keep one", () => {
     const proc = (t: string) => `[[io.buildpacks.processes]]\ntype = "${t}"\ncommand = "x"\ndefault = true\n`;
     const err = expectUserError(() => parseProjectProcesses(proc("web") + proc("worker"), "project.toml"));
@@ -147,6 +155,14 @@ describe("hardware.txt", () => {
     expectSays(err, "gpu", "cuda");
   });
 
+  test("a 100 KB hardware.txt is refused as too large, saying what it holds", () => {
+    const err = expectUserError(
+      () => parseHardware(`cuda\n${"# x\n".repeat(30_000)}`, "hardware.txt"),
+      "hardware.txt",
+    );
+    expectSays(err, "hardware.txt is too large", "write only the hardware target (cpu, cuda, aws or coral)");
+  });
+
   test("two targets are refused, naming both lines", () => {
     const err = expectUserError(() => parseHardware("cuda\ncoral\n", "hardware.txt"), "hardware.txt");
     expectSays(err, "more than one hardware target", "cuda", "coral");
@@ -168,6 +184,12 @@ describe("business-tags.yaml", () => {
     );
     expectSays(err, "business-tags.yaml is not valid YAML", /line \d/);
     expect((err as { line?: number }).line).toBeGreaterThanOrEqual(2);
+  });
+
+  test("a label given twice is named with the line of the second", () => {
+    const err = expectUserError(() => parseTags("team: a\nowner: b\nteam: c\n", "business-tags.yaml"));
+    expectAt(err, "business-tags.yaml", 3);
+    expectSays(err, "business-tags.yaml is not valid YAML", "team");
   });
 
   test("a key under a reserved prefix names the key, its line and the prefix", () => {
@@ -235,6 +257,15 @@ describe("environment.yml", () => {
     expectSays(err, "environment.yml has no dependencies", "dependencies");
   });
 
+  test("dependencies written as one string names the line and says to list them", () => {
+    const err = expectUserError(
+      () => parseEnvironment("name: app\ndependencies: numpy pandas\n", "environment.yml"),
+      "environment.yml",
+    );
+    expectAt(err, "environment.yml", 2);
+    expectSays(err, '"dependencies" must be a list', 'starting with "- "');
+  });
+
   test("broken YAML names the line", () => {
     const err = expectUserError(
       () => parseEnvironment("dependencies:\n  - numpy\n - pandas\n", "environment.yml"),
@@ -260,6 +291,23 @@ describe("lockfiles", () => {
     const err = expectUserError(() => readUv(files), "uv.lock");
     expectAt(err, "uv.lock", 3);
     expectSays(err, "uv.lock is not valid TOML", "uv lock");
+  });
+
+  test("uv.lock without pyproject.toml says to commit it or delete the lock", () => {
+    const { files } = app({ "uv.lock": "version = 1\n" });
+    const err = expectUserError(() => readUv(files), "uv.lock");
+    expectSays(err, "uv.lock was found, but no pyproject.toml", "Commit pyproject.toml next to uv.lock");
+  });
+
+  test("BP_UV_GROUPS with a name that is no group name names it and the form", () => {
+    const err = expectUserError(() => readUvGroups({ BP_UV_GROUPS: "dev, ml;rm -rf" }));
+    expectSays(err, "BP_UV_GROUPS", "ml;rm", '"dev,ml"');
+  });
+
+  test("only a conda lock for another platform: names the file and how to generate this one", () => {
+    const { files } = app({ "conda-osx-arm64.lock": "@EXPLICIT\n" });
+    const err = expectUserError(() => readSource(files, "linux-64"), "conda-osx-arm64.lock");
+    expectSays(err, "conda-linux-64.lock is missing", "conda-lock --kind explicit --platform linux-64");
   });
 
   test("poetry.lock with a TOML error says to run poetry lock", () => {
@@ -333,6 +381,14 @@ describe(".python-version", () => {
     const err = expectUserError(() => parseVersionFile("python3.12\n", ".python-version"), ".python-version");
     expectAt(err, ".python-version", 1);
     expectSays(err, 'invalid Python version: "python3.12"', '"3.13"');
+  });
+
+  test("an empty .python-version (comments only) says to write a version or delete it", () => {
+    const err = expectUserError(
+      () => parseVersionFile("# pinned later\n\n", ".python-version"),
+      ".python-version",
+    );
+    expectSays(err, ".python-version contains no Python version", 'e.g. "3.13"', "delete .python-version");
   });
 
   test("two versions (pyenv's multi-version form) are refused, naming both", () => {
