@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { LOCK_FILE } from "../../src/core/cache/lock.js";
+import { lockPathOf } from "../../src/core/cache/lock.js";
 import { repairCacheDir } from "../../src/core/cache/verify.js";
 import { runProcess } from "../../src/core/process.js";
 import { cli, copyApp, DOCKER, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./helpers.js";
@@ -154,7 +154,7 @@ describe("the layer cache", () => {
     expect(`${a.output}\n${b.output}`).toContain("waiting for another build using the layer cache");
     goodDigest = readReport(report).digest;
     expect(await repairCacheDir(goodCache)).toEqual([]);
-    expect(existsSync(join(goodCache, LOCK_FILE))).toBe(false);
+    expect(existsSync(lockPathOf(goodCache))).toBe(false);
     expect(Object.keys(committedState(goodCache)).filter((n) => n.endsWith(".tar"))).toHaveLength(2);
     expect(await runs(`${REGISTRY}/${BASE}-twin:1`)).toContain(PRINTS);
   });
@@ -333,7 +333,7 @@ describe("interruptions", () => {
     expect(result.output).toContain("the build phase was killed");
     expect(await registryHas(repo, "1")).toBe(false);
     expect(committedState(cache)).toEqual(before);
-    expect(existsSync(join(cache, LOCK_FILE))).toBe(false);
+    expect(existsSync(lockPathOf(cache))).toBe(false);
   });
 
   test("the CLI cancelled (SIGTERM) mid-build: containers stopped, nothing pushed, the cache kept", async () => {
@@ -352,6 +352,6 @@ describe("interruptions", () => {
     expect(await containersOf(cache)).toEqual([]);
     expect(await registryHas(repo, "1")).toBe(false);
     expect(committedState(cache)).toEqual(before);
-    expect(existsSync(join(cache, LOCK_FILE))).toBe(false);
+    expect(existsSync(lockPathOf(cache))).toBe(false);
   });
 });

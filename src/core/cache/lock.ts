@@ -7,8 +7,18 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { MlBuildpacksError } from "../errors.js";
 
-/** Inside the cache dir, beside committed/; the Actions cache saves committed/ only. */
+/**
+ * Beside the cache dir (DIR.lock), so no CI cache archive of DIR ever carries a lock to another
+ * machine; inside it (DIR/.ml-buildpacks.lock) only when DIR's parent is not writable.
+ */
 export const LOCK_FILE = ".ml-buildpacks.lock";
+
+/** Where the lock of `dir` is tried first. */
+export function lockPathOf(dir: string): string {
+  return `${dir.replace(/\/+$/, "")}.lock`;
+}
+
+const UNWRITABLE = new Set(["EACCES", "EPERM", "EROFS"]);
 
 export interface LockHolder {
   pid: number;
@@ -58,7 +68,7 @@ function readHolder(path: string): LockHolder | undefined {
 
 /** Takes the cache dir's lock, waiting for another build that holds it; returns the release function. */
 export async function lockCacheDir(dir: string, deps: LockDeps): Promise<() => void> {
-  const path = join(dir, LOCK_FILE);
+  let path = lockPathOf(dir);
   const isAlive = deps.isAlive ?? alive;
   const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const now = deps.now ?? Date.now;
@@ -79,7 +89,12 @@ export async function lockCacheDir(dir: string, deps: LockDeps): Promise<() => v
         if (current && JSON.stringify(current) === mine) rmSync(path, { force: true });
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const code = (err as NodeJS.ErrnoException).code ?? "";
+      if (UNWRITABLE.has(code) && path === lockPathOf(dir)) {
+        path = join(dir, LOCK_FILE);
+        continue;
+      }
+      if (code !== "EEXIST") throw err;
     }
     const holder = readHolder(path);
     // A lock file being written reads as empty for an instant: only a complete one is judged.

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, vi } from "vitest";
 import type { BuilderInfo } from "../../../src/core/builder/inspect.js";
-import { LOCK_FILE } from "../../../src/core/cache/lock.js";
+import { lockPathOf } from "../../../src/core/cache/lock.js";
 import type { Docker } from "../../../src/core/docker.js";
 import { DockerExecutor } from "../../../src/core/executor/docker.js";
 import type { PhaseSpec } from "../../../src/core/lifecycle/phases.js";
@@ -42,7 +42,7 @@ test("SIGTERM mid-phase: the container is removed, the error says cancelled, the
     secretEnv: {},
   });
   await executor.prepare();
-  expect(existsSync(join(cache, LOCK_FILE))).toBe(true);
+  expect(existsSync(lockPathOf(cache))).toBe(true);
   const spec: PhaseSpec = {
     phase: "analyze",
     binary: "/cnb/lifecycle/analyzer",
@@ -65,7 +65,7 @@ test("SIGTERM mid-phase: the container is removed, the error says cancelled, the
   await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(143));
   expect(calls.find((c) => c[0] === "rm")?.[2]).toMatch(/^ml-buildpacks-analyze-/);
   expect(calls.some((c) => c[0] === "volume")).toBe(true);
-  expect(existsSync(join(cache, LOCK_FILE))).toBe(false);
+  expect(existsSync(lockPathOf(cache))).toBe(false);
   expect(String(stderr.mock.calls[0]?.[0])).toContain("cancelled (SIGTERM)");
   // The hook is gone with the cleanup: SIGTERM is Node's again.
   expect(process.listenerCount("SIGTERM")).toBe(0);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { isStale, LOCK_FILE, lockCacheDir } from "../../../../src/core/cache/lock.js";
+import { isStale, lockCacheDir, lockPathOf } from "../../../../src/core/cache/lock.js";
 
 const quiet = { info: () => {} };
 const dir = () => mkdtempSync(join(tmpdir(), "cache-lock-"));
@@ -34,14 +34,14 @@ test("a second build waits for the first, then gets the lock", async () => {
   expect(infos).toEqual([
     expect.stringMatching(/^waiting for another build using the layer cache in .* \(process 1 on h\)$/),
   ]);
-  expect(JSON.parse(readFileSync(join(d, LOCK_FILE), "utf8")).pid).toBe(2);
+  expect(JSON.parse(readFileSync(lockPathOf(d), "utf8")).pid).toBe(2);
   releaseSecond();
-  expect(existsSync(join(d, LOCK_FILE))).toBe(false);
+  expect(existsSync(lockPathOf(d))).toBe(false);
 });
 
 test("a lock left by a build that died on this host is taken over", async () => {
   const d = dir();
-  writeFileSync(join(d, LOCK_FILE), JSON.stringify({ pid: 999_999, host: "h", since: "then" }));
+  writeFileSync(lockPathOf(d), JSON.stringify({ pid: 999_999, host: "h", since: "then" }));
   const infos: string[] = [];
   const release = await lockCacheDir(d, {
     log: { info: (m) => infos.push(m) },
@@ -55,7 +55,7 @@ test("a lock left by a build that died on this host is taken over", async () => 
 test("a lock held on another host: a clear error after the wait, and that lock is kept", async () => {
   const d = dir();
   const theirs = JSON.stringify({ pid: 7, host: "other", since: "2026-01-01T00:00:00.000Z" });
-  writeFileSync(join(d, LOCK_FILE), theirs);
+  writeFileSync(lockPathOf(d), theirs);
   let now = 0;
   const err = (await lockCacheDir(d, {
     log: quiet,
@@ -67,6 +67,12 @@ test("a lock held on another host: a clear error after the wait, and that lock i
     },
   }).catch((e: unknown) => e)) as Error & { hint: string };
   expect(err.message).toMatch(/is in use by another build \(process 7 on other since 2026-01-01/);
-  expect(err.hint).toMatch(/delete .*\.ml-buildpacks\.lock if no build is running/);
-  expect(readFileSync(join(d, LOCK_FILE), "utf8")).toBe(theirs);
+  expect(err.hint).toMatch(/delete .*\.lock if no build is running/);
+  expect(readFileSync(lockPathOf(d), "utf8")).toBe(theirs);
+});
+
+test("the lock lives beside the cache dir, so a CI cache archive of the dir never carries it", () => {
+  expect(lockPathOf("/home/runner/.cache/ml-buildpacks/layers/cpu-amd64/")).toBe(
+    "/home/runner/.cache/ml-buildpacks/layers/cpu-amd64.lock",
+  );
 });

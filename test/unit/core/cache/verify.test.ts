@@ -146,15 +146,16 @@ describe("repairCacheDir", () => {
 });
 
 describe("guardCacheDir with clear (--clear-cache)", () => {
-  test("empties the dir once the lock is held, keeping the lock", async () => {
+  test("empties the dir once the lock (beside it) is held", async () => {
     const { guardCacheDir } = await import("../../../../src/core/executor/cache-guard.js");
-    const { LOCK_FILE } = await import("../../../../src/core/cache/lock.js");
+    const { lockPathOf } = await import("../../../../src/core/cache/lock.js");
     const { dir } = cacheDir();
     const infos: string[] = [];
     const release = await guardCacheDir(dir, { info: (m) => void infos.push(m), warn: () => {} }, true);
-    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(lockPathOf(dir))).toBe(true);
     expect(infos).toEqual([`cleared the layer cache in ${dir}`]);
     release();
-    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(lockPathOf(dir))).toBe(false);
   });
 });
