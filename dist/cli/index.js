@@ -7735,8 +7735,16 @@ async function readLifecycleVersion(dir, declared, run) {
 
 
 
-/** Inside the cache dir, beside committed/; the Actions cache saves committed/ only. */
+/**
+ * Beside the cache dir (DIR.lock), so no CI cache archive of DIR ever carries a lock to another
+ * machine; inside it (DIR/.ml-buildpacks.lock) only when DIR's parent is not writable.
+ */
 const LOCK_FILE = ".ml-buildpacks.lock";
+/** Where the lock of `dir` is tried first. */
+function lockPathOf(dir) {
+    return `${dir.replace(/\/+$/, "")}.lock`;
+}
+const UNWRITABLE = new Set(["EACCES", "EPERM", "EROFS"]);
 /** Pure: whether a lock can be taken over: its build ran on this host and is gone. */
 function isStale(holder, host, isAlive) {
     if (!holder)
@@ -7763,7 +7771,7 @@ function readHolder(path) {
 }
 /** Takes the cache dir's lock, waiting for another build that holds it; returns the release function. */
 async function lockCacheDir(dir, deps) {
-    const path = (0,external_node_path_namespaceObject.join)(dir, LOCK_FILE);
+    let path = lockPathOf(dir);
     const isAlive = deps.isAlive ?? alive;
     const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const now = deps.now ?? Date.now;
@@ -7786,7 +7794,12 @@ async function lockCacheDir(dir, deps) {
             };
         }
         catch (err) {
-            if (err.code !== "EEXIST")
+            const code = err.code ?? "";
+            if (UNWRITABLE.has(code) && path === lockPathOf(dir)) {
+                path = (0,external_node_path_namespaceObject.join)(dir, LOCK_FILE);
+                continue;
+            }
+            if (code !== "EEXIST")
                 throw err;
         }
         const holder = readHolder(path);
