@@ -82,7 +82,7 @@ async function digestOf(repository: string, tag: string): Promise<string | null>
 
 /**
  * sha256 over every entry of the cache dir: path, type, mode, size and content (or link target).
- * The lifecycle's volume cache opens an empty `staging` dir next to `committed` when a build starts
+ * The lifecycle's volume cache makes an empty `staging` dir next to `committed` when a phase opens it
  * and renames it over `committed` only when an export succeeds; a failed build leaves it empty.
  * That empty dir is asserted empty and left out: everything the cache holds is compared.
  */
