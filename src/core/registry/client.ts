@@ -146,7 +146,9 @@ export class RegistryClient {
   private unreachable(action: string): (err: unknown) => never {
     return (err) => {
       if (err instanceof MlBuildpacksError) throw err;
-      throw new MlBuildpacksError(messages.registryUnreachable(this.registry, action, describeFetchError(err)));
+      throw new MlBuildpacksError(
+        messages.registryUnreachable(this.registry, action, describeFetchError(err)),
+      );
     };
   }
 

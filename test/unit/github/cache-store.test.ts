@@ -74,13 +74,14 @@ describe("the real @actions/cache client", () => {
   });
 
   async function serviceAt(answer: number): Promise<string> {
-    server = createServer((req, res) => {
+    const service = createServer((req, res) => {
       req.resume();
       res.writeHead(answer, { "Content-Type": "application/json", "Retry-After": "0" });
       res.end('{"message":"slow down"}');
     });
-    await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
-    return `http://127.0.0.1:${(server?.address() as AddressInfo).port}/`;
+    server = service;
+    await new Promise<void>((r) => service.listen(0, "127.0.0.1", r));
+    return `http://127.0.0.1:${(service.address() as AddressInfo).port}/`;
   }
 
   test("the cache service throttling: warnings only", async () => {
