@@ -244,7 +244,9 @@ describe("pip example with the real lifecycle", () => {
     appendFileSync(join(app, "requirements.txt"), "# touched after corrupting the cache\n");
     const rebuilt = await buildApp("corrupted-cache");
     // Found before the first phase (src/core/cache/verify.ts), so the restorer never meets it.
-    expect(rebuilt.output).toMatch(/the cached layer \S*pip-cache\S* in \S+ is damaged .*: it is dropped and rebuilt/);
+    expect(rebuilt.output).toMatch(
+      /the cached layer \S*pip-cache\S* in \S+ is damaged .*: it is dropped and rebuilt/,
+    );
     expect(rebuilt.report.layers.cacheAdded).toContain("ml-buildpacks/pip:pip-cache");
     expect(await runImage(rebuilt.report.imageRef)).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
   });
