@@ -245,4 +245,27 @@ describe("bad input end to end: non-zero exit, the message, nothing pushed, the 
       expect(hashDir(cacheDir)).toBe(cacheAfterGood);
     },
   );
+
+  test("a file name with a newline is not bad input: the build succeeds and the image has the file under that name", async () => {
+    const app = appWith({ ...GOOD, "notes\nfinal.txt": "kept\n" });
+    const image = `${REGISTRY}/e2e/bad-input-newline-${RUN_ID}:1`;
+    const built = await cli(["build", app, "--image", image], ENV);
+    expect(built.code).toBe(0);
+    const listed = spawnSync(
+      DOCKER,
+      [
+        "run",
+        "--rm",
+        "--pull",
+        "always",
+        "--entrypoint",
+        "python3",
+        image,
+        "-c",
+        "import os; print(repr(sorted(os.listdir('/workspace'))))",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(listed.stdout).toContain("'notes\\nfinal.txt'");
+  });
 });
