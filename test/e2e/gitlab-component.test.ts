@@ -40,6 +40,8 @@ const imageRepo = `e2e/gitlab-app-${RUN_ID}`;
 // The component resolves locally when origin matches its project path and the ref is the commit.
 const COMPONENT = "gitlab.example.com/ml/ml-buildpacks/build@$CI_COMMIT_SHA";
 const SECRET = `not-a-real-password-${RUN_ID}`;
+const LAUNCH = join("layers", "sbom", "launch");
+const PIP_VENV_SBOM = join(LAUNCH, "ml-buildpacks_pip", "venv");
 let project: string;
 
 function inputs(extra: Record<string, string> = {}): string {
@@ -89,11 +91,16 @@ async function gcl(args: string[]): Promise<{ code: number; output: string }> {
   return { code: result.exitCode, output: lines.join("\n") };
 }
 
-function dotenv(job: RegExp, file: string): Record<string, string> {
+/** The folder gitlab-ci-local keeps a job's artifacts in. */
+function artifactsOf(job: RegExp): string {
   const root = join(project, ".gitlab-ci-local", "artifacts");
   const dir = readdirSync(root).find((d) => job.test(d));
   if (!dir) throw new Error(`no artifacts for ${job} in ${readdirSync(root).join(", ")}`);
-  const text = readFileSync(join(root, dir, ".gitlab-ci-reports", "dotenv", file), "utf8");
+  return join(root, dir);
+}
+
+function dotenv(job: RegExp, file: string): Record<string, string> {
+  const text = readFileSync(join(artifactsOf(job), ".gitlab-ci-reports", "dotenv", file), "utf8");
   return Object.fromEntries(
     text
       .split("\n")
@@ -271,10 +278,39 @@ describe("GitLab component (gitlab-ci-local)", () => {
       encoding: "utf8",
     });
     expect(ran).toMatch(/^hello from x86_64 \(linux\), python 3\.\d+\.\d+, six 1\.17\.0/);
+
+    // sbom (default true): the job's artifacts hold the image's SBOM, the dotenv report names its folder.
+    expect(build.SBOM_DIR).toBe(".ml-buildpacks/sbom/linux-amd64");
+    const venv = join(artifactsOf(/^ml-buildpacks-build.*amd64/), build.SBOM_DIR as string, PIP_VENV_SBOM);
+    const cdx = JSON.parse(readFileSync(join(venv, "sbom.cdx.json"), "utf8")) as {
+      bomFormat: string;
+      components: { name: string; version: string; purl: string }[];
+    };
+    const spdx = JSON.parse(readFileSync(join(venv, "sbom.spdx.json"), "utf8")) as {
+      spdxVersion: string;
+      packages: { name: string; versionInfo: string }[];
+    };
+    expect(cdx.bomFormat).toBe("CycloneDX");
+    expect(cdx.components.map((c) => c.purl)).toEqual(["pkg:pypi/six@1.17.0"]);
+    expect(spdx.spdxVersion).toBe("SPDX-2.3");
+    expect(spdx.packages.map((p) => `${p.name}==${p.versionInfo}`)).toEqual(["six==1.17.0"]);
+    // The Python the image runs on is listed too (the stack's, in the python buildpack's layer).
+    const python = join(
+      artifactsOf(/^ml-buildpacks-build.*amd64/),
+      build.SBOM_DIR as string,
+      LAUNCH,
+      "ml-buildpacks_python",
+    );
+    const [layer] = readdirSync(python);
+    const cpython = JSON.parse(readFileSync(join(python, layer as string, "sbom.cdx.json"), "utf8")) as {
+      components: { name: string; version: string }[];
+    };
+    expect(cpython.components.map((c) => c.name)).toEqual(["cpython"]);
+    expect(ran).toContain(`python ${cpython.components[0]?.version},`);
   });
 
-  test("include: local, second run: the GitLab cache is restored and layers are reused; credentials never printed", async () => {
-    writeCi("local: templates/build.yml", inputs({ "fast-path": "false" }));
+  test("include: local, second run: the GitLab cache is restored and layers are reused; credentials never printed; sbom: false writes none", async () => {
+    writeCi("local: templates/build.yml", inputs({ "fast-path": "false", sbom: "false" }));
     const { code, output } = await gcl([
       "--variable",
       `CI_REGISTRY=${REGISTRY}`,
@@ -291,6 +327,11 @@ describe("GitLab component (gitlab-ci-local)", () => {
     expect(build.CACHE_LAYERS_REUSED).toBe("1");
     expect(Number(build.LAYERS_REUSED)).toBeGreaterThan(0);
     expect(build.FAST_PATH_USED).toBe("false");
+    expect(build.SBOM_DIR).toBeUndefined();
+    expect(output).not.toContain("Saving the image's SBOM");
+    expect(existsSync(join(artifactsOf(/^ml-buildpacks-build.*amd64/), ".ml-buildpacks", "sbom"))).toBe(
+      false,
+    );
     expect(output).not.toContain(SECRET);
     expect(output).not.toContain(Buffer.from(`e2e:${SECRET}`).toString("base64"));
   });
@@ -335,6 +376,8 @@ describe("GitLab component (gitlab-ci-local)", () => {
     ).split("\n");
     expect(listing).toEqual(expect.arrayContaining(["app.py", "requirements.txt", "templates", "out"]));
     expect(listing).not.toContain("cache");
+    // The SBOM an earlier job left in the project dir (gitlab-ci-local copies artifacts back) is not built into the image.
+    expect(listing).not.toContain("sbom");
     expect(listing).not.toContain(".git");
   });
 });

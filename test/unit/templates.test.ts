@@ -1,4 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { type Document, parse, parseAllDocuments } from "yaml";
@@ -20,6 +30,8 @@ type Job = {
   variables?: Record<string, string>;
   rules?: { if?: string; when?: string; variables?: Record<string, string> }[];
   needs?: { job: string; optional?: boolean }[];
+  script?: string[];
+  artifacts?: { paths?: string[]; reports?: Record<string, string | string[]> };
 };
 
 const templateText = readFileSync(join(REPO, "templates", "build.yml"), "utf8");
@@ -116,6 +128,61 @@ describe("GitLab component (templates/build.yml)", () => {
       ["ml-buildpacks-build-amd64", true],
       ["ml-buildpacks-build-arm64", true],
     ]);
+  });
+
+  test("sbom (default true): the build job writes the SBOM under the project dir and keeps it as artifacts and a cyclonedx report", () => {
+    expect(inputs.sbom).toMatchObject({ type: "boolean", default: true });
+    const jobs = jobsWithDefaults();
+    expect(resolvedVariables(jobs, "ml-buildpacks-build-amd64").ML_BUILDPACKS_SBOM).toBe("true");
+    expect(
+      resolvedVariables(jobsWithDefaults({ sbom: false }), "ml-buildpacks-build-arm64").ML_BUILDPACKS_SBOM,
+    ).toBe("false");
+    const artifacts = jobs[".ml-buildpacks-build"]?.artifacts;
+    expect(artifacts?.paths).toContain(".ml-buildpacks/sbom/");
+    expect(artifacts?.reports?.cyclonedx).toEqual([".ml-buildpacks/sbom/**/sbom.cdx.json"]);
+  });
+
+  test.each([
+    { sbom: true, flag: true },
+    { sbom: false, flag: false },
+  ])("the build job's script with sbom: $sbom (a stub CLI records its arguments)", ({ sbom, flag }) => {
+    const script = jobsWithDefaults({ sbom })[".ml-buildpacks-build"]?.script?.join("\n") ?? "";
+    const dir = mkdtempSync(join(tmpdir(), "gitlab-job-"));
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    // What the real CLI does with these flags, as far as the script reads it: the report, and the SBOM per platform.
+    writeFileSync(
+      join(bin, "ml-buildpacks"),
+      `#!/bin/sh
+printf '%s\\n' "$@" > args
+echo '{"image":"r/app:1-amd64","digest":"sha256:1","imageRef":"r/app@sha256:1","layers":{},"fastPath":{"used":false}}' > .ml-buildpacks/report-amd64.json
+while [ $# -gt 0 ]; do
+  if [ "$1" = --sbom-output-dir ]; then mkdir -p "$2/linux-amd64/layers/sbom/launch/ml-buildpacks_pip/venv"; fi
+  shift
+done
+`,
+    );
+    chmodSync(join(bin, "ml-buildpacks"), 0o755);
+    // A stale SBOM from an earlier job on the same runner is not this build's.
+    mkdirSync(join(dir, ".ml-buildpacks", "sbom", "linux-amd64"), { recursive: true });
+    const vars = resolvedVariables(
+      jobsWithDefaults({ sbom, image: "r/app", tag: "1" }),
+      "ml-buildpacks-build-amd64",
+    );
+    execFileSync("sh", ["-c", script], {
+      cwd: dir,
+      env: { ...vars, PATH: `${bin}:${process.env.PATH}` },
+    });
+    const args = readFileSync(join(dir, "args"), "utf8").split("\n");
+    const at = args.indexOf("--sbom-output-dir");
+    expect(at >= 0).toBe(flag);
+    if (flag) expect(args[at + 1]).toBe(".ml-buildpacks/sbom");
+    const dotenv = readFileSync(join(dir, "ml-buildpacks.env"), "utf8");
+    if (flag) expect(dotenv).toContain("SBOM_DIR=.ml-buildpacks/sbom/linux-amd64\n");
+    else {
+      expect(dotenv).not.toContain("SBOM_DIR");
+      expect(existsSync(join(dir, ".ml-buildpacks", "sbom"))).toBe(false);
+    }
   });
 
   test("no default names a loopback address", () => {
