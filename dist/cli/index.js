@@ -6247,9 +6247,10 @@ function parseTomlFile(text, file) {
  * about values the parser accepted; undefined when not found.
  */
 function lineOf(text, pattern, after = 0) {
+    const matches = typeof pattern === "function" ? pattern : (line) => pattern.test(line);
     const lines = text.split("\n");
     for (let i = after; i < lines.length; i++)
-        if (pattern.test(lines[i] ?? ""))
+        if (matches(lines[i] ?? ""))
             return i + 1;
     return undefined;
 }
@@ -7351,7 +7352,7 @@ function parseBuilderConfig(text, file) {
         fail(`unfilled placeholder \${${placeholder[1]}}`, "it is a template: pass --namespace and --version to builder create, or write the image names out", lineOf(text, /\$\{\w+\}/));
     for (const key of Object.keys(doc)) {
         if (!TOP_LEVEL_KEYS.includes(key))
-            fail(`unknown key "${key}"`, `remove it; known keys: ${TOP_LEVEL_KEYS.join(", ")}`, lineOf(text, new RegExp(`^\\s*\\[*\\s*["']?${escapeRegExp(key)}(?![\\w-])`)));
+            fail(`unknown key "${key}"`, `remove it; known keys: ${TOP_LEVEL_KEYS.join(", ")}`, lineOf(text, (line) => startsWithKey(line, key)));
     }
     const stack = isTable(doc.stack) ? doc.stack : {};
     const build = isTable(doc.build) ? doc.build : {};
@@ -7473,16 +7474,17 @@ function resolveOrder(config, buildpacks, text) {
                 const known = buildpacks.map((b) => `${b.id}@${b.version}`).join(", ");
                 throw new MlBuildpacksError(messages.builderConfigInvalid({
                     file: config.file,
-                    line: lineOf(text, new RegExp(`id\\s*=\\s*"${escapeRegExp(entry.id)}"`)),
+                    line: lineOf(text, (line) => /\bid\s*=/.test(line) && line.includes(`"${entry.id}"`)),
                 }, `order group entry ${entry.id}${entry.version ? `@${entry.version}` : ""} is not among the [[buildpacks]]`, `use one of: ${known}`));
             }
             return { ...entry, version: first.version };
         }),
     }));
 }
-/** A user's key or id as a literal inside a RegExp (it may hold ( [ * and the like). */
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** The line defines `key` (bare, quoted or as a [table]): plain string tests, as a key can be any text. */
+function startsWithKey(line, key) {
+    const rest = line.replace(/^\s*\[*\s*["']?/, "");
+    return rest.startsWith(key) && !/[\w-]/.test(rest.charAt(key.length));
 }
 
 ;// CONCATENATED MODULE: ./src/core/builder/labels.ts

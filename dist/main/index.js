@@ -47972,9 +47972,10 @@ function toml_parseTomlFile(text, file) {
  * about values the parser accepted; undefined when not found.
  */
 function lineOf(text, pattern, after = 0) {
+    const matches = typeof pattern === "function" ? pattern : (line) => pattern.test(line);
     const lines = text.split("\n");
     for (let i = after; i < lines.length; i++)
-        if (pattern.test(lines[i] ?? ""))
+        if (matches(lines[i] ?? ""))
             return i + 1;
     return undefined;
 }

@@ -26,9 +26,14 @@ export function parseTomlFile(text: string, file: string): Record<string, unknow
  * 1-based line of the first line matching `pattern` (after `after`, itself 1-based), for errors
  * about values the parser accepted; undefined when not found.
  */
-export function lineOf(text: string, pattern: RegExp, after = 0): number | undefined {
+export function lineOf(
+  text: string,
+  pattern: RegExp | ((line: string) => boolean),
+  after = 0,
+): number | undefined {
+  const matches = typeof pattern === "function" ? pattern : (line: string) => pattern.test(line);
   const lines = text.split("\n");
-  for (let i = after; i < lines.length; i++) if (pattern.test(lines[i] ?? "")) return i + 1;
+  for (let i = after; i < lines.length; i++) if (matches(lines[i] ?? "")) return i + 1;
   return undefined;
 }
 

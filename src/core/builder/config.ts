@@ -77,7 +77,7 @@ export function parseBuilderConfig(text: string, file: string): BuilderConfig {
       fail(
         `unknown key "${key}"`,
         `remove it; known keys: ${TOP_LEVEL_KEYS.join(", ")}`,
-        lineOf(text, new RegExp(`^\\s*\\[*\\s*["']?${escapeRegExp(key)}(?![\\w-])`)),
+        lineOf(text, (line) => startsWithKey(line, key)),
       );
   }
 
@@ -243,7 +243,7 @@ export function resolveOrder(
           messages.builderConfigInvalid(
             {
               file: config.file,
-              line: lineOf(text, new RegExp(`id\\s*=\\s*"${escapeRegExp(entry.id)}"`)),
+              line: lineOf(text, (line) => /\bid\s*=/.test(line) && line.includes(`"${entry.id}"`)),
             },
             `order group entry ${entry.id}${entry.version ? `@${entry.version}` : ""} is not among the [[buildpacks]]`,
             `use one of: ${known}`,
@@ -255,7 +255,8 @@ export function resolveOrder(
   }));
 }
 
-/** A user's key or id as a literal inside a RegExp (it may hold ( [ * and the like). */
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** The line defines `key` (bare, quoted or as a [table]): plain string tests, as a key can be any text. */
+function startsWithKey(line: string, key: string): boolean {
+  const rest = line.replace(/^\s*\[*\s*["']?/, "");
+  return rest.startsWith(key) && !/[\w-]/.test(rest.charAt(key.length));
 }
