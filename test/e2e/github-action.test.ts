@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { runProcess } from "../../src/core/process.js";
 import type { BuildReport } from "../../src/core/report.js";
 import { copyApp, docker, REGISTRY, REPO, RUN_ID } from "./helpers.js";
+import { layerSbomDir, sbomPackages, venvDistributions } from "./support/venv-sbom.js";
 
 // The action run by act (a real Actions runner) on this host, with act's own cache server on
 // 127.0.0.1, so @actions/cache talks to a real cache service.
@@ -41,6 +42,7 @@ async function act(name: string, env: Record<string, string>): Promise<ActRun> {
     CACHE_SCOPE: "",
     // The cache tests need the phases to run; the fast path has its own test.
     FAST_PATH: "false",
+    SBOM_DIR: "",
     OUT_DIR: out,
     REPO_DIR: REPO,
     ML_BUILDPACKS_CA_CERTS: process.env.ML_BUILDPACKS_CA_CERTS || SYSTEM_CA_BUNDLE,
@@ -108,8 +110,8 @@ beforeAll(() => {
 });
 
 describe("GitHub Action through act", () => {
-  test("first run misses the cache, builds and saves it", async () => {
-    const run = await act("cold", { CACHE_SCOPE: `cold-${RUN_ID}` });
+  test("first run misses the cache, builds and saves it; the sbom-dir output holds the image's SBOM", async () => {
+    const run = await act("cold", { CACHE_SCOPE: `cold-${RUN_ID}`, SBOM_DIR: "sbom" });
     expect(run.code, run.log).toBe(0);
     expect(run.log).toContain("Cache miss for ml-buildpacks-v1-linux-cold-");
     expect(run.log).toMatch(/Cache saved as ml-buildpacks-v1-linux-cold-\S+: [\d.]+ (B|KiB|MiB) in/);
@@ -122,6 +124,19 @@ describe("GitHub Action through act", () => {
       expect(run.log).toMatch(new RegExp(`${phase}: done in`));
     const output = await docker(["run", "--rm", "--network", "host", report.imageRef]);
     expect(output.output).toMatch(/opencv 5\.0\.0, pandas 3\.1\.1/);
+
+    // A later step used the sbom-dir output (an absolute path under the workspace) and copied it.
+    expect(read(run, "sbom-dir")).toMatch(/^\/.*\/sbom$/);
+    const sbom = join(run.out, "sbom", "linux-amd64");
+    const venv = sbomPackages(join(sbom, layerSbomDir("ml-buildpacks/pip", "venv")));
+    expect(venv).toEqual(
+      expect.arrayContaining(["numpy==2.5.5", "pandas==3.1.1", "opencv-python-headless==5.0.0.93"]),
+    );
+    // Exactly the venv of the image that runs: no distribution missing, none extra, same versions.
+    expect(venv).toEqual(await venvDistributions(report.imageRef));
+    expect(sbomPackages(join(sbom, layerSbomDir("ml-buildpacks/python", "python")))).toEqual([
+      expect.stringMatching(/^cpython==3\.\d+\.\d+$/),
+    ]);
   });
 
   test("second run restores the exact cache and reuses the dependency layers", async () => {

@@ -9,6 +9,7 @@ import {
   runSteps as runTaskRunSteps,
   tektonValidate,
 } from "./support/tekton.js";
+import { layerSbomDir, sbomPackages, venvDistributions } from "./support/venv-sbom.js";
 
 // The Tekton Tasks (tekton/task-ml-buildpacks.yaml, tekton/task-ml-buildpacks-merge.yaml) without a
 // cluster, on the lab registry: Tekton's own Go code validates them and resolves each TaskRun's steps,
@@ -103,15 +104,18 @@ describe("Tekton Task", () => {
     "    - name: cache\n      persistentVolumeClaim:\n        claimName: cache\n" +
     "    - name: ca-certs\n      configMap:\n        name: ca-certs\n";
 
-  test("the steps build and push the image; IMAGE_DIGEST is the registry's digest of IMAGE_URL", async () => {
-    const resolved = await resolve(taskRunYaml("build-hello", params, workspaces));
+  test("the steps build and push the image; IMAGE_DIGEST is the registry's digest of IMAGE_URL; the sbom workspace gets its SBOM", async () => {
+    const resolved = await resolve(
+      taskRunYaml("build-hello", params, `${workspaces}    - name: sbom\n      emptyDir: {}\n`),
+    );
     expect(resolved.exitCode, resolved.stderr).toBe(0);
     const spec = JSON.parse(resolved.stdout) as ResolvedTaskRun;
     expect(spec.steps.map((s) => s.name)).toEqual(["build", "write-results"]);
     expect(spec.steps[0]?.image).toBe(BUILDER);
     expect(spec.steps[0]?.args).toEqual(["BP_TEKTON_E2E=one two"]);
 
-    const run = await runSteps(spec, { source, cache, "ca-certs": caCerts });
+    const sbom = emptyDir(work, "sbom");
+    const run = await runSteps(spec, { source, cache, "ca-certs": caCerts, sbom });
     expect(run.failed, JSON.stringify(run.logs)).toBeUndefined();
     expect(run.logs.build).toMatch(/local executor/i);
     expect(run.results.IMAGE_URL).toBe(image);
@@ -130,6 +134,15 @@ describe("Tekton Task", () => {
     ]);
     expect(app.code, app.output).toBe(0);
     expect(app.output).toMatch(/hello from x86_64 \(linux\), python 3\.\d+\.\d+, six 1\.17\.0/);
+
+    // The SBOM the step wrote to the sbom workspace: the image's venv exactly, and the Python it runs.
+    const venv = sbomPackages(join(sbom, "linux-amd64", layerSbomDir("ml-buildpacks/pip", "venv")));
+    expect(venv).toEqual(["six==1.17.0"]);
+    expect(venv).toEqual(
+      await venvDistributions(`${image.slice(0, image.lastIndexOf(":"))}@${run.results.IMAGE_DIGEST}`),
+    );
+    const [cpython] = sbomPackages(join(sbom, "linux-amd64", layerSbomDir("ml-buildpacks/python", "python")));
+    expect(app.output).toContain(`python ${cpython?.replace("cpython==", "")},`);
   }, 900_000);
 
   test("the merge Task turns the per-arch results into one index and returns its digest", async () => {
