@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { runProcess } from "../../src/core/process.js";
 import { cli, DOCKER, docker, REGISTRY, REPO, RUN_ID } from "./helpers.js";
+import { sbomPackages, venvDistributions } from "./support/venv-sbom.js";
 
 // The GitLab component (templates/build.yml) run by a real GitLab runner emulation, gitlab-ci-local:
 // its jobs run in the builder image (which carries the CLI) with the local executor, no Docker inside.
@@ -294,6 +295,9 @@ describe("GitLab component (gitlab-ci-local)", () => {
     expect(cdx.components.map((c) => c.purl)).toEqual(["pkg:pypi/six@1.17.0"]);
     expect(spdx.spdxVersion).toBe("SPDX-2.3");
     expect(spdx.packages.map((p) => `${p.name}==${p.versionInfo}`)).toEqual(["six==1.17.0"]);
+    expect(sbomPackages(venv)).toEqual(
+      await venvDistributions(`${REGISTRY}/${imageRepo}@${build.IMAGE_DIGEST}`),
+    );
     // The Python the image runs on is listed too (the stack's, in the python buildpack's layer).
     const python = join(
       artifactsOf(/^ml-buildpacks-build.*amd64/),

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { cli, copyApp, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./helpers.js";
+import { layerSbomDir, sbomPackages, venvDistributions } from "./support/venv-sbom.js";
 
 // Poetry, uv and Pipenv apps through the real CLI, lifecycle, Docker, registry and PyPI, with the
 // default builder: the right group is picked from the lockfile, the image runs, a rebuild without
@@ -57,8 +58,9 @@ describe.each(apps)("$app (ml-buildpacks/$manager)", ({ manager, app, lock }) =>
     dir = copyApp(app);
   });
 
-  test("builds with the default builder's group for its lockfile and runs", async () => {
-    first = await build(dir, repository, `${app}-fresh`);
+  test("builds with the default builder's group for its lockfile and runs; its SBOM lists exactly the venv", async () => {
+    const sbomDir = join(work, `${app}-sbom`);
+    first = await build(dir, repository, `${app}-fresh`, ["--sbom-output-dir", sbomDir]);
     expect(first.report.buildpacks.map((b) => b.id)).toEqual(
       expect.arrayContaining(["ml-buildpacks/python", `ml-buildpacks/${manager}`, "ml-buildpacks/processes"]),
     );
@@ -71,6 +73,12 @@ describe.each(apps)("$app (ml-buildpacks/$manager)", ({ manager, app, lock }) =>
     // The dev group / dev-packages (six) are not installed by default.
     expect(output).toContain("dev group installed: no");
     expect(output).toMatch(/as uid 1000\b/);
+
+    // Every distribution in the running image's venv (importlib.metadata), with its version, none extra.
+    const sbom = sbomPackages(join(sbomDir, "linux-amd64", layerSbomDir(`ml-buildpacks/${manager}`, "venv")));
+    expect(sbom).toContain("tabulate==0.9.0");
+    expect(sbom.filter((p) => p.startsWith("six=="))).toEqual([]);
+    expect(sbom).toEqual(await venvDistributions(first.report.imageRef));
   });
 
   test("a rebuild without change reuses the venv layer and gives the same digest", async () => {
