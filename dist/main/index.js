@@ -49126,6 +49126,51 @@ function describeCacheProblem(dir, p) {
             return `the cached layer ${p.layer} in ${dir} is missing its data (${p.expected}.tar): it is dropped and rebuilt`;
     }
 }
+/**
+ * The stamp: the layer tars of committed/ as the last build on this machine left them (written by the
+ * lifecycle, their names are their digests). A tar with the same inode, size and mtime at the next
+ * build is not hashed again; a cache restored from a CI backend (new files) or changed since is. It
+ * lives beside the dir, like the lock, so a cache archive never carries it.
+ */
+function stampPathOf(dir) {
+    return `${dir.replace(/\/+$/, "")}.sound.json`;
+}
+function fileIdentity(path) {
+    try {
+        const st = (0,external_node_fs_namespaceObject.statSync)(path);
+        return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+function readStamp(dir) {
+    try {
+        const parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(stampPathOf(dir), "utf8"));
+        if (typeof parsed !== "object" || parsed === null)
+            return new Map();
+        return new Map(Object.entries(parsed).filter((e) => typeof e[1] === "string"));
+    }
+    catch {
+        return new Map();
+    }
+}
+/** After a build: stamps committed/'s tars as sound (best effort: no stamp only means hashing next time). */
+function stampCacheDir(dir) {
+    const committed = (0,external_node_path_namespaceObject.join)(dir, "committed");
+    try {
+        const stamp = {};
+        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(committed)) {
+            const id = entry.endsWith(".tar") ? fileIdentity((0,external_node_path_namespaceObject.join)(committed, entry)) : undefined;
+            if (id)
+                stamp[entry] = id;
+        }
+        (0,external_node_fs_namespaceObject.writeFileSync)(stampPathOf(dir), JSON.stringify(stamp));
+    }
+    catch {
+        (0,external_node_fs_namespaceObject.rmSync)(stampPathOf(dir), { force: true });
+    }
+}
 async function sha256File(path) {
     const hash = (0,external_node_crypto_.createHash)("sha256");
     for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path))
@@ -49167,11 +49212,16 @@ async function repairCacheDir(dir) {
     }
     const sound = new Set();
     const found = new Map();
+    const stamped = readStamp(dir);
     for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(committed)) {
         if (!entry.endsWith(".tar"))
             continue;
         const expected = entry.slice(0, -".tar".length);
         const path = (0,external_node_path_namespaceObject.join)(committed, entry);
+        if (stamped.get(entry) === fileIdentity(path)) {
+            sound.add(expected);
+            continue;
+        }
         const actual = await sha256File(path).catch((err) => `unreadable (${String(err)})`);
         if (actual === expected)
             sound.add(expected);
@@ -49200,9 +49250,16 @@ async function repairCacheDir(dir) {
 
 
 
-/** Locks `dir`, then empties (`clear`) or repairs it; returns the release function (cleanup() calls it). */
+/**
+ * Locks `dir`, then empties (`clear`) or repairs it; returns the release function (cleanup() calls
+ * it), which first stamps what the lifecycle left there, so the next build hashes only what changed.
+ */
 async function guardCacheDir(dir, log, clear = false) {
-    const release = await lockCacheDir(dir, { log });
+    const unlock = await lockCacheDir(dir, { log });
+    const release = () => {
+        stampCacheDir(dir);
+        unlock();
+    };
     try {
         if (clear) {
             for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir))
@@ -49215,7 +49272,7 @@ async function guardCacheDir(dir, log, clear = false) {
             log.warn(describeCacheProblem(dir, problem));
     }
     catch (err) {
-        release();
+        unlock();
         throw err;
     }
     return release;

@@ -11,6 +11,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -73,6 +74,50 @@ export function describeCacheProblem(dir: string, p: CacheProblem): string {
   }
 }
 
+/**
+ * The stamp: the layer tars of committed/ as the last build on this machine left them (written by the
+ * lifecycle, their names are their digests). A tar with the same inode, size and mtime at the next
+ * build is not hashed again; a cache restored from a CI backend (new files) or changed since is. It
+ * lives beside the dir, like the lock, so a cache archive never carries it.
+ */
+export function stampPathOf(dir: string): string {
+  return `${dir.replace(/\/+$/, "")}.sound.json`;
+}
+
+function fileIdentity(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function readStamp(dir: string): Map<string, string> {
+  try {
+    const parsed = JSON.parse(readFileSync(stampPathOf(dir), "utf8")) as unknown;
+    if (typeof parsed !== "object" || parsed === null) return new Map();
+    return new Map(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === "string"));
+  } catch {
+    return new Map();
+  }
+}
+
+/** After a build: stamps committed/'s tars as sound (best effort: no stamp only means hashing next time). */
+export function stampCacheDir(dir: string): void {
+  const committed = join(dir, "committed");
+  try {
+    const stamp: Record<string, string> = {};
+    for (const entry of readdirSync(committed)) {
+      const id = entry.endsWith(".tar") ? fileIdentity(join(committed, entry)) : undefined;
+      if (id) stamp[entry] = id;
+    }
+    writeFileSync(stampPathOf(dir), JSON.stringify(stamp));
+  } catch {
+    rmSync(stampPathOf(dir), { force: true });
+  }
+}
+
 async function sha256File(path: string): Promise<string> {
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -112,10 +157,15 @@ export async function repairCacheDir(dir: string): Promise<CacheProblem[]> {
   }
   const sound = new Set<string>();
   const found = new Map<string, string>();
+  const stamped = readStamp(dir);
   for (const entry of readdirSync(committed)) {
     if (!entry.endsWith(".tar")) continue;
     const expected = entry.slice(0, -".tar".length);
     const path = join(committed, entry);
+    if (stamped.get(entry) === fileIdentity(path)) {
+      sound.add(expected);
+      continue;
+    }
     const actual = await sha256File(path).catch((err: unknown) => `unreadable (${String(err)})`);
     if (actual === expected) sound.add(expected);
     else {

@@ -3,17 +3,24 @@
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { LOCK_FILE, lockCacheDir } from "../cache/lock.js";
-import { describeCacheProblem, repairCacheDir } from "../cache/verify.js";
+import { describeCacheProblem, repairCacheDir, stampCacheDir } from "../cache/verify.js";
 import { MlBuildpacksError } from "../errors.js";
 import type { Logger } from "../log.js";
 
-/** Locks `dir`, then empties (`clear`) or repairs it; returns the release function (cleanup() calls it). */
+/**
+ * Locks `dir`, then empties (`clear`) or repairs it; returns the release function (cleanup() calls
+ * it), which first stamps what the lifecycle left there, so the next build hashes only what changed.
+ */
 export async function guardCacheDir(
   dir: string,
   log: Pick<Logger, "info" | "warn">,
   clear = false,
 ): Promise<() => void> {
-  const release = await lockCacheDir(dir, { log });
+  const unlock = await lockCacheDir(dir, { log });
+  const release = () => {
+    stampCacheDir(dir);
+    unlock();
+  };
   try {
     if (clear) {
       for (const entry of readdirSync(dir))
@@ -23,7 +30,7 @@ export async function guardCacheDir(
     }
     for (const problem of await repairCacheDir(dir)) log.warn(describeCacheProblem(dir, problem));
   } catch (err) {
-    release();
+    unlock();
     throw err;
   }
   return release;

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,8 @@ import {
   describeCacheProblem,
   pruneMetadata,
   repairCacheDir,
+  stampCacheDir,
+  stampPathOf,
 } from "../../../../src/core/cache/verify.js";
 
 const sha = (data: string) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
@@ -157,5 +160,33 @@ describe("guardCacheDir with clear (--clear-cache)", () => {
     expect(infos).toEqual([`cleared the layer cache in ${dir}`]);
     release();
     expect(existsSync(lockPathOf(dir))).toBe(false);
+  });
+});
+
+describe("the stamp a build leaves beside the cache dir", () => {
+  test("a tar unchanged since the stamp (same inode, size, mtime) is trusted without hashing", async () => {
+    const { dir, wheels } = cacheDir();
+    const tar = join(dir, "committed", `${wheels}.tar`);
+    utimesSync(tar, 1_700_000_000, 1_700_000_000);
+    stampCacheDir(dir);
+    expect(existsSync(stampPathOf(dir))).toBe(true);
+    // Same size and mtime, other bytes: only a hash would see it, and the stamp says none is needed.
+    writeFileSync(tar, "wheelz");
+    utimesSync(tar, 1_700_000_000, 1_700_000_000);
+    expect(await repairCacheDir(dir)).toEqual([]);
+  });
+
+  test("a tar changed since the stamp is hashed again and dropped when damaged", async () => {
+    const { dir, uv } = cacheDir();
+    stampCacheDir(dir);
+    truncateSync(join(dir, "committed", `${uv}.tar`), 100);
+    expect((await repairCacheDir(dir)).map((p) => p.kind)).toEqual(["damaged-layer"]);
+  });
+
+  test("an unreadable stamp means hashing everything", async () => {
+    const { dir, wheels } = cacheDir();
+    writeFileSync(stampPathOf(dir), "not json");
+    writeFileSync(join(dir, "committed", `${wheels}.tar`), "wheelz");
+    expect((await repairCacheDir(dir)).map((p) => p.kind)).toEqual(["damaged-layer"]);
   });
 });
