@@ -349,6 +349,9 @@ describe("GitLab component (gitlab-ci-local)", () => {
     const build = dotenv(/^ml-buildpacks-build.*amd64/, "ml-buildpacks.env");
     expect(build.FAST_PATH_USED).toBe("true");
     expect(build.IMAGE_DIGEST).toBe(before);
+    // The SBOM is the kept image's, read back although no phase ran.
+    expect(build.SBOM_DIR).toBe(".ml-buildpacks/sbom/linux-amd64");
+    expect(output).toMatch(new RegExp(`SBOM of ${before} \\(linux-amd64\\): \\d+ files`));
   });
 
   test('a job running as root (--umask), path ".": detect and build drop to the CNB user, the cache is reused and not in the image', async () => {

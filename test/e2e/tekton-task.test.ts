@@ -199,6 +199,8 @@ describe("Tekton Task", () => {
     const run = await runTaskRun("build-hello-same", params);
     expect(run.logs.build).toContain("Up to date (inputs unchanged, no phase ran)");
     expect(run.results.IMAGE_DIGEST).toBe(before);
+    // No sbom workspace bound: no --sbom-output-dir.
+    expect(run.logs.build).not.toContain("Saving the image's SBOM");
   }, 300_000);
 
   test("with FAST_PATH false and a RUN_IMAGE, a TaskRun with the same cache workspace reuses the cached layers", async () => {
