@@ -248,6 +248,47 @@ describe("Tekton YAML (tekton/)", () => {
     },
   );
 
+  test.each([
+    { bound: "true", flag: true },
+    { bound: "false", flag: false },
+  ])(
+    "the build Task's sbom workspace (optional; bound: $bound) reaches the CLI as --sbom-output-dir",
+    ({ bound, flag }) => {
+      type Step = { name: string; script: string; env: { name: string; value: string }[] };
+      const task = parse(readFileSync(join(REPO, "tekton", "task-ml-buildpacks.yaml"), "utf8")) as {
+        spec: { workspaces: { name: string; optional?: boolean; mountPath: string }[]; steps: Step[] };
+      };
+      const ws = task.spec.workspaces.find((w) => w.name === "sbom");
+      expect(ws).toMatchObject({ optional: true, mountPath: "/ml-buildpacks/sbom" });
+      const step = task.spec.steps.find((st) => st.name === "build") as Step;
+      const env = Object.fromEntries(step.env.map((e) => [e.name, e.value]));
+      expect(env.SBOM_BOUND).toBe("$(workspaces.sbom.bound)");
+      expect(env.SBOM_OUTPUT_DIR).toBe("$(workspaces.sbom.path)");
+      // The script as Tekton would run it after substitution, with a stub CLI that records its arguments.
+      const dir = mkdtempSync(join(tmpdir(), "tekton-step-"));
+      writeFileSync(join(dir, "ml-buildpacks"), `#!/bin/sh\nprintf '%s\\n' "$@" > ${dir}/args\n`, {
+        mode: 0o755,
+      });
+      const substituted = Object.fromEntries(
+        Object.entries(env).map(([k, v]) => [k, v.replace(/^\$\(.*\)$/, "")]),
+      );
+      execFileSync("sh", ["-c", step.script, "sh"], {
+        env: {
+          ...substituted,
+          CACHE: "true",
+          FAST_PATH: "true",
+          COMPRESSION: "fast",
+          SBOM_BOUND: bound,
+          SBOM_OUTPUT_DIR: "/ml-buildpacks/sbom",
+          PATH: `${dir}:${process.env.PATH}`,
+        },
+      });
+      const args = readFileSync(join(dir, "args"), "utf8").split("\n");
+      expect(args.includes("--sbom-output-dir")).toBe(flag);
+      if (flag) expect(args[args.indexOf("--sbom-output-dir") + 1]).toBe("/ml-buildpacks/sbom");
+    },
+  );
+
   test("the manuals name this release", () => {
     const gitlab = readFileSync(join(REPO, "docs", "gitlab.md"), "utf8");
     const tekton = readFileSync(join(REPO, "docs", "tekton.md"), "utf8");
