@@ -45589,14 +45589,16 @@ async function createIndex(image, children, deps) {
 const ML_BUILDPACKS_VERSION = "1.0.0";
 
 ;// CONCATENATED MODULE: ./src/core/workspace.ts
-// What goes into the lifecycle's /workspace: the app directory without its top-level .git and
-// without a layer cache kept inside the project (CI caches often live there, e.g. path "."). The
+// What goes into the lifecycle's /workspace: the app directory without its top-level .git, without
+// a layer cache kept inside the project (CI caches often live there, e.g. path ".") and without what
+// a build writes there (the SBOM output dir): a build's outputs are never the next one's inputs. The
 // fast path's source digest, the docker executor's copy and the local executor's copy all derive
 // from this one rule, so the digest always covers exactly what the buildpacks see.
 
-function workspaceSource(appDir, cacheDir) {
+function workspaceSource(appDir, cacheDir, outputs = []) {
     const app = (0,external_node_path_namespaceObject.resolve)(appDir);
-    return { appDir: app, excluded: [(0,external_node_path_namespaceObject.join)(app, ".git"), ...(cacheDir ? [(0,external_node_path_namespaceObject.resolve)(cacheDir)] : [])] };
+    const left = [cacheDir, ...outputs].filter((p) => !!p).map((p) => (0,external_node_path_namespaceObject.resolve)(p));
+    return { appDir: app, excluded: [(0,external_node_path_namespaceObject.join)(app, ".git"), ...left] };
 }
 /** The excluded paths that lie inside the app, as "./<relative>" (tar --exclude's form). */
 function excludedInside(ws) {
@@ -46381,7 +46383,7 @@ async function collectInputs(req, builder, platformApi, clientFor) {
     const builderRead = builder.imageId || builder.digest || registryDigest(req.builder, builder.platform, clientFor);
     // Hashed while the registry answers.
     // The digest covers what the executors copy into the workspace (workspace.ts).
-    const tree = listSourceTree(req.appDir, workspaceSource(req.appDir, req.cacheDir).excluded);
+    const tree = listSourceTree(req.appDir, workspaceSource(req.appDir, req.cacheDir, [req.sbomOutputDir]).excluded);
     const source = digestOfTree(tree);
     const [runImageDigest, builderDigest] = await Promise.all([runImageRead, builderRead]);
     if (!runImageDigest)
@@ -49419,7 +49421,7 @@ class DockerExecutor {
         await docker.createVolume(this.layersVolume);
         await docker.createVolume(this.workspaceVolume);
         this.copyScript = workspaceCopyScript({
-            source: workspaceSource(this.o.appDir, this.cacheDir),
+            source: workspaceSource(this.o.appDir, this.cacheDir, [this.o.sbomOutputDir]),
             cached: this.cacheDir !== undefined,
             owner: `${builder.uid}:${builder.gid}`,
         });
@@ -49585,7 +49587,7 @@ class LocalExecutor {
         });
         emptyDir(p.layers);
         emptyDir(p.app);
-        const ws = workspaceSource(this.o.appDir, this.o.cacheDir ? p.cache : undefined);
+        const ws = workspaceSource(this.o.appDir, this.o.cacheDir ? p.cache : undefined, [this.o.sbomOutputDir]);
         for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(ws.appDir)) {
             if (isExcluded(ws, (0,external_node_path_namespaceObject.join)(ws.appDir, entry)))
                 continue;
@@ -49769,6 +49771,7 @@ function executorFactory(setup, req) {
             appDir: req.appDir,
             cacheDir: req.cacheDir,
             clearCache: req.clearCache,
+            sbomOutputDir: req.sbomOutputDir,
             buildEnv: req.env,
             buildSecrets: req.secrets,
             caCerts: req.caCerts,

@@ -1,5 +1,6 @@
-// What goes into the lifecycle's /workspace: the app directory without its top-level .git and
-// without a layer cache kept inside the project (CI caches often live there, e.g. path "."). The
+// What goes into the lifecycle's /workspace: the app directory without its top-level .git, without
+// a layer cache kept inside the project (CI caches often live there, e.g. path ".") and without what
+// a build writes there (the SBOM output dir): a build's outputs are never the next one's inputs. The
 // fast path's source digest, the docker executor's copy and the local executor's copy all derive
 // from this one rule, so the digest always covers exactly what the buildpacks see.
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -11,9 +12,14 @@ export interface WorkspaceSource {
   excluded: string[];
 }
 
-export function workspaceSource(appDir: string, cacheDir: string | undefined): WorkspaceSource {
+export function workspaceSource(
+  appDir: string,
+  cacheDir: string | undefined,
+  outputs: (string | undefined)[] = [],
+): WorkspaceSource {
   const app = resolve(appDir);
-  return { appDir: app, excluded: [join(app, ".git"), ...(cacheDir ? [resolve(cacheDir)] : [])] };
+  const left = [cacheDir, ...outputs].filter((p): p is string => !!p).map((p) => resolve(p));
+  return { appDir: app, excluded: [join(app, ".git"), ...left] };
 }
 
 /** The excluded paths that lie inside the app, as "./<relative>" (tar --exclude's form). */

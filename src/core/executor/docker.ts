@@ -183,7 +183,7 @@ export class DockerExecutor implements Executor {
     await docker.createVolume(this.layersVolume);
     await docker.createVolume(this.workspaceVolume);
     this.copyScript = workspaceCopyScript({
-      source: workspaceSource(this.o.appDir, this.cacheDir),
+      source: workspaceSource(this.o.appDir, this.cacheDir, [this.o.sbomOutputDir]),
       cached: this.cacheDir !== undefined,
       owner: `${builder.uid}:${builder.gid}`,
     });

@@ -30,7 +30,7 @@ export function executorFactory(
   setup: ExecutorSetup,
   req: Pick<
     BuildRequest,
-    "appDir" | "cacheDir" | "clearCache" | "env" | "secrets" | "caCerts" | "memoryLimit"
+    "appDir" | "cacheDir" | "clearCache" | "env" | "secrets" | "caCerts" | "memoryLimit" | "sbomOutputDir"
   >,
 ): MakeExecutor {
   return (builder, platformApi, secretEnv) => {
@@ -38,6 +38,7 @@ export function executorFactory(
       appDir: req.appDir,
       cacheDir: req.cacheDir,
       clearCache: req.clearCache,
+      sbomOutputDir: req.sbomOutputDir,
       buildEnv: req.env,
       buildSecrets: req.secrets,
       caCerts: req.caCerts,

@@ -139,7 +139,7 @@ export class LocalExecutor implements Executor {
     });
     emptyDir(p.layers);
     emptyDir(p.app);
-    const ws = workspaceSource(this.o.appDir, this.o.cacheDir ? p.cache : undefined);
+    const ws = workspaceSource(this.o.appDir, this.o.cacheDir ? p.cache : undefined, [this.o.sbomOutputDir]);
     for (const entry of readdirSync(ws.appDir)) {
       if (isExcluded(ws, join(ws.appDir, entry))) continue;
       cpSync(join(ws.appDir, entry), join(p.app, entry), {

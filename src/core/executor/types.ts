@@ -31,6 +31,8 @@ export interface PreExportRunner {
 export interface WorkspaceOptions {
   appDir: string;
   cacheDir: string | undefined;
+  /** Where the SBOM is written after the push: left out of the workspace when inside the app. */
+  sbomOutputDir?: string;
   /** Empty the cache dir first (--clear-cache), once its lock is held: never under another build. */
   clearCache?: boolean;
   buildEnv: Record<string, string>;

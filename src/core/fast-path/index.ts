@@ -38,7 +38,10 @@ export async function collectInputs(
     builder.imageId || builder.digest || registryDigest(req.builder, builder.platform, clientFor);
   // Hashed while the registry answers.
   // The digest covers what the executors copy into the workspace (workspace.ts).
-  const tree = listSourceTree(req.appDir, workspaceSource(req.appDir, req.cacheDir).excluded);
+  const tree = listSourceTree(
+    req.appDir,
+    workspaceSource(req.appDir, req.cacheDir, [req.sbomOutputDir]).excluded,
+  );
   const source = digestOfTree(tree);
   const [runImageDigest, builderDigest] = await Promise.all([runImageRead, builderRead]);
   if (!runImageDigest) return { reason: `the run image ${runImage} is not in a registry` };

@@ -20,4 +20,11 @@ describe("the workspace contract", () => {
     // The app itself as the cache dir would leave nothing to build: never excluded as a whole.
     expect(excludedInside(workspaceSource("/p/app", "/p/app"))).toEqual(["./.git"]);
   });
+
+  test("an SBOM output dir inside the app is left out: a build's outputs are never the next one's inputs", () => {
+    const ws = workspaceSource("/p/app", undefined, ["/p/app/.ml-buildpacks/sbom", undefined]);
+    expect(excludedInside(ws)).toEqual(["./.git", "./.ml-buildpacks/sbom"]);
+    expect(isExcluded(ws, "/p/app/.ml-buildpacks/sbom")).toBe(true);
+    expect(excludedInside(workspaceSource("/p/app", undefined, ["/tmp/sbom"]))).toEqual(["./.git"]);
+  });
 });
