@@ -68,6 +68,7 @@ describe("commands", () => {
       "dev,main",
       "--output",
       "/tmp/x/requirements.txt",
+      "--with-credentials",
       "--no-ansi",
     ]);
   });

@@ -3,7 +3,8 @@
 // How the venv is filled, and why not `poetry install`:
 //   1. `poetry check --lock`    fails when poetry.lock is out of date with pyproject.toml (offline);
 //   2. `poetry export --only G` turns the lock into a requirements file: exact versions, the lock's
-//                               sha256 for every file, environment markers (offline);
+//                               sha256 for every file, environment markers, private sources' URLs
+//                               with their credentials (offline);
 //   3. `pip install --require-hashes --no-deps -r that file` into the venv, with the stack's pip.
 // Poetry never touches the network and pip never resolves: what gets installed is exactly the
 // lock, each download checked against the lock's hashes. `poetry install` would instead fetch
@@ -94,6 +95,10 @@ export function exportArgs(groups: readonly string[], output: string): string[] 
     groups.join(","),
     "--output",
     output,
+    // A private source's credentials (POETRY_HTTP_BASIC_<SOURCE>_*, build secrets) go into the
+    // exported index URLs, or pip meets a 401. The file lives in a temp dir removed after the install;
+    // pip keeps credentials out of its log and cache.
+    "--with-credentials",
     "--no-ansi",
   ];
 }
