@@ -55,8 +55,14 @@ def digest(packages):
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
+def client():
+    """rattler's standard client (retries and authentication): a private channel's credentials come
+    from the file RATTLER_AUTH_FILE names, keyed by host, never from the URLs (which rattler records)."""
+    return rattler.Client.default_client()
+
+
 async def solve(req):
-    gateway = rattler.Gateway(cache_dir=os.path.join(req["cache_dir"], "repodata"))
+    gateway = rattler.Gateway(cache_dir=os.path.join(req["cache_dir"], "repodata"), client=client())
     platforms = [req["platform"], "noarch"]
     try:
         virtual = rattler.VirtualPackage.detect()
@@ -91,7 +97,7 @@ async def fetch_explicit(req):
     verifies it against the lock's hash and reads its record from the archive itself: nothing is solved."""
     downloads = os.path.join(req["cache_dir"], "explicit")
     os.makedirs(downloads, exist_ok=True)
-    client = rattler.Client()
+    http = client()
     records = []
     for entry in req["explicit"]:
         url, kind, want = entry["url"], entry["kind"], entry["hash"].lower()
@@ -99,7 +105,7 @@ async def fetch_explicit(req):
         path = os.path.join(downloads, name)
         if not (os.path.isfile(path) and file_hash(path, kind) == want):
             try:
-                await rattler.package_streaming.download_to_path(client, url, path + ".part")
+                await rattler.package_streaming.download_to_path(http, url, path + ".part")
             except Exception as err:
                 raise Failure("unreachable", f"{url}: {err}", url=url, line=entry["line"]) from err
             got = file_hash(path + ".part", kind)
@@ -135,6 +141,7 @@ async def install(req, records):
             platform=rattler.Platform(req["platform"]),
             show_progress=False,
             execute_link_scripts=False,
+            client=client(),
         )
     except Exception as err:
         if isinstance(err, (rx.FetchRepoDataError, rx.IoError)) or "error sending request" in str(err):

@@ -3,7 +3,7 @@ import { type BuildContext, describeTarget } from "#libcnb";
 import { keepOrDiscard } from "#pybuild/launch-layer";
 import { ensurePinnedTool, keepPinnedTool, pinnedToolKey } from "#pybuild/pinned-tool";
 import { probePython } from "#pybuild/stack-python";
-import { channelAlias, channelUrls, condaSubdir, mirrorUrl } from "./channels.js";
+import { condaSubdir, driverChannels } from "./channels.js";
 import { type DriverRequest, runDriver } from "./driver.js";
 import { condaCacheKey, prepareCondaCache, saveCondaCache } from "./layers/conda-cache.js";
 import { decideEnv, envKey, prefixOf, writeEnvEnv } from "./layers/env.js";
@@ -26,8 +26,8 @@ export async function build(ctx: BuildContext): Promise<void> {
     `py-rattler ${RATTLER_VERSION} on Python ${tools.version}, ${describeTarget(ctx.target)} (conda ${subdir})`,
   );
 
-  const alias = channelAlias(ctx.env);
-  const channels = source.kind === "environment" ? channelUrls(source.channels, alias) : [];
+  // Credentials (build secrets) stay out of every URL logged, kept in metadata or recorded by rattler.
+  const { channels, explicit, auth } = driverChannels(source, ctx.env);
   if (source.kind === "environment") {
     const pip = source.pip.length ? ` and ${source.pip.length} pip requirements` : "";
     log.step(`${source.file}: ${source.specs.length} dependencies${pip}; channels ${channels.join(", ")}`);
@@ -48,16 +48,13 @@ export async function build(ctx: BuildContext): Promise<void> {
     platform: subdir,
     cache_dir: cache.path,
     prefix: prefixOf(env),
-    explicit:
-      source.kind === "explicit"
-        ? source.packages.map((p) => ({ ...p, url: mirrorUrl(p.url, alias) }))
-        : null,
+    explicit,
   };
   const resolved = await log.timed(
     source.kind === "environment"
       ? "Solving the environment (rattler)"
       : "Downloading and verifying the locked packages",
-    () => runDriver(ctx, rattler, "resolve", request, source.file),
+    () => runDriver(ctx, rattler, "resolve", request, source.file, auth),
   );
   log.step(`${resolved.packages.length} packages:`);
   log.detail(resolved.packages.map((p) => `${p.name} ${p.version} (${p.build}, ${p.subdir})`));
@@ -87,7 +84,7 @@ export async function build(ctx: BuildContext): Promise<void> {
   }
   env.reset();
   await log.timed(`Installing ${resolved.packages.length} packages into ${prefixOf(env)}`, () =>
-    runDriver(ctx, rattler, "install", { ...request, expect: resolved.digest }, source.file),
+    runDriver(ctx, rattler, "install", { ...request, expect: resolved.digest }, source.file, auth),
   );
   if (source.kind === "environment" && source.pip.length)
     await installPipSection(

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BuildContext, formatCommand } from "#libcnb";
+import type { RattlerAuth } from "./credentials.js";
 import * as errors from "./errors.js";
 import type { ExplicitPackage } from "./explicit.js";
 import type { ResolvedPackage } from "./resolved.js";
@@ -71,14 +72,24 @@ export async function runDriver(
   command: "resolve" | "install",
   request: DriverRequest,
   file: string,
+  auth: Record<string, RattlerAuth>,
 ): Promise<{ packages: ResolvedPackage[]; digest: string }> {
   const tmp = mkdtempSync(join(tmpdir(), "conda-driver-"));
   try {
     const req = join(tmp, "request.json");
     const res = join(tmp, "result.json");
     writeFileSync(req, JSON.stringify(request));
+    // Private channels' credentials: rattler's auth file, readable by this user only, in the temp dir
+    // removed below (never in a layer or the cache).
+    const authEnv: Record<string, string> = {};
+    if (Object.keys(auth).length) {
+      authEnv.RATTLER_AUTH_FILE = join(tmp, "auth.json");
+      writeFileSync(authEnv.RATTLER_AUTH_FILE, JSON.stringify(auth), { mode: 0o600 });
+    }
     const args = [driverScript(ctx.buildpack.dir), command, req, res];
-    const r = await ctx.exec(python, args, { env: { PYTHONUNBUFFERED: "1", PYTHONPATH: undefined } });
+    const r = await ctx.exec(python, args, {
+      env: { PYTHONUNBUFFERED: "1", PYTHONPATH: undefined, ...authEnv },
+    });
     let result: DriverResult | undefined;
     try {
       result = JSON.parse(readFileSync(res, "utf8")) as DriverResult;

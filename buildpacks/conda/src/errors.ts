@@ -1,4 +1,5 @@
 // Every message the conda buildpack shows a user: what happened and what to do.
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: messages show users the ${VAR} they write in channel URLs
 import { BuildpackError } from "#libcnb";
 
 const FORMAT =
@@ -9,6 +10,13 @@ const FORMAT =
   "  dependencies:\n" +
   "    - python=3.11\n" +
   "    - numpy>=2";
+
+const PRIVATE_CHANNELS =
+  "A private channel takes its credentials from a build secret, named in the URL as ${VAR}:\n\n" +
+  "  channels:\n" +
+  "    - https://build:${CONDA_TOKEN}@conda.example.com/private     (basic auth)\n" +
+  "    - https://conda.example.com/t/${CONDA_TOKEN}/private          (a conda token)\n\n" +
+  "  ml-buildpacks build . --secret id=CONDA_TOKEN,env=CONDA_TOKEN   (Action: the secrets input)";
 
 export function badYaml(file: string, line: number, message: string): BuildpackError {
   return new BuildpackError({
@@ -213,7 +221,8 @@ export function unreachable(channels: readonly string[], message: string, file: 
       `Channels: ${channels.join(", ") || "(the lock's URLs)"}\n\n` +
       "Check the build's network and the channel names. Behind a firewall, point every named channel at\n" +
       "a mirror with BP_CONDA_CHANNEL_ALIAS (e.g. https://conda-mirror.example.com); a TLS-intercepting\n" +
-      "proxy needs its CA bundle (ml-buildpacks build --ca-certs FILE).",
+      "proxy needs its CA bundle (ml-buildpacks build --ca-certs FILE)." +
+      (/\b40[13]\b/.test(message) ? `\n\nThe channel refused the build (401/403).\n${PRIVATE_CHANNELS}` : ""),
     file,
   });
 }
@@ -261,5 +270,40 @@ export function driverCrashed(command: string, code: number, output: string): Bu
     body:
       `\`${command}\` exited with status ${code}:\n\n${output.trim() || "(no output)"}\n\n` +
       "This is a problem in the buildpack or its pinned py-rattler, not in your app: please report it with this log.",
+  });
+}
+
+export function credentialsInFile(file: string, line: number, url: string): BuildpackError {
+  return new BuildpackError({
+    title: `${file} line ${line}: a channel URL holds a password or token`,
+    body:
+      `${url}\n\n${file} is part of the app, copied into the image and kept in your repository, so a\n` +
+      `credential written in it leaks. Replace it with \${VAR} and pass VAR as a build secret.\n\n${PRIVATE_CHANNELS}`,
+    file,
+    line,
+  });
+}
+
+export function channelSecretMissing(
+  name: string,
+  url: string,
+  origin: { file: string; line: number } | { variable: string },
+): BuildpackError {
+  const where = "file" in origin ? `${origin.file} line ${origin.line}` : origin.variable;
+  return new BuildpackError({
+    title: `${where}: the channel's credentials need \${${name}}, which the build does not have`,
+    body:
+      `${url}\n\nPass ${name} as a build secret (it is read when the packages are downloaded and recorded\n` +
+      `nowhere).\n\n${PRIVATE_CHANNELS}`,
+    ...("file" in origin ? { file: origin.file, line: origin.line } : {}),
+  });
+}
+
+export function conflictingCredentials(host: string): BuildpackError {
+  return new BuildpackError({
+    title: `Two channels on ${host} have different credentials`,
+    body:
+      `rattler (the conda installer) keeps one credential per host, so channels on ${host} must all use\n` +
+      "the same user name and password or token. Use the same ${VAR} in each of their URLs.",
   });
 }

@@ -15,7 +15,8 @@ export type CondaSource =
       kind: "environment";
       file: string;
       sha256: string;
-      channels: string[];
+      /** As written (names or URLs), with their lines. */
+      channels: { value: string; line: number }[];
       specs: string[];
       name?: string;
       /** The `- pip:` section (empty without one) and its line. */
@@ -77,7 +78,7 @@ export function readSource(app: AppFiles, subdir: string): CondaSource {
     kind: "environment",
     file: envFile,
     sha256: sha256(bytes),
-    channels: env.channels.map((c) => c.value),
+    channels: env.channels.map((c) => ({ value: c.value, line: c.line })),
     specs: env.dependencies.map((d) => d.value),
     ...(env.name !== undefined ? { name: env.name } : {}),
     pip: env.pip.map((p) => p.value),

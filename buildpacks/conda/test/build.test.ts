@@ -244,6 +244,59 @@ describe("conda build", () => {
     expect(err.line).toBe(7);
   });
 
+  it("a private channel: the driver gets clean URLs and a temp RATTLER_AUTH_FILE; nothing keeps the token", async () => {
+    const TOKEN = "tok-planted-0123";
+    const driver: Driver = { requests: [] };
+    const tools = fakeTools(driver);
+    const auths: { path: string; content: string }[] = [];
+    const exec = fakeExec((call) => {
+      const path = call.options.env?.RATTLER_AUTH_FILE;
+      if (path) auths.push({ path, content: readFileSync(path, "utf8") });
+      return tools(call.command, call.args, call.options);
+    });
+    const app =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder as a user writes it
+      "name: app\nchannels:\n  - https://build:${CONDA_TOKEN}@conda.example.com/private\ndependencies:\n  - python=3.11\n";
+    const ctx = buildContext({ "environment.yml": app }, exec);
+    await build({ ...ctx, env: { CONDA_TOKEN: TOKEN } });
+
+    expect(driver.requests.map((r) => r.req.channels)).toEqual([
+      ["https://conda.example.com/private"],
+      ["https://conda.example.com/private"],
+    ]);
+    expect(auths).toHaveLength(2);
+    for (const a of auths) {
+      expect(JSON.parse(a.content)).toEqual({
+        "conda.example.com": { BasicHTTP: { username: "build", password: TOKEN } },
+      });
+      expect(existsSync(a.path)).toBe(false);
+    }
+    expect(ctx.logger.text()).toContain("channels https://conda.example.com/private");
+    expect(ctx.logger.text()).not.toContain(TOKEN);
+    const holding = readdirSync(ctx.layersDir, { recursive: true, encoding: "utf8" }).filter((f) => {
+      const path = join(ctx.layersDir, f);
+      try {
+        return readFileSync(path, "utf8").includes(TOKEN);
+      } catch {
+        return false; // a directory
+      }
+    });
+    expect(holding).toEqual([]);
+    expect(readdirSync(ctx.layersDir).length).toBeGreaterThan(2);
+  });
+
+  it("without private channels the driver gets no RATTLER_AUTH_FILE", async () => {
+    const driver: Driver = { requests: [] };
+    const tools = fakeTools(driver);
+    const seen: (string | undefined)[] = [];
+    const exec = fakeExec((call) => {
+      if ((call.args[0] ?? "").endsWith("conda_driver.py")) seen.push(call.options.env?.RATTLER_AUTH_FILE);
+      return tools(call.command, call.args, call.options);
+    });
+    await build(buildContext({ "environment.yml": ENV }, exec));
+    expect(seen).toEqual([undefined, undefined]);
+  });
+
   it("a crashing driver is reported with its output", async () => {
     const exec = fakeExec((call) => {
       if (call.command === "/usr/bin/python3" && call.args[0] === "-I")

@@ -207,7 +207,10 @@ describe("source and the one-package-manager rule", () => {
     expect(source).toMatchObject({
       kind: "environment",
       file: "environment.yml",
-      channels: ["conda-forge", "https://example.com/my-channel/"],
+      channels: [
+        { value: "conda-forge", line: 3 },
+        { value: "https://example.com/my-channel/", line: 4 },
+      ],
       specs: ["python=3.11", "numpy >=2"],
       name: "app",
     });
