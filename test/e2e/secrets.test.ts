@@ -10,20 +10,22 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import type { Server } from "node:http";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, normalize } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { cli, docker, REGISTRY, RUN_ID, readReport, registryHas } from "./helpers.js";
+import { cli, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./helpers.js";
 
 // Issue #17, secrets: a private package index with basic auth, served here on loopback over HTTPS
 // (the build containers use host networking), reached through `--secret id=PIP_INDEX_URL,env=...`
 // with the real CLI, lifecycle, registry and a real wheel from PyPI. The image runs and imports the package; then
 // the token is planted-and-scanned: it is in no CLI output, report, image layer, image config or
-// label, cache entry (what the Action archives), and a changed token alone does not rebuild.
+// label, cache entry (what the Action archives), and a changed token alone does not rebuild. uv,
+// Poetry and Pipenv install from the same index through their own credential variables; conda from
+// the local channel of scripts/conda-channel.sh (real conda packages), served here behind basic auth.
 const builder = process.env.ML_BUILDPACKS_E2E_BUILDER || `${REGISTRY}/ml-buildpacks/builder:cpu`;
 const WHEEL = "tabulate-0.9.0-py3-none-any.whl";
 const USER = "build";
@@ -42,6 +44,12 @@ let caBundle: string;
 let uvApp: string;
 let pipenvApp: string;
 let poetryApp: string;
+let condaApp: string;
+let condaServer: Server;
+/** The private conda channel's URL (no credentials: what the build may log and record). */
+let condaChannel: string;
+/** Package files the conda channel served to an authorised client. */
+let condaFilesServed = 0;
 let indexUrl: (token: string) => string;
 /** Wheel downloads the index served to an authorised client. */
 let wheelsServed = 0;
@@ -165,6 +173,32 @@ function startIndex(
   return new Promise((resolve) => s.listen(0, "127.0.0.1", () => resolve(s)));
 }
 
+/**
+ * scripts/conda-channel.sh's channel directory served over HTTP, every request needing Basic auth of
+ * a valid token (rattler sends it from its auth file; the buildpack never puts it in a URL).
+ */
+function startCondaChannel(): Promise<Server> {
+  // Idempotent: builds the channel once (cached under .infra and the machine cache).
+  execFileSync("bash", [join(REPO, "scripts", "conda-channel.sh")], { stdio: "inherit" });
+  const root = join(REPO, ".infra", "conda-channel", "www");
+  const valid = [TOKEN, TOKEN2].map((t) => `Basic ${Buffer.from(`${USER}:${t}`).toString("base64")}`);
+  const s = createHttpServer((req, res) => {
+    if (!valid.includes(req.headers.authorization ?? "")) {
+      res.writeHead(401, { "WWW-Authenticate": 'Basic realm="private channel"' }).end("unauthorized\n");
+      return;
+    }
+    const path = normalize(decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/"));
+    const file = join(root, path);
+    if (path.includes("..") || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      res.writeHead(404).end("not found\n");
+      return;
+    }
+    if (/\.(?:tar\.bz2|conda)$/.test(file)) condaFilesServed++;
+    res.writeHead(200, { "Content-Type": "application/octet-stream" }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => s.listen(0, "127.0.0.1", () => resolve(s)));
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "e2e-secrets-"));
   const tls = makeTls(work);
@@ -184,11 +218,15 @@ beforeAll(async () => {
   uvApp = writeUvApp(join(work, "uv-app"), `https://localhost:${port}`, wheel);
   poetryApp = writePoetryApp(join(work, "poetry-app"), `https://localhost:${port}`, wheel);
   pipenvApp = writePipenvApp(join(work, "pipenv-app"), `https://localhost:${port}`, wheel);
+  condaServer = await startCondaChannel();
+  condaChannel = `http://127.0.0.1:${(condaServer.address() as AddressInfo).port}/conda-forge`;
+  condaApp = writeCondaApp(join(work, "conda-app"), condaChannel);
   cacheDir = join(work, "cache");
 });
 
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
+  await new Promise((resolve) => condaServer?.close(resolve));
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -296,6 +334,22 @@ function writePipenvApp(dir: string, base: string, wheel: { sha256: string }): s
     develop: {},
   };
   writeFileSync(join(dir, "Pipfile.lock"), `${JSON.stringify(lock, null, 4)}\n`);
+  writeFileSync(join(dir, "app.py"), readFileSync(join(app, "app.py")));
+  writeFileSync(join(dir, "Procfile"), "web: python app.py\n");
+  return dir;
+}
+
+/**
+ * A conda app whose environment.yml names the private channel with the token as ${CONDA_TOKEN} in its
+ * user info (conda expands variables in channel URLs; the buildpack hands the credentials to rattler).
+ */
+function writeCondaApp(dir: string, channel: string): string {
+  mkdirSync(dir);
+  const url = channel.replace("http://", `http://${USER}:\${CONDA_TOKEN}@`);
+  writeFileSync(
+    join(dir, "environment.yml"),
+    `name: app\nchannels:\n  - ${url}\ndependencies:\n  - python=3.11\n  - tabulate=0.9.0\n`,
+  );
   writeFileSync(join(dir, "app.py"), readFileSync(join(app, "app.py")));
   writeFileSync(join(dir, "Procfile"), "web: python app.py\n");
   return dir;
@@ -515,6 +569,44 @@ describe("build secrets: a private index token", () => {
     await runApp(pipenvImage);
     await expectCleanImage(pipenvImage, needles);
     expect(filesHolding(pipenvCache, needles)).toEqual([]);
+  });
+
+  test("conda: a channel behind basic auth, its environment.yml URL naming the secret CONDA_TOKEN", async () => {
+    const condaImage = `${REGISTRY}/${repository}-conda:1`;
+    const condaCache = join(work, "conda-cache");
+    const sbomDir = join(work, "conda-sbom");
+    const result = await cli(
+      [
+        "build",
+        condaApp,
+        "--image",
+        condaImage,
+        "--builder",
+        builder,
+        "--cache-dir",
+        condaCache,
+        "--sbom-output-dir",
+        sbomDir,
+        "--secret",
+        "id=CONDA_TOKEN,env=E2E_TOKEN",
+      ],
+      { E2E_TOKEN: TOKEN },
+    );
+    expect(result.code, result.output).toBe(0);
+    expect(condaFilesServed).toBeGreaterThan(0);
+    // The channel is logged and recorded (layer metadata in a label, SBOM), without its credentials.
+    expect(result.output).toContain(`channels ${condaChannel}`);
+    const needles = leakForms(TOKEN);
+    for (const n of needles) expect(result.output).not.toContain(n);
+    await runApp(condaImage);
+    await expectCleanImage(condaImage, needles);
+    const inspect = await docker(["image", "inspect", condaImage, "--format", "{{json .Config.Labels}}"]);
+    expect(inspect.output).toContain(condaChannel);
+    expect(filesHolding(sbomDir, ["pkg:conda/tabulate@0.9.0"]).length).toBeGreaterThan(0);
+    expect(filesHolding(sbomDir, needles)).toEqual([]);
+    // rattler's repodata and package caches are in the cache (a cached layer): scanned, clean.
+    expect(filesHolding(condaCache, ["repodata"]).length).toBeGreaterThan(0);
+    expect(filesHolding(condaCache, needles)).toEqual([]);
   });
 
   test("a changed token alone is not a changed input: the fast path keeps the image", async () => {
