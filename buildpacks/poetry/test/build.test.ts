@@ -68,7 +68,7 @@ describe("poetry build", () => {
     expect(lines[5]).toBe(`/usr/bin/python3 -m venv --without-pip ${venv}`);
     expect(lines[6]).toMatch(
       new RegExp(
-        `^${tool}/bin/poetry export --format requirements.txt --only main --output \\S+/requirements.txt --no-ansi$`,
+        `^${tool}/bin/poetry export --format requirements.txt --only main --output \\S+/requirements.txt --with-credentials --no-ansi$`,
       ),
     );
     expect(lines[7]).toMatch(
