@@ -49,7 +49,7 @@ export function splitCredentials(url: string, env: Env, origin: UrlOrigin): Clea
     const name = PLACEHOLDER.exec(written)?.[1];
     if (name === undefined) {
       if ("file" in origin) throw errors.credentialsInFile(origin.file, origin.line, redactUrl(url));
-      return decodeURIComponent(written);
+      return decode(written);
     }
     const v = env[name];
     if (v === undefined || v === "") throw errors.channelSecretMissing(name, redactUrl(url), origin);
@@ -62,9 +62,18 @@ export function splitCredentials(url: string, env: Env, origin: UrlOrigin): Clea
   const colon = info.indexOf(":");
   // A user name alone is no secret: it may be literal, or a ${VAR} like the password.
   const username = colon < 0 ? info : info.slice(0, colon);
-  const user = PLACEHOLDER.test(username) ? value(username) : decodeURIComponent(username);
+  const user = PLACEHOLDER.test(username) ? value(username) : decode(username);
   const password = colon < 0 ? "" : value(info.slice(colon + 1));
   return { url: clean, auth: { host, auth: { BasicHTTP: { username: user, password } } } };
+}
+
+/** %-escapes decoded as a URL parser does; a malformed one is kept as written. */
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function hostOf(url: string): string {

@@ -1,5 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: channel URLs name their secrets as ${VAR}, as users write them
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { BuildpackError } from "#libcnb";
 import { errorOf } from "#pybuild/testing";
 import { driverChannels } from "../src/channels.js";
 import { authFile, redactUrl, splitCredentials } from "../src/credentials.js";
@@ -140,5 +142,41 @@ describe("driverChannels", () => {
       driverChannels({ kind: "explicit", file: "conda-linux-64.lock", sha256: "0", packages }, {}),
     );
     expect(err.title).toBe("conda-linux-64.lock line 2: a channel URL holds a password or token");
+  });
+});
+
+describe("splitCredentials on any input", () => {
+  it("returns a URL without the secret's value, or a BuildpackError; never anything else", () => {
+    const secret = "Zq9-secret-value";
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.constantFrom("", "user", "u:${S}", "${S}:${S}", "u:lit%zz", "%E0:x"),
+        fc.constantFrom("", "/t/${S}", "/t/", "/t/${MISSING}"),
+        fc.boolean(),
+        (tail, userinfo, token, inFile) => {
+          const url = `https://${userinfo ? `${userinfo}@` : ""}h.example${token}/${tail}`;
+          const origin = inFile
+            ? { file: "environment.yml", line: 2 }
+            : { variable: "BP_CONDA_CHANNEL_ALIAS" };
+          try {
+            const out = splitCredentials(url, { S: secret }, origin);
+            expect(out.url).not.toContain(secret);
+            expect(out.url).not.toContain("@h.example");
+          } catch (err) {
+            if (!(err instanceof BuildpackError)) throw err;
+            expect(`${err.title}${err.body}`).not.toContain(secret);
+          }
+        },
+      ),
+    );
+    for (const junk of ["", "://", "https://@", "https://:@/t/", "\u0000", "https://a@b@c/t/x"])
+      expect(() => {
+        try {
+          splitCredentials(junk, {}, { variable: "X" });
+        } catch (err) {
+          if (!(err instanceof BuildpackError)) throw err;
+        }
+      }).not.toThrow();
   });
 });
