@@ -610,6 +610,35 @@ describe("build secrets: a private index token", () => {
     expect(filesHolding(condaCache, needles)).toEqual([]);
   });
 
+  test("conda: a wrong CONDA_TOKEN fails on the channel's 401, says how to pass credentials, masked, nothing pushed", async () => {
+    const failing = `${REGISTRY}/${repository}-conda-wrong:1`;
+    const result = await cli(
+      [
+        "build",
+        condaApp,
+        "--image",
+        failing,
+        "--builder",
+        builder,
+        // A cold cache: the repodata must come from the channel, not from the good build's cache.
+        "--cache-dir",
+        join(work, "conda-wrong-cache"),
+        "--no-fast-path",
+        "--secret",
+        "id=CONDA_TOKEN,env=E2E_TOKEN",
+      ],
+      { E2E_TOKEN: WRONG },
+    );
+    expect(result.code, result.output).not.toBe(0);
+    expect(result.output).toContain("A conda channel could not be reached");
+    expect(result.output).toMatch(/401 Unauthorized/);
+    expect(result.output).toContain(
+      "The channel answered 401/403: its credentials are missing, wrong or expired.",
+    );
+    for (const n of leakForms(WRONG)) expect(result.output).not.toContain(n);
+    expect(await registryHas(`${repository}-conda-wrong`, "1")).toBe(false);
+  });
+
   test("a changed token alone is not a changed input: the fast path keeps the image", async () => {
     const result = await build(TOKEN2, image);
     expect(result.code, result.output).toBe(0);

@@ -222,7 +222,9 @@ export function unreachable(channels: readonly string[], message: string, file: 
       "Check the build's network and the channel names. Behind a firewall, point every named channel at\n" +
       "a mirror with BP_CONDA_CHANNEL_ALIAS (e.g. https://conda-mirror.example.com); a TLS-intercepting\n" +
       "proxy needs its CA bundle (ml-buildpacks build --ca-certs FILE)." +
-      (/\b40[13]\b/.test(message) ? `\n\nThe channel refused the build (401/403).\n${PRIVATE_CHANNELS}` : ""),
+      (/\b40[13]\b/.test(message)
+        ? `\n\nThe channel answered 401/403: its credentials are missing, wrong or expired.\n${PRIVATE_CHANNELS}`
+        : ""),
     file,
   });
 }

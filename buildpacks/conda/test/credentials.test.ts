@@ -5,6 +5,7 @@ import { BuildpackError } from "#libcnb";
 import { errorOf } from "#pybuild/testing";
 import { driverChannels } from "../src/channels.js";
 import { authFile, redactUrl, splitCredentials } from "../src/credentials.js";
+import { unreachable } from "../src/errors.js";
 import { parseExplicit } from "../src/explicit.js";
 
 const FILE = { file: "environment.yml", line: 3 };
@@ -178,5 +179,18 @@ describe("splitCredentials on any input", () => {
           if (!(err instanceof BuildpackError)) throw err;
         }
       }).not.toThrow();
+  });
+});
+
+describe("unreachable", () => {
+  it("adds how to pass credentials only when the channel answered 401 or 403", () => {
+    const hint = "The channel answered 401/403: its credentials are missing, wrong or expired.";
+    expect(
+      unreachable(["https://h.example/c"], "HTTP status client error (401 Unauthorized)", "environment.yml")
+        .body,
+    ).toContain(hint);
+    expect(
+      unreachable(["https://h.example/c"], "dns error: no such host", "environment.yml").body,
+    ).not.toContain(hint);
   });
 });
