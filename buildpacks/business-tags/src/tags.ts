@@ -2,6 +2,7 @@
 //   team: vision
 //   cost-center: 4711        # numbers and booleans are kept as written, as strings
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { refuseDeepNesting } from "#libcnb/yaml-nesting";
 import * as errors from "./errors.js";
 
 export const TAGS_FILE = "business-tags.yaml";
@@ -32,6 +33,7 @@ export const RESERVED_PREFIXES = [
 export function parseTags(text: string, file = TAGS_FILE): Tag[] {
   const size = Buffer.byteLength(text);
   if (size > MAX_BYTES) throw errors.tooLarge(file, size, MAX_BYTES);
+  refuseDeepNesting(text, file);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lc.linePos(offset).line);

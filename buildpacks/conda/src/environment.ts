@@ -3,6 +3,7 @@
 
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { BuildpackError } from "#libcnb";
+import { refuseDeepNesting } from "#libcnb/yaml-nesting";
 import * as errors from "./errors.js";
 
 export interface Entry {
@@ -35,6 +36,7 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
         `What to do: keep the channels and the packages your app needs in ${file} (or commit a conda lock).`,
       file,
     });
+  refuseDeepNesting(text, file);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined) =>

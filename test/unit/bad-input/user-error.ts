@@ -104,3 +104,9 @@ export const anyBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
 
 /** Runs per property; BAD_INPUT_RUNS=2000 (with a longer --testTimeout) for a deeper local search. */
 export const RUNS = { numRuns: Number(process.env.BAD_INPUT_RUNS ?? 150) };
+
+// One fixed seed, so CI tries the same inputs every run and a failure reproduces (fast-check prints the
+// seed and path); BAD_INPUT_SEED=<n> explores others locally. A random seed once made CI flaky: YAML
+// nested thousands deep crashed V8 itself inside the yaml parser (fatal, no exception), which
+// only some runs generated; libcnb/yaml-nesting.ts now refuses it first.
+fc.configureGlobal({ seed: Number(process.env.BAD_INPUT_SEED ?? 20261204) });
