@@ -35,6 +35,22 @@ export async function docker(args: string[]): Promise<CliResult> {
   return { code: result.exitCode, output: `${result.stdout}\n${result.stderr}`.trim() };
 }
 
+/** Runs `command` in a built image as the CNB user (1000:1000) on the host network, from `entrypoint`. */
+export async function runAsCnbUser(ref: string, entrypoint: string, command: string[]): Promise<CliResult> {
+  return docker([
+    "run",
+    "--rm",
+    "--network",
+    "host",
+    "--user",
+    "1000:1000",
+    "--entrypoint",
+    entrypoint,
+    ref,
+    ...command,
+  ]);
+}
+
 /** Copies an example app into a temp dir the test may change. */
 export function copyApp(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `e2e-${name}-`));

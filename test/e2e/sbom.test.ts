@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type JsonObject, sbomProblems } from "../unit/libcnb/sbom-check.js";
-import { type CliResult, cli, docker, REGISTRY, REPO, RUN_ID } from "./helpers.js";
+import { type CliResult, cli, docker, REGISTRY, REPO, RUN_ID, runAsCnbUser } from "./helpers.js";
 
 // One build (the real lifecycle, PyPI and Debian archive) of an app with requirements.txt and an
 // Aptfile, with --sbom-output-dir: the SBOM the CLI reads back from the pushed image is checked
@@ -133,18 +133,7 @@ async function inImage(
   entrypoint = "/cnb/lifecycle/launcher",
   ref = image,
 ): Promise<string> {
-  const r = await docker([
-    "run",
-    "--rm",
-    "--network",
-    "host",
-    "--user",
-    "1000:1000",
-    "--entrypoint",
-    entrypoint,
-    ref,
-    ...command,
-  ]);
+  const r = await runAsCnbUser(ref, entrypoint, command);
   expect(r.code, r.output).toBe(0);
   return r.output;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { docker } from "../helpers.js";
+import { runAsCnbUser } from "../helpers.js";
 
 // What the front ends' e2e tests check of an SBOM written by --sbom-output-dir (action sbom-dir,
 // GitLab artifacts, Tekton workspace): a layer's packages as both formats list them, and the Python
@@ -47,16 +47,7 @@ for d in md.distributions():
 export async function venvDistributions(imageRef: string): Promise<string[]> {
   // bash pipes the script to `launcher python -`: the launcher would join a command's words and lose its newlines.
   const script = Buffer.from(VENV_DISTS).toString("base64");
-  const r = await docker([
-    "run",
-    "--rm",
-    "--network",
-    "host",
-    "--user",
-    "1000:1000",
-    "--entrypoint",
-    "bash",
-    imageRef,
+  const r = await runAsCnbUser(imageRef, "bash", [
     "-c",
     `echo ${script} | base64 -d | /cnb/lifecycle/launcher python -`,
   ]);
