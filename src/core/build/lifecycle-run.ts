@@ -22,7 +22,8 @@ import {
   throwawayPlan,
 } from "../pre-export/throwaway-plan.js";
 import { MIN_RECOMPRESS_BYTES } from "../recompress.js";
-import type { RegistryClient } from "../registry/client.js";
+import { type RegistryClient, repositoryOfPath } from "../registry/client.js";
+import type { RegistryQuestions } from "../registry/push-failures.js";
 import type { BuildReport } from "../report.js";
 import type { BuildRequest } from "../request.js";
 import { parseTomlFile } from "../toml.js";
@@ -98,7 +99,13 @@ export async function runLifecycle(run: LifecycleInputs): Promise<LifecycleRun> 
   try {
     await log.group("Preparing workspace", () => executor.prepare());
     for (const spec of specs) {
-      const result = await runPhase(spec, executor, { log, clock, layers, memoryLimit: req.memoryLimit });
+      const result = await runPhase(spec, executor, {
+        log,
+        clock,
+        layers,
+        memoryLimit: req.memoryLimit,
+        askRegistry: questionsFor(run.registry),
+      });
       phases.push({ phase: spec.phase, ms: result.ms });
       if (result.group) group = result.group;
     }
@@ -112,6 +119,24 @@ export async function runLifecycle(run: LifecycleInputs): Promise<LifecycleRun> 
   }
   if (!exported) throw phaseError("export", -1);
   return { phases, layers, group, exported, preExported, deletes, plan };
+}
+
+/** The target registry's answers about a URL the exporter named; none for a URL on another host. */
+function questionsFor(registry: RegistryClient): RegistryQuestions {
+  const pathOn = (url: string) => {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    return parsed?.host === registry.registry ? parsed.pathname : undefined;
+  };
+  return {
+    get: async (url) => {
+      const path = pathOn(url);
+      return path ? registry.errorAnswer(path) : undefined;
+    },
+    upload: async (url) => {
+      const repository = repositoryOfPath(pathOn(url) ?? "");
+      return repository ? registry.uploadAnswer(repository) : undefined;
+    },
+  };
 }
 
 /** What pre-export needs: it talks to the target registry as the lifecycle does (same plain-HTTP list, same CA). */

@@ -11,7 +11,7 @@ import {
 } from "../lifecycle/output.js";
 import type { Phase, PhaseSpec } from "../lifecycle/phases.js";
 import type { Clock, Logger } from "../log.js";
-import { explainPushFailure } from "../registry/push-failures.js";
+import { explainPushFailureAsking, type RegistryQuestions } from "../registry/push-failures.js";
 import { parseTomlFile } from "../toml.js";
 
 export type Group = { id: string; version: string }[];
@@ -19,7 +19,14 @@ export type Group = { id: string; version: string }[];
 export async function runPhase(
   spec: PhaseSpec,
   executor: Executor,
-  ctx: { log: Logger; clock: Clock; layers: LayerActivity; memoryLimit: string | undefined },
+  ctx: {
+    log: Logger;
+    clock: Clock;
+    layers: LayerActivity;
+    memoryLimit: string | undefined;
+    /** Questions to the target registry when the exporter's output does not say why a push failed. */
+    askRegistry: RegistryQuestions;
+  },
 ): Promise<{ ms: number; group: Group | undefined }> {
   const { log, clock, layers } = ctx;
   const started = clock.now();
@@ -44,7 +51,8 @@ export async function runPhase(
     if (exit !== 0 && spec.phase === "pre-export") log.warn(preExportNotes.failed(exit));
     else if (exit !== 0) {
       const pushed = spec.phase === "export" || spec.phase === "create";
-      throw phaseError(spec.phase, exit, pushed ? explainPushFailure(seen) : [], ctx.memoryLimit);
+      const reasons = pushed ? await explainPushFailureAsking(seen, ctx.askRegistry) : [];
+      throw phaseError(spec.phase, exit, reasons, ctx.memoryLimit);
     }
     if (spec.phase === "detect") {
       const group = readGroup(executor.readOutput("group.toml"));

@@ -83,3 +83,28 @@ test("a registry that goes away after answering: 'stopped answering', with the a
   );
   expect(err.hint).toMatch(/nothing was tagged by this step/);
 });
+
+test("errorAnswer: the registry's error body for a GET the exporter's HEAD got a bodyless 5xx for", async () => {
+  const data = Buffer.from("a blob that is there");
+  const digest = await client().uploadBlob("team/probe", data);
+  const full = '{"errors":[{"code":"UNKNOWN","message":"unknown error","detail":{"Err":28}}]}';
+  registry.faults.push({ match: on("GET", "team/probe", "blobs"), answer: { status: 500, body: full } });
+  expect(await client().errorAnswer(`/v2/team/probe/blobs/${digest}`)).toBe(`HTTP 500: ${full}`);
+  // One attempt: the fault was used once, the GET was not retried.
+  expect(registry.faults).toHaveLength(0);
+  expect(await client().errorAnswer(`/v2/team/probe/blobs/${digest}`)).toBeUndefined();
+  expect(await client().errorAnswer("/v2/_catalog")).toBeUndefined();
+});
+
+test("uploadAnswer: a registry that cannot start an upload says why; one that can keeps no session", async () => {
+  const full =
+    '{"errors":[{"code":"UNKNOWN","detail":"write _uploads/x/startedat: no space left on device"}]}';
+  registry.faults.push({
+    match: on("POST", "team/up", "blobs/uploads"),
+    answer: { status: 500, body: full },
+  });
+  expect(await client().uploadAnswer("team/up")).toBe(`HTTP 500: ${full}`);
+  expect(registry.faults).toHaveLength(0);
+  expect(await client().uploadAnswer("team/up")).toBeUndefined();
+  expect([...registry.uploads.values()].filter((u) => u.repo === "team/up")).toEqual([]);
+});

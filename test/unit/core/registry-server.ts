@@ -128,7 +128,7 @@ export interface Seen {
 type Fault = {
   match: (method: string, url: string) => boolean;
   /** reset: cut before handling; lost: handled (stored), then cut before the answer. */
-  answer: "reset" | "lost" | { status: number; headers?: Record<string, string> };
+  answer: "reset" | "lost" | { status: number; headers?: Record<string, string>; body?: string };
 };
 
 export interface RegistryOptions {
@@ -153,7 +153,7 @@ export class TestRegistry {
   readonly tokenRequests: { method: string; auth: string | undefined; query: string; body: string }[] = [];
   /** Issued tokens: token -> scopes granted ("repo:action"). */
   readonly tokens = new Map<string, Set<string>>();
-  private readonly uploads = new Map<
+  readonly uploads = new Map<
     string,
     { repo: string; hash: ReturnType<typeof createHash>; size: number; chunks: Buffer[] }
   >();
@@ -226,7 +226,7 @@ export class TestRegistry {
       if (answer === "reset") return void req.socket.destroy();
       if (answer !== "lost") {
         req.resume();
-        return void res.writeHead(answer.status, answer.headers).end("injected");
+        return void res.writeHead(answer.status, answer.headers).end(answer.body ?? "injected");
       }
       // Handled as usual below, but the answer never leaves.
       res.writeHead = (() => {
@@ -406,6 +406,10 @@ export class TestRegistry {
       return void res.writeHead(404).end('{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN"}]}');
     }
     // Bytes are hashed as they arrive; only small blobs are kept (the large ones are checked by digest).
+    if (method === "DELETE") {
+      this.uploads.delete(id);
+      return void res.writeHead(204).end();
+    }
     req.on("data", (c: Buffer) => {
       upload.hash.update(c);
       upload.size += c.length;
