@@ -290,33 +290,78 @@ describe("the registry", () => {
   });
 
   test("the registry's disk is full: a clear failure, no tag", async () => {
-    const storage = await tmpfs(8);
-    const port = await freePort();
-    const config = join(tempDir("e2e-faults-registry-"), "config.yml");
-    writeFileSync(
-      config,
-      `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
-    );
-    const registry = spawn("docker-registry", ["serve", config], { stdio: "ignore" });
-    cleanups.push(async () => registry.kill());
-    const address = `127.0.0.1:${port}`;
-    await waitFor("the small registry", async () =>
-      (await fetch(`http://${address}/v2/`).catch(() => undefined))?.ok ? true : undefined,
-    );
-    const result = await cli([
-      "build",
-      app,
-      "--image",
-      `${address}/${BASE}-full:1`,
-      "--cache-dir",
-      cacheCopy(),
-    ]);
+    const { address } = await smallRegistry(8);
+    const result = await buildTo(`${address}/${BASE}-full:1`);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain("the registry's storage is full");
     const tag = await fetch(`http://${address}/v2/${BASE}-full/manifests/1`, { method: "HEAD" });
     expect(tag.status).toBe(404);
   });
+
+  test("a full disk the exporter sees only as a bodyless HEAD 500: the registry is asked, the disk named", async () => {
+    const { address, storage } = await smallRegistry(8);
+    const front = await FaultProxy.start(address);
+    cleanups.push(() => front.close());
+    // Every HEAD of a blob gets a bare 500, as when a retried upload meets a half-written blob; the
+    // disk fills once the exporter starts (the analyzer's write check must pass first).
+    front.answer(500, 10_000, { method: "HEAD", path: /\/blobs\/sha256:/ });
+    const build = startCli([
+      "build",
+      app,
+      "--image",
+      `${front.address}/${BASE}-head500:1`,
+      "--cache-dir",
+      cacheCopy(),
+    ]);
+    await waitFor("the exporter's first HEAD of a blob", async () =>
+      front.log.some((s) => s.method === "HEAD" && s.path.includes("/blobs/")) ? true : undefined,
+    );
+    await runProcess("dd", ["if=/dev/zero", `of=${join(storage, "filler")}`, "bs=64k"]);
+    const result = await build.done;
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/HEAD http:\/\/\S+\/blobs\/sha256:\w+: unexpected status code 500/);
+    expect(result.output).toContain(
+      `the registry's answer to GET http://${front.address}/v2/${BASE}-head500/blobs/`,
+    );
+    expect(result.output).toMatch(
+      /the registry's answer to starting a new upload: HTTP 500: .*"Err":28/,
+    );
+    expect(result.output).toContain("the registry's storage is full");
+    const tag = await fetch(`http://${address}/v2/${BASE}-head500/manifests/1`, { method: "HEAD" });
+    expect(tag.status).toBe(404);
+  });
+
+  test("a registry full before the build: the analyzer's write check fails, and says the storage is full", async () => {
+    const { address, storage } = await smallRegistry(8);
+    await runProcess("dd", ["if=/dev/zero", `of=${join(storage, "filler")}`, "bs=64k"]);
+    const result = await buildTo(`${address}/${BASE}-full-before:1`);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("validating registry write access");
+    expect(result.output).toContain("the registry's storage is full");
+  });
 });
+
+/** A docker-registry on its own tmpfs of `mb` MiB: its address and storage dir. */
+async function smallRegistry(mb: number): Promise<{ address: string; storage: string }> {
+  const storage = await tmpfs(mb);
+  const port = await freePort();
+  const config = join(tempDir("e2e-faults-registry-"), "config.yml");
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+  );
+  const registry = spawn("docker-registry", ["serve", config], { stdio: "ignore" });
+  cleanups.push(async () => registry.kill());
+  const address = `127.0.0.1:${port}`;
+  await waitFor("the small registry", async () =>
+    (await fetch(`http://${address}/v2/`).catch(() => undefined))?.ok ? true : undefined,
+  );
+  return { address, storage };
+}
+
+function buildTo(image: string) {
+  return cli(["build", app, "--image", image, "--cache-dir", cacheCopy()]);
+}
 
 describe("interruptions", () => {
   test("a lifecycle container killed mid-build: a clear error, nothing pushed, the cache kept", async () => {

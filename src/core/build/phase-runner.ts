@@ -50,7 +50,8 @@ export async function runPhase(
     // Pre-export never fails a build: without it, the exporter does all the work.
     if (exit !== 0 && spec.phase === "pre-export") log.warn(preExportNotes.failed(exit));
     else if (exit !== 0) {
-      const pushed = spec.phase === "export" || spec.phase === "create";
+      // The analyzer writes too: it checks write access by starting an upload.
+      const pushed = spec.phase === "export" || spec.phase === "create" || spec.phase === "analyze";
       const reasons = pushed ? await explainPushFailureAsking(seen, ctx.askRegistry) : [];
       throw phaseError(spec.phase, exit, reasons, ctx.memoryLimit);
     }
