@@ -44958,6 +44958,14 @@ function manifestSize(manifest) {
     return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
 }
 const sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
+/** Pure: the repository of a /v2/<repository>/(blobs|manifests)/<ref> path. */
+function repositoryOfPath(path) {
+    return /^\/v2\/(.+)\/(?:blobs|manifests)\/[^/]+$/.exec(path)?.[1];
+}
+async function answerText(res) {
+    const text = (await res.text().catch(() => "")).trim().slice(0, 500);
+    return `HTTP ${res.status}${text ? `: ${text}` : ""}`;
+}
 /** Pure: whether the client (and the lifecycle) speak plain http to `registry`. */
 function isInsecureRegistry(registry, insecure = []) {
     return isLoopbackRegistry(registry) || insecure.includes(registry);
@@ -45077,6 +45085,48 @@ class RegistryClient {
         });
         await res.body?.cancel();
         return res.ok;
+    }
+    /**
+     * The registry's error answer to a GET of `path` (/v2/<repository>/...): the exporter's HEAD got a
+     * 5xx, and HEAD answers carry no body. One attempt; undefined when GET works or nothing answers.
+     */
+    async errorAnswer(path) {
+        const repository = repositoryOfPath(path);
+        if (!repository)
+            return undefined;
+        const res = await this.once("GET", path, `${repository}:pull`);
+        if (!res || res.ok)
+            return void (await res?.body?.cancel());
+        return answerText(res);
+    }
+    /**
+     * Whether the registry can take an upload to `repository` now: one is started and at once
+     * cancelled (nothing is stored). Its error answer, or undefined when it can or nothing answers.
+     */
+    async uploadAnswer(repository) {
+        const scope = `${repository}:pull,push`;
+        const res = await this.once("POST", `/v2/${repository}/blobs/uploads/`, scope);
+        if (!res)
+            return undefined;
+        const location = res.headers.get("location");
+        if (res.status !== 202 || !location)
+            return answerText(res);
+        await res.body?.cancel();
+        // Cancelling needs the delete scope; where it is not granted the empty session stays until the
+        // registry purges stale uploads.
+        const cancel = await this.once("DELETE", new URL(location, this.base).toString(), `${repository}:delete`);
+        await cancel?.body?.cancel();
+        return undefined;
+    }
+    /** One request, no retry: the answer, or undefined when nothing answered. For diagnosis only. */
+    async once(method, pathOrUrl, scope) {
+        const url = pathOrUrl.startsWith("/") ? `${this.base}${pathOrUrl}` : pathOrUrl;
+        try {
+            return await this.exchange(scope, false, (auth) => this.http().fetch(url, { method, headers: auth }), (r) => r.body?.cancel());
+        }
+        catch {
+            return undefined;
+        }
     }
     /** Cross-repository mount; returns false when the registry wants an upload instead. */
     async mountBlob(repository, digest, from) {
@@ -48063,11 +48113,13 @@ function explainExit(phase, code, memoryLimit) {
 ;// CONCATENATED MODULE: ./src/core/registry/push-failures.ts
 // What a failed push in the exporter's output means, in the user's terms. The lifecycle prints
 // go-containerregistry's error (the registry's error body, Go's network errors) and exits 62; these
-// lines say which of the common registry faults it was and what to do. Pure.
+// lines say which of the common registry faults it was and what to do. Pure, but for the registry
+// question injected into explainPushFailureAsking.
+const GENERIC_500 = "the registry failed internally (HTTP 500) while taking the push: its log says why (often full storage, a broken storage backend, or a blob an earlier failed upload left half-written); mend the registry, then build again; no tag was written";
 const push_failures_KNOWN = [
     {
         // docker-registry reports a full disk as UNKNOWN with the driver's errno (28 = ENOSPC).
-        test: /no space left on device|\bErr:28\b|ENOSPC|insufficient storage|\b507\b|quota exceeded/i,
+        test: /no space left on device|\bErr"?:\s*28\b|ENOSPC|insufficient storage|\b507\b|quota exceeded/i,
         reason: "the registry's storage is full (it could not write an upload): free space on the registry or raise its quota, then build again; no tag was written",
     },
     {
@@ -48078,6 +48130,11 @@ const push_failures_KNOWN = [
         test: /\b(502|503|504)\b|UNAVAILABLE|Service Unavailable|Bad Gateway|Gateway Timeout|TOOMANYREQUESTS|\b429\b/i,
         reason: "the registry kept failing or throttling the push (5xx/429 after the exporter's retries): try again later; no tag was written",
     },
+    {
+        // Last: a bare 500 is the registry's own failure, whose cause only its log (or a GET's body) has.
+        test: /\b500 Internal Server Error\b|status code 500\b|\bHTTP 500\b/i,
+        reason: GENERIC_500,
+    },
 ];
 /** The exporter's error lines (ERROR: ... / failed to write image ...), mapped to the first matching explanation. */
 function explainPushFailure(lines) {
@@ -48086,6 +48143,38 @@ function explainPushFailure(lines) {
         if (errors.some((l) => known.test.test(l)))
             return [known.reason];
     return [];
+}
+/** Where the exporter's HEAD got a 5xx: HEAD answers have no body, so the cause is not in its output. */
+function bodylessHeads(lines) {
+    const urls = new Set();
+    for (const line of lines)
+        for (const m of line.matchAll(/\bHEAD (https?:\/\/\S+): unexpected status code 5\d\d\b/g))
+            if (m[1])
+                urls.add(m[1]);
+    return [...urls];
+}
+/**
+ * explainPushFailure, and where the exporter's output holds only a bodyless 5xx to a HEAD, the target
+ * registry's answers to a GET of that URL and to a new upload, shown and matched too. A full disk can
+ * show only there: the exporter's retry of a failed upload met a half-written blob (HEAD 500), and its
+ * first error, the one naming ENOSPC, is not printed.
+ */
+async function explainPushFailureAsking(lines, ask) {
+    const known = explainPushFailure(lines);
+    const url = known.length === 0 || known[0] === GENERIC_500 ? bodylessHeads(lines)[0] : undefined;
+    if (!url)
+        return known;
+    const answers = [];
+    const got = await ask.get(url);
+    if (got)
+        answers.push(`the registry's answer to GET ${url}: ${got}`);
+    const explainsGet = (explainPushFailure(answers.map((a) => `ERROR: ${a}`))[0] ?? GENERIC_500) !== GENERIC_500;
+    const uploaded = explainsGet ? undefined : await ask.upload(url);
+    if (uploaded)
+        answers.push(`the registry's answer to starting a new upload: ${uploaded}`);
+    if (answers.length === 0)
+        return known;
+    return [...answers, ...explainPushFailure([...lines, ...answers.map((a) => `ERROR: ${a}`)])];
 }
 
 ;// CONCATENATED MODULE: ./src/core/build/phase-runner.ts
@@ -48121,8 +48210,10 @@ async function runPhase(spec, executor, ctx) {
         if (exit !== 0 && spec.phase === "pre-export")
             log.warn(preExportNotes.failed(exit));
         else if (exit !== 0) {
-            const pushed = spec.phase === "export" || spec.phase === "create";
-            throw phaseError(spec.phase, exit, pushed ? explainPushFailure(seen) : [], ctx.memoryLimit);
+            // The analyzer writes too: it checks write access by starting an upload.
+            const pushed = spec.phase === "export" || spec.phase === "create" || spec.phase === "analyze";
+            const reasons = pushed ? await explainPushFailureAsking(seen, ctx.askRegistry) : [];
+            throw phaseError(spec.phase, exit, reasons, ctx.memoryLimit);
         }
         if (spec.phase === "detect") {
             const group = readGroup(executor.readOutput("group.toml"));
@@ -48196,6 +48287,7 @@ function tagNames(names) {
 
 
 
+
 async function runLifecycle(run) {
     const { req, builder, platformApi, names, access, deps } = run;
     const { log, clock } = deps;
@@ -48236,7 +48328,13 @@ async function runLifecycle(run) {
     try {
         await log.group("Preparing workspace", () => executor.prepare());
         for (const spec of specs) {
-            const result = await runPhase(spec, executor, { log, clock, layers, memoryLimit: req.memoryLimit });
+            const result = await runPhase(spec, executor, {
+                log,
+                clock,
+                layers,
+                memoryLimit: req.memoryLimit,
+                askRegistry: questionsFor(run.registry),
+            });
             phases.push({ phase: spec.phase, ms: result.ms });
             if (result.group)
                 group = result.group;
@@ -48253,6 +48351,23 @@ async function runLifecycle(run) {
     if (!exported)
         throw phaseError("export", -1);
     return { phases, layers, group, exported, preExported, deletes, plan };
+}
+/** The target registry's answers about a URL the exporter named; none for a URL on another host. */
+function questionsFor(registry) {
+    const pathOn = (url) => {
+        const parsed = URL.canParse(url) ? new URL(url) : undefined;
+        return parsed?.host === registry.registry ? parsed.pathname : undefined;
+    };
+    return {
+        get: async (url) => {
+            const path = pathOn(url);
+            return path ? registry.errorAnswer(path) : undefined;
+        },
+        upload: async (url) => {
+            const repository = repositoryOfPath(pathOn(url) ?? "");
+            return repository ? registry.uploadAnswer(repository) : undefined;
+        },
+    };
 }
 /** What pre-export needs: it talks to the target registry as the lifecycle does (same plain-HTTP list, same CA). */
 function preExportRequest(run, executor, paths, plan) {
@@ -107053,6 +107168,12 @@ const rebaseMessages = {
         detail: output.trim().split("\n").slice(-15).join("\n"),
         hint: "see its output above; the image's tag was not changed",
     }),
+    signFailed: (cause, tag, previous) => ({
+        title: `${cause.title}: the rebase stopped before moving ${tag}`,
+        // The cause's first line is cosign's reason; its own "nothing was tagged" line is said here for the tag.
+        detail: `${cause.detail.split("\n")[0]}\n${tag} still names the image it named before (${previous}), with its old signature.`,
+        hint: "run the rebase again (a registry error may pass); if it persists, check that the credentials for this registry may push <repository>:sha256-<digest>.sig",
+    }),
     rebaserNoReport: (platform) => ({
         title: `the lifecycle's rebaser for ${platform} wrote no report with the new image's digest`,
         hint: "see its output above; the image's tag was not changed",
@@ -107127,6 +107248,14 @@ function archTag(tag, platform) {
     ];
     return parts.filter(Boolean).join("-").slice(0, 128);
 }
+/**
+ * Pure: where the rebaser pushes when the rebase signs: not the tag itself, which the lifecycle would
+ * move before anything could be signed, but this tag next to it, moved to the signed digest after.
+ */
+function stagingTag(tag) {
+    const suffix = ".rebase-staging";
+    return `${tag.slice(0, 128 - suffix.length)}${suffix}`;
+}
 /** Labels that say which stack an image is of; a rebase onto another one is refused. */
 const STACK_LABELS = [
     "io.buildpacks.base.distro.name",
@@ -107174,6 +107303,33 @@ function planArch(o) {
         force: !recordedNames.includes(comparableName(runName)),
         upToDate: topLayer !== undefined && topLayer === o.recorded.topLayer,
     };
+}
+
+;// CONCATENATED MODULE: ./src/core/rebase/publish.ts
+// Signed rebases: each new image is signed by digest before a tag names it. Kept apart from the
+// registry and cosign (both injected) so the order, and what a failed signature leaves, is tested alone.
+
+
+/**
+ * Signs every staged image, then moves each tag to its image: no tag names an unsigned image, and
+ * when a signature fails no tag has moved (the error names the tag and the digest it still names).
+ */
+async function signThenTag(staged, o) {
+    for (const image of staged)
+        await signOrExplain(() => o.sign(image), image.tag, image.previousDigest);
+    for (const image of staged)
+        await o.tag(image);
+}
+/** Runs a signature; its failure says which tag was left where. */
+async function signOrExplain(sign, tag, previous) {
+    try {
+        await sign();
+    }
+    catch (err) {
+        if (!(err instanceof errors_MlBuildpacksError))
+            throw err;
+        throw new errors_MlBuildpacksError(rebaseMessages.signFailed(err, tag, previous));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/rebase/rebaser.ts
@@ -107293,10 +107449,55 @@ async function runRebaser(plan, o) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/rebase/staging.ts
+// The staging tag a signed rebase pushes through (see index.ts) is dropped once the real tag names
+// the signed image, where the registry deletes manifests. Never by a DELETE of the tag or of the
+// image's digest: some registries delete the image itself for either, and the real tag names it.
+// Instead the staging tag moves to a placeholder only it names, and the placeholder is deleted.
+
+const EMPTY_CONFIG = Buffer.from("{}");
+const staging_OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+/** Pure: a manifest with no layers, unique to this staging tag and image (so nothing else names it). */
+function placeholderManifest(stagingTag, digest) {
+    return Buffer.from(JSON.stringify({
+        schemaVersion: 2,
+        mediaType: staging_OCI_MANIFEST,
+        config: {
+            mediaType: "application/vnd.oci.empty.v1+json",
+            digest: `sha256:${(0,external_node_crypto_.createHash)("sha256").update(EMPTY_CONFIG).digest("hex")}`,
+            size: EMPTY_CONFIG.length,
+        },
+        layers: [],
+        annotations: {
+            "org.opencontainers.image.ref.name": stagingTag,
+            "io.ml-buildpacks.rebase.staged": digest,
+        },
+    }));
+}
+/** Drops one staging tag (which names `digest`); a failure only leaves it behind, said in the log. */
+async function dropStagingTag(client, repository, staging, log) {
+    const placeholder = placeholderManifest(staging.tag, staging.digest);
+    try {
+        await client.uploadBlob(repository, EMPTY_CONFIG);
+        const digest = await client.putManifest(repository, staging.tag, placeholder, staging_OCI_MANIFEST);
+        const { deleted, why } = await client.deleteManifest(repository, digest);
+        if (!deleted)
+            log.info(`the staging tag ${staging.shown} stays, naming an empty manifest (${why})`);
+    }
+    catch (err) {
+        log.info(`the staging tag ${staging.shown} stays, naming the signed image ${staging.digest} (${err instanceof Error ? err.message : String(err)})`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/rebase/index.ts
 // `rebase`: swaps the run image under an app image, every platform of a manifest list, without a
 // build. Everything is read and checked first (the image, each platform's run image and builder);
 // then the lifecycle's rebaser runs per platform and pushes TAG-ARCH; the list's tag moves last.
+// With a signing key, every new image and the list are signed by digest before a tag names them.
+
+
+
+
 
 
 
@@ -107412,37 +107613,130 @@ async function rebase(req, deps) {
         builders.set(plan, { builder, platformApi: choosePlatformApi(req, builder) });
     }
     const host = deps.local ? { kind: "local", run: deps.local.run } : { kind: "docker", docker };
+    // Opened before the first push: a wrong key or password changes nothing.
+    const signer = req.sign && (await openRebaseSigner(req.sign, req, [...builders.values()], access, deps, env));
+    const targetClient = access.clientFor(target.registry);
+    const deletes = signer ? await targetClient.deleteSupport(target.repository) : undefined;
     const digests = new Map();
     const rebaserEnv = { ...proxyEnv(env), ...access.lifecycleEnv() };
-    for (const plan of todo) {
-        const { builder, platformApi } = builders.get(plan);
-        if (!deps.local)
-            await pullBuilder(builder, { docker, log });
-        const digest = await log.group(`Rebasing ${formatPlatform(plan.platform)} onto ${plan.runImage}`, () => runRebaser(plan, {
-            host,
-            builder,
-            platformApi,
-            caCerts: req.caCerts,
-            insecureRegistries: req.insecureRegistries,
-            logLevel: req.logLevel,
-            env: rebaserEnv,
-            onLine: (line) => log.output(line),
-        }));
-        log.info(`${formatPlatform(plan.platform)}: ${plan.output}@${digest}`);
-        digests.set(plan, digest);
+    try {
+        for (const plan of todo) {
+            const { builder, platformApi } = builders.get(plan);
+            if (!deps.local)
+                await pullBuilder(builder, { docker, log });
+            // The lifecycle's rebaser pushes under a tag it is given (it cannot push by digest: the digest
+            // is known only once it pushed), so a signed rebase gives it a staging tag and moves the real
+            // one itself after signing; the staging tag is dropped where the registry deletes (staging.ts).
+            const output = signer ? stagedOutput(plan.output) : plan.output;
+            const digest = await log.group(`Rebasing ${formatPlatform(plan.platform)} onto ${plan.runImage}`, () => runRebaser({ ...plan, output }, {
+                host,
+                builder,
+                platformApi,
+                caCerts: req.caCerts,
+                insecureRegistries: req.insecureRegistries,
+                logLevel: req.logLevel,
+                env: rebaserEnv,
+                onLine: (line) => log.output(line),
+            }));
+            log.info(`${formatPlatform(plan.platform)}: ${output}@${digest}`);
+            digests.set(plan, digest);
+        }
+        if (signer) {
+            const staged = todo.map((p) => ({
+                tag: p.output,
+                digest: digests.get(p),
+                previousDigest: p.previousDigest,
+            }));
+            await signThenTag(staged, {
+                sign: (image) => signer.sign(target.repository, target.registry, image.digest, false),
+                tag: (image) => log.group(`Tagging ${image.tag}`, () => copyToTag(targetClient, target.repository, image)),
+            });
+        }
+    }
+    finally {
+        // Also when a signature failed: where deletes work, no tag is left naming an unsigned image.
+        if (signer)
+            for (const plan of todo.filter((p) => digests.has(p))) {
+                const shown = stagedOutput(plan.output);
+                const digest = digests.get(plan);
+                if (deletes?.supported)
+                    await dropStagingTag(targetClient, target.repository, { tag: image_ref_parseImageRef(shown).tag, digest, shown }, log);
+                else
+                    log.info(`the staging tag ${shown} stays, naming ${digest} (the registry does not delete manifests: ${deletes?.why})`);
+            }
     }
     if (single)
         return report(digests);
     const index = await createIndex(shown, plans.map((p) => ({
         ref: { ...target, tag: undefined, digest: digests.get(p) ?? p.previousDigest },
         expected: p.platform,
-    })), { clientFor: access.clientFor, log });
+    })), {
+        clientFor: access.clientFor,
+        log,
+        ...(signer
+            ? {
+                beforeTag: (digest) => signOrExplain(() => signer.sign(target.repository, target.registry, digest, false), shown, indexDigest),
+            }
+            : {}),
+    });
     return report(digests, index.digest);
+}
+/** Pure: the rebaser's output when signing: the plan's tag, staged. */
+function stagedOutput(output) {
+    const ref = image_ref_parseImageRef(output);
+    return formatImageRef({ ...ref, tag: stagingTag(ref.tag) });
+}
+/** Moves a tag to an image already in the repository (its manifest's bytes, so the digest stays). */
+async function copyToTag(client, repository, image) {
+    const manifest = await client.getManifest(repository, image.digest);
+    if (!manifest)
+        throw new errors_MlBuildpacksError(rebaseMessages.imageNotFound(`${image.tag}@${image.digest}`));
+    await client.putManifest(repository, image_ref_parseImageRef(image.tag).tag, manifest.raw, manifest.mediaType);
+}
+/**
+ * The rebase's signer: cosign on this machine or in this builder, else the builder image's through
+ * Docker (one of this machine's platform when there is one, so it runs without emulation).
+ */
+function openRebaseSigner(sign, req, builders, access, deps, env) {
+    const signerDeps = systemSignerDeps(env, deps.log, deps.registerSecret);
+    const native = builders.find((b) => b.builder.platform === hostPlatform()) ?? builders[0];
+    const place = cosignPlace(signerDeps.env, signerDeps.isFile, native && { docker: deps.docker.binary, ref: native.builder.ref, platform: native.builder.platform });
+    const auth = JSON.parse(access.lifecycleEnv().CNB_REGISTRY_AUTH ?? "{}");
+    return deps.log.group("Opening the signing key (cosign)", () => openSigner(sign, place, { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries }, signerDeps));
+}
+
+;// CONCATENATED MODULE: ./src/github/sign-inputs.ts
+// The action's signing inputs (sign-key, sign-password, sign-offline), shared by the build and the
+// merge action. The key arrives as text (a repository secret) and reaches cosign only through
+// COSIGN_PRIVATE_KEY in the environment; both values are masked by the caller before any log line.
+
+
+
+/** Pure: the raw inputs -> sign options and cosign's environment. */
+function parseSignInputs(get, publish) {
+    const key = get("sign-key").trim();
+    const offlineText = get("sign-offline").trim() || "false";
+    if (offlineText !== "true" && offlineText !== "false")
+        throw new errors_MlBuildpacksError(github_messages_messages.badBoolean("sign-offline", offlineText));
+    if (!key)
+        return { sign: undefined, env: {} };
+    if (!publish)
+        throw new errors_MlBuildpacksError({
+            title: 'input "sign-key" signs the pushed image, and "publish" is false',
+            hint: "set publish: true, or remove sign-key",
+        });
+    return {
+        sign: { key: `env://${KEY_ENV}`, offline: offlineText === "true" },
+        // cosign needs a password variable even for a key made without one.
+        env: { [KEY_ENV]: `${key}\n`, [PASSWORD_ENV]: get("sign-password") },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/github/rebase-mode.ts
 // The action's `mode: rebase`: swap the run image under `image` (every platform of its index)
 // without a build. No cache is restored or saved; the post step finds nothing to do.
+
+
 
 
 
@@ -107468,7 +107762,10 @@ function actionMode(value) {
         });
     return mode;
 }
-/** Pure: the inputs rebase reads (image, run-image, flavor, builder, insecure-registries) -> its request. */
+/**
+ * Pure: the inputs rebase reads (image, run-image, flavor, builder, insecure-registries) -> its request;
+ * the sign-* inputs are parsed as for a build (sign-inputs.ts).
+ */
 function toRebaseRequest(get, env, caCerts) {
     const image = lowerCaseRepository(get("image"));
     if (!image)
@@ -107510,10 +107807,15 @@ async function runRebaseMode(env) {
     const log = new ActionsLogger();
     const caCerts = defaultCaCerts(env, (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile());
     const request = toRebaseRequest((name) => getInput(name), env, caCerts);
-    const report = await rebase(request, {
+    // As for a build: sign-key/sign-password reach cosign by environment only, masked first.
+    const signing = parseSignInputs((name) => getInput(name), true);
+    for (const value of Object.values(signing.env))
+        for (const m of maskablesOf(value))
+            core_setSecret(m);
+    const report = await rebase(signing.sign ? { ...request, sign: signing.sign } : request, {
         docker: new Docker(runProcess),
         log,
-        env,
+        env: { ...env, ...signing.env },
         registerSecret: (secret) => core_setSecret(secret),
     });
     for (const [name, value] of Object.entries(rebaseOutputs(report)))
@@ -107524,33 +107826,6 @@ async function runRebaseMode(env) {
         .addRaw(`### Rebased ${report.image}\n\n${lines.join("\n")}\n`)
         .write()
         .catch(() => undefined);
-}
-
-;// CONCATENATED MODULE: ./src/github/sign-inputs.ts
-// The action's signing inputs (sign-key, sign-password, sign-offline), shared by the build and the
-// merge action. The key arrives as text (a repository secret) and reaches cosign only through
-// COSIGN_PRIVATE_KEY in the environment; both values are masked by the caller before any log line.
-
-
-
-/** Pure: the raw inputs -> sign options and cosign's environment. */
-function parseSignInputs(get, publish) {
-    const key = get("sign-key").trim();
-    const offlineText = get("sign-offline").trim() || "false";
-    if (offlineText !== "true" && offlineText !== "false")
-        throw new errors_MlBuildpacksError(github_messages_messages.badBoolean("sign-offline", offlineText));
-    if (!key)
-        return { sign: undefined, env: {} };
-    if (!publish)
-        throw new errors_MlBuildpacksError({
-            title: 'input "sign-key" signs the pushed image, and "publish" is false',
-            hint: "set publish: true, or remove sign-key",
-        });
-    return {
-        sign: { key: `env://${KEY_ENV}`, offline: offlineText === "true" },
-        // cosign needs a password variable even for a key made without one.
-        env: { [KEY_ENV]: `${key}\n`, [PASSWORD_ENV]: get("sign-password") },
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/github/state.ts

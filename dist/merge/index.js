@@ -32643,6 +32643,14 @@ function manifestSize(manifest) {
     return (manifest.body.config?.size ?? 0) + manifest.body.layers.reduce((sum, l) => sum + l.size, 0);
 }
 const client_sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
+/** Pure: the repository of a /v2/<repository>/(blobs|manifests)/<ref> path. */
+function repositoryOfPath(path) {
+    return /^\/v2\/(.+)\/(?:blobs|manifests)\/[^/]+$/.exec(path)?.[1];
+}
+async function answerText(res) {
+    const text = (await res.text().catch(() => "")).trim().slice(0, 500);
+    return `HTTP ${res.status}${text ? `: ${text}` : ""}`;
+}
 /** Pure: whether the client (and the lifecycle) speak plain http to `registry`. */
 function isInsecureRegistry(registry, insecure = []) {
     return isLoopbackRegistry(registry) || insecure.includes(registry);
@@ -32762,6 +32770,48 @@ class RegistryClient {
         });
         await res.body?.cancel();
         return res.ok;
+    }
+    /**
+     * The registry's error answer to a GET of `path` (/v2/<repository>/...): the exporter's HEAD got a
+     * 5xx, and HEAD answers carry no body. One attempt; undefined when GET works or nothing answers.
+     */
+    async errorAnswer(path) {
+        const repository = repositoryOfPath(path);
+        if (!repository)
+            return undefined;
+        const res = await this.once("GET", path, `${repository}:pull`);
+        if (!res || res.ok)
+            return void (await res?.body?.cancel());
+        return answerText(res);
+    }
+    /**
+     * Whether the registry can take an upload to `repository` now: one is started and at once
+     * cancelled (nothing is stored). Its error answer, or undefined when it can or nothing answers.
+     */
+    async uploadAnswer(repository) {
+        const scope = `${repository}:pull,push`;
+        const res = await this.once("POST", `/v2/${repository}/blobs/uploads/`, scope);
+        if (!res)
+            return undefined;
+        const location = res.headers.get("location");
+        if (res.status !== 202 || !location)
+            return answerText(res);
+        await res.body?.cancel();
+        // Cancelling needs the delete scope; where it is not granted the empty session stays until the
+        // registry purges stale uploads.
+        const cancel = await this.once("DELETE", new URL(location, this.base).toString(), `${repository}:delete`);
+        await cancel?.body?.cancel();
+        return undefined;
+    }
+    /** One request, no retry: the answer, or undefined when nothing answered. For diagnosis only. */
+    async once(method, pathOrUrl, scope) {
+        const url = pathOrUrl.startsWith("/") ? `${this.base}${pathOrUrl}` : pathOrUrl;
+        try {
+            return await this.exchange(scope, false, (auth) => this.http().fetch(url, { method, headers: auth }), (r) => r.body?.cancel());
+        }
+        catch {
+            return undefined;
+        }
     }
     /** Cross-repository mount; returns false when the registry wants an upload instead. */
     async mountBlob(repository, digest, from) {

@@ -157,6 +157,10 @@ rebase options (swap in a patched run image without a build, every platform of a
   --flavor cpu|cuda      whose builder's lifecycle runs the rebaser (default cpu), as for build
   --builder REF          that builder instead (its image for each platform); overrides --flavor
   --report FILE          write the JSON rebase report (old and new digests per platform) to FILE
+  --sign-key KEY         sign every new image and the new list by digest with cosign before a tag names
+                         them (as for build; docs/signing.md): if signing fails, the tags still name the
+                         old images
+  --sign-offline         as for build
   --log-level LEVEL      info (default) or debug
   --ca-certs FILE        CA bundle to trust (default as for build)
   --insecure-registry HOST  a registry (host[:port]) spoken to over plain HTTP (repeatable)
@@ -472,6 +476,8 @@ function parseRebase(args: string[], env: NodeJS.ProcessEnv, isFile: (path: stri
     builder: { type: "string" },
     flavor: { type: "string" },
     report: { type: "string" },
+    "sign-key": { type: "string" },
+    "sign-offline": { type: "boolean" },
     "log-level": { type: "string" },
     executor: { type: "string" },
     help: { type: "boolean" },
@@ -479,10 +485,6 @@ function parseRebase(args: string[], env: NodeJS.ProcessEnv, isFile: (path: stri
   if (v.help) return { kind: "help", text: USAGE };
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
   const str = (name: string) => v[name] as string | undefined;
-  if (str("sbom-output-dir") !== undefined && v["no-publish"] === true)
-    throw usageError(
-      "--sbom-output-dir reads the SBOM of the pushed image: drop --no-publish, or drop --sbom-output-dir",
-    );
   const image = str("image");
   if (!image) throw usageError("--image is required (the tag of the image to rebase)");
   const executorFlag = str("executor");
@@ -500,6 +502,7 @@ function parseRebase(args: string[], env: NodeJS.ProcessEnv, isFile: (path: stri
       builder: str("builder") ?? defaultBuilder(env, flavor),
       logLevel: oneOf("log-level", str("log-level"), ["info", "debug"], REQUEST_DEFAULTS.logLevel),
       ...registryAccess(v, env, isFile),
+      ...signOptions(v, env, isFile),
     },
   };
 }

@@ -127,7 +127,12 @@ export async function runCli(argv: string[]): Promise<number> {
                 builder: await localBuilderInfo({ ref: command.request.builder, run: runProcess }),
               }
             : undefined;
-        const report = await rebase(command.request, { docker, log, local });
+        const report = await rebase(command.request, {
+          docker,
+          log,
+          local,
+          registerSecret: (secret) => log.register(secret),
+        });
         log.info(`\n${rebaseSummary(report)}`);
         if (command.reportFile) writeFileSync(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
         return 0;

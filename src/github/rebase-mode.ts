@@ -9,8 +9,10 @@ import { runProcess } from "../core/process.js";
 import { defaultBuilder, FLAVORS, isFlavor } from "../core/published.js";
 import { type RebaseReport, type RebaseRequest, rebase } from "../core/rebase/index.js";
 import { defaultCaCerts } from "../core/request.js";
+import { maskablesOf } from "../core/secrets.js";
 import { lowerCaseRepository } from "./inputs.js";
 import { ActionsLogger } from "./logger.js";
+import { parseSignInputs } from "./sign-inputs.js";
 
 export const MODES = ["build", "rebase"] as const;
 export type Mode = (typeof MODES)[number];
@@ -28,7 +30,10 @@ export function actionMode(value: string): Mode {
   return mode;
 }
 
-/** Pure: the inputs rebase reads (image, run-image, flavor, builder, insecure-registries) -> its request. */
+/**
+ * Pure: the inputs rebase reads (image, run-image, flavor, builder, insecure-registries) -> its request;
+ * the sign-* inputs are parsed as for a build (sign-inputs.ts).
+ */
 export function toRebaseRequest(
   get: (name: string) => string,
   env: NodeJS.ProcessEnv,
@@ -76,10 +81,13 @@ export async function runRebaseMode(env: NodeJS.ProcessEnv): Promise<void> {
   const log = new ActionsLogger();
   const caCerts = defaultCaCerts(env, (p) => existsSync(p) && statSync(p).isFile());
   const request = toRebaseRequest((name) => core.getInput(name), env, caCerts);
-  const report = await rebase(request, {
+  // As for a build: sign-key/sign-password reach cosign by environment only, masked first.
+  const signing = parseSignInputs((name) => core.getInput(name), true);
+  for (const value of Object.values(signing.env)) for (const m of maskablesOf(value)) core.setSecret(m);
+  const report = await rebase(signing.sign ? { ...request, sign: signing.sign } : request, {
     docker: new Docker(runProcess),
     log,
-    env,
+    env: { ...env, ...signing.env },
     registerSecret: (secret) => core.setSecret(secret),
   });
   for (const [name, value] of Object.entries(rebaseOutputs(report))) core.setOutput(name, value);

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
@@ -59,5 +60,20 @@ func TestRebaseTaskRunsTheCLIWithTheLocalExecutor(t *testing.T) {
 	argv, _ = rebaseArgv(t, "    - name: IMAGE\n      value: r/app:1\n    - name: RUN_IMAGE\n      value: r/run:patched\n    - name: BUILDER_IMAGE\n      value: r/builder:cpu\n")
 	if want := "rebase --image r/app:1 --builder r/builder:cpu --executor local --run-image r/run:patched"; argv != want {
 		t.Errorf("CLI argv %q, want %q", argv, want)
+	}
+}
+
+func TestRebaseTaskSignsWithTheSigningKeyWorkspace(t *testing.T) {
+	argv, _ := rebaseArgv(t, "    - name: IMAGE\n      value: r/app:1\n    - name: SIGN_OFFLINE\n      value: \"true\"\n"+
+		"  workspaces:\n    - name: signing-key\n      emptyDir: {}\n")
+	want := "rebase --image r/app:1 --builder ghcr.io/ml-buildpacks/ml-buildpacks/builder:cpu-" + packageVersion(t) +
+		" --executor local --sign-key /ml-buildpacks/signing-key/cosign.key --sign-offline"
+	if argv != want {
+		t.Errorf("CLI argv %q, want %q", argv, want)
+	}
+	// Unbound, SIGN_OFFLINE alone signs nothing.
+	argv, _ = rebaseArgv(t, "    - name: IMAGE\n      value: r/app:1\n    - name: SIGN_OFFLINE\n      value: \"true\"\n")
+	if strings.Contains(argv, "--sign") {
+		t.Errorf("CLI argv %q signs without the signing-key workspace", argv)
 	}
 }

@@ -6,6 +6,16 @@ import { runProcess } from "../../src/core/process.js";
 import type { RebaseReport } from "../../src/core/rebase/index.js";
 import type { BuildReport } from "../../src/core/report.js";
 import { cli, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./helpers.js";
+import {
+  type Arch,
+  type Config,
+  children,
+  config,
+  INDEX,
+  LAB_RUN as labRun,
+  manifest,
+  patchRunImage as patchRunImageIn,
+} from "./support/run-image-patch.js";
 import { type ResolvedTaskRun, runSteps, tektonValidate } from "./support/tekton.js";
 
 // `rebase` with the lifecycle's rebaser: a two-arch image (arm64 under qemu here) moved onto a patched
@@ -16,46 +26,8 @@ const runRepository = `e2e/rebase-${RUN_ID}-run`;
 const image = `${REGISTRY}/${repository}:1.0`;
 const patched = `${REGISTRY}/${runRepository}:patched`;
 const builder = `${REGISTRY}/ml-buildpacks/builder:cpu`;
-const labRun = `${REGISTRY}/ml-buildpacks/run:cpu`;
-const ARCHES = ["amd64", "arm64"] as const;
-type Arch = (typeof ARCHES)[number];
+const ARCHES: readonly Arch[] = ["amd64", "arm64"];
 const MACHINE: Record<Arch, string> = { amd64: "x86_64", arm64: "aarch64" };
-
-const INDEX = "application/vnd.oci.image.index.v1+json";
-const MANIFEST =
-  "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json";
-
-interface Manifest {
-  manifests?: { digest: string; platform: { os: string; architecture: string } }[];
-  config?: { digest: string };
-  layers?: { digest: string }[];
-}
-interface Config {
-  architecture: string;
-  rootfs: { diff_ids: string[] };
-  config: { Labels: Record<string, string> };
-}
-
-async function manifest(
-  repo: string,
-  ref: string,
-  accept = MANIFEST,
-): Promise<{ digest: string; body: Manifest }> {
-  const res = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${ref}`, { headers: { Accept: accept } });
-  expect(res.ok, `${repo}:${ref}`).toBe(true);
-  return { digest: res.headers.get("docker-content-digest") as string, body: (await res.json()) as Manifest };
-}
-
-async function config(repo: string, m: Manifest): Promise<Config> {
-  const res = await fetch(`http://${REGISTRY}/v2/${repo}/blobs/${m.config?.digest}`);
-  return (await res.json()) as Config;
-}
-
-/** The index's child per arch, by digest. */
-async function children(repo: string, tag: string): Promise<Record<string, string>> {
-  const index = await manifest(repo, tag, INDEX);
-  return Object.fromEntries((index.body.manifests ?? []).map((m) => [m.platform.architecture, m.digest]));
-}
 
 /** An image's layers split where the lifecycle says the run image ends (runImage.topLayer). */
 async function layers(
@@ -73,36 +45,9 @@ async function layers(
   return { base: all.slice(0, top + 1), app: all.slice(top + 1), config: c };
 }
 
-/** A patched run image: the lab's, per arch, plus one small file layer; pushed as a manifest list. */
-async function patchRunImage(work: string, name: string, content: string): Promise<Record<Arch, string>> {
-  const labChildren = await children("ml-buildpacks/run", "cpu");
-  const digests = {} as Record<Arch, string>;
-  for (const arch of ARCHES) {
-    const ctx = mkdtempSync(join(work, `patch-${arch}-`));
-    writeFileSync(join(ctx, "patch"), content);
-    writeFileSync(
-      join(ctx, "Dockerfile"),
-      `FROM ${labRun.replace(/:cpu$/, "")}@${labChildren[arch]}\nCOPY patch /etc/ml-buildpacks-patch\n`,
-    );
-    const tag = `${patched}-${name}-${arch}`;
-    const built = await docker(["build", "--network", "host", "--platform", `linux/${arch}`, "-t", tag, ctx]);
-    expect(built.code, built.output).toBe(0);
-    const pushed = await docker(["push", tag]);
-    expect(pushed.code, pushed.output).toBe(0);
-    digests[arch] = (await manifest(runRepository, `patched-${name}-${arch}`)).digest;
-    const cfg = await config(runRepository, (await manifest(runRepository, digests[arch])).body);
-    expect(cfg.architecture).toBe(arch);
-  }
-  const listed = await cli([
-    "manifest",
-    "create",
-    "--image",
-    patched,
-    ...ARCHES.flatMap((arch) => ["--from", `linux/${arch}=${REGISTRY}/${runRepository}@${digests[arch]}`]),
-  ]);
-  expect(listed.code, listed.output).toBe(0);
-  return digests;
-}
+/** A patched run image for both arches, pushed as a list under `patched`. */
+const patchRunImage = (work: string, name: string, content: string) =>
+  patchRunImageIn(work, { repository: runRepository, tag: "patched", name, content, arches: ARCHES });
 
 async function runArch(ref: string, arch: Arch, entrypoint?: string[]): Promise<string> {
   const args = ["run", "--rm", "--network", "host", "--platform", `linux/${arch}`];

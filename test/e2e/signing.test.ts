@@ -3,13 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { runProcess } from "../../src/core/process.js";
+import type { RebaseReport } from "../../src/core/rebase/index.js";
 import type { BuildReport } from "../../src/core/report.js";
 import { cli, copyApp, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./helpers.js";
+import { INDEX, manifest, patchRunImage } from "./support/run-image-patch.js";
 
 // Key-based signing with cosign (docs/signing.md): one amd64 build signed by the lab builder's
 // cosign (docker executor), an index over it signed before its tag is written, both verified with the
 // real cosign (the same pinned .deb, scripts/cosign.sh); then a wrong password, which must leave no
-// tag behind. Offline signing: no Rekor here.
+// tag behind. Offline signing: no Rekor here. Then a signed rebase of that index onto a patched run
+// image: its new digests verify, and with a wrong password the tags stay where they were.
 const repository = `e2e/signing-${RUN_ID}`;
 const builder = `${REGISTRY}/ml-buildpacks/builder:cpu`;
 const PASSWORD = "correct horse battery staple";
@@ -41,6 +44,34 @@ async function keyPair(name: string): Promise<{ key: string; pub: string }> {
   expect(r.exitCode, r.stderr).toBe(0);
   return { key: join(dir, "cosign.key"), pub: join(dir, "cosign.pub") };
 }
+
+/** The outputs a GitHub Action step wrote to $GITHUB_OUTPUT (name<<DELIMITER blocks). */
+const outputsOf = (file: string) =>
+  Object.fromEntries(
+    [...readFileSync(file, "utf8").matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]]),
+  );
+
+/** Runs an action bundle (dist/<bundle>) with inputs as the runner passes them; its outputs. */
+async function runBundle(bundle: string, inputs: Record<string, string>) {
+  const outputs = join(work, `${bundle}-output`);
+  writeFileSync(outputs, "");
+  writeFileSync(join(work, `${bundle}-state`), "");
+  const env: Record<string, string> = {
+    GITHUB_OUTPUT: outputs,
+    GITHUB_STATE: join(work, `${bundle}-state`),
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const r = await runProcess(process.execPath, [join(REPO, "dist", bundle, "index.js")], { env });
+  expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+  return outputsOf(outputs);
+}
+
+/** The actions' signing inputs: our key's text and password, offline. */
+const actionSigning = () => ({
+  "sign-key": readFileSync(ours.key, "utf8"),
+  "sign-password": PASSWORD,
+  "sign-offline": "true",
+});
 
 let ours: { key: string; pub: string };
 let theirs: { key: string; pub: string };
@@ -184,31 +215,7 @@ describe("signing with a cosign key", () => {
   });
 
   test("the action and the merge action sign with their inputs; name and digest are what attest-build-provenance takes", async () => {
-    const outputsOf = (file: string) =>
-      Object.fromEntries(
-        [...readFileSync(file, "utf8").matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map((m) => [
-          m[1],
-          m[3],
-        ]),
-      );
-    const runBundle = async (bundle: string, inputs: Record<string, string>) => {
-      const outputs = join(work, `${bundle}-output`);
-      writeFileSync(outputs, "");
-      writeFileSync(join(work, `${bundle}-state`), "");
-      const env: Record<string, string> = {
-        GITHUB_OUTPUT: outputs,
-        GITHUB_STATE: join(work, `${bundle}-state`),
-      };
-      for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-      const r = await runProcess(process.execPath, [join(REPO, "dist", bundle, "index.js")], { env });
-      expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-      return outputsOf(outputs);
-    };
-    const signing = {
-      "sign-key": readFileSync(ours.key, "utf8"),
-      "sign-password": PASSWORD,
-      "sign-offline": "true",
-    };
+    const signing = actionSigning();
     const built = await runBundle("main", {
       path: copyApp("hello-arch"),
       image: `${REGISTRY}/${repository}:action-amd64`,
@@ -271,5 +278,137 @@ describe("signing with a cosign key", () => {
     );
     expect(wrongIndex.code).not.toBe(0);
     expect(await registryHas(repository, "wrong-index")).toBe(false);
+  });
+});
+
+describe("rebase with a cosign key", () => {
+  const tag = "rebase";
+  const image = `${REGISTRY}/${repository}:${tag}`;
+  const runRepository = `${repository}-run`;
+  const patch = (name: string) =>
+    patchRunImage(work, {
+      repository: runRepository,
+      tag: "patched",
+      name,
+      content: `patch ${name}\n`,
+      arches: ["amd64"],
+    });
+  const rebase = (env: Record<string, string>, more: string[] = []) =>
+    cli(
+      [
+        "rebase",
+        "--image",
+        image,
+        "--run-image",
+        `${REGISTRY}/${runRepository}:patched`,
+        "--builder",
+        builder,
+        "--sign-key",
+        ours.key,
+        "--sign-offline",
+        "--executor",
+        "docker",
+        ...more,
+      ],
+      env,
+    );
+  let signedIndex: string;
+
+  beforeAll(async () => {
+    // A signed index of the signed build, for the rebase to start from.
+    const made = await cli(
+      [
+        "manifest",
+        "create",
+        "--image",
+        image,
+        "--builder",
+        builder,
+        "--from",
+        `linux/amd64=${REGISTRY}/${repository}@${report.digest}`,
+        "--sign-key",
+        ours.key,
+        "--sign-offline",
+      ],
+      { COSIGN_PASSWORD: PASSWORD },
+    );
+    expect(made.code, made.output).toBe(0);
+    signedIndex = made.output.trim().split("\n").at(-1) as string;
+  }, 60_000);
+
+  test("the new image and the new index are signed before their tags name them, and verify", async () => {
+    await patch("1");
+    const reportFile = join(work, "rebase.json");
+    const rebased = await rebase({ COSIGN_PASSWORD: PASSWORD }, ["--report", reportFile]);
+    expect(rebased.code, rebased.output).toBe(0);
+    const result = JSON.parse(readFileSync(reportFile, "utf8")) as RebaseReport;
+    const child = result.platforms[0];
+    expect(child?.rebased).toBe(true);
+    expect(child?.previousDigest).toBe(report.digest);
+    expect(child?.digest).not.toBe(report.digest);
+    expect(result.previousIndexDigest).toBe(signedIndex);
+    expect(result.indexDigest).not.toBe(signedIndex);
+    // The tags name the new digests...
+    expect((await manifest(repository, `${tag}-amd64`)).digest).toBe(child?.digest);
+    expect((await manifest(repository, tag, INDEX)).digest).toBe(result.indexDigest);
+    // ...which verify with our public key (by digest and by tag), not with another one.
+    for (const ref of [
+      `${REGISTRY}/${repository}@${child?.digest}`,
+      `${REGISTRY}/${repository}@${result.indexDigest}`,
+      image,
+      `${image}-amd64`,
+    ]) {
+      const v = await verify(ours.pub, ref);
+      expect(v.code, `${ref}\n${v.output}`).toBe(0);
+    }
+    expect((await verify(theirs.pub, `${REGISTRY}/${repository}@${child?.digest}`)).code).not.toBe(0);
+    // The order, as the rebase logged it: each signature comes before the tag that names it.
+    const at = (text: string) => {
+      const i = rebased.output.indexOf(text);
+      expect(i, text).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    expect(at(`Signed ${REGISTRY}/${repository}@${child?.digest}`)).toBeLessThan(
+      at(`Tagging ${image}-amd64`),
+    );
+    expect(at(`Signed ${REGISTRY}/${repository}@${result.indexDigest}`)).toBeLessThan(
+      at(`Pushing manifest list ${image}`),
+    );
+    expect(rebased.output).not.toContain(PASSWORD);
+    // The staging tag the rebaser pushed to is gone (this registry deletes manifests).
+    expect(await registryHas(repository, `${tag}-amd64.rebase-staging`)).toBe(false);
+  });
+
+  test("the action's mode rebase signs with the same inputs as its build", async () => {
+    await patch("action");
+    const rebased = await runBundle("main", {
+      mode: "rebase",
+      image,
+      "run-image": `${REGISTRY}/${runRepository}:patched`,
+      builder,
+      ...actionSigning(),
+    });
+    const now = (await manifest(repository, tag, INDEX)).digest;
+    expect(rebased.digest).toBe(now);
+    const child = (JSON.parse(rebased.metadata as string) as RebaseReport).platforms[0];
+    expect(child?.rebased).toBe(true);
+    for (const ref of [`${REGISTRY}/${repository}@${now}`, `${REGISTRY}/${repository}@${child?.digest}`]) {
+      const v = await verify(ours.pub, ref);
+      expect(v.code, `${ref}\n${v.output}`).toBe(0);
+    }
+  });
+
+  test("a wrong password fails before anything is pushed: the tags still name the signed images", async () => {
+    const indexBefore = (await manifest(repository, tag, INDEX)).digest;
+    const childBefore = (await manifest(repository, `${tag}-amd64`)).digest;
+    await patch("2");
+    const wrong = await rebase({ COSIGN_PASSWORD: "not the password" });
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.output).toMatch(/cosign could not open the signing key: nothing was built or pushed/);
+    expect(wrong.output).toMatch(/What to do: check COSIGN_PASSWORD/);
+    expect(wrong.output).not.toContain("Rebasing");
+    expect((await manifest(repository, tag, INDEX)).digest).toBe(indexBefore);
+    expect((await manifest(repository, `${tag}-amd64`)).digest).toBe(childBefore);
+    expect((await verify(ours.pub, image)).code).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 // `rebase`: swaps the run image under an app image, every platform of a manifest list, without a
 // build. Everything is read and checked first (the image, each platform's run image and builder);
 // then the lifecycle's rebaser runs per platform and pushes TAG-ARCH; the list's tag moves last.
+// With a signing key, every new image and the list are signed by digest before a tag names them.
 import { choosePlatformApi, pullBuilder, resolveBuilder } from "../build/builder.js";
 import { RegistryAccess } from "../build/registry-access.js";
 import type { BuilderInfo } from "../builder/inspect.js";
@@ -9,9 +10,11 @@ import { MlBuildpacksError } from "../errors.js";
 import { formatImageRef, type ImageRef, parseImageRef } from "../image-ref.js";
 import type { Logger } from "../log.js";
 import { createIndex, formatPlatform, samePlatform } from "../manifest.js";
+import { hostPlatform } from "../platform.js";
 import type { ProcessRunner } from "../process.js";
 import type { RegistryClient } from "../registry/client.js";
 import { proxyEnv } from "../registry/proxy.js";
+import { cosignPlace, openSigner, type Signer, type SignOptions, systemSignerDeps } from "../sign/index.js";
 import { rebaseMessages } from "./messages.js";
 import {
   type ArchPlan,
@@ -21,8 +24,11 @@ import {
   platformOf,
   type RecordedRunImage,
   recordedRunImage,
+  stagingTag,
 } from "./plan.js";
+import { type StagedImage, signOrExplain, signThenTag } from "./publish.js";
 import { type RebaserHost, runRebaser } from "./rebaser.js";
+import { dropStagingTag } from "./staging.js";
 
 export interface RebaseRequest {
   /** The image (a tag) to rebase: a manifest list or a single-platform image. */
@@ -34,6 +40,8 @@ export interface RebaseRequest {
   caCerts: string | undefined;
   insecureRegistries: string[];
   logLevel: "info" | "debug";
+  /** Sign each new image and the new list by digest (cosign) before a tag names it. */
+  sign?: SignOptions;
 }
 
 export interface RebaseDeps {
@@ -200,26 +208,70 @@ export async function rebase(req: RebaseRequest, deps: RebaseDeps): Promise<Reba
     builders.set(plan, { builder, platformApi: choosePlatformApi(req, builder) });
   }
   const host: RebaserHost = deps.local ? { kind: "local", run: deps.local.run } : { kind: "docker", docker };
+  // Opened before the first push: a wrong key or password changes nothing.
+  const signer =
+    req.sign && (await openRebaseSigner(req.sign, req, [...builders.values()], access, deps, env));
+  const targetClient = access.clientFor(target.registry);
+  const deletes = signer ? await targetClient.deleteSupport(target.repository) : undefined;
 
   const digests = new Map<ArchPlan, string>();
   const rebaserEnv = { ...proxyEnv(env), ...access.lifecycleEnv() };
-  for (const plan of todo) {
-    const { builder, platformApi } = builders.get(plan) as { builder: BuilderInfo; platformApi: string };
-    if (!deps.local) await pullBuilder(builder, { docker, log });
-    const digest = await log.group(`Rebasing ${formatPlatform(plan.platform)} onto ${plan.runImage}`, () =>
-      runRebaser(plan, {
-        host,
-        builder,
-        platformApi,
-        caCerts: req.caCerts,
-        insecureRegistries: req.insecureRegistries,
-        logLevel: req.logLevel,
-        env: rebaserEnv,
-        onLine: (line) => log.output(line),
-      }),
-    );
-    log.info(`${formatPlatform(plan.platform)}: ${plan.output}@${digest}`);
-    digests.set(plan, digest);
+  try {
+    for (const plan of todo) {
+      const { builder, platformApi } = builders.get(plan) as { builder: BuilderInfo; platformApi: string };
+      if (!deps.local) await pullBuilder(builder, { docker, log });
+      // The lifecycle's rebaser pushes under a tag it is given (it cannot push by digest: the digest
+      // is known only once it pushed), so a signed rebase gives it a staging tag and moves the real
+      // one itself after signing; the staging tag is dropped where the registry deletes (staging.ts).
+      const output = signer ? stagedOutput(plan.output) : plan.output;
+      const digest = await log.group(`Rebasing ${formatPlatform(plan.platform)} onto ${plan.runImage}`, () =>
+        runRebaser(
+          { ...plan, output },
+          {
+            host,
+            builder,
+            platformApi,
+            caCerts: req.caCerts,
+            insecureRegistries: req.insecureRegistries,
+            logLevel: req.logLevel,
+            env: rebaserEnv,
+            onLine: (line) => log.output(line),
+          },
+        ),
+      );
+      log.info(`${formatPlatform(plan.platform)}: ${output}@${digest}`);
+      digests.set(plan, digest);
+    }
+    if (signer) {
+      const staged: StagedImage[] = todo.map((p) => ({
+        tag: p.output,
+        digest: digests.get(p) as string,
+        previousDigest: p.previousDigest,
+      }));
+      await signThenTag(staged, {
+        sign: (image) => signer.sign(target.repository, target.registry, image.digest, false),
+        tag: (image) =>
+          log.group(`Tagging ${image.tag}`, () => copyToTag(targetClient, target.repository, image)),
+      });
+    }
+  } finally {
+    // Also when a signature failed: where deletes work, no tag is left naming an unsigned image.
+    if (signer)
+      for (const plan of todo.filter((p) => digests.has(p))) {
+        const shown = stagedOutput(plan.output);
+        const digest = digests.get(plan) as string;
+        if (deletes?.supported)
+          await dropStagingTag(
+            targetClient,
+            target.repository,
+            { tag: parseImageRef(shown).tag as string, digest, shown },
+            log,
+          );
+        else
+          log.info(
+            `the staging tag ${shown} stays, naming ${digest} (the registry does not delete manifests: ${deletes?.why})`,
+          );
+      }
   }
   if (single) return report(digests);
 
@@ -229,7 +281,68 @@ export async function rebase(req: RebaseRequest, deps: RebaseDeps): Promise<Reba
       ref: { ...target, tag: undefined, digest: digests.get(p) ?? p.previousDigest },
       expected: p.platform,
     })),
-    { clientFor: access.clientFor, log },
+    {
+      clientFor: access.clientFor,
+      log,
+      ...(signer
+        ? {
+            beforeTag: (digest: string) =>
+              signOrExplain(
+                () => signer.sign(target.repository, target.registry, digest, false),
+                shown,
+                indexDigest,
+              ),
+          }
+        : {}),
+    },
   );
   return report(digests, index.digest);
+}
+
+/** Pure: the rebaser's output when signing: the plan's tag, staged. */
+function stagedOutput(output: string): string {
+  const ref = parseImageRef(output);
+  return formatImageRef({ ...ref, tag: stagingTag(ref.tag as string) });
+}
+
+/** Moves a tag to an image already in the repository (its manifest's bytes, so the digest stays). */
+async function copyToTag(client: RegistryClient, repository: string, image: StagedImage): Promise<void> {
+  const manifest = await client.getManifest(repository, image.digest);
+  if (!manifest) throw new MlBuildpacksError(rebaseMessages.imageNotFound(`${image.tag}@${image.digest}`));
+  await client.putManifest(
+    repository,
+    parseImageRef(image.tag).tag as string,
+    manifest.raw,
+    manifest.mediaType,
+  );
+}
+
+/**
+ * The rebase's signer: cosign on this machine or in this builder, else the builder image's through
+ * Docker (one of this machine's platform when there is one, so it runs without emulation).
+ */
+function openRebaseSigner(
+  sign: SignOptions,
+  req: RebaseRequest,
+  builders: readonly { builder: BuilderInfo }[],
+  access: RegistryAccess,
+  deps: RebaseDeps,
+  env: NodeJS.ProcessEnv,
+): Promise<Signer> {
+  const signerDeps = systemSignerDeps(env, deps.log, deps.registerSecret);
+  const native = builders.find((b) => b.builder.platform === hostPlatform()) ?? builders[0];
+  const place = cosignPlace(
+    signerDeps.env,
+    signerDeps.isFile,
+    native && { docker: deps.docker.binary, ref: native.builder.ref, platform: native.builder.platform },
+  );
+  const auth = JSON.parse(access.lifecycleEnv().CNB_REGISTRY_AUTH ?? "{}") as Record<string, string>;
+  return deps.log.group("Opening the signing key (cosign)", () =>
+    openSigner(
+      sign,
+      place,
+      { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries },
+      signerDeps,
+    ),
+  );
 }

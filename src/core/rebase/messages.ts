@@ -65,6 +65,13 @@ export const rebaseMessages = {
     hint: "see its output above; the image's tag was not changed",
   }),
 
+  signFailed: (cause: { title: string; detail: string }, tag: string, previous: string): ErrorOpts => ({
+    title: `${cause.title}: the rebase stopped before moving ${tag}`,
+    // The cause's first line is cosign's reason; its own "nothing was tagged" line is said here for the tag.
+    detail: `${cause.detail.split("\n")[0]}\n${tag} still names the image it named before (${previous}), with its old signature.`,
+    hint: "run the rebase again (a registry error may pass); if it persists, check that the credentials for this registry may push <repository>:sha256-<digest>.sig",
+  }),
+
   rebaserNoReport: (platform: string): ErrorOpts => ({
     title: `the lifecycle's rebaser for ${platform} wrote no report with the new image's digest`,
     hint: "see its output above; the image's tag was not changed",

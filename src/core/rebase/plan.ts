@@ -96,6 +96,15 @@ export function archTag(tag: string, platform: Platform): string {
   return parts.filter(Boolean).join("-").slice(0, 128);
 }
 
+/**
+ * Pure: where the rebaser pushes when the rebase signs: not the tag itself, which the lifecycle would
+ * move before anything could be signed, but this tag next to it, moved to the signed digest after.
+ */
+export function stagingTag(tag: string): string {
+  const suffix = ".rebase-staging";
+  return `${tag.slice(0, 128 - suffix.length)}${suffix}`;
+}
+
 /** Labels that say which stack an image is of; a rebase onto another one is refused. */
 const STACK_LABELS = [
   "io.buildpacks.base.distro.name",
