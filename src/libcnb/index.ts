@@ -90,7 +90,7 @@ export {
   type SbomSubject,
   SPDX_MEDIA_TYPE,
   spdx,
-} from "./sbom.js";
+} from "../sbom/documents.js";
 export {
   isTable,
   parseToml,

@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type LayerEnv, layerEnv } from "./env.js";
-import { SBOM_EXTENSIONS, type SbomComponent, type SbomSubject, sbomFiles } from "./sbom.js";
+import { SBOM_EXTENSIONS, type SbomComponent, type SbomSubject, sbomFiles } from "../sbom/documents.js";
 import { isTable, parseToml, stringifyToml, type TomlTable } from "./toml.js";
 
 export interface LayerFlags {

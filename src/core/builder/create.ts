@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -31,7 +32,9 @@ import {
   readBuildpackDescriptor,
   resolveOrder,
 } from "./config.js";
+import { readGoBuildInfo } from "./go-buildinfo.js";
 import { builderLabels, buildpackPath } from "./labels.js";
+import { binarySbomFiles } from "./lifecycle-sbom.js";
 
 export interface CreateBuilderRequest {
   configFile: string;
@@ -234,6 +237,7 @@ export function writeContext(
   for (const bin of ["lifecycle", "launcher"]) {
     cpSync(join(lifecycleDir, bin), join(lc, bin));
     chmodSync(join(lc, bin), 0o755);
+    writeBinarySboms(lc, bin);
   }
   for (const link of PHASE_LINKS) symlinkSync("lifecycle", join(lc, link));
   lines.push("COPY lifecycle /cnb/lifecycle");
@@ -270,6 +274,19 @@ export function writeContext(
   const dockerfile = join(context, "Dockerfile");
   writeFileSync(dockerfile, `${lines.join("\n")}\n`);
   return dockerfile;
+}
+
+/**
+ * Beside a lifecycle binary, its SBOMs (<bin>.sbom.<ext>) from its Go build info, for the exporter
+ * to put in every image. A binary without build info gets none: the exporter then warns, as it
+ * would for any lifecycle without them, and the builder is still made.
+ */
+function writeBinarySboms(lc: string, bin: string): void {
+  const info = readGoBuildInfo(readFileSync(join(lc, bin)));
+  if (!info) return;
+  const tool = { name: "ml-buildpacks", version: ML_BUILDPACKS_VERSION };
+  for (const [name, text] of Object.entries(binarySbomFiles(bin, `/cnb/lifecycle/${bin}`, info, tool)))
+    writeFileSync(join(lc, name), text);
 }
 
 async function readLifecycleVersion(

@@ -1,6 +1,7 @@
-// Layer SBOMs (Buildpack API 0.7+): <layers>/<layer>.sbom.cdx.json and <layer>.sbom.spdx.json. The
-// exporter copies each launch layer's files to /layers/sbom/launch/<buildpack>/<layer>/sbom.<ext> in
-// the image's SBOM layer (buildpack.toml must list the formats in [buildpack] sbom-formats).
+// SBOM documents (CycloneDX 1.5, SPDX 2.3) from a list of components. Shared by the buildpacks'
+// layer SBOMs (libcnb: <layers>/<layer>.sbom.<ext>, which the exporter copies to
+// /layers/sbom/launch/<buildpack>/<layer>/sbom.<ext>) and builder create (the lifecycle's and the
+// launcher's SBOMs in /cnb/lifecycle): pure, so both layers of the code can use it.
 //
 // The documents are pure functions of the components: no clock, no random serial number. An SBOM
 // that changed every build would change the SBOM layer, and so the image digest, of a build whose
@@ -32,6 +33,11 @@ export interface SbomComponent {
   licenses?: string[];
   /** CycloneDX component type; default library. */
   type?: "library" | "application" | "operating-system";
+  /**
+   * Facts no standard field holds (e.g. a Go module's h1 sum, which is no SHA-256 of a file):
+   * CycloneDX properties; the SPDX package's comment.
+   */
+  properties?: Record<string, string>;
 }
 
 export interface SbomSubject {
@@ -69,6 +75,8 @@ function contentKey(subject: SbomSubject, components: readonly SbomComponent[]):
 
 const validSha256 = (c: SbomComponent) =>
   c.hashes.sha256 && HEX64.test(c.hashes.sha256) ? c.hashes.sha256 : undefined;
+const sortedProperties = (c: SbomComponent) =>
+  Object.entries(c.properties ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 const validLicenses = (c: SbomComponent) => (c.licenses ?? []).filter((l) => LICENSE_EXPRESSION.test(l));
 
 /** A CycloneDX 1.5 JSON document. */
@@ -89,6 +97,7 @@ export function cycloneDx(subject: SbomSubject, components: readonly SbomCompone
     components: list.map((c) => {
       const sha = validSha256(c);
       const licenses = validLicenses(c);
+      const props = sortedProperties(c);
       return {
         type: c.type ?? "library",
         "bom-ref": c.purl,
@@ -97,6 +106,7 @@ export function cycloneDx(subject: SbomSubject, components: readonly SbomCompone
         purl: c.purl,
         ...(sha ? { hashes: [{ alg: "SHA-256", content: sha }] } : {}),
         ...(licenses.length ? { licenses: licenses.map((l) => ({ expression: l })) } : {}),
+        ...(props.length ? { properties: props.map(([name, value]) => ({ name, value })) } : {}),
       };
     }),
   };
@@ -114,6 +124,7 @@ export function spdx(subject: SbomSubject, components: readonly SbomComponent[])
   const packages = list.map((c, i) => {
     const sha = validSha256(c);
     const licenses = validLicenses(c);
+    const props = sortedProperties(c);
     return {
       name: c.name,
       SPDXID: spdxId(i, c.name),
@@ -126,6 +137,7 @@ export function spdx(subject: SbomSubject, components: readonly SbomComponent[])
         ? licenses.map((l) => (licenses.length > 1 ? `(${l})` : l)).join(" AND ")
         : "NOASSERTION",
       copyrightText: "NOASSERTION",
+      ...(props.length ? { comment: props.map(([k, v]) => `${k}: ${v}`).join("\n") } : {}),
       externalRefs: [
         { referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: c.purl },
       ],
