@@ -7604,6 +7604,120 @@ function startsWithKey(line, key) {
     return rest.startsWith(key) && !/[\w-]/.test(rest.charAt(key.length));
 }
 
+;// CONCATENATED MODULE: ./src/core/builder/go-buildinfo.ts
+// The build info the Go toolchain embeds in every binary it builds (what `go version -m` prints):
+// the Go version, the main module and every dependency module with its go.sum hash. Builder create
+// reads it from the lifecycle and launcher binaries to write their SBOMs.
+//
+// Format (Go >= 1.18; older binaries keep pointers into the data section instead, which a reader of
+// raw bytes cannot follow, so they are treated as having no build info): a 16-byte aligned blob
+// starting with the 14-byte magic "\xff Go buildinf:", then a pointer-size byte and a flags byte
+// (bit 2: the strings follow inline), padded to 32 bytes; then two strings, each a uvarint length and
+// its bytes: the Go version and the module info. The module info is framed by a 16-byte sentinel at
+// each end and holds tab-separated lines: path, mod, dep, "=>" (replaces the module on the line
+// before) and build settings.
+const MAGIC = Buffer.from("\xff Go buildinf:", "latin1");
+const HEADER_SIZE = 32;
+const FLAGS_OFFSET = 15;
+const FLAG_INLINE = 0x2;
+const SENTINEL = 16;
+/** Pure: the build info of the Go binary `bin`, or undefined when it has none this reader can read. */
+function readGoBuildInfo(bin) {
+    // The magic is aligned in the data section; a file offset usually keeps that alignment, but try
+    // every occurrence rather than trust it, and take the first that decodes.
+    for (let at = bin.indexOf(MAGIC); at >= 0; at = bin.indexOf(MAGIC, at + 1)) {
+        const info = decodeAt(bin, at);
+        if (info)
+            return info;
+    }
+    return undefined;
+}
+function decodeAt(bin, at) {
+    if (at + HEADER_SIZE > bin.length)
+        return undefined;
+    const flags = bin[at + FLAGS_OFFSET] ?? 0;
+    if ((flags & FLAG_INLINE) === 0)
+        return undefined;
+    const version = readString(bin, at + HEADER_SIZE);
+    // "go1.26.8", or "devel go1.27-abc ..." from a toolchain built from source: printable text, else
+    // the magic was a stray match.
+    if (!version || !/^[\x21-\x7e][\x20-\x7e]*$/.test(version.text))
+        return undefined;
+    const mod = readString(bin, version.end);
+    if (!mod)
+        return undefined;
+    return { goVersion: version.text, ...parseModInfo(unframe(mod.text)) };
+}
+/** A uvarint-length-prefixed string at `offset`, or undefined when it runs past the buffer. */
+function readString(bin, offset) {
+    let length = 0;
+    let shift = 0;
+    let pos = offset;
+    for (;;) {
+        const byte = bin[pos++];
+        if (byte === undefined || shift > 49)
+            return undefined;
+        length += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+        if ((byte & 0x80) === 0)
+            break;
+    }
+    if (pos + length > bin.length)
+        return undefined;
+    return { text: bin.toString("utf8", pos, pos + length), end: pos + length };
+}
+/** The module info between its sentinels; empty when it has none (a binary built outside a module). */
+function unframe(mod) {
+    return mod.length >= 2 * SENTINEL + 1 && mod[mod.length - SENTINEL - 1] === "\n"
+        ? mod.slice(SENTINEL, mod.length - SENTINEL)
+        : "";
+}
+/** Pure: the lines of the module info; lines it does not know are skipped (newer toolchains). */
+function parseModInfo(text) {
+    const out = { path: "", deps: [], settings: {} };
+    let last;
+    for (const line of text.split("\n")) {
+        const [kind, ...cols] = line.split("\t");
+        if (kind === "path")
+            out.path = cols.join("\t");
+        else if ((kind === "mod" || kind === "dep") && cols[0] && cols[1] !== undefined) {
+            last = { path: cols[0], version: cols[1], ...(cols[2] ? { sum: cols[2] } : {}) };
+            if (kind === "mod")
+                out.main = last;
+            else
+                out.deps.push(last);
+        }
+        else if (kind === "=>" && last && cols[0]) {
+            replace(last, cols[0], cols[1] ?? "", cols[2]);
+            last = undefined;
+        }
+        else if (kind === "build") {
+            const setting = cols.join("\t");
+            const eq = setting.indexOf("=");
+            if (eq > 0)
+                out.settings[setting.slice(0, eq)] = setting.slice(eq + 1);
+        }
+    }
+    return out;
+}
+/**
+ * Applies a replacement in place. A module version takes the original's place (it is what was
+ * linked) and names what it replaced; a local directory keeps the original's name and version (all
+ * there is to name it by) but not its sum, which describes code that was not linked.
+ */
+function replace(m, path, version, sum) {
+    delete m.sum;
+    if (!version) {
+        m.localDir = path;
+        return;
+    }
+    m.replaces = { path: m.path, version: m.version };
+    m.path = path;
+    m.version = version;
+    if (sum)
+        m.sum = sum;
+}
+
 ;// CONCATENATED MODULE: ./src/core/builder/labels.ts
 
 /** Pure: the labels pack, kpack and our own core read from a builder image. */
@@ -7653,7 +7767,282 @@ function buildpackPath(b) {
     return `/cnb/buildpacks/${b.id.replaceAll("/", "_")}/${b.version}`;
 }
 
+;// CONCATENATED MODULE: ./src/sbom/documents.ts
+// SBOM documents (CycloneDX 1.5, SPDX 2.3) from a list of components. Shared by the buildpacks'
+// layer SBOMs (libcnb: <layers>/<layer>.sbom.<ext>, which the exporter copies to
+// /layers/sbom/launch/<buildpack>/<layer>/sbom.<ext>) and builder create (the lifecycle's and the
+// launcher's SBOMs in /cnb/lifecycle): pure, so both layers of the code can use it.
+//
+// The documents are pure functions of the components: no clock, no random serial number. An SBOM
+// that changed every build would change the SBOM layer, and so the image digest, of a build whose
+// inputs did not change.
+
+const CYCLONEDX_MEDIA_TYPE = "application/vnd.cyclonedx+json";
+const SPDX_MEDIA_TYPE = "application/spdx+json";
+/** Media type -> file extension, as the Buildpack API names them. */
+const SBOM_EXTENSIONS = {
+    [CYCLONEDX_MEDIA_TYPE]: "cdx.json",
+    [SPDX_MEDIA_TYPE]: "spdx.json",
+};
+/**
+ * The documents' creation time: the lifecycle's fixed image creation time (1980-01-01T00:00:01Z),
+ * so that an unchanged build writes byte-identical SBOMs.
+ */
+const SBOM_CREATED = "1980-01-01T00:00:01Z";
+const HEX64 = /^[0-9a-f]{64}$/;
+// A conservative reading of an SPDX license expression: ids joined by AND/OR/WITH, optional parens.
+const LICENSE_EXPRESSION = /^\(?[A-Za-z0-9.+-]+( (AND|OR|WITH) \(?[A-Za-z0-9.+-]+\)?)*\)?$/;
+/** Components sorted by purl, one per purl (the first wins): the documents' stable order. */
+function normalizeComponents(components) {
+    const seen = new Map();
+    for (const c of components)
+        if (!seen.has(c.purl))
+            seen.set(c.purl, c);
+    return [...seen.values()].sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
+}
+/** A name-based UUID (RFC 4122 version 5 layout over sha256) of `text`. */
+function stableUuid(text) {
+    const h = (0,external_node_crypto_namespaceObject.createHash)("sha256").update(text).digest();
+    h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
+    h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
+    const x = h.subarray(0, 16).toString("hex");
+    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
+function contentKey(subject, components) {
+    return JSON.stringify([subject, components]);
+}
+const validSha256 = (c) => c.hashes.sha256 && HEX64.test(c.hashes.sha256) ? c.hashes.sha256 : undefined;
+const sortedProperties = (c) => Object.entries(c.properties ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const validLicenses = (c) => (c.licenses ?? []).filter((l) => LICENSE_EXPRESSION.test(l));
+/** A CycloneDX 1.5 JSON document. */
+function cycloneDx(subject, components) {
+    const list = normalizeComponents(components);
+    return {
+        bomFormat: "CycloneDX",
+        specVersion: "1.5",
+        serialNumber: `urn:uuid:${stableUuid(contentKey(subject, list))}`,
+        version: 1,
+        metadata: {
+            timestamp: SBOM_CREATED,
+            tools: {
+                components: [{ type: "application", name: subject.tool.name, version: subject.tool.version }],
+            },
+            component: { type: "application", "bom-ref": "subject", name: subject.name },
+        },
+        components: list.map((c) => {
+            const sha = validSha256(c);
+            const licenses = validLicenses(c);
+            const props = sortedProperties(c);
+            return {
+                type: c.type ?? "library",
+                "bom-ref": c.purl,
+                name: c.name,
+                version: c.version,
+                purl: c.purl,
+                ...(sha ? { hashes: [{ alg: "SHA-256", content: sha }] } : {}),
+                ...(licenses.length ? { licenses: licenses.map((l) => ({ expression: l })) } : {}),
+                ...(props.length ? { properties: props.map(([name, value]) => ({ name, value })) } : {}),
+            };
+        }),
+    };
+}
+/** "SPDXRef-" + only the characters SPDX allows, made unique by the component's index. */
+function spdxId(index, name) {
+    return `SPDXRef-Package-${index + 1}-${name.replace(/[^A-Za-z0-9.-]/g, "-")}`;
+}
+/** An SPDX 2.3 JSON document. */
+function spdx(subject, components) {
+    const list = normalizeComponents(components);
+    const uuid = stableUuid(contentKey(subject, list));
+    const packages = list.map((c, i) => {
+        const sha = validSha256(c);
+        const licenses = validLicenses(c);
+        const props = sortedProperties(c);
+        return {
+            name: c.name,
+            SPDXID: spdxId(i, c.name),
+            versionInfo: c.version,
+            downloadLocation: "NOASSERTION",
+            filesAnalyzed: false,
+            ...(sha ? { checksums: [{ algorithm: "SHA256", checksumValue: sha }] } : {}),
+            licenseConcluded: "NOASSERTION",
+            licenseDeclared: licenses.length
+                ? licenses.map((l) => (licenses.length > 1 ? `(${l})` : l)).join(" AND ")
+                : "NOASSERTION",
+            copyrightText: "NOASSERTION",
+            ...(props.length ? { comment: props.map(([k, v]) => `${k}: ${v}`).join("\n") } : {}),
+            externalRefs: [
+                { referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: c.purl },
+            ],
+        };
+    });
+    return {
+        spdxVersion: "SPDX-2.3",
+        dataLicense: "CC0-1.0",
+        SPDXID: "SPDXRef-DOCUMENT",
+        name: subject.name,
+        documentNamespace: `https://github.com/ml-buildpacks/ml-buildpacks/spdx/${encodeURIComponent(subject.tool.name)}/${uuid}`,
+        creationInfo: { created: SBOM_CREATED, creators: [`Tool: ${subject.tool.name}-${subject.tool.version}`] },
+        packages,
+        relationships: packages.map((p) => ({
+            spdxElementId: "SPDXRef-DOCUMENT",
+            relationshipType: "DESCRIBES",
+            relatedSpdxElement: p.SPDXID,
+        })),
+    };
+}
+/** Both documents, by file extension, as the files' text. */
+function sbomFiles(subject, components) {
+    const text = (doc) => `${JSON.stringify(doc, null, 2)}\n`;
+    return {
+        [SBOM_EXTENSIONS[CYCLONEDX_MEDIA_TYPE]]: text(cycloneDx(subject, components)),
+        [SBOM_EXTENSIONS[SPDX_MEDIA_TYPE]]: text(spdx(subject, components)),
+    };
+}
+/** purl percent-encoding: everything but unreserved characters (a version's ":" and "+" included). */
+const enc = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+/** A Package URL: pkg:type/namespace/name@version?qualifiers (sorted, empty ones left out). */
+function purl(type, namespace, name, version, qualifiers = {}) {
+    const q = Object.entries(qualifiers)
+        .filter((e) => !!e[1])
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => `${k}=${enc(v)}`)
+        .join("&");
+    const ns = namespace ? `${namespace.split("/").map(enc).join("/")}/` : "";
+    return `pkg:${type}/${ns}${enc(name)}@${enc(version)}${q ? `?${q}` : ""}`;
+}
+/** PEP 503 normalized project name, as the pypi purl type wants it. */
+function pypiName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+;// CONCATENATED MODULE: ./src/core/builder/lifecycle-sbom.ts
+// The lifecycle's and the launcher's SBOMs, from the Go build info of the binaries builder create
+// puts in /cnb/lifecycle. The exporter copies /cnb/lifecycle/launcher.sbom.<ext> into every image's
+// launch SBOM (the launcher is in every image) and lifecycle.sbom.<ext> into its build SBOM; release
+// tarballs of the lifecycle carry these files, a lifecycle built from source does not.
+
+
+/** CycloneDX property names (the SPDX comment uses the same). */
+const GO_PROPERTIES = {
+    sum: "ml-buildpacks:go:module-sum",
+    package: "ml-buildpacks:go:main-package",
+    localDir: "ml-buildpacks:go:replaced-by-directory",
+    replaces: "ml-buildpacks:go:replaces",
+};
+/** The syft JSON schema the document follows (the fields written here are in it since 16.0.0). */
+const SYFT_SCHEMA = {
+    version: "16.0.0",
+    url: "https://raw.githubusercontent.com/anchore/syft/main/schema/json/schema-16.0.0.json",
+};
+/** pkg:golang/<module path>@<version>: the module path's last element is the purl's name. */
+function goPurl(path, version) {
+    const slash = path.lastIndexOf("/");
+    return slash < 0
+        ? purl("golang", undefined, path, version)
+        : purl("golang", path.slice(0, slash), path.slice(slash + 1), version);
+}
+function moduleComponent(m, type, extra = {}) {
+    const properties = { ...extra };
+    if (m.sum)
+        properties[GO_PROPERTIES.sum] = m.sum;
+    if (m.localDir)
+        properties[GO_PROPERTIES.localDir] = m.localDir;
+    if (m.replaces)
+        properties[GO_PROPERTIES.replaces] = `${m.replaces.path}@${m.replaces.version}`;
+    return {
+        name: m.path,
+        version: m.version,
+        purl: goPurl(m.path, m.version),
+        hashes: {},
+        type,
+        ...(Object.keys(properties).length ? { properties } : {}),
+    };
+}
+/**
+ * Pure: the binary's components: its main module (the application), every module linked in, and
+ * the Go standard library of the toolchain that built it (named and versioned as syft names it, so
+ * scanners match Go's own advisories).
+ */
+function goComponents(info) {
+    const stdlib = {
+        name: "stdlib",
+        version: info.goVersion,
+        purl: goPurl("stdlib", info.goVersion.replace(/^go/, "")),
+        hashes: {},
+    };
+    const main = info.main
+        ? [moduleComponent(info.main, "application", { [GO_PROPERTIES.package]: info.path })]
+        : [];
+    return [...main, ...info.deps.map((d) => moduleComponent(d, "library")), stdlib];
+}
+const SYFT_MEDIA_EXTENSION = "syft.json";
+/** A syft artifact id: stable (a hash of what identifies it), as syft's own ids are. */
+const artifactId = (c) => (0,external_node_crypto_namespaceObject.createHash)("sha256").update(c.purl).digest("hex").slice(0, 16);
+/**
+ * Pure: a syft JSON document of `components` found in the binary at `location`: what syft itself
+ * would write for a Go binary, minus what this reader does not know (licenses, CPEs).
+ */
+function syftDocument(info, components, location, tool) {
+    const settings = Object.entries(info.settings)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, value]) => ({ key, value }));
+    const mainModule = info.main?.path ?? "";
+    return {
+        artifacts: normalizeComponents(components).map((c) => {
+            const sum = c.properties?.[GO_PROPERTIES.sum];
+            return {
+                id: artifactId(c),
+                name: c.name,
+                version: c.version,
+                type: "go-module",
+                foundBy: tool.name,
+                locations: [{ path: location }],
+                licenses: [],
+                language: "go",
+                cpes: [],
+                purl: c.purl,
+                metadataType: "go-module-buildinfo-entry",
+                metadata: {
+                    ...(c.type === "application" ? { goBuildSettings: settings } : {}),
+                    goCompiledVersion: info.goVersion,
+                    architecture: info.settings.GOARCH ?? "",
+                    ...(sum ? { h1Digest: sum } : {}),
+                    ...(mainModule ? { mainModule } : {}),
+                },
+            };
+        }),
+        artifactRelationships: [],
+        source: {
+            id: (0,external_node_crypto_namespaceObject.createHash)("sha256").update(`${location}\n${info.path}`).digest("hex"),
+            name: location,
+            version: info.main?.version ?? "",
+            type: "file",
+            metadata: { path: location },
+        },
+        distro: {},
+        descriptor: { name: tool.name, version: tool.version },
+        schema: { ...SYFT_SCHEMA },
+    };
+}
+/**
+ * Pure: `<binary>.sbom.{cdx,spdx,syft}.json` by file name, as the exporter looks for them beside the
+ * binary (`location` is where the builder has it, e.g. /cnb/lifecycle/launcher).
+ */
+function binarySbomFiles(binary, location, info, tool) {
+    const components = goComponents(info);
+    const subject = { name: `${location} (${info.path})`, tool };
+    const text = (doc) => `${JSON.stringify(doc, null, 2)}\n`;
+    return {
+        [`${binary}.sbom.${SBOM_EXTENSIONS[CYCLONEDX_MEDIA_TYPE]}`]: text(cycloneDx(subject, components)),
+        [`${binary}.sbom.${SBOM_EXTENSIONS[SPDX_MEDIA_TYPE]}`]: text(spdx(subject, components)),
+        [`${binary}.sbom.${SYFT_MEDIA_EXTENSION}`]: text(syftDocument(info, components, location, tool)),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/builder/create.ts
+
+
 
 
 
@@ -7795,6 +8184,7 @@ function writeContext(context, lifecycleDir, buildpacks, config, order, cliDir) 
     for (const bin of ["lifecycle", "launcher"]) {
         (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(lifecycleDir, bin), (0,external_node_path_namespaceObject.join)(lc, bin));
         (0,external_node_fs_namespaceObject.chmodSync)((0,external_node_path_namespaceObject.join)(lc, bin), 0o755);
+        writeBinarySboms(lc, bin);
     }
     for (const link of PHASE_LINKS)
         (0,external_node_fs_namespaceObject.symlinkSync)("lifecycle", (0,external_node_path_namespaceObject.join)(lc, link));
@@ -7833,6 +8223,19 @@ function writeContext(context, lifecycleDir, buildpacks, config, order, cliDir) 
     const dockerfile = (0,external_node_path_namespaceObject.join)(context, "Dockerfile");
     (0,external_node_fs_namespaceObject.writeFileSync)(dockerfile, `${lines.join("\n")}\n`);
     return dockerfile;
+}
+/**
+ * Beside a lifecycle binary, its SBOMs (<bin>.sbom.<ext>) from its Go build info, for the exporter
+ * to put in every image. A binary without build info gets none: the exporter then warns, as it
+ * would for any lifecycle without them, and the builder is still made.
+ */
+function writeBinarySboms(lc, bin) {
+    const info = readGoBuildInfo((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(lc, bin)));
+    if (!info)
+        return;
+    const tool = { name: "ml-buildpacks", version: ML_BUILDPACKS_VERSION };
+    for (const [name, text] of Object.entries(binarySbomFiles(bin, `/cnb/lifecycle/${bin}`, info, tool)))
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(lc, name), text);
 }
 async function readLifecycleVersion(dir, declared, run) {
     const binary = (0,external_node_path_namespaceObject.join)(dir, "lifecycle");

@@ -20,6 +20,8 @@ const LAUNCH = join("layers", "sbom", "launch");
 const PIP_VENV = join(LAUNCH, "ml-buildpacks_pip", "venv");
 const DEB = join(LAUNCH, "ml-buildpacks_deb-packages", "packages");
 const CPYTHON = join(LAUNCH, "ml-buildpacks_python", "cpython");
+// Where the exporter puts /cnb/lifecycle/launcher.sbom.<ext> (builder create writes them).
+const LAUNCHER = join(LAUNCH, "buildpacksio_lifecycle", "launcher");
 // The CPython comes from the lab's python mirror, pinned by its TEST manifest (as test/e2e/python-versions.test.ts).
 const MIRROR = `http://127.0.0.1:${process.env.PYTHON_MIRROR_PORT || "5481"}`;
 const MIRROR_MANIFEST = join(REPO, ".infra", "python-mirror", "manifest.toml");
@@ -102,7 +104,7 @@ beforeAll(async () => {
   written.push(out);
 });
 
-function readDoc(root: string, layerDir: string, ext: "cdx.json" | "spdx.json"): JsonObject {
+function readDoc(root: string, layerDir: string, ext: "cdx.json" | "spdx.json" | "syft.json"): JsonObject {
   return JSON.parse(readFileSync(join(root, PLATFORM_DIR, layerDir, `sbom.${ext}`), "utf8")) as JsonObject;
 }
 
@@ -166,6 +168,41 @@ describe("the image's SBOM (--sbom-output-dir)", () => {
     for (const dir of [PIP_VENV, DEB, CPYTHON])
       for (const ext of ["cdx.json", "spdx.json"])
         expect(existsSync(join(out, PLATFORM_DIR, dir, `sbom.${ext}`)), dir).toBe(true);
+  });
+
+  test("the launcher is in the launch SBOM: the lifecycle at the builder's version and every module Go linked in", async () => {
+    expect(build.output).not.toContain("Did not find SBOM");
+    const launcher = components(LAUNCHER);
+    const syft = readDoc(out, LAUNCHER, "syft.json") as { artifacts: { purl: string }[] };
+    expect(syft.artifacts.map((a) => a.purl).sort()).toEqual(launcher.map((c) => c.purl).sort());
+    // The lifecycle version the builder reports, and its launcher is the binary the lab built.
+    const version = await docker([
+      "run",
+      "--rm",
+      "--entrypoint",
+      "/cnb/lifecycle/lifecycle",
+      builder,
+      "-version",
+    ]);
+    expect(version.code, version.output).toBe(0);
+    // Its stdout line (docker's own warnings may follow on stderr).
+    const lifecycleVersion = /^\d+\.\d+\.\d+\S*$/m.exec(version.output)?.[0];
+    expect(lifecycleVersion, version.output).toBeDefined();
+    expect(launcher.map((c) => c.purl)).toContain(
+      `pkg:golang/github.com/buildpacks/lifecycle@v${lifecycleVersion}`,
+    );
+    const hostLauncher = join(REPO, ".infra", "lifecycle", PLATFORM_DIR, "launcher");
+    const inside = await inImage(["-c", "sha256sum /cnb/lifecycle/launcher"], "bash");
+    expect(inside).toContain(createHash("sha256").update(readFileSync(hostLauncher)).digest("hex"));
+    // Go's own reader of the same binary: every module and the toolchain, nothing missing or extra.
+    const goSays = execFileSync("go", ["version", "-m", hostLauncher], { encoding: "utf8" });
+    const fromGo = [...goSays.matchAll(/^\t(?:mod|dep)\t(\S+)\t(\S+)/gm)].map((m) => `${m[1]}@${m[2]}`);
+    const toolchain = /^[^\n]*: go(\S+)/.exec(goSays)?.[1];
+    expect(fromGo.length).toBeGreaterThan(1);
+    expect(launcher.map((c) => `${c.name}@${c.version}`).sort()).toEqual(
+      [...fromGo, `stdlib@go${toolchain}`].sort(),
+    );
+    checked += launcher.length;
   });
 
   test("the files are the image's own SBOM layer, byte for byte", async () => {
@@ -415,7 +452,8 @@ describe("the official validators", () => {
     const verdicts = r.output.split("\n").filter((l) => /^(valid|INVALID) /.test(l));
     const invalid = verdicts.filter((l) => l.startsWith("INVALID")).map((l) => l.replace(/^.*\//, ""));
     expect(invalid.sort(), r.output).toEqual(["broken.cdx.json", "broken.spdx.json"]);
-    // pip: 3 layers x 2 formats; conda: 1 x 2; local executor: 2 x 2; the two broken ones.
-    expect(verdicts.length, r.output).toBe(14);
+    // pip: 3 layers x 2 formats; conda: 1 x 2; local executor: 2 x 2; the launcher's in each of the
+    // three builds' SBOMs x 2; the two broken ones.
+    expect(verdicts.length, r.output).toBe(20);
   });
 });
