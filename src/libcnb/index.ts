@@ -1,5 +1,17 @@
 // libcnb: a small typed library for writing Buildpack API 0.10 buildpacks in TypeScript.
 
+export {
+  CYCLONEDX_MEDIA_TYPE,
+  cycloneDx,
+  purl,
+  pypiName,
+  SBOM_CREATED,
+  SBOM_EXTENSIONS,
+  type SbomComponent,
+  type SbomSubject,
+  SPDX_MEDIA_TYPE,
+  spdx,
+} from "../sbom/documents.js";
 export { AppReadsRecorder } from "./app-reads.js";
 export {
   type BuildpackInfo,
@@ -79,18 +91,6 @@ export {
   runDetect,
   writeBuildOutputs,
 } from "./run.js";
-export {
-  CYCLONEDX_MEDIA_TYPE,
-  cycloneDx,
-  purl,
-  pypiName,
-  SBOM_CREATED,
-  SBOM_EXTENSIONS,
-  type SbomComponent,
-  type SbomSubject,
-  SPDX_MEDIA_TYPE,
-  spdx,
-} from "../sbom/documents.js";
 export {
   isTable,
   parseToml,

@@ -11,8 +11,8 @@
 // - cache=true: toml and contents are restored from the cache (if its sha matches), otherwise neither.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type LayerEnv, layerEnv } from "./env.js";
 import { SBOM_EXTENSIONS, type SbomComponent, type SbomSubject, sbomFiles } from "../sbom/documents.js";
+import { type LayerEnv, layerEnv } from "./env.js";
 import { isTable, parseToml, stringifyToml, type TomlTable } from "./toml.js";
 
 export interface LayerFlags {

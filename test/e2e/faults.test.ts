@@ -323,9 +323,7 @@ describe("the registry", () => {
     expect(result.output).toContain(
       `the registry's answer to GET http://${front.address}/v2/${BASE}-head500/blobs/`,
     );
-    expect(result.output).toMatch(
-      /the registry's answer to starting a new upload: HTTP 500: .*"Err":28/,
-    );
+    expect(result.output).toMatch(/the registry's answer to starting a new upload: HTTP 500: .*"Err":28/);
     expect(result.output).toContain("the registry's storage is full");
     const tag = await fetch(`http://${address}/v2/${BASE}-head500/manifests/1`, { method: "HEAD" });
     expect(tag.status).toBe(404);

@@ -3,7 +3,14 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Layers } from "../../../src/libcnb/layers.js";
-import { cycloneDx, purl, pypiName, type SbomComponent, sbomFiles, spdx } from "../../../src/sbom/documents.js";
+import {
+  cycloneDx,
+  purl,
+  pypiName,
+  type SbomComponent,
+  sbomFiles,
+  spdx,
+} from "../../../src/sbom/documents.js";
 import { tempDir } from "./helpers.js";
 import { sbomProblems } from "./sbom-check.js";
 
