@@ -7113,14 +7113,17 @@ async function openBuildSigner(req, builder, access, deps) {
     const { sign } = req;
     if (!sign || !req.publish)
         return undefined;
-    const signerDeps = systemSignerDeps(deps.env ?? process.env, deps.log, deps.registerSecret);
+    return openSignerWith(sign, req, builder, access, deps, deps.env ?? process.env);
+}
+/**
+ * cosign on this machine or in this builder, else `builder`'s image through Docker; it pushes the
+ * signatures with the registry credentials the lifecycle has.
+ */
+function openSignerWith(sign, tls, builder, access, deps, env) {
+    const signerDeps = systemSignerDeps(env, deps.log, deps.registerSecret);
     const auth = JSON.parse(access.lifecycleEnv().CNB_REGISTRY_AUTH ?? "{}");
-    const place = cosignPlace(signerDeps.env, signerDeps.isFile, {
-        docker: deps.docker.binary,
-        ref: builder.ref,
-        platform: builder.platform,
-    });
-    return deps.log.group("Opening the signing key (cosign)", () => openSigner(sign, place, { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries }, signerDeps));
+    const place = cosignPlace(signerDeps.env, signerDeps.isFile, builder && { docker: deps.docker.binary, ref: builder.ref, platform: builder.platform });
+    return deps.log.group("Opening the signing key (cosign)", () => openSigner(sign, place, { auth, caCerts: tls.caCerts, insecureRegistries: tls.insecureRegistries }, signerDeps));
 }
 
 ;// CONCATENATED MODULE: ./src/core/build/without-phases.ts
@@ -9681,11 +9684,8 @@ async function copyToTag(client, repository, image) {
  * Docker (one of this machine's platform when there is one, so it runs without emulation).
  */
 function openRebaseSigner(sign, req, builders, access, deps, env) {
-    const signerDeps = systemSignerDeps(env, deps.log, deps.registerSecret);
     const native = builders.find((b) => b.builder.platform === hostPlatform()) ?? builders[0];
-    const place = cosignPlace(signerDeps.env, signerDeps.isFile, native && { docker: deps.docker.binary, ref: native.builder.ref, platform: native.builder.platform });
-    const auth = JSON.parse(access.lifecycleEnv().CNB_REGISTRY_AUTH ?? "{}");
-    return deps.log.group("Opening the signing key (cosign)", () => openSigner(sign, place, { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries }, signerDeps));
+    return openSignerWith(sign, req, native?.builder, access, deps, env);
 }
 
 ;// CONCATENATED MODULE: ./src/core/report.ts

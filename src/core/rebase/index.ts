@@ -4,6 +4,7 @@
 // With a signing key, every new image and the list are signed by digest before a tag names them.
 import { choosePlatformApi, pullBuilder, resolveBuilder } from "../build/builder.js";
 import { RegistryAccess } from "../build/registry-access.js";
+import { openSignerWith } from "../build/sign.js";
 import type { BuilderInfo } from "../builder/inspect.js";
 import type { Docker } from "../docker.js";
 import { MlBuildpacksError } from "../errors.js";
@@ -14,7 +15,7 @@ import { hostPlatform } from "../platform.js";
 import type { ProcessRunner } from "../process.js";
 import type { RegistryClient } from "../registry/client.js";
 import { proxyEnv } from "../registry/proxy.js";
-import { cosignPlace, openSigner, type Signer, type SignOptions, systemSignerDeps } from "../sign/index.js";
+import type { Signer, SignOptions } from "../sign/index.js";
 import { rebaseMessages } from "./messages.js";
 import {
   type ArchPlan,
@@ -329,20 +330,6 @@ function openRebaseSigner(
   deps: RebaseDeps,
   env: NodeJS.ProcessEnv,
 ): Promise<Signer> {
-  const signerDeps = systemSignerDeps(env, deps.log, deps.registerSecret);
   const native = builders.find((b) => b.builder.platform === hostPlatform()) ?? builders[0];
-  const place = cosignPlace(
-    signerDeps.env,
-    signerDeps.isFile,
-    native && { docker: deps.docker.binary, ref: native.builder.ref, platform: native.builder.platform },
-  );
-  const auth = JSON.parse(access.lifecycleEnv().CNB_REGISTRY_AUTH ?? "{}") as Record<string, string>;
-  return deps.log.group("Opening the signing key (cosign)", () =>
-    openSigner(
-      sign,
-      place,
-      { auth, caCerts: req.caCerts, insecureRegistries: req.insecureRegistries },
-      signerDeps,
-    ),
-  );
+  return openSignerWith(sign, req, native?.builder, access, deps, env);
 }
