@@ -195,7 +195,9 @@ describe("the image's SBOM (--sbom-output-dir)", () => {
     const inside = await inImage(["-c", "sha256sum /cnb/lifecycle/launcher"], "bash");
     expect(inside).toContain(createHash("sha256").update(readFileSync(hostLauncher)).digest("hex"));
     // Go's own reader of the same binary: every module and the toolchain, nothing missing or extra.
-    const goSays = execFileSync("/usr/local/go/bin/go", ["version", "-m", hostLauncher], { encoding: "utf8" });
+    const goSays = execFileSync("/usr/local/go/bin/go", ["version", "-m", hostLauncher], {
+      encoding: "utf8",
+    });
     const fromGo = [...goSays.matchAll(/^\t(?:mod|dep)\t(\S+)\t(\S+)/gm)].map((m) => `${m[1]}@${m[2]}`);
     const toolchain = /^[^\n]*: go(\S+)/.exec(goSays)?.[1];
     expect(fromGo.length).toBeGreaterThan(1);
