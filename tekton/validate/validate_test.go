@@ -191,6 +191,32 @@ func TestPipelineTaskParamsAreCheckedAgainstTheTasks(t *testing.T) {
 	}
 }
 
+// Whatever a Task can be given a workspace for (caches, credentials, a signing key, an SBOM dir), the
+// Pipeline's users must be able to give it too: every Task workspace is bound by each pipeline task,
+// and signing's SIGN_OFFLINE reaches all three tasks.
+func TestPipelinePassesEveryTaskWorkspaceAndSignOffline(t *testing.T) {
+	p := loadPipeline(t, read(t, pipelineFile))
+	tasks := tasksByName(t)
+	for _, pt := range p.Spec.Tasks {
+		bound := map[string]bool{}
+		for _, w := range pt.Workspaces {
+			bound[w.Name] = true
+		}
+		for _, w := range tasks[pt.TaskRef.Name].Spec.Workspaces {
+			if !bound[w.Name] {
+				t.Errorf("%s: the Task's workspace %q is not passed by the Pipeline", pt.Name, w.Name)
+			}
+		}
+		offline := false
+		for _, param := range pt.Params {
+			offline = offline || (param.Name == "SIGN_OFFLINE" && param.Value.StringVal == "$(params.SIGN_OFFLINE)")
+		}
+		if !offline {
+			t.Errorf("%s: SIGN_OFFLINE is not passed from the Pipeline's param", pt.Name)
+		}
+	}
+}
+
 func loadRun(t *testing.T, doc string) (*v1.PipelineRun, error) {
 	t.Helper()
 	return LoadPipelineRun(Context(), []byte(doc), "pipelinerun.yaml")
