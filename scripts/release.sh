@@ -4,8 +4,8 @@
 # (`docker login` before); nothing secret on a command line.
 #
 #   release.sh leg   --namespace NS --version V --flavor F --arch A
-#       stack images for F/A (scripts/infra.sh --release: built natively, or found in the Docker cache,
-#       and pushed to the job's lab registry) -> copied to NS/build:F-V-A, NS/run:F-V-A, and the builder NS/builder:F-V-A made from
+#       stack images for F/A (scripts/infra.sh --release: built natively, or found in the Docker cache)
+#       -> NS/build:F-V-A, NS/run:F-V-A, and the builder NS/builder:F-V-A made from
 #          stacks/F/builder.toml with NS and V filled in; prints build=, run=, builder= digests
 #   release.sh merge --namespace NS --version V --flavor F --arches amd64,arm64
 #       -> indexes NS/{build,run,builder}:F-V, and moves F-<major.minor>, F-<major> and F to them;
@@ -44,30 +44,31 @@ MAJOR=${VERSION%%.*}
 cli() { node "$REPO/bin/ml-buildpacks.js" "$@"; }
 output() { echo "$1"; [ -z "${GITHUB_OUTPUT:-}" ] || echo "$1" >>"$GITHUB_OUTPUT"; }
 
+# The registry's digest of what was just pushed (docker records it as a RepoDigest).
+pushed_digest() {
+  "$DOCKER" image inspect -f '{{range .RepoDigests}}{{println .}}{{end}}' "$1" |
+    sed -n "s|^${1%:*}@||p" | head -n 1
+}
+
 leg() {
   case "$ARCH" in amd64|arm64) ;; *) die "--arch must be amd64 or arm64, not '$ARCH'" ;; esac
   # Stacks, lifecycle and the CLI bundle, without the test-only tools (act, gitlab-ci-local, mirrors).
   bash "$REPO/scripts/infra.sh" --release --flavor "$FLAVOR" --arch "$ARCH"
-  ensure_cli
-  local kind src dst staged
-  # The stack images infra.sh pushed to the lab registry, copied byte for byte: the published digest
-  # is the one built here, and no layer is compressed a second time (docker push would).
+  local kind src dst
   for kind in build run; do
     src=$LAB/$kind:$FLAVOR-$ARCH
     dst=$NAMESPACE/$kind:$FLAVOR-$VERSION-$ARCH
-    log "publishing $dst (copied from $src)"
-    "$DOCKER" tag "$src" "$dst"   # the builder below is made FROM it: found here, not pulled
-    output "$kind=$(cli manifest tag --image "$src" --tag "$dst" | tail -n 1)"
+    log "publishing $dst"
+    "$DOCKER" tag "$src" "$dst"
+    "$DOCKER" push -q "$dst" >/dev/null
+    output "$kind=$(pushed_digest "$dst")"
   done
-  # The builder is pushed to the lab registry first (beside its build image's layers, which docker
-  # knows it pushed there), then copied: its GB-sized base layers are copied, not compressed again.
   dst=$NAMESPACE/builder:$FLAVOR-$VERSION-$ARCH
-  staged=$LAB/builder:$FLAVOR-$VERSION-$ARCH
-  log "creating $dst (through $staged)"
+  log "creating $dst"
   cli builder create --config "$REPO/stacks/$FLAVOR/builder.toml" --namespace "$NAMESPACE" \
     --version "$VERSION" --platform "linux/$ARCH" --lifecycle-dir "$REPO/.infra/lifecycle/linux-$ARCH" \
-    --image "$staged"
-  output "builder=$(cli manifest tag --image "$staged" --tag "$dst" | tail -n 1)"
+    --image "$dst"
+  output "builder=$(pushed_digest "$dst")"
 }
 
 # The committed CLI bundle may predate this script (a release from a commit whose dist/ was not
