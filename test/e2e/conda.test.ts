@@ -3,7 +3,7 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { cli, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas } from "./helpers.js";
+import { cli, docker, REGISTRY, REPO, RUN_ID, readReport, registryHas, runAsCnbUser } from "./helpers.js";
 
 // The conda buildpack through the real CLI, lifecycle, Docker and registry, against a local channel of
 // real conda packages (conda channels are not reachable here): scripts/conda-channel.sh packs the
@@ -75,18 +75,7 @@ async function build(
  * command through the CNB launcher (which sets the layers' launch env, as for every process).
  */
 async function runImage(ref: string, command: string[] = []) {
-  const entrypoint = command.length ? ["--entrypoint", "/cnb/lifecycle/launcher"] : [];
-  const result = await docker([
-    "run",
-    "--rm",
-    "--network",
-    "host",
-    "--user",
-    "1000:1000",
-    ...entrypoint,
-    ref,
-    ...command,
-  ]);
+  const result = await runAsCnbUser(ref, command.length ? "/cnb/lifecycle/launcher" : undefined, command);
   expect(result.code, result.output).toBe(0);
   return result.output;
 }

@@ -35,20 +35,17 @@ export async function docker(args: string[]): Promise<CliResult> {
   return { code: result.exitCode, output: `${result.stdout}\n${result.stderr}`.trim() };
 }
 
-/** Runs `command` in a built image as the CNB user (1000:1000) on the host network, from `entrypoint`. */
-export async function runAsCnbUser(ref: string, entrypoint: string, command: string[]): Promise<CliResult> {
-  return docker([
-    "run",
-    "--rm",
-    "--network",
-    "host",
-    "--user",
-    "1000:1000",
-    "--entrypoint",
-    entrypoint,
-    ref,
-    ...command,
-  ]);
+/**
+ * Runs `command` in a built image as the CNB user (1000:1000) on the host network, from `entrypoint`
+ * (undefined: the image's own, its default process).
+ */
+export async function runAsCnbUser(
+  ref: string,
+  entrypoint: string | undefined,
+  command: string[],
+): Promise<CliResult> {
+  const from = entrypoint === undefined ? [] : ["--entrypoint", entrypoint];
+  return docker(["run", "--rm", "--network", "host", "--user", "1000:1000", ...from, ref, ...command]);
 }
 
 /** Copies an example app into a temp dir the test may change. */
